@@ -1,0 +1,79 @@
+"""Commands that look at the repository: init, status, log, show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from policywatch.cli import app
+from policywatch.cli._output import FORMAT_OPTION, Format, print_json, print_table
+
+
+@app.command()
+def init(
+    path: Path = typer.Argument(Path("."), help="Folder to set up (default: here)."),
+    policies: str = typer.Option("policies", help="Name of the policies folder."),
+) -> None:
+    """Set up policywatch in a git repository (running `git init` if needed)."""
+    from policywatch.scaffold import init_project
+
+    result = init_project(path, policies)
+    if result.git_initialised:
+        typer.echo(f"initialised git repository in {result.root}")
+    for item in result.created:
+        typer.echo(f"created {item}")
+    for item in result.kept:
+        typer.echo(f"kept existing {item}")
+
+
+@app.command()
+def status(fmt: Format = FORMAT_OPTION) -> None:
+    """List every policy with its version, dates, last release and pending changes."""
+    from policywatch.project import open_project
+    from policywatch.status import policy_statuses
+
+    statuses = policy_statuses(open_project())
+    if fmt is Format.json:
+        print_json(statuses)
+        return
+    rows = [
+        [
+            s.slug,
+            s.title,
+            s.version or "-",
+            s.effective or "-",
+            s.last_release or "(never released)",
+            {None: "-", True: "changed", False: "clean"}[s.changed_since_release] + (f" ({s.note})" if s.note else ""),
+        ]
+        for s in statuses
+    ]
+    print_table(["POLICY", "TITLE", "VERSION", "EFFECTIVE", "LAST RELEASE", "SINCE RELEASE"], rows)
+
+
+@app.command()
+def log(slug: str = typer.Argument(..., help="Policy slug."), fmt: Format = FORMAT_OPTION) -> None:
+    """Show a policy's releases and the commits that changed it."""
+    from policywatch.project import open_project
+    from policywatch.status import policy_log
+
+    result = policy_log(open_project(), slug)
+    if fmt is Format.json:
+        print_json(result)
+        return
+    if result.shallow:
+        typer.echo("note: shallow clone, history may be incomplete (git fetch --unshallow)", err=True)
+    for entry in result.commits:
+        tags = f" [{', '.join(entry.tags)}]" if entry.tags else ""
+        typer.echo(f"{entry.commit[:10]}  {entry.date[:10]}  {entry.subject}{tags}")
+    if not result.commits:
+        typer.echo(f"{result.path}: no commits yet")
+
+
+@app.command()
+def show(spec: str = typer.Argument(..., metavar="SLUG[@VERSION]", help="Policy, optionally at a version or git revision.")) -> None:
+    """Print a policy's text: the working copy, a released version, or any revision."""
+    from policywatch.project import open_project
+    from policywatch.status import show_text
+
+    typer.echo(show_text(open_project(), spec), nl=False)

@@ -1,0 +1,286 @@
+"""A policy file: YAML front matter, a Markdown body, and the dates written in it.
+
+Parsing is lossless: ``Policy.text`` gives back exactly the bytes that were read,
+and the rewrites a release needs (version, effective and updated dates) touch
+only the lines that hold them, in the style they were written in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from policywatch.dates import DATE_PATTERN, DateFormat, InvalidDate, parse_human_date, parse_iso_date
+from policywatch.errors import PolicyFormatError
+
+MAX_POLICY_BYTES = 10 * 1024 * 1024
+
+_OPEN_FENCE = re.compile(r"\A(\ufeff?)---[ \t]*(\r?\n)")
+_CLOSE_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M)
+_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+
+_EFFECTIVE_LABELS = (
+    r"effective\s+date|effective\s+as\s+of|effective\s+from|effective\s+on|effective"
+    r"|date\s+of\s+effect|in\s+effect\s+(?:from|as\s+of)"
+)
+_UPDATED_LABELS = (
+    r"last\s+updated(?:\s+on)?|last\s+modified(?:\s+on)?|last\s+revised(?:\s+on)?|last\s+changed"
+    r"|date\s+of\s+last\s+revision|updated(?:\s+on)?|revised(?:\s+on)?"
+)
+_DATE_LINE = re.compile(
+    rf"^(?P<pre>[ \t>*_#\-]*)(?P<label>(?P<eff>{_EFFECTIVE_LABELS})|(?P<upd>{_UPDATED_LABELS}))"
+    rf"(?P<sep>[ \t]*[*_]*[ \t]*[:：]?[ \t]*[*_]*[ \t]*)(?P<date>{DATE_PATTERN})(?P<post>[ \t*_.)]*)$",
+    re.I | re.M,
+)
+
+
+class _StringLoader(yaml.SafeLoader):
+    """Safe YAML that keeps scalars as written: '1.0' stays a version, dates stay text."""
+
+
+_StringLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool")]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """A line of the body that states the effective or last-updated date."""
+
+    kind: str  # "effective" | "updated"
+    line: int  # 1-based line number in the file
+    start: int  # offset of the date in the file text
+    end: int
+    date: dt.date
+    format: DateFormat
+    label: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One policy file, parsed. ``text`` reproduces the file byte for byte."""
+
+    path: str
+    slug: str
+    prefix: str  # BOM and opening fence, or "" without front matter
+    front_matter: str | None  # raw YAML between the fences
+    closing: str  # closing fence line, or ""
+    body: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    date_lines: tuple[DateLine, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.prefix + (self.front_matter or "") + self.closing + self.body
+
+    @property
+    def title(self) -> str:
+        if isinstance(self.meta.get("title"), str) and self.meta["title"].strip():
+            return self.meta["title"].strip()
+        if m := _H1.search(self.body):
+            return m.group(1).strip()
+        return self.slug
+
+    @property
+    def version(self) -> str | None:
+        value = self.meta.get("version")
+        return str(value) if value is not None else None
+
+    @property
+    def effective(self) -> dt.date | None:
+        return self._date("effective")
+
+    @property
+    def updated(self) -> dt.date | None:
+        return self._date("updated")
+
+    def date_line(self, kind: str) -> DateLine | None:
+        return next((d for d in self.date_lines if d.kind == kind), None)
+
+    def _date(self, key: str) -> dt.date | None:
+        if isinstance(self.meta.get(key), dt.date):
+            return self.meta[key]
+        line = self.date_line(key)
+        return line.date if line else None
+
+    @property
+    def newline(self) -> str:
+        return "\r\n" if "\r\n" in self.text else "\n"
+
+
+def slug_for(path: str | Path) -> str:
+    return Path(path).stem
+
+
+def read_policy(path: str | Path, *, display: str | None = None) -> Policy:
+    """Read and parse a policy file; every failure names the file."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_POLICY_BYTES:
+            raise PolicyFormatError(name, f"file is {size:,} bytes; policies are limited to {MAX_POLICY_BYTES:,}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyFormatError(name, "no such file") from None
+    except IsADirectoryError:
+        raise PolicyFormatError(name, "is a folder, not a policy file") from None
+    except PermissionError:
+        raise PolicyFormatError(name, "permission denied") from None
+    return parse_policy(decode_policy(data, name), path=name, slug=slug_for(path))
+
+
+def decode_policy(data: bytes, name: str) -> str:
+    """Policies are UTF-8 text; say so plainly when a file is not."""
+    if b"\x00" in data:
+        raise PolicyFormatError(name, "is a binary file (contains NUL bytes), not a Markdown policy")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PolicyFormatError(
+            name, f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line
+        ) from None
+
+
+def parse_policy(text: str, *, path: str = "<text>", slug: str | None = None) -> Policy:
+    """Split front matter from body and read the metadata and body dates."""
+    slug = slug or slug_for(path)
+    prefix, front, closing, body = "", None, "", text
+    if m := _OPEN_FENCE.match(text):
+        end = _CLOSE_FENCE.search(text, m.end())
+        if end is None:
+            raise PolicyFormatError(path, "front matter starts with '---' but is never closed", 1)
+        prefix = text[: m.end()]
+        front = text[m.end() : end.start()]
+        closing = text[end.start() : end.end()]
+        body = text[end.end() :]
+    meta = _parse_front_matter(front, path) if front is not None else {}
+    body_start = len(prefix) + len(front or "") + len(closing)
+    first_body_line = text.count("\n", 0, body_start) + 1
+    date_lines = _find_date_lines(body, body_start, first_body_line, path)
+    return Policy(path, slug, prefix, front, closing, body, meta, date_lines)
+
+
+def _parse_front_matter(front: str, path: str) -> dict[str, Any]:
+    try:
+        data = yaml.load(front, Loader=_StringLoader) if front.strip() else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else None
+        raise PolicyFormatError(path, f"malformed front matter: {exc.problem or exc.context}", line) from None
+    except yaml.YAMLError as exc:
+        raise PolicyFormatError(path, f"malformed front matter: {exc}", 2) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise PolicyFormatError(path, f"front matter must be a mapping of keys to values, not a {type(data).__name__}", 2)
+    meta = dict(data)
+    for key in ("title", "version"):
+        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
+            raise PolicyFormatError(path, f"front matter '{key}' must be a single value", _key_line(front, key))
+    for key in ("effective", "updated"):
+        if meta.get(key) in (None, ""):
+            meta.pop(key, None)
+            continue
+        if not isinstance(meta[key], str):
+            raise PolicyFormatError(path, f"front matter '{key}' must be a date (YYYY-MM-DD)", _key_line(front, key))
+        try:
+            meta[key] = parse_iso_date(meta[key])
+        except InvalidDate as exc:
+            raise PolicyFormatError(path, f"front matter '{key}': {exc}", _key_line(front, key)) from None
+    return meta
+
+
+def _key_line(front: str, key: str) -> int | None:
+    m = re.search(rf"^{re.escape(key)}[ \t]*:", front, re.M)
+    return front.count("\n", 0, m.start()) + 2 if m else None
+
+
+def _find_date_lines(body: str, offset: int, first_line: int, path: str) -> tuple[DateLine, ...]:
+    found: dict[str, DateLine] = {}
+    for m in _DATE_LINE.finditer(body):
+        kind = "effective" if m.group("eff") else "updated"
+        if kind in found:
+            continue
+        line = first_line + body.count("\n", 0, m.start())
+        try:
+            day, fmt = parse_human_date(m.group("date"))
+        except InvalidDate as exc:
+            raise PolicyFormatError(path, f"{m.group('label')} line: {exc}", line) from None
+        found[kind] = DateLine(
+            kind, line, offset + m.start("date"), offset + m.end("date"), day, fmt, m.group("label")
+        )
+    return tuple(sorted(found.values(), key=lambda d: d.start))
+
+
+def with_metadata(
+    policy: Policy,
+    *,
+    version: str | None = None,
+    effective: dt.date | None = None,
+    updated: dt.date | None = None,
+) -> Policy:
+    """Return the policy with new release metadata, rewriting only the lines that hold it.
+
+    Front-matter values keep their quoting; body date lines keep their date format.
+    A file without front matter gets one, since the version has to live somewhere.
+    """
+    values = {"version": version, "effective": effective, "updated": updated}
+    text = policy.text
+    for line in sorted(policy.date_lines, key=lambda d: d.start, reverse=True):
+        new = values.get(line.kind)
+        if new is not None:
+            text = text[: line.start] + line.format.format(new) + text[line.end :]
+    reparsed = parse_policy(text, path=policy.path, slug=policy.slug)
+    front = reparsed.front_matter
+    nl = policy.newline
+    if front is None:
+        front = f"title: {_yaml_scalar(policy.title)}{nl}"
+        prefix, closing = f"---{nl}", f"---{nl}"
+    else:
+        prefix, closing = reparsed.prefix, reparsed.closing
+    for key, value in values.items():
+        if value is not None:
+            rendered = value.isoformat() if isinstance(value, dt.date) else str(value)
+            front = _set_key(front, key, rendered, policy.path, nl)
+    return parse_policy(prefix + front + closing + reparsed.body, path=policy.path, slug=policy.slug)
+
+
+def _yaml_scalar(value: str) -> str:
+    return yaml.safe_dump(value, default_style='"', width=10_000).strip()
+
+
+def _set_key(front: str, key: str, value: str, path: str, nl: str) -> str:
+    line_rx = re.compile(rf"^({re.escape(key)}[ \t]*:[ \t]*)(.*?)([ \t]*(?:#.*)?)$", re.M)
+    m = line_rx.search(front)
+    if m is None:
+        if front and not front.endswith(("\n", "\r")):
+            front += nl
+        return front + f"{key}: {_quote_like('', value)}{nl}"
+    old = m.group(2)
+    if old in ("|", ">", "|-", ">-") or old.startswith(("[", "{")):
+        raise PolicyFormatError(path, f"front matter '{key}' is not a plain value; cannot rewrite it", _key_line(front, key))
+    return front[: m.start(2)] + _quote_like(old, value) + front[m.end(2) :]
+
+
+def _quote_like(old: str, value: str) -> str:
+    """Quote a new value the way the old one was, so diffs stay one word wide."""
+    if old.startswith('"'):
+        return f'"{value}"'
+    if old.startswith("'"):
+        return f"'{value}'"
+    if re.fullmatch(r"\d+(\.\d+)*", value) and "." in value and not old:
+        return f'"{value}"'
+    return value
+
+
+def replace_body(policy: Policy, body: str) -> Policy:
+    """The same policy with another body (used by tests and tools that edit text)."""
+    return parse_policy(replace(policy, body=body).text, path=policy.path, slug=policy.slug)

@@ -1,0 +1,86 @@
+"""`policywatch init`: make a folder ready to hold policies."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policywatch.config import CONFIG_FILE
+from policywatch.errors import NotARepository
+from policywatch.project import STATE_DIR
+
+CONFIG_TEMPLATE = """\
+# policywatch settings. See the README for every key.
+
+# Folder that holds one Markdown file per policy.
+policies = "{policies}"
+
+# Days between publishing a material change and the day it takes effect.
+notice_days = 30
+
+# Name of the annotated tag made for each policy release.
+tag_format = "{{slug}}/v{{version}}"
+"""
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    git_initialised: bool = False
+
+
+def init_project(folder: str | Path = ".", policies: str = "policies") -> InitResult:
+    """Create what is missing and keep what is there, so running it twice is harmless."""
+    folder = Path(folder).resolve()
+    root = _git_root(folder)
+    result = InitResult(root or folder)
+    if root is None:
+        _git(["init", "--quiet", str(folder)], folder)
+        result.git_initialised = True
+    root = result.root
+    config = root / CONFIG_FILE
+    if config.exists() or _has_pyproject_table(root):
+        result.kept.append(CONFIG_FILE if config.exists() else "pyproject.toml [tool.policywatch]")
+    else:
+        config.write_text(CONFIG_TEMPLATE.format(policies=policies), encoding="utf-8")
+        result.created.append(CONFIG_FILE)
+    target = root / policies
+    if target.is_dir():
+        result.kept.append(f"{policies}/")
+    else:
+        target.mkdir(parents=True)
+        (target / ".gitkeep").touch()
+        result.created.append(f"{policies}/")
+    ignore = root / ".gitignore"
+    existing = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
+    entries = {line.strip().rstrip("/") for line in existing.splitlines()}
+    if STATE_DIR in entries or f"/{STATE_DIR}" in entries:
+        result.kept.append(".gitignore entry")
+    else:
+        sep = "" if not existing or existing.endswith("\n") else "\n"
+        ignore.write_text(
+            existing + sep + f"# policywatch state (subscribers, delivery ledger): personal data, never commit\n/{STATE_DIR}/\n",
+            encoding="utf-8",
+        )
+        result.created.append(".gitignore entry")
+    return result
+
+
+def _has_pyproject_table(root: Path) -> bool:
+    pyproject = root / "pyproject.toml"
+    return pyproject.is_file() and "[tool.policywatch]" in pyproject.read_text(encoding="utf-8", errors="replace")
+
+
+def _git_root(folder: Path) -> Path | None:
+    try:
+        out = _git(["rev-parse", "--show-toplevel"], folder, check=False)
+    except FileNotFoundError:
+        raise NotARepository("git is not installed or not on PATH") from None
+    return Path(out.stdout.strip()) if out.returncode == 0 else None
+
+
+def _git(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=check)
