@@ -1,3 +1,20 @@
 """policywatch: public policies as versioned Markdown in git, with material-change detection."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+__all__ = ["compare", "Comparison", "Change", "__version__"]
+
+if TYPE_CHECKING:
+    from policywatch.comparison import Change, Comparison, compare
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that `import policywatch` (and the CLI's fast paths) stay cheap.
+    if name in ("compare", "Comparison", "Change"):
+        from policywatch import comparison
+
+        return getattr(comparison, name)
+    raise AttributeError(f"module 'policywatch' has no attribute {name!r}")

@@ -92,10 +92,9 @@ def empty_repo(tmp_path: Path) -> GitProject:
 def policy_repo(tmp_path: Path) -> GitProject:
     """A repository holding the two bundled example policies in one commit."""
     project = new_git_project(tmp_path / "repo")
+    (project.root / "policies").mkdir()
     for seed in sorted(SEEDS.glob("*.md")):
-        shutil.copy(seed, project.root / "policies" / seed.name) if (project.root / "policies").exists() else (
-            (project.root / "policies").mkdir(), shutil.copy(seed, project.root / "policies" / seed.name)
-        )
+        shutil.copy(seed, project.root / "policies" / seed.name)
     project.commit("Add privacy policies", date="2024-08-09T09:00:00+00:00")
     return project
 
