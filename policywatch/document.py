@@ -15,7 +15,13 @@ from typing import Any
 
 import yaml
 
-from policywatch.dates import DATE_PATTERN, DateFormat, InvalidDate, parse_human_date, parse_iso_date
+from policywatch.dates import (
+    DATE_PATTERN,
+    DateFormat,
+    InvalidDate,
+    parse_human_date,
+    parse_iso_date,
+)
 from policywatch.errors import PolicyFormatError
 
 MAX_POLICY_BYTES = 10 * 1024 * 1024
@@ -180,7 +186,9 @@ def _parse_front_matter(front: str, path: str) -> dict[str, Any]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise PolicyFormatError(path, f"front matter must be a mapping of keys to values, not a {type(data).__name__}", 2)
+        raise PolicyFormatError(
+            path, f"front matter must be a mapping of keys to values, not a {type(data).__name__}", 2
+        )
     meta = dict(data)
     for key in ("title", "version"):
         if key in meta and meta[key] is not None and not isinstance(meta[key], str):
@@ -214,9 +222,7 @@ def _find_date_lines(body: str, offset: int, first_line: int, path: str) -> tupl
             day, fmt = parse_human_date(m.group("date"))
         except InvalidDate as exc:
             raise PolicyFormatError(path, f"{m.group('label')} line: {exc}", line) from None
-        found[kind] = DateLine(
-            kind, line, offset + m.start("date"), offset + m.end("date"), day, fmt, m.group("label")
-        )
+        found[kind] = DateLine(kind, line, offset + m.start("date"), offset + m.end("date"), day, fmt, m.group("label"))
     return tuple(sorted(found.values(), key=lambda d: d.start))
 
 
@@ -266,7 +272,9 @@ def _set_key(front: str, key: str, value: str, path: str, nl: str) -> str:
         return front + f"{key}: {_quote_like('', value)}{nl}"
     old = m.group(2)
     if old in ("|", ">", "|-", ">-") or old.startswith(("[", "{")):
-        raise PolicyFormatError(path, f"front matter '{key}' is not a plain value; cannot rewrite it", _key_line(front, key))
+        raise PolicyFormatError(
+            path, f"front matter '{key}' is not a plain value; cannot rewrite it", _key_line(front, key)
+        )
     return front[: m.start(2)] + _quote_like(old, value) + front[m.end(2) :]
 
 

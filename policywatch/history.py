@@ -52,7 +52,9 @@ def open_repo(path: str | Path) -> git.Repo:
     try:
         return git.Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise NotARepository(f"{Path(path).resolve()}: not a git repository (run 'git init' or 'policywatch init')") from None
+        raise NotARepository(
+            f"{Path(path).resolve()}: not a git repository (run 'git init' or 'policywatch init')"
+        ) from None
     except git.GitCommandNotFound:
         raise NotARepository("git is not installed or not on PATH") from None
 
@@ -112,7 +114,14 @@ def read_at(repo: git.Repo, rev: str, path: str) -> bytes:
 def list_tags(repo: git.Repo, prefix: str = "") -> list[Tag]:
     """Tags under ``refs/tags/<prefix>`` in one git call, annotated or not."""
     fmt = _US.join(
-        ["%(refname:strip=2)", "%(objecttype)", "%(objectname)", "%(*objectname)", "%(taggerdate:iso-strict)", "%(contents)"]
+        [
+            "%(refname:strip=2)",
+            "%(objecttype)",
+            "%(objectname)",
+            "%(*objectname)",
+            "%(taggerdate:iso-strict)",
+            "%(contents)",
+        ]
     )
     out = repo.git.for_each_ref(f"--format={_RS}{fmt}", f"refs/tags/{prefix}")
     tags = []

@@ -62,7 +62,9 @@ def init_project(folder: str | Path = ".", policies: str = "policies") -> InitRe
     else:
         sep = "" if not existing or existing.endswith("\n") else "\n"
         ignore.write_text(
-            existing + sep + f"# policywatch state (subscribers, delivery ledger): personal data, never commit\n/{STATE_DIR}/\n",
+            existing
+            + sep
+            + f"# policywatch state (subscribers, delivery ledger): personal data, never commit\n/{STATE_DIR}/\n",
             encoding="utf-8",
         )
         result.created.append(".gitignore entry")

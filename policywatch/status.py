@@ -59,9 +59,7 @@ class PolicyLog:
 
 def releases(project: Project, repo, slug: str, tags: list[history.Tag] | None = None) -> list[ReleaseRef]:
     found = history.release_tags(repo, project.config.tag_format, slug, tags)
-    return [
-        ReleaseRef(v, t.name, t.commit, t.date.isoformat() if t.date else None, parse_tag(t)) for v, t in found
-    ]
+    return [ReleaseRef(v, t.name, t.commit, t.date.isoformat() if t.date else None, parse_tag(t)) for v, t in found]
 
 
 def released_text(project: Project, repo, release: ReleaseRef, current_path: str) -> str | None:
@@ -97,8 +95,16 @@ def policy_statuses(project: Project) -> list[PolicyStatus]:
             note = "repository has no commits"
         out.append(
             PolicyStatus(
-                policy.slug, policy.path, policy.title, policy.version, _iso(policy.effective),
-                _iso(policy.updated), last.tag if last else None, last.version if last else None, changed, note,
+                policy.slug,
+                policy.path,
+                policy.title,
+                policy.version,
+                _iso(policy.effective),
+                _iso(policy.updated),
+                last.tag if last else None,
+                last.version if last else None,
+                changed,
+                note,
             )
         )
     return out

@@ -71,7 +71,9 @@ def log(slug: str = typer.Argument(..., help="Policy slug."), fmt: Format = FORM
 
 
 @app.command()
-def show(spec: str = typer.Argument(..., metavar="SLUG[@VERSION]", help="Policy, optionally at a version or git revision.")) -> None:
+def show(
+    spec: str = typer.Argument(..., metavar="SLUG[@VERSION]", help="Policy, optionally at a version or git revision."),
+) -> None:
     """Print a policy's text: the working copy, a released version, or any revision."""
     from policywatch.project import open_project
     from policywatch.status import show_text
