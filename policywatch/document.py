@@ -264,7 +264,7 @@ def _yaml_scalar(value: str) -> str:
 
 
 def _set_key(front: str, key: str, value: str, path: str, nl: str) -> str:
-    line_rx = re.compile(rf"^({re.escape(key)}[ \t]*:[ \t]*)(.*?)([ \t]*(?:#.*)?)$", re.M)
+    line_rx = re.compile(rf"^({re.escape(key)}[ \t]*:[ \t]*)([^\r\n]*?)([ \t]*(?:#[^\r\n]*)?)(?=\r?$)", re.M)
     m = line_rx.search(front)
     if m is None:
         if front and not front.endswith(("\n", "\r")):
