@@ -51,3 +51,18 @@ class InvalidSlug(PolicywatchError):
 
 class MissingPoliciesFolder(PolicywatchError):
     """The configured policies folder does not exist."""
+
+
+# --- Diff engine -------------------------------------------------------------
+
+
+# --- Publishing, check and hooks ---------------------------------------------
+
+
+# --- Notify: subscribers, ledger and store ------------------------------------
+
+
+# --- Notify: email and webhook channels ----------------------------------------
+
+
+# --- Site and feed ---------------------------------------------------------------

@@ -54,7 +54,8 @@ def _root(
     ctx.obj = {"debug": debug}
 
 
-from policywatch.cli import repo  # noqa: E402,F401  (registers commands)
+# Importing a command module registers its commands; the modules import the library lazily.
+from policywatch.cli import diff, notify, release, repo, site, subscribers  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Telling subscribers: the ledger of deliveries, and the channels that carry them."""

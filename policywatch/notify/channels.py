@@ -1,0 +1,77 @@
+"""The seam between the outbox ledger and the wire.
+
+The ledger decides *who* is owed a notice and records what happened; a channel
+only carries notices. A channel renders a release's notice once (``prepare``)
+and then sends it to many recipients, reporting each outcome the moment it is
+known so the ledger can record it before the next send: that keeps the window
+for a duplicate (server accepted, ledger not yet written) as small as it can be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from policywatch.release import Release
+
+OutcomeStatus = Literal["sent", "failed", "deferred"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One release's announcement, shared by every recipient of it."""
+
+    release: Release
+    base_url: str = ""  # public archive (config [site] base_url); links are relative to it
+    redline_excerpt: str = ""  # short plain-text excerpt of the material changes, optional
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One delivery the ledger wants carried.
+
+    For email, ``address`` is the subscriber's address; for a webhook it is the
+    webhook's name from config. ``delivery_id`` is stable across retries and
+    seeds the Message-ID, so a duplicate is recognisable.
+    """
+
+    delivery_id: str
+    address: str
+    name: str = ""
+    unsubscribe_token: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one delivery.
+
+    ``sent``: the server accepted it. ``failed``: permanent (5xx, invalid
+    address, 4xx webhook): do not retry without ``--retry-failed``.
+    ``deferred``: temporary (4xx SMTP after retries, drop, time-out, 5xx webhook):
+    the ledger queues it again.
+    """
+
+    delivery_id: str
+    status: OutcomeStatus
+    detail: str = ""
+    message_id: str | None = None
+
+
+Report = Callable[[Outcome], None]
+
+
+class Channel(Protocol):
+    """A way to carry notices: ``email`` or ``webhook``.
+
+    Used as ``async with channel: await channel.send(notice, recipients, report)``.
+    ``send`` returns when every recipient has been reported exactly once.
+    """
+
+    name: str
+
+    async def __aenter__(self) -> Channel: ...
+
+    async def __aexit__(self, *exc_info: object) -> None: ...
+
+    async def send(self, notice: Notice, recipients: Iterable[Recipient], report: Report) -> None: ...

@@ -1,0 +1,47 @@
+"""Where things live on the public archive site.
+
+The site writes its pages at these paths and notices link to them, so both
+use this one module and a link in an email can never point at a page the
+site does not build.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+def _join(base: str, path: str) -> str:
+    return base.rstrip("/") + "/" + path if base else "/" + path
+
+
+def policy_path(slug: str) -> str:
+    return f"{quote(slug)}/"
+
+
+def version_path(slug: str, version: str) -> str:
+    return f"{quote(slug)}/v{quote(version)}/"
+
+
+def redline_path(slug: str, version: str) -> str:
+    """The change from the previous version to this one."""
+    return f"{quote(slug)}/v{quote(version)}/changes/"
+
+
+def feed_path() -> str:
+    return "feed.xml"
+
+
+def policy_url(base: str, slug: str) -> str:
+    return _join(base, policy_path(slug))
+
+
+def version_url(base: str, slug: str, version: str) -> str:
+    return _join(base, version_path(slug, version))
+
+
+def redline_url(base: str, slug: str, version: str) -> str:
+    return _join(base, redline_path(slug, version))
+
+
+def feed_url(base: str) -> str:
+    return _join(base, feed_path())
