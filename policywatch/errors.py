@@ -56,6 +56,18 @@ class MissingPoliciesFolder(PolicywatchError):
 # --- Diff engine -------------------------------------------------------------
 
 
+class RulesError(ConfigError):
+    """The ``[materiality]`` settings are invalid; the message names the key."""
+
+
+class InputTooLarge(PolicywatchError):
+    """A text is larger than compare() accepts."""
+
+
+class DiffArgumentError(PolicywatchError):
+    """An OLD or NEW argument of ``diff`` names no file, revision or policy."""
+
+
 # --- Publishing, check and hooks ---------------------------------------------
 
 
