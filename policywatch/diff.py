@@ -51,6 +51,7 @@ _TRANSLATE = {
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HEADING_NUMBER = re.compile(r"^(?:(?:section|article|part)\s+)?(?:\d+(?:\.\d+)*|[ivxlc]+|[a-z])[.):]\s+", re.I)
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,5}\))[ \t]+")
 _RULE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
@@ -147,7 +148,7 @@ def normalise(text: str) -> list[Block]:
             continue
         if m := _HEADING.match(line):
             flush()
-            raw.append(("heading", _inline(m.group(2)), len(m.group(1))))
+            raw.append(("heading", _HEADING_NUMBER.sub("", _inline(m.group(2))), len(m.group(1))))
             continue
         if _SETEXT.match(line) and len(lines) == 1 and kind == "paragraph":
             raw.append(("heading", _inline(lines[0]), 1 if "=" in stripped else 2))

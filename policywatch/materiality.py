@@ -38,6 +38,7 @@ from policywatch.errors import RulesError
 MATERIAL, MINOR = "material", "minor"
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
+_URL = re.compile(r"(?:https?://|mailto:|www\.)\S+", re.I)
 _URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|io|de|fr|uk|eu)(?:/\S*)?$", re.I)
 _LANGUAGE_LISTS = {
     "negations": ("modality", "negations"),
@@ -112,6 +113,7 @@ def _build(categories: dict[str, Any], language: dict[str, Any], always=(), neve
     for n, group in enumerate(language["minor"]["synonyms"]):
         for word in group:
             synonyms.setdefault(word.lower(), set()).add(n)
+            synonyms.setdefault(_stem(word.lower()), set()).add(n)
     nums = language["numbers"]
     return Rules(
         categories=cats,
@@ -316,6 +318,11 @@ def _numbers(old: str, new: str, rules: Rules) -> list[str]:
     return [f"{what} removed: {', '.join(removed)}"]
 
 
+def _squash(text: str) -> str:
+    """Lower case without spaces or hyphens: 'third party' and 'third-party' are one term, 'acomplaint' is a typo."""
+    return re.sub(r"[\s\-]+", "", text.lower())
+
+
 def _terms(text: str, category: Category) -> Counter[str]:
     found: Counter[str] = Counter()
     terms = set(category.terms)
@@ -333,12 +340,17 @@ def _terms(text: str, category: Category) -> Counter[str]:
 def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[Category]]:
     """Reasons for terms that appear or disappear, and the topics the sentence is about."""
     reasons, topics = [], []
+    old_squashed, new_squashed = _squash(old), _squash(new)
     for cat in rules.categories:
         before, after = _terms(old, cat), _terms(new, cat)
         if cat.topic and (before or after):
             topics.append(cat)
-        added = [t for t in after if after[t] > before[t]]
-        removed = [t for t in before if before[t] > after[t] and not any(t in a for a in added)]
+        added = [t for t in after if after[t] > before[t] and _squash(t) not in old_squashed]
+        removed = [
+            t
+            for t in before
+            if before[t] > after[t] and _squash(t) not in new_squashed and not any(t in a for a in added)
+        ]
         added = [t for t in added if not any(t in r and t != r for r in removed)]
         for term in added:
             reasons.append(f"new {cat.label}: {term}")
@@ -348,30 +360,36 @@ def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[Categ
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+    """A crude stem, enough to see that 'using' and 'use', 'firstly' and 'first' are one word."""
+    for suffix in ("ly", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+            break
+    return word.rstrip("e") if len(word) >= 3 else word
 
 
 _VARIANTS = [
-    ("isation", "ization"),
-    ("ise", "ize"),
-    ("yse", "yze"),
-    ("our", "or"),
-    ("tre", "ter"),
-    ("ll", "l"),
-    ("ogue", "og"),
-    ("ence", "ense"),
-    ("ae", "e"),
-    ("oe", "e"),
+    (re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"),
+    (re.compile(r"tre(s)?$"), r"ter\1"),
+    (re.compile(r"ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"ogue(s)?$"), r"og\1"),
+    (re.compile(r"ence$"), "ense"),
+    (re.compile(r"ae"), "e"),
+    (re.compile(r"oe"), "e"),
 ]
 
 
 def _variant_key(word: str) -> str:
-    for uk, us in _VARIANTS:
-        word = word.replace(uk, us)
+    """British and American spellings of a word share a key."""
+    for rx, repl in _VARIANTS:
+        word = rx.sub(repl, word)
     return word
+
+
+def _synonyms(word: str, rules: Rules) -> frozenset[int]:
+    return rules.synonyms.get(word) or rules.synonyms.get(_stem(word)) or frozenset()
 
 
 def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[str], list[str], list[str]]:
@@ -388,7 +406,7 @@ def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[s
                 match, note = a, f"spelling variant: '{r}' → '{a}'"
             elif _stem(r) == _stem(a):
                 match, note = a, f"word form: '{r}' → '{a}'"
-            elif rules.synonyms.get(r, frozenset()) & rules.synonyms.get(a, frozenset()):
+            elif _synonyms(r, rules) & _synonyms(a, rules):
                 match, note = a, f"synonym: '{r}' → '{a}'"
             elif len(r) >= 4 and len(a) >= 4 and difflib.SequenceMatcher(None, r, a).ratio() >= 0.8:
                 match, note = a, f"spelling corrected: '{r}' → '{a}'"
@@ -405,6 +423,15 @@ def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[s
     return [w for w in left_rem if w not in stop], [w for w in left_add if w not in stop], notes
 
 
+@lru_cache(maxsize=64)
+def _activity_stems(rules: Rules) -> frozenset[str]:
+    return frozenset(_verb_key(v) for v in rules.activities)
+
+
+def _verb_key(word: str) -> str:
+    return _stem(_variant_key(word))
+
+
 def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     """Classify one edit as material or minor, with the reasons."""
     rules = rules or default_rules()
@@ -414,8 +441,8 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     material: list[str] = []
     minor: list[str] = []
     hunks = _hunks(edit.segments)
-    deleted = " ".join(h[2] for h in hunks)
-    inserted = " ".join(h[3] for h in hunks)
+    deleted = _URL.sub(" ", " ".join(h[2] for h in hunks))
+    inserted = _URL.sub(" ", " ".join(h[3] for h in hunks))
     rem_words, add_words = _words(deleted), _words(inserted)
     old_w, new_w = _words(edit.old_text), _words(edit.new_text)
     if edit.dateline:
@@ -428,12 +455,14 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         return _override(edit, rules, MINOR, [f"{what}: {_snippet(hunks)}"])
     if edit.kind == "replace":
         material += _modality(edit, rules, old_w, new_w, hunks)
-    material += _numbers(edit.old_text, edit.new_text, rules)
-    term_reasons, topics = _categories(edit.old_text, edit.new_text, rules)
+    old_plain, new_plain = _URL.sub(" ", edit.old_text), _URL.sub(" ", edit.new_text)
+    material += _numbers(old_plain, new_plain, rules)
+    term_reasons, topics = _categories(old_plain, new_plain, rules)
     material += term_reasons
-    rem_act = [w for w in rem_words if w in rules.activities]
-    add_act = [w for w in add_words if w in rules.activities]
-    if edit.kind == "replace" and Counter(map(_stem, rem_act)) != Counter(map(_stem, add_act)):
+    act_stems = _activity_stems(rules)
+    rem_act = [w for w in rem_words if _verb_key(w) in act_stems]
+    add_act = [w for w in add_words if _verb_key(w) in act_stems]
+    if edit.kind == "replace" and Counter(map(_verb_key, rem_act)) != Counter(map(_verb_key, add_act)):
         if rem_act and add_act:
             material.append(f"activity changed: '{', '.join(rem_act)}' → '{', '.join(add_act)}'")
         elif add_act:
@@ -459,14 +488,15 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     else:
         left_rem, left_add, notes = _explain(rem_words, add_words, rules)
         unexplained = len(left_rem) + len(left_add)
+        links = _URL.findall(" ".join(h[3] for h in hunks))
         if not rem_words and not add_words:
-            minor.append("punctuation only")
+            minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
         elif [w.lower() for w in rem_words] == [w.lower() for w in add_words] and not notes:
             minor.append("capitalisation only")
-        if topics and unexplained and not material:
+        if topics and (unexplained or material):
             labels = ", ".join(sorted({c.label for c in topics}))
-            material.append(f"{labels} clause reworded: {_snippet(hunks)}")
-        elif unexplained >= 3 and not material:
+            material.append(f"{labels} clause changed: {_snippet(hunks)}")
+        if unexplained >= 3 and not material:
             material.append(f"wording changed: {_snippet(hunks)}")
         elif not material:
             minor.extend(notes)
@@ -503,3 +533,51 @@ def _override(edit: Edit, rules: Rules, classification: str, reasons: list[str])
     if never and classification == MATERIAL:
         return MINOR, [f"section '{never}' is never material", *reasons]
     return classification, reasons
+
+
+_KIND_PREFIXES = [
+    ("negation ", "negation"),
+    ("limitation ", "limitation"),
+    ("obligation turned", "modality"),
+    ("permission turned", "modality"),
+    ("modality changed", "modality"),
+    ("retention period", "retention"),
+    ("age threshold", "age"),
+    ("amount ", "amount"),
+    ("time period", "time"),
+    ("number ", "number"),
+    ("activity ", "activity"),
+    ("new activity", "activity"),
+    ("commitment removed", "content"),
+    ("text ", "content"),
+    ("paragraph ", "content"),
+    ("section rewritten", "rewrite"),
+    ("wording changed", "wording"),
+    ("section '", "section"),
+    ("spelling corrected", "typo"),
+    ("spelling variant", "variant"),
+    ("word form", "form"),
+    ("synonym", "synonym"),
+    ("punctuation", "punctuation"),
+    ("capitalisation", "case"),
+    ("date line", "dateline"),
+    ("heading ", "heading"),
+    ("moved unchanged", "move"),
+    ("link ", "link"),
+    ("rewording", "rewording"),
+    ("short ", "short"),
+]
+
+
+def reason_kind(reason: str, rules: Rules | None = None) -> str:
+    """The rule behind a reason string: ``negation``, ``data_categories``, ``typo``, ..."""
+    rules = rules or default_rules()
+    for cat in rules.categories:
+        if reason.startswith((f"new {cat.label}: ", f"{cat.label} removed: ")):
+            return cat.name
+        if reason.startswith(cat.label) and " clause changed" in reason.split(":")[0]:
+            return cat.name
+    for prefix, kind in _KIND_PREFIXES:
+        if reason.startswith(prefix):
+            return kind
+    return "editorial"
