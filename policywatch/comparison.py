@@ -64,8 +64,9 @@ def compare(old: str, new: str, *, rules: Any = None) -> Comparison:
         if len(text) > MAX_CHARS:
             raise InputTooLarge(f"{name} text is {len(text):,} characters; compare() accepts up to {MAX_CHARS:,}")
     rules = rules or default_rules()
-    old_blocks = normalise(old)
-    edits = diff_blocks(old_blocks, normalise(new))
+    memo: dict[str, str] = {}
+    old_blocks = normalise(old, memo)
+    edits = diff_blocks(old_blocks, normalise(new, memo))
     changes = []
     for edit in edits:
         classification, reasons = judge(edit, rules)

@@ -25,6 +25,7 @@ This module knows nothing of materiality: it yields ``Edit`` records that
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -32,7 +33,12 @@ from dataclasses import dataclass, field
 # Largest input ``compare`` accepts (characters, each side); policy files are capped at 10 MB too.
 MAX_CHARS = 10 * 1024 * 1024
 # Tokens (both sides together) that one word-level diff-match-patch call may receive.
-REGION_TOKENS = 6000
+REGION_TOKENS = 2000
+# Regions above this many tokens are diffed word by word only when they share MIN_OVERLAP of their words.
+SMALL_REGION = 400
+MIN_OVERLAP = 0.4
+# Seconds of word-level diffing per comparison; what is left after it is compared paragraph by paragraph.
+TIME_BUDGET = 0.6
 # Tokens that word-level diffing may receive in one comparison; beyond it, paragraphs are compared whole.
 TOTAL_TOKEN_BUDGET = 400_000
 # Seconds diff-match-patch may spend on one call before it settles for a coarser answer.
@@ -48,6 +54,9 @@ _TRANSLATE = {
     **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None),
     ord("\u2026"): "...",
 }
+_FOLD = {chr(k): v or "" for k, v in _TRANSLATE.items()}
+_NON_ASCII = re.compile(r".?[^\x00-\x7f]+", re.S)
+_FOLDABLE = re.compile("[" + re.escape("".join(_FOLD)) + "]")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -107,25 +116,42 @@ class Edit:
 def fold_unicode(text: str) -> str:
     """NFKC, straight quotes, ASCII dashes and spaces, Unix line endings."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    if text.isascii():
+        return text.replace("\t", " ")
+    # NFKC only where it can change something: runs of non-ASCII characters with the character before them.
+    text = _NON_ASCII.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return _FOLDABLE.sub(lambda m: _FOLD[m.group()], text)
 
 
 def _inline(text: str) -> str:
-    text = _IMAGE.sub(r"\1", text)
-    text = _LINK.sub(r"\1", text)
-    text = _REF_LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _HTML_TAG.sub(" ", text)
-    text = _CODE.sub(r"\1", text)
-    for _ in range(2):
-        text = _STRONG.sub(r"\2", text)
-        text = _EMPH.sub(r"\2", text)
-    text = _ESCAPE.sub(r"\1", text)
-    return _SPACES.sub(" ", text).strip()
+    """Markdown inline markup folded to its text; each pass runs only when its marker is present."""
+    if "[" in text:
+        text = _IMAGE.sub(r"\1", text)
+        text = _LINK.sub(r"\1", text)
+        text = _REF_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\1", text)
+        text = _HTML_TAG.sub(" ", text)
+    if "`" in text:
+        text = _CODE.sub(r"\1", text)
+    if "*" in text or "_" in text:
+        for _ in range(2):
+            text = _STRONG.sub(r"\2", text)
+            text = _EMPH.sub(r"\2", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
-def normalise(text: str) -> list[Block]:
-    """Blocks of plain text, markup folded away, each with its section path."""
+def normalise(text: str, memo: dict[str, str] | None = None) -> list[Block]:
+    """Blocks of plain text, markup folded away, each with its section path.
+
+    ``memo`` (raw paragraph -> folded text) may be shared between the two sides
+    of a comparison, so that unchanged paragraphs are folded once.
+    """
+    memo = {} if memo is None else memo
     text = fold_unicode(text)
     text = _FRONT_MATTER.sub("", text, count=1)
     raw: list[tuple[str, str, int]] = []  # (kind, text, heading level)
@@ -135,7 +161,10 @@ def normalise(text: str) -> list[Block]:
     def flush() -> None:
         nonlocal lines, kind
         if lines:
-            body = _inline(" ".join(lines))
+            joined = " ".join(lines)
+            body = memo.get(joined)
+            if body is None:
+                body = memo[joined] = _inline(joined)
             if body:
                 raw.append((kind, body, 0))
         lines, kind = [], "paragraph"
@@ -227,6 +256,42 @@ def _align(a: list, b: list, timeout: float, semantic: bool = False) -> list[tup
     return [(op, len(s)) for op, s in diffs]
 
 
+def align_blocks(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Align two block lists as patience diff does, then diff-match-patch between the anchors.
+
+    Blocks that occur once on each side and keep their order anchor the
+    alignment in O(n log n); only the stretches between anchors, where the
+    edits are, go to diff-match-patch. Returns ``[(op, count)]`` runs.
+    """
+    ops: list[tuple[int, int]] = []
+
+    def emit(op: int, n: int) -> None:
+        if n:
+            if ops and ops[-1][0] == op:
+                ops[-1] = (op, ops[-1][1] + n)
+            else:
+                ops.append((op, n))
+
+    def gap(i0: int, i1: int, j0: int, j1: int) -> None:
+        if i0 == i1 or j0 == j1:
+            emit(-1, i1 - i0)
+            emit(1, j1 - j0)
+            return
+        for op, n in _align(a[i0:i1], b[j0:j1], DMP_TIMEOUT):
+            emit(op, n)
+
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {t: j for j, t in enumerate(b) if count_b[t] == 1}
+    pairs = [(i, where_b[t]) for i, t in enumerate(a) if count_a[t] == 1 and t in where_b]
+    i = j = 0
+    for ai, bj in _increasing(pairs):
+        gap(i, ai, j, bj)
+        emit(0, 1)
+        i, j = ai + 1, bj + 1
+    gap(i, len(a), j, len(b))
+    return ops
+
+
 @dataclass
 class _Region:
     old: list[int]
@@ -238,7 +303,7 @@ def diff_blocks(old: list[Block], new: list[Block]) -> list[Edit]:
     regions: list[_Region] = []
     i = j = 0
     current = _Region([], [])
-    for op, n in _align([b.text for b in old], [b.text for b in new], DMP_TIMEOUT):
+    for op, n in align_blocks([b.text for b in old], [b.text for b in new]):
         if op == 0:
             if current.old or current.new:
                 regions.append(current)
@@ -255,7 +320,7 @@ def diff_blocks(old: list[Block], new: list[Block]) -> list[Edit]:
         regions.append(current)
     moves = _find_moves(old, new, regions)
     edits: list[Edit] = []
-    budget = [TOTAL_TOKEN_BUDGET]
+    budget = _Budget(TOTAL_TOKEN_BUDGET, time.perf_counter() + TIME_BUDGET)
     for region in regions:
         edits.extend(_diff_region(old, new, region.old, region.new, budget))
     return edits + moves
@@ -339,31 +404,54 @@ def _block_tokens(blocks: list[Block], idx: list[int]) -> tuple[list[str], list[
     return tokens, owner
 
 
-def _diff_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int], budget: list[int]) -> list[Edit]:
+@dataclass
+class _Budget:
+    """Work left for word-level diffing in one comparison: tokens, and a wall-clock deadline."""
+
+    tokens: int
+    deadline: float
+
+    def timeout(self) -> float:
+        """Seconds the next diff-match-patch call may take (0: none left)."""
+        left = self.deadline - time.perf_counter()
+        return min(DMP_TIMEOUT, left) if left > 0.01 else 0.0
+
+
+def _overlap(a: list[str], b: list[str]) -> float:
+    """Share of words two token lists have in common: low means a rewrite, not an edit."""
+    wa = Counter(t.lower() for t in a if t[:1].isalnum())
+    wb = Counter(t.lower() for t in b if t[:1].isalnum())
+    common = sum((wa & wb).values())
+    return common / max(1, sum(wa.values()), sum(wb.values()))
+
+
+def _diff_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int], budget: _Budget) -> list[Edit]:
     if not oi and not ni:
         return []
     ot, oo = _block_tokens(old, oi)
     nt, no = _block_tokens(new, ni)
     size = len(ot) + len(nt)
-    if oi and ni and size > budget[0]:
-        return _whole_blocks(old, new, oi, ni)
-    if oi and ni and size > REGION_TOKENS and len(oi) + len(ni) > 2:
-        anchors = _similar_pairs(old, new, oi, ni)
-        if anchors:
-            edits: list[Edit] = []
-            pa = pb = 0
-            for a, b in anchors:
-                edits.extend(_diff_region(old, new, oi[pa:a], ni[pb:b], budget))
-                edits.extend(_diff_region(old, new, [oi[a]], [ni[b]], budget))
-                pa, pb = a + 1, b + 1
-            edits.extend(_diff_region(old, new, oi[pa:], ni[pb:], budget))
-            return edits
-        return _whole_blocks(old, new, oi, ni)
-    budget[0] -= size
-    if not oi or not ni:
-        ops = [(-1, len(ot))] if oi else [(1, len(nt))]
+    if oi and ni:
+        too_big = size > REGION_TOKENS
+        dissimilar = size > SMALL_REGION and _overlap(ot, nt) < MIN_OVERLAP
+        if (too_big or dissimilar) and len(oi) + len(ni) > 2:
+            anchors = _similar_pairs(old, new, oi, ni)
+            if anchors:
+                edits: list[Edit] = []
+                pa = pb = 0
+                for a, b in anchors:
+                    edits.extend(_diff_region(old, new, oi[pa:a], ni[pb:b], budget))
+                    edits.extend(_diff_region(old, new, [oi[a]], [ni[b]], budget))
+                    pa, pb = a + 1, b + 1
+                edits.extend(_diff_region(old, new, oi[pa:], ni[pb:], budget))
+                return edits
+            return _whole_blocks(old, new, oi, ni)
+        if dissimilar or size > budget.tokens or not (timeout := budget.timeout()):
+            return _whole_blocks(old, new, oi, ni)
+        budget.tokens -= size
+        ops = _align(ot, nt, timeout, semantic=True)
     else:
-        ops = _align(ot, nt, DMP_TIMEOUT, semantic=True)
+        ops = [(-1, len(ot))] if oi else [(1, len(nt))]
     return _edits_from_ops(old, new, ot, oo, nt, no, ops)
 
 

@@ -323,17 +323,29 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s\-]+", "", text.lower())
 
 
-def _terms(text: str, category: Category) -> Counter[str]:
-    found: Counter[str] = Counter()
-    terms = set(category.terms)
-    for m in category.pattern.finditer(text):
+@lru_cache(maxsize=64)
+def _term_index(rules: Rules) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]]:
+    """One pattern for every term of every category, and the categories each term belongs to."""
+    owners: dict[str, list[int]] = {}
+    for n, cat in enumerate(rules.categories):
+        for term in cat.terms:
+            owners.setdefault(term, []).append(n)
+    return _term_pattern(tuple(owners)), {t: tuple(v) for t, v in owners.items()}
+
+
+def _terms(text: str, rules: Rules) -> list[Counter[str]]:
+    """Per category, how often each of its terms occurs in ``text`` (longest match, plural folded)."""
+    pattern, owners = _term_index(rules)
+    found: list[Counter[str]] = [Counter() for _ in rules.categories]
+    for m in pattern.finditer(text):
         term = m.group().lower()
-        if term not in terms:
+        if term not in owners:
             for suffix in ("es", "s"):
-                if term.endswith(suffix) and term[: -len(suffix)] in terms:
+                if term.endswith(suffix) and term[: -len(suffix)] in owners:
                     term = term[: -len(suffix)]
                     break
-        found[term] += 1
+        for n in owners.get(term, ()):
+            found[n][term] += 1
     return found
 
 
@@ -341,8 +353,7 @@ def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[Categ
     """Reasons for terms that appear or disappear, and the topics the sentence is about."""
     reasons, topics = [], []
     old_squashed, new_squashed = _squash(old), _squash(new)
-    for cat in rules.categories:
-        before, after = _terms(old, cat), _terms(new, cat)
+    for cat, before, after in zip(rules.categories, _terms(old, rules), _terms(new, rules), strict=True):
         if cat.topic and (before or after):
             topics.append(cat)
         added = [t for t in after if after[t] > before[t] and _squash(t) not in old_squashed]
@@ -359,6 +370,7 @@ def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[Categ
     return reasons, topics
 
 
+@lru_cache(maxsize=8192)
 def _stem(word: str) -> str:
     """A crude stem, enough to see that 'using' and 'use', 'firstly' and 'first' are one word."""
     for suffix in ("ly", "ing", "ed", "es", "s"):
@@ -381,6 +393,7 @@ _VARIANTS = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def _variant_key(word: str) -> str:
     """British and American spellings of a word share a key."""
     for rx, repl in _VARIANTS:
@@ -393,32 +406,58 @@ def _synonyms(word: str, rules: Rules) -> frozenset[int]:
 
 
 def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[str], list[str], list[str]]:
-    """Pair removed and added words that are editorial variants of each other; return what is left."""
+    """Pair removed and added words that are editorial variants of each other; return what is left.
+
+    Exact, spelling-variant, word-form and synonym pairs are found by lookup; near
+    spellings (typos) by comparison, only while the change is small enough for it to matter.
+    """
     notes: list[str] = []
-    left_add = list(added)
+    pool: dict[str, list[int]] = {}
+    by_key: list[dict] = [{}, {}, {}]
+    for n, a in enumerate(added):
+        pool.setdefault(a, []).append(n)
+        by_key[0].setdefault(_variant_key(a), []).append(n)
+        by_key[1].setdefault(_stem(a), []).append(n)
+        for group in _synonyms(a, rules):
+            by_key[2].setdefault(group, []).append(n)
+    used: set[int] = set()
+
+    def take(candidates) -> int | None:
+        for n in candidates or ():
+            if n not in used:
+                used.add(n)
+                return n
+        return None
+
+    fuzzy = len(removed) * len(added) <= 2500
     left_rem = []
     for r in removed:
-        match = None
-        for a in left_add:
-            if r == a:
-                match, note = a, None
-            elif _variant_key(r) == _variant_key(a):
-                match, note = a, f"spelling variant: '{r}' → '{a}'"
-            elif _stem(r) == _stem(a):
-                match, note = a, f"word form: '{r}' → '{a}'"
-            elif _synonyms(r, rules) & _synonyms(a, rules):
-                match, note = a, f"synonym: '{r}' → '{a}'"
-            elif len(r) >= 4 and len(a) >= 4 and difflib.SequenceMatcher(None, r, a).ratio() >= 0.8:
-                match, note = a, f"spelling corrected: '{r}' → '{a}'"
-            else:
-                continue
-            if note:
-                notes.append(note)
-            break
-        if match is None:
-            left_rem.append(r)
+        if take(pool.get(r)) is not None:
+            continue
+        if (n := take(by_key[0].get(_variant_key(r)))) is not None:
+            notes.append(f"spelling variant: '{r}' → '{added[n]}'")
+        elif (n := take(by_key[1].get(_stem(r)))) is not None:
+            notes.append(f"word form: '{r}' → '{added[n]}'")
+        elif (n := take([m for g in _synonyms(r, rules) for m in by_key[2].get(g, ())])) is not None:
+            notes.append(f"synonym: '{r}' → '{added[n]}'")
+        elif (
+            fuzzy
+            and len(r) >= 4
+            and (
+                n := take(
+                    [
+                        m
+                        for m, a in enumerate(added)
+                        if len(a) >= 4 and m not in used and difflib.SequenceMatcher(None, r, a).ratio() >= 0.8
+                    ]
+                )
+            )
+            is not None
+        ):
+            notes.append(f"spelling corrected: '{r}' → '{added[n]}'")
         else:
-            left_add.remove(match)
+            left_rem.append(r)
+    left_add = [a for n, a in enumerate(added) if n not in used]
     stop = rules.stopwords
     return [w for w in left_rem if w not in stop], [w for w in left_add if w not in stop], notes
 
@@ -460,8 +499,8 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     term_reasons, topics = _categories(old_plain, new_plain, rules)
     material += term_reasons
     act_stems = _activity_stems(rules)
-    rem_act = [w for w in rem_words if _verb_key(w) in act_stems]
-    add_act = [w for w in add_words if _verb_key(w) in act_stems]
+    rem_act = [w for w in rem_words if w not in rules.stopwords and _verb_key(w) in act_stems]
+    add_act = [w for w in add_words if w not in rules.stopwords and _verb_key(w) in act_stems]
     if edit.kind == "replace" and Counter(map(_verb_key, rem_act)) != Counter(map(_verb_key, add_act)):
         if rem_act and add_act:
             material.append(f"activity changed: '{', '.join(rem_act)}' → '{', '.join(add_act)}'")
