@@ -274,7 +274,7 @@ def _modality(edit: Edit, rules: Rules, old_w: list[str], new_w: list[str], hunk
         reasons.append(f"obligation turned into permission: {_snippet(hunks, modal)}")
     elif perm < 0 and obl_all > 0:
         reasons.append(f"permission turned into obligation: {_snippet(hunks, modal)}")
-    elif perm or obl_strong:
+    elif (perm or obl_strong) and not neg:
         reasons.append(f"modality changed: {_snippet(hunks, modal)}")
     return reasons
 
@@ -532,9 +532,10 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
         elif [w.lower() for w in rem_words] == [w.lower() for w in add_words] and not notes:
             minor.append("capitalisation only")
-        if topics and (unexplained or material):
-            labels = ", ".join(sorted({c.label for c in topics}))
-            material.append(f"{labels} clause changed: {_snippet(hunks)}")
+        named = {r.split(":")[0].removeprefix("new ").removesuffix(" removed") for r in term_reasons}
+        unnamed = sorted({c.label for c in topics} - named)
+        if unnamed and (unexplained or material) and len(unnamed) == len({c.label for c in topics}):
+            material.append(f"{', '.join(unnamed)} clause changed: {_snippet(hunks)}")
         if unexplained >= 3 and not material:
             material.append(f"wording changed: {_snippet(hunks)}")
         elif not material:
