@@ -36,6 +36,7 @@ from policywatch.diff import SEP, Edit
 from policywatch.errors import RulesError
 
 MATERIAL, MINOR = "material", "minor"
+TERMS_PER_REASON = 5  # terms of one category named one per reason; the rest are counted
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
 _URL = re.compile(r"(?:https?://|mailto:|www\.)\S+", re.I)
@@ -58,16 +59,6 @@ class Category:
     label: str
     terms: tuple[str, ...]
     topic: bool = False
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        return _term_pattern(self.terms)
-
-
-@lru_cache(maxsize=256)
-def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:s|es)?(?![\w-])", re.I)
 
 
 @dataclass(frozen=True)
@@ -280,6 +271,11 @@ def _modality(edit: Edit, rules: Rules, old_w: list[str], new_w: list[str], hunk
 
 
 @lru_cache(maxsize=64)
+def _number_words(rules: Rules) -> frozenset[str]:
+    return frozenset(w.lower() for w in rules.number_words)
+
+
+@lru_cache(maxsize=64)
 def _number_pattern(rules: Rules) -> re.Pattern[str]:
     words = "|".join(sorted(rules.number_words, key=len, reverse=True))
     units = "|".join(re.escape(u) for u in sorted(rules.durations, key=len, reverse=True))
@@ -290,7 +286,13 @@ def _number_pattern(rules: Rules) -> re.Pattern[str]:
     )
 
 
-def _numbers(old: str, new: str, rules: Rules) -> list[str]:
+_DIGIT = re.compile(r"\d")
+
+
+def _numbers(old: str, new: str, rules: Rules, words: set[str] | None = None) -> list[str]:
+    """Numbers, durations, ages and amounts that differ between the two sentences."""
+    if not _DIGIT.search(old) and not _DIGIT.search(new) and words is not None and not words & _number_words(rules):
+        return []
     rx = _number_pattern(rules)
     before = Counter(m.group().lower() for m in rx.finditer(old))
     after = Counter(m.group().lower() for m in rx.finditer(new))
@@ -312,10 +314,15 @@ def _numbers(old: str, new: str, rules: Rules) -> list[str]:
     else:
         what = "number"
     if removed and added:
-        return [f"{what} changed: {', '.join(removed)} → {', '.join(added)}"]
+        return [f"{what} changed: {_listing(removed)} → {_listing(added)}"]
     if added:
-        return [f"{what} added: {', '.join(added)}"]
-    return [f"{what} removed: {', '.join(removed)}"]
+        return [f"{what} added: {_listing(added)}"]
+    return [f"{what} removed: {_listing(removed)}"]
+
+
+def _listing(items: list[str], limit: int = 6) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _squash(text: str) -> str:
@@ -323,29 +330,61 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s\-]+", "", text.lower())
 
 
+_TERM_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
 @lru_cache(maxsize=64)
-def _term_index(rules: Rules) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]]:
-    """One pattern for every term of every category, and the categories each term belongs to."""
+def _term_index(rules: Rules) -> dict[str, list[tuple[tuple[str, ...], str, tuple[int, ...]]]]:
+    """Every term of every category by its first word: (words, term, owning categories), longest first."""
     owners: dict[str, list[int]] = {}
     for n, cat in enumerate(rules.categories):
         for term in cat.terms:
             owners.setdefault(term, []).append(n)
-    return _term_pattern(tuple(owners)), {t: tuple(v) for t, v in owners.items()}
+    index: dict[str, list[tuple[tuple[str, ...], str, tuple[int, ...]]]] = {}
+    for term, cats in owners.items():
+        words = tuple(_TERM_TOKEN.findall(term))
+        if words:
+            index.setdefault(words[0], []).append((words, term, tuple(cats)))
+    for entries in index.values():
+        entries.sort(key=lambda e: len(e[0]), reverse=True)
+    return index
+
+
+def _plural_of(word: str, base: str) -> bool:
+    return word == base or word == base + "s" or word == base + "es"
 
 
 def _terms(text: str, rules: Rules) -> list[Counter[str]]:
-    """Per category, how often each of its terms occurs in ``text`` (longest match, plural folded)."""
-    pattern, owners = _term_index(rules)
+    """Per category, how often each of its terms occurs in ``text``: whole words, longest match, plurals folded."""
+    index = _term_index(rules)
     found: list[Counter[str]] = [Counter() for _ in rules.categories]
-    for m in pattern.finditer(text):
-        term = m.group().lower()
-        if term not in owners:
-            for suffix in ("es", "s"):
-                if term.endswith(suffix) and term[: -len(suffix)] in owners:
-                    term = term[: -len(suffix)]
+    words = _TERM_TOKEN.findall(text.lower())
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        entries = index.get(word)
+        if entries is None and word.endswith("s"):
+            entries = index.get(word[:-1]) or index.get(word[:-2])
+        hit = None
+        for term_words, term, cats in entries or ():
+            k = len(term_words)
+            if k == 1:
+                if _plural_of(word, term_words[0]):
+                    hit = (k, term, cats)
                     break
-        for n in owners.get(term, ()):
-            found[n][term] += 1
+                continue
+            if i + k > n or tuple(words[i : i + k - 1]) != term_words[:-1]:
+                continue
+            if _plural_of(words[i + k - 1], term_words[-1]):
+                hit = (k, term, cats)
+                break
+        if hit is None:
+            i += 1
+            continue
+        k, term, cats = hit
+        for c in cats:
+            found[c][term] += 1
+        i += k
     return found
 
 
@@ -363,10 +402,14 @@ def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[Categ
             if before[t] > after[t] and _squash(t) not in new_squashed and not any(t in a for a in added)
         ]
         added = [t for t in added if not any(t in r and t != r for r in removed)]
-        for term in added:
+        for term in added[:TERMS_PER_REASON]:
             reasons.append(f"new {cat.label}: {term}")
-        for term in removed:
+        if len(added) > TERMS_PER_REASON:
+            reasons.append(f"new {cat.label}: {_listing(added[TERMS_PER_REASON:], 0)}")
+        for term in removed[:TERMS_PER_REASON]:
             reasons.append(f"{cat.label} removed: {term}")
+        if len(removed) > TERMS_PER_REASON:
+            reasons.append(f"{cat.label} removed: {_listing(removed[TERMS_PER_REASON:], 0)}")
     return reasons, topics
 
 
@@ -471,6 +514,16 @@ def _verb_key(word: str) -> str:
     return _stem(_variant_key(word))
 
 
+def judge_quickly(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
+    """A verdict from the shape of the edit alone, for when time is up: it errs towards material."""
+    rules = rules or default_rules()
+    if edit.kind == "move" or edit.dateline or edit.heading:
+        return judge(edit, rules)
+    words = len(edit.old_text.split()) + len(edit.new_text.split())
+    verb = {"insert": "text added", "delete": "text removed"}.get(edit.kind, "wording changed")
+    return _override(edit, rules, MATERIAL, [f"{verb} ({words} words; too large to analyse in detail)"])
+
+
 def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     """Classify one edit as material or minor, with the reasons."""
     rules = rules or default_rules()
@@ -495,7 +548,7 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     if edit.kind == "replace":
         material += _modality(edit, rules, old_w, new_w, hunks)
     old_plain, new_plain = _URL.sub(" ", edit.old_text), _URL.sub(" ", edit.new_text)
-    material += _numbers(old_plain, new_plain, rules)
+    material += _numbers(old_plain, new_plain, rules, {*old_w, *new_w})
     term_reasons, topics = _categories(old_plain, new_plain, rules)
     material += term_reasons
     act_stems = _activity_stems(rules)
