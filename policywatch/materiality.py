@@ -32,14 +32,24 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from policywatch.dates import DATE_PATTERN
 from policywatch.diff import SEP, Edit
 from policywatch.errors import RulesError
 
 MATERIAL, MINOR = "material", "minor"
+TOPIC_WORDS = 2  # unexplained words that make a rewording of a sentence on a sensitive topic material
 TERMS_PER_REASON = 5  # terms of one category named one per reason; the rest are counted
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
-_URL = re.compile(r"(?:https?://|mailto:|www\.)\S+", re.I)
+_URL = re.compile(
+    r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)(?:/\S*)?\b", re.I
+)
+_DATE = re.compile(DATE_PATTERN, re.I)
+# A number right after a capitalised word names a version or a part ("Basecamp 3", "Section 4"), unless a unit follows.
+_NAMED_NUMBER = re.compile(
+    r"(?<=[A-Za-z,;:] )([A-Z][\w-]*) (\d+)\b(?!\s*(?:%|percent|days?|weeks?|months?|years?|hours?))"
+)
+_NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*")
 _URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|io|de|fr|uk|eu)(?:/\S*)?$", re.I)
 _LANGUAGE_LISTS = {
     "negations": ("modality", "negations"),
@@ -200,6 +210,11 @@ def _strings(value: Any, key: str) -> list[str]:
 # --- judging -----------------------------------------------------------------------------------
 
 
+def _names(text: str) -> set[str]:
+    """Lower-cased words written capitalised inside a sentence (names of products, laws, companies)."""
+    return {w.lower() for w in _NAME.findall(text)} - {w for w in _WORD.findall(text) if w.islower()}
+
+
 def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
@@ -293,6 +308,7 @@ def _numbers(old: str, new: str, rules: Rules, words: set[str] | None = None) ->
     """Numbers, durations, ages and amounts that differ between the two sentences."""
     if not _DIGIT.search(old) and not _DIGIT.search(new) and words is not None and not words & _number_words(rules):
         return []
+    old, new = _NAMED_NUMBER.sub(r"\1", _DATE.sub(" ", old)), _NAMED_NUMBER.sub(r"\1", _DATE.sub(" ", new))
     rx = _number_pattern(rules)
     before = Counter(m.group().lower() for m in rx.finditer(old))
     after = Counter(m.group().lower() for m in rx.finditer(new))
@@ -551,9 +567,13 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     material += _numbers(old_plain, new_plain, rules, {*old_w, *new_w})
     term_reasons, topics = _categories(old_plain, new_plain, rules)
     material += term_reasons
+    # Words that left or joined the sentence, wherever they sit in it, links aside.
+    before, after = Counter(_words(_DATE.sub(" ", old_plain))), Counter(_words(_DATE.sub(" ", new_plain)))
+    gone, came = list((before - after).elements()), list((after - before).elements())
+    names = _names(edit.old_text) | _names(edit.new_text)
     act_stems = _activity_stems(rules)
-    rem_act = [w for w in rem_words if w not in rules.stopwords and _verb_key(w) in act_stems]
-    add_act = [w for w in add_words if w not in rules.stopwords and _verb_key(w) in act_stems]
+    rem_act = [w for w in gone if w not in rules.stopwords and w not in names and _verb_key(w) in act_stems]
+    add_act = [w for w in came if w not in rules.stopwords and w not in names and _verb_key(w) in act_stems]
     if edit.kind == "replace" and Counter(map(_verb_key, rem_act)) != Counter(map(_verb_key, add_act)):
         if rem_act and add_act:
             material.append(f"activity changed: '{', '.join(rem_act)}' → '{', '.join(add_act)}'")
@@ -578,16 +598,22 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             else:
                 minor.append(f"short {unit} {verb}: '{_quote(text)}'")
     else:
-        left_rem, left_add, notes = _explain(rem_words, add_words, rules)
+        left_rem, left_add, notes = _explain(gone, came, rules)
         unexplained = len(left_rem) + len(left_add)
         links = _URL.findall(" ".join(h[3] for h in hunks))
+        old_dates, new_dates = _DATE.findall(edit.old_text), _DATE.findall(edit.new_text)
+        if old_dates != new_dates:
+            minor.append(f"date changed: {_listing(old_dates) or '-'} → {_listing(new_dates) or '-'}")
         if not rem_words and not add_words:
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
-        elif [w.lower() for w in rem_words] == [w.lower() for w in add_words] and not notes:
-            minor.append("capitalisation only")
+        elif not gone and not came and not notes:
+            minor.append("capitalisation only" if rem_words == add_words else "word order only")
+        elif not gone and not came and links:
+            minor.append(f"link changed: '{_quote(links[0])}'")
         named = {r.split(":")[0].removeprefix("new ").removesuffix(" removed") for r in term_reasons}
         unnamed = sorted({c.label for c in topics} - named)
-        if unnamed and (unexplained or material) and len(unnamed) == len({c.label for c in topics}):
+        substantive = unexplained >= TOPIC_WORDS or material
+        if unnamed and substantive and len(unnamed) == len({c.label for c in topics}):
             material.append(f"{', '.join(unnamed)} clause changed: {_snippet(hunks)}")
         if unexplained >= 3 and not material:
             material.append(f"wording changed: {_snippet(hunks)}")
