@@ -29,6 +29,7 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Largest input ``compare`` accepts (characters, each side); policy files are capped at 10 MB too.
 MAX_CHARS = 10 * 1024 * 1024
@@ -84,8 +85,7 @@ _DATE_LINE = re.compile(
 TOKEN = re.compile(r"\w+(?:'\w+)*|\n\n|\s+|[^\w\s]")
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One paragraph, heading, list item or table row, normalised."""
 
     text: str
@@ -262,15 +262,28 @@ def _dmp(timeout: float):
     return dmp
 
 
-def _align(a: list, b: list, timeout: float, semantic: bool = False) -> list[tuple[int, int, int]]:
-    """diff-match-patch over two item lists: [(op, count_a, count_b)] with op -1, 0, 1."""
-    table: dict = {}
-    sa, sb = _encode(a, table), _encode(b, table)
-    dmp = _dmp(timeout)
-    diffs = dmp.diff_main(sa, sb, False)
-    if semantic:
-        dmp.diff_cleanupSemantic(diffs)
-    return [(op, len(s)) for op, s in diffs]
+def _align(a: list, b: list, timeout: float, semantic: bool = False) -> list[tuple[int, int]]:
+    """diff-match-patch over two item lists: ``[(op, count)]`` with op -1, 0, 1.
+
+    The common head and tail are cut off first, so only the changed middle is encoded and diffed.
+    """
+    head, tail = _common_ends(a, b)
+    ops: list[tuple[int, int]] = [(0, head)] if head else []
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if mid_a and mid_b:
+        table: dict = {}
+        sa, sb = _encode(mid_a, table), _encode(mid_b, table)
+        dmp = _dmp(timeout)
+        diffs = dmp.diff_main(sa, sb, False)
+        if semantic:
+            dmp.diff_cleanupSemantic(diffs)
+        ops += [(op, len(text)) for op, text in diffs]
+    else:
+        ops += [(-1, len(mid_a))] if mid_a else []
+        ops += [(1, len(mid_b))] if mid_b else []
+    if tail:
+        ops.append((0, tail))
+    return ops
 
 
 def align_blocks(a: list[str], b: list[str]) -> list[tuple[int, int]]:

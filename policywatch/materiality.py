@@ -45,6 +45,7 @@ _URL = re.compile(
     r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)(?:/\S*)?\b", re.I
 )
 _DATE = re.compile(DATE_PATTERN, re.I)
+_TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)\b", re.I)
 # A number right after a capitalised word names a version or a part ("Basecamp 3", "Section 4"), unless a unit follows.
 _NAMED_NUMBER = re.compile(
     r"(?<=[A-Za-z,;:] )([A-Z][\w-]*) (\d+)\b(?!\s*(?:%|percent|days?|weeks?|months?|years?|hours?))"
@@ -262,6 +263,7 @@ def _count(words: list[str], vocab: frozenset[str], contractions: bool = False) 
 
 
 def _modality(edit: Edit, rules: Rules, old_w: list[str], new_w: list[str], hunks) -> list[str]:
+    """Negation, limitation and modal verbs gained or lost (counts of the changed words suffice)."""
     reasons = []
     neg = _count(new_w, rules.negations, True) - _count(old_w, rules.negations, True)
     if neg:
@@ -304,11 +306,13 @@ def _number_pattern(rules: Rules) -> re.Pattern[str]:
 _DIGIT = re.compile(r"\d")
 
 
-def _numbers(old: str, new: str, rules: Rules, words: set[str] | None = None) -> list[str]:
-    """Numbers, durations, ages and amounts that differ between the two sentences."""
+def _numbers(
+    old: str, new: str, rules: Rules, words: set[str] | None = None, old_context: str = "", new_context: str = ""
+) -> list[str]:
+    """Numbers, durations, ages and amounts that differ between the two (changed parts of) sentences."""
     if not _DIGIT.search(old) and not _DIGIT.search(new) and words is not None and not words & _number_words(rules):
         return []
-    old, new = _NAMED_NUMBER.sub(r"\1", _DATE.sub(" ", old)), _NAMED_NUMBER.sub(r"\1", _DATE.sub(" ", new))
+    old, new = _NAMED_NUMBER.sub(r"\1", _strip_dates(old)), _NAMED_NUMBER.sub(r"\1", _strip_dates(new))
     rx = _number_pattern(rules)
     before = Counter(m.group().lower() for m in rx.finditer(old))
     after = Counter(m.group().lower() for m in rx.finditer(new))
@@ -316,7 +320,7 @@ def _numbers(old: str, new: str, rules: Rules, words: set[str] | None = None) ->
     added = list((after - before).elements())
     if not removed and not added:
         return []
-    context = f"{old} {new}".lower()
+    context = f"{old_context or old} {new_context or new}".lower()
     both = " ".join(removed + added)
     has_unit = any(re.search(rf"\b{re.escape(u)}\b", both) for u in rules.durations)
     if has_unit and any(re.search(rf"\b{re.escape(w)}", context) for w in rules.retention):
@@ -404,13 +408,11 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
     return found
 
 
-def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[Category]]:
-    """Reasons for terms that appear or disappear, and the topics the sentence is about."""
-    reasons, topics = [], []
+def _categories(old: str, new: str, rules: Rules) -> list[str]:
+    """Reasons for terms that appear or disappear."""
+    reasons = []
     old_squashed, new_squashed = _squash(old), _squash(new)
     for cat, before, after in zip(rules.categories, _terms(old, rules), _terms(new, rules), strict=True):
-        if cat.topic and (before or after):
-            topics.append(cat)
         added = [t for t in after if after[t] > before[t] and _squash(t) not in old_squashed]
         removed = [
             t
@@ -426,7 +428,70 @@ def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[Categ
             reasons.append(f"{cat.label} removed: {term}")
         if len(removed) > TERMS_PER_REASON:
             reasons.append(f"{cat.label} removed: {_listing(removed[TERMS_PER_REASON:], 0)}")
-    return reasons, topics
+    return reasons
+
+
+def _topics(old: str, new: str, rules: Rules) -> list[Category]:
+    """The sensitive topics (retention, rights, ...) a sentence is about, from its terms."""
+    found = [a or b for a, b in zip(_terms(old, rules), _terms(new, rules), strict=True)]
+    return [cat for cat, hits in zip(rules.categories, found, strict=True) if cat.topic and hits]
+
+
+def _windows(segments: list[list[str]], context: int = 4) -> tuple[str, str]:
+    """Each run of changes with a few unchanged words either side, old and new: where terms can differ.
+
+    Runs separated by only a few unchanged words share one window, so a date or a
+    phrase split by the diff is still seen whole.
+    """
+    old_parts: list[str] = []
+    new_parts: list[str] = []
+    old_cur: list[str] = []
+    new_cur: list[str] = []
+    last = len(segments) - 1
+    for n, (op, text) in enumerate(segments):
+        if op == "delete":
+            old_cur.append(text)
+        elif op == "insert":
+            new_cur.append(text)
+        else:
+            words = text.split()
+            inside = bool(old_cur or new_cur) and n < last
+            if inside and len(words) <= 2 * context:
+                old_cur.append(text)
+                new_cur.append(text)
+                continue
+            if old_cur or new_cur:
+                tail = _edge_words(text, context, first=True)
+                old_parts.append("".join(old_cur) + tail)
+                new_parts.append("".join(new_cur) + tail)
+            head = _edge_words(text, context, first=False) if n < last else ""
+            old_cur, new_cur = [head], [head]
+    if any(old_cur) or any(new_cur):
+        old_parts.append("".join(old_cur))
+        new_parts.append("".join(new_cur))
+    return " ; ".join(old_parts), " ; ".join(new_parts)
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _edge_words(text: str, count: int, *, first: bool) -> str:
+    """The first (or last) ``count`` words of ``text`` exactly as written, spacing included."""
+    gaps = [m.start() if first else m.end() for m in _SPACE_RUN.finditer(text.strip())]
+    offset = len(text) - len(text.lstrip())
+    if first:
+        return text[: offset + gaps[count - 1]] if len(gaps) >= count else text
+    return text[offset + gaps[-count] :] if len(gaps) >= count else text
+
+
+def _strip_links(text: str) -> str:
+    if "://" in text or "www." in text or _TLD_HINT.search(text):
+        return _URL.sub(" ", text)
+    return text
+
+
+def _strip_dates(text: str) -> str:
+    return _DATE.sub(" ", text) if _DIGIT.search(text) else text
 
 
 @lru_cache(maxsize=8192)
@@ -549,10 +614,9 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     material: list[str] = []
     minor: list[str] = []
     hunks = _hunks(edit.segments)
-    deleted = _URL.sub(" ", " ".join(h[2] for h in hunks))
-    inserted = _URL.sub(" ", " ".join(h[3] for h in hunks))
+    deleted = _strip_links(" ".join(h[2] for h in hunks))
+    inserted = _strip_links(" ".join(h[3] for h in hunks))
     rem_words, add_words = _words(deleted), _words(inserted)
-    old_w, new_w = _words(edit.old_text), _words(edit.new_text)
     if edit.dateline:
         line = f"'{_quote(edit.old_text)}' → '{_quote(edit.new_text)}'"
         return _override(edit, rules, MINOR, [f"date line updated: {line}"])
@@ -562,18 +626,25 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             what = "capitalisation only"
         return _override(edit, rules, MINOR, [f"{what}: {_snippet(hunks)}"])
     if edit.kind == "replace":
-        material += _modality(edit, rules, old_w, new_w, hunks)
-    old_plain, new_plain = _URL.sub(" ", edit.old_text), _URL.sub(" ", edit.new_text)
-    material += _numbers(old_plain, new_plain, rules, {*old_w, *new_w})
-    term_reasons, topics = _categories(old_plain, new_plain, rules)
+        # Unchanged words count the same on both sides, so the changed words decide.
+        material += _modality(edit, rules, rem_words, add_words, hunks)
+    old_plain, new_plain = _strip_links(edit.old_text), _strip_links(edit.new_text)
+    old_window, new_window = _windows(edit.segments)
+    old_window, new_window = _strip_links(old_window), _strip_links(new_window)
+    window_words = {*_words(old_window), *_words(new_window)}
+    material += _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
+    term_reasons = _categories(old_window, new_window, rules)
     material += term_reasons
-    # Words that left or joined the sentence, wherever they sit in it, links aside.
-    before, after = Counter(_words(_DATE.sub(" ", old_plain))), Counter(_words(_DATE.sub(" ", new_plain)))
+    # Words that left or joined the sentence, wherever they sit in it, links and dates aside.
+    before, after = Counter(_words(_strip_dates(old_plain))), Counter(_words(_strip_dates(new_plain)))
     gone, came = list((before - after).elements()), list((after - before).elements())
-    names = _names(edit.old_text) | _names(edit.new_text)
     act_stems = _activity_stems(rules)
-    rem_act = [w for w in gone if w not in rules.stopwords and w not in names and _verb_key(w) in act_stems]
-    add_act = [w for w in came if w not in rules.stopwords and w not in names and _verb_key(w) in act_stems]
+    rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w) in act_stems]
+    add_act = [w for w in came if w not in rules.stopwords and _verb_key(w) in act_stems]
+    if rem_act or add_act:
+        names = _names(edit.old_text) | _names(edit.new_text)
+        rem_act = [w for w in rem_act if w not in names]
+        add_act = [w for w in add_act if w not in names]
     if edit.kind == "replace" and Counter(map(_verb_key, rem_act)) != Counter(map(_verb_key, add_act)):
         if rem_act and add_act:
             material.append(f"activity changed: '{', '.join(rem_act)}' → '{', '.join(add_act)}'")
@@ -583,7 +654,7 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             material.append(f"activity removed: {', '.join(rem_act)} ({_snippet(hunks, rules.activities)})")
     if edit.kind in ("insert", "delete"):
         text = edit.new_text if edit.kind == "insert" else edit.old_text
-        words = new_w if edit.kind == "insert" else old_w
+        words = _words(text)
         content = [w for w in words if w not in rules.stopwords]
         unit = "paragraph" if SEP in text else "text"
         verb = "added" if edit.kind == "insert" else "removed"
@@ -610,9 +681,10 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             minor.append("capitalisation only" if rem_words == add_words else "word order only")
         elif not gone and not came and links:
             minor.append(f"link changed: '{_quote(links[0])}'")
+        substantive = unexplained >= TOPIC_WORDS or material
+        topics = _topics(old_plain, new_plain, rules) if substantive else []
         named = {r.split(":")[0].removeprefix("new ").removesuffix(" removed") for r in term_reasons}
         unnamed = sorted({c.label for c in topics} - named)
-        substantive = unexplained >= TOPIC_WORDS or material
         if unnamed and substantive and len(unnamed) == len({c.label for c in topics}):
             material.append(f"{', '.join(unnamed)} clause changed: {_snippet(hunks)}")
         if unexplained >= 3 and not material:
