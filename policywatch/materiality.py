@@ -45,6 +45,7 @@ _URL = re.compile(
     r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)(?:/\S*)?\b", re.I
 )
 _DATE = re.compile(DATE_PATTERN, re.I)
+_EFFECT = re.compile(r"\beffective\b|\btakes? effect\b|\buntil\b|\bexpires?\b|\bdeadline\b", re.I)
 _TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)\b", re.I)
 # A number right after a capitalised word names a version or a part ("Basecamp 3", "Section 4"), unless a unit follows.
 _NAMED_NUMBER = re.compile(
@@ -258,12 +259,17 @@ def _snippet(hunks, words: frozenset[str] | None = None) -> str:
     return f"'{_quote(chosen[0], 60)}' → '{_quote(chosen[1], 60)}'"
 
 
-def _count(words: list[str], vocab: frozenset[str], contractions: bool = False) -> int:
-    return sum(1 for w in words if w in vocab or (contractions and w.endswith("n't")))
+def _count(words: Counter[str] | list[str], vocab: frozenset[str], contractions: bool = False) -> int:
+    if not isinstance(words, Counter):
+        words = Counter(words)
+    found = sum(words[w] for w in vocab if w in words)
+    if contractions:
+        found += sum(n for w, n in words.items() if w.endswith("n't"))
+    return found
 
 
-def _modality(edit: Edit, rules: Rules, old_w: list[str], new_w: list[str], hunks) -> list[str]:
-    """Negation, limitation and modal verbs gained or lost (counts of the changed words suffice)."""
+def _modality(edit: Edit, rules: Rules, old_w: Counter[str], new_w: Counter[str], hunks) -> list[str]:
+    """Negation, limitation and modal verbs gained or lost between the two sentences."""
     reasons = []
     neg = _count(new_w, rules.negations, True) - _count(old_w, rules.negations, True)
     if neg:
@@ -625,18 +631,17 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         if edit.old_text.lower() == edit.new_text.lower():
             what = "capitalisation only"
         return _override(edit, rules, MINOR, [f"{what}: {_snippet(hunks)}"])
-    if edit.kind == "replace":
-        # Unchanged words count the same on both sides, so the changed words decide.
-        material += _modality(edit, rules, rem_words, add_words, hunks)
     old_plain, new_plain = _strip_links(edit.old_text), _strip_links(edit.new_text)
+    # Words that left or joined the sentence, wherever they sit in it, links and dates aside.
+    before, after = Counter(_words(_strip_dates(old_plain))), Counter(_words(_strip_dates(new_plain)))
+    if edit.kind == "replace":
+        material += _modality(edit, rules, before, after, hunks)
     old_window, new_window = _windows(edit.segments)
     old_window, new_window = _strip_links(old_window), _strip_links(new_window)
     window_words = {*_words(old_window), *_words(new_window)}
     material += _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     term_reasons = _categories(old_window, new_window, rules)
     material += term_reasons
-    # Words that left or joined the sentence, wherever they sit in it, links and dates aside.
-    before, after = Counter(_words(_strip_dates(old_plain))), Counter(_words(_strip_dates(new_plain)))
     gone, came = list((before - after).elements()), list((after - before).elements())
     act_stems = _activity_stems(rules)
     rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w) in act_stems]
@@ -674,7 +679,11 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         links = _URL.findall(" ".join(h[3] for h in hunks))
         old_dates, new_dates = _DATE.findall(edit.old_text), _DATE.findall(edit.new_text)
         if old_dates != new_dates:
-            minor.append(f"date changed: {_listing(old_dates) or '-'} → {_listing(new_dates) or '-'}")
+            dates = f"{_listing(old_dates) or '-'} → {_listing(new_dates) or '-'}"
+            if _EFFECT.search(old_plain) or _EFFECT.search(new_plain):
+                material.append(f"date something takes effect changed: {dates}")
+            else:
+                minor.append(f"date changed: {dates}")
         if not rem_words and not add_words:
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
         elif not gone and not came and not notes:
@@ -736,6 +745,7 @@ _KIND_PREFIXES = [
     ("age threshold", "age"),
     ("amount ", "amount"),
     ("time period", "time"),
+    ("date something takes effect", "time"),
     ("number ", "number"),
     ("activity ", "activity"),
     ("new activity", "activity"),

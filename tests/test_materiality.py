@@ -214,3 +214,9 @@ def test_a_changed_link_address_is_minor():
 def test_one_reworded_word_in_a_sensitive_sentence_is_minor():
     old = "To learn how to see which cookies have been set and how to delete them, visit the help page."
     assert judged(old, old.replace("see which", "view which")).classification == "minor"
+
+
+def test_a_changed_date_on_which_something_takes_effect_is_material():
+    change = judged("The addendum is effective as of October 5, 2020.", "The addendum is effective as of May 1, 2021.")
+    assert change.classification == "material"
+    assert change.reasons == ["date something takes effect changed: October 5, 2020 → May 1, 2021"]
