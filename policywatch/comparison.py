@@ -7,14 +7,11 @@ together and names the sections that were largely rewritten.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from policywatch.errors import InputTooLarge
-
-_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -92,7 +89,7 @@ def _name_rewritten_sections(old_blocks, changes: list[Change]) -> None:
     for change in changes:
         if change.kind == "move":
             continue
-        deleted = sum(len(_WORD.findall(t)) for op, t in change.segments if op == "delete")
+        deleted = sum(len(t.split()) for op, t in change.segments if op == "delete")
         if deleted:
             gone[change.section] = gone.get(change.section, 0) + deleted
             first.setdefault(change.section, change)
@@ -101,7 +98,7 @@ def _name_rewritten_sections(old_blocks, changes: list[Change]) -> None:
     totals: dict[str, int] = {}
     for block in old_blocks:
         if block.kind != "heading" and block.section in gone:
-            totals[block.section] = totals.get(block.section, 0) + len(_WORD.findall(block.text))
+            totals[block.section] = totals.get(block.section, 0) + len(block.text.split())
     for section, count in gone.items():
         total = totals.get(section, 0)
         if total >= REWRITTEN_MIN_WORDS and count / total >= REWRITTEN_SHARE:

@@ -383,7 +383,7 @@ def _plural_of(word: str, base: str) -> bool:
 def _terms(text: str, rules: Rules) -> list[Counter[str]]:
     """Per category, how often each of its terms occurs in ``text``: whole words, longest match, plurals folded."""
     index = _term_index(rules)
-    found: list[Counter[str]] = [Counter() for _ in rules.categories]
+    hits: dict[int, Counter[str]] = {}
     words = _TERM_TOKEN.findall(text.lower())
     i, n = 0, len(words)
     while i < n:
@@ -409,9 +409,12 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
             continue
         k, term, cats = hit
         for c in cats:
-            found[c][term] += 1
+            hits.setdefault(c, Counter())[term] += 1
         i += k
-    return found
+    return [hits.get(n, _NO_TERMS) for n in range(len(rules.categories))]
+
+
+_NO_TERMS: Counter[str] = Counter()
 
 
 def _categories(old: str, new: str, rules: Rules) -> list[str]:
@@ -638,7 +641,7 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         material += _modality(edit, rules, before, after, hunks)
     old_window, new_window = _windows(edit.segments)
     old_window, new_window = _strip_links(old_window), _strip_links(new_window)
-    window_words = {*_words(old_window), *_words(new_window)}
+    window_words = {*before, *after}
     material += _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     term_reasons = _categories(old_window, new_window, rules)
     material += term_reasons
