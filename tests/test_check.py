@@ -1,0 +1,97 @@
+"""`policywatch check`: the gate that fails on unpublished material changes and contradicting metadata."""
+
+import json
+
+from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
+
+
+def test_check_passes_when_every_policy_is_released(tmp_path, in_repo):
+    in_repo(released_repo(tmp_path))
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert "ok: 2 policies checked against HEAD" in result.output
+
+
+def test_check_fails_on_an_unpublished_material_change_and_lists_the_reasons(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "error: privacy: material change since privacy/v1.0 is not published" in result.output
+    assert "We may sell your personal information." in result.output
+
+
+def test_check_lets_an_unpublished_minor_change_through(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MINOR_EDIT)
+    repo.commit("Punctuation")
+    assert run("check").exit_code == 0
+
+
+def test_check_ignores_uncommitted_edits(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    assert run("check").exit_code == 0
+
+
+def test_check_against_a_ref_checks_that_commit(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    first = repo.head()
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    assert run("check", "--against", first).exit_code == 0
+    assert run("check", "--against", "HEAD").exit_code == 1
+
+
+def test_check_with_an_unknown_ref_is_a_one_line_usage_error(tmp_path, in_repo):
+    in_repo(released_repo(tmp_path))
+    result = run("check", "--against", "no-such-branch")
+    assert result.exit_code == 2
+    assert "unknown revision 'no-such-branch'" in result.stderr
+
+
+def test_check_fails_when_the_effective_date_is_earlier_than_the_last_release(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "terms", "effective: 2024-03-01", "effective: 2023-12-01")
+    repo.commit("Backdate")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "effective date 2023-12-01 is earlier than 2024-03-01" in result.output
+
+
+def test_check_json_lists_errors_warnings_and_each_policy_verdict(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    data = json.loads(run("check", "--format", "json").output)
+    assert data["ok"] is False
+    assert [e["policy"] for e in data["errors"]] == ["privacy"]
+    assert {p["policy"]: p["verdict"] for p in data["policies"]} == {"privacy": "material", "terms": "none"}
+
+
+def test_check_warns_but_passes_when_a_policy_was_not_reviewed_for_a_year(tmp_path, in_repo):
+    in_repo(released_repo(tmp_path))  # dated 2024-03-01, long before today
+    result = run("check")
+    assert result.exit_code == 0
+    assert "warning: privacy: not reviewed since 2024-03-01" in result.output
+
+
+def test_check_warns_about_a_policy_never_released(tmp_path, in_repo):
+    in_repo(small_repo(tmp_path))
+    result = run("check")
+    assert result.exit_code == 0
+    assert "warning: terms: never released" in result.output
+
+
+def test_check_does_not_import_heavy_libraries():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, policywatch.cli, policywatch.check;"
+        "print(','.join(m for m in ('rich', 'jinja2', 'httpx', 'git', 'markdown_it', 'diff_match_patch')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
