@@ -96,13 +96,15 @@ def pending_changes(
     git = git or Git(project.root)
     if not git.has_commits():
         return [_unreleased(p) for p in _working_policies(project, slugs)] if rev is None else []
-    tags = git.tags()
     if rev is None:
         current = _working_policies(project, slugs)
         head = "HEAD"
     else:
         head = git.rev_parse(rev)
         current = _policies_at(project, git, head, slugs)
+    # Only releases in the history of what is checked count: a tag on another branch is not this text's past.
+    reachable = set(git.run("tag", "--merged", head).split())
+    tags = [t for t in git.tags() if t.name in reachable]
     releases = {}
     for policy in current:
         found = release_tags(None, project.config.tag_format, policy.slug, tags)
