@@ -125,3 +125,21 @@ def _announce(project, releases) -> None:
     except ImportError:
         return
     notify_releases(project, releases)
+
+
+hook_app = typer.Typer(help="Install git hooks that run `policywatch check`.", no_args_is_help=True)
+app.add_typer(hook_app, name="hook")
+
+
+@hook_app.command("install")
+def hook_install(
+    chain: bool = typer.Option(False, "--chain", help="Keep an existing pre-push hook and run it first."),
+) -> None:
+    """Write .git/hooks/pre-push so a push with an unpublished material change is stopped."""
+    from policywatch.hooks import install_pre_push
+    from policywatch.project import find_root
+
+    result = install_pre_push(find_root(), chain=chain)
+    typer.echo(f"{result.action} {result.path}")
+    if result.chained:
+        typer.echo(f"the previous hook runs first, from {result.chained}")
