@@ -237,7 +237,7 @@ def _reasons(changes: list[Change]) -> list[str]:
         if len(text) > 80:
             text = text[:77] + "..."
         why = "; ".join(change.reasons) or change.classification
-        reasons.append(f"{change.classification}: {where}{why} ({change.kind}: \"{text}\")")
+        reasons.append(f'{change.classification}: {where}{why} ({change.kind}: "{text}")')
     return reasons
 
 

@@ -340,4 +340,3 @@ def _write_atomic(path: Path, text: str, scratch: Path) -> None:
         handle.write(text)
     os.chmod(tmp, path.stat().st_mode & 0o777)
     os.replace(tmp, path)
-

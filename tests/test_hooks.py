@@ -24,7 +24,8 @@ def pushing(tmp_path, in_repo):
 
 def push(repo, *args):
     env = {**os.environ, "HOME": str(repo.root.parent)}
-    return subprocess.run(["git", "push", *args, "origin", "main"], cwd=repo.root, env=env, capture_output=True, text=True)
+    cmd = ["git", "push", *args, "origin", "main"]
+    return subprocess.run(cmd, cwd=repo.root, env=env, capture_output=True, text=True)
 
 
 def remote_head(repo):
