@@ -2,12 +2,17 @@
 
 It runs from the pre-push hook, so it reads git through plain subprocess calls
 (``gitcmd``) and imports the comparison engine only when a text has changed.
+``python -m policywatch.check`` is the same command as ``policywatch check``
+without the command-line framework (whose start-up alone costs more than the
+check), for hooks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+import sys
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from policywatch.gitcmd import Git
@@ -97,3 +102,57 @@ def months_before(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def render_text(result: CheckResult) -> str:
+    lines = []
+    for finding in result.findings:
+        lines.append(f"{finding.level}: {finding.policy}: {finding.message}")
+        lines += [f"  - {reason}" for reason in finding.reasons[:20]]
+        if len(finding.reasons) > 20:
+            lines.append(f"  ... and {len(finding.reasons) - 20} more")
+    n = len(result.policies)
+    noun = "policy" if n == 1 else "policies"
+    if result.ok:
+        lines.append(f"ok: {n} {noun} checked against {result.against}")
+    else:
+        lines.append(f"check failed: {len(result.errors)} problem(s) in {n} {noun} at {result.against}")
+    return "\n".join(lines)
+
+
+def render_json(result: CheckResult) -> str:
+    data = {
+        "ok": result.ok,
+        "against": result.against,
+        "errors": [asdict(f) for f in result.errors],
+        "warnings": [asdict(f) for f in result.warnings],
+        "policies": result.policies,
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m policywatch.check [--against REF] [--format text|json]``: exit 0, 1 or 2 like the command."""
+    import argparse
+    import os
+
+    from policywatch.errors import PolicywatchError
+    from policywatch.project import open_project
+
+    parser = argparse.ArgumentParser(prog="policywatch check", description="Check policies before a push.")
+    # The pre-commit framework names the commit being pushed in PRE_COMMIT_TO_REF.
+    default = os.environ.get("PRE_COMMIT_TO_REF") or "HEAD"
+    parser.add_argument("--against", default=default, metavar="REF", help="check the policies as committed at REF")
+    parser.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    args = parser.parse_args(argv)
+    try:
+        result = run_check(open_project(), args.against)
+    except PolicywatchError as exc:
+        print(f"policywatch: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(render_json(result) if args.format == "json" else render_text(result))
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

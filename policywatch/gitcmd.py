@@ -77,8 +77,8 @@ class Git:
                 return what
         return None
 
-    def tags(self) -> list[Tag]:
-        """Every tag with its target commit and message, in one call."""
+    def tags(self, merged: str | None = None) -> list[Tag]:
+        """Every tag (or those in the history of ``merged``) with its target commit and message, in one call."""
         fields = [
             "%(refname:strip=2)",
             "%(objecttype)",
@@ -87,7 +87,8 @@ class Git:
             "%(taggerdate:iso-strict)",
             "%(contents)",
         ]
-        out = self.run("for-each-ref", f"--format={_RS}{_US.join(fields)}", "refs/tags/")
+        only = [f"--merged={merged}"] if merged else []
+        out = self.run("for-each-ref", f"--format={_RS}{_US.join(fields)}", *only, "refs/tags/")
         tags = []
         for record in out.split(_RS)[1:]:
             name, kind, obj, peeled, date, contents = record.split(_US, 5)

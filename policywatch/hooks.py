@@ -29,9 +29,9 @@ _TEMPLATE = """\
 input=$(cat)
 {chain}
 if [ -x {python} ]; then
-  pw() {{ {python} -m policywatch "$@"; }}
+  pw_check() {{ {python} -m policywatch.check "$@"; }}
 elif command -v policywatch >/dev/null 2>&1; then
-  pw() {{ policywatch "$@"; }}
+  pw_check() {{ policywatch check "$@"; }}
 else
   echo "policywatch pre-push: policywatch is not installed; install it or push with --no-verify" >&2
   exit 1
@@ -40,7 +40,7 @@ status=0
 while read -r local_ref local_sha remote_ref remote_sha; do
   [ -n "$local_sha" ] || continue
   case "$local_sha" in *[!0]*) ;; *) continue ;; esac  # a deleted ref: nothing to check
-  if ! pw check --against "$local_sha" </dev/null; then
+  if ! pw_check --against "$local_sha" </dev/null; then
     echo "policywatch pre-push: push of $local_ref stopped" \
       "(run 'policywatch publish', or bypass with --no-verify)" >&2
     status=1

@@ -94,17 +94,18 @@ def pending_changes(
 ) -> list[Pending]:
     """The pending release of each policy at ``rev`` (a git revision, or None for the working tree)."""
     git = git or Git(project.root)
-    if not git.has_commits():
-        return [_unreleased(p) for p in _working_policies(project, slugs)] if rev is None else []
     if rev is None:
         current = _working_policies(project, slugs)
+        if not git.has_commits():
+            return [_unreleased(p) for p in current]
         head = "HEAD"
     else:
+        if rev == "HEAD" and not git.has_commits():
+            return []
         head = git.rev_parse(rev)
         current = _policies_at(project, git, head, slugs)
     # Only releases in the history of what is checked count: a tag on another branch is not this text's past.
-    reachable = set(git.run("tag", "--merged", head).split())
-    tags = [t for t in git.tags() if t.name in reachable]
+    tags = git.tags(merged=head)
     releases = {}
     for policy in current:
         found = release_tags(None, project.config.tag_format, policy.slug, tags)
@@ -127,7 +128,7 @@ def pending_changes(
             continue
         version, tag = releases[policy.slug]
         specs = next(s for slug, s in wanted if slug == policy.slug)
-        last = _last_release(version, tag, specs, blobs)
+        last = _last_release(version, tag, specs, blobs, policy)
         out.append(_pending(policy, last, git, head, rules, override))
     return out
 
@@ -163,14 +164,18 @@ def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | Non
     return policies
 
 
-def _last_release(version: str, tag: Tag, specs: list[str], blobs: dict[str, bytes | None]) -> LastRelease:
+def _last_release(
+    version: str, tag: Tag, specs: list[str], blobs: dict[str, bytes | None], current: Policy
+) -> LastRelease:
     record = parse_tag(tag)
     released = None
     for spec in specs:
         data = blobs.get(spec)
         if data is not None:
             path = spec.split(":", 1)[1]
-            released = parse_policy(decode_policy(data, f"{tag.name}:{path}"), path=path)
+            text = decode_policy(data, f"{tag.name}:{path}")
+            # Most policies are unchanged since their release: skip parsing the same text twice.
+            released = current if text == current.text else parse_policy(text, path=path)
             break
     return LastRelease(version, tag.name, tag.commit, record, released)
 

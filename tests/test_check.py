@@ -95,3 +95,51 @@ def test_check_does_not_import_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_module_entry_point_checks_like_the_command(tmp_path):
+    import subprocess
+    import sys
+
+    repo = released_repo(tmp_path)
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    cmd = [sys.executable, "-m", "policywatch.check"]
+    out = subprocess.run(cmd, cwd=repo.root, capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "error: privacy: material change since privacy/v1.0 is not published" in out.stdout
+    out = subprocess.run([*cmd, "--against", "HEAD~1", "-f", "json"], cwd=repo.root, capture_output=True, text=True)
+    assert (out.returncode, json.loads(out.stdout)["ok"]) == (0, True)
+
+
+def test_the_module_entry_point_reads_the_pushed_commit_from_pre_commit(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    repo = released_repo(tmp_path)
+    first = repo.head()
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    env = {**os.environ, "PRE_COMMIT_TO_REF": first}
+    out = subprocess.run([sys.executable, "-m", "policywatch.check"], cwd=repo.root, env=env, capture_output=True)
+    assert out.returncode == 0
+
+
+def test_the_module_entry_point_reports_bad_input_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "policywatch.check"], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 2
+    assert out.stderr.startswith("policywatch: error: ") and out.stderr.count("\n") == 1
+
+
+def test_the_pre_commit_framework_hook_is_declared():
+    from pathlib import Path
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "policywatch-check")
+    assert hook["entry"] == "python -m policywatch.check" and hook["pass_filenames"] is False
