@@ -239,7 +239,8 @@ def publish(
     date = date or dt.date.today()
     if dry_run:
         plan = _prepare(project, git, slugs, date, override)
-        return PublishResult(plan, plan.releases(""), None, [], True)
+        notes = ["an interrupted publish will be completed or rolled back first"] if Journal.load(project.root) else []
+        return PublishResult(plan, plan.releases(""), None, notes, True)
     with publish_lock(project.root, lock_wait):
         repaired = recover(project.root, git)
         plan = _prepare(project, git, slugs, date, override)
@@ -308,8 +309,13 @@ def make_tags(project: Project, git: Git, journal: Journal, commit: str) -> None
 def apply_plan(project: Project, git: Git, plan: Plan) -> str:
     """Write, commit, tag; each step recorded so an interrupted run can be completed or undone."""
     journal = begin(project, git, plan)
-    write_files(project, plan)
-    commit = commit_files(project, git, plan, journal)
+    try:
+        write_files(project, plan)
+        commit = commit_files(project, git, plan, journal)
+    except BaseException:
+        # No commit yet: put the files back now rather than leave them for the next run.
+        recover(project.root, git)
+        raise
     make_tags(project, git, journal, commit)
     return commit
 

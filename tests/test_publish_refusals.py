@@ -160,3 +160,19 @@ def test_the_state_folder_ignores_itself(changed):
     run("publish", "--yes")
     assert (changed.root / ".policywatch").is_dir()
     assert changed.git("status", "--porcelain") == ""
+
+
+def test_a_failed_commit_puts_the_files_back_and_leaves_no_journal(changed, monkeypatch):
+    changed.git("config", "--unset", "user.name")
+    changed.git("config", "--unset", "user.email")
+    changed.git("config", "user.useConfigOnly", "true")
+    monkeypatch.setenv("HOME", str(changed.root.parent))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+    before = snapshot(changed)
+    result = run("publish", "--yes")
+    assert result.exit_code == 2
+    assert "git commit failed" in result.stderr
+    assert snapshot(changed) == before
+    assert Journal.load(changed.root) is None
