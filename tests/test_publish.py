@@ -218,3 +218,34 @@ def test_status_reads_the_published_release(tmp_path, in_repo):
 
     status = {s.slug: s for s in policy_statuses(open_project(repo.root))}
     assert (status["privacy"].last_release, status["privacy"].changed_since_release) == ("privacy/v2.0", False)
+
+
+def test_the_configured_tag_format_names_the_tags(tmp_path, in_repo):
+    repo = in_repo(small_repo(tmp_path))
+    repo.commit("Tag format", {"policywatch.toml": 'tag_format = "release/{slug}-{version}"\n'})
+    run("publish", "--yes", "--date", "2024-03-15")
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    run("publish", "--yes", "--date", "2024-03-20")
+    assert repo.git("tag").split() == ["release/privacy-1.0", "release/privacy-2.0", "release/terms-1.0"]
+    assert release_of(repo, "release/privacy-2.0").previous_version == "1.0"
+
+
+def test_an_unknown_slug_is_a_one_line_error(tmp_path, in_repo):
+    in_repo(released_repo(tmp_path))
+    result = run("publish", "--yes", "cookies")
+    assert result.exit_code == 2
+    assert "no policy 'cookies'" in result.stderr
+
+
+def test_a_second_material_change_in_the_notice_period_takes_effect_no_sooner_than_the_first(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    run("publish", "--yes", "--date", "2024-03-15")
+    repo.commit("Zero notice", {"policywatch.toml": "notice_days = 0\n"})
+    edit(repo, "privacy", "We collect your email address", "We collect your email address and phone number")
+    repo.commit("Collect phone numbers")
+    run("publish", "--yes", "--date", "2024-03-20")
+    record = release_of(repo, "privacy/v3.0")
+    assert (record.previous_version, record.effective) == ("2.0", dt.date(2024, 4, 14))
