@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from policywatch.gitcmd import Git
+from policywatch.lock import JOURNAL_FILE
 from policywatch.pending import Pending, last_reviewed, pending_changes
 from policywatch.project import Project
 
@@ -54,6 +55,14 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
     findings: list[Finding] = []
     for item in items:
         findings += findings_for(item, today, project.config.review_months)
+    if (project.state_dir / JOURNAL_FILE).exists():
+        findings.append(
+            Finding(
+                "(publish)",
+                "warning",
+                f"a publish was interrupted (.policywatch/{JOURNAL_FILE}); run 'policywatch publish' to finish it",
+            )
+        )
     return CheckResult(against, findings, [i.summary() for i in items])
 
 

@@ -12,7 +12,6 @@ the policy files back as they were).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import time
@@ -72,6 +71,8 @@ def publish_lock(root: Path, wait: float = 30.0) -> Iterator[None]:
 
 
 def digest(text: str) -> str:
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 

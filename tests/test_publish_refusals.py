@@ -176,3 +176,22 @@ def test_a_failed_commit_puts_the_files_back_and_leaves_no_journal(changed, monk
     assert "git commit failed" in result.stderr
     assert snapshot(changed) == before
     assert Journal.load(changed.root) is None
+
+
+def test_a_publish_killed_between_two_tags_creates_only_the_missing_one(changed):
+    from policywatch.lock import create_tag
+
+    edit(changed, "terms", "You may cancel at any time.", "You may cancel at any time!")
+    changed.commit("Exclaim")
+    journal = interrupted(changed, "committed")
+    first = journal.tags[0]
+    create_tag(Git(changed.root), first.name, first.message, journal.commit)
+    result = run("publish", "--yes")
+    assert f"created {journal.tags[1].name}" in result.output
+    assert {"privacy/v2.0", "terms/v1.1"} <= set(changed.git("tag").split())
+
+
+def test_check_warns_about_an_interrupted_publish(changed):
+    interrupted(changed, "committed")
+    result = run("check")
+    assert "warning: (publish): a publish was interrupted" in result.output
