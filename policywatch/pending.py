@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from policywatch.document import Policy, decode_policy, parse_policy
+from policywatch.errors import HistoryError, PolicyNotFound
 from policywatch.gitcmd import Git
 from policywatch.history import release_tags, version_key
 from policywatch.project import POLICY_SUFFIX, Project
@@ -100,9 +101,12 @@ def pending_changes(
             return [_unreleased(p) for p in current]
         head = "HEAD"
     else:
-        if rev == "HEAD" and not git.has_commits():
-            return []
-        head = git.rev_parse(rev)
+        try:
+            head = git.rev_parse(rev)
+        except HistoryError:
+            if rev == "HEAD" and not git.has_commits():
+                return []
+            raise
         current = _policies_at(project, git, head, slugs)
     # Only releases in the history of what is checked count: a tag on another branch is not this text's past.
     tags = git.tags(merged=head)
@@ -151,8 +155,6 @@ def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | Non
         by_slug = {PurePosixPath(p).stem: p for p in paths}
         missing = [s for s in slugs if s not in by_slug]
         if missing:
-            from policywatch.errors import PolicyNotFound
-
             raise PolicyNotFound(f"no policy '{missing[0]}' in {folder}/ at {commit[:12]}")
         paths = [by_slug[s] for s in slugs]
     blobs = git.read_blobs([f"{commit}:{p}" for p in paths])

@@ -143,3 +143,11 @@ def test_the_pre_commit_framework_hook_is_declared():
     hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "policywatch-check")
     assert hook["entry"] == "python -m policywatch.check" and hook["pass_filenames"] is False
+
+
+def test_check_in_a_repository_without_commits_has_nothing_to_check(empty_repo, in_repo):
+    in_repo(empty_repo)
+    empty_repo.write("policies/terms.md", "# Terms\n")
+    result = run("check")
+    assert result.exit_code == 0
+    assert "ok: 0 policies" in result.output
