@@ -32,7 +32,7 @@ class Verdict(StrEnum):
 
 @app.command()
 def publish(
-    slugs: list[str] = typer.Argument(None, metavar="[SLUG]...", help="Policies to publish (default: all changed)."),
+    slugs: list[str] = typer.Argument(None, metavar="SLUG", help="Policies to publish (default: all changed)."),
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print what would be released; write nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before writing."),
     date: str = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Publication date (default: today)."),
