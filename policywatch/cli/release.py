@@ -82,6 +82,7 @@ def publish(
         raise typer.Exit(1)
     for action in result.plan.actions:
         typer.echo(f"published {describe(action)} [{action.tag}]")
+    typer.echo("push the release with: git push --follow-tags")
     if not no_notify:
         _announce(project, result.releases)
 
