@@ -126,11 +126,11 @@ class Git:
             end = data.index(b"\n", pos)
             header = data[pos:end].split()
             pos = end + 1
-            if len(header) != 3 or header[1] != b"blob":
+            if len(header) != 3 or not header[2].isdigit():  # "<spec> missing" / "ambiguous"
                 found[spec] = None
                 continue
             size = int(header[2])
-            found[spec] = data[pos : pos + size]
+            found[spec] = data[pos : pos + size] if header[1] == b"blob" else None
             pos += size + 1
         return found
 
