@@ -41,8 +41,7 @@ while read -r local_ref local_sha remote_ref remote_sha; do
   [ -n "$local_sha" ] || continue
   case "$local_sha" in *[!0]*) ;; *) continue ;; esac  # a deleted ref: nothing to check
   if ! pw_check --against "$local_sha" </dev/null; then
-    echo "policywatch pre-push: push of $local_ref stopped" \
-      "(run 'policywatch publish', or bypass with --no-verify)" >&2
+    echo "policywatch pre-push: push of $local_ref stopped (publish first, or push --no-verify)" >&2
     status=1
   fi
 done <<EOF
