@@ -88,7 +88,7 @@ def released_repo(tmp_path: Path) -> GitProject:
 
 def edit(project: GitProject, slug: str, old: str, new: str) -> None:
     path = f"policies/{slug}.md"
-    text = project.read(path)
+    text = (project.root / path).read_bytes().decode("utf-8")
     assert old in text, old
     project.write(path, text.replace(old, new))
 
