@@ -71,6 +71,46 @@ class DiffArgumentError(PolicywatchError):
 # --- Publishing, check and hooks ---------------------------------------------
 
 
+class UncommittedPolicyEdits(PolicywatchError):
+    """Policy files differ from the last commit; a release must be made from committed text."""
+
+
+class EffectiveDateMovedBack(PolicywatchError):
+    """A policy's effective date was set earlier than its last release's by hand."""
+
+
+class VersionMovedBack(PolicywatchError):
+    """A policy's version was set lower than its last released version by hand."""
+
+
+class UnsupportedVersion(PolicywatchError):
+    """A version that is not dot-separated numbers, so it cannot be bumped."""
+
+
+class TagExists(PolicywatchError):
+    """The release tag a publish would create already exists."""
+
+
+class OperationInProgress(PolicywatchError):
+    """The repository is in the middle of a merge, rebase, cherry-pick or revert."""
+
+
+class PublishLocked(PolicywatchError):
+    """Another publish holds the repository's publish lock."""
+
+
+class InterruptedPublish(PolicywatchError):
+    """A publish stopped half-way and cannot be completed or rolled back safely on its own."""
+
+
+class HookExists(PolicywatchError):
+    """A git hook not written by policywatch is in the way."""
+
+
+class InvalidPublishDate(PolicywatchError):
+    """A --date that is not a real day in the form YYYY-MM-DD."""
+
+
 # --- Notify: subscribers, ledger and store ------------------------------------
 
 
