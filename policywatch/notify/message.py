@@ -17,6 +17,7 @@ parts, each encoded for where it lands:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email.policy
 import hashlib
@@ -25,7 +26,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from email import quoprimime
-from email.header import Header, decode_header, make_header
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,7 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
 _EXCERPT_CHARS = 240
 _EXCERPT_CHANGES = 3
+_WORD_OCTETS = 45  # base64 of 45 octets is 60 characters: 72 with =?utf-8?b??=
 
 
 class InvalidRecipient(ValueError):
@@ -300,8 +302,25 @@ def _mailbox(name: str, address: str) -> str:
         escaped = name.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{escaped}" <{address}>'
     # Encoded words: non-ASCII, or text that would otherwise read as an encoded word.
-    encoded = Header(name, "utf-8", header_name="To").encode(linesep=_CRLF)
-    return f"{encoded} <{address}>"
+    return f"{_encoded_words(name)} <{address}>"
+
+
+def _encoded_words(text: str) -> str:
+    """RFC 2047 base64 words of at most 75 characters, never splitting a character, folded."""
+    data = text.encode("utf-8")
+    chunks: list[bytes] = []
+    if len(data) <= _WORD_OCTETS:
+        chunks.append(data)
+    else:
+        chunk = bytearray()
+        for char in text:
+            octets = char.encode("utf-8")
+            if len(chunk) + len(octets) > _WORD_OCTETS:
+                chunks.append(bytes(chunk))
+                chunk.clear()
+            chunk += octets
+        chunks.append(bytes(chunk))
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(c).decode('ascii')}?=" for c in chunks)
 
 
 def _merge(pieces: list[bytes | str]) -> list[bytes | str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
@@ -39,6 +40,8 @@ _NUMBERS: dict[str, tuple[type, float, float | None]] = {
 }
 _DEFAULTS = {"pool_size": 4, "rate": 0.0, "timeout": 30.0, "retries": 3, "backoff": 1.0}
 _URL_ONLY = {"insecure", "cafile"}
+_ATOMS = r'[^\s<>(),;:\\"\[\]@\x00-\x1f\x7f]+'
+_ADDRESS = re.compile(rf"^{_ATOMS}@{_ATOMS}(?:\.{_ATOMS})+$")
 _EMAIL_KEYS = {"from", "list_id", "unsubscribe_url", *_NUMBERS}
 
 
@@ -185,12 +188,7 @@ def sender_settings(
 
 def valid_address(address: str) -> bool:
     """A plain ASCII addr-spec: nothing a header or an SMTP command could be split on."""
-    if not address or len(address) > 254 or not address.isascii():
-        return False
-    local, at, domain = address.rpartition("@")
-    if not at or not local or not domain or "." not in domain.strip("."):
-        return False
-    return not any(ch.isspace() or ch in '<>(),;:\\"[]' or ord(ch) < 32 or ord(ch) == 127 for ch in address)
+    return len(address) <= 254 and address.isascii() and _ADDRESS.match(address) is not None
 
 
 def is_loopback(host: str) -> bool:
