@@ -79,6 +79,13 @@ def test_connections_live_across_notices_sent_on_one_channel():
     assert len(handler.peers) == 1
 
 
+def test_a_notice_sent_in_batches_is_rendered_once():
+    channel = EmailChannel(None, SENDER, template_environment(), dry_run_dir=Path("unused"))
+    first = channel.prepare(make_notice())
+    assert channel.prepare(make_notice()) is first
+    assert channel.prepare(make_notice(version="3.0")) is not first
+
+
 def test_a_421_reply_is_followed_by_a_reconnect_and_a_successful_send():
     with smtp_server(Handler(script=["421 4.3.2 shutting down"])) as (controller, handler):
         channel = channel_for(controller, "pool_size=1")

@@ -94,6 +94,7 @@ class EmailChannel:
         self._rate = _RateLimit(smtp.rate if smtp else 0.0)
         self._tls: ssl.SSLContext | None = None
         self._unreachable: str | None = None
+        self._prepared: dict[str, NoticeMessage] = {}
         self.connections_opened = 0
 
     async def __aenter__(self) -> EmailChannel:
@@ -105,8 +106,15 @@ class EmailChannel:
         await asyncio.gather(*(self._quit(i) for i in range(self.pool_size)))
 
     def prepare(self, notice: Notice) -> NoticeMessage:
-        """Render and serialise the notice once; raises on a broken template or unsafe title."""
-        return NoticeMessage(notice, self.sender, self.templates)
+        """Render and serialise the notice once; raises on a broken template or unsafe title.
+
+        Kept per release, so a ledger that hands over recipients in batches
+        (one ``send`` per batch) does not render the templates again each time.
+        """
+        cached = self._prepared.get(notice.release.tag)
+        if cached is None or cached.notice != notice:
+            cached = self._prepared[notice.release.tag] = NoticeMessage(notice, self.sender, self.templates)
+        return cached
 
     async def send(self, notice: Notice, recipients: Iterable[Recipient], report: Report) -> None:
         message = self.prepare(notice)
