@@ -102,3 +102,39 @@ def test_an_invalid_sender_is_refused(bad):
 def test_an_unsubscribe_url_must_hold_the_token_placeholder():
     with pytest.raises(EmailSettingsError, match="email.unsubscribe_url"):
         sender_settings({"from": "a@example.com", "unsubscribe_url": "https://example.com/unsub"}, environ={})
+
+
+def test_open_email_channel_reads_the_project_config_and_environment(policy_repo, monkeypatch):
+    from policywatch.notify.email import open_email_channel
+    from policywatch.project import open_project
+
+    policy_repo.write("policywatch.toml", '[email]\nfrom = "Privacy <privacy@example.com>"\npool_size = 2\n')
+    monkeypatch.setenv("POLICYWATCH_SMTP_URL", "smtp+ssl://mailer@mail.example.com?rate=20")
+    monkeypatch.setenv("POLICYWATCH_SMTP_PASSWORD", "pw")
+    monkeypatch.delenv("POLICYWATCH_FROM", raising=False)
+    channel = open_email_channel(open_project(policy_repo.root))
+    assert channel.name == "email"
+    assert channel.smtp is not None
+    assert (channel.smtp.security, channel.smtp.pool_size, channel.smtp.rate) == ("tls", 2, 20.0)
+    assert (channel.smtp.username, channel.smtp.password) == ("mailer", "pw")
+    assert channel.sender.header == "Privacy <privacy@example.com>"
+
+
+def test_a_dry_run_channel_needs_no_smtp_url(policy_repo, monkeypatch, tmp_path):
+    from policywatch.notify.email import open_email_channel
+    from policywatch.project import open_project
+
+    monkeypatch.delenv("POLICYWATCH_SMTP_URL", raising=False)
+    monkeypatch.setenv("POLICYWATCH_FROM", "privacy@example.com")
+    channel = open_email_channel(open_project(policy_repo.root), dry_run_dir=tmp_path / "eml")
+    assert channel.smtp is None
+
+
+def test_an_unknown_email_key_in_config_is_named(policy_repo, monkeypatch):
+    from policywatch.notify.email import open_email_channel
+    from policywatch.project import open_project
+
+    policy_repo.write("policywatch.toml", '[email]\nfrom = "privacy@example.com"\npoolsize = 2\n')
+    monkeypatch.setenv("POLICYWATCH_SMTP_URL", "smtp://127.0.0.1:2525")
+    with pytest.raises(EmailSettingsError, match=r"policywatch.toml: email.poolsize: unknown key"):
+        open_email_channel(open_project(policy_repo.root))
