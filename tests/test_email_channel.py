@@ -86,6 +86,44 @@ def test_a_notice_sent_in_batches_is_rendered_once():
     assert channel.prepare(make_notice(version="3.0")) is not first
 
 
+def test_a_connection_the_server_closed_while_idle_is_reopened():
+    async def with_a_pause(channel: EmailChannel) -> list[str]:
+        outcomes: list[str] = []
+        async with channel:
+            await channel.send(make_notice(), recipients(1), lambda o: outcomes.append(o.status))
+            await asyncio.sleep(0.6)
+            await channel.send(make_notice(), recipients(2)[1:], lambda o: outcomes.append(o.status))
+        return outcomes
+
+    with smtp_server(timeout=0.2) as (controller, handler):
+        channel = channel_for(controller, "pool_size=1")
+        assert asyncio.run(with_a_pause(channel)) == ["sent", "sent"]
+    assert len(handler.peers) == 2
+
+
+def test_recipients_are_read_lazily_not_all_at_once():
+    read = 0
+    lead = []
+
+    def stream():
+        nonlocal read
+        for recipient in recipients(200):
+            read += 1
+            yield recipient
+
+    def report(outcome):
+        lead.append(read - len(lead) - 1)
+
+    async def go(channel: EmailChannel) -> None:
+        async with channel:
+            await channel.send(make_notice(), stream(), report)
+
+    with smtp_server() as (controller, _):
+        asyncio.run(go(channel_for(controller, "pool_size=2")))
+    assert len(lead) == 200
+    assert max(lead) <= 2 * 4 + 2 + 1
+
+
 def test_a_421_reply_is_followed_by_a_reconnect_and_a_successful_send():
     with smtp_server(Handler(script=["421 4.3.2 shutting down"])) as (controller, handler):
         channel = channel_for(controller, "pool_size=1")

@@ -93,7 +93,10 @@ def test_a_missing_sender_names_both_places_to_set_it():
         sender_settings({}, source="policywatch.toml", environ={})
 
 
-@pytest.mark.parametrize("bad", ["not an address", "a@b.example\r\nBcc: x@y.example", "ü@example.com"])
+@pytest.mark.parametrize(
+    "bad",
+    ["not an address", "a@b.example\r\nBcc: x@y.example", "ü@example.com", "=?utf-8?q?A=0D=0AB?= <a@b.example>"],
+)
 def test_an_invalid_sender_is_refused(bad):
     with pytest.raises(EmailSettingsError, match="email.from"):
         sender_settings({"from": bad}, environ={})

@@ -175,6 +175,8 @@ def sender_settings(
     name, address = parseaddr(raw)
     if not valid_address(address):
         raise EmailSettingsError(f"{where}: '{raw}' is not an email address")
+    if "=?" in name:
+        raise EmailSettingsError(f"{where}: write the name as plain text, not as RFC 2047 encoded words")
     list_id = _string(email, "list_id", f"<policies.{address.rpartition('@')[2]}>", source)
     if not list_id.endswith(">"):
         list_id = f"<{list_id}>"
