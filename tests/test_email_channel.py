@@ -124,6 +124,22 @@ def test_recipients_are_read_lazily_not_all_at_once():
     assert max(lead) <= 2 * 4 + 2 + 1
 
 
+def test_an_error_while_reporting_stops_the_send_and_surfaces_as_itself():
+    class LedgerGone(Exception):
+        pass
+
+    def report(outcome):
+        raise LedgerGone("database is gone")
+
+    async def go(channel: EmailChannel) -> None:
+        async with channel:
+            await channel.send(make_notice(), recipients(50), report)
+
+    with smtp_server() as (controller, handler), pytest.raises(LedgerGone):
+        asyncio.run(go(channel_for(controller, "pool_size=2")))
+    assert len(handler.messages) < 50
+
+
 def test_a_421_reply_is_followed_by_a_reconnect_and_a_successful_send():
     with smtp_server(Handler(script=["421 4.3.2 shutting down"])) as (controller, handler):
         channel = channel_for(controller, "pool_size=1")

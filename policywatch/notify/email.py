@@ -132,10 +132,14 @@ class EmailChannel:
             while (recipient := await queue.get()) is not _DONE:
                 report(await self._deliver(slot, message, recipient))
 
-        async with asyncio.TaskGroup() as group:
-            group.create_task(produce())
-            for slot in range(workers):
-                group.create_task(work(slot))
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(produce())
+                for slot in range(workers):
+                    group.create_task(work(slot))
+        except BaseExceptionGroup as failure:
+            # The ledger's own error (say, its database went away) matters, not the group around it.
+            raise failure.exceptions[0] from None
 
     async def _deliver(self, slot: int, message: NoticeMessage, recipient: Recipient) -> Outcome:
         msgid = message.message_id(recipient)
@@ -161,6 +165,9 @@ class EmailChannel:
                 async with asyncio.timeout(self.smtp.timeout):
                     reply = await self._send_once(slot, recipient.address.strip(), data)
                 return Outcome(recipient.delivery_id, "sent", reply, msgid)
+            except asyncio.CancelledError:
+                self._drop(slot)  # stopped mid-transaction: the connection's state is unknown
+                raise
             except _Permanent as exc:
                 return Outcome(recipient.delivery_id, "failed", str(exc), msgid)
             except _Temporary as exc:
