@@ -175,3 +175,10 @@ def test_without_a_base_url_there_are_no_links_and_no_unsubscribe_header():
     data = build(notice=Notice(make_release(), base_url=""))
     assert parse(data)["List-Unsubscribe"] is None
     assert "http" not in bodies(data)[0]
+
+
+def test_a_given_redline_excerpt_is_shown_in_both_bodies_escaped_in_html():
+    notice = Notice(make_release(changes=[]), base_url="", redline_excerpt="- <old> terms\n+ new terms")
+    text, html = bodies(build(notice=notice))
+    assert "- <old> terms\n+ new terms" in text
+    assert "- &lt;old&gt; terms\n+ new terms" in html
