@@ -28,7 +28,8 @@ def parse(data: bytes) -> EmailMessage:
 
 def bodies(data: bytes) -> tuple[str, str]:
     msg = parse(data)
-    return msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
+    text, html = (msg.get_body((kind,)).get_content().replace("\r\n", "\n") for kind in ("plain", "html"))
+    return text, html
 
 
 def test_message_is_multipart_alternative_with_text_then_html():
