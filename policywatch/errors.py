@@ -117,4 +117,24 @@ class InvalidPublishDate(PolicywatchError):
 # --- Notify: email and webhook channels ----------------------------------------
 
 
+class EmailSettingsError(ConfigError):
+    """The SMTP URL, the sender or an ``[email]`` setting is invalid; the message names the key."""
+
+
+class InsecureSmtpRefused(EmailSettingsError):
+    """Plain SMTP to a host that is not loopback, without ``?insecure=1``."""
+
+
+class UnsafeHeaderText(PolicywatchError):
+    """Text bound for a mail header carries a line break (raw or RFC 2047 encoded)."""
+
+
+class NoticeTemplateError(PolicywatchError):
+    """A notice template is missing or broken; the message names the template."""
+
+
+class WebhookSettingsError(ConfigError):
+    """A ``[[webhooks]]`` entry is invalid or its secret is missing; the message names the key."""
+
+
 # --- Site and feed ---------------------------------------------------------------
