@@ -1,19 +1,12 @@
-"""Fixtures for the state store, the ledger and notify: real SQLite files, a real PostgreSQL.
-
-PostgreSQL tests run in a schema of their own, made for the test and dropped after
-it, so runs never see each other's rows. They skip only when no server answers.
-"""
+"""Helpers for the store, ledger and notify tests: PostgreSQL reachability, releases and tags."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from policywatch.store import Store, open_store
+from policywatch.release import ChangeSummary, Release, tag_message
 
 PG_BASE = os.environ.get("POLICYWATCH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -35,46 +28,53 @@ def schema_url(schema: str) -> str:
     return f"{PG_BASE}{sep}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A URL whose connections all work in a fresh schema; the schema is dropped afterwards."""
-    reason = postgres_unreachable()
-    if reason:
-        pytest.skip(reason)
-    import psycopg
-
-    schema = f"pw_test_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_BASE, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield schema_url(schema)
-    finally:
-        with psycopg.connect(PG_BASE, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_url(request: pytest.FixtureRequest) -> str:
-    """Each test that takes this runs on both databases."""
-    if request.param == "sqlite":
-        return request.getfixturevalue("sqlite_url")
-    return request.getfixturevalue("pg_url")
-
-
-@pytest.fixture
-def store(any_url: str) -> Iterator[Store]:
-    opened = open_store(any_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
 def write_csv(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8", newline="")
     return path
+
+
+def make_release(
+    slug: str = "privacy",
+    version: str = "2.0",
+    classification: str = "material",
+    *,
+    effective: dt.date | None = None,
+    published: dt.date | None = None,
+    tag_format: str = "{slug}/v{version}",
+) -> Release:
+    today = dt.date.today()
+    return Release(
+        policy=slug,
+        title=f"{slug.title()} Policy",
+        path=f"policies/{slug}.md",
+        version=version,
+        previous_version="1.0",
+        classification=classification,
+        effective=effective or today + dt.timedelta(days=30),
+        updated=today,
+        published=published or today,
+        tag=tag_format.replace("{slug}", slug).replace("{version}", version),
+        reasons=["a new recipient of personal data"] if classification == "material" else [],
+        changes=[
+            ChangeSummary("Sharing", "insert", classification, ["new recipient"], "", "We share data with advertisers.")
+        ],
+    )
+
+
+def tag_release(project, release: Release) -> Release:
+    """Tag HEAD with the release record, as publish does."""
+    project.tag(release.tag, tag_message(release))
+    return release
+
+
+def repo_with_policy(root: Path, slugs: tuple[str, ...] = ("privacy",), config: str = ""):
+    """A policy repository with one commit holding a short policy per slug."""
+    from tests.conftest import new_git_project
+
+    project = new_git_project(root)
+    files = {f"policies/{slug}.md": f"---\ntitle: {slug}\nversion: '1.0'\n---\n# {slug}\n\nText.\n" for slug in slugs}
+    files[".gitignore"] = "/.policywatch/\n"
+    if config:
+        files["policywatch.toml"] = config
+    project.commit("Add policies", files)
+    return project

@@ -27,7 +27,7 @@ from policywatch.subscribers import (
 )
 from tests._store_support import write_csv
 
-pytest_plugins = ["tests._store_support"]
+pytest_plugins = ["tests._store_fixtures"]
 
 
 @pytest.mark.parametrize(
