@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import os
+import socket
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from policywatch.release import ChangeSummary, Release, tag_message
@@ -78,3 +87,81 @@ def repo_with_policy(root: Path, slugs: tuple[str, ...] = ("privacy",), config: 
         files["policywatch.toml"] = config
     project.commit("Add policies", files)
     return project
+
+
+# -- a real SMTP server and a real webhook receiver ---------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Sink:
+    """An aiosmtpd handler that keeps every accepted message; ``refuse`` maps a recipient to a reply."""
+
+    refuse: dict[str, str] = field(default_factory=dict)
+    messages: list[tuple[list[str], bytes]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
+        for rcpt in envelope.rcpt_tos:
+            if rcpt in self.refuse:
+                return self.refuse[rcpt]
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content)))
+        return "250 2.0.0 accepted"
+
+    def per_recipient(self) -> Counter[str]:
+        with self.lock:
+            return Counter(rcpt for rcpts, _ in self.messages for rcpt in rcpts)
+
+    def message_ids(self) -> dict[str, str]:
+        with self.lock:
+            return {
+                rcpts[0]: email.message_from_bytes(data, policy=email.policy.default)["Message-ID"]
+                for rcpts, data in self.messages
+            }
+
+
+@contextmanager
+def smtp_sink(sink: Sink | None = None) -> Iterator[tuple[int, Sink]]:
+    from aiosmtpd.controller import Controller
+
+    sink = sink or Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port, sink
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def webhook_receiver(status: int = 200) -> Iterator[tuple[str, list[tuple[dict, bytes]]]]:
+    """A loopback HTTP server that records each POST's headers and body."""
+    received: list[tuple[dict, bytes]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server hook name
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            received.append((dict(self.headers), body))
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+EMAIL_CONFIG = '[email]\nfrom = "Example Privacy <privacy@example.com>"\n'
