@@ -165,3 +165,54 @@ def webhook_receiver(status: int = 200) -> Iterator[tuple[str, list[tuple[dict, 
 
 
 EMAIL_CONFIG = '[email]\nfrom = "Example Privacy <privacy@example.com>"\n'
+
+
+# -- sender processes for the race and kill tests -------------------------------------------------
+
+
+def claim_until_empty(url: str, tag: str, out: str, batch: int) -> None:
+    """A sender in its own process: claim batches and mark each delivery sent, writing what it took."""
+    from policywatch.notify.channels import Outcome
+    from policywatch.notify.outbox import NotifySettings, Outbox
+    from policywatch.store import open_store
+
+    store = open_store(url)
+    outbox = Outbox(store, NotifySettings(batch_size=batch))
+    taken = []
+    while recipients := outbox.claim(tag, "email").recipients:
+        for recipient in recipients:
+            outbox.record(Outcome(recipient.delivery_id, "sent", "", f"<{recipient.address}>"))
+            taken.append(recipient.address)
+    Path(out).write_text("\n".join(taken), encoding="utf-8")
+    store.close()
+
+
+def claim_and_hang(url: str, tag: str, batch: int, lease_seconds: int) -> None:
+    """A sender that claims one batch, says so on stdout, and then hangs until it is killed."""
+    import sys
+    import time
+
+    from policywatch.notify.outbox import NotifySettings, Outbox
+    from policywatch.store import open_store
+
+    outbox = Outbox(open_store(url), NotifySettings(batch_size=batch, lease_seconds=lease_seconds))
+    claim = outbox.claim(tag, "email")
+    sys.stdout.write("\n".join(r.address for r in claim.recipients) + "\nCLAIMED\n")
+    sys.stdout.flush()
+    time.sleep(600)
+
+
+def seed_subscribers(store, count: int, domain: str = "example.org") -> None:
+    """Many subscribers at once, through the same import path users take."""
+    import tempfile
+
+    from policywatch.subscribers import import_csv
+
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
+        handle.write("email,name,policies\n")
+        for i in range(count):
+            handle.write(f"user{i:07d}@{domain},User {i},\n")
+    try:
+        import_csv(store, handle.name)
+    finally:
+        Path(handle.name).unlink()
