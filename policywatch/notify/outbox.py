@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 EMAIL = "email"
 STATES = ("queued", "sending", "sent", "failed", "skipped")
-DEFAULT_LEASE_SECONDS = 300
+DEFAULT_LEASE_SECONDS = 120
 DEFAULT_BATCH = 200
 DEFAULT_MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (60, 300, 900, 3600)  # before the 2nd, 3rd, ... attempt of a deferred delivery
@@ -47,6 +47,7 @@ class NotifySettings:
     lease_seconds: int = DEFAULT_LEASE_SECONDS
     batch_size: int = DEFAULT_BATCH
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    synchronous_commit: bool = False  # PostgreSQL: wait for the disk on every outcome (slower, see docs)
 
 
 def notify_settings(project: Project) -> NotifySettings:
@@ -54,11 +55,14 @@ def notify_settings(project: Project) -> NotifySettings:
     where = f"{project.config.source} [notify]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
-    known = {"lease_seconds", "batch_size", "max_attempts"}
+    known = {"lease_seconds", "batch_size", "max_attempts", "synchronous_commit"}
     for key, value in table.items():
         if key not in known:
             raise ConfigError(f"{where}: unknown key '{key}' (known keys: {', '.join(sorted(known))})")
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if key == "synchronous_commit":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: {key}: must be true or false, got {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(f"{where}: {key}: must be a whole number of 1 or more, got {value!r}")
     return NotifySettings(**table)
 
@@ -110,6 +114,8 @@ class Outbox:
     def __init__(self, store: Store, settings: NotifySettings | None = None, *, owner: str | None = None):
         self.store = store
         self.settings = settings or NotifySettings()
+        if not self.settings.synchronous_commit and hasattr(store, "relax_commits"):
+            store.relax_commits()
         self.owner = owner or lease_owner()
         self._claims = 0
         self._inflight: dict[str, tuple[int, str, int]] = {}  # key -> (row id, lease, attempts)

@@ -58,6 +58,7 @@ class NotifySummary:
     workers: int = 1
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    peak_rss_mb: list[float] = field(default_factory=list)  # per sender process
 
     @property
     def ok(self) -> bool:
@@ -144,6 +145,7 @@ def run_notify(
                 counts = asyncio.run(_send(project, outbox, [(t, by_tag[t]) for t in tags], progress, total))
                 summary.add(counts)
                 summary.problems += counts.get("problems", [])  # type: ignore[arg-type]
+                summary.peak_rss_mb.append(counts["peak_rss_mb"])
             else:
                 _run_workers(project, outbox, tags, workers, progress, total, summary)
         after = outbox.counts(summary.releases)
@@ -205,7 +207,14 @@ async def _send(
                         outbox.release_unreported()
     result: dict[str, Any] = dict(counts)
     result["problems"] = problems
+    result["peak_rss_mb"] = _peak_rss_mb()
     return result
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux reports KiB
 
 
 # -- several sender processes -----------------------------------------------------------------
@@ -249,6 +258,7 @@ def _run_workers(
             counts = future.result()
             summary.add(counts)
             summary.problems += [p for p in counts.get("problems", []) if p not in summary.problems]
+            summary.peak_rss_mb.append(counts["peak_rss_mb"])
 
 
 # -- dry run ----------------------------------------------------------------------------------

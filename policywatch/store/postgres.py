@@ -74,6 +74,17 @@ class PostgresStore:
     def skip_locked(self) -> str:
         return " FOR UPDATE SKIP LOCKED"
 
+    def relax_commits(self) -> None:
+        """Commit without waiting for the WAL to reach disk (this session only).
+
+        A sender records one outcome per message; waiting for the flush each time
+        caps a sender at a few hundred messages a second. Without it, a crash of the
+        *database server* (not of the sender) can forget the last fraction of a
+        second of outcomes, whose deliveries are then sent again: the same kind of
+        duplicate as a sender killed between the server's reply and the ledger write.
+        """
+        self.execute("SET synchronous_commit = off")
+
     def advisory_lock(self, key: int) -> None:
         """Held until the end of the current transaction (used to serialise migrations)."""
         self.execute("SELECT pg_advisory_xact_lock(?)", (key,))
