@@ -114,6 +114,38 @@ class InvalidPublishDate(PolicywatchError):
 # --- Notify: subscribers, ledger and store ------------------------------------
 
 
+class InvalidEmail(PolicywatchError):
+    """An email address that cannot receive notices; the message names it."""
+
+
+class InvalidSubscriber(PolicywatchError):
+    """A subscriber's name or followed policies are not acceptable."""
+
+
+class SubscriberNotFound(PolicywatchError):
+    """No subscriber has that address."""
+
+
+class SubscriberExists(PolicywatchError):
+    """The address is already an active subscriber."""
+
+
+class SubscriberFileError(PolicywatchError):
+    """A subscribers CSV file cannot be read at all (missing, not UTF-8, wrong header)."""
+
+
+class DatabaseError(PolicywatchError):
+    """The state database cannot be opened, is unreachable, or has a newer schema."""
+
+
+class ReleaseNotFound(PolicywatchError):
+    """A release named on the command line is not a release tag."""
+
+
+class NothingToAnnounce(PolicywatchError):
+    """The release named is not a material change, so it is not announced."""
+
+
 # --- Notify: email and webhook channels ----------------------------------------
 
 
