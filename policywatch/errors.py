@@ -66,3 +66,11 @@ class MissingPoliciesFolder(PolicywatchError):
 
 
 # --- Site and feed ---------------------------------------------------------------
+
+
+class SiteConfigError(PolicywatchError):
+    """The [site] settings or the --base-url option are unusable; the message names which."""
+
+
+class SiteOutputError(PolicywatchError):
+    """The site or feed cannot be written where asked; the message names the path."""
