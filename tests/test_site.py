@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from policywatch.cli import app
-from policywatch.errors import SiteOutputError
+from policywatch.errors import SiteOutputError, SiteTemplateError
 from policywatch.project import open_project
 from policywatch.site.archive import PolicyArchive
 from policywatch.site.build import build_project_site, compare_pairs
@@ -221,7 +221,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched_and_no_temporary_fold
     repo.write(
         "templates/site/version.html", "{% extends 'site/base.html' %}{% block main %}{{ missing }}{% endblock %}"
     )
-    with pytest.raises(Exception, match="missing"):
+    with pytest.raises(SiteTemplateError, match=r"templates/site/version.html: 'missing' is undefined"):
         build(repo, out)
     assert (out / "index.html").read_text() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo"]
@@ -260,3 +260,12 @@ def test_site_build_command_rejects_an_unknown_site_setting(repo, in_repo):
     result = runner.invoke(app, ["site", "build", "public"])
     assert result.exit_code == 2
     assert "policywatch.toml [site]: unknown key 'titel'" in result.output
+
+
+def test_site_build_command_names_the_line_of_a_broken_template(repo, in_repo):
+    in_repo(repo)
+    repo.write("templates/site/index.html", "line one\n{% if %}\n")
+    result = runner.invoke(app, ["site", "build", "public", "--base-url", BASE])
+    assert result.exit_code == 2
+    assert result.output.startswith("policywatch: error: ") and "templates/site/index.html:2:" in result.output
+    assert not (repo.root / "public").exists()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policywatch import urls
+from policywatch.errors import SiteTemplateError
 from policywatch.site.archive import PolicyArchive, PublishedVersion, load_archive, verdict_label
 from policywatch.site.markup import RenderedText, render_markdown
 from policywatch.site.settings import SiteSettings, site_settings
@@ -217,10 +218,22 @@ class _Builder:
         return "in-effect" if archive.in_effect(self.today) is version else "superseded"
 
     def page(self, path: str, template: str, **context: Any) -> None:
-        from markupsafe import Markup
+        import jinja2
 
         root = "../" * path.count("/")
-        html = self.env.get_template(f"{TEMPLATE_DIR}/{template}").render(
+        name = f"{TEMPLATE_DIR}/{template}"
+        try:
+            html = self._render(name, root, path, context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise SiteTemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise SiteTemplateError(f"{_template_file(self.env, name)}: {exc} (building /{path})") from None
+        self.files[path + "index.html"] = html.encode("utf-8")
+
+    def _render(self, name: str, root: str, path: str, context: dict[str, Any]) -> str:
+        from markupsafe import Markup
+
+        return self.env.get_template(name).render(
             site=self.settings,
             root=root,
             path=path,
@@ -233,7 +246,13 @@ class _Builder:
             Markup=Markup,
             **{"page_title": self.settings.title, **context},
         )
-        self.files[path + "index.html"] = html.encode("utf-8")
+
+
+def _template_file(env: jinja2.Environment, name: str) -> str:
+    try:
+        return env.get_template(name).filename or name
+    except Exception:
+        return name
 
 
 def long_date(day: dt.date) -> str:
