@@ -12,7 +12,7 @@ site_app = typer.Typer(help="Build the public archive of released policies.", no
 app.add_typer(site_app, name="site")
 
 BASE_URL_OPTION = typer.Option(
-    None, "--base-url", help="Public address of the archive (default: base_url under [site] in the configuration)."
+    None, "--base-url", help="Public address of the archive (default: the site.base_url setting in policywatch.toml)."
 )
 
 
