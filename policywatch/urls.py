@@ -27,6 +27,11 @@ def redline_path(slug: str, version: str) -> str:
     return f"{quote(slug)}/v{quote(version)}/changes/"
 
 
+def source_path(slug: str, version: str) -> str:
+    """The Markdown file exactly as released."""
+    return f"{quote(slug)}/v{quote(version)}/{quote(slug)}.md"
+
+
 def archive_path(slug: str) -> str:
     """Every released version of a policy, with dates and verdicts."""
     return f"{quote(slug)}/versions/"

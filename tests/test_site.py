@@ -121,6 +121,21 @@ def test_the_redline_shows_removed_and_added_text_and_the_reasons(repo, tmp_path
     assert REASON in page(tmp_path / "out", "privacy/v2.0/changes").text
 
 
+def test_the_redline_lists_the_recorded_material_changes_by_section(repo, tmp_path):
+    build(repo, tmp_path / "out")
+    text = page(tmp_path / "out", "privacy/v2.0/changes").text
+    assert f"Material changes by section Who we share it with {REASON}" in text
+
+
+def test_each_version_offers_its_markdown_exactly_as_released(repo, tmp_path):
+    build(repo, tmp_path / "out")
+    released = repo.git("show", "privacy/v1.0:policies/privacy.md") + "\n"
+    assert (tmp_path / "out/privacy/v1.0/privacy.md").read_text(encoding="utf-8") == released
+    assert {"href": "../../privacy/v1.0/privacy.md", "type": "text/markdown"} in page(
+        tmp_path / "out", "privacy/v1.0"
+    ).all("a")
+
+
 def test_the_first_version_has_a_changes_page_that_says_there_is_nothing_before_it(repo, tmp_path):
     build(repo, tmp_path / "out")
     assert "This is the first published version" in page(tmp_path / "out", "privacy/v1.0/changes").text

@@ -101,7 +101,7 @@ def build_project_site(
     archives = load_archive(project)
     files = build_site(archives, settings, template_environment(project.root), today=today or now.date(), generated=now)
     write_tree(files, out)
-    pages = sum(name.endswith(".html") for name in files)
+    pages = sum(name.endswith("index.html") for name in files)
     versions = sum(len(a.versions) for a in archives)
     comparisons = sum(name.count("/compare/v") for name in files)
     warnings = tuple(f"{a.slug}: skipped {why}" for a in archives for why in a.skipped)
@@ -156,6 +156,7 @@ class _Builder:
                 text=self.text(version),
                 page_title=f"{version.release.title}, version {version.version}",
             )
+            self.files[urls.source_path(archive.slug, version.version)] = version.text.encode("utf-8")
             previous = archive.previous(version)
             self.page(
                 urls.redline_path(archive.slug, version.version),
