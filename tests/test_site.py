@@ -20,6 +20,9 @@ from tests.conftest import new_git_project
 BASE = "https://policies.example.com/"
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class Page(HTMLParser):
     """What the tests look at in a built page: tags in order, their attributes, and the visible text."""
 
@@ -27,15 +30,24 @@ class Page(HTMLParser):
         super().__init__()
         self.tags: list[tuple[str, dict[str, str]]] = []
         self.text_parts: list[str] = []
+        self.unbalanced: list[str] = []  # end tags that close nothing open, and tags left open
+        self._open: list[str] = []
         self._skip = 0
         self.feed(html)
+        self.unbalanced += self._open
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, {k: v or "" for k, v in attrs}))
+        if tag not in VOID:
+            self._open.append(tag)
         if tag in ("style", "title", "script"):
             self._skip += 1
 
     def handle_endtag(self, tag):
+        if self._open and self._open[-1] == tag:
+            self._open.pop()
+        else:
+            self.unbalanced.append(f"</{tag}>")
         if tag in ("style", "title", "script"):
             self._skip -= 1
 
@@ -177,6 +189,7 @@ def test_every_page_is_accessible_in_structure_and_links_the_feed(repo, tmp_path
     for path in pages:
         doc = Page(path.read_text())
         where = path.relative_to(tmp_path / "out")
+        assert doc.unbalanced == [], (where, doc.unbalanced)
         assert doc.all("html")[0].get("lang") == "en", where
         assert {"name": "viewport", "content": "width=device-width, initial-scale=1"} in doc.all("meta"), where
         for landmark in ("header", "nav", "main", "footer"):
