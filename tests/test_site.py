@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from html.parser import HTMLParser
 from pathlib import Path
@@ -297,3 +298,37 @@ def test_site_build_command_names_the_line_of_a_broken_template(repo, in_repo):
     assert result.exit_code == 2
     assert result.output.startswith("policywatch: error: ") and "templates/site/index.html:2:" in result.output
     assert not (repo.root / "public").exists()
+
+
+def test_a_repository_without_releases_builds_an_index_that_says_so(tmp_path):
+    project = new_git_project(tmp_path / "repo")
+    project.commit("Add draft", {"policies/terms.md": "# Terms\n\nDraft.\n"})
+    result = build(project, tmp_path / "out")
+    assert result.pages == 1
+    assert "No policy has been published yet." in page(tmp_path / "out", "").text
+    assert "Draft." not in page(tmp_path / "out", "").text
+
+
+def test_a_lightweight_tag_is_published_with_its_commit_date_and_no_recorded_verdict(tmp_path):
+    project = new_git_project(tmp_path / "repo")
+    project.commit("Add", {"policies/terms.md": "# Terms\n\nText.\n"}, date="2023-05-06T10:00:00+00:00")
+    project.tag("terms/v1.0")
+    build(project, tmp_path / "out", today=dt.date(2024, 1, 1))
+    assert "1.0 6 May 2023 6 May 2023 In effect Change not recorded" in page(tmp_path / "out", "terms/versions").text
+
+
+def test_unreleased_edits_never_reach_the_site(repo, tmp_path):
+    repo.commit("Draft", {"policies/privacy.md": "# Example Privacy Policy\n\nSecret draft.\n"})
+    build(repo, tmp_path / "out")
+    assert not any("Secret draft" in p.read_text() for p in (tmp_path / "out").rglob("*.html"))
+
+
+def test_a_custom_tag_format_is_followed(tmp_path):
+    project = new_git_project(tmp_path / "repo")
+    project.commit(
+        "Add", {"policies/terms.md": "# Terms\n\nText.\n", "policywatch.toml": 'tag_format = "{slug}-{version}"\n'}
+    )
+    record = release("terms", "Terms", "3", None, "initial", "2024-01-01")
+    tag_release(project, dataclasses.replace(record, tag="terms-3"))
+    build(project, tmp_path / "out")
+    assert (tmp_path / "out/terms/v3/index.html").is_file()
