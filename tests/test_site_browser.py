@@ -109,6 +109,11 @@ def test_the_table_of_contents_jumps_to_its_section(page, site_url):
     assert 0 <= top < 300
 
 
+def test_on_screen_the_print_only_address_is_hidden(page, site_url):
+    page.goto(site_url + "privacy/v2.0/")
+    assert not page.get_by_text("Printed from").is_visible()
+
+
 def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(page, site_url):
     page.goto(site_url)
     page.keyboard.press("Tab")
@@ -134,6 +139,7 @@ def test_printing_hides_the_navigation_and_keeps_the_text(page, site_url):
     assert not page.locator("nav.breadcrumbs").is_visible()
     assert not page.locator(".skip-link").is_visible()
     assert page.get_by_text("advertising partners").first.is_visible()
+    assert page.get_by_text("Printed from https://policies.example.com/privacy/v2.0/").is_visible()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(ARTIFACTS / "6-print-version-2.0.pdf"))
 
