@@ -332,3 +332,38 @@ def test_a_custom_tag_format_is_followed(tmp_path):
     tag_release(project, dataclasses.replace(record, tag="terms-3"))
     build(project, tmp_path / "out")
     assert (tmp_path / "out/terms/v3/index.html").is_file()
+
+
+def test_every_link_on_every_page_leads_to_a_built_page_and_anchor(repo, tmp_path):
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    out = tmp_path / "out"
+    build(repo, out)
+    pages = {p.relative_to(out).as_posix(): Page(p.read_text()) for p in out.rglob("index.html")}
+    checked = 0
+    for name, doc in pages.items():
+        here = "https://site.test/" + name
+        for attrs in doc.all("a") + doc.all("link"):
+            href = attrs.get("href", "")
+            if attrs.get("rel") == "canonical" or href.startswith("https://policies.example.com/"):
+                continue
+            target = urlsplit(urljoin(here, href))
+            assert target.netloc == "site.test", (name, href)
+            path = unquote(target.path.lstrip("/"))
+            path = path + "index.html" if path.endswith("/") or not path else path
+            assert (out / path).is_file(), (name, href)
+            if target.fragment and path.endswith(".html"):
+                assert any(a.get("id") == target.fragment for _, a in pages[path].tags), (name, href)
+            checked += 1
+    assert checked > 100
+
+
+def test_the_addresses_notices_link_to_are_all_built(repo, tmp_path):
+    from policywatch import urls
+
+    build(repo, tmp_path / "out")
+    for version in ("1.0", "2.0"):
+        for path in (urls.policy_path("privacy"), urls.version_path("privacy", version)):
+            assert (tmp_path / "out" / path / "index.html").is_file(), path
+        assert (tmp_path / "out" / urls.redline_path("privacy", version) / "index.html").is_file()
+    assert (tmp_path / "out" / urls.feed_path()).is_file()
