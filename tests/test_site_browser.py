@@ -98,6 +98,16 @@ def test_a_reader_follows_the_index_to_a_version_and_its_redline(page, site_url)
     assert page.locator(".release-summary .reasons").inner_text() == REASON
 
 
+def test_a_reader_compares_two_versions_from_the_list_without_scripts(page, site_url):
+    page.goto(site_url + "privacy/")
+    page.get_by_role("link", name="Compare versions").click()
+    page.get_by_role("link", name="Compare 1.0 with 2.0").click()
+    shot(page, "7-compare-1.0-2.0")
+    assert page.url == site_url + "privacy/compare/v1.0...v2.0/"
+    assert page.locator("h1").inner_text() == "Example Privacy Policy: version 1.0 compared with version 2.0"
+    assert page.locator(".redline ins", has_text="advertising partners").is_visible()
+
+
 def test_the_table_of_contents_jumps_to_its_section(page, site_url):
     page.set_viewport_size({"width": 1000, "height": 300})
     page.goto(site_url + "privacy/")
