@@ -170,3 +170,15 @@ class WebhookSettingsError(ConfigError):
 
 
 # --- Site and feed ---------------------------------------------------------------
+
+
+class SiteConfigError(PolicywatchError):
+    """The [site] settings or the --base-url option are unusable; the message names which."""
+
+
+class SiteTemplateError(PolicywatchError):
+    """A site template (usually a repository's own override) fails to load or render; the message names it."""
+
+
+class SiteOutputError(PolicywatchError):
+    """The site or feed cannot be written where asked; the message names the path."""
