@@ -96,12 +96,28 @@ def _print_plan(plan, describe, heading: str) -> None:
 
 
 def _announce(project, releases) -> None:
-    """Hand new releases to the notify outbox, when that part of policywatch is present."""
-    try:
-        from policywatch.notify.outbox import notify_releases
-    except ImportError:
+    """Send the notices of new material releases; the release stands even when sending cannot start."""
+    from policywatch.errors import PolicywatchError
+    from policywatch.notify.outbox import notify_releases
+
+    if not any(release.material for release in releases):
         return
-    notify_releases(project, releases)
+    try:
+        summary = notify_releases(project, releases)
+    except PolicywatchError as error:
+        typer.echo(f"policywatch: notices not sent: {error}", err=True)
+        typer.echo("the release is published and its notices are queued: fix this, then run 'policywatch notify'",
+                   err=True)
+        raise typer.Exit(error.exit_code) from None
+    for problem in summary.problems:
+        typer.echo(f"policywatch: {problem}", err=True)
+    typer.echo(
+        f"notices: sent {summary.sent}, failed {summary.failed}, deferred {summary.deferred}, "
+        f"still pending {summary.pending}"
+    )
+    if summary.failed or summary.pending:
+        typer.echo("run 'policywatch notify' (or 'policywatch notify --retry-failed') to finish", err=True)
+        raise typer.Exit(1)
 
 
 hook_app = typer.Typer(help="Install git hooks that run `policywatch check`.", no_args_is_help=True)
