@@ -194,19 +194,32 @@ def test_publishing_the_bundled_zepp_policy_rewrites_its_effective_date_line_in_
 
 
 @pytest.mark.parametrize("notify", [True, False])
-def test_releases_are_handed_to_notify_unless_no_notify(tmp_path, in_repo, monkeypatch, notify):
-    import sys
-    import types
+def test_publishing_a_material_change_emails_each_subscriber_unless_no_notify(tmp_path, in_repo, monkeypatch, notify):
+    from tests._email_support import smtp_server
 
-    calls = []
-    outbox = types.ModuleType("policywatch.notify.outbox")
-    outbox.notify_releases = lambda project, releases: calls.append([r.tag for r in releases])
-    monkeypatch.setitem(sys.modules, "policywatch.notify.outbox", outbox)
     repo = in_repo(released_repo(tmp_path))
+    assert run("subscribers", "add", "alice@example.com", "--name", "Alice").exit_code == 0
     edit(repo, "privacy", *MATERIAL_EDIT)
     repo.commit("Allow selling data")
-    run("publish", "--yes", "--date", "2024-03-15", *([] if notify else ["--no-notify"]))
-    assert calls == ([["privacy/v2.0"]] if notify else [])
+    with smtp_server() as (controller, handler):
+        monkeypatch.setenv("POLICYWATCH_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+        monkeypatch.setenv("POLICYWATCH_FROM", "Privacy <privacy@example.com>")
+        result = run("publish", "--yes", "--date", "2024-03-15", *([] if notify else ["--no-notify"]))
+    assert result.exit_code == 0, result.output
+    assert [m.rcpt_tos for m in handler.messages] == ([["alice@example.com"]] if notify else [])
+
+
+def test_a_publish_whose_notices_cannot_start_keeps_the_release_and_says_how_to_finish(tmp_path, in_repo, monkeypatch):
+    monkeypatch.delenv("POLICYWATCH_FROM", raising=False)
+    monkeypatch.delenv("POLICYWATCH_SMTP_URL", raising=False)
+    repo = in_repo(released_repo(tmp_path))
+    assert run("subscribers", "add", "alice@example.com").exit_code == 0
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    result = run("publish", "--yes", "--date", "2024-03-15")
+    assert result.exit_code == 2
+    assert "notices not sent" in result.output and "policywatch notify" in result.output
+    assert release_of(repo, "privacy/v2.0").classification == "material"
 
 
 def test_status_reads_the_published_release(tmp_path, in_repo):
