@@ -276,7 +276,6 @@ def test_a_policy_with_windows_line_endings_keeps_them(tmp_path, in_repo):
     assert b"\r\neffective: 2024-04-14\r\n" in data
 
 
-@pytest.mark.xfail(reason="document.py does not yet recognise body date lines that end in CRLF", strict=False)
 def test_a_body_date_line_with_windows_line_endings_is_rewritten(tmp_path, in_repo):
     repo = in_repo(small_repo(tmp_path))
     repo.commit("CRLF", {"policies/privacy.md": PRIVACY.replace("\n", "\r\n")})
