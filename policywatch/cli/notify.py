@@ -55,9 +55,7 @@ def notify(
     dry_run: bool = typer.Option(False, "--dry-run", help="Write each email as an .eml file; send and record nothing."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Try failed deliveries again."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Sender processes sharing the work."),
-    eml_dir: Path = typer.Option(
-        None, "--eml-dir", help="Folder for --dry-run output."
-    ),
+    eml_dir: Path = typer.Option(None, "--eml-dir", help="Folder for --dry-run output."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Send every notice owed for material releases, exactly once, and say what happened."""
