@@ -686,7 +686,7 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             if _EFFECT.search(old_plain) or _EFFECT.search(new_plain):
                 material.append(f"date something takes effect changed: {dates}")
             else:
-                minor.append(f"date changed: {dates}")
+                material.append(f"date changed: {dates}")
         if not rem_words and not add_words:
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
         elif not gone and not came and not notes:
@@ -749,6 +749,7 @@ _KIND_PREFIXES = [
     ("amount ", "amount"),
     ("time period", "time"),
     ("date something takes effect", "time"),
+    ("date changed", "time"),
     ("number ", "number"),
     ("activity ", "activity"),
     ("new activity", "activity"),
