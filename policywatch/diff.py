@@ -110,6 +110,7 @@ class Edit:
     heading: bool = False
     dateline: bool = False
     new_section: str = ""
+    table: bool = False  # every block touched is a table row
 
 
 def fold_unicode(text: str) -> str:
@@ -755,6 +756,7 @@ def _edit(old: list[Block], new: list[Block], unit: list[tuple[int, str, int, in
         heading=bool(blocks) and all(b.kind == "heading" for b in blocks),
         dateline=bool(blocks) and all(b.dateline for b in blocks),
         new_section=nb.section if nb else section,
+        table=bool(blocks) and all(b.kind == "row" for b in blocks),
     )
 
 

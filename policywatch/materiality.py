@@ -639,6 +639,9 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     before, after = Counter(_words(_strip_dates(old_plain))), Counter(_words(_strip_dates(new_plain)))
     if edit.kind == "replace":
         material += _modality(edit, rules, before, after, hunks)
+        if edit.table and edit.old_text.lower() != edit.new_text.lower():
+            # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own.
+            material.append(f"table entry changed: '{_quote(edit.old_text)}' → '{_quote(edit.new_text)}'")
     old_window, new_window = _windows(edit.segments)
     old_window, new_window = _strip_links(old_window), _strip_links(new_window)
     window_words = {*before, *after}
@@ -757,6 +760,7 @@ _KIND_PREFIXES = [
     ("text ", "content"),
     ("paragraph ", "content"),
     ("section rewritten", "rewrite"),
+    ("table entry", "table"),
     ("wording changed", "wording"),
     ("section '", "section"),
     ("spelling corrected", "typo"),
