@@ -538,6 +538,18 @@ def _synonyms(word: str, rules: Rules) -> frozenset[int]:
     return rules.synonyms.get(word) or rules.synonyms.get(_stem(word)) or frozenset()
 
 
+def _near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int]:
+    """Indexes of candidates one slip of the keyboard away from ``word`` (one of them 4+ letters)."""
+    return [
+        m
+        for m, other in enumerate(candidates)
+        if m not in used
+        and len(other) >= 3
+        and max(len(other), len(word)) >= 4
+        and difflib.SequenceMatcher(None, word, other).ratio() >= 0.8
+    ]
+
+
 def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[str], list[str], list[str]]:
     """Pair removed and added words that are editorial variants of each other; return what is left.
 
@@ -573,20 +585,7 @@ def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[s
             notes.append(f"word form: '{r}' → '{added[n]}'")
         elif (n := take([m for g in _synonyms(r, rules) for m in by_key[2].get(g, ())])) is not None:
             notes.append(f"synonym: '{r}' → '{added[n]}'")
-        elif (
-            fuzzy
-            and len(r) >= 4
-            and (
-                n := take(
-                    [
-                        m
-                        for m, a in enumerate(added)
-                        if len(a) >= 4 and m not in used and difflib.SequenceMatcher(None, r, a).ratio() >= 0.8
-                    ]
-                )
-            )
-            is not None
-        ):
+        elif fuzzy and len(r) >= 3 and (n := take(_near_spellings(r, added, used))) is not None:
             notes.append(f"spelling corrected: '{r}' → '{added[n]}'")
         else:
             left_rem.append(r)
