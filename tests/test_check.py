@@ -161,3 +161,10 @@ def test_check_lists_only_the_material_reasons_of_a_failing_policy(tmp_path, in_
     result = run("check")
     assert "We may sell" in result.output
     assert "to send receipts!" not in result.output
+
+
+def test_a_policy_change_minor_trailer_lets_the_check_pass(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Reword sharing\n\nPolicy-Change: minor")
+    assert run("check").exit_code == 0
