@@ -151,3 +151,20 @@ def test_check_in_a_repository_without_commits_has_nothing_to_check(empty_repo, 
     result = run("check")
     assert result.exit_code == 0
     assert "ok: 0 policies" in result.output
+
+
+def test_check_lists_only_the_material_reasons_of_a_failing_policy(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    edit(repo, "privacy", *MINOR_EDIT)
+    repo.commit("Two edits")
+    result = run("check")
+    assert "We may sell" in result.output
+    assert "to send receipts!" not in result.output
+
+
+def test_a_policy_change_minor_trailer_lets_the_check_pass(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Reword sharing\n\nPolicy-Change: minor")
+    assert run("check").exit_code == 0
