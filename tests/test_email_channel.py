@@ -209,6 +209,39 @@ def test_an_unreachable_server_defers_everything_without_hammering_it():
     assert sum("unreachable" in o.detail for o in outcomes) >= 18
 
 
+def test_a_refused_sender_defers_everything_at_once():
+    class RefuseSender(Handler):
+        mails = 0
+
+        async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+            RefuseSender.mails += 1
+            return "550 5.7.1 sender not allowed"
+
+    with smtp_server(RefuseSender()) as (controller, handler):
+        outcomes = run(channel_for(controller, "pool_size=1"), recipients(10))
+    assert {o.status for o in outcomes} == {"deferred"}
+    assert all("privacy@example.com refused: 550" in o.detail for o in outcomes)
+    assert RefuseSender.mails == 1
+
+
+def test_failed_authentication_defers_everything_without_retrying():
+    from aiosmtpd.smtp import AuthResult
+
+    tries = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        tries.append(session.peer)
+        return AuthResult(success=False, handled=False)
+
+    with smtp_server(authenticator=authenticator, auth_require_tls=False) as (controller, handler):
+        url = f"smtp://mailer:wrong@127.0.0.1:{controller.port}?backoff=0.01&pool_size=1&timeout=5"
+        outcomes = run(EmailChannel(parse_smtp_url(url), SENDER, template_environment()), recipients(5))
+    assert {o.status for o in outcomes} == {"deferred"}
+    assert "authentication failed" in outcomes[0].detail
+    assert len(set(tries)) == 1  # one connection tried, not one per recipient
+    assert handler.messages == []
+
+
 def test_an_invalid_address_fails_that_delivery_only():
     to = [Recipient("bad", "not an address", "", "t"), *recipients(1)]
     with smtp_server() as (controller, handler):

@@ -182,8 +182,10 @@ class EmailChannel:
                 self._drop(slot)
             except _Unreachable as exc:
                 detail = str(exc)
-                if attempt + 1 >= attempts:
-                    self._unreachable = f"server unreachable: {detail}"
+                if exc.final or attempt + 1 >= attempts:
+                    # Nothing else will get through either: defer the rest at once, the ledger keeps them queued.
+                    self._unreachable = detail
+                    return Outcome(recipient.delivery_id, "deferred", detail, msgid)
             attempt += 1
             if attempt < attempts:
                 await asyncio.sleep(self.smtp.backoff * 2 ** (attempt - 1))
@@ -201,7 +203,13 @@ class EmailChannel:
         client = await self._connection(slot)
         try:
             try:
-                await client.mail(self.sender.address)
+                try:
+                    await client.mail(self.sender.address)
+                except aiosmtplib.SMTPSenderRefused as exc:
+                    if exc.code >= 500:
+                        detail = f"sender {self.sender.address} refused: {exc.code} {exc.message}"
+                        raise _Unreachable(detail, final=True) from None
+                    raise
                 await client.rcpt(address)
                 response = await client.data(data)
             except aiosmtplib.SMTPResponseException:
@@ -240,17 +248,19 @@ class EmailChannel:
             await client.connect()
         except aiosmtplib.SMTPAuthenticationError as exc:
             client.close()
-            raise _Unreachable(f"{s.describe()}: authentication failed ({exc.code} {exc.message})") from None
+            raise _Unreachable(
+                f"{s.describe()}: authentication failed ({exc.code} {exc.message})", final=True
+            ) from None
         except aiosmtplib.SMTPResponseException as exc:
             client.close()
             if exc.code == 421 or 400 <= exc.code < 500:
                 raise _Temporary(
                     f"{s.describe()}: {exc.code} {exc.message}", connection_lost=True, code=exc.code
                 ) from None
-            raise _Unreachable(f"{s.describe()}: {exc.code} {exc.message}") from None
+            raise _Unreachable(f"{s.describe()}: {exc.code} {exc.message}", final=exc.code >= 500) from None
         except (aiosmtplib.SMTPException, OSError) as exc:
             client.close()
-            raise _Unreachable(f"{s.describe()}: {exc}") from None
+            raise _Unreachable(f"server unreachable: {s.describe()}: {exc}") from None
         self.connections_opened += 1
         self._clients[slot] = client
         return client
@@ -281,7 +291,14 @@ class EmailChannel:
 
 
 class _Unreachable(Exception):
-    """No connection could be opened (refused, TLS, authentication)."""
+    """Nothing can be sent: no connection (refused, TLS, authentication) or the sender is refused.
+
+    ``final`` when retrying cannot help (authentication failed, sender refused with 5xx).
+    """
+
+    def __init__(self, detail: str, *, final: bool = False):
+        super().__init__(detail)
+        self.final = final
 
 
 def _raise_for(code: int, message: str, what: str) -> None:
