@@ -209,6 +209,24 @@ def test_an_unreachable_server_defers_everything_without_hammering_it():
     assert sum("unreachable" in o.detail for o in outcomes) >= 18
 
 
+def test_after_the_server_was_unreachable_later_batches_are_deferred_without_trying():
+    port = free_port()
+    channel = EmailChannel(
+        parse_smtp_url(f"smtp://127.0.0.1:{port}?retries=0&pool_size=1"), SENDER, template_environment()
+    )
+    outcomes: list[str] = []
+
+    async def batches() -> None:
+        async with channel:
+            await channel.send(make_notice(), recipients(2), lambda o: outcomes.append(o.status))
+            with smtp_server(port=port) as (_, handler):
+                await channel.send(make_notice(), recipients(4)[2:], lambda o: outcomes.append(o.status))
+                assert handler.messages == []
+
+    asyncio.run(batches())
+    assert outcomes == ["deferred"] * 4
+
+
 def test_a_refused_sender_defers_everything_at_once():
     class RefuseSender(Handler):
         mails = 0

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from policywatch.project import Project
 
 _DONE = object()
+_DOWN_PAUSE = 60.0  # seconds to defer without trying after the server could not be reached
 _SAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -93,7 +94,7 @@ class EmailChannel:
         self._clients: list[aiosmtplib.SMTP | None] = [None] * self.pool_size
         self._rate = _RateLimit(smtp.rate if smtp else 0.0)
         self._tls: ssl.SSLContext | None = None
-        self._unreachable: str | None = None
+        self._down: tuple[str, float] | None = None  # why nothing gets through, and until when (loop time)
         self._prepared: dict[str, NoticeMessage] = {}
         self.connections_opened = 0
 
@@ -118,7 +119,6 @@ class EmailChannel:
 
     async def send(self, notice: Notice, recipients: Iterable[Recipient], report: Report) -> None:
         message = self.prepare(notice)
-        self._unreachable = None
         queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=self.pool_size * 4)
         workers = self.pool_size if self.dry_run_dir is None else 1
 
@@ -151,8 +151,11 @@ class EmailChannel:
             path = self.dry_run_dir / (_SAFE_FILE.sub("_", recipient.delivery_id) + ".eml")
             path.write_bytes(data)
             return Outcome(recipient.delivery_id, "sent", f"dry run: written to {path}", msgid)
-        if self._unreachable:
-            return Outcome(recipient.delivery_id, "deferred", self._unreachable, msgid)
+        if self._down is not None:
+            detail, until = self._down
+            if asyncio.get_running_loop().time() < until:
+                return Outcome(recipient.delivery_id, "deferred", detail, msgid)
+            self._down = None
 
         assert self.smtp is not None
         attempts = self.smtp.retries + 1
@@ -183,8 +186,10 @@ class EmailChannel:
             except _Unreachable as exc:
                 detail = str(exc)
                 if exc.final or attempt + 1 >= attempts:
-                    # Nothing else will get through either: defer the rest at once, the ledger keeps them queued.
-                    self._unreachable = detail
+                    # Nothing else will get through either: defer the rest at once (the ledger keeps them
+                    # queued) until the settings change, or for a while when the server may come back.
+                    pause = float("inf") if exc.final else _DOWN_PAUSE
+                    self._down = (detail, asyncio.get_running_loop().time() + pause)
                     return Outcome(recipient.delivery_id, "deferred", detail, msgid)
             attempt += 1
             if attempt < attempts:
