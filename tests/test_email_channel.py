@@ -140,6 +140,17 @@ def test_an_error_while_reporting_stops_the_send_and_surfaces_as_itself():
     assert len(handler.messages) < 50
 
 
+def test_the_rate_limit_spaces_message_starts_across_the_pool():
+    import time
+
+    with smtp_server() as (controller, handler):
+        start = time.monotonic()
+        run(channel_for(controller, "pool_size=3&rate=20"), recipients(11))
+        elapsed = time.monotonic() - start
+    assert len(handler.messages) == 11
+    assert elapsed >= 10 / 20  # eleven starts need at least ten intervals of 1/20 s
+
+
 def test_a_421_reply_is_followed_by_a_reconnect_and_a_successful_send():
     with smtp_server(Handler(script=["421 4.3.2 shutting down"])) as (controller, handler):
         channel = channel_for(controller, "pool_size=1")
