@@ -338,3 +338,13 @@ def test_starttls_refuses_a_certificate_it_does_not_trust(self_signed):
     assert outcomes[0].status == "deferred"
     assert "CERTIFICATE_VERIFY_FAILED" in outcomes[0].detail
     assert handler.messages == []
+
+
+def test_implicit_tls_sends_over_an_encrypted_connection(self_signed):
+    cert, key = self_signed
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    with smtp_server(ssl_context=context) as (controller, handler):
+        outcomes = run(channel_for(controller, f"cafile={cert}", scheme="smtp+ssl"), recipients(2))
+    assert [o.status for o in outcomes] == ["sent", "sent"]
+    assert len(handler.messages) == 2
