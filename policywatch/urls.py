@@ -27,8 +27,31 @@ def redline_path(slug: str, version: str) -> str:
     return f"{quote(slug)}/v{quote(version)}/changes/"
 
 
+def source_path(slug: str, version: str) -> str:
+    """The Markdown file exactly as released."""
+    return f"{quote(slug)}/v{quote(version)}/{quote(slug)}.md"
+
+
+def archive_path(slug: str) -> str:
+    """Every released version of a policy, with dates and verdicts."""
+    return f"{quote(slug)}/versions/"
+
+
+def compare_index_path(slug: str) -> str:
+    """The list of comparisons between any two versions of a policy."""
+    return f"{quote(slug)}/compare/"
+
+
+def compare_path(slug: str, old: str, new: str) -> str:
+    return f"{quote(slug)}/compare/v{quote(old)}...v{quote(new)}/"
+
+
 def feed_path() -> str:
     return "feed.xml"
+
+
+def stylesheet_path() -> str:
+    return "style.css"
 
 
 def policy_url(base: str, slug: str) -> str:
@@ -41,6 +64,14 @@ def version_url(base: str, slug: str, version: str) -> str:
 
 def redline_url(base: str, slug: str, version: str) -> str:
     return _join(base, redline_path(slug, version))
+
+
+def archive_url(base: str, slug: str) -> str:
+    return _join(base, archive_path(slug))
+
+
+def compare_url(base: str, slug: str, old: str, new: str) -> str:
+    return _join(base, compare_path(slug, old, new))
 
 
 def feed_url(base: str) -> str:

@@ -2,4 +2,52 @@
 
 from __future__ import annotations
 
-from policywatch.cli import app  # noqa: F401
+from pathlib import Path
+
+import typer
+
+from policywatch.cli import app
+
+site_app = typer.Typer(help="Build the public archive of released policies.", no_args_is_help=True)
+app.add_typer(site_app, name="site")
+
+BASE_URL_OPTION = typer.Option(
+    None, "--base-url", help="Public address of the archive (default: the site.base_url setting in policywatch.toml)."
+)
+
+
+@site_app.command("build")
+def build(
+    out: Path = typer.Argument(..., help="Folder to write the site to (replaced as a whole)."),
+    base_url: str = BASE_URL_OPTION,
+) -> None:
+    """Write the static site: every policy, every released version, redlines, comparisons and the feed."""
+    from policywatch.project import open_project
+    from policywatch.site.build import build_project_site
+
+    result = build_project_site(open_project(), out, base_url=base_url)
+    typer.echo(f"wrote {result.pages} pages for {result.policies} policies ({result.versions} versions) to {out}")
+    for warning in result.warnings:
+        typer.echo(f"policywatch: warning: {warning}", err=True)
+
+
+@app.command()
+def feed(
+    out: Path = typer.Argument(..., help="File to write the Atom feed to, e.g. feed.xml."),
+    base_url: str = BASE_URL_OPTION,
+) -> None:
+    """Write the Atom feed of every release, newest first."""
+    import datetime as dt
+
+    from policywatch.feed import build_feed
+    from policywatch.project import open_project
+    from policywatch.site.archive import load_archive
+    from policywatch.site.output import write_file
+    from policywatch.site.settings import site_settings
+
+    project = open_project()
+    settings = site_settings(project.config, base_url)
+    archives = load_archive(project)
+    write_file(build_feed(archives, settings, generated=dt.datetime.now(dt.UTC)), out)
+    entries = sum(len(a.versions) for a in archives)
+    typer.echo(f"wrote {entries} entries to {out}")

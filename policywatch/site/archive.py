@@ -1,0 +1,146 @@
+"""Every released version of every policy, read from git alone.
+
+A release is an annotated tag; its record (``policywatch.release``) says when it
+takes effect and why. Tags that match the tag format but carry no record (made
+by hand, or before policywatch) are still published: their dates then come from
+the text itself and the tag, and their verdict is shown as not recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from policywatch import history
+from policywatch.document import parse_policy
+from policywatch.errors import PolicyFormatError
+from policywatch.project import Project
+from policywatch.release import Release, parse_tag
+from policywatch.status import ReleaseRef, released_text, releases
+
+UNRECORDED = "unrecorded"
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """One released version: its record and the text it published."""
+
+    release: Release
+    text: str  # the whole file as tagged
+    body: str  # the Markdown body, without front matter
+    released_at: dt.datetime  # the tag's date (the commit's for a lightweight tag)
+    recorded: bool = True  # False when the tag carries no release record
+
+    @property
+    def version(self) -> str:
+        return self.release.version
+
+    @property
+    def effective(self) -> dt.date:
+        return self.release.effective
+
+
+@dataclass(frozen=True)
+class PolicyArchive:
+    """The released versions of one policy, oldest first."""
+
+    slug: str
+    versions: tuple[PublishedVersion, ...]
+    skipped: tuple[str, ...] = field(default=())  # tags whose text could not be read, with why
+
+    @property
+    def title(self) -> str:
+        return self.versions[-1].release.title if self.versions else self.slug
+
+    def previous(self, version: PublishedVersion) -> PublishedVersion | None:
+        index = self.versions.index(version)
+        return self.versions[index - 1] if index else None
+
+    def next(self, version: PublishedVersion) -> PublishedVersion | None:
+        index = self.versions.index(version)
+        return self.versions[index + 1] if index + 1 < len(self.versions) else None
+
+    def in_effect(self, today: dt.date) -> PublishedVersion | None:
+        """The newest version whose effective date has come."""
+        current = [v for v in self.versions if v.effective <= today]
+        return current[-1] if current else None
+
+    def upcoming(self, today: dt.date) -> list[PublishedVersion]:
+        """Published versions that take effect after ``today``, soonest first."""
+        return sorted((v for v in self.versions if v.effective > today), key=lambda v: v.effective)
+
+
+def load_archive(project: Project) -> list[PolicyArchive]:
+    """Every policy with at least one release, by slug."""
+    repo = history.open_repo(project.root)
+    if not history.has_commits(repo):
+        return []
+    tags = history.list_tags(repo)
+    slugs = {record.policy for tag in tags if (record := parse_tag(tag))}
+    if project.policies_dir.is_dir():
+        slugs.update(project.slugs())
+    archives = []
+    for slug in sorted(slugs):
+        archive = policy_archive(project, repo, slug, tags)
+        if archive.versions:
+            archives.append(archive)
+    return archives
+
+
+def policy_archive(project: Project, repo, slug: str, tags: list[history.Tag]) -> PolicyArchive:
+    current_path = f"{project.config.policies}/{slug}.md"
+    versions: list[PublishedVersion] = []
+    skipped = []
+    for ref in releases(project, repo, slug, tags):
+        try:
+            text = released_text(project, repo, ref, current_path)
+        except PolicyFormatError as exc:
+            skipped.append(f"{ref.tag}: {exc}")
+            continue
+        if text is None:
+            skipped.append(f"{ref.tag}: {current_path} is not in the tagged commit")
+            continue
+        previous = versions[-1].version if versions else None
+        released_at = dt.datetime.fromisoformat(ref.date) if ref.date else repo.commit(ref.commit).committed_datetime
+        versions.append(_published(ref, text, slug, current_path, previous, released_at))
+    return PolicyArchive(slug, tuple(versions), tuple(skipped))
+
+
+def _published(
+    ref: ReleaseRef, text: str, slug: str, path: str, previous: str | None, released_at: dt.datetime
+) -> PublishedVersion:
+    try:
+        policy = parse_policy(text, path=f"{ref.tag}:{path}", slug=slug)
+        body, title, effective, updated = policy.body, policy.title, policy.effective, policy.updated
+    except PolicyFormatError:
+        body, title, effective, updated = text, slug, None, None
+    if ref.record is not None:
+        return PublishedVersion(ref.record, text, body, released_at)
+    day = released_at.date()
+    record = Release(
+        policy=slug,
+        title=title,
+        path=path,
+        version=ref.version,
+        previous_version=previous,
+        classification=UNRECORDED,
+        effective=effective or day,
+        updated=updated or effective or day,
+        published=day,
+        tag=ref.tag,
+        commit=ref.commit,
+    )
+    return PublishedVersion(record, text, body, released_at, recorded=False)
+
+
+VERDICTS = {
+    "material": "Material change",
+    "minor": "Minor change",
+    "initial": "First version",
+    UNRECORDED: "Change not recorded",
+}
+
+
+def verdict_label(classification: str) -> str:
+    """How a release's verdict reads on the site and in the feed."""
+    return VERDICTS.get(classification, classification.capitalize())

@@ -1,0 +1,261 @@
+"""Building the archive: released versions in, a folder of static files out.
+
+``build_site`` is a pure function of the archive, the settings and the day it is
+built (injected, so "upcoming" notices can be tested); ``build_project_site``
+reads the archive from git, builds, and writes the result in one atomic step.
+Every link between pages is relative, so the site works from any folder or
+host; canonical links and the feed use the base URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policywatch import urls
+from policywatch.errors import SiteTemplateError
+from policywatch.site.archive import PolicyArchive, PublishedVersion, load_archive, verdict_label
+from policywatch.site.markup import RenderedText, render_markdown
+from policywatch.site.settings import SiteSettings, site_settings
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from policywatch.comparison import Comparison
+    from policywatch.project import Project
+
+TEMPLATE_DIR = "site"
+STYLESHEET = "site/style.css"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+    policies: int
+    versions: int
+    comparisons: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Redline:
+    """The changes from ``old`` to ``new`` as a page shows them; ``old`` is None for a first version."""
+
+    old: PublishedVersion | None
+    new: PublishedVersion
+    comparison: Comparison | None
+    html: str  # the redline fragment from policywatch.render
+
+    @property
+    def material(self) -> int:
+        return sum(c.classification == "material" for c in self.comparison.changes) if self.comparison else 0
+
+    @property
+    def minor(self) -> int:
+        return sum(c.classification == "minor" for c in self.comparison.changes) if self.comparison else 0
+
+
+def compare_pairs(archive: PolicyArchive, limit: int) -> list[tuple[PublishedVersion, PublishedVersion]]:
+    """The (older, newer) pairs that get a comparison page.
+
+    Every pair while a policy has at most ``limit`` versions; beyond that every
+    version against the newest one and every pair among the newest ``limit``
+    (consecutive versions always have their redline page).
+    """
+    versions = archive.versions
+    n = len(versions)
+    pairs = {(i, j) for i in range(n) for j in range(i + 1, n) if n <= limit or j == n - 1 or i >= n - limit}
+    return [(versions[i], versions[j]) for i, j in sorted(pairs)]
+
+
+def build_site(
+    archives: list[PolicyArchive],
+    settings: SiteSettings,
+    env: jinja2.Environment,
+    *,
+    today: dt.date,
+    generated: dt.datetime,
+) -> dict[str, bytes]:
+    """Every file of the site, by relative path."""
+    return _Builder(archives, settings, env, today, generated).build()
+
+
+def build_project_site(
+    project: Project,
+    out: str | Path,
+    *,
+    base_url: str | None = None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> BuildResult:
+    """Read the releases from git, build the site and replace ``out`` with it."""
+    from policywatch.site.output import write_tree
+    from policywatch.templates import template_environment
+
+    settings = site_settings(project.config, base_url)
+    now = now or dt.datetime.now(dt.UTC)
+    archives = load_archive(project)
+    files = build_site(archives, settings, template_environment(project.root), today=today or now.date(), generated=now)
+    write_tree(files, out)
+    pages = sum(name.endswith("index.html") for name in files)
+    versions = sum(len(a.versions) for a in archives)
+    comparisons = sum(name.count("/compare/v") for name in files)
+    warnings = tuple(f"{a.slug}: skipped {why}" for a in archives for why in a.skipped)
+    return BuildResult(Path(out), pages, len(archives), versions, comparisons, warnings)
+
+
+class _Builder:
+    def __init__(self, archives, settings, env, today, generated):
+        self.archives: list[PolicyArchive] = archives
+        self.settings: SiteSettings = settings
+        self.env = env
+        self.today: dt.date = today
+        self.generated: dt.datetime = generated
+        self.files: dict[str, bytes] = {}
+        self._texts: dict[int, RenderedText] = {}
+        self._redlines: dict[tuple[int, int], Redline] = {}
+        env.filters.setdefault("long_date", long_date)
+
+    def build(self) -> dict[str, bytes]:
+        from policywatch.feed import build_feed
+
+        self.page("", "index.html", policies=[self.summary(a) for a in self.archives])
+        for archive in self.archives:
+            self.policy_pages(archive)
+        self.files[urls.stylesheet_path()] = self.env.loader.get_source(self.env, STYLESHEET)[0].encode("utf-8")
+        self.files[urls.feed_path()] = build_feed(self.archives, self.settings, generated=self.generated)
+        return self.files
+
+    def policy_pages(self, archive: PolicyArchive) -> None:
+        summary = self.summary(archive)
+        shown = summary["current"] or summary["upcoming"][0]
+        self.page(
+            urls.policy_path(archive.slug),
+            "policy.html",
+            policy=summary,
+            version=shown,
+            text=self.text(shown),
+            page_title=archive.title,
+        )
+        self.page(
+            urls.archive_path(archive.slug),
+            "versions.html",
+            policy=summary,
+            page_title=f"All versions of {archive.title}",
+        )
+        for version in archive.versions:
+            self.page(
+                urls.version_path(archive.slug, version.version),
+                "version.html",
+                policy=summary,
+                version=version,
+                text=self.text(version),
+                page_title=f"{version.release.title}, version {version.version}",
+            )
+            self.files[urls.source_path(archive.slug, version.version)] = version.text.encode("utf-8")
+            previous = archive.previous(version)
+            self.page(
+                urls.redline_path(archive.slug, version.version),
+                "changes.html",
+                policy=summary,
+                redline=self.redline(previous, version),
+                record=version.release,
+                page_title=f"Changes in {version.release.title} {version.version}",
+            )
+        pairs = compare_pairs(archive, self.settings.compare_all_up_to)
+        self.page(
+            urls.compare_index_path(archive.slug),
+            "compare_index.html",
+            policy=summary,
+            groups=[(old, [new for _, new in group]) for old, group in groupby(pairs, key=lambda pair: pair[0])],
+            page_title=f"Compare versions of {archive.title}",
+        )
+        for old, new in pairs:
+            self.page(
+                urls.compare_path(archive.slug, old.version, new.version),
+                "changes.html",
+                policy=summary,
+                redline=self.redline(old, new),
+                record=None,
+                page_title=f"{archive.title}: version {old.version} compared with {new.version}",
+            )
+
+    def summary(self, archive: PolicyArchive) -> dict[str, Any]:
+        return {
+            "archive": archive,
+            "slug": archive.slug,
+            "title": archive.title,
+            "current": archive.in_effect(self.today),
+            "upcoming": archive.upcoming(self.today),
+        }
+
+    def text(self, version: PublishedVersion) -> RenderedText:
+        key = id(version)
+        if key not in self._texts:
+            self._texts[key] = render_markdown(version.body)
+        return self._texts[key]
+
+    def redline(self, old: PublishedVersion | None, new: PublishedVersion) -> Redline:
+        key = (id(old), id(new))
+        if key not in self._redlines:
+            if old is None:
+                self._redlines[key] = Redline(None, new, None, "")
+            else:
+                from policywatch import compare
+                from policywatch.render import html_fragment
+
+                comparison = compare(old.body, new.body)
+                self._redlines[key] = Redline(old, new, comparison, html_fragment(comparison))
+        return self._redlines[key]
+
+    def state(self, archive: PolicyArchive, version: PublishedVersion) -> str:
+        """``in-effect``, ``upcoming`` or ``superseded`` on the day of the build."""
+        if version.effective > self.today:
+            return "upcoming"
+        return "in-effect" if archive.in_effect(self.today) is version else "superseded"
+
+    def page(self, path: str, template: str, **context: Any) -> None:
+        import jinja2
+
+        root = "../" * path.count("/")
+        name = f"{TEMPLATE_DIR}/{template}"
+        try:
+            html = self._render(name, root, path, context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise SiteTemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise SiteTemplateError(f"{_template_file(self.env, name)}: {exc} (building /{path})") from None
+        self.files[path + "index.html"] = html.encode("utf-8")
+
+    def _render(self, name: str, root: str, path: str, context: dict[str, Any]) -> str:
+        from markupsafe import Markup
+
+        return self.env.get_template(name).render(
+            site=self.settings,
+            root=root,
+            path=path,
+            canonical=self.settings.base_url + path,
+            feed_href=root + urls.feed_path(),
+            urls=urls,
+            today=self.today,
+            verdict=verdict_label,
+            state=self.state,
+            Markup=Markup,
+            **{"page_title": self.settings.title, **context},
+        )
+
+
+def _template_file(env: jinja2.Environment, name: str) -> str:
+    try:
+        return env.get_template(name).filename or name
+    except Exception:
+        return name
+
+
+def long_date(day: dt.date) -> str:
+    """``31 March 2024``: unambiguous in every English-speaking country."""
+    return f"{day.day} {day:%B %Y}"
