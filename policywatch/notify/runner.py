@@ -57,6 +57,7 @@ class NotifySummary:
     eml_dir: str | None = None
     workers: int = 1
     seconds: float = 0.0
+    ledger_seconds: float = 0.0  # creating the deliveries of newly owed releases
     problems: list[str] = field(default_factory=list)
     peak_rss_mb: list[float] = field(default_factory=list)  # per sender process
 
@@ -124,9 +125,11 @@ def run_notify(
         if dry_run:
             return _dry_run(project, store, outbox, owed, scope, by_tag, retry_failed, summary, eml_dir, started)
         hooks = webhook_names(project)
+        ledger_start = time.monotonic()
         for rel in owed:
             summary.created += outbox.ledger_release(rel, hooks)
             summary.ledgered.append(rel.tag)
+        summary.ledger_seconds = round(time.monotonic() - ledger_start, 3)
         if retry_failed:
             outbox.retry_failed(scope)
         outbox.reclaim_expired()
