@@ -211,3 +211,13 @@ def test_notify_without_smtp_settings_is_a_one_line_error(published, monkeypatch
     assert "POLICYWATCH_SMTP_URL" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     with project_store(published) as store:
         assert store.query("SELECT DISTINCT state FROM deliveries") == [("queued",)]
+
+
+def test_dry_run_counts_webhook_posts_without_making_them(tmp_path, monkeypatch, sink):
+    monkeypatch.setenv("HOOK_SECRET", "s3cret")
+    with webhook_receiver() as (url, received):
+        config = f'\n[[webhooks]]\nname = "ops"\nurl = "{url}"\nformat = "json"\nsecret_env = "HOOK_SECRET"\n'
+        repo, project = make_repo(tmp_path, monkeypatch, config)
+        tag_release(repo, make_release("privacy", "2.0"))
+        summary = run_notify(project, dry_run=True, eml_dir=tmp_path / "eml")
+    assert (summary.would_post, summary.ok, received) == (1, True, [])

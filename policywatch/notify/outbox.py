@@ -29,6 +29,8 @@ from policywatch.release import Release, parse_tag
 from policywatch.store import Store, stamp, utcnow
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from policywatch.notify.runner import NotifySummary, Progress
     from policywatch.project import Project
 
@@ -422,8 +424,17 @@ def run_notify(
     retry_failed: bool = False,
     workers: int = 1,
     progress: Progress | None = None,
+    eml_dir: Path | None = None,
 ) -> NotifySummary:
     """Ledger what is owed, then send every pending delivery; see ``policywatch.notify.runner``."""
     from policywatch.notify.runner import run_notify as run
 
-    return run(project, release=release, dry_run=dry_run, retry_failed=retry_failed, workers=workers, progress=progress)
+    return run(
+        project,
+        release=release,
+        dry_run=dry_run,
+        retry_failed=retry_failed,
+        workers=workers,
+        progress=progress,
+        eml_dir=eml_dir,
+    )

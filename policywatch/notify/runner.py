@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from policywatch.project import Project
 
 Progress = Callable[[int, int], None]  # (settled so far, total owed)
-POLL_SECONDS = 0.25
+POLL_SECONDS = 1.0  # how often the parent of worker processes reads the ledger for progress
 
 
 @dataclass
@@ -53,6 +53,7 @@ class NotifySummary:
     skipped: int = 0
     duplicates: int = 0
     pending: int = 0
+    would_post: int = 0  # dry run: webhook posts a real run would make
     dry_run: bool = False
     eml_dir: str | None = None
     workers: int = 1
@@ -307,8 +308,7 @@ def _dry_run(
     summary.sent = counts["sent"]
     summary.failed = counts["failed"]
     summary.deferred = counts["deferred"]
-    if counts["webhooks"]:
-        summary.problems.append(f"dry run: {counts['webhooks']} webhook posts not made")
+    summary.would_post = counts["webhooks"]
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
 
