@@ -152,7 +152,7 @@ def run_notify(
                 summary.peak_rss_mb.append(counts["peak_rss_mb"])
             else:
                 _run_workers(project, outbox, tags, workers, progress, total, summary)
-        after = outbox.counts(summary.releases)
+        after = outbox.counts(scope)  # all releases unless one was named: deferred ones, other senders' batches
         summary.pending = after["queued"] + after["sending"]
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
