@@ -218,3 +218,9 @@ def test_any_name_and_token_round_trip_without_adding_headers(name, token):
     if token:
         assert _SHARED_MESSAGE.unsubscribe_url(token) in text
     assert data.isascii()
+
+
+def test_a_subject_that_fits_one_line_is_not_folded_after_the_colon():
+    notice = make_notice(effective=make_release().effective.replace(month=4, day=14))
+    data = build(notice=notice)
+    assert b"Subject: Changes to Example Privacy Policy: version 2.0 takes effect on 14 April 2026\r\n" in data

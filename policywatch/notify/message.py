@@ -51,6 +51,7 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
 _EXCERPT_CHARS = 240
 _EXCERPT_CHANGES = 3
+_EMPTY_FIRST_LINE = re.compile(rb"^([!-9;-~]+):\r\n[ \t]+", re.MULTILINE)
 _WORD_OCTETS = 45  # base64 of 45 octets is 60 characters: 72 with =?utf-8?b??=
 
 
@@ -260,6 +261,9 @@ class NoticeMessage:
         if skeleton.count(headers_line) != 1:
             raise AssertionError("header marker not found in the serialised message")
         before, after = skeleton.split(headers_line)
+        # The email package folds a value that fits a line of its own right after the colon
+        # ("Subject:" CRLF " Changes to…"), which some readers show with a leading space.
+        before = _EMPTY_FIRST_LINE.sub(rb"\1: ", before)
         pieces: list[bytes | str] = [before, "headers"]
         for part, body in (("text", text), ("html", body_html)):
             marker_line = f"{self._marker(part)}\r\n".encode("ascii")
