@@ -220,6 +220,39 @@ def test_an_unreachable_server_defers_everything_without_hammering_it():
     assert sum("unreachable" in o.detail for o in outcomes) >= 18
 
 
+def test_a_server_that_accepts_connections_but_never_greets_is_given_up_on_once():
+    import socket
+    import threading
+
+    accepted = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.1)
+        stop = threading.Event()
+
+        def accept() -> None:
+            while not stop.is_set():
+                try:
+                    accepted.append(listener.accept()[0])
+                except TimeoutError:
+                    continue
+
+        thread = threading.Thread(target=accept)
+        thread.start()
+        try:
+            url = f"smtp://127.0.0.1:{listener.getsockname()[1]}?retries=1&backoff=0.01&timeout=0.2&pool_size=1"
+            outcomes = run(EmailChannel(parse_smtp_url(url), SENDER, template_environment()), recipients(5))
+        finally:
+            stop.set()
+            thread.join()
+            for conn in accepted:
+                conn.close()
+    assert {o.status for o in outcomes} == {"deferred"}
+    assert all("server unreachable" in o.detail for o in outcomes)
+    assert len(accepted) == 2  # the first recipient's two attempts; the others were not tried
+
+
 def test_after_the_server_was_unreachable_later_batches_are_deferred_without_trying():
     port = free_port()
     channel = EmailChannel(

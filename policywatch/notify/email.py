@@ -92,6 +92,7 @@ class EmailChannel:
         self.dry_run_dir = dry_run_dir
         self.pool_size = smtp.pool_size if smtp else 1
         self._clients: list[aiosmtplib.SMTP | None] = [None] * self.pool_size
+        self._connecting = [False] * self.pool_size
         self._rate = _RateLimit(smtp.rate if smtp else 0.0)
         self._tls: ssl.SSLContext | None = None
         self._down: tuple[str, float] | None = None  # why nothing gets through, and until when (loop time)
@@ -183,6 +184,12 @@ class EmailChannel:
             except TimeoutError:
                 detail = f"no answer within {self.smtp.timeout:g}s"
                 self._drop(slot)
+                if self._connecting[slot]:
+                    self._connecting[slot] = False
+                    detail = f"server unreachable: {self.smtp.describe()}: {detail}"
+                    if attempt + 1 >= attempts:
+                        self._down = (detail, asyncio.get_running_loop().time() + _DOWN_PAUSE)
+                        return Outcome(recipient.delivery_id, "deferred", detail, msgid)
             except _Unreachable as exc:
                 detail = str(exc)
                 if exc.final or attempt + 1 >= attempts:
@@ -249,6 +256,7 @@ class EmailChannel:
             start_tls=s.security == "starttls",
             tls_context=self._tls_context() if s.security != "plain" else None,
         )
+        self._connecting[slot] = True  # a time-out now means the server is not answering at all
         try:
             await client.connect()
         except aiosmtplib.SMTPAuthenticationError as exc:
@@ -266,6 +274,7 @@ class EmailChannel:
         except (aiosmtplib.SMTPException, OSError) as exc:
             client.close()
             raise _Unreachable(f"server unreachable: {s.describe()}: {exc}") from None
+        self._connecting[slot] = False
         self.connections_opened += 1
         self._clients[slot] = client
         return client
