@@ -51,6 +51,7 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
 _EXCERPT_CHARS = 240
 _EXCERPT_CHANGES = 3
+_MARKER_TRACE = "pwslot"  # every marker starts with it; found anywhere else, a template altered one
 _EMPTY_FIRST_LINE = re.compile(rb"^([!-9;-~]+):\r\n[ \t]+", re.MULTILINE)
 _WORD_OCTETS = 45  # base64 of 45 octets is 60 characters: 72 with =?utf-8?b??=
 
@@ -227,7 +228,7 @@ class NoticeMessage:
             raise NoticeTemplateError(f"templates/{template}: {exc}") from None
 
     def _marker(self, slot: str) -> str:
-        return f"PWSLOT{self._nonce}{slot.upper()}X"
+        return f"{_MARKER_TRACE.upper()}{self._nonce}{slot.upper()}X"
 
     def _variant(self, has_name: bool, has_unsubscribe: bool) -> _Variant:
         key = (has_name, has_unsubscribe)
@@ -280,14 +281,17 @@ class NoticeMessage:
             body += "\n"
         names = {self._marker("name"): f"{part}:name", self._marker("unsubscribe"): f"{part}:unsubscribe"}
         pattern = re.compile("|".join(re.escape(m) for m in names))
+        fixed = pattern.split(body)
+        if any(_MARKER_TRACE in piece.lower() for piece in fixed):
+            template = TEXT_TEMPLATE if part == "text" else HTML_TEMPLATE
+            raise NoticeTemplateError(
+                f"templates/{template}: 'name' and 'unsubscribe_url' differ for each recipient and must be "
+                "inserted as they are ({{ name }}), not changed by a filter"
+            )
         pieces: list[bytes | str] = []
-        position = 0
-        for match in pattern.finditer(body):
-            pieces.append(_qp(body[position : match.start()]) + _SOFT_BREAK)
-            pieces.append(names[match.group()])
-            pieces.append(_SOFT_BREAK)
-            position = match.end()
-        pieces.append(_qp(body[position:]))
+        for index, match in enumerate(pattern.finditer(body)):
+            pieces += [_qp(fixed[index]) + _SOFT_BREAK, names[match.group()], _SOFT_BREAK]
+        pieces.append(_qp(fixed[-1]))
         return pieces
 
 
