@@ -119,11 +119,18 @@ async def channel_run(port: int, messages: int, pool: int) -> dict[str, float]:
     def report(outcome: Outcome) -> None:
         counts[outcome.status] += 1
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     async with channel:
         await channel.send(notice(), recipients(messages), report)
     elapsed = time.perf_counter() - start
-    return {**counts, "seconds": elapsed, "rate": messages / elapsed, "connections": channel.connections_opened}
+    cpu_us = (time.process_time() - cpu) / messages * 1e6
+    return {
+        **counts,
+        "seconds": elapsed,
+        "rate": messages / elapsed,
+        "cpu_us_per_message": cpu_us,
+        "connections": channel.connections_opened,
+    }
 
 
 def naive_message(env, n: Notice, r: Recipient) -> bytes:
@@ -214,7 +221,8 @@ def main() -> None:
         print(
             f"email channel (pool {args.pool}): {result['sent']:.0f} sent, {result['failed']:.0f} failed, "
             f"{result['deferred']:.0f} deferred in {result['seconds']:.1f} s = {result['rate']:,.0f} msg/s "
-            f"({result['rate'] / baseline:.0%} of smtp-source) over {result['connections']:.0f} connections"
+            f"({result['rate'] / baseline:.0%} of smtp-source) over {result['connections']:.0f} connections, "
+            f"{result['cpu_us_per_message']:.0f} µs CPU per message"
         )
         naive = asyncio.run(naive_run(port, args.naive)) if args.naive else 0.0
         if naive:
