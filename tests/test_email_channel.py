@@ -160,6 +160,39 @@ def test_a_421_reply_is_followed_by_a_reconnect_and_a_successful_send():
     assert len(handler.messages) == 1
 
 
+def test_a_421_greeting_from_a_busy_server_is_retried_on_a_new_connection():
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
+
+    greetings = []
+
+    class BusyOnce(SMTP):
+        async def push(self, status):
+            if status.startswith("220 ") and not greetings:
+                greetings.append("busy")
+                await super().push("421 4.7.0 too many connections, try again")
+                self.transport.close()
+                return
+            await super().push(status)
+
+    class BusyController(Controller):
+        def factory(self):
+            return BusyOnce(self.handler, **self.SMTP_kwargs)
+
+    handler = Handler()
+    controller = BusyController(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    greetings.clear()  # the controller's own start-up probe took the first greeting
+    try:
+        channel = channel_for(controller, "pool_size=1")
+        outcomes = run(channel, recipients(1))
+    finally:
+        controller.stop()
+    assert greetings == ["busy"]
+    assert [o.status for o in outcomes] == ["sent"]
+    assert len(handler.messages) == 1
+
+
 def test_a_451_reply_is_retried_until_accepted():
     with smtp_server(Handler(script=["451 4.3.0 try later", "451 4.3.0 try later"])) as (controller, handler):
         outcomes = run(channel_for(controller, "pool_size=1&retries=3"), recipients(1))
