@@ -1,26 +1,35 @@
-"""The result of comparing two policy texts, and a first, conservative comparison.
+"""The result of comparing two policy texts: the changes and the verdict.
 
-``compare`` here diffs paragraphs and calls every change of words material; only
-changes of case, punctuation and white space are minor. It over-warns on
-purpose until the word-level engine with materiality rules replaces it.
+``compare`` is the public entry point: ``policywatch.diff`` finds the edits,
+``policywatch.materiality`` judges each one, and this module puts the verdict
+together and names the sections that were largely rewritten.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from policywatch.errors import InputTooLarge
 
 
 @dataclass
 class Change:
+    """One change, with the section it sits under and why it is (or is not) material.
+
+    ``old_text`` and ``new_text`` are the whole sentence(s) involved, normalised;
+    ``segments`` is their word diff as ``[op, text]`` pairs (``equal``,
+    ``delete``, ``insert``) for views that show the redline inline.
+    """
+
     section: str
     kind: str  # insert | delete | replace | move
     old_text: str
     new_text: str
     classification: str  # material | minor
     reasons: list[str] = field(default_factory=list)
+    segments: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -31,28 +40,69 @@ class Comparison:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def material_changes(self) -> list[Change]:
+        return [c for c in self.changes if c.classification == "material"]
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
+
+# A section counts as rewritten when at least this share of its words is deleted or replaced.
+REWRITTEN_SHARE = 0.5
+REWRITTEN_MIN_WORDS = 20
+# Seconds spent judging changes one by one; after that, changes get a verdict from their size alone.
+JUDGE_SECONDS = 1.5
 
 
 def compare(old: str, new: str, *, rules: Any = None) -> Comparison:
-    old_paras = [p.strip() for p in re.split(r"\n\s*\n", old) if p.strip()]
-    new_paras = [p.strip() for p in re.split(r"\n\s*\n", new) if p.strip()]
+    """Compare two policy texts (Markdown, front matter ignored) and judge every change.
+
+    ``rules`` is a ``materiality.Rules`` (see ``load_rules``); None uses the shipped rules.
+    """
+    from policywatch.diff import MAX_CHARS, diff_blocks, normalise
+    from policywatch.materiality import MATERIAL, default_rules, judge, judge_quickly
+
+    for name, text in (("old", old), ("new", new)):
+        if len(text) > MAX_CHARS:
+            raise InputTooLarge(f"{name} text is {len(text):,} characters; compare() accepts up to {MAX_CHARS:,}")
+    rules = rules or default_rules()
+    memo: dict[str, list] = {}
+    old_blocks = normalise(old, memo)
+    edits = diff_blocks(old_blocks, normalise(new, memo))
     changes = []
-    matcher = difflib.SequenceMatcher(a=old_paras, b=new_paras, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        before, after = "\n\n".join(old_paras[i1:i2]), "\n\n".join(new_paras[j1:j2])
-        if _words(before) == _words(after):
-            if " ".join(before.split()) == " ".join(after.split()):
-                continue
-            changes.append(Change("", "replace", before, after, "minor", ["punctuation or case only"]))
-        else:
-            kind = {"insert": "insert", "delete": "delete"}.get(op, "replace")
-            changes.append(Change("", kind, before, after, "material", ["wording changed"]))
+    deadline = time.perf_counter() + JUDGE_SECONDS
+    for edit in edits:
+        quick = time.perf_counter() > deadline
+        classification, reasons = (judge_quickly if quick else judge)(edit, rules)
+        changes.append(
+            Change(edit.section, edit.kind, edit.old_text, edit.new_text, classification, reasons, edit.segments)
+        )
+    _name_rewritten_sections(old_blocks, changes)
     if not changes:
         return Comparison("none")
-    verdict = "material" if any(c.classification == "material" for c in changes) else "minor"
+    verdict = MATERIAL if any(c.classification == MATERIAL for c in changes) else "minor"
     return Comparison(verdict, changes)
+
+
+def _name_rewritten_sections(old_blocks, changes: list[Change]) -> None:
+    """Flag sections most of whose words were deleted or replaced: a rewrite is material."""
+    gone: dict[str, int] = {}
+    first: dict[str, Change] = {}
+    for change in changes:
+        if change.kind == "move":
+            continue
+        deleted = sum(len(t.split()) for op, t in change.segments if op == "delete")
+        if deleted:
+            gone[change.section] = gone.get(change.section, 0) + deleted
+            first.setdefault(change.section, change)
+    if not gone:
+        return
+    totals: dict[str, int] = {}
+    for block in old_blocks:
+        if block.kind != "heading" and block.section in gone:
+            totals[block.section] = totals.get(block.section, 0) + len(block.text.split())
+    for section, count in gone.items():
+        total = totals.get(section, 0)
+        if total >= REWRITTEN_MIN_WORDS and count / total >= REWRITTEN_SHARE:
+            change = first[section]
+            name = section or "(untitled opening section)"
+            change.reasons.insert(0, f"section rewritten: {name} ({round(100 * count / total)}% of its words replaced)")
+            change.classification = "material"

@@ -40,7 +40,7 @@ _UPDATED_LABELS = (
 )
 _DATE_LINE = re.compile(
     rf"^(?P<pre>[ \t>*_#\-]*)(?P<label>(?P<eff>{_EFFECTIVE_LABELS})|(?P<upd>{_UPDATED_LABELS}))"
-    rf"(?P<sep>[ \t]*[*_]*[ \t]*[:：]?[ \t]*[*_]*[ \t]*)(?P<date>{DATE_PATTERN})(?P<post>[ \t*_.)]*)$",
+    rf"(?P<sep>[ \t]*[*_]*[ \t]*[:：]?[ \t]*[*_]*[ \t]*)(?P<date>{DATE_PATTERN})(?P<post>[ \t*_.)]*)(?=\r?$)",
     re.I | re.M,
 )
 

@@ -56,13 +56,117 @@ class MissingPoliciesFolder(PolicywatchError):
 # --- Diff engine -------------------------------------------------------------
 
 
+class RulesError(ConfigError):
+    """The ``[materiality]`` settings are invalid; the message names the key."""
+
+
+class InputTooLarge(PolicywatchError):
+    """A text is larger than compare() accepts."""
+
+
+class DiffArgumentError(PolicywatchError):
+    """An OLD or NEW argument of ``diff`` names no file, revision or policy."""
+
+
 # --- Publishing, check and hooks ---------------------------------------------
+
+
+class UncommittedPolicyEdits(PolicywatchError):
+    """Policy files differ from the last commit; a release must be made from committed text."""
+
+
+class EffectiveDateMovedBack(PolicywatchError):
+    """A policy's effective date was set earlier than its last release's by hand."""
+
+
+class VersionMovedBack(PolicywatchError):
+    """A policy's version was set lower than its last released version by hand."""
+
+
+class UnsupportedVersion(PolicywatchError):
+    """A version that is not dot-separated numbers, so it cannot be bumped."""
+
+
+class TagExists(PolicywatchError):
+    """The release tag a publish would create already exists."""
+
+
+class OperationInProgress(PolicywatchError):
+    """The repository is in the middle of a merge, rebase, cherry-pick or revert."""
+
+
+class PublishLocked(PolicywatchError):
+    """Another publish holds the repository's publish lock."""
+
+
+class InterruptedPublish(PolicywatchError):
+    """A publish stopped half-way and cannot be completed or rolled back safely on its own."""
+
+
+class HookExists(PolicywatchError):
+    """A git hook not written by policywatch is in the way."""
+
+
+class InvalidPublishDate(PolicywatchError):
+    """A --date that is not a real day in the form YYYY-MM-DD."""
 
 
 # --- Notify: subscribers, ledger and store ------------------------------------
 
 
+class InvalidEmail(PolicywatchError):
+    """An email address that cannot receive notices; the message names it."""
+
+
+class InvalidSubscriber(PolicywatchError):
+    """A subscriber's name or followed policies are not acceptable."""
+
+
+class SubscriberNotFound(PolicywatchError):
+    """No subscriber has that address."""
+
+
+class SubscriberExists(PolicywatchError):
+    """The address is already an active subscriber."""
+
+
+class SubscriberFileError(PolicywatchError):
+    """A subscribers CSV file cannot be read at all (missing, not UTF-8, wrong header)."""
+
+
+class DatabaseError(PolicywatchError):
+    """The state database cannot be opened, is unreachable, or has a newer schema."""
+
+
+class ReleaseNotFound(PolicywatchError):
+    """A release named on the command line is not a release tag."""
+
+
+class NothingToAnnounce(PolicywatchError):
+    """The release named is not a material change, so it is not announced."""
+
+
 # --- Notify: email and webhook channels ----------------------------------------
+
+
+class EmailSettingsError(ConfigError):
+    """The SMTP URL, the sender or an ``[email]`` setting is invalid; the message names the key."""
+
+
+class InsecureSmtpRefused(EmailSettingsError):
+    """Plain SMTP to a host that is not loopback, without ``?insecure=1``."""
+
+
+class UnsafeHeaderText(PolicywatchError):
+    """Text bound for a mail header carries a line break (raw or RFC 2047 encoded)."""
+
+
+class NoticeTemplateError(PolicywatchError):
+    """A notice template is missing or broken; the message names the template."""
+
+
+class WebhookSettingsError(ConfigError):
+    """A ``[[webhooks]]`` entry is invalid or its secret is missing; the message names the key."""
 
 
 # --- Site and feed ---------------------------------------------------------------

@@ -1,13 +1,223 @@
-"""Views of a Comparison for people: HTML redline (more views to come)."""
+"""Views of comparisons for people and machines: terminal text, JSON, an HTML redline, Markdown.
+
+Every view groups changes by section, shows the word diff inline (removed text
+struck through, added text marked) and puts the reasons beside each change, so
+that a reader sees at once what changed and why it does or does not matter.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 
-from policywatch.comparison import Comparison
+from policywatch.comparison import Change, Comparison
+
+PREAMBLE = "(opening)"
 
 
-def html_fragment(comparison: Comparison) -> str:
+@dataclass(frozen=True)
+class Report:
+    """One comparison with the names of what was compared."""
+
+    name: str
+    old_label: str
+    new_label: str
+    comparison: Comparison | None  # None: nothing to compare with (never released)
+
+
+def _visible(comparison: Comparison, material_only: bool) -> list[Change]:
+    return [c for c in comparison.changes if c.classification == "material" or not material_only]
+
+
+def _segments(change: Change) -> list[list[str]]:
+    if change.segments:
+        return change.segments
+    out = []
+    if change.old_text:
+        out.append(["equal" if change.kind == "move" else "delete", change.old_text])
+    if change.new_text and change.kind != "move":
+        out.append(["insert", change.new_text])
+    return out
+
+
+def by_section(changes: list[Change]) -> list[tuple[str, list[Change]]]:
+    """Changes grouped under their section, sections in order of first appearance."""
+    groups: dict[str, list[Change]] = {}
+    for change in changes:
+        groups.setdefault(change.section, []).append(change)
+    return list(groups.items())
+
+
+def summary(comparison: Comparison) -> str:
+    material = len(comparison.material_changes)
+    minor = len(comparison.changes) - material
+    if comparison.classification == "none":
+        return "no change"
+    return f"{comparison.classification}: {material} material, {minor} minor change{'s' if minor != 1 else ''}"
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+def to_json(reports: list[Report], material_only: bool = False) -> Any:
+    """One comparison as ``Comparison.to_json()``; several as a list naming each."""
+
+    def one(report: Report) -> dict[str, Any] | None:
+        if report.comparison is None:
+            return None
+        data = report.comparison.to_json()
+        if material_only:
+            data["changes"] = [c for c in data["changes"] if c["classification"] == "material"]
+        return data
+
+    if len(reports) == 1 and reports[0].comparison is not None:
+        return one(reports[0])
+    return [{"policy": r.name, "old": r.old_label or None, "new": r.new_label, "comparison": one(r)} for r in reports]
+
+
+def render_json(reports: list[Report], material_only: bool = False) -> str:
+    return json.dumps(to_json(reports, material_only), indent=2, ensure_ascii=False)
+
+
+# --- terminal text ------------------------------------------------------------------------------
+
+
+def render_text(reports: list[Report], material_only: bool = False, *, color: bool | None = None, width: int = 100):
+    """The word diff for a terminal (rich), or plain text when ``color`` is False."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.text import Text
+
+    out = StringIO()
+    console = Console(
+        file=out, force_terminal=color, no_color=color is False, width=width, highlight=False, soft_wrap=True
+    )
+    for n, report in enumerate(reports):
+        if n:
+            console.print()
+        head = Text(f"{report.name}", style="bold")
+        if report.comparison is None:
+            head.append(": never released, nothing to compare with", style="dim")
+            console.print(head)
+            continue
+        head.append(f"  {report.old_label} → {report.new_label}", style="dim")
+        console.print(head)
+        comparison = report.comparison
+        verdict_style = {"material": "bold red", "minor": "yellow", "none": "green"}[comparison.classification]
+        console.print(Text(summary(comparison), style=verdict_style))
+        for section, changes in by_section(_visible(comparison, material_only)):
+            console.print(Text(f"\n§ {section or PREAMBLE}", style="bold cyan"))
+            for change in changes:
+                label = Text("  MATERIAL " if change.classification == "material" else "  minor    ")
+                label.stylize("bold red" if change.classification == "material" else "dim")
+                label.append(f"{change.kind}", style="dim")
+                console.print(label)
+                body = Text("    ")
+                for op, text in _segments(change):
+                    text = text.replace("\n\n", "\n    ")
+                    style = {"delete": "red strike", "insert": "green underline"}.get(op, "")
+                    if color is False and op != "equal":
+                        text = f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
+                    body.append(text, style=style)
+                console.print(body)
+                for reason in change.reasons:
+                    style = "italic" if change.classification == "material" else "dim"
+                    console.print(Text(f"      → {reason}", style=style))
+    return out.getvalue()
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~"})
+
+
+def _md(text: str) -> str:
+    """Markdown-escaped text on one line, keeping a space at either end."""
+    inner = " ".join(text.split()).translate(_MD_SPECIAL)
+    if not inner:
+        return " " if text else ""
+    return (" " if text[:1].isspace() else "") + inner + (" " if text[-1:].isspace() else "")
+
+
+def render_markdown(reports: list[Report], material_only: bool = False) -> str:
+    """A pull-request comment: verdict first, then each section's changes with their reasons."""
+    lines: list[str] = []
+    for report in reports:
+        if report.comparison is None:
+            lines += [f"### {_md(report.name)}", "", "Never released: nothing to compare with.", ""]
+            continue
+        comparison = report.comparison
+        verdict = {"material": "**Material change**", "minor": "Minor changes only", "none": "No change"}
+        lines += [
+            f"### {_md(report.name)}: {verdict[comparison.classification]}",
+            "",
+            f"`{report.old_label}` → `{report.new_label}` · {summary(comparison)}",
+            "",
+        ]
+        for section, changes in by_section(_visible(comparison, material_only)):
+            lines += [f"#### {_md(section or PREAMBLE)}", ""]
+            for change in changes:
+                parts = []
+                for op, text in _segments(change):
+                    if not text.strip():
+                        parts.append(" ")
+                    elif op == "delete":
+                        parts.append(f"~~{_md(text)}~~")
+                    elif op == "insert":
+                        parts.append(f"**{_md(text)}**")
+                    else:
+                        parts.append(_md(text) if len(text) < 400 else _md(text[:200]) + " … " + _md(text[-150:]))
+                tag = "🔴 material" if change.classification == "material" else "minor"
+                lines.append(f"- {tag} ({change.kind}): " + "".join(_pad(parts)))
+                lines += [f"  - {_md(r)}" for r in change.reasons]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _pad(parts: list[str]) -> list[str]:
+    """Markdown emphasis needs a space between a marker and a neighbouring word."""
+    out = []
+    for part in parts:
+        opens = part.startswith(("~~", "**")) and not out[-1].endswith(" ") if out else False
+        closes = out[-1].endswith(("~~", "**")) and part[:1].isalnum() if out else False
+        if opens or closes:
+            out.append(" ")
+        out.append(part)
+    return out
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+def _html_change(change: Change, heading: bool) -> list[str]:
+    parts = [f'<section class="change {escape(change.classification)}" data-kind="{escape(change.kind)}">']
+    if heading and change.section:
+        parts.append(f'<h3 class="section">{escape(change.section)}</h3>')
+    body = []
+    for op, text in _segments(change):
+        html = escape(text).replace("\n\n", "<br><br>")
+        if op == "delete":
+            body.append(f"<del>{html}</del>")
+        elif op == "insert":
+            body.append(f"<ins>{html}</ins>")
+        else:
+            body.append(html)
+    if change.kind == "move":
+        body.insert(0, '<span class="moved">moved</span> ')
+    if not heading:  # on the printable page, say it in words too: colour does not survive every printer
+        label = "Material" if change.classification == "material" else "Minor"
+        body.insert(0, f'<span class="label">{label}</span> ')
+    parts.append("<p>" + "".join(body) + "</p>")
+    if change.reasons:
+        parts.append('<ul class="reasons">' + "".join(f"<li>{escape(r)}</li>" for r in change.reasons) + "</ul>")
+    parts.append("</section>")
+    return parts
+
+
+def html_fragment(comparison: Comparison, material_only: bool = False) -> str:
     """A redline as an HTML fragment (no <html>), safe to embed in a page or an email.
 
     Every change sits in an element with class ``change material`` or
@@ -15,18 +225,69 @@ def html_fragment(comparison: Comparison) -> str:
     reasons in a ``<ul class="reasons">`` beside it.
     """
     parts = ['<div class="redline">']
-    for change in comparison.changes:
-        parts.append(f'<section class="change {escape(change.classification)}">')
-        if change.section:
-            parts.append(f'<h3 class="section">{escape(change.section)}</h3>')
-        parts.append("<p>")
-        if change.old_text:
-            parts.append(f"<del>{escape(change.old_text)}</del> ")
-        if change.new_text:
-            parts.append(f"<ins>{escape(change.new_text)}</ins>")
-        parts.append("</p>")
-        if change.reasons:
-            parts.append('<ul class="reasons">' + "".join(f"<li>{escape(r)}</li>" for r in change.reasons) + "</ul>")
-        parts.append("</section>")
+    for change in _visible(comparison, material_only):
+        parts.extend(_html_change(change, heading=True))
     parts.append("</div>")
     return "\n".join(parts)
+
+
+_PAGE_CSS = """
+body { font: 16px/1.55 Georgia, "Times New Roman", serif; color: #111; max-width: 52rem; margin: 2rem auto;
+       padding: 0 1.5rem; }
+header { border-bottom: 2px solid #111; margin-bottom: 1.5rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+.labels, .summary { font-family: system-ui, sans-serif; font-size: .9rem; color: #444; margin: .2rem 0; }
+.verdict-material { color: #a00; font-weight: bold; }
+h2.section-title { font-family: system-ui, sans-serif; font-size: 1.05rem; margin: 1.8rem 0 .6rem;
+                   border-bottom: 1px solid #ccc; }
+.redline section.change { display: grid; grid-template-columns: 1fr 16rem; gap: 1rem; padding: .5rem 0 .5rem .75rem;
+                          border-left: 4px solid #bbb; margin: .6rem 0; break-inside: avoid; }
+.redline section.change.material { border-left-color: #a00; }
+.redline section.change p { margin: 0; }
+.redline section.change h3.section { display: none; }
+ins { background: #d7f5dd; text-decoration: underline; }
+del { background: #fbdada; text-decoration: line-through; }
+.label { font-family: system-ui, sans-serif; font-size: .7rem; text-transform: uppercase; letter-spacing: .05em;
+         color: #555; margin-right: .3rem; }
+section.change.material .label { color: #a00; font-weight: bold; }
+.moved { font-family: system-ui, sans-serif; font-size: .75rem; text-transform: uppercase; color: #555; }
+ul.reasons { margin: 0; padding: 0 0 0 1rem; font-family: system-ui, sans-serif; font-size: .8rem; color: #333; }
+section.change.material ul.reasons { color: #700; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  ins { background: none; text-decoration: underline; font-weight: bold; }
+  del { background: none; }
+  .redline section.change { grid-template-columns: 1fr 14rem; }
+}
+"""
+
+
+def render_html(reports: list[Report], material_only: bool = False, title: str | None = None) -> str:
+    """A standalone, printable redline page: sections in order, reasons beside each change."""
+    title = title or ("Policy changes" if len(reports) != 1 else f"Changes to {reports[0].name}")
+    body: list[str] = []
+    for report in reports:
+        body.append("<article>")
+        body.append(f"<header><h1>{escape(report.name)}</h1>")
+        if report.comparison is None:
+            body.append('<p class="summary">Never released: nothing to compare with.</p></header></article>')
+            continue
+        comparison = report.comparison
+        body.append(
+            f'<p class="labels"><del>{escape(report.old_label)}</del> → <ins>{escape(report.new_label)}</ins></p>'
+        )
+        verdict = escape(comparison.classification)
+        body.append(f'<p class="summary verdict-{verdict}">{escape(summary(comparison))}</p></header>')
+        for section, changes in by_section(_visible(comparison, material_only)):
+            body.append(f'<h2 class="section-title">{escape(section or PREAMBLE)}</h2>')
+            body.append('<div class="redline">')
+            for change in changes:
+                body.extend(_html_change(change, heading=False))
+            body.append("</div>")
+        body.append("</article>")
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>{_PAGE_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )

@@ -36,6 +36,7 @@ class PolicyStatus:
     released_version: str | None
     changed_since_release: bool | None  # None: never released
     note: str | None = None
+    pending: str | None = None  # what a publish would release now: material | minor | none | initial
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,11 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def policy_statuses(project: Project) -> list[PolicyStatus]:
+    from policywatch.pending import pending_changes
+
     repo = history.open_repo(project.root)
     tags = history.list_tags(repo) if history.has_commits(repo) else []
+    pending = {p.slug: p.verdict for p in pending_changes(project, rev=None)}
     out = []
     for policy in project.load_all():
         rels = releases(project, repo, policy.slug, tags)
@@ -105,6 +109,7 @@ def policy_statuses(project: Project) -> list[PolicyStatus]:
                 last.version if last else None,
                 changed,
                 note,
+                pending.get(policy.slug),
             )
         )
     return out

@@ -2,4 +2,51 @@
 
 from __future__ import annotations
 
-from policywatch.cli import app  # noqa: F401
+import sys
+from enum import StrEnum
+
+import typer
+
+from policywatch.cli import app
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+    markdown = "markdown"
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(None, metavar="[OLD]", help="File, REV:PATH, SLUG or SLUG@VERSION."),
+    new: str = typer.Argument(None, metavar="[NEW]", help="File, REV:PATH, SLUG or SLUG@VERSION."),
+    fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="Output format."),
+    material_only: bool = typer.Option(False, "--material-only", help="Show only the material changes."),
+) -> None:
+    """Show what changed between two policy texts, and which changes are material.
+
+    With no arguments, every policy against its last release; with a SLUG, that
+    policy against its last release; with REV:PATH alone, that revision against
+    the working copy.
+    """
+    from policywatch import compare
+    from policywatch.diffsources import pairs_for, project_rules
+    from policywatch.render import Report, render_html, render_json, render_markdown, render_text
+
+    pairs = pairs_for(old, new)
+    rules = project_rules()
+    reports = [
+        Report(p.name, p.old.label if p.old else "", p.new.label, compare(p.old.text, p.new.text, rules=rules))
+        if p.old
+        else Report(p.name, "", p.new.label, None)
+        for p in pairs
+    ]
+    if fmt is DiffFormat.json:
+        typer.echo(render_json(reports, material_only))
+    elif fmt is DiffFormat.html:
+        typer.echo(render_html(reports, material_only), nl=False)
+    elif fmt is DiffFormat.markdown:
+        typer.echo(render_markdown(reports, material_only), nl=False)
+    else:
+        typer.echo(render_text(reports, material_only, color=sys.stdout.isatty()), nl=False)

@@ -2,4 +2,121 @@
 
 from __future__ import annotations
 
-from policywatch.cli import app  # noqa: F401
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from policywatch.cli import app
+from policywatch.cli._output import FORMAT_OPTION, Format
+
+
+class AuditFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+def _interactive() -> bool:
+    """A progress bar only for a person at a terminal, never in CI logs."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("notify"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("notify", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@app.command()
+def notify(
+    release: str = typer.Argument(None, metavar="[RELEASE]", help="Only this release: its tag or SLUG@VERSION."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Write each email as an .eml file; send and record nothing."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Try failed deliveries again."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Sender processes sharing the work."),
+    eml_dir: Path = typer.Option(None, "--eml-dir", help="Folder for --dry-run output."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Send every notice owed for material releases, exactly once, and say what happened."""
+    from policywatch.cli._output import print_json
+    from policywatch.notify.runner import run_notify
+    from policywatch.project import open_project
+
+    project = open_project()
+    with _progress_bar(_interactive() and fmt is Format.text) as progress:
+        summary = run_notify(
+            project,
+            release=release,
+            dry_run=dry_run,
+            retry_failed=retry_failed,
+            workers=workers,
+            progress=progress,
+            eml_dir=eml_dir,
+        )
+    if fmt is Format.json:
+        print_json({**vars(summary), "ok": summary.ok})
+    else:
+        for problem in summary.problems:
+            typer.echo(f"policywatch: {problem}", err=True)
+        if dry_run:
+            typer.echo(
+                f"dry run: {summary.sent} emails written to {summary.eml_dir}, {summary.would_post} webhook posts "
+                "not made; nothing sent or recorded"
+            )
+        elif not summary.releases and not summary.pending:
+            typer.echo("nothing to send: every material release has been announced")
+        else:
+            line = (
+                f"sent {summary.sent}, failed {summary.failed}, skipped {summary.skipped}, "
+                f"deferred {summary.deferred}, still pending {summary.pending} "
+                f"({len(summary.releases)} release(s), {summary.seconds:.1f} s)"
+            )
+            if summary.duplicates:
+                line += f"; {summary.duplicates} sent twice after a lost lease"
+            typer.echo(line)
+            if summary.pending:
+                typer.echo(
+                    f"policywatch: {summary.pending} still pending (deferred after a temporary failure, or being sent "
+                    "by another sender): run 'policywatch notify' again later",
+                    err=True,
+                )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def audit(
+    spec: str = typer.Argument(..., metavar="SLUG@VERSION", help="The release: SLUG@VERSION or its tag."),
+    fmt: AuditFormat = typer.Option(AuditFormat.csv, "--format", "-f", help="Output format."),
+) -> None:
+    """Proof of notice for one release: who was sent what, when, with which Message-ID, and the result."""
+    from policywatch.notify.audit import audit_rows, resolve_tag, write_csv, write_json
+    from policywatch.project import open_project
+    from policywatch.store import project_store
+
+    project = open_project()
+    with project_store(project) as store:
+        tag, policy, version = resolve_tag(project, store, spec)
+        rows = audit_rows(store, tag, policy, version)
+        (write_json if fmt is AuditFormat.json else write_csv)(rows, sys.stdout)

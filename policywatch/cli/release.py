@@ -2,4 +2,138 @@
 
 from __future__ import annotations
 
-from policywatch.cli import app  # noqa: F401
+from enum import StrEnum
+
+import typer
+
+from policywatch.cli import app
+from policywatch.cli._output import FORMAT_OPTION, Format
+
+
+@app.command()
+def check(
+    against: str = typer.Option("HEAD", "--against", metavar="REF", help="Check the policies as committed at REF."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Fail (exit 1) on an unpublished material change or metadata that contradicts the release history."""
+    from policywatch.check import render_json, render_text, run_check
+    from policywatch.project import open_project
+
+    result = run_check(open_project(), against)
+    typer.echo(render_json(result) if fmt is Format.json else render_text(result))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+class Verdict(StrEnum):
+    material = "material"
+    minor = "minor"
+
+
+@app.command()
+def publish(
+    slugs: list[str] = typer.Argument(None, metavar="SLUG", help="Policies to publish (default: all changed)."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print what would be released; write nothing."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before writing."),
+    date: str = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Publication date (default: today)."),
+    no_notify: bool = typer.Option(False, "--no-notify", help="Do not hand the releases to notify."),
+    as_: Verdict = typer.Option(None, "--as", help="Decide the verdict instead of the engine."),
+) -> None:
+    """Release every policy changed since its last release: versions, dates, one commit, a tag each."""
+    from policywatch.dates import InvalidDate, parse_iso_date
+    from policywatch.errors import InvalidPublishDate
+    from policywatch.project import open_project
+    from policywatch.publish import describe
+    from policywatch.publish import publish as run_publish
+
+    day = None
+    if date is not None:
+        try:
+            day = parse_iso_date(date)
+        except InvalidDate as exc:
+            raise InvalidPublishDate(f"--date: {exc}") from None
+
+    def confirm(plan) -> bool:
+        _print_plan(plan, describe, "will publish")
+        try:
+            return typer.confirm(f"Publish {len(plan.actions)} release(s)?", default=False)
+        except typer.Abort:
+            return False
+
+    project = open_project()
+    result = run_publish(
+        project,
+        slugs or None,
+        date=day,
+        override=as_.value if as_ else None,
+        dry_run=dry_run,
+        confirm=None if yes else confirm,
+    )
+    for note in result.repaired:
+        typer.echo(f"note: {note}")
+    if not result.plan.actions:
+        typer.echo("nothing to publish: every policy matches its last release")
+        return
+    if dry_run:
+        _print_plan(result.plan, describe, "would publish (dry run, nothing written)")
+        return
+    if not result.releases:
+        typer.echo("nothing published")
+        raise typer.Exit(1)
+    for action in result.plan.actions:
+        typer.echo(f"published {describe(action)} [{action.tag}]")
+    typer.echo("push the release with: git push --follow-tags")
+    if not no_notify:
+        _announce(project, result.releases)
+
+
+def _print_plan(plan, describe, heading: str) -> None:
+    typer.echo(f"{heading}, publication date {plan.date.isoformat()}:")
+    for action in plan.actions:
+        typer.echo(f"  {describe(action)} [{action.tag}]")
+        for reason in action.reasons[:10]:
+            typer.echo(f"    - {reason}")
+
+
+def _announce(project, releases) -> None:
+    """Send the notices of new material releases; the release stands even when sending cannot start."""
+    from policywatch.errors import PolicywatchError
+    from policywatch.notify.outbox import notify_releases
+
+    if not any(release.material for release in releases):
+        return
+    try:
+        summary = notify_releases(project, releases)
+    except PolicywatchError as error:
+        typer.echo(f"policywatch: notices not sent: {error}", err=True)
+        typer.echo(
+            "the release is published and its notices are queued: fix this, then run 'policywatch notify'", err=True
+        )
+        raise typer.Exit(error.exit_code) from None
+    for problem in summary.problems:
+        typer.echo(f"policywatch: {problem}", err=True)
+    typer.echo(
+        f"notices: sent {summary.sent}, failed {summary.failed}, deferred {summary.deferred}, "
+        f"still pending {summary.pending}"
+    )
+    if summary.failed or summary.pending:
+        typer.echo("run 'policywatch notify' (or 'policywatch notify --retry-failed') to finish", err=True)
+        raise typer.Exit(1)
+
+
+hook_app = typer.Typer(help="Install git hooks that run `policywatch check`.", no_args_is_help=True)
+app.add_typer(hook_app, name="hook")
+
+
+@hook_app.command("install")
+def hook_install(
+    chain: bool = typer.Option(False, "--chain", help="Keep an existing pre-push hook and run it first."),
+) -> None:
+    """Write .git/hooks/pre-push so a push with an unpublished material change is stopped."""
+    from policywatch.hooks import install_pre_push
+    from policywatch.project import find_root
+
+    result = install_pre_push(find_root(), chain=chain)
+    typer.echo(f"{result.action} {result.path}")
+    if result.chained:
+        typer.echo(f"the previous hook runs first, from {result.chained}")

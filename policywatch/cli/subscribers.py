@@ -2,4 +2,129 @@
 
 from __future__ import annotations
 
-from policywatch.cli import app  # noqa: F401
+import json
+from pathlib import Path
+
+import typer
+
+from policywatch.cli import app
+from policywatch.cli._output import FORMAT_OPTION, Format
+
+subscribers_app = typer.Typer(
+    help="Manage the people who are told about material changes.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(subscribers_app, name="subscribers")
+
+
+def _known_slugs(project) -> list[str] | None:
+    """Slugs a subscriber may follow; None (anything goes) when there is no policies folder yet."""
+    return project.slugs() if project.policies_dir.is_dir() else None
+
+
+@subscribers_app.command("add")
+def add(
+    email: str = typer.Argument(..., help="Email address."),
+    name: str = typer.Option("", "--name", help="Name used to greet them."),
+    policy: list[str] = typer.Option([], "--policy", help="Follow only this policy (repeatable; default: all)."),
+) -> None:
+    """Subscribe an address to every policy, or to the ones named."""
+    from policywatch.project import open_project
+    from policywatch.store import project_store
+    from policywatch.subscribers import add_subscriber
+
+    project = open_project()
+    with project_store(project) as store:
+        sub, outcome = add_subscriber(store, email, name, policy, _known_slugs(project))
+    follows = ", ".join(sub.policies) if sub.policies else "all policies"
+    typer.echo(f"{outcome} {sub.email} ({follows})")
+
+
+@subscribers_app.command("remove")
+def remove(email: str = typer.Argument(..., help="Email address.")) -> None:
+    """Unsubscribe an address (kept, marked unsubscribed, so past notices stay provable)."""
+    from policywatch.project import open_project
+    from policywatch.store import project_store
+    from policywatch.subscribers import remove_subscriber
+
+    with project_store(open_project()) as store:
+        sub = remove_subscriber(store, email)
+    typer.echo(f"unsubscribed {sub.email}")
+
+
+@subscribers_app.command("list")
+def list_(
+    fmt: Format = FORMAT_OPTION,
+    status: str = typer.Option(None, "--status", help="Only this status: active, unsubscribed or bounced."),
+) -> None:
+    """List subscribers, streamed (a large list never sits in memory)."""
+    from policywatch.errors import InvalidSubscriber
+    from policywatch.project import open_project
+    from policywatch.store import project_store
+    from policywatch.subscribers import STATUSES, iter_subscribers
+
+    if status is not None and status not in STATUSES:
+        raise InvalidSubscriber(f"--status {status}: must be one of {', '.join(STATUSES)}")
+    with project_store(open_project()) as store:
+        subs = iter_subscribers(store, status)
+        if fmt is Format.json:
+            typer.echo("[", nl=False)
+            for i, sub in enumerate(subs):
+                item = {
+                    "email": sub.email,
+                    "name": sub.name,
+                    "policies": list(sub.policies),
+                    "status": sub.status,
+                    "created_at": sub.created_at,
+                    "updated_at": sub.updated_at,
+                }
+                typer.echo(("," if i else "") + "\n  " + json.dumps(item, ensure_ascii=False), nl=False)
+            typer.echo("\n]")
+            return
+        count = 0
+        for sub in subs:
+            follows = ";".join(sub.policies) if sub.policies else "(all)"
+            typer.echo(f"{sub.email}\t{sub.name or '-'}\t{follows}\t{sub.status}")
+            count += 1
+        if not count:
+            typer.echo("no subscribers", err=True)
+
+
+@subscribers_app.command("export")
+def export(path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV file to write.")) -> None:
+    """Write active subscribers to CSV (email,name,policies), ready to import elsewhere."""
+    from policywatch.project import open_project
+    from policywatch.store import project_store
+    from policywatch.subscribers import export_csv
+
+    with project_store(open_project()) as store:
+        count = export_csv(store, path)
+    typer.echo(f"exported {count} subscribers to {path}")
+
+
+@subscribers_app.command("import")
+def import_(
+    path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV with the header email,name,policies."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Add or update subscribers from CSV; bad rows are reported by line and the good ones kept."""
+    from policywatch.cli._output import print_json
+    from policywatch.project import open_project
+    from policywatch.store import project_store
+    from policywatch.subscribers import import_csv
+
+    project = open_project()
+    with project_store(project) as store:
+        result = import_csv(store, path, _known_slugs(project))
+    if fmt is Format.json:
+        print_json(result)
+    else:
+        for error in result.errors:
+            typer.echo(f"{path}:{error.line}: {error.message}", err=True)
+        typer.echo(
+            f"{path}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
+            f"{len(result.errors)} bad rows skipped"
+        )
+    if result.errors:
+        raise typer.Exit(2)

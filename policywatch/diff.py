@@ -1,0 +1,765 @@
+"""Where two policy texts differ: normalise, align blocks, diff words, find moves.
+
+The pipeline is built so that cost follows the size of the change, not of the
+document:
+
+1. ``normalise`` turns Markdown into blocks of plain text (one per paragraph,
+   heading, list item or table row) with Unicode, quotes, dashes, white space and
+   markup folded away, each block tagged with the heading path it sits under.
+2. ``diff_blocks`` aligns the two block lists with diff-match-patch in "line
+   mode" (each block mapped to one character), like git's line pre-pass.
+   Unchanged blocks drop out here.
+3. Blocks deleted in one place and inserted unchanged in another are moves.
+4. What is left forms small changed regions. Each region is tokenised into words,
+   white space and punctuation, each token mapped to one character, diffed with
+   diff-match-patch and tidied with its semantic clean-up, so a change reads as
+   whole words. A region too large to diff word by word is first split at its
+   most similar paragraph pairs, and a fixed work budget caps the whole run, so
+   diff-match-patch's time-out never decides the answer.
+5. The word diff is cut into edits at sentence boundaries.
+
+This module knows nothing of materiality: it yields ``Edit`` records that
+``policywatch.materiality`` judges.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+# Largest input ``compare`` accepts (characters, each side); policy files are capped at 10 MB too.
+MAX_CHARS = 10 * 1024 * 1024
+# Characters (both sides together) of a region diffed word by word without first pairing its paragraphs.
+REGION_CHARS = 12_000
+# Regions above this many tokens are diffed word by word only when they share MIN_OVERLAP of their words.
+SMALL_REGION = 400
+MIN_OVERLAP = 0.4
+# Seconds of word-level diffing per comparison; what is left after it is compared paragraph by paragraph.
+TIME_BUDGET = 0.6
+# Tokens that word-level diffing may receive in one comparison; beyond it, paragraphs are compared whole.
+TOTAL_TOKEN_BUDGET = 400_000
+# Seconds diff-match-patch may spend on one call before it settles for a coarser answer.
+DMP_TIMEOUT = 0.5
+
+SEP = "\n\n"  # token between blocks
+
+_TRANSLATE = {
+    **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4\u0060"), "'"),
+    **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"), '"'),
+    **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"),
+    **dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\u3000\t"), " "),
+    **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None),
+    ord("\u2026"): "...",
+}
+_FOLD = {chr(k): v or "" for k, v in _TRANSLATE.items()}
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HEADING_NUMBER = re.compile(r"^(?:(?:section|article|part)\s+)?(?:\d+(?:\.\d+)*|[ivxlc]+|[a-z])[.):]\s+", re.I)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,5}\))[ \t]+")
+_RULE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
+_TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^()]*\))*\)")
+_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->", re.S)
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPH = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_CODE = re.compile(r"`+([^`]*)`+")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+_SPACES = re.compile(r"\s+")
+_DATE_LINE = re.compile(
+    r"^(?:effective(?: date)?|date of effect|in effect from|last (?:updated|modified|revised|changed)"
+    r"|updated|revised)(?: on| as of)?\s*:?\s*[\w ,./-]{4,40}$",
+    re.I,
+)
+TOKEN = re.compile(r"\w+(?:'\w+)*|\n\n|\s+|[^\w\s]")
+
+
+class Block(NamedTuple):
+    """One paragraph, heading, list item or table row, normalised."""
+
+    text: str
+    kind: str  # heading | paragraph | item | row
+    section: str  # heading path, " > " between levels; a heading's own path includes itself
+    dateline: bool = False
+
+
+@dataclass
+class Edit:
+    """One change between two texts, before it is judged.
+
+    ``segments`` is the word diff of the sentence(s) involved, as
+    ``[op, text]`` pairs with op ``equal``, ``delete`` or ``insert``.
+    """
+
+    section: str
+    kind: str  # insert | delete | replace | move
+    old_text: str
+    new_text: str
+    segments: list[list[str]] = field(default_factory=list)
+    heading: bool = False
+    dateline: bool = False
+    new_section: str = ""
+    table: bool = False  # every block touched is a table row
+
+
+def fold_unicode(text: str) -> str:
+    """NFKC, straight quotes, ASCII dashes and spaces, Unix line endings."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    for char, replacement in _FOLD.items():
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
+
+
+def _inline(text: str) -> str:
+    """Markdown inline markup folded to its text; each pass runs only when its marker is present."""
+    if "[" in text:
+        text = _IMAGE.sub(r"\1", text)
+        text = _LINK.sub(r"\1", text)
+        text = _REF_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\1", text)
+        text = _HTML_TAG.sub(" ", text)
+    if "`" in text:
+        text = _CODE.sub(r"\1", text)
+    if "*" in text or "_" in text:
+        for _ in range(2):
+            text = _STRONG.sub(r"\2", text)
+            text = _EMPH.sub(r"\2", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+def normalise(text: str, memo: dict[str, list] | None = None) -> list[Block]:
+    """Blocks of plain text, markup folded away, each with its section path.
+
+    The text is parsed a paragraph (a run of lines between blank lines) at a
+    time; ``memo`` (raw paragraph -> parsed blocks) may be shared between the two
+    sides of a comparison, so that unchanged paragraphs are parsed once.
+    """
+    memo = {} if memo is None else memo
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = _FRONT_MATTER.sub("", text, count=1)
+    raw: list[tuple[str, str, int]] = []  # (kind, text, heading level)
+    for chunk in _BLANK_LINE.split(text):
+        parsed = memo.get(chunk)
+        if parsed is None:
+            parsed = memo[chunk] = _parse_chunk(fold_unicode(chunk))
+        raw.extend(parsed)
+    return _with_sections(raw)
+
+
+def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
+    """The blocks of one paragraph of Markdown, already folded by ``fold_unicode``."""
+    raw: list[tuple[str, str, int]] = []
+    lines: list[str] = []
+    kind = "paragraph"
+
+    def flush() -> None:
+        nonlocal lines, kind
+        if lines:
+            body = _inline(" ".join(lines))
+            if body:
+                raw.append((kind, body, 0))
+        lines, kind = [], "paragraph"
+
+    for line in chunk.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            continue
+        first = stripped[0]
+        if first == ">":
+            line = _QUOTE.sub("", line)
+            stripped = line.strip()
+            if not stripped:
+                continue
+            first = stripped[0]
+        if first == "#" and (m := _HEADING.match(line)):
+            flush()
+            raw.append(("heading", _HEADING_NUMBER.sub("", _inline(m.group(2))), len(m.group(1))))
+            continue
+        if first in "=-" and _SETEXT.match(line) and len(lines) == 1 and kind == "paragraph":
+            raw.append(("heading", _inline(lines[0]), 1 if first == "=" else 2))
+            lines = []
+            continue
+        if (first in "-*_" and _RULE.match(line)) or (first == "[" and _REF_DEF.match(line)):
+            flush()
+            continue
+        if first == "|" or (kind == "row" and "|" in stripped):
+            flush()
+            if not _TABLE_SEP.match(stripped):
+                cells = [c.strip() for c in stripped.strip("|").split("|")]
+                lines, kind = [" | ".join(cells)], "row"
+                flush()
+            continue
+        if (first in "-*+•(" or first.isalnum()) and (m := _ITEM.match(line)):
+            flush()
+            lines, kind = [line[m.end() :]], "item"
+            continue
+        lines.append(stripped)
+    flush()
+    return raw
+
+
+def _with_sections(raw: list[tuple[str, str, int]]) -> list[Block]:
+    levels = [lvl for kind, _, lvl in raw if kind == "heading"]
+    # A lone top-level heading first in the document is its title, not a section.
+    skip_title = bool(levels) and levels[0] == 1 and levels.count(1) == 1
+    stack: list[tuple[int, str]] = []
+    blocks = []
+    for kind, body, level in raw:
+        if kind == "heading":
+            if not (skip_title and level == 1):
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                stack.append((level, body))
+            path = " > ".join(t for _, t in stack)
+            blocks.append(Block(body, kind, path))
+        else:
+            path = " > ".join(t for _, t in stack)
+            blocks.append(Block(body, kind, path, len(body) < 80 and bool(_DATE_LINE.match(body))))
+    return blocks
+
+
+def tokenise(text: str) -> list[str]:
+    return TOKEN.findall(text)
+
+
+def _encode(items: list, table: dict) -> str:
+    """Map each item to one character (shared table for both sides), as diff-match-patch's line mode does."""
+    out = []
+    for item in items:
+        code = table.get(item)
+        if code is None:
+            code = table[item] = chr(0x10000 + len(table))
+        out.append(code)
+    return "".join(out)
+
+
+def _dmp(timeout: float):
+    from diff_match_patch import diff_match_patch
+
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = timeout
+    return dmp
+
+
+def _align(a: list, b: list, timeout: float, semantic: bool = False) -> list[tuple[int, int]]:
+    """diff-match-patch over two item lists: ``[(op, count)]`` with op -1, 0, 1.
+
+    The common head and tail are cut off first, so only the changed middle is encoded and diffed.
+    """
+    head, tail = _common_ends(a, b)
+    ops: list[tuple[int, int]] = [(0, head)] if head else []
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if mid_a and mid_b:
+        table: dict = {}
+        sa, sb = _encode(mid_a, table), _encode(mid_b, table)
+        dmp = _dmp(timeout)
+        diffs = dmp.diff_main(sa, sb, False)
+        if semantic:
+            dmp.diff_cleanupSemantic(diffs)
+        ops += [(op, len(text)) for op, text in diffs]
+    else:
+        ops += [(-1, len(mid_a))] if mid_a else []
+        ops += [(1, len(mid_b))] if mid_b else []
+    if tail:
+        ops.append((0, tail))
+    return ops
+
+
+def align_blocks(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Align two block lists as patience diff does, then diff-match-patch between the anchors.
+
+    Blocks that occur once on each side and keep their order anchor the
+    alignment in O(n log n); only the stretches between anchors, where the
+    edits are, go to diff-match-patch. Returns ``[(op, count)]`` runs.
+    """
+    ops: list[tuple[int, int]] = []
+
+    def emit(op: int, n: int) -> None:
+        if n:
+            if ops and ops[-1][0] == op:
+                ops[-1] = (op, ops[-1][1] + n)
+            else:
+                ops.append((op, n))
+
+    def gap(i0: int, i1: int, j0: int, j1: int) -> None:
+        if i0 == i1 or j0 == j1:
+            emit(-1, i1 - i0)
+            emit(1, j1 - j0)
+            return
+        for op, n in _align(a[i0:i1], b[j0:j1], DMP_TIMEOUT):
+            emit(op, n)
+
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {t: j for j, t in enumerate(b) if count_b[t] == 1}
+    pairs = [(i, where_b[t]) for i, t in enumerate(a) if count_a[t] == 1 and t in where_b]
+    i = j = 0
+    for ai, bj in _increasing(pairs):
+        gap(i, ai, j, bj)
+        emit(0, 1)
+        i, j = ai + 1, bj + 1
+    gap(i, len(a), j, len(b))
+    return ops
+
+
+@dataclass
+class _Region:
+    old: list[int]
+    new: list[int]
+
+
+def diff_blocks(old: list[Block], new: list[Block]) -> list[Edit]:
+    """Every edit between two block lists, in document order (moves last)."""
+    regions: list[_Region] = []
+    i = j = 0
+    current = _Region([], [])
+    for op, n in align_blocks([b.text for b in old], [b.text for b in new]):
+        if op == 0:
+            if current.old or current.new:
+                regions.append(current)
+                current = _Region([], [])
+            i += n
+            j += n
+        elif op < 0:
+            current.old.extend(range(i, i + n))
+            i += n
+        else:
+            current.new.extend(range(j, j + n))
+            j += n
+    if current.old or current.new:
+        regions.append(current)
+    moves = _find_moves(old, new, regions)
+    edits: list[Edit] = []
+    budget = _Budget(TOTAL_TOKEN_BUDGET, time.perf_counter() + TIME_BUDGET)
+    for region in regions:
+        edits.extend(_diff_region(old, new, region.old, region.new, budget))
+    return edits + moves
+
+
+def _find_moves(old: list[Block], new: list[Block], regions: list[_Region]) -> list[Edit]:
+    """Blocks deleted in one region and inserted unchanged in another; removed from the regions."""
+    inserted: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for r, region in enumerate(regions):
+        for j in region.new:
+            inserted[new[j].text].append((r, j))
+    pairs: list[tuple[int, int]] = []
+    for r, region in enumerate(regions):
+        for i in region.old:
+            text = old[i].text
+            if len(text) < 12 or old[i].kind == "heading" and len(text) < 30:
+                continue
+            candidates = inserted.get(text)
+            if candidates:
+                # An unchanged block in the same region is not a move, just a neighbour's edit.
+                k = next((k for k, (rr, _) in enumerate(candidates) if rr != r), None)
+                if k is None:
+                    continue
+                pairs.append((i, candidates.pop(k)[1]))
+    if not pairs:
+        return []
+    moved_old = {i for i, _ in pairs}
+    moved_new = {j for _, j in pairs}
+    # Headings travel with their moved section.
+    for region in regions:
+        for i in region.old:
+            if old[i].kind == "heading" and i + 1 in moved_old and i not in moved_old:
+                for j in region_news(regions, new, old[i].text, moved_new):
+                    if j + 1 in moved_new:
+                        moved_old.add(i)
+                        moved_new.add(j)
+                        pairs.append((i, j))
+                        break
+    for region in regions:
+        region.old = [i for i in region.old if i not in moved_old]
+        region.new = [j for j in region.new if j not in moved_new]
+    pairs.sort()
+    edits: list[Edit] = []
+    run: list[tuple[int, int]] = []
+    for pair in pairs + [(-2, -2)]:
+        if run and pair[0] == run[-1][0] + 1 and pair[1] == run[-1][1] + 1:
+            run.append(pair)
+            continue
+        if run:
+            text = SEP.join(old[i].text for i, _ in run)
+            first_old, first_new = old[run[0][0]], new[run[0][1]]
+            edits.append(
+                Edit(
+                    first_old.section,
+                    "move",
+                    text,
+                    text,
+                    [["equal", text]],
+                    heading=all(old[i].kind == "heading" for i, _ in run),
+                    new_section=first_new.section,
+                )
+            )
+        run = [pair]
+    return edits
+
+
+def region_news(regions: list[_Region], new: list[Block], text: str, taken: set[int]) -> list[int]:
+    return [j for region in regions for j in region.new if j not in taken and new[j].text == text]
+
+
+def _block_tokens(blocks: list[Block], idx: list[int]) -> tuple[list[str], list[int]]:
+    tokens: list[str] = []
+    owner: list[int] = []
+    for n, b in enumerate(idx):
+        if n:
+            tokens.append(SEP)
+            owner.append(b)
+        toks = tokenise(blocks[b].text)
+        tokens.extend(toks)
+        owner.extend([b] * len(toks))
+    return tokens, owner
+
+
+@dataclass
+class _Budget:
+    """Work left for word-level diffing in one comparison: tokens, and a wall-clock deadline."""
+
+    tokens: int
+    deadline: float
+
+    def timeout(self) -> float:
+        """Seconds the next diff-match-patch call may take (0: none left)."""
+        left = self.deadline - time.perf_counter()
+        return min(DMP_TIMEOUT, left) if left > 0.01 else 0.0
+
+
+def _overlap(a: list[str], b: list[str]) -> float:
+    """Share of words two token lists have in common: low means a rewrite, not an edit."""
+    # Short words (the, and, our) are shared by any two English paragraphs; they prove nothing.
+    wa = Counter(t.lower() for t in a if len(t) > 3 and t[:1].isalnum())
+    wb = Counter(t.lower() for t in b if len(t) > 3 and t[:1].isalnum())
+    common = sum((wa & wb).values())
+    return common / max(1, sum(wa.values()), sum(wb.values()))
+
+
+def _diff_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int], budget: _Budget) -> list[Edit]:
+    if not oi or not ni or budget.tokens <= 0 or not budget.timeout():
+        return _whole_blocks(old, new, oi, ni)
+    chars = sum(len(old[b].text) for b in oi) + sum(len(new[b].text) for b in ni)
+    several = len(oi) + len(ni) > 2
+    if chars > REGION_CHARS and several:
+        return _split_region(old, new, oi, ni, budget)
+    ot, oo = _block_tokens(old, oi)
+    nt, no = _block_tokens(new, ni)
+    size = len(ot) + len(nt)
+    budget.tokens -= size
+    if size > SMALL_REGION:
+        head, tail = _common_ends(ot, nt)
+        if size - 2 * (head + tail) > SMALL_REGION and _overlap(ot, nt) < MIN_OVERLAP:
+            return _split_region(old, new, oi, ni, budget) if several else _whole_blocks(old, new, oi, ni)
+    if budget.tokens < 0 or not (timeout := budget.timeout()):
+        return _whole_blocks(old, new, oi, ni)
+    return _edits_from_ops(old, new, ot, oo, nt, no, _align(ot, nt, timeout, semantic=True))
+
+
+def _split_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int], budget: _Budget) -> list[Edit]:
+    """A large or much rewritten region: pair its most similar paragraphs and diff between the pairs."""
+    anchors = _similar_pairs(old, new, oi, ni) if budget.timeout() else []
+    if not anchors:
+        return _whole_blocks(old, new, oi, ni)
+    edits: list[Edit] = []
+    pa = pb = 0
+    for a, b in anchors:
+        edits.extend(_diff_region(old, new, oi[pa:a], ni[pb:b], budget))
+        edits.extend(_diff_region(old, new, [oi[a]], [ni[b]], budget))
+        pa, pb = a + 1, b + 1
+    edits.extend(_diff_region(old, new, oi[pa:], ni[pb:], budget))
+    return edits
+
+
+def _common_ends(a: list[str], b: list[str]) -> tuple[int, int]:
+    """Lengths of the common prefix and suffix of two token lists."""
+    n = min(len(a), len(b))
+    head = 0
+    while head < n and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
+def _whole_blocks(old: list[Block], new: list[Block], oi: list[int], ni: list[int]) -> list[Edit]:
+    """Too big or too different to align word by word: what was removed and added, a section at a time."""
+    edits = []
+    for kind, blocks, idx in (("delete", old, oi), ("insert", new, ni)):
+        run: list[Block] = []
+        for n, b in enumerate(idx):
+            block = blocks[b]
+            run.append(block)
+            last = n + 1 == len(idx)
+            if last or idx[n + 1] != b + 1 or blocks[idx[n + 1]].section != block.section:
+                # A heading starts its own section, so it travels with the text under it.
+                text = SEP.join(x.text for x in run)
+                section = next((x.section for x in run if x.kind != "heading"), run[0].section)
+                edits.append(
+                    Edit(
+                        section,
+                        kind,
+                        text if kind == "delete" else "",
+                        text if kind == "insert" else "",
+                        [[kind, text]],
+                        heading=all(x.kind == "heading" for x in run),
+                        dateline=all(x.dateline for x in run),
+                        new_section=section,
+                    )
+                )
+                run = []
+    return edits
+
+
+_SIG_WORD = re.compile(r"[a-z0-9]{4,}")
+
+
+def _similar_pairs(old: list[Block], new: list[Block], oi: list[int], ni: list[int]) -> list[tuple[int, int]]:
+    """Monotone pairs (index into oi, index into ni) of paragraphs that share most of their words."""
+    index: dict[str, list[int]] = defaultdict(list)
+    new_words = []
+    for k, b in enumerate(ni):
+        words = set(_SIG_WORD.findall(new[b].text.lower()))
+        new_words.append(len(words))
+        for w in words:
+            index[w].append(k)
+    limit = max(8, len(ni) // 10)
+    candidates = []
+    for k, b in enumerate(oi):
+        words = set(_SIG_WORD.findall(old[b].text.lower()))
+        if not words:
+            continue
+        shared: Counter[int] = Counter()
+        for w in words:
+            hits = index.get(w)
+            if hits and len(hits) <= limit:
+                shared.update(hits)
+        if not shared:
+            continue
+        best, count = shared.most_common(1)[0]
+        score = count / max(len(words), new_words[best])
+        if score >= 0.5:
+            candidates.append((k, best, score))
+    # Longest increasing run of new indices keeps the pairs in order on both sides.
+    return _increasing([(a, b) for a, b, _ in candidates])
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    import bisect
+
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev = [-1] * len(pairs)
+    for n, (_, b) in enumerate(pairs):
+        pos = bisect.bisect_left(tails, b)
+        if pos == len(tails):
+            tails.append(b)
+            tail_idx.append(n)
+        else:
+            tails[pos] = b
+            tail_idx[pos] = n
+        prev[n] = tail_idx[pos - 1] if pos else -1
+    out = []
+    n = tail_idx[-1] if tail_idx else -1
+    while n >= 0:
+        out.append(pairs[n])
+        n = prev[n]
+    return out[::-1]
+
+
+def _is_end(token: str) -> bool:
+    return token in (".", "!", "?", ";", SEP)
+
+
+SKIP_AFTER = 40  # equal runs longer than twice this are searched for whole sentences to skip
+
+
+def _first_boundary(tokens: list[str], start: int, end: int) -> int | None:
+    """Index of the first token after ``start`` that begins a sentence, within an unchanged run."""
+    ended = spaced = False
+    for k in range(start, end):
+        tok = tokens[k]
+        if tok.isspace() and tok != SEP:
+            spaced = True
+            continue
+        if k > start and ended and spaced:
+            return k
+        ended, spaced = _is_end(tok), tok == SEP
+    return None
+
+
+def _last_boundary(tokens: list[str], start: int, end: int) -> int | None:
+    """Index of the last token before ``end`` that begins a sentence, within an unchanged run."""
+    for k in range(end - 1, start, -1):
+        if tokens[k].isspace() and tokens[k] != SEP:
+            continue
+        p, spaced = k - 1, False
+        while p > start and tokens[p].isspace() and tokens[p] != SEP:
+            spaced, p = True, p - 1
+        if p > start and (tokens[p] == SEP or (spaced and _is_end(tokens[p]))):
+            return k
+    return None
+
+
+def _edits_from_ops(
+    old: list[Block],
+    new: list[Block],
+    ot: list[str],
+    oo: list[int],
+    nt: list[str],
+    no: list[int],
+    ops: list[tuple[int, int]],
+) -> list[Edit]:
+    """Cut a token diff into edits, one per changed sentence (or run of added/removed sentences)."""
+    # atoms: (op, token, old block or -1, new block or -1)
+    units: list[list[tuple[int, str, int, int]]] = []
+    unit: list[tuple[int, str, int, int]] = []
+    i = j = 0
+    old_end = new_end = True  # both sides at a sentence boundary
+    pending_space = [True, True]
+    for op, n in ops:
+        skip_from = skip_to = -1
+        if op == 0 and n > 2 * SKIP_AFTER:
+            # Whole unchanged sentences in the middle of a long equal run cannot be part of an edit.
+            first = _first_boundary(ot, i, i + n)
+            last = _last_boundary(ot, i, i + n)
+            if first is not None and last is not None and first < last:
+                skip_from, skip_to = first - i, last - i
+        for step in range(n):
+            if step == skip_from:
+                units.append(unit)
+                units.append([(0, " ", -1, -1)])
+                unit = []
+                i += skip_to - skip_from
+                j += skip_to - skip_from
+                old_end = new_end = True
+                pending_space = [True, True]
+            if skip_from <= step < skip_to:
+                continue
+            if op == 0:
+                tok, atom = ot[i], (0, ot[i], oo[i], no[j])
+                i += 1
+                j += 1
+            elif op < 0:
+                tok, atom = ot[i], (-1, ot[i], oo[i], -1)
+                i += 1
+            else:
+                tok, atom = nt[j], (1, nt[j], -1, no[j])
+                j += 1
+            if tok.isspace() and tok != SEP:
+                if op <= 0:
+                    pending_space[0] = True
+                if op >= 0:
+                    pending_space[1] = True
+                unit.append(atom)
+                continue
+            # A side that is at the end of its block needs no space after its full stop.
+            old_ok = old_end and (pending_space[0] or (op > 0 and (i >= len(ot) or ot[i] == SEP)))
+            new_ok = new_end and (pending_space[1] or (op < 0 and (j >= len(nt) or nt[j] == SEP)))
+            if unit and old_ok and new_ok:
+                units.append(unit)
+                unit = []
+            unit.append(atom)
+            if op <= 0:
+                old_end = _is_end(tok)
+                pending_space[0] = tok == SEP
+            if op >= 0:
+                new_end = _is_end(tok)
+                pending_space[1] = tok == SEP
+    if unit:
+        units.append(unit)
+    edits = []
+    pure: list[tuple[int, str, int, int]] = []
+    pure_op = 0
+    for unit in units:
+        ops_in = {a[0] for a in unit if not (a[1].isspace() and a[1] != SEP)}
+        if ops_in == {0} or not ops_in:
+            if pure:
+                edits.append(_edit(old, new, pure))
+                pure = []
+            continue
+        if len(ops_in) == 1 and 0 not in ops_in:
+            op = next(iter(ops_in))
+            if pure and pure_op != op:
+                edits.append(_edit(old, new, pure))
+                pure = []
+            pure.extend(unit)
+            pure_op = op
+            continue
+        if pure:
+            edits.append(_edit(old, new, pure))
+            pure = []
+        edits.append(_edit(old, new, unit))
+    if pure:
+        edits.append(_edit(old, new, pure))
+    return edits
+
+
+def _edit(old: list[Block], new: list[Block], unit: list[tuple[int, str, int, int]]) -> Edit:
+    segments: list[list[str]] = []
+    names = {0: "equal", -1: "delete", 1: "insert"}
+    for op, tok, _, _ in unit:
+        name = names[op]
+        if segments and segments[-1][0] == name:
+            segments[-1][1] += tok
+        else:
+            segments.append([name, tok])
+    # Trim white space at the edges, which only separates this sentence from the next.
+    while segments and not segments[-1][1].strip():
+        segments.pop()
+    while segments and not segments[0][1].strip():
+        segments.pop(0)
+    if segments:
+        segments[0][1] = segments[0][1].lstrip()
+        segments[-1][1] = segments[-1][1].rstrip()
+    old_text = "".join(t for op, t in segments if op != "insert").strip()
+    new_text = "".join(t for op, t in segments if op != "delete").strip()
+    kind = "insert" if not old_text else "delete" if not new_text else "replace"
+    first = next((a for a in unit if a[0] != 0 and not a[1].isspace()), unit[0])
+    old_block = next((a[2] for a in unit if a[2] >= 0), -1)
+    new_block = next((a[3] for a in unit if a[3] >= 0), -1)
+    ob = old[old_block] if old_block >= 0 else None
+    nb = new[new_block] if new_block >= 0 else None
+    touched_old = {a[2] for a in unit if a[0] != 0 and a[2] >= 0}
+    touched_new = {a[3] for a in unit if a[0] != 0 and a[3] >= 0}
+    blocks = [old[b] for b in touched_old] + [new[b] for b in touched_new]
+    anchor = new[first[3]] if first[0] > 0 else (ob or nb)
+    section = anchor.section if anchor else ""
+    return Edit(
+        section,
+        kind,
+        old_text,
+        new_text,
+        segments,
+        heading=bool(blocks) and all(b.kind == "heading" for b in blocks),
+        dateline=bool(blocks) and all(b.dateline for b in blocks),
+        new_section=nb.section if nb else section,
+        table=bool(blocks) and all(b.kind == "row" for b in blocks),
+    )
+
+
+def diff_texts(old: str, new: str) -> list[Edit]:
+    """The edits that turn ``old`` into ``new``, after normalisation."""
+    return diff_blocks(normalise(old), normalise(new))

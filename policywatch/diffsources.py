@@ -1,0 +1,160 @@
+"""What ``policywatch diff`` compares: texts named by a path, ``REV:PATH``, a slug or ``SLUG@VERSION``.
+
+Each argument becomes a ``Side`` (a label for people and the text). A slug on
+its own means "its last release against the working tree", which is also what
+``diff`` with no arguments shows for every policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from policywatch.document import MAX_POLICY_BYTES, decode_policy
+from policywatch.errors import DiffArgumentError, HistoryError, PolicyFormatError, PolicywatchError
+from policywatch.project import Project, find_root, open_project
+
+
+@dataclass(frozen=True)
+class Side:
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two sides to compare; ``old`` is None for a policy that was never released."""
+
+    name: str
+    old: Side | None
+    new: Side
+
+
+def read_file(path: Path, label: str | None = None) -> Side:
+    """A text file from disk, refused plainly when it is missing, too large, binary or not UTF-8."""
+    name = label or str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DiffArgumentError(f"{name}: no such file") from None
+    if path.is_dir():
+        raise DiffArgumentError(f"{name}: is a folder, not a policy file")
+    if size > MAX_POLICY_BYTES:
+        raise PolicyFormatError(name, f"file is {size:,} bytes; policies are limited to {MAX_POLICY_BYTES:,}")
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise DiffArgumentError(f"{name}: permission denied") from None
+    return Side(name, decode_policy(data, name))
+
+
+def _project(start: Path) -> Project:
+    return open_project(start)
+
+
+def read_revision(project: Project, rev: str, path: str, cwd: Path) -> Side:
+    """``REV:PATH``: the file as it was at a git revision; PATH is from the repository root, or ``./`` from here."""
+    from policywatch import history
+
+    if path.startswith(("./", "../")):
+        path = (cwd / path).resolve().relative_to(project.root.resolve()).as_posix()
+    repo = history.open_repo(project.root)
+    data = history.read_at(repo, rev, path)
+    if len(data) > MAX_POLICY_BYTES:
+        raise PolicyFormatError(f"{rev}:{path}", f"file is {len(data):,} bytes; limit {MAX_POLICY_BYTES:,}")
+    return Side(f"{rev}:{path}", decode_policy(data, f"{rev}:{path}"))
+
+
+def last_release(project: Project, slug: str) -> Pair:
+    """A policy's last release against its working copy."""
+    from policywatch import history
+    from policywatch.status import released_text, releases
+
+    path = project.policy_path(slug)
+    rel_path = project.relpath(path)
+    new = read_file(path, rel_path)
+    repo = history.open_repo(project.root)
+    rels = releases(project, repo, slug) if history.has_commits(repo) else []
+    if not rels:
+        return Pair(slug, None, new)
+    last = rels[-1]
+    text = released_text(project, repo, last, rel_path)
+    if text is None:
+        raise HistoryError(f"{last.tag} does not contain {rel_path}")
+    return Pair(slug, Side(last.tag, text), new)
+
+
+def every_policy(start: Path | str = ".") -> list[Pair]:
+    project = _project(Path(start))
+    return [last_release(project, slug) for slug in project.slugs()]
+
+
+def resolve(spec: str, cwd: Path | str = ".") -> Side:
+    """One side named by a file path, ``REV:PATH``, ``SLUG`` (working copy) or ``SLUG@VERSION``."""
+    cwd = Path(cwd)
+    path = cwd / spec
+    if path.is_file() or path.is_dir():
+        return read_file(path, spec)
+    if ":" in spec:
+        rev, _, rel = spec.partition(":")
+        if rev and rel:
+            return read_revision(_project(cwd), rev, rel, cwd)
+    project = _project_or_none(cwd)
+    if project is not None and _looks_like_slug(spec):
+        from policywatch.status import show_text
+
+        slug = spec.partition("@")[0]
+        if (project.policies_dir / f"{slug}.md").is_file():
+            if "@" not in spec:
+                p = project.policy_path(slug)
+                return read_file(p, project.relpath(p))
+            return Side(spec, show_text(project, spec))
+    raise DiffArgumentError(f"'{spec}': no such file, REV:PATH or policy")
+
+
+def project_rules(cwd: Path | str = "."):
+    """The materiality rules of the enclosing project, or the shipped ones outside a repository."""
+    from policywatch.materiality import load_rules
+
+    project = _project_or_none(Path(cwd))
+    return load_rules(project.config if project else None)
+
+
+def _looks_like_slug(spec: str) -> bool:
+    return "/" not in spec.partition("@")[0] and not spec.endswith((".md", ".txt"))
+
+
+def _project_or_none(cwd: Path) -> Project | None:
+    try:
+        find_root(cwd)
+    except PolicywatchError:
+        return None
+    return _project(cwd)
+
+
+def pairs_for(old: str | None, new: str | None, cwd: Path | str = ".") -> list[Pair]:
+    """The comparisons ``diff [OLD] [NEW]`` asks for."""
+    cwd = Path(cwd)
+    if old is None:
+        return every_policy(cwd)
+    if new is not None:
+        return [Pair(f"{old} → {new}", resolve(old, cwd), resolve(new, cwd))]
+    # One argument: a policy against its last release, or a revision against the working copy.
+    project = _project_or_none(cwd)
+    is_policy = project is not None and _looks_like_slug(old) and "@" not in old
+    if is_policy and (project.policies_dir / f"{old}.md").is_file():
+        pair = last_release(project, old)
+        if pair.old is None:
+            raise DiffArgumentError(f"{old}: never released, nothing to compare with (give OLD and NEW)")
+        return [pair]
+    if ":" in old and not (cwd / old).exists():
+        rev, _, rel = old.partition(":")
+        if project is None:
+            raise DiffArgumentError(f"'{old}': not inside a git repository")
+        current = project.root / rel if not rel.startswith(("./", "../")) else cwd / rel
+        return [Pair(old, resolve(old, cwd), read_file(current, rel))]
+    if "@" in old and project is not None:
+        slug = old.partition("@")[0]
+        return [Pair(old, resolve(old, cwd), resolve(slug, cwd))]
+    resolve(old, cwd)  # raises the right error for a bad name
+    raise DiffArgumentError(f"'{old}': give a second file to compare it with")

@@ -1,0 +1,107 @@
+"""Proof of notice: for one release, who was sent what, when, with which Message-ID, and the result.
+
+Read straight from the ledger and streamed, so the proof for a million
+subscribers is written without holding it in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import TextIO
+
+from policywatch.errors import ReleaseNotFound
+from policywatch.notify.outbox import Delivery, Outbox, find_release
+from policywatch.store import Store
+
+AUDIT_COLUMNS = (
+    "release",
+    "policy",
+    "version",
+    "channel",
+    "recipient",
+    "name",
+    "state",
+    "attempts",
+    "message_id",
+    "sent_at",
+    "detail",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    release: str
+    policy: str
+    version: str
+    channel: str
+    recipient: str
+    name: str
+    state: str
+    attempts: int
+    message_id: str
+    sent_at: str
+    detail: str
+    created_at: str
+    updated_at: str
+
+
+def resolve_tag(project, store: Store, spec: str) -> tuple[str, str, str]:
+    """(tag, policy, version) of ``SLUG@VERSION`` or a tag: from git, or from the ledger if the tag is gone."""
+    try:
+        release = find_release(project, spec)
+        return release.tag, release.policy, release.version
+    except ReleaseNotFound:
+        slug, _, version = spec.partition("@")
+        rows = store.query(
+            "SELECT tag, policy, version FROM releases WHERE tag = ? OR (policy = ? AND version = ?)",
+            (spec, slug, version.removeprefix("v")),
+        )
+        if rows:
+            return rows[0]
+        raise
+
+
+def audit_rows(store: Store, tag: str, policy: str, version: str) -> Iterator[AuditRow]:
+    delivery: Delivery
+    for delivery in Outbox(store).deliveries(tag):
+        yield AuditRow(
+            tag,
+            policy,
+            version,
+            delivery.channel,
+            delivery.target,
+            delivery.name,
+            delivery.state,
+            delivery.attempts,
+            delivery.message_id or "",
+            delivery.sent_at or "",
+            delivery.detail,
+            delivery.created_at,
+            delivery.updated_at,
+        )
+
+
+def write_csv(rows: Iterator[AuditRow], out: TextIO) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(AUDIT_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(asdict(row).values())
+        count += 1
+    return count
+
+
+def write_json(rows: Iterator[AuditRow], out: TextIO) -> int:
+    """A JSON array written element by element."""
+    out.write("[")
+    count = 0
+    for row in rows:
+        out.write(("," if count else "") + "\n  " + json.dumps(asdict(row), ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count

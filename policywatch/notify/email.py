@@ -1,0 +1,328 @@
+"""The email channel: notices over SMTP with a pool of long-lived connections.
+
+aiosmtplib does not pipeline, and concurrent sends on one client are no faster
+than serial ones, so speed comes from N connections, each owned by one sending
+task that reuses it for many messages. A connection that dropped or was closed
+while idle is reopened; a 4xx reply is retried with back-off and ends
+``deferred``; a 5xx reply ends ``failed``. The envelope recipient is always the
+one delivery's address, passed explicitly, never read from headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import ssl
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policywatch.notify.channels import Notice, Outcome, Recipient, Report
+from policywatch.notify.message import InvalidRecipient, NoticeMessage
+from policywatch.notify.smtp_settings import (
+    SenderSettings,
+    SmtpSettings,
+    email_section,
+    sender_settings,
+    smtp_settings,
+)
+
+if TYPE_CHECKING:
+    import aiosmtplib
+    import jinja2
+
+    from policywatch.project import Project
+
+_DONE = object()
+_DOWN_PAUSE = 60.0  # seconds to defer without trying after the server could not be reached
+_SAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class _RateLimit:
+    """At most ``rate`` message starts per second across all sending tasks."""
+
+    def __init__(self, rate: float):
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        now = asyncio.get_running_loop().time()
+        slot = max(now, self._next)
+        self._next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+class _Temporary(Exception):
+    """A failure worth another attempt: 4xx, a drop, a time-out."""
+
+    def __init__(self, detail: str, *, connection_lost: bool = False, code: int | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.connection_lost = connection_lost
+        self.code = code
+
+
+class _Permanent(Exception):
+    """A 5xx reply: this delivery will not succeed by retrying."""
+
+
+class EmailChannel:
+    """Carries notices by SMTP (or into ``.eml`` files for a dry run)."""
+
+    name = "email"
+
+    def __init__(
+        self,
+        smtp: SmtpSettings | None,
+        sender: SenderSettings,
+        templates: jinja2.Environment,
+        *,
+        dry_run_dir: Path | None = None,
+    ):
+        if smtp is None and dry_run_dir is None:
+            raise ValueError("SMTP settings are needed unless this is a dry run")
+        self.smtp = smtp
+        self.sender = sender
+        self.templates = templates
+        self.dry_run_dir = dry_run_dir
+        self.pool_size = smtp.pool_size if smtp else 1
+        self._clients: list[aiosmtplib.SMTP | None] = [None] * self.pool_size
+        self._rate = _RateLimit(smtp.rate if smtp else 0.0)
+        self._tls: ssl.SSLContext | None = None
+        self._down: tuple[str, float] | None = None  # why nothing gets through, and until when (loop time)
+        self._prepared: dict[str, NoticeMessage] = {}
+        self.connections_opened = 0
+
+    async def __aenter__(self) -> EmailChannel:
+        if self.dry_run_dir is not None:
+            self.dry_run_dir.mkdir(parents=True, exist_ok=True)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await asyncio.gather(*(self._quit(i) for i in range(self.pool_size)))
+
+    def prepare(self, notice: Notice) -> NoticeMessage:
+        """Render and serialise the notice once; raises on a broken template or unsafe title.
+
+        Kept per release, so a ledger that hands over recipients in batches
+        (one ``send`` per batch) does not render the templates again each time.
+        """
+        cached = self._prepared.get(notice.release.tag)
+        if cached is None or cached.notice != notice:
+            cached = self._prepared[notice.release.tag] = NoticeMessage(notice, self.sender, self.templates)
+        return cached
+
+    async def send(self, notice: Notice, recipients: Iterable[Recipient], report: Report) -> None:
+        message = self.prepare(notice)
+        queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=self.pool_size * 4)
+        workers = self.pool_size if self.dry_run_dir is None else 1
+
+        async def produce() -> None:
+            for recipient in recipients:
+                await queue.put(recipient)
+            for _ in range(workers):
+                await queue.put(_DONE)
+
+        async def work(slot: int) -> None:
+            while (recipient := await queue.get()) is not _DONE:
+                report(await self._deliver(slot, message, recipient))
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(produce())
+                for slot in range(workers):
+                    group.create_task(work(slot))
+        except BaseExceptionGroup as failure:
+            # The ledger's own error (say, its database went away) matters, not the group around it.
+            raise failure.exceptions[0] from None
+
+    async def _deliver(self, slot: int, message: NoticeMessage, recipient: Recipient) -> Outcome:
+        msgid = message.message_id(recipient)
+        try:
+            data = message.build(recipient)
+        except InvalidRecipient as exc:
+            return Outcome(recipient.delivery_id, "failed", str(exc), None)
+        if self.dry_run_dir is not None:
+            path = self.dry_run_dir / (_SAFE_FILE.sub("_", recipient.delivery_id) + ".eml")
+            path.write_bytes(data)
+            return Outcome(recipient.delivery_id, "sent", f"dry run: written to {path}", msgid)
+        if self._down is not None:
+            detail, until = self._down
+            if asyncio.get_running_loop().time() < until:
+                return Outcome(recipient.delivery_id, "deferred", detail, msgid)
+            self._down = None
+
+        assert self.smtp is not None
+        attempts = self.smtp.retries + 1
+        detail = ""
+        attempt = 0
+        free_retry = True  # one immediate retry when a reused connection turns out to be closed
+        while attempt < attempts:
+            await self._rate.wait()
+            try:
+                async with asyncio.timeout(self.smtp.timeout):
+                    reply = await self._send_once(slot, recipient.address.strip(), data)
+                return Outcome(recipient.delivery_id, "sent", reply, msgid)
+            except asyncio.CancelledError:
+                self._drop(slot)  # stopped mid-transaction: the connection's state is unknown
+                raise
+            except _Permanent as exc:
+                return Outcome(recipient.delivery_id, "failed", str(exc), msgid)
+            except _Temporary as exc:
+                detail = exc.detail
+                if exc.connection_lost:
+                    self._drop(slot)
+                    if exc.code is None and free_retry and attempt == 0:
+                        free_retry = False
+                        continue
+            except TimeoutError:
+                detail = f"no answer within {self.smtp.timeout:g}s"
+                self._drop(slot)
+            except _Unreachable as exc:
+                detail = str(exc)
+                if exc.final or attempt + 1 >= attempts:
+                    # Nothing else will get through either: defer the rest at once (the ledger keeps them
+                    # queued) until the settings change, or for a while when the server may come back.
+                    pause = float("inf") if exc.final else _DOWN_PAUSE
+                    self._down = (detail, asyncio.get_running_loop().time() + pause)
+                    return Outcome(recipient.delivery_id, "deferred", detail, msgid)
+            attempt += 1
+            if attempt < attempts:
+                await asyncio.sleep(self.smtp.backoff * 2 ** (attempt - 1))
+        return Outcome(recipient.delivery_id, "deferred", f"after {attempts} attempts: {detail}", msgid)
+
+    async def _send_once(self, slot: int, address: str, data: bytes) -> str:
+        """One SMTP transaction, envelope given explicitly: MAIL, RCPT (this address only), DATA.
+
+        Spelled out rather than ``sendmail`` because the addresses are already
+        validated and the message already has CRLF line ends: that halves the
+        client's per-message work.
+        """
+        import aiosmtplib
+
+        client = await self._connection(slot)
+        try:
+            try:
+                try:
+                    await client.mail(self.sender.address)
+                except aiosmtplib.SMTPSenderRefused as exc:
+                    if exc.code >= 500:
+                        detail = f"sender {self.sender.address} refused: {exc.code} {exc.message}"
+                        raise _Unreachable(detail, final=True) from None
+                    raise
+                await client.rcpt(address)
+                response = await client.data(data)
+            except aiosmtplib.SMTPResponseException:
+                with contextlib.suppress(ConnectionError, aiosmtplib.SMTPException):
+                    await client.rset()
+                raise
+        except aiosmtplib.SMTPRecipientRefused as exc:
+            _raise_for(exc.code, exc.message, "recipient refused")
+        except aiosmtplib.SMTPResponseException as exc:
+            _raise_for(exc.code, exc.message, type(exc).__name__.removeprefix("SMTP"))
+        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, ConnectionError, OSError) as exc:
+            raise _Temporary(f"connection lost: {exc}", connection_lost=True) from None
+        except aiosmtplib.SMTPException as exc:
+            raise _Temporary(str(exc), connection_lost=True) from None
+        return response.message
+
+    async def _connection(self, slot: int) -> aiosmtplib.SMTP:
+        import aiosmtplib
+
+        client = self._clients[slot]
+        if client is not None and client.is_connected:
+            return client
+        assert self.smtp is not None
+        s = self.smtp
+        client = aiosmtplib.SMTP(
+            hostname=s.host,
+            port=s.port,
+            username=s.username,
+            password=s.password,
+            timeout=s.timeout,
+            use_tls=s.security == "tls",
+            start_tls=s.security == "starttls",
+            tls_context=self._tls_context() if s.security != "plain" else None,
+        )
+        try:
+            await client.connect()
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            client.close()
+            raise _Unreachable(
+                f"{s.describe()}: authentication failed ({exc.code} {exc.message})", final=True
+            ) from None
+        except aiosmtplib.SMTPResponseException as exc:
+            client.close()
+            if exc.code == 421 or 400 <= exc.code < 500:
+                raise _Temporary(
+                    f"{s.describe()}: {exc.code} {exc.message}", connection_lost=True, code=exc.code
+                ) from None
+            raise _Unreachable(f"{s.describe()}: {exc.code} {exc.message}", final=exc.code >= 500) from None
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            client.close()
+            raise _Unreachable(f"server unreachable: {s.describe()}: {exc}") from None
+        self.connections_opened += 1
+        self._clients[slot] = client
+        return client
+
+    def _tls_context(self) -> ssl.SSLContext:
+        if self._tls is None:
+            assert self.smtp is not None
+            self._tls = ssl.create_default_context(cafile=self.smtp.cafile)
+        return self._tls
+
+    def _drop(self, slot: int) -> None:
+        client = self._clients[slot]
+        self._clients[slot] = None
+        if client is not None:
+            client.close()
+
+    async def _quit(self, slot: int) -> None:
+        client = self._clients[slot]
+        self._clients[slot] = None
+        if client is None:
+            return
+        try:
+            if client.is_connected:
+                async with asyncio.timeout(5):
+                    await client.quit()
+        except Exception:  # noqa: BLE001 - leaving anyway; the messages are already reported
+            client.close()
+
+
+class _Unreachable(Exception):
+    """Nothing can be sent: no connection (refused, TLS, authentication) or the sender is refused.
+
+    ``final`` when retrying cannot help (authentication failed, sender refused with 5xx).
+    """
+
+    def __init__(self, detail: str, *, final: bool = False):
+        super().__init__(detail)
+        self.final = final
+
+
+def _raise_for(code: int, message: str, what: str) -> None:
+    detail = f"{what}: {code} {message}".strip()
+    if code == 421:
+        raise _Temporary(detail, connection_lost=True, code=code)
+    if 400 <= code < 500:
+        raise _Temporary(detail, code=code)
+    if 500 <= code < 600:
+        raise _Permanent(detail)
+    raise _Temporary(detail, connection_lost=True, code=code)
+
+
+def open_email_channel(project: Project, *, dry_run_dir: Path | None = None) -> EmailChannel:
+    """The email channel for a project: SMTP from the environment, sender and tunables from ``[email]``."""
+    from policywatch.templates import template_environment
+
+    source = project.config.source
+    section = email_section(project.config.section("email"), source)
+    sender = sender_settings(section, source=source, environ=os.environ)
+    smtp = None if dry_run_dir is not None else smtp_settings(section, source=source, environ=os.environ)
+    return EmailChannel(smtp, sender, template_environment(project.root), dry_run_dir=dry_run_dir)

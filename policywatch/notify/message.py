@@ -1,0 +1,333 @@
+"""Notice emails, rendered once per notice and personalised per recipient by splicing.
+
+Building a message with the standard library's email package costs about a
+millisecond, more than the SMTP exchange. So the templates are rendered and the
+message serialised once per notice, with opaque markers where each recipient's
+parts go (name, To, Message-ID, unsubscribe link). The serialised bytes are cut
+at the markers; a recipient's message is the pieces joined with that recipient's
+parts, each encoded for where it lands:
+
+- bodies are quoted-printable, which this module writes itself: every fixed
+  piece is encoded once, every recipient's value on its own, joined by soft line
+  breaks (``=`` CRLF, which decode to nothing), so the result is 7-bit clean and
+  no value can break a line or end the part;
+- the per-recipient headers are written here, from values cleaned of anything
+  that could start a new header line, RFC 2047 encoded words included.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import email.policy
+import hashlib
+import html
+import re
+import secrets
+from dataclasses import dataclass
+from email import quoprimime
+from email.header import decode_header, make_header
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from policywatch import urls
+from policywatch.errors import NoticeTemplateError, UnsafeHeaderText
+from policywatch.notify.channels import Notice, Recipient
+from policywatch.notify.smtp_settings import SenderSettings, valid_address
+
+if TYPE_CHECKING:
+    import jinja2
+
+SUBJECT_TEMPLATE = "email/subject.txt"
+TEXT_TEMPLATE = "email/body.txt"
+HTML_TEMPLATE = "email/body.html"
+
+_CRLF = "\r\n"
+_SOFT_BREAK = b"=\r\n"
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
+_EXCERPT_CHARS = 240
+_EXCERPT_CHANGES = 3
+_WORD_OCTETS = 45  # base64 of 45 octets is 60 characters: 72 with =?utf-8?b??=
+
+
+class InvalidRecipient(ValueError):
+    """An address that cannot be put safely in an envelope or a header."""
+
+
+def decode_encoded_words(text: str) -> str:
+    """What a mail reader would display: RFC 2047 encoded words decoded, repeatedly."""
+    for _ in range(4):
+        if not _ENCODED_WORD.search(text):
+            break
+        try:
+            decoded = str(make_header(decode_header(text)))
+        except (ValueError, LookupError, UnicodeError):
+            decoded = _ENCODED_WORD.sub(" ", text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def check_header_text(text: str, what: str) -> str:
+    """Refuse text that would start a new header line, raw or once decoded."""
+    for candidate in (text, decode_encoded_words(text)):
+        if _CONTROLS.search(candidate):
+            raise UnsafeHeaderText(f"{what}: contains a line break or control character: {text!r}")
+    return text
+
+
+def clean_name(name: str) -> str:
+    """A display name safe for a header and a greeting: decoded, one line, no controls."""
+    text = _CONTROLS.sub(" ", decode_encoded_words(name))
+    return " ".join(text.split())[:100]
+
+
+def message_id(delivery_id: str, domain: str) -> str:
+    """Stable per delivery, so a duplicate is recognisable by the receiver and in the audit."""
+    digest = hashlib.sha256(delivery_id.encode("utf-8")).hexdigest()[:40]
+    return f"<pw.{digest}@{domain}>"
+
+
+def format_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _shorten(text: str, limit: int = _EXCERPT_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def notice_context(notice: Notice) -> dict[str, Any]:
+    """Everything the templates show that is the same for every recipient."""
+    release = notice.release
+    material = [c for c in release.changes if c.classification == "material"] or list(release.changes)
+    base = notice.base_url.strip()
+    links = {}
+    if base:
+        links = {
+            "version": urls.version_url(base, release.policy, release.version),
+            "changes": urls.redline_url(base, release.policy, release.version),
+            "policy": urls.policy_url(base, release.policy),
+        }
+    excerpt_changes = [
+        {"section": c.section, "old": _shorten(c.old_text), "new": _shorten(c.new_text)}
+        for c in material[:_EXCERPT_CHANGES]
+        if c.old_text or c.new_text
+    ]
+    excerpt = notice.redline_excerpt.strip()
+    if not excerpt:
+        lines = []
+        for change in excerpt_changes:
+            if change["section"]:
+                lines.append(f"[{change['section']}]")
+            if change["old"]:
+                lines.append(f"- {change['old']}")
+            if change["new"]:
+                lines.append(f"+ {change['new']}")
+        excerpt = "\n".join(lines)
+    return {
+        "release": release,
+        "title": release.title,
+        "policy": release.policy,
+        "old_version": release.previous_version,
+        "new_version": release.version,
+        "effective": release.effective,
+        "effective_text": format_date(release.effective),
+        "published_text": format_date(release.published),
+        "material": release.material,
+        "changes": material,
+        "reasons": release.reasons,
+        "excerpt": excerpt,
+        "excerpt_changes": excerpt_changes,
+        "more_changes": max(0, len(material) - len(excerpt_changes)),
+        "links": links,
+    }
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """A notice's message cut at the recipient markers: bytes, and slot names between them."""
+
+    pieces: tuple[bytes | str, ...]
+
+
+class NoticeMessage:
+    """One notice's email, ready to be stamped out for each recipient.
+
+    ``build`` costs a few microseconds: no template rendering and no MIME
+    serialisation happen per recipient.
+    """
+
+    def __init__(
+        self, notice: Notice, sender: SenderSettings, env: jinja2.Environment, *, now: dt.datetime | None = None
+    ):
+        self.notice = notice
+        self.sender = sender
+        self._env = env
+        self._context = notice_context(notice)
+        self._nonce = secrets.token_hex(8)
+        self._date = format_datetime(now or dt.datetime.now(dt.UTC))
+        check_header_text(notice.release.title, f"release {notice.release.tag}: title")
+        subject = self._render(SUBJECT_TEMPLATE, name="", unsubscribe_url="")
+        self.subject = check_header_text(" ".join(subject.split()), f"templates/{SUBJECT_TEMPLATE}")
+        self._variants: dict[tuple[bool, bool], _Variant] = {}
+
+    def message_id(self, recipient: Recipient) -> str:
+        return message_id(recipient.delivery_id, self.sender.domain)
+
+    def unsubscribe_url(self, token: str) -> str:
+        if not token:
+            return ""
+        token = quote(token, safe="")
+        if self.sender.unsubscribe_url:
+            return self.sender.unsubscribe_url.replace("{token}", token)
+        base = self.notice.base_url.strip()
+        return f"{base.rstrip('/')}/unsubscribe?token={token}" if base else ""
+
+    def build(self, recipient: Recipient) -> bytes:
+        """The complete message for one recipient, CRLF line ends, 7-bit clean."""
+        address = recipient.address.strip()
+        if not valid_address(address):
+            raise InvalidRecipient(f"'{recipient.address}' is not a deliverable email address")
+        name = clean_name(recipient.name)
+        unsubscribe = self.unsubscribe_url(recipient.unsubscribe_token)
+        variant = self._variant(bool(name), bool(unsubscribe))
+        fills = {
+            "headers": self._headers(address, name, self.message_id(recipient), unsubscribe),
+            "text:name": _qp(name),
+            "text:unsubscribe": _qp(unsubscribe),
+            "html:name": _qp(html.escape(name)),
+            "html:unsubscribe": _qp(html.escape(unsubscribe)),
+        }
+        return b"".join(fills[p] if isinstance(p, str) else p for p in variant.pieces)
+
+    def _headers(self, address: str, name: str, msgid: str, unsubscribe: str) -> bytes:
+        lines = [f"To: {_mailbox(name, address)}", f"Message-ID: {msgid}"]
+        if unsubscribe:
+            lines.append(f"List-Unsubscribe: <{unsubscribe}>")
+            lines.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+        return ("".join(line + _CRLF for line in lines)).encode("ascii")
+
+    def _render(self, template: str, **recipient: str) -> str:
+        import jinja2
+
+        try:
+            return self._env.get_template(template).render(**self._context, **recipient)
+        except jinja2.TemplateSyntaxError as exc:
+            raise NoticeTemplateError(f"templates/{template}:{exc.lineno}: {exc.message}") from None
+        except jinja2.TemplateNotFound:
+            raise NoticeTemplateError(f"templates/{template}: template not found") from None
+        except jinja2.TemplateError as exc:
+            raise NoticeTemplateError(f"templates/{template}: {exc}") from None
+
+    def _marker(self, slot: str) -> str:
+        return f"PWSLOT{self._nonce}{slot.upper()}X"
+
+    def _variant(self, has_name: bool, has_unsubscribe: bool) -> _Variant:
+        key = (has_name, has_unsubscribe)
+        if key not in self._variants:
+            self._variants[key] = self._compile(has_name, has_unsubscribe)
+        return self._variants[key]
+
+    def _compile(self, has_name: bool, has_unsubscribe: bool) -> _Variant:
+        """Render both bodies with markers, serialise once, cut at the markers."""
+        recipient = {
+            "name": self._marker("name") if has_name else "",
+            "unsubscribe_url": self._marker("unsubscribe") if has_unsubscribe else "",
+        }
+        text = self._render(TEXT_TEMPLATE, **recipient)
+        body_html = self._render(HTML_TEMPLATE, **recipient)
+
+        msg = EmailMessage(policy=email.policy.SMTP)
+        msg["From"] = self.sender.header
+        msg["Subject"] = self.subject
+        msg["Date"] = self._date
+        msg["List-Id"] = self.sender.list_id
+        msg["Auto-Submitted"] = "auto-generated"
+        msg["X-Auto-Response-Suppress"] = "All"
+        msg["X-Policywatch-Release"] = self.notice.release.tag
+        msg["X-Policywatch-Slot"] = self._marker("headers")
+        msg.set_content(self._marker("text") + "\n", subtype="plain", charset="utf-8", cte="quoted-printable")
+        msg.add_alternative(self._marker("html") + "\n", subtype="html", charset="utf-8", cte="quoted-printable")
+        skeleton = msg.as_bytes()
+
+        headers_line = f"X-Policywatch-Slot: {self._marker('headers')}\r\n".encode("ascii")
+        if skeleton.count(headers_line) != 1:
+            raise AssertionError("header marker not found in the serialised message")
+        before, after = skeleton.split(headers_line)
+        pieces: list[bytes | str] = [before, "headers"]
+        for part, body in (("text", text), ("html", body_html)):
+            marker_line = f"{self._marker(part)}\r\n".encode("ascii")
+            head, tail = after.split(marker_line)
+            pieces.append(head)
+            pieces.extend(self._encode_body(part, body))
+            after = tail
+        pieces.append(after)
+        return _Variant(tuple(_merge(pieces)))
+
+    def _encode_body(self, part: str, body: str) -> list[bytes | str]:
+        """Quoted-printable pieces of one body; each slot stands alone between soft breaks."""
+        if not body.endswith("\n"):
+            body += "\n"
+        names = {self._marker("name"): f"{part}:name", self._marker("unsubscribe"): f"{part}:unsubscribe"}
+        pattern = re.compile("|".join(re.escape(m) for m in names))
+        pieces: list[bytes | str] = []
+        position = 0
+        for match in pattern.finditer(body):
+            pieces.append(_qp(body[position : match.start()]) + _SOFT_BREAK)
+            pieces.append(names[match.group()])
+            pieces.append(_SOFT_BREAK)
+            position = match.end()
+        pieces.append(_qp(body[position:]))
+        return pieces
+
+
+def _qp(text: str) -> bytes:
+    """Quoted-printable with CRLF line ends; the input's own line breaks become hard breaks."""
+    if not text:
+        return b""
+    # quoprimime encodes characters as single octets: hand it the UTF-8 octets as latin-1.
+    return quoprimime.body_encode(text.encode("utf-8").decode("latin-1"), 76, _CRLF).encode("ascii")
+
+
+def _mailbox(name: str, address: str) -> str:
+    if not name:
+        return address
+    if name.isascii() and "=?" not in name:
+        escaped = name.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}" <{address}>'
+    # Encoded words: non-ASCII, or text that would otherwise read as an encoded word.
+    return f"{_encoded_words(name)} <{address}>"
+
+
+def _encoded_words(text: str) -> str:
+    """RFC 2047 base64 words of at most 75 characters, never splitting a character, folded."""
+    data = text.encode("utf-8")
+    chunks: list[bytes] = []
+    if len(data) <= _WORD_OCTETS:
+        chunks.append(data)
+    else:
+        chunk = bytearray()
+        for char in text:
+            octets = char.encode("utf-8")
+            if len(chunk) + len(octets) > _WORD_OCTETS:
+                chunks.append(bytes(chunk))
+                chunk.clear()
+            chunk += octets
+        chunks.append(bytes(chunk))
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(c).decode('ascii')}?=" for c in chunks)
+
+
+def _merge(pieces: list[bytes | str]) -> list[bytes | str]:
+    merged: list[bytes | str] = []
+    for piece in pieces:
+        if isinstance(piece, bytes) and merged and isinstance(merged[-1], bytes):
+            merged[-1] += piece
+        elif piece != b"":
+            merged.append(piece)
+    return merged

@@ -1,0 +1,440 @@
+"""The outbox: one ledger row per notice owed, and the rules that move it.
+
+A delivery is owed per (release tag, subscriber, channel) and per (release,
+webhook). It moves ``queued -> sending -> sent | failed`` (or ``skipped`` when
+the subscriber left before it went out). A sender *claims* a batch by setting
+``sending`` with a lease; it records each outcome the moment the channel reports
+it; a sender that dies leaves its batch ``sending`` until the lease expires, and
+then anyone may claim it again. So nothing is lost, and the only duplicate is a
+message the server accepted in the instant before its outcome was written.
+
+The release lives in git and the deliveries in the database, so no transaction
+holds both: a release is *ledgered* (its deliveries created) by whichever run
+first sees its tag, which is how a publish killed after tagging is still announced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import socket
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from policywatch.errors import ConfigError, NothingToAnnounce, ReleaseNotFound
+from policywatch.notify.channels import Outcome, Recipient
+from policywatch.release import Release, parse_tag
+from policywatch.store import Store, stamp, utcnow
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from policywatch.notify.runner import NotifySummary, Progress
+    from policywatch.project import Project
+
+EMAIL = "email"
+STATES = ("queued", "sending", "sent", "failed", "skipped")
+DEFAULT_LEASE_SECONDS = 120
+DEFAULT_BATCH = 200
+DEFAULT_MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = (60, 300, 900, 3600)  # before the 2nd, 3rd, ... attempt of a deferred delivery
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """``[notify]`` in config: how long a claim lasts, how many rows a claim takes, when to give up."""
+
+    lease_seconds: int = DEFAULT_LEASE_SECONDS
+    batch_size: int = DEFAULT_BATCH
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    synchronous_commit: bool = False  # PostgreSQL: wait for the disk on every outcome (slower, see docs)
+
+
+def notify_settings(project: Project) -> NotifySettings:
+    table = project.config.section("notify")
+    where = f"{project.config.source} [notify]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table")
+    known = {"lease_seconds", "batch_size", "max_attempts", "synchronous_commit"}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key '{key}' (known keys: {', '.join(sorted(known))})")
+        if key == "synchronous_commit":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: {key}: must be true or false, got {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{where}: {key}: must be a whole number of 1 or more, got {value!r}")
+    return NotifySettings(**table)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One row of the ledger, as the audit shows it."""
+
+    release_tag: str
+    channel: str
+    target: str
+    name: str
+    state: str
+    attempts: int
+    message_id: str | None
+    detail: str
+    created_at: str
+    updated_at: str
+    sent_at: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A batch this sender now holds: the recipients to hand to one channel."""
+
+    release_tag: str
+    channel: str
+    recipients: list[Recipient]
+    skipped: int  # subscribers who left since the release was ledgered
+
+
+def delivery_key(release_tag: str, channel: str, target: str) -> str:
+    """The delivery's name outside the database: stable, so the Message-ID it seeds is too."""
+    return f"{release_tag}|{channel}|{target}"
+
+
+def lease_owner() -> str:
+    """Who holds a claim: the machine and process, plus randomness so two runs never share a name."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _like_escape(slug: str) -> str:
+    return slug.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Outbox:
+    """The ledger, seen by one sender (who owns the leases it takes)."""
+
+    def __init__(self, store: Store, settings: NotifySettings | None = None, *, owner: str | None = None):
+        self.store = store
+        self.settings = settings or NotifySettings()
+        if not self.settings.synchronous_commit and hasattr(store, "relax_commits"):
+            store.relax_commits()
+        self.owner = owner or lease_owner()
+        self._claims = 0
+        self._inflight: dict[str, tuple[int, str, int]] = {}  # key -> (row id, lease, attempts)
+        self._cursors: dict[tuple[str, str], int] = {}  # (release, channel) -> last id claimed
+
+    # -- releases -------------------------------------------------------------------------
+
+    def ledgered(self) -> set[str]:
+        return {row[0] for row in self.store.query("SELECT tag FROM releases")}
+
+    def started(self) -> dt.date:
+        """The day this ledger began: releases tagged before it are history, not news."""
+        rows = self.store.query("SELECT MIN(applied_at) FROM schema_version")
+        first = rows[0][0] if rows and rows[0][0] else utcnow()
+        return dt.date.fromisoformat(first[:10])
+
+    def ledger_release(self, release: Release, webhooks: Sequence[str] = ()) -> int:
+        """Create the release's deliveries, once; returns how many were created (0 if already done).
+
+        Email deliveries are made in one INSERT ... SELECT, inside the database: a million
+        subscribers never pass through this process.
+        """
+        now = utcnow()
+        with self.store.transaction():
+            fresh = self.store.execute(
+                "INSERT INTO releases (tag, policy, version, classification, effective, ledgered_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tag) DO NOTHING",
+                (release.tag, release.policy, release.version, release.classification, str(release.effective), now),
+            )
+            if not fresh:
+                return 0
+            created = self.store.execute(
+                "INSERT INTO deliveries (release_tag, channel, target, subscriber_id, created_at, updated_at)"
+                " SELECT ?, ?, email, id, ?, ? FROM subscribers"
+                " WHERE status = 'active' AND (policies = '' OR (';' || policies || ';') LIKE ? ESCAPE '\\')"
+                " ORDER BY id"
+                " ON CONFLICT (release_tag, channel, target) DO NOTHING",
+                (release.tag, EMAIL, now, now, f"%;{_like_escape(release.policy)};%"),
+            )
+            for name in webhooks:
+                created += self.store.execute(
+                    "INSERT INTO deliveries (release_tag, channel, target, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (release_tag, channel, target) DO NOTHING",
+                    (release.tag, f"webhook:{name}", name, now, now),
+                )
+        return created
+
+    # -- claiming -------------------------------------------------------------------------
+
+    def work(self, tags: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        """(release tag, channel) pairs with deliveries that can be claimed now."""
+        now = utcnow()
+        rows = self.store.query(
+            "SELECT DISTINCT release_tag, channel FROM deliveries"
+            " WHERE (state = 'queued' AND not_before <= ?) OR (state = 'sending' AND lease_until < ?)"
+            " ORDER BY release_tag, channel",
+            (now, now),
+        )
+        wanted = set(tags) if tags is not None else None
+        return [(tag, channel) for tag, channel in rows if wanted is None or tag in wanted]
+
+    def claim(self, release_tag: str, channel: str, limit: int | None = None) -> Claim:
+        """Take up to ``limit`` claimable deliveries under a fresh lease.
+
+        Claimable: queued and due, or ``sending`` under a lease that has expired (its
+        sender died). PostgreSQL skips rows another sender is claiming this instant;
+        SQLite serialises claims with BEGIN IMMEDIATE.
+        """
+        limit = limit or self.settings.batch_size
+        self._claims += 1
+        lease = f"{self.owner}#{self._claims}"
+        moment = dt.datetime.now(dt.UTC)
+        now = stamp(moment)
+        until = stamp(moment + dt.timedelta(seconds=self.settings.lease_seconds))
+        with self.store.transaction():
+            # Batches whose sender died first, then queued ones that are due. Queued rows are
+            # read onwards from where this sender's last claim ended, so the scan does not wade
+            # through the rows already sent (the planner may walk the primary key in id order);
+            # when that runs dry it starts once more from the beginning, for rows queued again.
+            claimed = self._take(
+                lease, until, now, release_tag, channel, "state = 'sending' AND lease_until < ?", limit
+            )
+            cursor = self._cursors.get((release_tag, channel), 0)
+            while len(claimed) < limit:
+                taken = self._take(
+                    lease,
+                    until,
+                    now,
+                    release_tag,
+                    channel,
+                    "state = 'queued' AND not_before <= ? AND id > ?",
+                    limit - len(claimed),
+                    cursor,
+                )
+                claimed += taken
+                if taken:
+                    self._cursors[(release_tag, channel)] = max(row[0] for row in taken)
+                if len(claimed) >= limit or cursor == 0:
+                    break
+                cursor = 0
+            claimed.sort()
+            people = self._people([row[2] for row in claimed if row[2] is not None])
+            recipients, gone = [], []
+            for row_id, target, subscriber_id, attempts in claimed:
+                name, token, status = people.get(subscriber_id, ("", "", "active"))
+                if status != "active":
+                    gone.append((f"subscriber {status} before sending", now, row_id))
+                    continue
+                key = delivery_key(release_tag, channel, target)
+                self._inflight[key] = (row_id, lease, attempts)
+                recipients.append(Recipient(key, target, name, token))
+            if gone:
+                self.store.executemany(
+                    "UPDATE deliveries SET state = 'skipped', detail = ?, updated_at = ?,"
+                    " lease_owner = NULL, lease_until = NULL WHERE id = ?",
+                    gone,
+                )
+        return Claim(release_tag, channel, recipients, len(gone))
+
+    def _take(self, lease: str, until: str, now: str, tag: str, channel: str, which: str, limit: int, *extra) -> list:
+        return self.store.query(
+            "UPDATE deliveries SET state = 'sending', lease_owner = ?, lease_until = ?,"
+            " attempts = attempts + 1, updated_at = ?"
+            f" WHERE id IN (SELECT id FROM deliveries WHERE release_tag = ? AND channel = ? AND {which}"
+            f" ORDER BY id LIMIT ?{self.store.skip_locked()})"
+            " RETURNING id, target, subscriber_id, attempts",
+            (lease, until, now, tag, channel, now, *extra, limit),
+        )
+
+    def _people(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        rows = self.store.query(f"SELECT id, name, token, status FROM subscribers WHERE id IN ({marks})", ids)
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    # -- recording ------------------------------------------------------------------------
+
+    def record(self, outcome: Outcome) -> str:
+        """Write one outcome at once (autocommitted); returns what it became.
+
+        ``sent`` wins over anything but an earlier ``sent`` (then it is a ``duplicate``: the
+        lease ran out while this sender was still at work). ``failed`` and ``deferred``
+        count only while this sender still holds the lease (else ``stale``).
+        """
+        row_id, lease, attempts = self._inflight.pop(outcome.delivery_id, (None, None, 0))
+        if row_id is None:
+            row_id = self._row_id(outcome.delivery_id)
+            if row_id is None:
+                return "stale"
+        now = utcnow()
+        if outcome.status == "sent":
+            changed = self.store.execute(
+                "UPDATE deliveries SET state = 'sent', message_id = ?, detail = ?, sent_at = ?, updated_at = ?,"
+                " lease_owner = NULL, lease_until = NULL WHERE id = ? AND state <> 'sent'",
+                (outcome.message_id, outcome.detail, now, now, row_id),
+            )
+            return "sent" if changed else "duplicate"
+        if outcome.status == "deferred" and attempts < self.settings.max_attempts:
+            wait = BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
+            due = stamp(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait))
+            state, detail, result = "queued", outcome.detail, "deferred"
+        else:
+            due = ""
+            state, result = "failed", "failed"
+            detail = outcome.detail
+            if outcome.status == "deferred":
+                detail = f"gave up after {attempts} attempts: {outcome.detail}"
+        changed = self.store.execute(
+            "UPDATE deliveries SET state = ?, detail = ?, message_id = COALESCE(?, message_id), not_before = ?,"
+            " updated_at = ?, lease_owner = NULL, lease_until = NULL"
+            " WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+            (state, detail, outcome.message_id, due, now, row_id, lease),
+        )
+        return result if changed else "stale"
+
+    def _row_id(self, key: str) -> int | None:
+        tag, channel, target = key.split("|", 2)
+        rows = self.store.query(
+            "SELECT id FROM deliveries WHERE release_tag = ? AND channel = ? AND target = ?", (tag, channel, target)
+        )
+        return rows[0][0] if rows else None
+
+    def release_unreported(self) -> int:
+        """Put back what this sender claimed but never reported (a channel that stopped early)."""
+        count = 0
+        for row_id, lease, _ in self._inflight.values():
+            count += self.store.execute(
+                "UPDATE deliveries SET state = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?"
+                " WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+                (utcnow(), row_id, lease),
+            )
+        self._inflight.clear()
+        return count
+
+    # -- maintenance ----------------------------------------------------------------------
+
+    def reclaim_expired(self) -> int:
+        """Queue again every delivery whose sender's lease has run out."""
+        now = utcnow()
+        return self.store.execute(
+            "UPDATE deliveries SET state = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?"
+            " WHERE state = 'sending' AND lease_until < ?",
+            (now, now),
+        )
+
+    def retry_failed(self, tags: Iterable[str] | None = None) -> int:
+        """Queue failed deliveries again (``--retry-failed``), due at once, attempts kept."""
+        now = utcnow()
+        sql = "UPDATE deliveries SET state = 'queued', not_before = '', updated_at = ? WHERE state = 'failed'"
+        if tags is None:
+            return self.store.execute(sql, (now,))
+        return sum(self.store.execute(sql + " AND release_tag = ?", (now, tag)) for tag in tags)
+
+    def counts(self, tags: Iterable[str] | None = None) -> dict[str, int]:
+        """Deliveries per state, over some releases or all."""
+        totals = dict.fromkeys(STATES, 0)
+        selected = list(tags) if tags is not None else None
+        if selected is None:
+            rows = self.store.query("SELECT state, COUNT(*) FROM deliveries GROUP BY state")
+        elif not selected:
+            rows = []
+        else:
+            marks = ", ".join("?" * len(selected))
+            rows = self.store.query(
+                f"SELECT state, COUNT(*) FROM deliveries WHERE release_tag IN ({marks}) GROUP BY state", selected
+            )
+        for state, count in rows:
+            totals[state] = count
+        return totals
+
+    def deliveries(self, release_tag: str) -> Iterator[Delivery]:
+        """Every delivery of one release, streamed, in the order they were created."""
+        for row in self.store.stream(
+            "SELECT d.release_tag, d.channel, d.target, COALESCE(s.name, ''), d.state, d.attempts, d.message_id,"
+            " d.detail, d.created_at, d.updated_at, d.sent_at"
+            " FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id"
+            " WHERE d.release_tag = ? ORDER BY d.id",
+            (release_tag,),
+        ):
+            yield Delivery(*row)
+
+
+# -- releases in git ------------------------------------------------------------------------
+
+
+def tagged_releases(project: Project) -> list[Release]:
+    """Every release policywatch recorded in a tag, oldest first (one git call)."""
+    from policywatch import history
+
+    repo = history.open_repo(project.root)
+    if not history.has_commits(repo):
+        return []
+    found = [release for tag in history.list_tags(repo) if tag.annotated and (release := parse_tag(tag))]
+    return sorted(found, key=lambda r: (r.published, r.tag))
+
+
+def find_release(project: Project, spec: str) -> Release:
+    """A release named as its tag (``privacy/v2.0``) or as ``SLUG@VERSION``."""
+    releases = tagged_releases(project)
+    slug, at, version = spec.partition("@")
+    for release in releases:
+        if release.tag == spec or (at and release.policy == slug and release.version == version.removeprefix("v")):
+            return release
+    known = ", ".join(r.tag for r in releases[-5:]) or "none"
+    raise ReleaseNotFound(f"no release '{spec}' (give a release tag or SLUG@VERSION; latest: {known})")
+
+
+def announceable(project: Project, spec: str) -> Release:
+    release = find_release(project, spec)
+    if not release.material:
+        raise NothingToAnnounce(
+            f"{release.tag} is a {release.classification} release: only material changes are announced"
+        )
+    return release
+
+
+def owed_releases(project: Project, outbox: Outbox, releases: Sequence[Release] | None = None) -> list[Release]:
+    """Material releases not yet ledgered that are news: still in their notice period, or tagged
+    since this ledger began. Older ones are history; name one to ``notify`` to announce it anyway."""
+    ledgered = outbox.ledgered()
+    started = outbox.started()
+    today = dt.date.today()
+    candidates = tagged_releases(project) if releases is None else releases
+    return [
+        r
+        for r in candidates
+        if r.material and r.tag not in ledgered and (r.effective >= today or r.published >= started)
+    ]
+
+
+def notify_releases(project: Project, releases: Sequence[Release], **options: Any) -> NotifySummary:
+    """What ``publish`` calls after tagging: ledger these releases at once, then send what is owed."""
+    from policywatch.notify.runner import run_notify
+
+    return run_notify(project, only=[r.tag for r in releases if r.material], **options)
+
+
+def run_notify(
+    project: Project,
+    *,
+    release: str | None = None,
+    dry_run: bool = False,
+    retry_failed: bool = False,
+    workers: int = 1,
+    progress: Progress | None = None,
+    eml_dir: Path | None = None,
+) -> NotifySummary:
+    """Ledger what is owed, then send every pending delivery; see ``policywatch.notify.runner``."""
+    from policywatch.notify.runner import run_notify as run
+
+    return run(
+        project,
+        release=release,
+        dry_run=dry_run,
+        retry_failed=retry_failed,
+        workers=workers,
+        progress=progress,
+        eml_dir=eml_dir,
+    )

@@ -1,0 +1,348 @@
+"""`notify`: ledger what is owed, then hand claimed batches to the channels.
+
+One sender claims a batch, passes it to its channel, records each outcome as
+the channel reports it, and claims the next. ``workers > 1`` starts that many
+sender processes against the same database; the parent only watches the ledger
+to draw progress. Several machines running ``notify`` against one PostgreSQL
+share the work the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policywatch.notify.channels import Notice, Outcome, Recipient
+from policywatch.notify.outbox import (
+    EMAIL,
+    Outbox,
+    _like_escape,
+    announceable,
+    delivery_key,
+    notify_settings,
+    owed_releases,
+    tagged_releases,
+)
+from policywatch.release import Release
+from policywatch.store import Store, project_store
+
+if TYPE_CHECKING:
+    from policywatch.project import Project
+
+Progress = Callable[[int, int], None]  # (settled so far, total owed)
+POLL_SECONDS = 1.0  # how often the parent of worker processes reads the ledger for progress
+
+
+@dataclass
+class NotifySummary:
+    """What one ``notify`` run did. ``pending``: still owed at the end (deferred, or held by another sender)."""
+
+    releases: list[str] = field(default_factory=list)
+    ledgered: list[str] = field(default_factory=list)
+    created: int = 0
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    pending: int = 0
+    would_post: int = 0  # dry run: webhook posts a real run would make
+    dry_run: bool = False
+    eml_dir: str | None = None
+    workers: int = 1
+    seconds: float = 0.0
+    ledger_seconds: float = 0.0  # creating the deliveries of newly owed releases
+    problems: list[str] = field(default_factory=list)
+    peak_rss_mb: list[float] = field(default_factory=list)  # per sender process
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and not self.problems
+
+    def add(self, counts: dict[str, int]) -> None:
+        self.sent += counts.get("sent", 0)
+        self.failed += counts.get("failed", 0)
+        self.deferred += counts.get("deferred", 0)
+        self.skipped += counts.get("skipped", 0)
+        self.duplicates += counts.get("duplicate", 0)
+
+
+def site_base_url(project: Project) -> str:
+    value = (
+        project.config.section("site").get("base_url", "") if isinstance(project.config.section("site"), dict) else ""
+    )
+    return value if isinstance(value, str) else ""
+
+
+def make_notice(project: Project, release: Release) -> Notice:
+    return Notice(release, base_url=site_base_url(project))
+
+
+def webhook_names(project: Project) -> list[str]:
+    from policywatch.notify.webhook import webhook_channels
+
+    return [channel.name.split(":", 1)[1] for channel in webhook_channels(project)]
+
+
+def run_notify(
+    project: Project,
+    *,
+    release: str | None = None,
+    only: Sequence[str] | None = None,
+    dry_run: bool = False,
+    retry_failed: bool = False,
+    workers: int = 1,
+    progress: Progress | None = None,
+    eml_dir: Path | None = None,
+) -> NotifySummary:
+    """Send every notice owed (or only ``release``'s, or only the tags in ``only``)."""
+    if workers < 1:
+        raise ValueError(f"workers must be 1 or more, got {workers}")
+    started = time.monotonic()
+    settings = notify_settings(project)
+    summary = NotifySummary(dry_run=dry_run, workers=workers)
+    tagged = tagged_releases(project)
+    by_tag = {r.tag: r for r in tagged}
+    with project_store(project) as store:
+        outbox = Outbox(store, settings)
+        ledgered = outbox.ledgered()
+        if release is not None:
+            chosen = announceable(project, release)
+            scope: set[str] | None = {chosen.tag}
+            owed = [chosen] if chosen.tag not in ledgered else []
+        elif only is not None:
+            scope = set(only)
+            owed = [by_tag[t] for t in only if t in by_tag and by_tag[t].material and t not in ledgered]
+        else:
+            scope = None
+            owed = owed_releases(project, outbox, tagged)
+        if dry_run:
+            return _dry_run(project, store, outbox, owed, scope, by_tag, retry_failed, summary, eml_dir, started)
+        hooks = webhook_names(project)
+        ledger_start = time.monotonic()
+        for rel in owed:
+            summary.created += outbox.ledger_release(rel, hooks)
+            summary.ledgered.append(rel.tag)
+        summary.ledger_seconds = round(time.monotonic() - ledger_start, 3)
+        if retry_failed:
+            outbox.retry_failed(scope)
+        outbox.reclaim_expired()
+        work = outbox.work(scope)
+        tags = sorted({tag for tag, _ in work})
+        summary.releases = sorted(set(tags) | set(summary.ledgered))
+        missing = [t for t in tags if t not in by_tag]
+        summary.problems += [
+            f"{t}: release tag not found in this repository; its deliveries stay queued" for t in missing
+        ]
+        tags = [t for t in tags if t in by_tag]
+        before = outbox.counts(tags)
+        total = before["queued"] + before["sending"]
+        if tags and total:
+            if workers == 1:
+                counts = asyncio.run(_send(project, outbox, [(t, by_tag[t]) for t in tags], progress, total))
+                summary.add(counts)
+                summary.problems += counts.get("problems", [])  # type: ignore[arg-type]
+                summary.peak_rss_mb.append(counts["peak_rss_mb"])
+            else:
+                _run_workers(project, outbox, tags, workers, progress, total, summary)
+        after = outbox.counts(scope)  # all releases unless one was named: deferred ones, other senders' batches
+        summary.pending = after["queued"] + after["sending"]
+    summary.seconds = round(time.monotonic() - started, 3)
+    return summary
+
+
+async def _send(
+    project: Project,
+    outbox: Outbox,
+    releases: Sequence[tuple[str, Release]],
+    progress: Progress | None,
+    total: int,
+) -> dict[str, Any]:
+    """One sender: claim, send, record, until nothing claimable is left."""
+    from policywatch.notify.email import open_email_channel
+    from policywatch.notify.webhook import webhook_channels
+
+    counts: Counter[str] = Counter()
+    problems: list[str] = []
+    hooks = {channel.name: channel for channel in webhook_channels(project)}
+    settled = 0
+
+    def report(outcome: Outcome) -> None:
+        nonlocal settled
+        counts[outbox.record(outcome)] += 1
+        settled += 1
+        if progress:
+            progress(settled, total)
+
+    async with AsyncExitStack() as stack:
+        opened: dict[str, Any] = {}
+        for tag, release in releases:
+            notice = make_notice(project, release)
+            for _, channel_name in (w for w in outbox.work([tag]) if w[0] == tag):
+                channel = opened.get(channel_name)
+                if channel is None:
+                    if channel_name == EMAIL:
+                        channel = open_email_channel(project)
+                    elif channel_name in hooks:
+                        channel = hooks[channel_name]
+                    else:
+                        problems.append(f"{tag}: {channel_name} is no longer configured; its delivery stays queued")
+                        continue
+                    opened[channel_name] = await stack.enter_async_context(channel)
+                    channel = opened[channel_name]
+                while True:
+                    claim = outbox.claim(tag, channel_name)
+                    counts["skipped"] += claim.skipped
+                    settled += claim.skipped
+                    if not claim.recipients:
+                        if claim.skipped:
+                            continue
+                        break
+                    try:
+                        await channel.send(notice, claim.recipients, report)
+                    finally:
+                        outbox.release_unreported()
+    result: dict[str, Any] = dict(counts)
+    result["problems"] = problems
+    result["peak_rss_mb"] = _peak_rss_mb()
+    return result
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux reports KiB
+
+
+# -- several sender processes -----------------------------------------------------------------
+
+
+def _worker(root: str, tags: list[str]) -> dict[str, Any]:
+    """Entry point of a sender process: its own connection, its own leases."""
+    from policywatch.project import open_project
+
+    project = open_project(root)
+    by_tag = {r.tag: r for r in tagged_releases(project)}
+    with project_store(project) as store:
+        outbox = Outbox(store, notify_settings(project))
+        return asyncio.run(_send(project, outbox, [(t, by_tag[t]) for t in tags], None, 0))
+
+
+def _run_workers(
+    project: Project,
+    outbox: Outbox,
+    tags: list[str],
+    workers: int,
+    progress: Progress | None,
+    total: int,
+    summary: NotifySummary,
+) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, wait
+
+    start = outbox.counts(tags)
+    settled_before = start["sent"] + start["failed"] + start["skipped"]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_worker, str(project.root), tags) for _ in range(workers)]
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=POLL_SECONDS)
+            if progress:
+                now = outbox.counts(tags)
+                progress(now["sent"] + now["failed"] + now["skipped"] - settled_before, total)
+        for future in futures:
+            counts = future.result()
+            summary.add(counts)
+            summary.problems += [p for p in counts.get("problems", []) if p not in summary.problems]
+            summary.peak_rss_mb.append(counts["peak_rss_mb"])
+
+
+# -- dry run ----------------------------------------------------------------------------------
+
+
+def _dry_run(
+    project: Project,
+    store: Store,
+    outbox: Outbox,
+    owed: list[Release],
+    scope: set[str] | None,
+    by_tag: dict[str, Release],
+    retry_failed: bool,
+    summary: NotifySummary,
+    eml_dir: Path | None,
+    started: float,
+) -> NotifySummary:
+    """Write each owed email as an ``.eml`` file and count webhook posts; the ledger is not touched."""
+    from policywatch.notify.email import open_email_channel
+
+    folder = eml_dir or project.state_dir / "dry-run" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder.mkdir(parents=True, exist_ok=True)
+    summary.eml_dir = str(folder)
+    states = ("queued", "failed") if retry_failed else ("queued",)
+    tags = sorted({t for t, _ in outbox.work(scope)} | {r.tag for r in owed} | _failed_tags(store, scope, retry_failed))
+    summary.releases = [t for t in tags if t in by_tag]
+    hooks = webhook_names(project)
+    counts: Counter[str] = Counter()
+
+    def report(outcome: Outcome) -> None:
+        counts["sent" if outcome.status == "sent" else outcome.status] += 1
+
+    async def write() -> None:
+        async with open_email_channel(project, dry_run_dir=folder) as channel:
+            for tag in summary.releases:
+                release = by_tag[tag]
+                fresh = release in owed
+                recipients = _would_receive(store, release, states, fresh)
+                await channel.send(make_notice(project, release), recipients, report)
+                counts["webhooks"] += len(hooks) if fresh else _count_webhooks(store, tag, states)
+
+    asyncio.run(write())
+    summary.sent = counts["sent"]
+    summary.failed = counts["failed"]
+    summary.deferred = counts["deferred"]
+    summary.would_post = counts["webhooks"]
+    summary.seconds = round(time.monotonic() - started, 3)
+    return summary
+
+
+def _failed_tags(store: Store, scope: set[str] | None, retry_failed: bool) -> set[str]:
+    if not retry_failed:
+        return set()
+    tags = {row[0] for row in store.query("SELECT DISTINCT release_tag FROM deliveries WHERE state = 'failed'")}
+    return tags if scope is None else tags & scope
+
+
+def _would_receive(store: Store, release: Release, states: tuple[str, ...], fresh: bool) -> Iterator[Recipient]:
+    """Streamed: whom a real run would email for this release."""
+    if fresh:
+        rows = store.stream(
+            "SELECT email, name, token FROM subscribers"
+            " WHERE status = 'active' AND (policies = '' OR (';' || policies || ';') LIKE ? ESCAPE '\\') ORDER BY id",
+            (f"%;{_like_escape(release.policy)};%",),
+        )
+    else:
+        marks = ", ".join("?" * len(states))
+        rows = store.stream(
+            "SELECT d.target, s.name, s.token FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
+            f" WHERE d.release_tag = ? AND d.channel = ? AND d.state IN ({marks}) AND s.status = 'active'"
+            " ORDER BY d.id",
+            (release.tag, EMAIL, *states),
+        )
+    for email, name, token in rows:
+        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
+
+
+def _count_webhooks(store: Store, tag: str, states: tuple[str, ...]) -> int:
+    marks = ", ".join("?" * len(states))
+    return store.query(
+        f"SELECT COUNT(*) FROM deliveries WHERE release_tag = ? AND channel <> ? AND state IN ({marks})",
+        (tag, EMAIL, *states),
+    )[0][0]

@@ -1,0 +1,243 @@
+"""Where and how to send mail: ``POLICYWATCH_SMTP_URL``, the sender, and ``[email]``.
+
+Secrets come from the environment only. Every value is checked here, once,
+with an error that names the variable or key, so a typo fails before the
+first message rather than halfway through a mailing.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+from typing import Any, Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from policywatch.errors import EmailSettingsError, InsecureSmtpRefused
+
+URL_VAR = "POLICYWATCH_SMTP_URL"
+PASSWORD_VAR = "POLICYWATCH_SMTP_PASSWORD"
+FROM_VAR = "POLICYWATCH_FROM"
+
+Security = Literal["plain", "starttls", "tls"]
+_SCHEMES: dict[str, tuple[Security, int]] = {
+    "smtp": ("plain", 25),
+    "smtp+tls": ("starttls", 587),
+    "smtp+ssl": ("tls", 465),
+}
+
+# Tunables accepted both in the URL query and in [email]; the URL wins.
+_NUMBERS: dict[str, tuple[type, float, float | None]] = {
+    # key: (type, minimum, maximum)
+    "pool_size": (int, 1, 64),
+    "rate": (float, 0, None),  # messages per second over the whole pool; 0 = unlimited
+    "timeout": (float, 0.01, 3600),  # seconds for one message, connecting included
+    "retries": (int, 0, 20),  # further attempts after a temporary failure
+    "backoff": (float, 0, 600),  # seconds before the first retry, doubled each time
+}
+_DEFAULTS = {"pool_size": 4, "rate": 0.0, "timeout": 30.0, "retries": 3, "backoff": 1.0}
+_URL_ONLY = {"insecure", "cafile"}
+_ATOMS = r'[^\s<>(),;:\\"\[\]@\x00-\x1f\x7f]+'
+_ADDRESS = re.compile(rf"^{_ATOMS}@{_ATOMS}(?:\.{_ATOMS})+$")
+_EMAIL_KEYS = {"from", "list_id", "unsubscribe_url", *_NUMBERS}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: Security
+    username: str | None = None
+    password: str | None = None
+    cafile: str | None = None  # extra CA bundle (a private CA or a self-signed test server)
+    pool_size: int = 4
+    rate: float = 0.0
+    timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 1.0
+
+    def describe(self) -> str:
+        """The server without credentials, for messages and logs."""
+        scheme = {v[0]: k for k, v in _SCHEMES.items()}[self.security]
+        return f"{scheme}://{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class SenderSettings:
+    """Who the notices come from and how recipients leave the list."""
+
+    address: str  # envelope sender and From address
+    header: str  # the From header as written, with a display name when given
+    list_id: str
+    unsubscribe_url: str  # with a {token} placeholder; empty: links from [site] base_url
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2]
+
+
+def email_section(config_section: Any, source: str) -> dict[str, Any]:
+    if not isinstance(config_section, dict):
+        raise EmailSettingsError(f"{source}: email: must be a table")
+    unknown = sorted(set(config_section) - _EMAIL_KEYS)
+    if unknown:
+        raise EmailSettingsError(
+            f"{source}: email.{unknown[0]}: unknown key (known keys: {', '.join(sorted(_EMAIL_KEYS))})"
+        )
+    return config_section
+
+
+def parse_smtp_url(
+    url: str, email: Mapping[str, Any] | None = None, *, source: str = "config", password: str | None = None
+) -> SmtpSettings:
+    """Settings from an ``smtp://``, ``smtp+tls://`` or ``smtp+ssl://`` URL, tunables from ``[email]``."""
+    email = email or {}
+    where = URL_VAR
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise EmailSettingsError(f"{where}: not a valid URL ({exc})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in _SCHEMES:
+        raise EmailSettingsError(
+            f"{where}: scheme must be smtp://, smtp+tls:// (STARTTLS) or smtp+ssl:// (TLS), got '{parts.scheme}://'"
+        )
+    security, default_port = _SCHEMES[scheme]
+    host = parts.hostname
+    if not host:
+        raise EmailSettingsError(f"{where}: no host in '{_redact(url)}'")
+    if parts.path not in ("", "/"):
+        raise EmailSettingsError(f"{where}: unexpected path '{parts.path}' (settings go in the query: ?pool_size=4)")
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key not in _NUMBERS and key not in _URL_ONLY:
+            known = ", ".join(sorted({*_NUMBERS, *_URL_ONLY}))
+            raise EmailSettingsError(f"{where}: unknown query parameter '{key}' (known: {known})")
+        query[key] = value
+    insecure = _flag(query.get("insecure", "0"), f"{where}: insecure")
+    if security == "plain" and not insecure and not is_loopback(host):
+        raise InsecureSmtpRefused(
+            f"{where}: plain smtp:// to {host} would send mail and credentials unencrypted; "
+            "use smtp+tls:// or smtp+ssl://, or add ?insecure=1 if you mean it"
+        )
+    numbers = {}
+    for key, (kind, low, high) in _NUMBERS.items():
+        if key in query:
+            numbers[key] = _number(query[key], kind, low, high, f"{where}: {key}")
+        elif key in email:
+            numbers[key] = _number(email[key], kind, low, high, f"{source}: email.{key}")
+        else:
+            numbers[key] = _DEFAULTS[key]
+    username = unquote(parts.username) if parts.username else None
+    url_password = unquote(parts.password) if parts.password is not None else None
+    if username and url_password is None and not password:
+        raise EmailSettingsError(f"{PASSWORD_VAR}: not set, and {where} names user '{username}' without a password")
+    return SmtpSettings(
+        host=host,
+        port=port or default_port,
+        security=security,
+        username=username,
+        password=url_password if url_password is not None else password,
+        cafile=query.get("cafile") or None,
+        **numbers,
+    )
+
+
+def smtp_settings(
+    email: Mapping[str, Any], *, source: str = "config", environ: Mapping[str, str] | None = None
+) -> SmtpSettings:
+    env = os.environ if environ is None else environ
+    url = env.get(URL_VAR, "").strip()
+    if not url:
+        raise EmailSettingsError(f"{URL_VAR}: not set (for example smtp+tls://user@mail.example.com:587)")
+    return parse_smtp_url(url, email, source=source, password=env.get(PASSWORD_VAR) or None)
+
+
+def sender_settings(
+    email: Mapping[str, Any], *, source: str = "config", environ: Mapping[str, str] | None = None
+) -> SenderSettings:
+    """The sender from ``POLICYWATCH_FROM`` or ``[email] from`` (the environment wins)."""
+    env = os.environ if environ is None else environ
+    if env.get(FROM_VAR, "").strip():
+        raw, where = env[FROM_VAR].strip(), FROM_VAR
+    elif "from" in email:
+        raw, where = email["from"], f"{source}: email.from"
+    else:
+        raise EmailSettingsError(
+            f'{source}: email.from: not set (or set {FROM_VAR}), e.g. "Privacy <privacy@example.com>"'
+        )
+    if not isinstance(raw, str):
+        raise EmailSettingsError(f"{where}: must be a string, got {raw!r}")
+    if any(ch in raw for ch in "\r\n\0"):
+        raise EmailSettingsError(f"{where}: must be one line")
+    name, address = parseaddr(raw)
+    if not valid_address(address):
+        raise EmailSettingsError(f"{where}: '{raw}' is not an email address")
+    if "=?" in name:
+        raise EmailSettingsError(f"{where}: write the name as plain text, not as RFC 2047 encoded words")
+    list_id = _string(email, "list_id", f"<policies.{address.rpartition('@')[2]}>", source)
+    if not list_id.endswith(">"):
+        list_id = f"<{list_id}>"
+    unsubscribe = _string(email, "unsubscribe_url", "", source)
+    if unsubscribe and ("{token}" not in unsubscribe or not unsubscribe.startswith(("https://", "http://"))):
+        raise EmailSettingsError(
+            f"{source}: email.unsubscribe_url: must be an http(s) URL containing {{token}}, got '{unsubscribe}'"
+        )
+    return SenderSettings(address, formataddr((name, address)) if name else address, list_id, unsubscribe)
+
+
+def valid_address(address: str) -> bool:
+    """A plain ASCII addr-spec: nothing a header or an SMTP command could be split on."""
+    return len(address) <= 254 and address.isascii() and _ADDRESS.match(address) is not None
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
+
+
+def _flag(value: str, where: str) -> bool:
+    if value.lower() in ("1", "true", "yes"):
+        return True
+    if value.lower() in ("0", "false", "no", ""):
+        return False
+    raise EmailSettingsError(f"{where}: must be 1 or 0, got '{value}'")
+
+
+def _number(value: Any, kind: type, low: float, high: float | None, where: str) -> Any:
+    if isinstance(value, bool):
+        raise EmailSettingsError(f"{where}: must be a number, got {value!r}")
+    try:
+        number = kind(value)
+        if kind is int and isinstance(value, float | str) and float(value) != number:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise EmailSettingsError(
+            f"{where}: must be {'a whole number' if kind is int else 'a number'}, got {value!r}"
+        ) from None
+    if number < low or (high is not None and number > high):
+        bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise EmailSettingsError(f"{where}: must be {bounds}, got {value!r}")
+    return number
+
+
+def _string(table: Mapping[str, Any], key: str, default: str, source: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str) or any(ch in value for ch in "\r\n\0"):
+        raise EmailSettingsError(f"{source}: email.{key}: must be a one-line string, got {value!r}")
+    return value.strip()

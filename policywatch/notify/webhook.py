@@ -1,0 +1,263 @@
+"""The webhook channel: a signed JSON (or Slack) post per release and webhook.
+
+Configured as ``[[webhooks]]`` tables (name, url, format, secret_env). The body
+is signed with HMAC-SHA256 under the secret read from the environment variable
+that ``secret_env`` names, in ``X-Policywatch-Signature: sha256=<hex>``, so a
+receiver can check that the post came from the publisher and was not altered.
+A 2xx answer is ``sent``; any other 4xx is ``failed`` (the receiver refused it;
+408 and 429 are retried, as they ask for); a 5xx answer, a time-out or a
+connection error is retried with back-off and ends ``deferred``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
+
+from policywatch import urls
+from policywatch.errors import WebhookSettingsError
+from policywatch.notify.channels import Notice, Outcome, Recipient, Report
+from policywatch.notify.smtp_settings import is_loopback
+
+if TYPE_CHECKING:
+    import httpx
+
+    from policywatch.project import Project
+
+SIGNATURE_HEADER = "X-Policywatch-Signature"
+DELIVERY_HEADER = "X-Policywatch-Delivery"
+EVENT = "policy.released"
+
+Format = Literal["json", "slack"]
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_KEYS = {"name", "url", "format", "secret_env", "timeout", "retries", "backoff", "insecure"}
+_RETRY_4XX = {408, 425, 429}
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    name: str
+    url: str
+    format: Format = "json"
+    secret: str | None = None
+    timeout: float = 10.0
+    retries: int = 3
+    backoff: float = 1.0
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The signature header's value for a body; receivers compute the same and compare."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def payload(notice: Notice, delivery_id: str) -> dict[str, Any]:
+    """The JSON a ``json`` webhook receives: the release record's public part and links."""
+    release = notice.release
+    base = notice.base_url.strip()
+    links = {}
+    if base:
+        links = {
+            "policy": urls.policy_url(base, release.policy),
+            "version": urls.version_url(base, release.policy, release.version),
+            "changes": urls.redline_url(base, release.policy, release.version),
+        }
+    return {
+        "event": EVENT,
+        "delivery_id": delivery_id,
+        "policy": release.policy,
+        "title": release.title,
+        "version": release.version,
+        "previous_version": release.previous_version,
+        "classification": release.classification,
+        "effective": release.effective.isoformat(),
+        "published": release.published.isoformat(),
+        "tag": release.tag,
+        "reasons": list(release.reasons),
+        "changes": [
+            {"section": c.section, "kind": c.kind, "classification": c.classification, "reasons": list(c.reasons)}
+            for c in release.changes
+        ],
+        "links": links,
+    }
+
+
+def slack_payload(notice: Notice) -> dict[str, Any]:
+    """A Slack incoming-webhook message (mrkdwn), readable in a channel."""
+    release = notice.release
+    data = payload(notice, "")
+    headline = f"*{_slack_escape(release.title)}* {_slack_escape(release.version)}"
+    if release.previous_version:
+        headline += f" (was {_slack_escape(release.previous_version)})"
+    if release.material:
+        headline += f": material change, effective {release.effective.isoformat()}"
+    lines = [headline]
+    material = [c for c in release.changes if c.classification == "material"]
+    for change in material[:10]:
+        reasons = "; ".join(change.reasons)
+        lines.append(f"• {_slack_escape(change.section or 'whole policy')}: {_slack_escape(reasons)}")
+    if len(material) > 10:
+        lines.append(f"… and {len(material) - 10} more")
+    if data["links"]:
+        lines.append(f"<{data['links']['changes']}|See the changes> · <{data['links']['version']}|Read the new text>")
+    text = "\n".join(lines)
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+
+def _slack_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class WebhookChannel:
+    """Posts each notice to one configured URL."""
+
+    def __init__(self, settings: WebhookSettings, *, transport: httpx.AsyncBaseTransport | None = None):
+        self.settings = settings
+        self.name = f"webhook:{settings.name}"
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> WebhookChannel:
+        import httpx
+
+        self._client = httpx.AsyncClient(
+            timeout=self.settings.timeout,
+            transport=self._transport,
+            follow_redirects=False,
+            headers={"User-Agent": "policywatch"},
+        )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def body(self, notice: Notice, recipient: Recipient) -> bytes:
+        data = slack_payload(notice) if self.settings.format == "slack" else payload(notice, recipient.delivery_id)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    async def send(self, notice: Notice, recipients: Iterable[Recipient], report: Report) -> None:
+        for recipient in recipients:
+            report(await self._deliver(notice, recipient))
+
+    async def _deliver(self, notice: Notice, recipient: Recipient) -> Outcome:
+        import httpx
+
+        if self._client is None:
+            raise RuntimeError("use the webhook channel as 'async with channel:'")
+        body = self.body(notice, recipient)
+        headers = {"Content-Type": "application/json", DELIVERY_HEADER: recipient.delivery_id}
+        if self.settings.secret:
+            headers[SIGNATURE_HEADER] = sign(self.settings.secret, body)
+        attempts = self.settings.retries + 1
+        detail = ""
+        for attempt in range(attempts):
+            if attempt:
+                await asyncio.sleep(self.settings.backoff * 2 ** (attempt - 1))
+            try:
+                response = await self._client.post(self.settings.url, content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                detail = f"{type(exc).__name__}: {exc}".rstrip(": ")
+                continue
+            status = response.status_code
+            detail = f"HTTP {status} {response.reason_phrase}".strip()
+            if 200 <= status < 300:
+                return Outcome(recipient.delivery_id, "sent", detail)
+            if 400 <= status < 500 and status not in _RETRY_4XX:
+                return Outcome(recipient.delivery_id, "failed", detail)
+            if 300 <= status < 400:
+                return Outcome(recipient.delivery_id, "failed", f"{detail} (redirects are not followed)")
+        return Outcome(recipient.delivery_id, "deferred", f"after {attempts} attempts: {detail}")
+
+
+def parse_webhooks(
+    entries: Any, *, source: str = "config", environ: Mapping[str, str] | None = None
+) -> list[WebhookSettings]:
+    """``[[webhooks]]`` tables, checked; the secret read from the variable ``secret_env`` names."""
+    env = os.environ if environ is None else environ
+    if entries in ({}, None):
+        return []
+    if not isinstance(entries, list):
+        raise WebhookSettingsError(f"{source}: webhooks: must be an array of tables ([[webhooks]])")
+    result: list[WebhookSettings] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        where = f"{source}: webhooks[{index}]"
+        if not isinstance(entry, dict):
+            raise WebhookSettingsError(f"{where}: must be a table")
+        unknown = sorted(set(entry) - _KEYS)
+        if unknown:
+            raise WebhookSettingsError(f"{where}.{unknown[0]}: unknown key (known keys: {', '.join(sorted(_KEYS))})")
+        name = _text(entry, "name", where)
+        if not _NAME.match(name):
+            raise WebhookSettingsError(f"{where}.name: use letters, digits, '.', '-' and '_', got '{name}'")
+        if name in seen:
+            raise WebhookSettingsError(f"{where}.name: '{name}' is used twice")
+        seen.add(name)
+        where = f"{source}: webhooks '{name}'"
+        url = _text(entry, "url", where)
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise WebhookSettingsError(f"{where}: url: must be an http(s) URL, got '{url}'")
+        insecure = entry.get("insecure", False)
+        if not isinstance(insecure, bool):
+            raise WebhookSettingsError(f"{where}: insecure: must be true or false")
+        if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
+            raise WebhookSettingsError(
+                f"{where}: url: plain http:// to {parts.hostname} is refused; use https:// or set insecure = true"
+            )
+        fmt = entry.get("format", "json")
+        if fmt not in ("json", "slack"):
+            raise WebhookSettingsError(f"{where}: format: must be 'json' or 'slack', got {fmt!r}")
+        secret = None
+        if "secret_env" in entry:
+            variable = _text(entry, "secret_env", where)
+            secret = env.get(variable)
+            if not secret:
+                raise WebhookSettingsError(f"{where}: secret_env: environment variable {variable} is not set")
+        elif fmt == "json":
+            raise WebhookSettingsError(
+                f"{where}: secret_env: required for json webhooks (the name of the variable holding the secret)"
+            )
+        result.append(
+            WebhookSettings(
+                name=name,
+                url=url,
+                format=fmt,
+                secret=secret,
+                timeout=_number(entry, "timeout", 10.0, 0.01, where),
+                retries=int(_number(entry, "retries", 3, 0, where, whole=True)),
+                backoff=_number(entry, "backoff", 1.0, 0, where),
+            )
+        )
+    return result
+
+
+def webhook_channels(project: Project) -> list[WebhookChannel]:
+    """One channel per ``[[webhooks]]`` entry of the project's config."""
+    settings = parse_webhooks(project.config.section("webhooks"), source=project.config.source)
+    return [WebhookChannel(s) for s in settings]
+
+
+def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise WebhookSettingsError(f"{where}: {key}: required, a non-empty string")
+    return value.strip()
+
+
+def _number(entry: Mapping[str, Any], key: str, default: float, low: float, where: str, whole: bool = False) -> float:
+    value = entry.get(key, default)
+    kinds = (int,) if whole else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or value < low:
+        kind = "a whole number" if whole else "a number"
+        raise WebhookSettingsError(f"{where}: {key}: must be {kind} of at least {low:g}, got {value!r}")
+    return float(value)

@@ -1,0 +1,348 @@
+"""Publishing: from each policy's pending verdict to new files, one commit and a tag per release.
+
+``plan_publication`` is a pure function (pending verdicts and a date in, the
+actions out), so ``--dry-run`` prints exactly what a real run would do.
+``publish`` checks the refusals, takes the lock, and applies the plan with a
+journal (``policywatch.lock``) so a run killed half-way is repaired by the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policywatch.document import with_metadata
+from policywatch.errors import (
+    EffectiveDateMovedBack,
+    OperationInProgress,
+    TagExists,
+    UncommittedPolicyEdits,
+    UnsupportedVersion,
+    VersionMovedBack,
+)
+from policywatch.gitcmd import Git
+from policywatch.history import tag_name, version_key
+from policywatch.lock import (
+    COMMIT_TRAILER,
+    Journal,
+    JournalTag,
+    create_tag,
+    digest,
+    publish_lock,
+    recover,
+    state_dir,
+)
+from policywatch.pending import Pending, pending_changes
+from policywatch.project import Project
+from policywatch.release import ChangeSummary, Release, tag_message
+
+FIRST_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One policy's release as planned: its new metadata, its new file text, and why."""
+
+    slug: str
+    path: str
+    title: str
+    classification: str  # material | minor | initial
+    previous_version: str | None
+    version: str
+    effective: dt.date
+    updated: dt.date
+    tag: str
+    old_text: str
+    new_text: str
+    reasons: list[str] = field(default_factory=list)
+    changes: list[ChangeSummary] = field(default_factory=list)
+    decided_by: str = "engine"
+    decision_commit: str | None = None
+    decision_note: str | None = None
+
+    @property
+    def rewrites_file(self) -> bool:
+        return self.old_text != self.new_text
+
+    def release(self, published: dt.date, commit: str) -> Release:
+        return Release(
+            policy=self.slug,
+            title=self.title,
+            path=self.path,
+            version=self.version,
+            previous_version=self.previous_version,
+            classification=self.classification,
+            effective=self.effective,
+            updated=self.updated,
+            published=published,
+            tag=self.tag,
+            commit=commit,
+            reasons=list(self.reasons),
+            changes=list(self.changes),
+            decided_by=self.decided_by,
+            decision_commit=self.decision_commit,
+            decision_note=self.decision_note,
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    date: dt.date
+    actions: list[Action]
+    unchanged: list[str]  # slugs with nothing to release
+
+    def releases(self, commit: str) -> list[Release]:
+        return [a.release(self.date, commit) for a in self.actions]
+
+
+@dataclass
+class PublishResult:
+    plan: Plan
+    releases: list[Release]
+    commit: str | None
+    repaired: list[str]
+    dry_run: bool
+
+
+def bump(version: str, classification: str, path: str = "") -> str:
+    """1.0 -> 2.0 for a material change, 1.0 -> 1.1 for a minor one; 1.9 -> 1.10."""
+    parts = version.split(".")
+    if not all(p.isdigit() for p in parts):
+        where = f"{path}: " if path else ""
+        raise UnsupportedVersion(
+            f"{where}version '{version}' cannot be bumped: use numbers separated by dots (1.0, 2.3.1)"
+        )
+    if classification == "material":
+        return ".".join([str(int(parts[0]) + 1)] + ["0"] * (len(parts) - 1))
+    if len(parts) == 1:
+        return f"{parts[0]}.1"
+    return ".".join([parts[0], str(int(parts[1]) + 1)] + ["0"] * (len(parts) - 2))
+
+
+def plan_publication(
+    items: list[Pending],
+    *,
+    date: dt.date,
+    notice_days: int,
+    tag_format: str,
+    existing_tags: dict[str, str],
+) -> Plan:
+    """What a publication on ``date`` releases. Pure: reads nothing, writes nothing."""
+    actions, unchanged = [], []
+    for item in items:
+        if item.verdict == "none":
+            unchanged.append(item.slug)
+            continue
+        _refuse_contradictions(item)
+        action = _action(item, date, notice_days, tag_format)
+        if action.tag in existing_tags:
+            raise TagExists(
+                f"tag {action.tag} already exists (at {existing_tags[action.tag][:12]}); "
+                f"{item.path} would be released as {action.version}: set its version by hand or delete the tag"
+            )
+        actions.append(action)
+    return Plan(date, actions, unchanged)
+
+
+def _refuse_contradictions(item: Pending) -> None:
+    last, policy = item.last, item.policy
+    if last is None:
+        return
+    released_eff = last.record.effective if last.record else (last.policy.effective if last.policy else None)
+    if policy.effective and released_eff and policy.effective < released_eff:
+        raise EffectiveDateMovedBack(
+            f"{item.path}: effective date {policy.effective.isoformat()} is earlier than "
+            f"{released_eff.isoformat()}, the effective date of {last.tag}; an effective date cannot move back"
+        )
+    if policy.version and version_key(policy.version) < version_key(last.version):
+        raise VersionMovedBack(f"{item.path}: version {policy.version} is lower than {last.version} ({last.tag})")
+
+
+def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> Action:
+    policy = item.policy
+    if item.verdict == "initial":
+        version = policy.version or FIRST_VERSION
+        previous = item.last.version if item.last else None
+        effective = policy.effective or date
+        updated = policy.updated or date
+        new = with_metadata(
+            policy,
+            version=None if policy.version else version,
+            effective=None if policy.meta.get("effective") else effective,
+            updated=None if policy.meta.get("updated") else updated,
+        )
+        reasons = list(item.reasons)
+    else:
+        previous = item.last.version
+        version = bump(previous, item.verdict, item.path)
+        if policy.version and version_key(policy.version) > version_key(version):
+            version = policy.version
+        updated = date
+        if item.verdict == "material":
+            effective = date + dt.timedelta(days=notice_days)
+            released_eff = _released_effective(item)
+            if released_eff and released_eff > effective:
+                effective = released_eff
+            new = with_metadata(policy, version=version, effective=effective, updated=updated)
+        else:
+            effective = policy.effective or _released_effective(item) or date
+            new = with_metadata(policy, version=version, updated=updated)
+        reasons = list(item.reasons)
+    decision = item.decision
+    return Action(
+        slug=item.slug,
+        path=item.path,
+        title=policy.title,
+        classification=item.verdict,
+        previous_version=previous,
+        version=version,
+        effective=effective,
+        updated=updated,
+        tag=tag_name(tag_format, item.slug, version),
+        old_text=policy.text,
+        new_text=new.text,
+        reasons=reasons,
+        changes=[
+            ChangeSummary(c.section, c.kind, c.classification, list(c.reasons), c.old_text, c.new_text)
+            for c in item.changes
+        ],
+        decided_by=item.decided_by,
+        decision_commit=decision.commit if decision else None,
+        decision_note=decision.note if decision else None,
+    )
+
+
+def _released_effective(item: Pending) -> dt.date | None:
+    if item.last is None:
+        return None
+    if item.last.record:
+        return item.last.record.effective
+    return item.last.policy.effective if item.last.policy else None
+
+
+def publish(
+    project: Project,
+    slugs: list[str] | None = None,
+    *,
+    date: dt.date | None = None,
+    override: str | None = None,
+    dry_run: bool = False,
+    confirm: Callable[[Plan], bool] | None = None,
+    lock_wait: float = 30.0,
+) -> PublishResult:
+    """Release every policy that changed since its last release (or only ``slugs``)."""
+    git = Git(project.root)
+    date = date or dt.date.today()
+    if dry_run:
+        plan = _prepare(project, git, slugs, date, override)
+        notes = ["an interrupted publish will be completed or rolled back first"] if Journal.load(project.root) else []
+        return PublishResult(plan, plan.releases(""), None, notes, True)
+    with publish_lock(project.root, lock_wait):
+        repaired = recover(project.root, git)
+        plan = _prepare(project, git, slugs, date, override)
+        if not plan.actions or (confirm is not None and not confirm(plan)):
+            return PublishResult(plan, [], None, repaired, False)
+        commit = apply_plan(project, git, plan)
+    return PublishResult(plan, plan.releases(commit), commit, repaired, False)
+
+
+def _prepare(project: Project, git: Git, slugs: list[str] | None, date: dt.date, override: str | None) -> Plan:
+    if what := git.operation_in_progress():
+        raise OperationInProgress(f"{project.root}: the repository is in the middle of {what}; finish it first")
+    if not git.has_commits():
+        raise UncommittedPolicyEdits(f"{project.root}: no commits yet; commit the policy files first")
+    paths = [project.relpath(project.policy_path(s)) for s in slugs] if slugs else [project.config.policies]
+    dirty = git.dirty_paths(paths)
+    if dirty:
+        more = f" (and {len(dirty) - 1} more)" if len(dirty) > 1 else ""
+        raise UncommittedPolicyEdits(f"{dirty[0]}: uncommitted edits{more}; commit or stash them before publishing")
+    items = pending_changes(project, rev="HEAD", slugs=slugs, override=override, git=git)
+    existing = {t.name: t.commit for t in git.tags()}
+    return plan_publication(
+        items,
+        date=date,
+        notice_days=project.config.notice_days,
+        tag_format=project.config.tag_format,
+        existing_tags=existing,
+    )
+
+
+def begin(project: Project, git: Git, plan: Plan) -> Journal:
+    """Record what is about to happen, before anything happens."""
+    journal = Journal(
+        id=uuid.uuid4().hex,
+        base=git.rev_parse("HEAD"),
+        files={a.path: [digest(a.old_text), digest(a.new_text)] for a in plan.actions if a.rewrites_file},
+        tags=[JournalTag(a.tag, tag_message(a.release(plan.date, ""))) for a in plan.actions],
+    )
+    journal.save(project.root)
+    return journal
+
+
+def write_files(project: Project, plan: Plan) -> None:
+    for action in plan.actions:
+        if action.rewrites_file:
+            _write_atomic(project.root / action.path, action.new_text, state_dir(project.root))
+
+
+def commit_files(project: Project, git: Git, plan: Plan, journal: Journal) -> str:
+    """One commit for the whole publication; HEAD itself when no file changed."""
+    paths = [a.path for a in plan.actions if a.rewrites_file]
+    if not paths:
+        return journal.base
+    git.run("commit", "--quiet", "--no-verify", "-F", "-", "--", *paths, input=commit_message(plan, journal.id))
+    journal.commit = git.rev_parse("HEAD")
+    journal.save(project.root)
+    return journal.commit
+
+
+def make_tags(project: Project, git: Git, journal: Journal, commit: str) -> None:
+    for tag in journal.tags:
+        create_tag(git, tag.name, tag.message, commit)
+    Journal.remove(project.root)
+
+
+def apply_plan(project: Project, git: Git, plan: Plan) -> str:
+    """Write, commit, tag; each step recorded so an interrupted run can be completed or undone."""
+    journal = begin(project, git, plan)
+    try:
+        write_files(project, plan)
+        commit = commit_files(project, git, plan, journal)
+    except BaseException:
+        # No commit yet: put the files back now rather than leave them for the next run.
+        recover(project.root, git)
+        raise
+    make_tags(project, git, journal, commit)
+    return commit
+
+
+def commit_message(plan: Plan, journal_id: str) -> str:
+    names = ", ".join(f"{a.slug} {a.version}" for a in plan.actions)
+    lines = [f"Publish {names}", ""]
+    for a in plan.actions:
+        lines.append(describe(a))
+    lines += ["", f"{COMMIT_TRAILER}: {journal_id}"]
+    return "\n".join(lines) + "\n"
+
+
+def describe(action: Action) -> str:
+    """One line per release, for the commit message and the command's output."""
+    head = f"{action.slug} {action.previous_version or '(new)'} -> {action.version}: {action.classification}"
+    if action.classification == "material":
+        head += f", effective {action.effective.isoformat()}"
+    head += f", updated {action.updated.isoformat()}"
+    if action.decided_by != "engine":
+        head += f" (decided by {action.decided_by})"
+    return head
+
+
+def _write_atomic(path: Path, text: str, scratch: Path) -> None:
+    tmp = scratch / f"{path.name}.publishing"
+    with open(tmp, "w", encoding="utf-8", errors="surrogateescape", newline="") as handle:
+        handle.write(text)
+    os.chmod(tmp, path.stat().st_mode & 0o777)
+    os.replace(tmp, path)

@@ -1,0 +1,120 @@
+"""The state database: subscribers and the delivery ledger, never in git.
+
+SQLite by default (``.policywatch/state.db``, one machine), PostgreSQL when
+``POLICYWATCH_DATABASE_URL`` (or ``[database] url`` in config) names one, so
+that several senders can share the work. Both speak the same schema through
+the same small interface; the SQL is written once with ``?`` placeholders and
+the PostgreSQL backend translates them. The differences that matter (how a
+batch is claimed, how a migration is locked) live in the two backends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+from policywatch.errors import DatabaseError
+
+ENV_URL = "POLICYWATCH_DATABASE_URL"
+DEFAULT_FILE = "state.db"
+
+
+class Store(Protocol):
+    """A connection to the state database, with the schema migrated."""
+
+    dialect: str  # "sqlite" | "postgresql"
+    url: str  # for messages: never holds a password
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement (autocommitted unless inside ``transaction``); returns the row count."""
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int: ...
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[tuple]:
+        """Rows one by one, fetched in chunks: a million subscribers never sit in memory."""
+
+    def transaction(self) -> Any:
+        """A context manager: one write transaction that takes the write lock first."""
+
+    def skip_locked(self) -> str:
+        """Suffix for a claiming sub-select: rows another worker holds are passed over."""
+
+    def close(self) -> None: ...
+
+
+def utcnow() -> str:
+    """Timestamps are fixed-width UTC ISO text, so they sort and compare the same in both databases."""
+    return stamp(dt.datetime.now(dt.UTC))
+
+
+def stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def redact(url: str) -> str:
+    """The URL as it may appear in a message: no password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+
+
+def database_url(root: str | Path, config_section: dict[str, Any] | None = None) -> str:
+    """Where the state lives: the environment first, then config, then the default SQLite file."""
+    url = os.environ.get(ENV_URL, "").strip()
+    if not url and config_section:
+        value = config_section.get("url", "")
+        if not isinstance(value, str):
+            raise DatabaseError(f"[database] url: must be a string, got {value!r}")
+        url = value.strip()
+    if not url:
+        return "sqlite:///" + str(Path(root) / ".policywatch" / DEFAULT_FILE)
+    return url
+
+
+def open_store(url: str) -> Store:
+    """Connect and bring the schema up to date."""
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "sqlite":
+        from policywatch.store.sqlite import SQLiteStore
+
+        store: Store = SQLiteStore(url)
+    elif scheme in ("postgresql", "postgres"):
+        from policywatch.store.postgres import PostgresStore
+
+        store = PostgresStore(url)
+    else:
+        raise DatabaseError(f"{redact(url)}: unsupported database URL (use sqlite:///PATH or postgresql://...)")
+    from policywatch.store.migrations import migrate
+
+    try:
+        migrate(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def open_project_store(project: Any) -> Store:
+    """The store of a policy repository (a ``Project``)."""
+    return open_store(database_url(project.root, project.config.section("database")))
+
+
+@contextmanager
+def project_store(project: Any) -> Iterator[Store]:
+    store = open_project_store(project)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -1,0 +1,334 @@
+"""The people owed a notice: who they are, what they follow, and whether they still want it.
+
+Addresses are validated and normalised once, on the way in, so that the same
+person cannot be subscribed twice under two spellings. Lists are streamed from
+and to CSV in batches; nothing here holds the whole list in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policywatch.errors import (
+    InvalidEmail,
+    InvalidSubscriber,
+    PolicywatchError,
+    SubscriberExists,
+    SubscriberFileError,
+    SubscriberNotFound,
+)
+from policywatch.project import check_slug
+from policywatch.store import Store, utcnow
+
+STATUSES = ("active", "unsubscribed", "bounced")
+CSV_HEADER = ("email", "name", "policies")
+IMPORT_BATCH = 1000
+
+_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+_COLUMNS = "email, name, policies, status, token, created_at, updated_at"
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    email: str
+    name: str
+    policies: tuple[str, ...]  # empty: every policy
+    status: str
+    token: str
+    created_at: str
+    updated_at: str
+
+    @property
+    def follows_all(self) -> bool:
+        return not self.policies
+
+    def follows(self, slug: str) -> bool:
+        return not self.policies or slug in self.policies
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def normalise_email(raw: str) -> str:
+    """``Jane.Doe@Example.COM `` -> ``jane.doe@example.com``; anything that cannot receive mail is refused.
+
+    The whole address is lower-cased: mail systems treat local parts case-insensitively in
+    practice, and two spellings of one address must not make two subscribers.
+    """
+    text = raw.strip()
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    if _CONTROL.search(text):
+        raise InvalidEmail(f"{shown!r}: invalid email address (contains a line break or control character)")
+    if text.count("@") != 1:
+        raise InvalidEmail(f"'{shown}': invalid email address (needs exactly one '@')")
+    local, domain = text.split("@")
+    if not local or len(local) > 64 or not _LOCAL.match(local):
+        raise InvalidEmail(f"'{shown}': invalid email address (bad part before '@')")
+    try:
+        ascii_domain = domain.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise InvalidEmail(f"'{shown}': invalid email address (bad domain)") from None
+    labels = ascii_domain.split(".")
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
+        raise InvalidEmail(f"'{shown}': invalid email address (bad domain '{domain}')")
+    address = f"{local.lower()}@{ascii_domain}"
+    if len(address) > 254:
+        raise InvalidEmail(f"'{shown}': invalid email address (longer than 254 characters)")
+    return address
+
+
+def clean_name(raw: str | None) -> str:
+    """A display name that cannot break a header: one line, no control characters."""
+    raw = raw or ""
+    if _CONTROL.search(raw.replace("\t", " ")):
+        raise InvalidSubscriber(f"name {raw!r}: must be one line without control characters")
+    name = " ".join(raw.split())
+    if _CONTROL.search(name):
+        raise InvalidSubscriber(f"name {raw!r}: contains a control character")
+    if len(name) > 200:
+        raise InvalidSubscriber(f"name '{name[:40]}...': longer than 200 characters")
+    return name
+
+
+def parse_policies(raw: str | Iterable[str], known: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Slugs followed, sorted and unique; empty means every policy. Unknown slugs are refused."""
+    items = raw.split(";") if isinstance(raw, str) else list(raw)
+    slugs = sorted({item.strip() for item in items if item.strip()})
+    for slug in slugs:
+        check_slug(slug)
+    if known is not None:
+        known_set = set(known)
+        unknown = [s for s in slugs if s not in known_set]
+        if unknown:
+            listed = ", ".join(sorted(known_set)) or "none"
+            raise InvalidSubscriber(f"unknown policy '{unknown[0]}' (known: {listed})")
+    return tuple(slugs)
+
+
+def _row(row: tuple) -> Subscriber:
+    email, name, policies, status, token, created, updated = row
+    return Subscriber(email, name, tuple(p for p in policies.split(";") if p), status, token, created, updated)
+
+
+def get_subscriber(store: Store, email: str) -> Subscriber | None:
+    rows = store.query(f"SELECT {_COLUMNS} FROM subscribers WHERE email = ?", (normalise_email(email),))
+    return _row(rows[0]) if rows else None
+
+
+def add_subscriber(
+    store: Store, email: str, name: str = "", policies: Iterable[str] = (), known: Iterable[str] | None = None
+) -> tuple[Subscriber, str]:
+    """Subscribe an address; returns the subscriber and ``added`` or ``resubscribed``.
+
+    Adding an active address again is an error rather than a silent update, so a
+    typo in a script cannot rewrite someone's choices; a person who had unsubscribed
+    (or bounced) is active again only by this explicit command, never by an import.
+    """
+    address = normalise_email(email)
+    display = clean_name(name)
+    slugs = ";".join(parse_policies(policies, known))
+    now = utcnow()
+    with store.transaction():
+        rows = store.query("SELECT status FROM subscribers WHERE email = ?", (address,))
+        if rows and rows[0][0] == "active":
+            raise SubscriberExists(f"{address}: already subscribed")
+        if rows:
+            store.execute(
+                "UPDATE subscribers SET name = ?, policies = ?, status = 'active', updated_at = ? WHERE email = ?",
+                (display, slugs, now, address),
+            )
+            outcome = "resubscribed"
+        else:
+            store.execute(
+                "INSERT INTO subscribers (email, name, policies, status, token, created_at, updated_at)"
+                " VALUES (?, ?, ?, 'active', ?, ?, ?)",
+                (address, display, slugs, new_token(), now, now),
+            )
+            outcome = "added"
+    found = get_subscriber(store, address)
+    assert found is not None
+    return found, outcome
+
+
+def new_token() -> str:
+    """Unguessable: 192 random bits, URL-safe, for the one-click unsubscribe link."""
+    return secrets.token_urlsafe(24)
+
+
+def set_status(store: Store, email: str, status: str) -> Subscriber:
+    if status not in STATUSES:
+        raise InvalidSubscriber(f"status '{status}': must be one of {', '.join(STATUSES)}")
+    address = normalise_email(email)
+    changed = store.execute(
+        "UPDATE subscribers SET status = ?, updated_at = ? WHERE email = ?", (status, utcnow(), address)
+    )
+    if not changed:
+        raise SubscriberNotFound(f"{address}: no such subscriber")
+    found = get_subscriber(store, address)
+    assert found is not None
+    return found
+
+
+def remove_subscriber(store: Store, email: str) -> Subscriber:
+    """Unsubscribe, keeping the row: the proof of past notices still needs to say who was told."""
+    return set_status(store, email, "unsubscribed")
+
+
+def unsubscribe_token(store: Store, token: str) -> Subscriber | None:
+    """What an unsubscribe link does; None for a token that matches nobody."""
+    rows = store.query("SELECT email FROM subscribers WHERE token = ?", (token,))
+    return remove_subscriber(store, rows[0][0]) if rows else None
+
+
+def iter_subscribers(store: Store, status: str | None = None) -> Iterator[Subscriber]:
+    where, params = ("WHERE status = ?", (status,)) if status else ("", ())
+    for row in store.stream(f"SELECT {_COLUMNS} FROM subscribers {where} ORDER BY id", params):
+        yield _row(row)
+
+
+def count_subscribers(store: Store, status: str | None = "active") -> int:
+    where, params = ("WHERE status = ?", (status,)) if status else ("", ())
+    return store.query(f"SELECT COUNT(*) FROM subscribers {where}", params)[0][0]
+
+
+_UPSERT_HEAD = "INSERT INTO subscribers (email, name, policies, status, token, created_at, updated_at) VALUES "
+_UPSERT_ROW = "(?, ?, ?, 'active', ?, ?, ?)"
+_UPSERT_TAIL = (
+    " ON CONFLICT (email) DO UPDATE SET name = excluded.name, policies = excluded.policies,"
+    " updated_at = excluded.updated_at"
+    " WHERE subscribers.name <> excluded.name OR subscribers.policies <> excluded.policies"
+)
+
+
+def _upsert(store: Store, batch: list[tuple]) -> int:
+    """One multi-row statement per batch (one round trip); rows changed (inserted or updated).
+
+    A statement may not touch one row twice, so an address repeated within the
+    batch keeps its last row, as a second import of it would.
+    """
+    rows = list({row[0]: row for row in batch}.values())
+    sql = _UPSERT_HEAD + ", ".join([_UPSERT_ROW] * len(rows)) + _UPSERT_TAIL
+    return store.execute(sql, [value for row in rows for value in row])
+
+
+def import_csv(store: Store, path: str | Path, known: Iterable[str] | None = None) -> ImportResult:
+    """Add or update every good row, report every bad one with its line; one transaction.
+
+    Status is never changed by an import: re-importing an old list must not
+    resubscribe someone who has since unsubscribed.
+    """
+    path = Path(path)
+    known_list = list(known) if known is not None else None
+    result = ImportResult()
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="", errors="surrogateescape")
+    except OSError as exc:
+        raise SubscriberFileError(f"{path}: cannot read: {exc.strerror}") from None
+    with handle:
+        reader = csv.reader(handle)
+        columns = _header(path, next(reader, None))
+        before = count_subscribers(store, None)
+        changed = good = 0
+        batch: list[tuple] = []
+        with store.transaction():
+            records = _records(path, reader)
+            for record in records:
+                if not any(cell.strip() for cell in record):
+                    continue
+                try:
+                    batch.append(_import_row(record, columns, known_list))
+                except PolicywatchError as exc:
+                    result.errors.append(RowError(reader.line_num, str(exc)))
+                    continue
+                good += 1
+                if len(batch) >= IMPORT_BATCH:
+                    changed += _upsert(store, batch)
+                    batch.clear()
+            if batch:
+                changed += _upsert(store, batch)
+            after = count_subscribers(store, None)
+    result.added = after - before
+    result.updated = changed - result.added
+    result.unchanged = good - result.added - result.updated
+    return result
+
+
+def _records(path: Path, reader) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise SubscriberFileError(f"{path}:{reader.line_num}: not a readable CSV file: {exc}") from None
+
+
+def _header(path: Path, header: list[str] | None) -> dict[str, int]:
+    if header is None:
+        raise SubscriberFileError(f"{path}: empty file (expected the header {','.join(CSV_HEADER)})")
+    names = [h.strip().lower() for h in header]
+    unknown = [n for n in names if n not in CSV_HEADER]
+    if "email" not in names or unknown or len(set(names)) != len(names):
+        raise SubscriberFileError(
+            f"{path}:1: bad header '{','.join(header)}' (expected {','.join(CSV_HEADER)}; name and policies optional)"
+        )
+    return {name: names.index(name) for name in names}
+
+
+def _import_row(record: list[str], columns: dict[str, int], known: list[str] | None) -> tuple:
+    if len(record) > len(columns):
+        raise InvalidSubscriber(f"{len(record)} fields, the header has {len(columns)}")
+
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        value = record[index] if index is not None and index < len(record) else ""
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidSubscriber(f"{name}: not valid UTF-8") from None
+        return value
+
+    email = normalise_email(cell("email"))
+    name = clean_name(cell("name"))
+    policies = ";".join(parse_policies(cell("policies"), known))
+    now = utcnow()
+    return (email, name, policies, new_token(), now, now)
+
+
+def export_csv(store: Store, path: str | Path) -> int:
+    """Write active subscribers as ``email,name,policies``; the file appears whole or not at all."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise SubscriberFileError(f"{path}: folder {folder} does not exist")
+    count = 0
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(CSV_HEADER)
+            for sub in iter_subscribers(store, "active"):
+                writer.writerow((sub.email, sub.name, ";".join(sub.policies)))
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

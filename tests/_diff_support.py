@@ -1,0 +1,53 @@
+"""Texts for the diff engine's tests: the bundled policies and large synthetic ones built from them."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parent.parent / "policies"
+
+
+def seed(name: str = "zepp-privacy") -> str:
+    return (SEEDS / f"{name}.md").read_text(encoding="utf-8")
+
+
+def policy(body: str, title: str = "Privacy Policy") -> str:
+    """A small policy file with front matter around ``body``."""
+    return f'---\ntitle: {title}\nversion: "1.0"\n---\n# {title}\n\n{body.strip()}\n'
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p for p in re.split(r"\n\s*\n", text) if p.strip() and not p.startswith("---")]
+
+
+def large_policy(size: int, seed_value: int = 7) -> str:
+    """A policy of about ``size`` characters: the seed paragraphs, numbered so no two are equal."""
+    rng = random.Random(seed_value)
+    source = [p for p in paragraphs(seed()) if not p.startswith("#") and len(p) > 80]
+    out = ["# Large Policy"]
+    n = 0
+    total = 0
+    while total < size:
+        if n % 12 == 0:
+            out.append(f"## Part {n // 12 + 1}")
+        para = f"Clause {n + 1}. " + rng.choice(source)
+        out.append(para)
+        total += len(para) + 2
+        n += 1
+    return "\n\n".join(out) + "\n"
+
+
+def scatter_edits(text: str, count: int, seed_value: int = 11) -> tuple[str, list[int]]:
+    """Change one word in ``count`` different paragraphs; returns the new text and the edited clause numbers."""
+    rng = random.Random(seed_value)
+    paras = text.split("\n\n")
+    candidates = [i for i, p in enumerate(paras) if p.startswith("Clause ")]
+    chosen = sorted(rng.sample(candidates, count))
+    for i in chosen:
+        words = paras[i].split(" ")
+        k = rng.randrange(3, len(words) - 1)
+        words[k] = "zyxcorp"
+        paras[i] = " ".join(words)
+    return "\n\n".join(paras), chosen

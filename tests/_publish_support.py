@@ -1,0 +1,97 @@
+"""Shared helpers for the publish, check, hook and pending tests: small policies and release tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from policywatch.cli import app
+from policywatch.release import Release, tag_message
+from tests.conftest import GitProject, new_git_project
+
+PRIVACY = """\
+---
+title: Example Privacy Policy
+version: "1.0"
+effective: 2024-03-01
+updated: 2024-03-01
+---
+# Example Privacy Policy
+
+Effective Date: March 1, 2024
+
+## What we collect
+
+We collect your email address to send receipts.
+
+## Sharing
+
+We will not sell your personal information.
+"""
+
+TERMS = """\
+---
+title: Terms of Service
+version: "1.0"
+effective: 2024-03-01
+updated: 2024-03-01
+---
+# Terms of Service
+
+Last updated: 1 March 2024
+
+You may cancel at any time.
+"""
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def small_repo(tmp_path: Path, date: str = "2024-03-01T09:00:00+00:00") -> GitProject:
+    """A repository with two short policies in one commit, never released."""
+    project = new_git_project(tmp_path / "repo")
+    project.commit("Add policies", {"policies/privacy.md": PRIVACY, "policies/terms.md": TERMS}, date=date)
+    return project
+
+
+def tag_release(project: GitProject, slug: str, version: str = "1.0", effective: str = "2024-03-01") -> str:
+    """An annotated release tag at HEAD with a record, as a publish would leave it."""
+    day = dt.date.fromisoformat(effective)
+    release = Release(
+        policy=slug,
+        title=slug.title(),
+        path=f"policies/{slug}.md",
+        version=version,
+        previous_version=None,
+        classification="initial",
+        effective=day,
+        updated=day,
+        published=day,
+        tag=f"{slug}/v{version}",
+    )
+    project.tag(release.tag, tag_message(release))
+    return release.tag
+
+
+def released_repo(tmp_path: Path) -> GitProject:
+    """Two policies, both released at 1.0."""
+    project = small_repo(tmp_path)
+    tag_release(project, "privacy")
+    tag_release(project, "terms")
+    return project
+
+
+def edit(project: GitProject, slug: str, old: str, new: str) -> None:
+    path = f"policies/{slug}.md"
+    text = (project.root / path).read_bytes().decode("utf-8")
+    assert old in text, old
+    project.write(path, text.replace(old, new))
+
+
+MATERIAL_EDIT = ("We will not sell your personal information.", "We may sell your personal information.")
+MINOR_EDIT = ("We collect your email address to send receipts.", "We collect your email address, to send receipts!")

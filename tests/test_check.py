@@ -1,0 +1,187 @@
+"""`policywatch check`: the gate that fails on unpublished material changes and contradicting metadata."""
+
+import json
+
+from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
+
+
+def test_check_passes_when_every_policy_is_released(tmp_path, in_repo):
+    in_repo(released_repo(tmp_path))
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert "ok: 2 policies checked against HEAD" in result.output
+
+
+def test_check_fails_on_an_unpublished_material_change_and_lists_the_reasons(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "error: privacy: material change since privacy/v1.0 is not published" in result.output
+    assert "We may sell your personal information." in result.output
+
+
+def test_check_lets_an_unpublished_minor_change_through(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MINOR_EDIT)
+    repo.commit("Punctuation")
+    assert run("check").exit_code == 0
+
+
+def test_check_ignores_uncommitted_edits(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    assert run("check").exit_code == 0
+
+
+def test_check_against_a_ref_checks_that_commit(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    first = repo.head()
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    assert run("check", "--against", first).exit_code == 0
+    assert run("check", "--against", "HEAD").exit_code == 1
+
+
+def test_check_with_an_unknown_ref_is_a_one_line_usage_error(tmp_path, in_repo):
+    in_repo(released_repo(tmp_path))
+    result = run("check", "--against", "no-such-branch")
+    assert result.exit_code == 2
+    assert "unknown revision 'no-such-branch'" in result.stderr
+
+
+def test_check_fails_when_the_effective_date_is_earlier_than_the_last_release(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "terms", "effective: 2024-03-01", "effective: 2023-12-01")
+    repo.commit("Backdate")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "effective date 2023-12-01 is earlier than 2024-03-01" in result.output
+
+
+def test_check_json_lists_errors_warnings_and_each_policy_verdict(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    data = json.loads(run("check", "--format", "json").output)
+    assert data["ok"] is False
+    assert [e["policy"] for e in data["errors"]] == ["privacy"]
+    assert {p["policy"]: p["verdict"] for p in data["policies"]} == {"privacy": "material", "terms": "none"}
+
+
+def test_check_warns_but_passes_when_a_policy_was_not_reviewed_for_a_year(tmp_path, in_repo):
+    in_repo(released_repo(tmp_path))  # dated 2024-03-01, long before today
+    result = run("check")
+    assert result.exit_code == 0
+    assert "warning: privacy: not reviewed since 2024-03-01" in result.output
+
+
+def test_check_warns_about_a_policy_never_released(tmp_path, in_repo):
+    in_repo(small_repo(tmp_path))
+    result = run("check")
+    assert result.exit_code == 0
+    assert "warning: terms: never released" in result.output
+
+
+def test_check_does_not_import_heavy_libraries():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, policywatch.cli, policywatch.check;"
+        "print(','.join(m for m in ('rich', 'jinja2', 'httpx', 'git', 'markdown_it', 'diff_match_patch')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_the_module_entry_point_checks_like_the_command(tmp_path):
+    import subprocess
+    import sys
+
+    repo = released_repo(tmp_path)
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    cmd = [sys.executable, "-m", "policywatch.check"]
+    out = subprocess.run(cmd, cwd=repo.root, capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "error: privacy: material change since privacy/v1.0 is not published" in out.stdout
+    out = subprocess.run([*cmd, "--against", "HEAD~1", "-f", "json"], cwd=repo.root, capture_output=True, text=True)
+    assert (out.returncode, json.loads(out.stdout)["ok"]) == (0, True)
+
+
+def test_the_policywatch_check_command_starts_without_the_command_line_framework(tmp_path):
+    import subprocess
+    import sys
+
+    repo = released_repo(tmp_path)
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    code = (
+        "import sys; sys.argv = ['policywatch', 'check', '--format', 'json'];"
+        "import policywatch.__main__ as m;"
+        "import atexit; atexit.register(lambda: print('typer' in sys.modules, file=sys.stderr));"
+        "m.main()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True)
+    assert (out.returncode, json.loads(out.stdout)["ok"], out.stderr.strip()) == (1, False, "False")
+
+
+def test_the_module_entry_point_reads_the_pushed_commit_from_pre_commit(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    repo = released_repo(tmp_path)
+    first = repo.head()
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    env = {**os.environ, "PRE_COMMIT_TO_REF": first}
+    out = subprocess.run([sys.executable, "-m", "policywatch.check"], cwd=repo.root, env=env, capture_output=True)
+    assert out.returncode == 0
+
+
+def test_the_module_entry_point_reports_bad_input_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "policywatch.check"], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 2
+    assert out.stderr.startswith("policywatch: error: ") and out.stderr.count("\n") == 1
+
+
+def test_the_pre_commit_framework_hook_is_declared():
+    from pathlib import Path
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "policywatch-check")
+    assert hook["entry"] == "python -m policywatch.check" and hook["pass_filenames"] is False
+
+
+def test_check_in_a_repository_without_commits_has_nothing_to_check(empty_repo, in_repo):
+    in_repo(empty_repo)
+    empty_repo.write("policies/terms.md", "# Terms\n")
+    result = run("check")
+    assert result.exit_code == 0
+    assert "ok: 0 policies" in result.output
+
+
+def test_check_lists_only_the_material_reasons_of_a_failing_policy(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    edit(repo, "privacy", *MINOR_EDIT)
+    repo.commit("Two edits")
+    result = run("check")
+    assert "We may sell" in result.output
+    assert "to send receipts!" not in result.output
+
+
+def test_a_policy_change_minor_trailer_lets_the_check_pass(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Reword sharing\n\nPolicy-Change: minor")
+    assert run("check").exit_code == 0

@@ -1,0 +1,264 @@
+"""The outbox ledger: deliveries created once, claimed under a lease, each outcome recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from policywatch.errors import NothingToAnnounce, ReleaseNotFound
+from policywatch.notify.channels import Outcome
+from policywatch.notify.outbox import (
+    NotifySettings,
+    Outbox,
+    announceable,
+    find_release,
+    owed_releases,
+    tagged_releases,
+)
+from policywatch.project import open_project
+from policywatch.store import open_store
+from policywatch.subscribers import add_subscriber, remove_subscriber
+from tests._store_support import make_release, repo_with_policy, tag_release
+
+pytest_plugins = ["tests._store_fixtures"]
+
+
+@pytest.fixture
+def people(store):
+    add_subscriber(store, "all@example.com", "Al")
+    add_subscriber(store, "privacy@example.com", "Pri", ["privacy"])
+    add_subscriber(store, "terms@example.com", "Ter", ["terms"])
+    add_subscriber(store, "gone@example.com")
+    remove_subscriber(store, "gone@example.com")
+    return store
+
+
+def states(store, tag="privacy/v2.0"):
+    rows = store.query("SELECT target, state FROM deliveries WHERE release_tag = ? ORDER BY target", (tag,))
+    return dict(rows)
+
+
+def test_ledgering_a_release_owes_one_email_per_active_follower_and_one_post_per_webhook(people):
+    outbox = Outbox(people)
+    created = outbox.ledger_release(make_release("privacy"), webhooks=["ops", "slack"])
+    assert created == 4
+    rows = people.query("SELECT channel, target, state FROM deliveries ORDER BY channel, target")
+    assert rows == [
+        ("email", "all@example.com", "queued"),
+        ("email", "privacy@example.com", "queued"),
+        ("webhook:ops", "ops", "queued"),
+        ("webhook:slack", "slack", "queued"),
+    ]
+
+
+def test_ledgering_the_same_release_twice_creates_nothing_more(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    add_subscriber(people, "late@example.com")
+    assert outbox.ledger_release(make_release()) == 0
+    assert people.query("SELECT COUNT(*) FROM deliveries")[0][0] == 2
+
+
+def test_policy_slug_with_underscore_matches_only_itself(store):
+    add_subscriber(store, "a@example.com", policies=["a_b"])
+    add_subscriber(store, "b@example.com", policies=["axb"])
+    Outbox(store).ledger_release(make_release("a_b"))
+    assert [r[0] for r in store.query("SELECT target FROM deliveries")] == ["a@example.com"]
+
+
+def test_claim_takes_a_batch_under_a_lease_that_another_sender_cannot_take(people):
+    first, second = Outbox(people), Outbox(people)
+    first.ledger_release(make_release())
+    claim = first.claim("privacy/v2.0", "email", limit=1)
+    other = second.claim("privacy/v2.0", "email", limit=10)
+    assert [r.address for r in claim.recipients] == ["all@example.com"]
+    assert [r.address for r in other.recipients] == ["privacy@example.com"]
+    assert second.claim("privacy/v2.0", "email").recipients == []
+    assert set(states(people).values()) == {"sending"}
+
+
+def test_claimed_recipient_carries_name_and_unsubscribe_token(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    token = people.query("SELECT token FROM subscribers WHERE email = 'privacy@example.com'")[0][0]
+    recipient = outbox.claim("privacy/v2.0", "email").recipients[1]
+    assert (recipient.address, recipient.name, recipient.unsubscribe_token) == ("privacy@example.com", "Pri", token)
+    assert recipient.delivery_id == "privacy/v2.0|email|privacy@example.com"
+
+
+def test_sent_outcome_is_recorded_with_message_id_and_time(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    recipient = outbox.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    assert outbox.record(Outcome(recipient.delivery_id, "sent", "250 ok", "<m1@example.com>")) == "sent"
+    row = people.query(
+        "SELECT state, message_id, detail, sent_at, lease_owner, attempts FROM deliveries WHERE target = ?",
+        (recipient.address,),
+    )[0]
+    assert row[:3] == ("sent", "<m1@example.com>", "250 ok")
+    assert row[3] and row[4] is None and row[5] == 1
+
+
+def test_a_second_sent_report_for_one_delivery_is_counted_as_duplicate(people):
+    first, second = Outbox(people), Outbox(people)
+    first.ledger_release(make_release())
+    recipient = first.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    people.execute("UPDATE deliveries SET lease_until = '2000-01-01T00:00:00.000000Z'")
+    again = second.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    assert again.delivery_id == recipient.delivery_id
+    assert second.record(Outcome(again.delivery_id, "sent", "", "<m@x>")) == "sent"
+    assert first.record(Outcome(recipient.delivery_id, "sent", "", "<m@x>")) == "duplicate"
+
+
+def test_expired_lease_makes_a_batch_claimable_again(people):
+    dead, alive = Outbox(people), Outbox(people)
+    dead.ledger_release(make_release())
+    dead.claim("privacy/v2.0", "email")
+    assert alive.claim("privacy/v2.0", "email").recipients == []
+    people.execute("UPDATE deliveries SET lease_until = '2000-01-01T00:00:00.000000Z'")
+    reclaimed = alive.claim("privacy/v2.0", "email").recipients
+    assert len(reclaimed) == 2
+    assert people.query("SELECT MAX(attempts) FROM deliveries")[0][0] == 2
+
+
+def test_reclaim_expired_queues_only_expired_leases(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    outbox.claim("privacy/v2.0", "email", limit=1)
+    outbox.claim("privacy/v2.0", "email", limit=1)
+    people.execute("UPDATE deliveries SET lease_until = '2000-01-01T00:00:00.000000Z' WHERE target = 'all@example.com'")
+    assert outbox.reclaim_expired() == 1
+    assert states(people) == {"all@example.com": "queued", "privacy@example.com": "sending"}
+
+
+def test_deferred_delivery_waits_before_its_next_attempt(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    recipient = outbox.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    assert outbox.record(Outcome(recipient.delivery_id, "deferred", "421 try later")) == "deferred"
+    assert states(people)[recipient.address] == "queued"
+    assert [r.address for r in outbox.claim("privacy/v2.0", "email").recipients] == ["privacy@example.com"]
+
+
+def test_deferred_too_often_becomes_failed(people):
+    outbox = Outbox(people, NotifySettings(max_attempts=1))
+    outbox.ledger_release(make_release())
+    recipient = outbox.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    assert outbox.record(Outcome(recipient.delivery_id, "deferred", "451 busy")) == "failed"
+    detail = people.query("SELECT detail FROM deliveries WHERE target = ?", (recipient.address,))[0][0]
+    assert detail == "gave up after 1 attempts: 451 busy"
+
+
+def test_failed_delivery_stays_failed_until_retry_failed(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    recipient = outbox.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    outbox.record(Outcome(recipient.delivery_id, "failed", "550 no such user"))
+    outbox.release_unreported()
+    assert [r.address for r in outbox.claim("privacy/v2.0", "email").recipients] == ["privacy@example.com"]
+    assert outbox.retry_failed() == 1
+    assert [r.address for r in outbox.claim("privacy/v2.0", "email").recipients] == [recipient.address]
+
+
+def test_failure_reported_after_losing_the_lease_is_ignored(people):
+    first, second = Outbox(people), Outbox(people)
+    first.ledger_release(make_release())
+    recipient = first.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    people.execute("UPDATE deliveries SET lease_until = '2000-01-01T00:00:00.000000Z'")
+    second.claim("privacy/v2.0", "email", limit=1)
+    assert first.record(Outcome(recipient.delivery_id, "failed", "550")) == "stale"
+    assert states(people)[recipient.address] == "sending"
+
+
+def test_subscriber_who_left_after_ledgering_is_skipped_not_sent(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    remove_subscriber(people, "privacy@example.com")
+    claim = outbox.claim("privacy/v2.0", "email")
+    assert [r.address for r in claim.recipients] == ["all@example.com"]
+    assert claim.skipped == 1
+    assert states(people)["privacy@example.com"] == "skipped"
+
+
+def test_unreported_recipients_go_back_to_the_queue(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    outbox.claim("privacy/v2.0", "email")
+    assert outbox.release_unreported() == 2
+    assert set(states(people).values()) == {"queued"}
+
+
+def test_counts_and_audit_rows_reflect_the_ledger(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release(), webhooks=["ops"])
+    recipient = outbox.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    outbox.record(Outcome(recipient.delivery_id, "sent", "", "<id@x>"))
+    assert outbox.counts() == {"queued": 2, "sending": 0, "sent": 1, "failed": 0, "skipped": 0}
+    rows = list(outbox.deliveries("privacy/v2.0"))
+    assert [(d.channel, d.target, d.name, d.state) for d in rows] == [
+        ("email", "all@example.com", "Al", "sent"),
+        ("email", "privacy@example.com", "Pri", "queued"),
+        ("webhook:ops", "ops", "", "queued"),
+    ]
+
+
+def test_work_lists_release_and_channel_pairs_with_claimable_deliveries(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release(), webhooks=["ops"])
+    outbox.ledger_release(make_release(version="3.0"))
+    assert outbox.work(["privacy/v2.0"]) == [("privacy/v2.0", "email"), ("privacy/v2.0", "webhook:ops")]
+    assert len(outbox.work()) == 3
+
+
+# -- releases in git ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tagged(tmp_path, monkeypatch):
+    monkeypatch.delenv("POLICYWATCH_DATABASE_URL", raising=False)
+    repo = repo_with_policy(tmp_path / "repo", ("privacy", "terms"))
+    tag_release(repo, make_release("privacy", "1.0", "initial"))
+    tag_release(repo, make_release("terms", "2.0", "minor"))
+    tag_release(repo, make_release("privacy", "2.0"))
+    repo.tag("unrelated-lightweight")
+    return open_project(repo.root)
+
+
+def test_tagged_releases_reads_every_release_record(tagged):
+    assert {r.tag for r in tagged_releases(tagged)} == {"privacy/v1.0", "terms/v2.0", "privacy/v2.0"}
+
+
+def test_release_is_found_by_tag_or_slug_at_version(tagged):
+    assert find_release(tagged, "privacy/v2.0").version == "2.0"
+    assert find_release(tagged, "privacy@2.0").tag == "privacy/v2.0"
+    assert find_release(tagged, "privacy@v2.0").tag == "privacy/v2.0"
+    with pytest.raises(ReleaseNotFound, match="privacy@9"):
+        find_release(tagged, "privacy@9")
+
+
+def test_a_minor_release_is_not_announced(tagged):
+    with pytest.raises(NothingToAnnounce, match="terms/v2.0 is a minor release"):
+        announceable(tagged, "terms@2.0")
+
+
+def test_material_release_tagged_but_never_ledgered_is_owed(tagged, sqlite_url):
+    store = open_store(sqlite_url)
+    try:
+        outbox = Outbox(store)
+        assert [r.tag for r in owed_releases(tagged, outbox)] == ["privacy/v2.0"]
+        outbox.ledger_release(find_release(tagged, "privacy/v2.0"))
+        assert owed_releases(tagged, outbox) == []
+    finally:
+        store.close()
+
+
+def test_old_release_already_in_effect_before_the_ledger_began_is_history(sqlite_url):
+    store = open_store(sqlite_url)
+    try:
+        long_ago = dt.date.today() - dt.timedelta(days=400)
+        old = make_release(effective=long_ago, published=long_ago - dt.timedelta(days=30))
+        recent = make_release(version="3.0", effective=dt.date.today(), published=dt.date.today())
+        assert owed_releases(None, Outbox(store), [old, recent]) == [recent]
+    finally:
+        store.close()

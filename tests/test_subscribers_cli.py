@@ -1,0 +1,81 @@
+"""`policywatch subscribers ...` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from policywatch.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def repo(policy_repo, in_repo, monkeypatch):
+    monkeypatch.delenv("POLICYWATCH_DATABASE_URL", raising=False)
+    return in_repo(policy_repo)
+
+
+def test_add_then_list_as_json(repo):
+    assert run("subscribers", "add", "Jane@Example.com", "--name", "Jane", "--policy", "zepp-privacy").exit_code == 0
+    result = run("subscribers", "list", "--format", "json")
+    assert result.exit_code == 0, result.output
+    [item] = json.loads(result.stdout)
+    assert (item["email"], item["name"], item["policies"], item["status"]) == (
+        "jane@example.com",
+        "Jane",
+        ["zepp-privacy"],
+        "active",
+    )
+    assert "token" not in item
+
+
+def test_add_with_an_invalid_address_is_a_one_line_error(repo):
+    result = run("subscribers", "add", "jane@@example.com")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "policywatch: error: 'jane@@example.com': invalid email address (needs exactly one '@')"
+    ]
+
+
+def test_add_following_an_unknown_policy_names_the_known_ones(repo):
+    result = run("subscribers", "add", "jane@example.com", "--policy", "privcy")
+    assert result.exit_code == 2
+    assert "unknown policy 'privcy'" in result.stderr and "zepp-privacy" in result.stderr
+
+
+def test_remove_marks_the_subscriber_unsubscribed(repo):
+    run("subscribers", "add", "jane@example.com")
+    assert run("subscribers", "remove", "jane@example.com").exit_code == 0
+    result = run("subscribers", "list", "--status", "unsubscribed")
+    assert result.stdout.split("\t")[0] == "jane@example.com"
+
+
+def test_import_reports_bad_lines_exits_2_and_keeps_good_rows(repo):
+    (repo.root / "in.csv").write_text("email,name,policies\na@example.com,A,\nbroken,B,\n", encoding="utf-8")
+    result = run("subscribers", "import", "in.csv")
+    assert result.exit_code == 2
+    assert "in.csv:3: 'broken': invalid email address" in result.stderr
+    assert "1 added" in result.stdout
+    assert run("subscribers", "list").stdout.startswith("a@example.com\t")
+
+
+def test_export_writes_the_csv_file(repo):
+    run("subscribers", "add", "a@example.com", "--name", "A")
+    assert run("subscribers", "export", "out.csv").exit_code == 0
+    assert (repo.root / "out.csv").read_text(encoding="utf-8") == "email,name,policies\na@example.com,A,\n"
+
+
+def test_unreachable_database_is_a_one_line_error_without_the_password(repo, monkeypatch):
+    monkeypatch.setenv("POLICYWATCH_DATABASE_URL", "postgresql://alice:s3cret@127.0.0.1:1/policies")
+    result = run("subscribers", "list")
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("policywatch: error: postgresql://alice:***@127.0.0.1:1/policies: cannot connect")
+    assert "s3cret" not in result.output
