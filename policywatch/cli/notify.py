@@ -55,9 +55,7 @@ def notify(
     dry_run: bool = typer.Option(False, "--dry-run", help="Write each email as an .eml file; send and record nothing."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Try failed deliveries again."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Sender processes sharing the work."),
-    eml_dir: Path = typer.Option(
-        None, "--eml-dir", help="Folder for --dry-run output."
-    ),
+    eml_dir: Path = typer.Option(None, "--eml-dir", help="Folder for --dry-run output."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Send every notice owed for material releases, exactly once, and say what happened."""
@@ -82,8 +80,11 @@ def notify(
         for problem in summary.problems:
             typer.echo(f"policywatch: {problem}", err=True)
         if dry_run:
-            typer.echo(f"dry run: {summary.sent} emails written to {summary.eml_dir}; nothing sent or recorded")
-        elif not summary.releases:
+            typer.echo(
+                f"dry run: {summary.sent} emails written to {summary.eml_dir}, {summary.would_post} webhook posts "
+                "not made; nothing sent or recorded"
+            )
+        elif not summary.releases and not summary.pending:
             typer.echo("nothing to send: every material release has been announced")
         else:
             line = (
@@ -94,6 +95,12 @@ def notify(
             if summary.duplicates:
                 line += f"; {summary.duplicates} sent twice after a lost lease"
             typer.echo(line)
+            if summary.pending:
+                typer.echo(
+                    f"policywatch: {summary.pending} still pending (deferred after a temporary failure, or being sent "
+                    "by another sender): run 'policywatch notify' again later",
+                    err=True,
+                )
     if summary.failed:
         raise typer.Exit(1)
 
