@@ -246,3 +246,8 @@ def test_a_template_using_an_unknown_variable_is_reported_with_its_name(tmp_path
     (tmp_path / "templates" / "email" / "subject.txt").write_text("{{ titel }}\n")
     with pytest.raises(NoticeTemplateError, match="templates/email/subject.txt: 'titel' is undefined"):
         build(root=tmp_path)
+
+
+def test_a_base_url_with_non_ascii_characters_gives_an_ascii_unsubscribe_header():
+    msg = parse(build(notice=Notice(make_release(), base_url="https://politiques.exemple.fr/données")))
+    assert msg["List-Unsubscribe"] == "<https://politiques.exemple.fr/donn%C3%A9es/unsubscribe?token=tok-ada>"

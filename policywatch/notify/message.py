@@ -51,6 +51,7 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
 _EXCERPT_CHARS = 240
 _EXCERPT_CHANGES = 3
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 _MARKER_TRACE = "pwslot"  # every marker starts with it; found anywhere else, a template altered one
 _EMPTY_FIRST_LINE = re.compile(rb"^([!-9;-~]+):\r\n[ \t]+", re.MULTILINE)
 _WORD_OCTETS = 45  # base64 of 45 octets is 60 characters: 72 with =?utf-8?b??=
@@ -189,7 +190,10 @@ class NoticeMessage:
         if self.sender.unsubscribe_url:
             return self.sender.unsubscribe_url.replace("{token}", token)
         base = self.notice.base_url.strip()
-        return f"{base.rstrip('/')}/unsubscribe?token={token}" if base else ""
+        if not base:
+            return ""
+        # A header holds ASCII only: percent-encode anything else the base URL brings (and spaces).
+        return quote(f"{base.rstrip('/')}/unsubscribe?token={token}", safe=_URL_SAFE)
 
     def build(self, recipient: Recipient) -> bytes:
         """The complete message for one recipient, CRLF line ends, 7-bit clean."""
