@@ -417,3 +417,11 @@ def test_implicit_tls_sends_over_an_encrypted_connection(self_signed):
         outcomes = run(channel_for(controller, f"cafile={cert}", scheme="smtp+ssl"), recipients(2))
     assert [o.status for o in outcomes] == ["sent", "sent"]
     assert len(handler.messages) == 2
+
+
+def test_starttls_is_required_and_never_falls_back_to_plain_text():
+    with smtp_server() as (controller, handler):
+        outcomes = run(channel_for(controller, "retries=0", scheme="smtp+tls"), recipients(2))
+    assert {o.status for o in outcomes} == {"deferred"}
+    assert "STARTTLS" in outcomes[0].detail
+    assert handler.messages == []
