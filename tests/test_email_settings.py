@@ -71,6 +71,7 @@ def test_tunables_come_from_email_config_and_the_url_query_wins():
         ("smtp+tls://h.example", {"rate": True}, "email.rate"),
         ("imap://h.example", {}, "scheme"),
         ("smtp+tls://h.example?insecure=maybe", {}, "insecure"),
+        ("smtp+tls://h.example?cafile=/no/such/ca.pem", {}, "cafile"),
     ],
 )
 def test_a_bad_value_is_reported_with_its_key(url, email, named):
