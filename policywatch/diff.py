@@ -111,6 +111,7 @@ class Edit:
     dateline: bool = False
     new_section: str = ""
     table: bool = False  # every block touched is a table row
+    moved: bool = False  # the text also moved, from ``section`` to ``new_section``
 
 
 def fold_unicode(text: str) -> str:
@@ -352,9 +353,66 @@ def diff_blocks(old: list[Block], new: list[Block]) -> list[Edit]:
     moves = _find_moves(old, new, regions)
     edits: list[Edit] = []
     budget = _Budget(TOTAL_TOKEN_BUDGET, time.perf_counter() + TIME_BUDGET)
+    for i, j in _find_edited_moves(old, new, regions):
+        for edit in _diff_region(old, new, [i], [j], budget):
+            edit.moved = True
+            edit.section, edit.new_section = old[i].section, new[j].section
+            moves.append(edit)
     for region in regions:
         edits.extend(_diff_region(old, new, region.old, region.new, budget))
     return edits + moves
+
+
+# Paragraphs that moved and were edited on the way are paired when they share this much of their words.
+MOVED_SIMILARITY = 0.75
+MOVED_MIN_CHARS = 40
+
+
+def _find_edited_moves(old: list[Block], new: list[Block], regions: list[_Region]) -> list[tuple[int, int]]:
+    """Paragraphs removed in one region and added, a little edited, in another; removed from the regions."""
+    if len(regions) < 2:
+        return []
+    owner: dict[int, int] = {}
+    index: dict[str, list[int]] = defaultdict(list)
+    words_of: dict[int, set[str]] = {}
+    # Only one-sided regions: text that vanished in one place and appeared in another.
+    for r, region in enumerate(regions):
+        if region.old:
+            continue
+        for j in region.new:
+            if new[j].kind != "heading" and len(new[j].text) >= MOVED_MIN_CHARS:
+                owner[j] = r
+                words = words_of[j] = set(_SIG_WORD.findall(new[j].text.lower()))
+                for w in words:
+                    index[w].append(j)
+    if not owner:
+        return []
+    pairs: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for r, region in enumerate(regions):
+        if region.new:
+            continue
+        for i in region.old:
+            if old[i].kind == "heading" or len(old[i].text) < MOVED_MIN_CHARS:
+                continue
+            words = set(_SIG_WORD.findall(old[i].text.lower()))
+            if not words:
+                continue
+            shared: Counter[int] = Counter()
+            for w in words:
+                shared.update(j for j in index.get(w, ()) if owner[j] != r and j not in taken)
+            if not shared:
+                continue
+            j, count = shared.most_common(1)[0]
+            if count / max(len(words), len(words_of[j])) >= MOVED_SIMILARITY:
+                pairs.append((i, j))
+                taken.add(j)
+    if pairs:
+        moved_old, moved_new = {i for i, _ in pairs}, {j for _, j in pairs}
+        for region in regions:
+            region.old = [i for i in region.old if i not in moved_old]
+            region.new = [j for j in region.new if j not in moved_new]
+    return pairs
 
 
 def _find_moves(old: list[Block], new: list[Block], regions: list[_Region]) -> list[Edit]:

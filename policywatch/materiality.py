@@ -710,6 +710,11 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             if not minor:
                 urls = [h for h in hunks if all(_URLISH.match(w) for w in h[3].split()) and h[3].strip()]
                 minor.append(f"link filled in: '{_quote(urls[0][3])}'" if urls else f"editorial: {_snippet(hunks)}")
+    if edit.moved:
+        where = f" from '{edit.section}' to '{edit.new_section}'" if edit.section != edit.new_section else ""
+        minor.insert(0, f"moved{where} and edited")
+        if material:
+            material.append(minor[0])
     if material:
         return _override(edit, rules, MATERIAL, _dedupe(material))
     return _override(edit, rules, MINOR, _dedupe(minor) or ["editorial change"])
@@ -771,6 +776,7 @@ _KIND_PREFIXES = [
     ("date line", "dateline"),
     ("heading ", "heading"),
     ("moved unchanged", "move"),
+    ("moved", "move"),
     ("link ", "link"),
     ("rewording", "rewording"),
     ("short ", "short"),
