@@ -45,6 +45,12 @@ _URL = re.compile(
     r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)(?:/\S*)?\b", re.I
 )
 _DATE = re.compile(DATE_PATTERN, re.I)
+# A street address, to its postcode when there is one: "30 North Racine Avenue, Suite 200, Chicago, IL 60607".
+_ADDRESS = re.compile(
+    r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z][\w.'-]*\s+){0,5}"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct|Parkway|Pkwy)\b\.?"
+    r"(?:[^.;]{0,80}\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}))?"
+)
 _EFFECT = re.compile(r"\beffective\b|\btakes? effect\b|\buntil\b|\bexpires?\b|\bdeadline\b", re.I)
 _TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)\b", re.I)
 # A number right after a capitalised word names a version or a part ("Basecamp 3", "Section 4"), unless a unit follows.
@@ -493,6 +499,16 @@ def _edge_words(text: str, count: int, *, first: bool) -> str:
     return text[offset + gaps[-count] :] if len(gaps) >= count else text
 
 
+def _address_change(old: str, new: str) -> str | None:
+    """A reason when the only difference between two sentences is a postal address."""
+    old_addresses, new_addresses = _ADDRESS.findall(old), _ADDRESS.findall(new)
+    if not old_addresses or old_addresses == new_addresses:
+        return None
+    if " ".join(_ADDRESS.sub(" ", old).split()) != " ".join(_ADDRESS.sub(" ", new).split()):
+        return None
+    return f"postal address changed: '{_quote(old_addresses[0], 60)}' → '{_quote(new_addresses[0], 60)}'"
+
+
 def _strip_links(text: str) -> str:
     if "://" in text or "www." in text or _TLD_HINT.search(text):
         return _URL.sub(" ", text)
@@ -636,6 +652,8 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     old_plain, new_plain = _strip_links(edit.old_text), _strip_links(edit.new_text)
     # Words that left or joined the sentence, wherever they sit in it, links and dates aside.
     before, after = Counter(_words(_strip_dates(old_plain))), Counter(_words(_strip_dates(new_plain)))
+    if edit.kind == "replace" and (moved_address := _address_change(old_plain, new_plain)):
+        return _override(edit, rules, MINOR, [moved_address])
     if edit.kind == "replace":
         material += _modality(edit, rules, before, after, hunks)
         if edit.table and edit.old_text.lower() != edit.new_text.lower():
@@ -778,6 +796,7 @@ _KIND_PREFIXES = [
     ("moved unchanged", "move"),
     ("moved", "move"),
     ("link ", "link"),
+    ("postal address", "address"),
     ("rewording", "rewording"),
     ("short ", "short"),
 ]
