@@ -647,8 +647,11 @@ def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out[::-1]
 
 
+_ENDS = frozenset((".", "!", "?", ";", SEP))
+
+
 def _is_end(token: str) -> bool:
-    return token in (".", "!", "?", ";", SEP)
+    return token in _ENDS
 
 
 SKIP_AFTER = 40  # equal runs longer than twice this are searched for whole sentences to skip
@@ -697,9 +700,19 @@ def _edits_from_ops(
     i = j = 0
     old_end = new_end = True  # both sides at a sentence boundary
     pending_space = [True, True]
-    for op, n in ops:
+    for index, (op, n) in enumerate(ops):
         skip_from = skip_to = -1
-        if op == 0 and n > 2 * SKIP_AFTER:
+        if op == 0 and index == 0 and n > SKIP_AFTER and len(ops) > 1:
+            # Before the first change only its own sentence matters.
+            last = _last_boundary(ot, i, i + n)
+            if last is not None:
+                skip_from, skip_to = 0, last - i
+        elif op == 0 and index == len(ops) - 1 and n > SKIP_AFTER and index:
+            # After the last change only the end of its sentence matters.
+            first = _first_boundary(ot, i, i + n)
+            if first is not None:
+                skip_from, skip_to = first - i, n
+        elif op == 0 and n > 2 * SKIP_AFTER:
             # Whole unchanged sentences in the middle of a long equal run cannot be part of an edit.
             first = _first_boundary(ot, i, i + n)
             last = _last_boundary(ot, i, i + n)
@@ -707,7 +720,8 @@ def _edits_from_ops(
                 skip_from, skip_to = first - i, last - i
         for step in range(n):
             if step == skip_from:
-                units.append(unit)
+                if unit:
+                    units.append(unit)
                 units.append([(0, " ", -1, -1)])
                 unit = []
                 i += skip_to - skip_from
