@@ -6,10 +6,12 @@ document:
 1. ``normalise`` turns Markdown into blocks of plain text (one per paragraph,
    heading, list item or table row) with Unicode, quotes, dashes, white space and
    markup folded away, each block tagged with the heading path it sits under.
-2. ``diff_blocks`` aligns the two block lists with diff-match-patch in "line
-   mode" (each block mapped to one character), like git's line pre-pass.
+2. ``align_blocks`` aligns the two block lists as patience diff does: blocks
+   found once on each side anchor the alignment, and diff-match-patch in "line
+   mode" (each block mapped to one character) runs only between anchors.
    Unchanged blocks drop out here.
-3. Blocks deleted in one place and inserted unchanged in another are moves.
+3. Blocks deleted in one place and inserted unchanged in another are moves;
+   paragraphs that moved and were lightly edited are diffed where they landed.
 4. What is left forms small changed regions. Each region is tokenised into words,
    white space and punctuation, each token mapped to one character, diffed with
    diff-match-patch and tidied with its semantic clean-up, so a change reads as
@@ -442,7 +444,7 @@ def _find_moves(old: list[Block], new: list[Block], regions: list[_Region]) -> l
     for region in regions:
         for i in region.old:
             if old[i].kind == "heading" and i + 1 in moved_old and i not in moved_old:
-                for j in region_news(regions, new, old[i].text, moved_new):
+                for j in _unmoved_with_text(regions, new, old[i].text, moved_new):
                     if j + 1 in moved_new:
                         moved_old.add(i)
                         moved_new.add(j)
@@ -476,7 +478,7 @@ def _find_moves(old: list[Block], new: list[Block], regions: list[_Region]) -> l
     return edits
 
 
-def region_news(regions: list[_Region], new: list[Block], text: str, taken: set[int]) -> list[int]:
+def _unmoved_with_text(regions: list[_Region], new: list[Block], text: str, taken: set[int]) -> list[int]:
     return [j for region in regions for j in region.new if j not in taken and new[j].text == text]
 
 
