@@ -138,7 +138,7 @@ def pairs_for(old: str | None, new: str | None, cwd: Path | str = ".") -> list[P
     if old is None:
         return every_policy(cwd)
     if new is not None:
-        return [Pair(f"{old} → {new}", resolve(old, cwd), resolve(new, cwd))]
+        return [Pair(new, resolve(old, cwd), resolve(new, cwd))]
     # One argument: a policy against its last release, or a revision against the working copy.
     project = _project_or_none(cwd)
     is_policy = project is not None and _looks_like_slug(old) and "@" not in old

@@ -654,8 +654,12 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     before, after = Counter(_words(_strip_dates(old_plain))), Counter(_words(_strip_dates(new_plain)))
     if edit.kind == "replace" and (moved_address := _address_change(old_plain, new_plain)):
         return _override(edit, rules, MINOR, [moved_address])
+    names = _names(edit.old_text) | _names(edit.new_text)
     if edit.kind == "replace":
-        material += _modality(edit, rules, before, after, hunks)
+        # "Do Not Track" is a name, not a negation.
+        plain_before = Counter({w: n for w, n in before.items() if w not in names}) if names else before
+        plain_after = Counter({w: n for w, n in after.items() if w not in names}) if names else after
+        material += _modality(edit, rules, plain_before, plain_after, hunks)
         if edit.table and edit.old_text.lower() != edit.new_text.lower():
             # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own.
             material.append(f"table entry changed: '{_quote(edit.old_text)}' → '{_quote(edit.new_text)}'")
@@ -670,7 +674,6 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w) in act_stems]
     add_act = [w for w in came if w not in rules.stopwords and _verb_key(w) in act_stems]
     if rem_act or add_act:
-        names = _names(edit.old_text) | _names(edit.new_text)
         rem_act = [w for w in rem_act if w not in names]
         add_act = [w for w in add_act if w not in names]
     if edit.kind == "replace" and Counter(map(_verb_key, rem_act)) != Counter(map(_verb_key, add_act)):

@@ -234,3 +234,11 @@ def test_a_number_changed_next_to_an_address_is_still_material():
     old = "We answer within 30 days. Write to 5 Main Street, Springfield, IL 62701."
     new = "We answer within 90 days. Write to 5 Main Street, Springfield, IL 62701."
     assert judged(old, new).classification == "material"
+
+
+def test_a_negation_inside_a_name_is_not_a_negation():
+    change = judged(
+        "Other analytics are described in the Do Not Track section.",
+        "Other analytics are described in the Cookies section.",
+    )
+    assert not any(r.startswith("negation") for r in change.reasons)
