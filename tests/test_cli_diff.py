@@ -171,3 +171,8 @@ def test_an_empty_old_file_makes_everything_new(tmp_path, monkeypatch):
 
 def test_a_folder_is_a_one_line_error(released):
     assert_one_line_error(run("policies", POLICY), "policies", "folder")
+
+
+def test_a_policy_file_path_alone_is_compared_with_its_last_release(released):
+    data = json.loads(run(POLICY, "--format", "json").stdout)
+    assert data["classification"] == "material"
