@@ -211,13 +211,24 @@ def count_subscribers(store: Store, status: str | None = "active") -> int:
     return store.query(f"SELECT COUNT(*) FROM subscribers {where}", params)[0][0]
 
 
-_UPSERT = (
-    "INSERT INTO subscribers (email, name, policies, status, token, created_at, updated_at)"
-    " VALUES (?, ?, ?, 'active', ?, ?, ?)"
+_UPSERT_HEAD = "INSERT INTO subscribers (email, name, policies, status, token, created_at, updated_at) VALUES "
+_UPSERT_ROW = "(?, ?, ?, 'active', ?, ?, ?)"
+_UPSERT_TAIL = (
     " ON CONFLICT (email) DO UPDATE SET name = excluded.name, policies = excluded.policies,"
     " updated_at = excluded.updated_at"
     " WHERE subscribers.name <> excluded.name OR subscribers.policies <> excluded.policies"
 )
+
+
+def _upsert(store: Store, batch: list[tuple]) -> int:
+    """One multi-row statement per batch (one round trip); rows changed (inserted or updated).
+
+    A statement may not touch one row twice, so an address repeated within the
+    batch keeps its last row, as a second import of it would.
+    """
+    rows = list({row[0]: row for row in batch}.values())
+    sql = _UPSERT_HEAD + ", ".join([_UPSERT_ROW] * len(rows)) + _UPSERT_TAIL
+    return store.execute(sql, [value for row in rows for value in row])
 
 
 def import_csv(store: Store, path: str | Path, known: Iterable[str] | None = None) -> ImportResult:
@@ -251,10 +262,10 @@ def import_csv(store: Store, path: str | Path, known: Iterable[str] | None = Non
                     continue
                 good += 1
                 if len(batch) >= IMPORT_BATCH:
-                    changed += store.executemany(_UPSERT, batch)
+                    changed += _upsert(store, batch)
                     batch.clear()
             if batch:
-                changed += store.executemany(_UPSERT, batch)
+                changed += _upsert(store, batch)
             after = count_subscribers(store, None)
     result.added = after - before
     result.updated = changed - result.added

@@ -198,3 +198,19 @@ def test_export_writes_active_subscribers_as_csv(store, tmp_path):
         ["a@example.com", "Ann, Jr.", "privacy"],
         ["b@example.com", 'Bob "B"', ""],
     ]
+
+
+def test_address_repeated_in_one_file_keeps_its_last_row(store, tmp_path):
+    path = write_csv(
+        tmp_path / "in.csv", "email,name,policies\na@example.com,First,\nA@Example.com,Last,privacy\nb@example.com,B,\n"
+    )
+    result = import_csv(store, path)
+    assert (result.added, len(result.errors)) == (2, 0)
+    sub = get_subscriber(store, "a@example.com")
+    assert (sub.name, sub.policies) == ("Last", ("privacy",))
+
+
+def test_import_larger_than_one_batch_adds_every_row(store, tmp_path):
+    lines = "".join(f"user{i}@example.com,User {i},\n" for i in range(2500))
+    result = import_csv(store, write_csv(tmp_path / "in.csv", "email,name,policies\n" + lines))
+    assert (result.added, count_subscribers(store)) == (2500, 2500)

@@ -70,3 +70,12 @@ def test_export_writes_the_csv_file(repo):
     run("subscribers", "add", "a@example.com", "--name", "A")
     assert run("subscribers", "export", "out.csv").exit_code == 0
     assert (repo.root / "out.csv").read_text(encoding="utf-8") == "email,name,policies\na@example.com,A,\n"
+
+
+def test_unreachable_database_is_a_one_line_error_without_the_password(repo, monkeypatch):
+    monkeypatch.setenv("POLICYWATCH_DATABASE_URL", "postgresql://alice:s3cret@127.0.0.1:1/policies")
+    result = run("subscribers", "list")
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("policywatch: error: postgresql://alice:***@127.0.0.1:1/policies: cannot connect")
+    assert "s3cret" not in result.output

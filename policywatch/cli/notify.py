@@ -80,8 +80,11 @@ def notify(
         for problem in summary.problems:
             typer.echo(f"policywatch: {problem}", err=True)
         if dry_run:
-            typer.echo(f"dry run: {summary.sent} emails written to {summary.eml_dir}; nothing sent or recorded")
-        elif not summary.releases:
+            typer.echo(
+                f"dry run: {summary.sent} emails written to {summary.eml_dir}, {summary.would_post} webhook posts "
+                "not made; nothing sent or recorded"
+            )
+        elif not summary.releases and not summary.pending:
             typer.echo("nothing to send: every material release has been announced")
         else:
             line = (
@@ -92,6 +95,12 @@ def notify(
             if summary.duplicates:
                 line += f"; {summary.duplicates} sent twice after a lost lease"
             typer.echo(line)
+            if summary.pending:
+                typer.echo(
+                    f"policywatch: {summary.pending} still pending (deferred after a temporary failure, or being sent "
+                    "by another sender): run 'policywatch notify' again later",
+                    err=True,
+                )
     if summary.failed:
         raise typer.Exit(1)
 

@@ -29,6 +29,8 @@ from policywatch.release import Release, parse_tag
 from policywatch.store import Store, stamp, utcnow
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from policywatch.notify.runner import NotifySummary, Progress
     from policywatch.project import Project
 
@@ -119,6 +121,7 @@ class Outbox:
         self.owner = owner or lease_owner()
         self._claims = 0
         self._inflight: dict[str, tuple[int, str, int]] = {}  # key -> (row id, lease, attempts)
+        self._cursors: dict[tuple[str, str], int] = {}  # (release, channel) -> last id claimed
 
     # -- releases -------------------------------------------------------------------------
 
@@ -190,15 +193,31 @@ class Outbox:
         now = stamp(moment)
         until = stamp(moment + dt.timedelta(seconds=self.settings.lease_seconds))
         with self.store.transaction():
-            claimed = self.store.query(
-                "UPDATE deliveries SET state = 'sending', lease_owner = ?, lease_until = ?,"
-                " attempts = attempts + 1, updated_at = ?"
-                " WHERE id IN (SELECT id FROM deliveries WHERE release_tag = ? AND channel = ?"
-                " AND ((state = 'queued' AND not_before <= ?) OR (state = 'sending' AND lease_until < ?))"
-                f" ORDER BY id LIMIT ?{self.store.skip_locked()})"
-                " RETURNING id, target, subscriber_id, attempts",
-                (lease, until, now, release_tag, channel, now, now, limit),
+            # Batches whose sender died first, then queued ones that are due. Queued rows are
+            # read onwards from where this sender's last claim ended, so the scan does not wade
+            # through the rows already sent (the planner may walk the primary key in id order);
+            # when that runs dry it starts once more from the beginning, for rows queued again.
+            claimed = self._take(
+                lease, until, now, release_tag, channel, "state = 'sending' AND lease_until < ?", limit
             )
+            cursor = self._cursors.get((release_tag, channel), 0)
+            while len(claimed) < limit:
+                taken = self._take(
+                    lease,
+                    until,
+                    now,
+                    release_tag,
+                    channel,
+                    "state = 'queued' AND not_before <= ? AND id > ?",
+                    limit - len(claimed),
+                    cursor,
+                )
+                claimed += taken
+                if taken:
+                    self._cursors[(release_tag, channel)] = max(row[0] for row in taken)
+                if len(claimed) >= limit or cursor == 0:
+                    break
+                cursor = 0
             claimed.sort()
             people = self._people([row[2] for row in claimed if row[2] is not None])
             recipients, gone = [], []
@@ -217,6 +236,16 @@ class Outbox:
                     gone,
                 )
         return Claim(release_tag, channel, recipients, len(gone))
+
+    def _take(self, lease: str, until: str, now: str, tag: str, channel: str, which: str, limit: int, *extra) -> list:
+        return self.store.query(
+            "UPDATE deliveries SET state = 'sending', lease_owner = ?, lease_until = ?,"
+            " attempts = attempts + 1, updated_at = ?"
+            f" WHERE id IN (SELECT id FROM deliveries WHERE release_tag = ? AND channel = ? AND {which}"
+            f" ORDER BY id LIMIT ?{self.store.skip_locked()})"
+            " RETURNING id, target, subscriber_id, attempts",
+            (lease, until, now, tag, channel, now, *extra, limit),
+        )
 
     def _people(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         if not ids:
@@ -395,8 +424,17 @@ def run_notify(
     retry_failed: bool = False,
     workers: int = 1,
     progress: Progress | None = None,
+    eml_dir: Path | None = None,
 ) -> NotifySummary:
     """Ledger what is owed, then send every pending delivery; see ``policywatch.notify.runner``."""
     from policywatch.notify.runner import run_notify as run
 
-    return run(project, release=release, dry_run=dry_run, retry_failed=retry_failed, workers=workers, progress=progress)
+    return run(
+        project,
+        release=release,
+        dry_run=dry_run,
+        retry_failed=retry_failed,
+        workers=workers,
+        progress=progress,
+        eml_dir=eml_dir,
+    )

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from policywatch.project import Project
 
 Progress = Callable[[int, int], None]  # (settled so far, total owed)
-POLL_SECONDS = 0.25
+POLL_SECONDS = 1.0  # how often the parent of worker processes reads the ledger for progress
 
 
 @dataclass
@@ -53,10 +53,12 @@ class NotifySummary:
     skipped: int = 0
     duplicates: int = 0
     pending: int = 0
+    would_post: int = 0  # dry run: webhook posts a real run would make
     dry_run: bool = False
     eml_dir: str | None = None
     workers: int = 1
     seconds: float = 0.0
+    ledger_seconds: float = 0.0  # creating the deliveries of newly owed releases
     problems: list[str] = field(default_factory=list)
     peak_rss_mb: list[float] = field(default_factory=list)  # per sender process
 
@@ -124,9 +126,11 @@ def run_notify(
         if dry_run:
             return _dry_run(project, store, outbox, owed, scope, by_tag, retry_failed, summary, eml_dir, started)
         hooks = webhook_names(project)
+        ledger_start = time.monotonic()
         for rel in owed:
             summary.created += outbox.ledger_release(rel, hooks)
             summary.ledgered.append(rel.tag)
+        summary.ledger_seconds = round(time.monotonic() - ledger_start, 3)
         if retry_failed:
             outbox.retry_failed(scope)
         outbox.reclaim_expired()
@@ -148,7 +152,7 @@ def run_notify(
                 summary.peak_rss_mb.append(counts["peak_rss_mb"])
             else:
                 _run_workers(project, outbox, tags, workers, progress, total, summary)
-        after = outbox.counts(summary.releases)
+        after = outbox.counts(scope)  # all releases unless one was named: deferred ones, other senders' batches
         summary.pending = after["queued"] + after["sending"]
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
@@ -304,8 +308,7 @@ def _dry_run(
     summary.sent = counts["sent"]
     summary.failed = counts["failed"]
     summary.deferred = counts["deferred"]
-    if counts["webhooks"]:
-        summary.problems.append(f"dry run: {counts['webhooks']} webhook posts not made")
+    summary.would_post = counts["webhooks"]
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
 

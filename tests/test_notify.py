@@ -1,0 +1,223 @@
+"""`notify` end to end: a real git repository, a real SQLite ledger, a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from policywatch.cli import app
+from policywatch.notify.outbox import notify_releases
+from policywatch.notify.runner import run_notify
+from policywatch.project import open_project
+from policywatch.store import project_store
+from policywatch.subscribers import add_subscriber
+from tests._store_support import (
+    EMAIL_CONFIG,
+    Sink,
+    make_release,
+    repo_with_policy,
+    smtp_sink,
+    tag_release,
+    webhook_receiver,
+)
+
+runner = CliRunner()
+FOLLOWERS = ["ann@example.com", "bob@example.com", "cy@example.com"]
+
+
+@pytest.fixture
+def sink(monkeypatch):
+    with smtp_sink() as (port, server):
+        monkeypatch.setenv("POLICYWATCH_SMTP_URL", f"smtp://127.0.0.1:{port}?backoff=0.01&timeout=5")
+        yield server
+
+
+def make_repo(tmp_path, monkeypatch, config: str = ""):
+    monkeypatch.delenv("POLICYWATCH_DATABASE_URL", raising=False)
+    monkeypatch.delenv("POLICYWATCH_FROM", raising=False)
+    repo = repo_with_policy(tmp_path / "repo", ("privacy", "terms"), EMAIL_CONFIG + config)
+    project = open_project(repo.root)
+    with project_store(project) as store:
+        add_subscriber(store, "ann@example.com", "Ann")
+        add_subscriber(store, "bob@example.com", "Bob", ["privacy"])
+        add_subscriber(store, "cy@example.com")
+        add_subscriber(store, "terms-only@example.com", policies=["terms"])
+    return repo, project
+
+
+@pytest.fixture
+def published(tmp_path, monkeypatch):
+    """A repository whose privacy policy was just released with a material change."""
+    repo, project = make_repo(tmp_path, monkeypatch)
+    tag_release(repo, make_release("privacy", "2.0"))
+    return project
+
+
+def test_each_follower_gets_exactly_one_notice(published, sink):
+    summary = run_notify(published)
+    assert (summary.sent, summary.failed, summary.pending) == (3, 0, 0)
+    assert sink.per_recipient() == {address: 1 for address in FOLLOWERS}
+
+
+def test_running_notify_again_sends_nothing(published, sink):
+    run_notify(published)
+    again = run_notify(published)
+    assert (again.sent, again.releases) == (0, [])
+    assert len(sink.messages) == 3
+
+
+def test_ledger_holds_the_message_id_the_server_received(published, sink):
+    run_notify(published)
+    with project_store(published) as store:
+        ledger = dict(store.query("SELECT target, message_id FROM deliveries WHERE state = 'sent'"))
+    assert ledger == sink.message_ids()
+
+
+def test_a_release_tagged_by_a_publish_that_died_is_still_announced(tmp_path, monkeypatch, sink):
+    repo, project = make_repo(tmp_path, monkeypatch)
+    tag_release(repo, make_release("privacy", "2.0"))  # tagged; the process died before any ledger write
+    summary = run_notify(project)
+    assert summary.ledgered == ["privacy/v2.0"]
+    assert sorted(sink.per_recipient()) == FOLLOWERS
+
+
+def test_minor_release_sends_nothing(tmp_path, monkeypatch, sink):
+    repo, project = make_repo(tmp_path, monkeypatch)
+    tag_release(repo, make_release("privacy", "2.0", "minor"))
+    assert run_notify(project).releases == []
+    assert sink.messages == []
+
+
+def test_notify_releases_announces_only_the_releases_given(tmp_path, monkeypatch, sink):
+    repo, project = make_repo(tmp_path, monkeypatch)
+    privacy = tag_release(repo, make_release("privacy", "2.0"))
+    tag_release(repo, make_release("terms", "3.0"))
+    summary = notify_releases(project, [privacy])
+    assert summary.releases == ["privacy/v2.0"]
+    assert sorted(sink.per_recipient()) == FOLLOWERS
+
+
+def test_refused_recipient_is_failed_and_the_others_are_sent(published, monkeypatch):
+    with smtp_sink(Sink(refuse={"bob@example.com": "550 5.1.1 no such user"})) as (port, server):
+        monkeypatch.setenv("POLICYWATCH_SMTP_URL", f"smtp://127.0.0.1:{port}?backoff=0.01&timeout=5")
+        summary = run_notify(published)
+        assert (summary.sent, summary.failed) == (2, 1)
+        with project_store(published) as store:
+            detail = store.query("SELECT state, detail FROM deliveries WHERE target = 'bob@example.com'")[0]
+        assert detail[0] == "failed" and "550" in detail[1]
+        server.refuse.clear()
+        assert run_notify(published).sent == 0
+        retried = run_notify(published, retry_failed=True)
+        assert (retried.sent, retried.failed) == (1, 0)
+        assert server.per_recipient() == {address: 1 for address in FOLLOWERS}
+
+
+def test_temporary_refusal_is_deferred_and_stays_owed(published, monkeypatch):
+    with smtp_sink(Sink(refuse={"cy@example.com": "451 4.3.0 try again later"})) as (port, server):
+        monkeypatch.setenv("POLICYWATCH_SMTP_URL", f"smtp://127.0.0.1:{port}?backoff=0.01&timeout=5&retries=1")
+        summary = run_notify(published)
+    assert (summary.sent, summary.deferred, summary.pending) == (2, 1, 1)
+
+
+def test_unsubscribed_before_sending_is_skipped(published, sink):
+    from policywatch.notify.outbox import Outbox, find_release
+    from policywatch.subscribers import remove_subscriber
+
+    with project_store(published) as store:
+        Outbox(store).ledger_release(find_release(published, "privacy@2.0"))
+        remove_subscriber(store, "cy@example.com")
+    summary = run_notify(published)
+    assert (summary.sent, summary.skipped) == (2, 1)
+    assert "cy@example.com" not in sink.per_recipient()
+
+
+def test_dry_run_writes_eml_files_and_records_nothing(published, tmp_path, sink):
+    out = tmp_path / "eml"
+    summary = run_notify(published, dry_run=True, eml_dir=out)
+    assert summary.sent == 3
+    assert len(list(out.glob("*.eml"))) == 3
+    assert sink.messages == []
+    with project_store(published) as store:
+        assert store.query("SELECT COUNT(*) FROM releases")[0][0] == 0
+
+
+def test_two_worker_processes_send_each_notice_once(published, sink):
+    summary = run_notify(published, workers=2)
+    assert (summary.sent, summary.pending) == (3, 0)
+    assert sink.per_recipient() == {address: 1 for address in FOLLOWERS}
+
+
+def test_webhook_gets_one_signed_post_per_release(tmp_path, monkeypatch, sink):
+    monkeypatch.setenv("HOOK_SECRET", "s3cret")
+    with webhook_receiver() as (url, received):
+        config = f'\n[[webhooks]]\nname = "ops"\nurl = "{url}"\nformat = "json"\nsecret_env = "HOOK_SECRET"\n'
+        repo, project = make_repo(tmp_path, monkeypatch, config)
+        tag_release(repo, make_release("privacy", "2.0"))
+        run_notify(project)
+        run_notify(project)
+    assert len(received) == 1
+    headers, body = received[0]
+    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert headers["X-Policywatch-Signature"] == f"sha256={expected}"
+    assert b"privacy/v2.0" in body
+
+
+# -- the commands ---------------------------------------------------------------------------------
+
+
+def test_notify_command_prints_a_summary(published, sink, monkeypatch):
+    monkeypatch.chdir(published.root)
+    result = runner.invoke(app, ["notify"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("sent 3, failed 0, skipped 0")
+
+
+def test_notify_command_json_summary(published, sink, monkeypatch):
+    monkeypatch.chdir(published.root)
+    result = runner.invoke(app, ["notify", "--format", "json"], catch_exceptions=False)
+    data = json.loads(result.stdout)
+    assert (data["sent"], data["ok"], data["releases"]) == (3, True, ["privacy/v2.0"])
+
+
+def test_notify_command_exits_1_when_a_delivery_failed(published, monkeypatch):
+    monkeypatch.chdir(published.root)
+    with smtp_sink(Sink(refuse={"ann@example.com": "550 mailbox unavailable"})) as (port, _):
+        monkeypatch.setenv("POLICYWATCH_SMTP_URL", f"smtp://127.0.0.1:{port}?backoff=0.01")
+        result = runner.invoke(app, ["notify"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "failed 1" in result.stdout
+
+
+def test_notify_named_minor_release_is_a_one_line_error(tmp_path, monkeypatch, sink):
+    repo, project = make_repo(tmp_path, monkeypatch)
+    tag_release(repo, make_release("terms", "1.1", "minor"))
+    monkeypatch.chdir(project.root)
+    result = runner.invoke(app, ["notify", "terms@1.1"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "policywatch: error: terms/v1.1 is a minor release: only material changes are announced"
+    )
+
+
+def test_notify_without_smtp_settings_is_a_one_line_error(published, monkeypatch):
+    monkeypatch.delenv("POLICYWATCH_SMTP_URL", raising=False)
+    monkeypatch.chdir(published.root)
+    result = runner.invoke(app, ["notify"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "POLICYWATCH_SMTP_URL" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    with project_store(published) as store:
+        assert store.query("SELECT DISTINCT state FROM deliveries") == [("queued",)]
+
+
+def test_dry_run_counts_webhook_posts_without_making_them(tmp_path, monkeypatch, sink):
+    monkeypatch.setenv("HOOK_SECRET", "s3cret")
+    with webhook_receiver() as (url, received):
+        config = f'\n[[webhooks]]\nname = "ops"\nurl = "{url}"\nformat = "json"\nsecret_env = "HOOK_SECRET"\n'
+        repo, project = make_repo(tmp_path, monkeypatch, config)
+        tag_release(repo, make_release("privacy", "2.0"))
+        summary = run_notify(project, dry_run=True, eml_dir=tmp_path / "eml")
+    assert (summary.would_post, summary.ok, received) == (1, True, [])

@@ -1,0 +1,72 @@
+"""`policywatch notify` on PostgreSQL, end to end: real subprocesses, a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from policywatch.store import open_store
+from tests._store_support import EMAIL_CONFIG, make_release, repo_with_policy, seed_subscribers, smtp_sink, tag_release
+
+pytest_plugins = ["tests._store_fixtures"]
+
+SUBSCRIBERS = 600
+
+
+@pytest.fixture
+def project_on_postgres(tmp_path, pg_url):
+    repo = repo_with_policy(tmp_path / "repo", ("privacy",), EMAIL_CONFIG + "\n[notify]\nbatch_size = 20\n")
+    tag_release(repo, make_release("privacy", "2.0"))
+    store = open_store(pg_url)
+    seed_subscribers(store, SUBSCRIBERS)
+    yield repo, pg_url, store
+    store.close()
+
+
+def _notify(repo, url: str, port: int, *args: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "POLICYWATCH_DATABASE_URL": url,
+        "POLICYWATCH_SMTP_URL": f"smtp://127.0.0.1:{port}?pool_size=2&backoff=0.01&timeout=10",
+        "CI": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "policywatch", "notify", "--format", "json", *args],
+        cwd=repo.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_two_notify_processes_racing_on_postgres_send_each_notice_once(project_on_postgres):
+    repo, url, store = project_on_postgres
+    with smtp_sink() as (port, sink):
+        procs = [_notify(repo, url, port), _notify(repo, url, port)]
+        summaries = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+            summaries.append(json.loads(out))
+        received = sink.per_recipient()
+    assert len(received) == SUBSCRIBERS
+    assert max(received.values()) == 1
+    assert sum(s["sent"] for s in summaries) == SUBSCRIBERS
+    assert store.query("SELECT state, COUNT(*) FROM deliveries GROUP BY state") == [("sent", SUBSCRIBERS)]
+
+
+@pytest.mark.slow
+def test_notify_with_worker_processes_on_postgres_sends_each_notice_once(project_on_postgres):
+    repo, url, store = project_on_postgres
+    with smtp_sink() as (port, sink):
+        out, err = _notify(repo, url, port, "--workers", "3").communicate(timeout=120)
+        received = sink.per_recipient()
+    summary = json.loads(out)
+    assert (summary["sent"], summary["pending"], len(summary["peak_rss_mb"])) == (SUBSCRIBERS, 0, 3)
+    assert len(received) == SUBSCRIBERS and max(received.values()) == 1
