@@ -322,35 +322,44 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             what = "capitalisation only"
         return _override(edit, rules, MINOR, [f"{what}: {wording.snippet(hunks)}"])
     old_plain, new_plain = wording.strip_links(edit.old_text), wording.strip_links(edit.new_text)
-    # Words that left or joined the sentence, wherever they sit in it, links and dates aside.
-    before, after = (
-        Counter(wording.words(wording.strip_dates(old_plain))),
-        Counter(wording.words(wording.strip_dates(new_plain))),
-    )
     if edit.kind == "replace" and (moved_address := wording.address_change(old_plain, new_plain)):
         return _override(edit, rules, MINOR, [moved_address])
-    names = wording.names(edit.old_text) | wording.names(edit.new_text)
-    if edit.kind == "replace":
-        # "Do Not Track" is a name, not a negation.
-        plain_before = Counter({w: n for w, n in before.items() if w not in names}) if names else before
-        plain_after = Counter({w: n for w, n in after.items() if w not in names}) if names else after
-        material += _modality(edit, rules, plain_before, plain_after, hunks)
-        if edit.table and edit.old_text.lower() != edit.new_text.lower():
-            # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own.
-            material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
+    # The words that left or joined the sentence, wherever they sit in it, links and dates aside: only
+    # they can change a count, so they are all the rules need. The diff's own runs give them directly,
+    # unless a link or a date (which the diff may cut in pieces) has to be taken out of whole sentences.
+    if old_plain is edit.old_text and new_plain is edit.new_text and not wording.DIGIT.search(deleted + inserted):
+        lost, gained = Counter(rem_words) - Counter(add_words), Counter(add_words) - Counter(rem_words)
+    else:
+        before = Counter(wording.words(wording.strip_dates(old_plain)))
+        after = Counter(wording.words(wording.strip_dates(new_plain)))
+        lost, gained = before - after, after - before
+    names: set[str] | None = None
+
+    def unnamed(counts: Counter[str]) -> Counter[str]:
+        """Without words that are part of a name: "Do Not Track" is not a negation."""
+        nonlocal names
+        if names is None:
+            names = wording.names(edit.old_text) | wording.names(edit.new_text)
+        return Counter({w: n for w, n in counts.items() if w not in names}) if names else counts
+
+    if edit.kind == "replace" and _modality(edit, rules, lost, gained, hunks):
+        material += _modality(edit, rules, unnamed(lost), unnamed(gained), hunks)
+    if edit.kind == "replace" and edit.table and edit.old_text.lower() != edit.new_text.lower():
+        # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own.
+        material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
     old_window, new_window = wording.windows(edit.segments)
     old_window, new_window = wording.strip_links(old_window), wording.strip_links(new_window)
-    window_words = {*before, *after}
+    window_words = {*rem_words, *add_words}
     material += _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     term_reasons = _categories(old_window, new_window, rules)
     material += term_reasons
-    gone, came = list((before - after).elements()), list((after - before).elements())
+    gone, came = list(lost.elements()), list(gained.elements())
     act_stems = _activity_stems(rules)
     rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w) in act_stems]
     add_act = [w for w in came if w not in rules.stopwords and _verb_key(w) in act_stems]
     if rem_act or add_act:
-        rem_act = [w for w in rem_act if w not in names]
-        add_act = [w for w in add_act if w not in names]
+        rem_act = list(unnamed(Counter(rem_act)).elements())
+        add_act = list(unnamed(Counter(add_act)).elements())
     if edit.kind == "replace" and Counter(map(_verb_key, rem_act)) != Counter(map(_verb_key, add_act)):
         if rem_act and add_act:
             material.append(f"activity changed: '{', '.join(rem_act)}' → '{', '.join(add_act)}'")
