@@ -62,6 +62,7 @@ _FOLD = {chr(k): v or "" for k, v in _TRANSLATE.items()}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _HEADING_NUMBER = re.compile(r"^(?:(?:section|article|part)\s+)?(?:\d+(?:\.\d+)*|[ivxlc]+|[a-z])[.):]\s+", re.I)
+_MARKERS = frozenset("#>|=-*_[")  # first characters of lines that may be Markdown structure
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,5}\))[ \t]+")
@@ -172,6 +173,11 @@ def normalise(text: str, memo: dict[str, list] | None = None) -> list[Block]:
 
 def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
     """The blocks of one paragraph of Markdown, already folded by ``fold_unicode``."""
+    first = chunk.lstrip()[:1]
+    if "\n" not in chunk.strip() and first and first not in _MARKERS and not _ITEM.match(chunk):
+        # Most paragraphs of a policy are one plain line.
+        body = _inline(chunk.strip())
+        return [("paragraph", body, 0)] if body else []
     raw: list[tuple[str, str, int]] = []
     lines: list[str] = []
     kind = "paragraph"
