@@ -298,7 +298,9 @@ def judge_quickly(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str
         return judge(edit, rules)
     words = len(edit.old_text.split()) + len(edit.new_text.split())
     verb = {"insert": "text added", "delete": "text removed"}.get(edit.kind, "wording changed")
-    return _override(edit, rules, MATERIAL, [f"{verb} ({words} words; too large to analyse in detail)"])
+    return _override(
+        edit, rules, MATERIAL, [f"{verb} ({words} words; not analysed: the comparison's time limit was reached)"]
+    )
 
 
 def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:

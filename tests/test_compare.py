@@ -199,3 +199,12 @@ def test_a_paragraph_moved_and_edited_is_diffed_where_it_landed():
     assert (change.kind, change.section) == ("replace", "What we collect")
     assert change.reasons[0] == "moved from 'What we collect' to 'Contact us' and edited"
     assert [s for s in change.segments if s[0] != "equal"] == [["insert", " at all"]]
+
+
+def test_once_the_judging_time_is_spent_changes_err_towards_material(monkeypatch):
+    from policywatch import comparison
+
+    monkeypatch.setattr(comparison, "JUDGE_SECONDS", -1.0)
+    result = compare(policy(BODY), policy(BODY.replace("Write to", "Please write to")))
+    assert result.classification == "material"
+    assert "time limit was reached" in result.changes[0].reasons[0]
