@@ -229,7 +229,10 @@ def _categories(old: str, new: str, rules: Rules) -> list[str]:
 
 
 def _topics(old: str, new: str, rules: Rules) -> list[Category]:
-    """The sensitive topics (retention, rights, ...) a sentence is about, from its terms."""
+    """The sensitive topics (retention, rights, ...) a sentence is about, from its terms.
+
+    ``new`` need only hold what the new sentence added (its windows): the rest is in ``old``.
+    """
     found = [a or b for a, b in zip(_terms(old, rules), _terms(new, rules), strict=True)]
     return [cat for cat, hits in zip(rules.categories, found, strict=True) if cat.topic and hits]
 
@@ -403,7 +406,7 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         elif not gone and not came and links:
             minor.append(f"link changed: '{wording.quote(links[0])}'")
         substantive = unexplained >= TOPIC_WORDS or material
-        topics = _topics(old_plain, new_plain, rules) if substantive else []
+        topics = _topics(old_plain, new_window, rules) if substantive else []
         named = {r.split(":")[0].removeprefix("new ").removesuffix(" removed") for r in term_reasons}
         unnamed = sorted({c.label for c in topics} - named)
         if unnamed and substantive and len(unnamed) == len({c.label for c in topics}):
