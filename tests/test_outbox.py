@@ -288,3 +288,14 @@ def test_four_sender_processes_on_sqlite_claim_every_delivery_exactly_once(sqlit
     assert (len(taken), max(taken.values())) == (400, 1)
     assert store.query("SELECT state, MAX(attempts), COUNT(*) FROM deliveries GROUP BY state") == [("sent", 1, 400)]
     store.close()
+
+
+def test_a_slow_sender_keeps_its_batch_by_renewing_the_lease(people):
+    slow, other = Outbox(people, NotifySettings(lease_seconds=60)), Outbox(people)
+    slow.ledger_release(make_release())
+    first, second = slow.claim("privacy/v2.0", "email").recipients
+    people.execute("UPDATE deliveries SET lease_until = '2000-01-01T00:00:00.000000Z'")  # the lease ran low...
+    slow._renew_at = 0  # ...and half of it has passed
+    slow.record(Outcome(first.delivery_id, "sent", "", "<m@x>"))
+    assert other.claim("privacy/v2.0", "email").recipients == []
+    assert slow.record(Outcome(second.delivery_id, "sent", "", "<n@x>")) == "sent"
