@@ -74,12 +74,14 @@ def findings_for(item: Pending, today: dt.date, review_months: int) -> list[Find
             who = f" (decided by {item.decision.by}" + (
                 f" in {item.decision.commit[:10]})" if item.decision.commit else ")"
             )
+        # The material changes are the reason for failing; the minor ones ride along in the release.
+        material = [r for c, r in zip(item.changes, item.reasons, strict=False) if c.classification == "material"]
         out.append(
             Finding(
                 item.slug,
                 "error",
                 f"material change since {item.last.tag} is not published{who}; run 'policywatch publish'",
-                item.reasons,
+                material or item.reasons,
             )
         )
     for problem in item.problems:

@@ -7,13 +7,11 @@ together and names the sections that were largely rewritten.
 
 from __future__ import annotations
 
-import re
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from policywatch.errors import InputTooLarge
-
-_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -50,6 +48,8 @@ class Comparison:
 # A section counts as rewritten when at least this share of its words is deleted or replaced.
 REWRITTEN_SHARE = 0.5
 REWRITTEN_MIN_WORDS = 20
+# Seconds spent judging changes one by one; after that, changes get a verdict from their size alone.
+JUDGE_SECONDS = 1.5
 
 
 def compare(old: str, new: str, *, rules: Any = None) -> Comparison:
@@ -58,18 +58,20 @@ def compare(old: str, new: str, *, rules: Any = None) -> Comparison:
     ``rules`` is a ``materiality.Rules`` (see ``load_rules``); None uses the shipped rules.
     """
     from policywatch.diff import MAX_CHARS, diff_blocks, normalise
-    from policywatch.materiality import MATERIAL, default_rules, judge
+    from policywatch.materiality import MATERIAL, default_rules, judge, judge_quickly
 
     for name, text in (("old", old), ("new", new)):
         if len(text) > MAX_CHARS:
             raise InputTooLarge(f"{name} text is {len(text):,} characters; compare() accepts up to {MAX_CHARS:,}")
     rules = rules or default_rules()
-    memo: dict[str, str] = {}
+    memo: dict[str, list] = {}
     old_blocks = normalise(old, memo)
     edits = diff_blocks(old_blocks, normalise(new, memo))
     changes = []
+    deadline = time.perf_counter() + JUDGE_SECONDS
     for edit in edits:
-        classification, reasons = judge(edit, rules)
+        quick = time.perf_counter() > deadline
+        classification, reasons = (judge_quickly if quick else judge)(edit, rules)
         changes.append(
             Change(edit.section, edit.kind, edit.old_text, edit.new_text, classification, reasons, edit.segments)
         )
@@ -82,18 +84,21 @@ def compare(old: str, new: str, *, rules: Any = None) -> Comparison:
 
 def _name_rewritten_sections(old_blocks, changes: list[Change]) -> None:
     """Flag sections most of whose words were deleted or replaced: a rewrite is material."""
-    totals: dict[str, int] = {}
-    for block in old_blocks:
-        if block.kind != "heading":
-            totals[block.section] = totals.get(block.section, 0) + len(_WORD.findall(block.text))
     gone: dict[str, int] = {}
     first: dict[str, Change] = {}
     for change in changes:
         if change.kind == "move":
             continue
-        deleted = sum(len(_WORD.findall(t)) for op, t in change.segments if op == "delete")
-        gone[change.section] = gone.get(change.section, 0) + deleted
-        first.setdefault(change.section, change)
+        deleted = sum(len(t.split()) for op, t in change.segments if op == "delete")
+        if deleted:
+            gone[change.section] = gone.get(change.section, 0) + deleted
+            first.setdefault(change.section, change)
+    if not gone:
+        return
+    totals: dict[str, int] = {}
+    for block in old_blocks:
+        if block.kind != "heading" and block.section in gone:
+            totals[block.section] = totals.get(block.section, 0) + len(block.text.split())
     for section, count in gone.items():
         total = totals.get(section, 0)
         if total >= REWRITTEN_MIN_WORDS and count / total >= REWRITTEN_SHARE:

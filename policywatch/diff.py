@@ -29,11 +29,12 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Largest input ``compare`` accepts (characters, each side); policy files are capped at 10 MB too.
 MAX_CHARS = 10 * 1024 * 1024
-# Tokens (both sides together) that one word-level diff-match-patch call may receive.
-REGION_TOKENS = 2000
+# Characters (both sides together) of a region diffed word by word without first pairing its paragraphs.
+REGION_CHARS = 12_000
 # Regions above this many tokens are diffed word by word only when they share MIN_OVERLAP of their words.
 SMALL_REGION = 400
 MIN_OVERLAP = 0.4
@@ -55,19 +56,18 @@ _TRANSLATE = {
     ord("\u2026"): "...",
 }
 _FOLD = {chr(k): v or "" for k, v in _TRANSLATE.items()}
-_NON_ASCII = re.compile(r".?[^\x00-\x7f]+", re.S)
-_FOLDABLE = re.compile("[" + re.escape("".join(_FOLD)) + "]")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _HEADING_NUMBER = re.compile(r"^(?:(?:section|article|part)\s+)?(?:\d+(?:\.\d+)*|[ivxlc]+|[a-z])[.):]\s+", re.I)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,5}\))[ \t]+")
 _RULE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
 _QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^()]*\))*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
@@ -85,8 +85,7 @@ _DATE_LINE = re.compile(
 TOKEN = re.compile(r"\w+(?:'\w+)*|\n\n|\s+|[^\w\s]")
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One paragraph, heading, list item or table row, normalised."""
 
     text: str
@@ -111,16 +110,20 @@ class Edit:
     heading: bool = False
     dateline: bool = False
     new_section: str = ""
+    table: bool = False  # every block touched is a table row
 
 
 def fold_unicode(text: str) -> str:
     """NFKC, straight quotes, ASCII dashes and spaces, Unix line endings."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if text.isascii():
-        return text.replace("\t", " ")
-    # NFKC only where it can change something: runs of non-ASCII characters with the character before them.
-    text = _NON_ASCII.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    return _FOLDABLE.sub(lambda m: _FOLD[m.group()], text)
+        return text
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    for char, replacement in _FOLD.items():
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
 
 
 def _inline(text: str) -> str:
@@ -145,61 +148,76 @@ def _inline(text: str) -> str:
     return text.strip()
 
 
-def normalise(text: str, memo: dict[str, str] | None = None) -> list[Block]:
+def normalise(text: str, memo: dict[str, list] | None = None) -> list[Block]:
     """Blocks of plain text, markup folded away, each with its section path.
 
-    ``memo`` (raw paragraph -> folded text) may be shared between the two sides
-    of a comparison, so that unchanged paragraphs are folded once.
+    The text is parsed a paragraph (a run of lines between blank lines) at a
+    time; ``memo`` (raw paragraph -> parsed blocks) may be shared between the two
+    sides of a comparison, so that unchanged paragraphs are parsed once.
     """
     memo = {} if memo is None else memo
-    text = fold_unicode(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     text = _FRONT_MATTER.sub("", text, count=1)
     raw: list[tuple[str, str, int]] = []  # (kind, text, heading level)
+    for chunk in _BLANK_LINE.split(text):
+        parsed = memo.get(chunk)
+        if parsed is None:
+            parsed = memo[chunk] = _parse_chunk(fold_unicode(chunk))
+        raw.extend(parsed)
+    return _with_sections(raw)
+
+
+def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
+    """The blocks of one paragraph of Markdown, already folded by ``fold_unicode``."""
+    raw: list[tuple[str, str, int]] = []
     lines: list[str] = []
     kind = "paragraph"
 
     def flush() -> None:
         nonlocal lines, kind
         if lines:
-            joined = " ".join(lines)
-            body = memo.get(joined)
-            if body is None:
-                body = memo[joined] = _inline(joined)
+            body = _inline(" ".join(lines))
             if body:
                 raw.append((kind, body, 0))
         lines, kind = [], "paragraph"
 
-    for line in text.split("\n"):
-        line = _QUOTE.sub("", line)
+    for line in chunk.split("\n"):
         stripped = line.strip()
         if not stripped:
             flush()
             continue
-        if m := _HEADING.match(line):
+        first = stripped[0]
+        if first == ">":
+            line = _QUOTE.sub("", line)
+            stripped = line.strip()
+            if not stripped:
+                continue
+            first = stripped[0]
+        if first == "#" and (m := _HEADING.match(line)):
             flush()
             raw.append(("heading", _HEADING_NUMBER.sub("", _inline(m.group(2))), len(m.group(1))))
             continue
-        if _SETEXT.match(line) and len(lines) == 1 and kind == "paragraph":
-            raw.append(("heading", _inline(lines[0]), 1 if "=" in stripped else 2))
+        if first in "=-" and _SETEXT.match(line) and len(lines) == 1 and kind == "paragraph":
+            raw.append(("heading", _inline(lines[0]), 1 if first == "=" else 2))
             lines = []
             continue
-        if _RULE.match(line) or _REF_DEF.match(line):
+        if (first in "-*_" and _RULE.match(line)) or (first == "[" and _REF_DEF.match(line)):
             flush()
             continue
-        if stripped.startswith("|") or (kind == "row" and "|" in stripped):
+        if first == "|" or (kind == "row" and "|" in stripped):
             flush()
             if not _TABLE_SEP.match(stripped):
                 cells = [c.strip() for c in stripped.strip("|").split("|")]
                 lines, kind = [" | ".join(cells)], "row"
                 flush()
             continue
-        if m := _ITEM.match(line):
+        if (first in "-*+•(" or first.isalnum()) and (m := _ITEM.match(line)):
             flush()
             lines, kind = [line[m.end() :]], "item"
             continue
         lines.append(stripped)
     flush()
-    return _with_sections(raw)
+    return raw
 
 
 def _with_sections(raw: list[tuple[str, str, int]]) -> list[Block]:
@@ -245,15 +263,28 @@ def _dmp(timeout: float):
     return dmp
 
 
-def _align(a: list, b: list, timeout: float, semantic: bool = False) -> list[tuple[int, int, int]]:
-    """diff-match-patch over two item lists: [(op, count_a, count_b)] with op -1, 0, 1."""
-    table: dict = {}
-    sa, sb = _encode(a, table), _encode(b, table)
-    dmp = _dmp(timeout)
-    diffs = dmp.diff_main(sa, sb, False)
-    if semantic:
-        dmp.diff_cleanupSemantic(diffs)
-    return [(op, len(s)) for op, s in diffs]
+def _align(a: list, b: list, timeout: float, semantic: bool = False) -> list[tuple[int, int]]:
+    """diff-match-patch over two item lists: ``[(op, count)]`` with op -1, 0, 1.
+
+    The common head and tail are cut off first, so only the changed middle is encoded and diffed.
+    """
+    head, tail = _common_ends(a, b)
+    ops: list[tuple[int, int]] = [(0, head)] if head else []
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if mid_a and mid_b:
+        table: dict = {}
+        sa, sb = _encode(mid_a, table), _encode(mid_b, table)
+        dmp = _dmp(timeout)
+        diffs = dmp.diff_main(sa, sb, False)
+        if semantic:
+            dmp.diff_cleanupSemantic(diffs)
+        ops += [(op, len(text)) for op, text in diffs]
+    else:
+        ops += [(-1, len(mid_a))] if mid_a else []
+        ops += [(1, len(mid_b))] if mid_b else []
+    if tail:
+        ops.append((0, tail))
+    return ops
 
 
 def align_blocks(a: list[str], b: list[str]) -> list[tuple[int, int]]:
@@ -419,66 +450,90 @@ class _Budget:
 
 def _overlap(a: list[str], b: list[str]) -> float:
     """Share of words two token lists have in common: low means a rewrite, not an edit."""
-    wa = Counter(t.lower() for t in a if t[:1].isalnum())
-    wb = Counter(t.lower() for t in b if t[:1].isalnum())
+    # Short words (the, and, our) are shared by any two English paragraphs; they prove nothing.
+    wa = Counter(t.lower() for t in a if len(t) > 3 and t[:1].isalnum())
+    wb = Counter(t.lower() for t in b if len(t) > 3 and t[:1].isalnum())
     common = sum((wa & wb).values())
     return common / max(1, sum(wa.values()), sum(wb.values()))
 
 
 def _diff_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int], budget: _Budget) -> list[Edit]:
-    if not oi and not ni:
-        return []
+    if not oi or not ni or budget.tokens <= 0 or not budget.timeout():
+        return _whole_blocks(old, new, oi, ni)
+    chars = sum(len(old[b].text) for b in oi) + sum(len(new[b].text) for b in ni)
+    several = len(oi) + len(ni) > 2
+    if chars > REGION_CHARS and several:
+        return _split_region(old, new, oi, ni, budget)
     ot, oo = _block_tokens(old, oi)
     nt, no = _block_tokens(new, ni)
     size = len(ot) + len(nt)
-    if oi and ni:
-        too_big = size > REGION_TOKENS
-        dissimilar = size > SMALL_REGION and _overlap(ot, nt) < MIN_OVERLAP
-        if (too_big or dissimilar) and len(oi) + len(ni) > 2:
-            anchors = _similar_pairs(old, new, oi, ni)
-            if anchors:
-                edits: list[Edit] = []
-                pa = pb = 0
-                for a, b in anchors:
-                    edits.extend(_diff_region(old, new, oi[pa:a], ni[pb:b], budget))
-                    edits.extend(_diff_region(old, new, [oi[a]], [ni[b]], budget))
-                    pa, pb = a + 1, b + 1
-                edits.extend(_diff_region(old, new, oi[pa:], ni[pb:], budget))
-                return edits
-            return _whole_blocks(old, new, oi, ni)
-        if dissimilar or size > budget.tokens or not (timeout := budget.timeout()):
-            return _whole_blocks(old, new, oi, ni)
-        budget.tokens -= size
-        ops = _align(ot, nt, timeout, semantic=True)
-    else:
-        ops = [(-1, len(ot))] if oi else [(1, len(nt))]
-    return _edits_from_ops(old, new, ot, oo, nt, no, ops)
+    budget.tokens -= size
+    if size > SMALL_REGION:
+        head, tail = _common_ends(ot, nt)
+        if size - 2 * (head + tail) > SMALL_REGION and _overlap(ot, nt) < MIN_OVERLAP:
+            return _split_region(old, new, oi, ni, budget) if several else _whole_blocks(old, new, oi, ni)
+    if budget.tokens < 0 or not (timeout := budget.timeout()):
+        return _whole_blocks(old, new, oi, ni)
+    return _edits_from_ops(old, new, ot, oo, nt, no, _align(ot, nt, timeout, semantic=True))
 
 
-def _whole_blocks(old: list[Block], new: list[Block], oi: list[int], ni: list[int]) -> list[Edit]:
-    """Too big or too different to align word by word: report paragraphs deleted and inserted."""
-    edits = []
-    for kind, blocks, idx in (("delete", old, oi), ("insert", new, ni)):
-        for b in idx:
-            block = blocks[b]
-            text = block.text
-            op = "delete" if kind == "delete" else "insert"
-            edits.append(
-                Edit(
-                    block.section,
-                    kind,
-                    text if kind == "delete" else "",
-                    text if kind == "insert" else "",
-                    [[op, text]],
-                    heading=block.kind == "heading",
-                    dateline=block.dateline,
-                    new_section=block.section,
-                )
-            )
+def _split_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int], budget: _Budget) -> list[Edit]:
+    """A large or much rewritten region: pair its most similar paragraphs and diff between the pairs."""
+    anchors = _similar_pairs(old, new, oi, ni) if budget.timeout() else []
+    if not anchors:
+        return _whole_blocks(old, new, oi, ni)
+    edits: list[Edit] = []
+    pa = pb = 0
+    for a, b in anchors:
+        edits.extend(_diff_region(old, new, oi[pa:a], ni[pb:b], budget))
+        edits.extend(_diff_region(old, new, [oi[a]], [ni[b]], budget))
+        pa, pb = a + 1, b + 1
+    edits.extend(_diff_region(old, new, oi[pa:], ni[pb:], budget))
     return edits
 
 
-_SIG_WORD = re.compile(r"[a-z0-9]{3,}")
+def _common_ends(a: list[str], b: list[str]) -> tuple[int, int]:
+    """Lengths of the common prefix and suffix of two token lists."""
+    n = min(len(a), len(b))
+    head = 0
+    while head < n and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
+def _whole_blocks(old: list[Block], new: list[Block], oi: list[int], ni: list[int]) -> list[Edit]:
+    """Too big or too different to align word by word: what was removed and added, a section at a time."""
+    edits = []
+    for kind, blocks, idx in (("delete", old, oi), ("insert", new, ni)):
+        run: list[Block] = []
+        for n, b in enumerate(idx):
+            block = blocks[b]
+            run.append(block)
+            last = n + 1 == len(idx)
+            if last or idx[n + 1] != b + 1 or blocks[idx[n + 1]].section != block.section:
+                # A heading starts its own section, so it travels with the text under it.
+                text = SEP.join(x.text for x in run)
+                section = next((x.section for x in run if x.kind != "heading"), run[0].section)
+                edits.append(
+                    Edit(
+                        section,
+                        kind,
+                        text if kind == "delete" else "",
+                        text if kind == "insert" else "",
+                        [[kind, text]],
+                        heading=all(x.kind == "heading" for x in run),
+                        dateline=all(x.dateline for x in run),
+                        new_section=section,
+                    )
+                )
+                run = []
+    return edits
+
+
+_SIG_WORD = re.compile(r"[a-z0-9]{4,}")
 
 
 def _similar_pairs(old: list[Block], new: list[Block], oi: list[int], ni: list[int]) -> list[tuple[int, int]]:
@@ -538,6 +593,36 @@ def _is_end(token: str) -> bool:
     return token in (".", "!", "?", ";", SEP)
 
 
+SKIP_AFTER = 40  # equal runs longer than twice this are searched for whole sentences to skip
+
+
+def _first_boundary(tokens: list[str], start: int, end: int) -> int | None:
+    """Index of the first token after ``start`` that begins a sentence, within an unchanged run."""
+    ended = spaced = False
+    for k in range(start, end):
+        tok = tokens[k]
+        if tok.isspace() and tok != SEP:
+            spaced = True
+            continue
+        if k > start and ended and spaced:
+            return k
+        ended, spaced = _is_end(tok), tok == SEP
+    return None
+
+
+def _last_boundary(tokens: list[str], start: int, end: int) -> int | None:
+    """Index of the last token before ``end`` that begins a sentence, within an unchanged run."""
+    for k in range(end - 1, start, -1):
+        if tokens[k].isspace() and tokens[k] != SEP:
+            continue
+        p, spaced = k - 1, False
+        while p > start and tokens[p].isspace() and tokens[p] != SEP:
+            spaced, p = True, p - 1
+        if p > start and (tokens[p] == SEP or (spaced and _is_end(tokens[p]))):
+            return k
+    return None
+
+
 def _edits_from_ops(
     old: list[Block],
     new: list[Block],
@@ -555,7 +640,24 @@ def _edits_from_ops(
     old_end = new_end = True  # both sides at a sentence boundary
     pending_space = [True, True]
     for op, n in ops:
-        for _ in range(n):
+        skip_from = skip_to = -1
+        if op == 0 and n > 2 * SKIP_AFTER:
+            # Whole unchanged sentences in the middle of a long equal run cannot be part of an edit.
+            first = _first_boundary(ot, i, i + n)
+            last = _last_boundary(ot, i, i + n)
+            if first is not None and last is not None and first < last:
+                skip_from, skip_to = first - i, last - i
+        for step in range(n):
+            if step == skip_from:
+                units.append(unit)
+                units.append([(0, " ", -1, -1)])
+                unit = []
+                i += skip_to - skip_from
+                j += skip_to - skip_from
+                old_end = new_end = True
+                pending_space = [True, True]
+            if skip_from <= step < skip_to:
+                continue
             if op == 0:
                 tok, atom = ot[i], (0, ot[i], oo[i], no[j])
                 i += 1
@@ -654,6 +756,7 @@ def _edit(old: list[Block], new: list[Block], unit: list[tuple[int, str, int, in
         heading=bool(blocks) and all(b.kind == "heading" for b in blocks),
         dateline=bool(blocks) and all(b.dateline for b in blocks),
         new_section=nb.section if nb else section,
+        table=bool(blocks) and all(b.kind == "row" for b in blocks),
     )
 
 

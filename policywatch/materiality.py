@@ -32,13 +32,26 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from policywatch.dates import DATE_PATTERN
 from policywatch.diff import SEP, Edit
 from policywatch.errors import RulesError
 
 MATERIAL, MINOR = "material", "minor"
+TOPIC_WORDS = 2  # unexplained words that make a rewording of a sentence on a sensitive topic material
+TERMS_PER_REASON = 5  # terms of one category named one per reason; the rest are counted
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
-_URL = re.compile(r"(?:https?://|mailto:|www\.)\S+", re.I)
+_URL = re.compile(
+    r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)(?:/\S*)?\b", re.I
+)
+_DATE = re.compile(DATE_PATTERN, re.I)
+_EFFECT = re.compile(r"\beffective\b|\btakes? effect\b|\buntil\b|\bexpires?\b|\bdeadline\b", re.I)
+_TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)\b", re.I)
+# A number right after a capitalised word names a version or a part ("Basecamp 3", "Section 4"), unless a unit follows.
+_NAMED_NUMBER = re.compile(
+    r"(?<=[A-Za-z,;:] )([A-Z][\w-]*) (\d+)\b(?!\s*(?:%|percent|days?|weeks?|months?|years?|hours?))"
+)
+_NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*")
 _URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|io|de|fr|uk|eu)(?:/\S*)?$", re.I)
 _LANGUAGE_LISTS = {
     "negations": ("modality", "negations"),
@@ -58,16 +71,6 @@ class Category:
     label: str
     terms: tuple[str, ...]
     topic: bool = False
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        return _term_pattern(self.terms)
-
-
-@lru_cache(maxsize=256)
-def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:s|es)?(?![\w-])", re.I)
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,11 @@ def _strings(value: Any, key: str) -> list[str]:
 # --- judging -----------------------------------------------------------------------------------
 
 
+def _names(text: str) -> set[str]:
+    """Lower-cased words written capitalised inside a sentence (names of products, laws, companies)."""
+    return {w.lower() for w in _NAME.findall(text)} - {w for w in _WORD.findall(text) if w.islower()}
+
+
 def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
@@ -251,11 +259,17 @@ def _snippet(hunks, words: frozenset[str] | None = None) -> str:
     return f"'{_quote(chosen[0], 60)}' → '{_quote(chosen[1], 60)}'"
 
 
-def _count(words: list[str], vocab: frozenset[str], contractions: bool = False) -> int:
-    return sum(1 for w in words if w in vocab or (contractions and w.endswith("n't")))
+def _count(words: Counter[str] | list[str], vocab: frozenset[str], contractions: bool = False) -> int:
+    if not isinstance(words, Counter):
+        words = Counter(words)
+    found = sum(words[w] for w in vocab if w in words)
+    if contractions:
+        found += sum(n for w, n in words.items() if w.endswith("n't"))
+    return found
 
 
-def _modality(edit: Edit, rules: Rules, old_w: list[str], new_w: list[str], hunks) -> list[str]:
+def _modality(edit: Edit, rules: Rules, old_w: Counter[str], new_w: Counter[str], hunks) -> list[str]:
+    """Negation, limitation and modal verbs gained or lost between the two sentences."""
     reasons = []
     neg = _count(new_w, rules.negations, True) - _count(old_w, rules.negations, True)
     if neg:
@@ -280,6 +294,11 @@ def _modality(edit: Edit, rules: Rules, old_w: list[str], new_w: list[str], hunk
 
 
 @lru_cache(maxsize=64)
+def _number_words(rules: Rules) -> frozenset[str]:
+    return frozenset(w.lower() for w in rules.number_words)
+
+
+@lru_cache(maxsize=64)
 def _number_pattern(rules: Rules) -> re.Pattern[str]:
     words = "|".join(sorted(rules.number_words, key=len, reverse=True))
     units = "|".join(re.escape(u) for u in sorted(rules.durations, key=len, reverse=True))
@@ -290,7 +309,16 @@ def _number_pattern(rules: Rules) -> re.Pattern[str]:
     )
 
 
-def _numbers(old: str, new: str, rules: Rules) -> list[str]:
+_DIGIT = re.compile(r"\d")
+
+
+def _numbers(
+    old: str, new: str, rules: Rules, words: set[str] | None = None, old_context: str = "", new_context: str = ""
+) -> list[str]:
+    """Numbers, durations, ages and amounts that differ between the two (changed parts of) sentences."""
+    if not _DIGIT.search(old) and not _DIGIT.search(new) and words is not None and not words & _number_words(rules):
+        return []
+    old, new = _NAMED_NUMBER.sub(r"\1", _strip_dates(old)), _NAMED_NUMBER.sub(r"\1", _strip_dates(new))
     rx = _number_pattern(rules)
     before = Counter(m.group().lower() for m in rx.finditer(old))
     after = Counter(m.group().lower() for m in rx.finditer(new))
@@ -298,7 +326,7 @@ def _numbers(old: str, new: str, rules: Rules) -> list[str]:
     added = list((after - before).elements())
     if not removed and not added:
         return []
-    context = f"{old} {new}".lower()
+    context = f"{old_context or old} {new_context or new}".lower()
     both = " ".join(removed + added)
     has_unit = any(re.search(rf"\b{re.escape(u)}\b", both) for u in rules.durations)
     if has_unit and any(re.search(rf"\b{re.escape(w)}", context) for w in rules.retention):
@@ -312,10 +340,15 @@ def _numbers(old: str, new: str, rules: Rules) -> list[str]:
     else:
         what = "number"
     if removed and added:
-        return [f"{what} changed: {', '.join(removed)} → {', '.join(added)}"]
+        return [f"{what} changed: {_listing(removed)} → {_listing(added)}"]
     if added:
-        return [f"{what} added: {', '.join(added)}"]
-    return [f"{what} removed: {', '.join(removed)}"]
+        return [f"{what} added: {_listing(added)}"]
+    return [f"{what} removed: {_listing(removed)}"]
+
+
+def _listing(items: list[str], limit: int = 6) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _squash(text: str) -> str:
@@ -323,39 +356,72 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s\-]+", "", text.lower())
 
 
+_TERM_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
 @lru_cache(maxsize=64)
-def _term_index(rules: Rules) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]]:
-    """One pattern for every term of every category, and the categories each term belongs to."""
+def _term_index(rules: Rules) -> dict[str, list[tuple[tuple[str, ...], str, tuple[int, ...]]]]:
+    """Every term of every category by its first word: (words, term, owning categories), longest first."""
     owners: dict[str, list[int]] = {}
     for n, cat in enumerate(rules.categories):
         for term in cat.terms:
             owners.setdefault(term, []).append(n)
-    return _term_pattern(tuple(owners)), {t: tuple(v) for t, v in owners.items()}
+    index: dict[str, list[tuple[tuple[str, ...], str, tuple[int, ...]]]] = {}
+    for term, cats in owners.items():
+        words = tuple(_TERM_TOKEN.findall(term))
+        if words:
+            index.setdefault(words[0], []).append((words, term, tuple(cats)))
+    for entries in index.values():
+        entries.sort(key=lambda e: len(e[0]), reverse=True)
+    return index
+
+
+def _plural_of(word: str, base: str) -> bool:
+    return word == base or word == base + "s" or word == base + "es"
 
 
 def _terms(text: str, rules: Rules) -> list[Counter[str]]:
-    """Per category, how often each of its terms occurs in ``text`` (longest match, plural folded)."""
-    pattern, owners = _term_index(rules)
-    found: list[Counter[str]] = [Counter() for _ in rules.categories]
-    for m in pattern.finditer(text):
-        term = m.group().lower()
-        if term not in owners:
-            for suffix in ("es", "s"):
-                if term.endswith(suffix) and term[: -len(suffix)] in owners:
-                    term = term[: -len(suffix)]
+    """Per category, how often each of its terms occurs in ``text``: whole words, longest match, plurals folded."""
+    index = _term_index(rules)
+    hits: dict[int, Counter[str]] = {}
+    words = _TERM_TOKEN.findall(text.lower())
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        entries = index.get(word)
+        if entries is None and word.endswith("s"):
+            entries = index.get(word[:-1]) or index.get(word[:-2])
+        hit = None
+        for term_words, term, cats in entries or ():
+            k = len(term_words)
+            if k == 1:
+                if _plural_of(word, term_words[0]):
+                    hit = (k, term, cats)
                     break
-        for n in owners.get(term, ()):
-            found[n][term] += 1
-    return found
+                continue
+            if i + k > n or tuple(words[i : i + k - 1]) != term_words[:-1]:
+                continue
+            if _plural_of(words[i + k - 1], term_words[-1]):
+                hit = (k, term, cats)
+                break
+        if hit is None:
+            i += 1
+            continue
+        k, term, cats = hit
+        for c in cats:
+            hits.setdefault(c, Counter())[term] += 1
+        i += k
+    return [hits.get(n, _NO_TERMS) for n in range(len(rules.categories))]
 
 
-def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[Category]]:
-    """Reasons for terms that appear or disappear, and the topics the sentence is about."""
-    reasons, topics = [], []
+_NO_TERMS: Counter[str] = Counter()
+
+
+def _categories(old: str, new: str, rules: Rules) -> list[str]:
+    """Reasons for terms that appear or disappear."""
+    reasons = []
     old_squashed, new_squashed = _squash(old), _squash(new)
     for cat, before, after in zip(rules.categories, _terms(old, rules), _terms(new, rules), strict=True):
-        if cat.topic and (before or after):
-            topics.append(cat)
         added = [t for t in after if after[t] > before[t] and _squash(t) not in old_squashed]
         removed = [
             t
@@ -363,11 +429,78 @@ def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[Categ
             if before[t] > after[t] and _squash(t) not in new_squashed and not any(t in a for a in added)
         ]
         added = [t for t in added if not any(t in r and t != r for r in removed)]
-        for term in added:
+        for term in added[:TERMS_PER_REASON]:
             reasons.append(f"new {cat.label}: {term}")
-        for term in removed:
+        if len(added) > TERMS_PER_REASON:
+            reasons.append(f"new {cat.label}: {_listing(added[TERMS_PER_REASON:], 0)}")
+        for term in removed[:TERMS_PER_REASON]:
             reasons.append(f"{cat.label} removed: {term}")
-    return reasons, topics
+        if len(removed) > TERMS_PER_REASON:
+            reasons.append(f"{cat.label} removed: {_listing(removed[TERMS_PER_REASON:], 0)}")
+    return reasons
+
+
+def _topics(old: str, new: str, rules: Rules) -> list[Category]:
+    """The sensitive topics (retention, rights, ...) a sentence is about, from its terms."""
+    found = [a or b for a, b in zip(_terms(old, rules), _terms(new, rules), strict=True)]
+    return [cat for cat, hits in zip(rules.categories, found, strict=True) if cat.topic and hits]
+
+
+def _windows(segments: list[list[str]], context: int = 4) -> tuple[str, str]:
+    """Each run of changes with a few unchanged words either side, old and new: where terms can differ.
+
+    Runs separated by only a few unchanged words share one window, so a date or a
+    phrase split by the diff is still seen whole.
+    """
+    old_parts: list[str] = []
+    new_parts: list[str] = []
+    old_cur: list[str] = []
+    new_cur: list[str] = []
+    last = len(segments) - 1
+    for n, (op, text) in enumerate(segments):
+        if op == "delete":
+            old_cur.append(text)
+        elif op == "insert":
+            new_cur.append(text)
+        else:
+            words = text.split()
+            inside = bool(old_cur or new_cur) and n < last
+            if inside and len(words) <= 2 * context:
+                old_cur.append(text)
+                new_cur.append(text)
+                continue
+            if old_cur or new_cur:
+                tail = _edge_words(text, context, first=True)
+                old_parts.append("".join(old_cur) + tail)
+                new_parts.append("".join(new_cur) + tail)
+            head = _edge_words(text, context, first=False) if n < last else ""
+            old_cur, new_cur = [head], [head]
+    if any(old_cur) or any(new_cur):
+        old_parts.append("".join(old_cur))
+        new_parts.append("".join(new_cur))
+    return " ; ".join(old_parts), " ; ".join(new_parts)
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _edge_words(text: str, count: int, *, first: bool) -> str:
+    """The first (or last) ``count`` words of ``text`` exactly as written, spacing included."""
+    gaps = [m.start() if first else m.end() for m in _SPACE_RUN.finditer(text.strip())]
+    offset = len(text) - len(text.lstrip())
+    if first:
+        return text[: offset + gaps[count - 1]] if len(gaps) >= count else text
+    return text[offset + gaps[-count] :] if len(gaps) >= count else text
+
+
+def _strip_links(text: str) -> str:
+    if "://" in text or "www." in text or _TLD_HINT.search(text):
+        return _URL.sub(" ", text)
+    return text
+
+
+def _strip_dates(text: str) -> str:
+    return _DATE.sub(" ", text) if _DIGIT.search(text) else text
 
 
 @lru_cache(maxsize=8192)
@@ -405,6 +538,18 @@ def _synonyms(word: str, rules: Rules) -> frozenset[int]:
     return rules.synonyms.get(word) or rules.synonyms.get(_stem(word)) or frozenset()
 
 
+def _near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int]:
+    """Indexes of candidates one slip of the keyboard away from ``word`` (one of them 4+ letters)."""
+    return [
+        m
+        for m, other in enumerate(candidates)
+        if m not in used
+        and len(other) >= 3
+        and max(len(other), len(word)) >= 4
+        and difflib.SequenceMatcher(None, word, other).ratio() >= 0.8
+    ]
+
+
 def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[str], list[str], list[str]]:
     """Pair removed and added words that are editorial variants of each other; return what is left.
 
@@ -440,20 +585,7 @@ def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[s
             notes.append(f"word form: '{r}' → '{added[n]}'")
         elif (n := take([m for g in _synonyms(r, rules) for m in by_key[2].get(g, ())])) is not None:
             notes.append(f"synonym: '{r}' → '{added[n]}'")
-        elif (
-            fuzzy
-            and len(r) >= 4
-            and (
-                n := take(
-                    [
-                        m
-                        for m, a in enumerate(added)
-                        if len(a) >= 4 and m not in used and difflib.SequenceMatcher(None, r, a).ratio() >= 0.8
-                    ]
-                )
-            )
-            is not None
-        ):
+        elif fuzzy and len(r) >= 3 and (n := take(_near_spellings(r, added, used))) is not None:
             notes.append(f"spelling corrected: '{r}' → '{added[n]}'")
         else:
             left_rem.append(r)
@@ -471,6 +603,16 @@ def _verb_key(word: str) -> str:
     return _stem(_variant_key(word))
 
 
+def judge_quickly(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
+    """A verdict from the shape of the edit alone, for when time is up: it errs towards material."""
+    rules = rules or default_rules()
+    if edit.kind == "move" or edit.dateline or edit.heading:
+        return judge(edit, rules)
+    words = len(edit.old_text.split()) + len(edit.new_text.split())
+    verb = {"insert": "text added", "delete": "text removed"}.get(edit.kind, "wording changed")
+    return _override(edit, rules, MATERIAL, [f"{verb} ({words} words; too large to analyse in detail)"])
+
+
 def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     """Classify one edit as material or minor, with the reasons."""
     rules = rules or default_rules()
@@ -480,10 +622,9 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     material: list[str] = []
     minor: list[str] = []
     hunks = _hunks(edit.segments)
-    deleted = _URL.sub(" ", " ".join(h[2] for h in hunks))
-    inserted = _URL.sub(" ", " ".join(h[3] for h in hunks))
+    deleted = _strip_links(" ".join(h[2] for h in hunks))
+    inserted = _strip_links(" ".join(h[3] for h in hunks))
     rem_words, add_words = _words(deleted), _words(inserted)
-    old_w, new_w = _words(edit.old_text), _words(edit.new_text)
     if edit.dateline:
         line = f"'{_quote(edit.old_text)}' → '{_quote(edit.new_text)}'"
         return _override(edit, rules, MINOR, [f"date line updated: {line}"])
@@ -492,15 +633,28 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         if edit.old_text.lower() == edit.new_text.lower():
             what = "capitalisation only"
         return _override(edit, rules, MINOR, [f"{what}: {_snippet(hunks)}"])
+    old_plain, new_plain = _strip_links(edit.old_text), _strip_links(edit.new_text)
+    # Words that left or joined the sentence, wherever they sit in it, links and dates aside.
+    before, after = Counter(_words(_strip_dates(old_plain))), Counter(_words(_strip_dates(new_plain)))
     if edit.kind == "replace":
-        material += _modality(edit, rules, old_w, new_w, hunks)
-    old_plain, new_plain = _URL.sub(" ", edit.old_text), _URL.sub(" ", edit.new_text)
-    material += _numbers(old_plain, new_plain, rules)
-    term_reasons, topics = _categories(old_plain, new_plain, rules)
+        material += _modality(edit, rules, before, after, hunks)
+        if edit.table and edit.old_text.lower() != edit.new_text.lower():
+            # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own.
+            material.append(f"table entry changed: '{_quote(edit.old_text)}' → '{_quote(edit.new_text)}'")
+    old_window, new_window = _windows(edit.segments)
+    old_window, new_window = _strip_links(old_window), _strip_links(new_window)
+    window_words = {*before, *after}
+    material += _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
+    term_reasons = _categories(old_window, new_window, rules)
     material += term_reasons
+    gone, came = list((before - after).elements()), list((after - before).elements())
     act_stems = _activity_stems(rules)
-    rem_act = [w for w in rem_words if w not in rules.stopwords and _verb_key(w) in act_stems]
-    add_act = [w for w in add_words if w not in rules.stopwords and _verb_key(w) in act_stems]
+    rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w) in act_stems]
+    add_act = [w for w in came if w not in rules.stopwords and _verb_key(w) in act_stems]
+    if rem_act or add_act:
+        names = _names(edit.old_text) | _names(edit.new_text)
+        rem_act = [w for w in rem_act if w not in names]
+        add_act = [w for w in add_act if w not in names]
     if edit.kind == "replace" and Counter(map(_verb_key, rem_act)) != Counter(map(_verb_key, add_act)):
         if rem_act and add_act:
             material.append(f"activity changed: '{', '.join(rem_act)}' → '{', '.join(add_act)}'")
@@ -510,7 +664,7 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             material.append(f"activity removed: {', '.join(rem_act)} ({_snippet(hunks, rules.activities)})")
     if edit.kind in ("insert", "delete"):
         text = edit.new_text if edit.kind == "insert" else edit.old_text
-        words = new_w if edit.kind == "insert" else old_w
+        words = _words(text)
         content = [w for w in words if w not in rules.stopwords]
         unit = "paragraph" if SEP in text else "text"
         verb = "added" if edit.kind == "insert" else "removed"
@@ -525,16 +679,27 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             else:
                 minor.append(f"short {unit} {verb}: '{_quote(text)}'")
     else:
-        left_rem, left_add, notes = _explain(rem_words, add_words, rules)
+        left_rem, left_add, notes = _explain(gone, came, rules)
         unexplained = len(left_rem) + len(left_add)
         links = _URL.findall(" ".join(h[3] for h in hunks))
+        old_dates, new_dates = _DATE.findall(edit.old_text), _DATE.findall(edit.new_text)
+        if old_dates != new_dates:
+            dates = f"{_listing(old_dates) or '-'} → {_listing(new_dates) or '-'}"
+            if _EFFECT.search(old_plain) or _EFFECT.search(new_plain):
+                material.append(f"date something takes effect changed: {dates}")
+            else:
+                material.append(f"date changed: {dates}")
         if not rem_words and not add_words:
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
-        elif [w.lower() for w in rem_words] == [w.lower() for w in add_words] and not notes:
-            minor.append("capitalisation only")
+        elif not gone and not came and not notes:
+            minor.append("capitalisation only" if rem_words == add_words else "word order only")
+        elif not gone and not came and links:
+            minor.append(f"link changed: '{_quote(links[0])}'")
+        substantive = unexplained >= TOPIC_WORDS or material
+        topics = _topics(old_plain, new_plain, rules) if substantive else []
         named = {r.split(":")[0].removeprefix("new ").removesuffix(" removed") for r in term_reasons}
         unnamed = sorted({c.label for c in topics} - named)
-        if unnamed and (unexplained or material) and len(unnamed) == len({c.label for c in topics}):
+        if unnamed and substantive and len(unnamed) == len({c.label for c in topics}):
             material.append(f"{', '.join(unnamed)} clause changed: {_snippet(hunks)}")
         if unexplained >= 3 and not material:
             material.append(f"wording changed: {_snippet(hunks)}")
@@ -585,6 +750,8 @@ _KIND_PREFIXES = [
     ("age threshold", "age"),
     ("amount ", "amount"),
     ("time period", "time"),
+    ("date something takes effect", "time"),
+    ("date changed", "time"),
     ("number ", "number"),
     ("activity ", "activity"),
     ("new activity", "activity"),
@@ -592,6 +759,7 @@ _KIND_PREFIXES = [
     ("text ", "content"),
     ("paragraph ", "content"),
     ("section rewritten", "rewrite"),
+    ("table entry", "table"),
     ("wording changed", "wording"),
     ("section '", "section"),
     ("spelling corrected", "typo"),

@@ -207,6 +207,9 @@ def _html_change(change: Change, heading: bool) -> list[str]:
             body.append(html)
     if change.kind == "move":
         body.insert(0, '<span class="moved">moved</span> ')
+    if not heading:  # on the printable page, say it in words too: colour does not survive every printer
+        label = "Material" if change.classification == "material" else "Minor"
+        body.insert(0, f'<span class="label">{label}</span> ')
     parts.append("<p>" + "".join(body) + "</p>")
     if change.reasons:
         parts.append('<ul class="reasons">' + "".join(f"<li>{escape(r)}</li>" for r in change.reasons) + "</ul>")
@@ -244,6 +247,9 @@ h2.section-title { font-family: system-ui, sans-serif; font-size: 1.05rem; margi
 .redline section.change h3.section { display: none; }
 ins { background: #d7f5dd; text-decoration: underline; }
 del { background: #fbdada; text-decoration: line-through; }
+.label { font-family: system-ui, sans-serif; font-size: .7rem; text-transform: uppercase; letter-spacing: .05em;
+         color: #555; margin-right: .3rem; }
+section.change.material .label { color: #a00; font-weight: bold; }
 .moved { font-family: system-ui, sans-serif; font-size: .75rem; text-transform: uppercase; color: #555; }
 ul.reasons { margin: 0; padding: 0 0 0 1rem; font-family: system-ui, sans-serif; font-size: .8rem; color: #333; }
 section.change.material ul.reasons { color: #700; }

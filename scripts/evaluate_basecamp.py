@@ -6,7 +6,9 @@ CORPUS defaults to /work/shared/corpus/basecamp-policies and is read where it li
 one folder per document, each with numbered versions and a versions.tsv giving
 the date and commit subject of each. Prints, for every revision, the verdict,
 the number of changes, the time compare() took, the commit subject and the first
-reasons, then a summary per document.
+reasons, then a summary per document. When scripts/basecamp_labels.tsv labels the
+revisions (material or minor, by reading each diff), each line is marked where the
+verdict disagrees, and precision and recall of the material verdict are printed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from policywatch import compare  # noqa: E402
 
 DEFAULT = Path("/work/shared/corpus/basecamp-policies")
+LABELS = Path(__file__).resolve().parent / "basecamp_labels.tsv"
+
+
+def labels() -> dict[tuple[str, str], str]:
+    if not LABELS.is_file():
+        return {}
+    out = {}
+    for line in LABELS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            folder, seq, label, *_ = line.split("\t")
+            out[(folder, seq)] = label
+    return out
 
 
 def versions(folder: Path) -> list[tuple[Path, dict[str, str]]]:
@@ -40,6 +54,8 @@ def main(argv: list[str]) -> int:
     if not root.is_dir():
         print(f"evaluate_basecamp: {root}: no such folder", file=sys.stderr)
         return 2
+    known = labels()
+    score = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
     for folder in sorted(p for p in root.iterdir() if (p / "versions.tsv").is_file()):
         history = versions(folder)
         print(f"\n== {folder.name}: {len(history)} versions")
@@ -53,8 +69,15 @@ def main(argv: list[str]) -> int:
             times.append(elapsed)
             counts[result.classification] += 1
             material = result.material_changes
+            expected = known.get((folder.name, new_path.name[:3]))
+            flagged = result.classification == "material"
+            mark = " "
+            if expected:
+                key = ("t" if flagged == (expected == "material") else "f") + ("p" if flagged else "n")
+                score[key] += 1
+                mark = " " if key[0] == "t" else "✗"
             print(
-                f"{new_path.name[:3]} {row.get('date', '?'):<10} {result.classification:<8} "
+                f"{mark}{new_path.name[:3]} {row.get('date', '?'):<10} {result.classification:<8} "
                 f"{len(material):>3}/{len(result.changes):<3} changes {elapsed:6.1f} ms  {row.get('subject', '')[:70]}"
             )
             for change in (material or result.changes)[:show]:
@@ -63,6 +86,12 @@ def main(argv: list[str]) -> int:
         print(
             f"-- {folder.name}: material {counts['material']}, minor {counts['minor']}, none {counts['none']}; "
             f"compare() median {statistics.median(times):.1f} ms, max {max(times):.1f} ms"
+        )
+    if any(score.values()):
+        tp, fp, fn = score["tp"], score["fp"], score["fn"]
+        print(f"\nagainst {LABELS.name} ({sum(score.values())} revisions, {tp + fn} labelled material):")
+        print(
+            f"precision {tp / max(1, tp + fp):.1%} ({fp} false alarms), recall {tp / max(1, tp + fn):.1%} ({fn} missed)"
         )
     return 0
 

@@ -81,9 +81,11 @@ class Handler:
 
 
 @contextmanager
-def smtp_server(handler: Handler | None = None, **smtp_kwargs: Any) -> Iterator[tuple[Controller, Handler]]:
+def smtp_server(
+    handler: Handler | None = None, port: int | None = None, **smtp_kwargs: Any
+) -> Iterator[tuple[Controller, Handler]]:
     handler = handler or Handler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **smtp_kwargs)
+    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port(), **smtp_kwargs)
     controller.start()
     try:
         yield controller, handler

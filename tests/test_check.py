@@ -112,6 +112,23 @@ def test_the_module_entry_point_checks_like_the_command(tmp_path):
     assert (out.returncode, json.loads(out.stdout)["ok"]) == (0, True)
 
 
+def test_the_policywatch_check_command_starts_without_the_command_line_framework(tmp_path):
+    import subprocess
+    import sys
+
+    repo = released_repo(tmp_path)
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    code = (
+        "import sys; sys.argv = ['policywatch', 'check', '--format', 'json'];"
+        "import policywatch.__main__ as m;"
+        "import atexit; atexit.register(lambda: print('typer' in sys.modules, file=sys.stderr));"
+        "m.main()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True)
+    assert (out.returncode, json.loads(out.stdout)["ok"], out.stderr.strip()) == (1, False, "False")
+
+
 def test_the_module_entry_point_reads_the_pushed_commit_from_pre_commit(tmp_path):
     import os
     import subprocess
@@ -151,3 +168,20 @@ def test_check_in_a_repository_without_commits_has_nothing_to_check(empty_repo, 
     result = run("check")
     assert result.exit_code == 0
     assert "ok: 0 policies" in result.output
+
+
+def test_check_lists_only_the_material_reasons_of_a_failing_policy(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    edit(repo, "privacy", *MINOR_EDIT)
+    repo.commit("Two edits")
+    result = run("check")
+    assert "We may sell" in result.output
+    assert "to send receipts!" not in result.output
+
+
+def test_a_policy_change_minor_trailer_lets_the_check_pass(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Reword sharing\n\nPolicy-Change: minor")
+    assert run("check").exit_code == 0

@@ -140,6 +140,17 @@ def test_an_error_while_reporting_stops_the_send_and_surfaces_as_itself():
     assert len(handler.messages) < 50
 
 
+def test_the_rate_limit_spaces_message_starts_across_the_pool():
+    import time
+
+    with smtp_server() as (controller, handler):
+        start = time.monotonic()
+        run(channel_for(controller, "pool_size=3&rate=20"), recipients(11))
+        elapsed = time.monotonic() - start
+    assert len(handler.messages) == 11
+    assert elapsed >= 10 / 20  # eleven starts need at least ten intervals of 1/20 s
+
+
 def test_a_421_reply_is_followed_by_a_reconnect_and_a_successful_send():
     with smtp_server(Handler(script=["421 4.3.2 shutting down"])) as (controller, handler):
         channel = channel_for(controller, "pool_size=1")
@@ -209,6 +220,57 @@ def test_an_unreachable_server_defers_everything_without_hammering_it():
     assert sum("unreachable" in o.detail for o in outcomes) >= 18
 
 
+def test_after_the_server_was_unreachable_later_batches_are_deferred_without_trying():
+    port = free_port()
+    channel = EmailChannel(
+        parse_smtp_url(f"smtp://127.0.0.1:{port}?retries=0&pool_size=1"), SENDER, template_environment()
+    )
+    outcomes: list[str] = []
+
+    async def batches() -> None:
+        async with channel:
+            await channel.send(make_notice(), recipients(2), lambda o: outcomes.append(o.status))
+            with smtp_server(port=port) as (_, handler):
+                await channel.send(make_notice(), recipients(4)[2:], lambda o: outcomes.append(o.status))
+                assert handler.messages == []
+
+    asyncio.run(batches())
+    assert outcomes == ["deferred"] * 4
+
+
+def test_a_refused_sender_defers_everything_at_once():
+    class RefuseSender(Handler):
+        mails = 0
+
+        async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+            RefuseSender.mails += 1
+            return "550 5.7.1 sender not allowed"
+
+    with smtp_server(RefuseSender()) as (controller, handler):
+        outcomes = run(channel_for(controller, "pool_size=1"), recipients(10))
+    assert {o.status for o in outcomes} == {"deferred"}
+    assert all("privacy@example.com refused: 550" in o.detail for o in outcomes)
+    assert RefuseSender.mails == 1
+
+
+def test_failed_authentication_defers_everything_without_retrying():
+    from aiosmtpd.smtp import AuthResult
+
+    tries = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        tries.append(session.peer)
+        return AuthResult(success=False, handled=False)
+
+    with smtp_server(authenticator=authenticator, auth_require_tls=False) as (controller, handler):
+        url = f"smtp://mailer:wrong@127.0.0.1:{controller.port}?backoff=0.01&pool_size=1&timeout=5"
+        outcomes = run(EmailChannel(parse_smtp_url(url), SENDER, template_environment()), recipients(5))
+    assert {o.status for o in outcomes} == {"deferred"}
+    assert "authentication failed" in outcomes[0].detail
+    assert len(set(tries)) == 1  # one connection tried, not one per recipient
+    assert handler.messages == []
+
+
 def test_an_invalid_address_fails_that_delivery_only():
     to = [Recipient("bad", "not an address", "", "t"), *recipients(1)]
     with smtp_server() as (controller, handler):
@@ -276,3 +338,13 @@ def test_starttls_refuses_a_certificate_it_does_not_trust(self_signed):
     assert outcomes[0].status == "deferred"
     assert "CERTIFICATE_VERIFY_FAILED" in outcomes[0].detail
     assert handler.messages == []
+
+
+def test_implicit_tls_sends_over_an_encrypted_connection(self_signed):
+    cert, key = self_signed
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    with smtp_server(ssl_context=context) as (controller, handler):
+        outcomes = run(channel_for(controller, f"cafile={cert}", scheme="smtp+ssl"), recipients(2))
+    assert [o.status for o in outcomes] == ["sent", "sent"]
+    assert len(handler.messages) == 2

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import email
 import email.policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policywatch.errors import UnsafeHeaderText
 from policywatch.notify.channels import Notice, Recipient
-from policywatch.notify.message import InvalidRecipient, NoticeMessage
+from policywatch.notify.message import InvalidRecipient, NoticeMessage, clean_name
 from policywatch.templates import template_environment
 from tests._email_support import SENDER, make_notice, make_release
 
@@ -183,3 +187,34 @@ def test_a_given_redline_excerpt_is_shown_in_both_bodies_escaped_in_html():
     text, html = bodies(build(notice=notice))
     assert "- <old> terms\n+ new terms" in text
     assert "- &lt;old&gt; terms\n+ new terms" in html
+
+
+def to_header(data: bytes) -> tuple[str, str]:
+    """Name and address as RFC 2047 reads them: adjacent encoded words join without a space.
+
+    (Python's newer header parser puts a space between them, so it is not used here.)
+    """
+    raw = email.message_from_bytes(data, policy=email.policy.compat32)["To"]
+    name, address = parseaddr(raw)
+    return str(make_header(decode_header(name))), address
+
+
+_SHARED_MESSAGE = NoticeMessage(make_notice(), SENDER, template_environment())
+_PLAIN_HEADERS = set(parse(_SHARED_MESSAGE.build(Recipient("d0", "y@example.org", "", ""))).keys())
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.text(max_size=80), token=st.text(alphabet=st.characters(codec="ascii"), max_size=40))
+def test_any_name_and_token_round_trip_without_adding_headers(name, token):
+    data = _SHARED_MESSAGE.build(Recipient("d1", "x@example.org", name, token))
+    msg = parse(data)
+    shown = clean_name(name)
+    expected = _PLAIN_HEADERS | ({"List-Unsubscribe", "List-Unsubscribe-Post"} if token else set())
+    assert set(msg.keys()) == expected
+    assert len(msg.keys()) == len(expected)
+    assert to_header(data) == (shown, "x@example.org")
+    text, _ = bodies(data)
+    assert text.startswith(f"Dear {shown}," if shown else "Hello,")
+    if token:
+        assert _SHARED_MESSAGE.unsubscribe_url(token) in text
+    assert data.isascii()

@@ -46,6 +46,11 @@ def test_the_password_comes_from_the_environment_when_the_url_has_none():
     assert smtp_settings({}, environ=env).password == "s3cret"
 
 
+def test_a_user_without_any_password_names_the_password_variable():
+    with pytest.raises(EmailSettingsError, match="POLICYWATCH_SMTP_PASSWORD"):
+        smtp_settings({}, environ={"POLICYWATCH_SMTP_URL": "smtp+tls://alerts@mail.example.com"})
+
+
 def test_a_missing_url_names_the_variable():
     with pytest.raises(EmailSettingsError, match="POLICYWATCH_SMTP_URL"):
         smtp_settings({}, environ={})

@@ -182,3 +182,41 @@ def test_bad_settings_name_the_config_file():
     config = parse_config({"materiality": {"terms": {"recipients": "x"}}}, "policywatch.toml")
     with pytest.raises(ConfigError, match=r"^policywatch\.toml: materiality\.terms\.recipients"):
         load_rules(config)
+
+
+def test_a_changed_date_inside_a_clause_is_material():
+    change = judged("The addendum was signed on October 5, 2020.", "The addendum was signed on March 1, 2021.")
+    assert change.classification == "material"
+    assert change.reasons == ["date changed: October 5, 2020 → March 1, 2021"]
+
+
+def test_a_product_version_number_is_not_a_changed_quantity():
+    assert (
+        judged("Export data from Basecamp 3 at any time.", "Export data from Basecamp 4 at any time.").classification
+        == "minor"
+    )
+
+
+def test_an_activity_word_inside_a_name_is_not_an_activity():
+    change = judged(
+        "We respond to a valid court order.",
+        "We respond to a valid court order under the Stored Communications Act.",
+    )
+    assert not any(r.startswith(("new activity", "activity")) for r in change.reasons)
+
+
+def test_a_changed_link_address_is_minor():
+    old = "Our addendum is at https://example.com/dpa/current.pdf today."
+    new = "Our addendum is at https://example.com/legal/dpa-2024.pdf today."
+    assert judged(old, new).classification == "minor"
+
+
+def test_one_reworded_word_in_a_sensitive_sentence_is_minor():
+    old = "To learn how to see which cookies have been set and how to delete them, visit the help page."
+    assert judged(old, old.replace("see which", "view which")).classification == "minor"
+
+
+def test_a_changed_date_on_which_something_takes_effect_is_material():
+    change = judged("The addendum is effective as of October 5, 2020.", "The addendum is effective as of May 1, 2021.")
+    assert change.classification == "material"
+    assert change.reasons == ["date something takes effect changed: October 5, 2020 → May 1, 2021"]

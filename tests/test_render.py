@@ -104,3 +104,9 @@ def test_several_reports_are_listed_by_policy(report):
     data = json.loads(render_json([report, never]))
     assert [(d["policy"], d["comparison"] is None) for d in data] == [("privacy", False), ("terms", True)]
     assert "never released" in render_text([report, never], color=False)
+
+
+def test_html_page_says_material_in_words_for_black_and_white_printing(report):
+    page = render_html([report])
+    assert page.count('<span class="label">Material</span>') == 2
+    assert page.count('<span class="label">Minor</span>') == 1

@@ -92,9 +92,9 @@ def test_a_reader_follows_the_index_to_a_version_and_its_redline(page, site_url)
     page.get_by_role("link", name="Changes in version 2.0").click()
     shot(page, "4-redline-2.0")
     assert page.url == site_url + "privacy/v2.0/changes/"
-    change = page.locator(".redline .change.material", has=page.locator("del", has_text="will not sell"))
-    assert change.locator("del").inner_text() == "will not sell your personal data"
-    assert change.locator("ins").inner_text() == "may share your precise location with advertising partners"
+    change = page.locator(".redline .change.material", has=page.locator("del", has_text="not sell"))
+    assert change.locator("del", has_text="not sell").is_visible()
+    assert change.locator("ins", has_text="advertising partners").is_visible()
     assert page.locator(".release-summary .reasons").inner_text() == REASON
 
 

@@ -106,8 +106,9 @@ def _announce(project, releases) -> None:
         summary = notify_releases(project, releases)
     except PolicywatchError as error:
         typer.echo(f"policywatch: notices not sent: {error}", err=True)
-        typer.echo("the release is published and its notices are queued: fix this, then run 'policywatch notify'",
-                   err=True)
+        typer.echo(
+            "the release is published and its notices are queued: fix this, then run 'policywatch notify'", err=True
+        )
         raise typer.Exit(error.exit_code) from None
     for problem in summary.problems:
         typer.echo(f"policywatch: {problem}", err=True)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from policywatch.project import Project
 
 _DONE = object()
+_DOWN_PAUSE = 60.0  # seconds to defer without trying after the server could not be reached
 _SAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -93,7 +94,7 @@ class EmailChannel:
         self._clients: list[aiosmtplib.SMTP | None] = [None] * self.pool_size
         self._rate = _RateLimit(smtp.rate if smtp else 0.0)
         self._tls: ssl.SSLContext | None = None
-        self._unreachable: str | None = None
+        self._down: tuple[str, float] | None = None  # why nothing gets through, and until when (loop time)
         self._prepared: dict[str, NoticeMessage] = {}
         self.connections_opened = 0
 
@@ -118,7 +119,6 @@ class EmailChannel:
 
     async def send(self, notice: Notice, recipients: Iterable[Recipient], report: Report) -> None:
         message = self.prepare(notice)
-        self._unreachable = None
         queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=self.pool_size * 4)
         workers = self.pool_size if self.dry_run_dir is None else 1
 
@@ -151,8 +151,11 @@ class EmailChannel:
             path = self.dry_run_dir / (_SAFE_FILE.sub("_", recipient.delivery_id) + ".eml")
             path.write_bytes(data)
             return Outcome(recipient.delivery_id, "sent", f"dry run: written to {path}", msgid)
-        if self._unreachable:
-            return Outcome(recipient.delivery_id, "deferred", self._unreachable, msgid)
+        if self._down is not None:
+            detail, until = self._down
+            if asyncio.get_running_loop().time() < until:
+                return Outcome(recipient.delivery_id, "deferred", detail, msgid)
+            self._down = None
 
         assert self.smtp is not None
         attempts = self.smtp.retries + 1
@@ -182,8 +185,12 @@ class EmailChannel:
                 self._drop(slot)
             except _Unreachable as exc:
                 detail = str(exc)
-                if attempt + 1 >= attempts:
-                    self._unreachable = f"server unreachable: {detail}"
+                if exc.final or attempt + 1 >= attempts:
+                    # Nothing else will get through either: defer the rest at once (the ledger keeps them
+                    # queued) until the settings change, or for a while when the server may come back.
+                    pause = float("inf") if exc.final else _DOWN_PAUSE
+                    self._down = (detail, asyncio.get_running_loop().time() + pause)
+                    return Outcome(recipient.delivery_id, "deferred", detail, msgid)
             attempt += 1
             if attempt < attempts:
                 await asyncio.sleep(self.smtp.backoff * 2 ** (attempt - 1))
@@ -201,7 +208,13 @@ class EmailChannel:
         client = await self._connection(slot)
         try:
             try:
-                await client.mail(self.sender.address)
+                try:
+                    await client.mail(self.sender.address)
+                except aiosmtplib.SMTPSenderRefused as exc:
+                    if exc.code >= 500:
+                        detail = f"sender {self.sender.address} refused: {exc.code} {exc.message}"
+                        raise _Unreachable(detail, final=True) from None
+                    raise
                 await client.rcpt(address)
                 response = await client.data(data)
             except aiosmtplib.SMTPResponseException:
@@ -240,17 +253,19 @@ class EmailChannel:
             await client.connect()
         except aiosmtplib.SMTPAuthenticationError as exc:
             client.close()
-            raise _Unreachable(f"{s.describe()}: authentication failed ({exc.code} {exc.message})") from None
+            raise _Unreachable(
+                f"{s.describe()}: authentication failed ({exc.code} {exc.message})", final=True
+            ) from None
         except aiosmtplib.SMTPResponseException as exc:
             client.close()
             if exc.code == 421 or 400 <= exc.code < 500:
                 raise _Temporary(
                     f"{s.describe()}: {exc.code} {exc.message}", connection_lost=True, code=exc.code
                 ) from None
-            raise _Unreachable(f"{s.describe()}: {exc.code} {exc.message}") from None
+            raise _Unreachable(f"{s.describe()}: {exc.code} {exc.message}", final=exc.code >= 500) from None
         except (aiosmtplib.SMTPException, OSError) as exc:
             client.close()
-            raise _Unreachable(f"{s.describe()}: {exc}") from None
+            raise _Unreachable(f"server unreachable: {s.describe()}: {exc}") from None
         self.connections_opened += 1
         self._clients[slot] = client
         return client
@@ -281,7 +296,14 @@ class EmailChannel:
 
 
 class _Unreachable(Exception):
-    """No connection could be opened (refused, TLS, authentication)."""
+    """Nothing can be sent: no connection (refused, TLS, authentication) or the sender is refused.
+
+    ``final`` when retrying cannot help (authentication failed, sender refused with 5xx).
+    """
+
+    def __init__(self, detail: str, *, final: bool = False):
+        super().__init__(detail)
+        self.final = final
 
 
 def _raise_for(code: int, message: str, what: str) -> None:

@@ -134,6 +134,8 @@ def parse_smtp_url(
             numbers[key] = _DEFAULTS[key]
     username = unquote(parts.username) if parts.username else None
     url_password = unquote(parts.password) if parts.password is not None else None
+    if username and url_password is None and not password:
+        raise EmailSettingsError(f"{PASSWORD_VAR}: not set, and {where} names user '{username}' without a password")
     return SmtpSettings(
         host=host,
         port=port or default_port,
