@@ -107,9 +107,12 @@ def test_an_invalid_sender_is_refused(bad):
         sender_settings({"from": bad}, environ={})
 
 
-def test_an_unsubscribe_url_must_hold_the_token_placeholder():
+@pytest.mark.parametrize(
+    "url", ["https://example.com/unsub", "https://exämple.com/u?t={token}", "https://example.com/u?t={token}>x"]
+)
+def test_an_unsubscribe_url_must_be_ascii_and_hold_the_token_placeholder(url):
     with pytest.raises(EmailSettingsError, match="email.unsubscribe_url"):
-        sender_settings({"from": "a@example.com", "unsubscribe_url": "https://example.com/unsub"}, environ={})
+        sender_settings({"from": "a@example.com", "unsubscribe_url": url}, environ={})
 
 
 def test_open_email_channel_reads_the_project_config_and_environment(policy_repo, monkeypatch):

@@ -183,9 +183,15 @@ def sender_settings(
     if not list_id.endswith(">"):
         list_id = f"<{list_id}>"
     unsubscribe = _string(email, "unsubscribe_url", "", source)
-    if unsubscribe and ("{token}" not in unsubscribe or not unsubscribe.startswith(("https://", "http://"))):
+    if unsubscribe and (
+        "{token}" not in unsubscribe
+        or not unsubscribe.startswith(("https://", "http://"))
+        or not unsubscribe.isascii()
+        or any(ch.isspace() or ch in "<>" for ch in unsubscribe)
+    ):
         raise EmailSettingsError(
-            f"{source}: email.unsubscribe_url: must be an http(s) URL containing {{token}}, got '{unsubscribe}'"
+            f"{source}: email.unsubscribe_url: must be an http(s) URL containing {{token}}, "
+            f"ASCII only (percent-encode the rest), got '{unsubscribe}'"
         )
     return SenderSettings(address, formataddr((name, address)) if name else address, list_id, unsubscribe)
 
