@@ -107,6 +107,10 @@ class HookExists(PolicywatchError):
     """A git hook not written by policywatch is in the way."""
 
 
+class HookNotInstalled(PolicywatchError):
+    """There is no policywatch hook to remove."""
+
+
 class InvalidPublishDate(PolicywatchError):
     """A --date that is not a real day in the form YYYY-MM-DD."""
 
