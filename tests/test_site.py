@@ -151,10 +151,16 @@ def test_the_redline_gives_the_reasons_recorded_with_the_release(repo, tmp_path)
     )
 
 
-def test_the_redline_lists_the_recorded_material_changes_by_section(repo, tmp_path):
-    build(repo, tmp_path / "out")
-    text = page(tmp_path / "out", "privacy/v2.0/changes").text
-    assert f"Material changes by section Who we share it with {REASON}" in text
+def test_the_archive_shows_the_first_reasons_and_links_to_the_rest(tmp_path):
+    project = new_git_project(tmp_path / "repo")
+    project.commit("Add", {"policies/terms.md": "# Terms\n\nText.\n"})
+    reasons = [f"reason {n}" for n in range(1, 6)]
+    tag_release(project, release("terms", "Terms", "1.0", None, "material", "2024-01-01", reasons=reasons))
+    build(project, tmp_path / "out")
+    archive = page(tmp_path / "out", "terms/versions")
+    assert "reason 3" in archive.text and "reason 4" not in archive.text
+    assert {"href": "../../terms/v1.0/changes/"} in archive.all("a") and "2 more reasons" in archive.text
+    assert "reason 5" in page(tmp_path / "out", "terms/v1.0/changes").text
 
 
 def test_each_version_offers_its_markdown_exactly_as_released(repo, tmp_path):
