@@ -382,6 +382,21 @@ def _unpaired(verbs: list[str], others: list[str], rules: Rules) -> list[str]:
     return [v for v in verbs if not _synonyms(v, rules) & groups] if groups else verbs
 
 
+def _without_synonyms(lost: Counter[str], gained: Counter[str], rules: Rules) -> tuple[Counter[str], Counter[str]]:
+    """The words lost and gained, less those a synonym on the other side explains ("make sure" → "ensure")."""
+    rem = _phrases(list(lost.elements()), list(gained.elements()), rules)
+    add = _phrases(list(gained.elements()), list(lost.elements()), rules)
+    rem_groups: set[int] = set()
+    add_groups: set[int] = set()
+    for word in rem:
+        rem_groups |= _synonyms(word, rules)
+    for word in add:
+        add_groups |= _synonyms(word, rules)
+    kept_lost = Counter(w for r in rem if not _synonyms(r, rules) & add_groups for w in r.split())
+    kept_gained = Counter(w for a in add if not _synonyms(a, rules) & rem_groups for w in a.split())
+    return kept_lost, kept_gained
+
+
 def _new_names(edit: Edit, old: str, new: str, gained: Counter[str], rules: Rules) -> list[str]:
     """A company or product named for the first time in a sentence about who gets data.
 
@@ -460,7 +475,8 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         return Counter({w: n for w, n in counts.items() if w not in names}) if names else counts
 
     if edit.kind == "replace" and _modality(edit, rules, lost, gained, hunks):
-        material += _modality(edit, rules, unnamed(lost), unnamed(gained), hunks)
+        kept_lost, kept_gained = _without_synonyms(lost, gained, rules)
+        material += _modality(edit, rules, unnamed(kept_lost), unnamed(kept_gained), hunks)
     if edit.kind == "replace" and edit.table and edit.old_text.lower() != edit.new_text.lower():
         # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own.
         material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")

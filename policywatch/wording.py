@@ -171,6 +171,8 @@ def strip_dates(text: str) -> str:
 def stem(word: str) -> str:
     """A crude stem, enough to see that 'using' and 'use', 'firstly' and 'first' are one word."""
     for suffix in ("ly", "ing", "ed", "es", "s"):
+        if suffix == "s" and word.endswith("ss"):  # 'process' is not the plural of 'proces'
+            break
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             word = word[: -len(suffix)]
             break

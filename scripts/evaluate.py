@@ -47,11 +47,15 @@ def _heldout(verbose: bool) -> int:
 
     outcomes = evaluate()
     total = scores(outcomes)
+    for batch in sorted({o.case.batch for o in outcomes}):
+        group = [o for o in outcomes if o.case.batch == batch]
+        part = scores(group)
+        print(f"batch {batch}: {len(group)} pairs, precision {part['precision']:.1%}, recall {part['recall']:.1%}")
     _totals(len(outcomes), total)
     for o in outcomes:
         if not o.correct or verbose:
             mark = "ok  " if o.correct else "MISS" if o.case.label == "material" else "FALSE"
-            print(f"{mark} {o.case.id}: labelled {o.case.label}, got {o.classification}")
+            print(f"{mark} {o.case.id} (batch {o.case.batch}): labelled {o.case.label}, got {o.classification}")
             print(f"       why: {o.case.why}")
             for reason in o.reasons[:3]:
                 print(f"       {reason}")

@@ -125,3 +125,21 @@ def test_a_statement_added_after_visit_is_still_judged():
 def test_hyphenated_term_is_the_same_term():
     change = judged("We collect your email address.", "We collect your email address and heart-rate readings.")
     assert "new data category: heart rate" in change.reasons
+
+
+def test_dropping_lawful_from_a_condition_is_material():
+    change = judged(
+        "We disclose data to authorities pursuant to a lawful request.", "We disclose data to authorities on request."
+    )
+    assert change.classification == "material"
+    assert any(r.startswith("limitation removed") for r in change.reasons)
+
+
+def test_a_verb_in_another_form_is_the_same_activity():
+    change = judged("Ask us about your data processing.", "Ask us about how we process your data.")
+    assert not any(r.startswith("activity") for r in change.reasons)
+
+
+def test_a_modal_word_replaced_by_its_synonym_phrase_is_minor():
+    change = judged("We make sure your data is encrypted.", "We ensure your data is encrypted.")
+    assert change.reasons == ["synonym: 'make sure' → 'ensure'"]

@@ -25,6 +25,7 @@ class Case:
     base: str
     old: str
     new: str
+    batch: int = 1  # 1: written before any fix; 2: written after the first fixes, scored before the next
 
 
 @dataclass
@@ -49,7 +50,7 @@ def load_cases() -> list[Case]:
         for raw in data["case"]:
             old = (POLICIES / f"{raw['base']}.md").read_text(encoding="utf-8")
             new = apply_edits(old, raw["id"], raw.get("edits", []), raw.get("move"))
-            cases.append(Case(raw["id"], label, raw["why"], raw["base"], old, new))
+            cases.append(Case(raw["id"], label, raw["why"], raw["base"], old, new, raw.get("batch", 1)))
     return cases
 
 
