@@ -397,6 +397,26 @@ def _without_synonyms(lost: Counter[str], gained: Counter[str], rules: Rules) ->
     return kept_lost, kept_gained
 
 
+def _names_a_page(filled: str | None, rules: Rules) -> bool:
+    """Text filled in after "visit" or "see" that holds no term of a topic (a company's name may be the page's)."""
+    if not filled:
+        return False
+    hits = zip(rules.categories, _terms(filled, rules), strict=True)
+    return not any(found for cat, found in hits if cat.name != "recipients")
+
+
+def _known_word(word: str, rules: Rules) -> bool:
+    """A word of the rules' own vocabulary, or a generic one: capitalised, it still names no new party."""
+    return (
+        word in rules.stopwords
+        or word in rules.generic_names
+        or bool(_synonyms(word, rules))
+        or _verb_key(word) in _activity_stems(rules)
+        or word in _fixed_words(rules)
+        or any(_terms(word, rules))
+    )
+
+
 def _new_names(edit: Edit, old: str, new: str, gained: Counter[str], rules: Rules) -> list[str]:
     """A company or product named for the first time in a sentence about who gets data.
 
@@ -405,7 +425,7 @@ def _new_names(edit: Edit, old: str, new: str, gained: Counter[str], rules: Rule
     """
     old_names = {w.removesuffix("'s") for w in wording.names(old)}
     added = {w.removesuffix("'s") for w in wording.names(new)} - old_names
-    added = {w for w in added if w in gained and w not in rules.stopwords}
+    added = {w for w in added if w in gained and not _known_word(w, rules)}
     if not added:
         return []
     recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
@@ -454,8 +474,9 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     new_plain = wording.strip_enumerators(wording.strip_links(edit.new_text))
     if edit.kind == "replace" and (moved_address := wording.address_change(old_plain, new_plain)):
         return _override(edit, rules, MINOR, [moved_address])
-    if edit.kind == "replace" and (filled := wording.pointer_filled(edit.segments, _fixed_words(rules))):
-        return _override(edit, rules, MINOR, [filled])
+    if edit.kind == "replace" and _names_a_page(wording.pointer_filled(edit.segments, _fixed_words(rules)), rules):
+        filled = wording.pointer_filled(edit.segments, _fixed_words(rules))
+        return _override(edit, rules, MINOR, [f"link filled in: '{wording.quote(filled or '')}'"])
     # The words that left or joined the sentence, wherever they sit in it, links and dates aside: only
     # they can change a count, so they are all the rules need. The diff's own runs give them directly,
     # unless a link or a date (which the diff may cut in pieces) has to be taken out of whole sentences.

@@ -33,7 +33,7 @@ DIGIT = re.compile(r"\d")
 # A label inside a running list, "(iii) marketing" or "(b) payment": relettering one is not rewording.
 _ENUMERATOR = re.compile(r"(?<![\w(])\((?:x{0,3}(?:ix|iv|v?i{1,3}|v)|x{1,3}|[a-z]|\d{1,2})\)(?=\s)", re.I)
 # Words that point the reader at a page: what directly follows them names the page, not a practice.
-_POINTER = re.compile(r"\b(?:visit|see|refer to|go to|found at|available at|at)\s*:?\s*$", re.I)
+_POINTER = re.compile(r"\b(?:visit|see|refer to|go to|found at|available at)\s*:?\s*$", re.I)
 
 
 def names(text: str) -> set[str]:
@@ -223,7 +223,7 @@ def enumerators(text: str) -> list[str]:
 
 
 def pointer_filled(segments: list[list[str]], fixed: frozenset[str]) -> str | None:
-    """The words filled in after "visit", "see", "found at"... when they are all the edit does.
+    """The text filled in after "visit", "see", "found at"... when it is all the edit does.
 
     Policies copied from web pages lose their link texts ("please visit You can
     opt out"); putting the page's name back changes no practice. ``fixed`` are
@@ -241,4 +241,4 @@ def pointer_filled(segments: list[list[str]], fixed: frozenset[str]) -> str | No
         if not _POINTER.search(before) or len(added) > 10 or set(added) & fixed:
             return None
         filled.append(text.strip())
-    return f"link filled in: '{quote(' '.join(filled))}'" if filled else None
+    return " ".join(filled) if filled else None

@@ -143,3 +143,20 @@ def test_a_verb_in_another_form_is_the_same_activity():
 def test_a_modal_word_replaced_by_its_synonym_phrase_is_minor():
     change = judged("We make sure your data is encrypted.", "We ensure your data is encrypted.")
     assert change.reasons == ["synonym: 'make sure' → 'ensure'"]
+
+
+def test_a_capitalised_page_or_company_form_is_not_a_new_recipient():
+    for old, new in [
+        ("Service providers are listed in our help pages.", "Service providers are listed in our Privacy Center."),
+        ("We share data with third parties such as Stripe.", "We share data with third parties such as Stripe, Inc."),
+        (
+            "We share data with partners as described below.",
+            "We share data with partners as described in the Sharing part.",
+        ),
+    ]:
+        assert not any(r.startswith("new recipient") for r in judged(old, new).reasons), new
+
+
+def test_a_topic_filled_in_after_a_pointer_is_still_judged():
+    change = judged("Your data is kept as described at", "Your data is kept as described at our data centres in China.")
+    assert change.classification == "material"
