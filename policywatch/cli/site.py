@@ -41,13 +41,15 @@ def feed(
 
     from policywatch.feed import build_feed
     from policywatch.project import open_project
-    from policywatch.site.archive import load_archive
+    from policywatch.site.archive import read_archive
     from policywatch.site.output import write_file
     from policywatch.site.settings import site_settings
 
     project = open_project()
     settings = site_settings(project.config, base_url)
-    archives = load_archive(project)
+    archives, warnings = read_archive(project)
     write_file(build_feed(archives, settings, generated=dt.datetime.now(dt.UTC)), out)
     entries = sum(len(a.versions) for a in archives)
     typer.echo(f"wrote {entries} entries to {out}")
+    for warning in warnings:
+        typer.echo(f"policywatch: warning: {warning}", err=True)

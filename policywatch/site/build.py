@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from policywatch import urls
 from policywatch.errors import SiteTemplateError
-from policywatch.site.archive import PolicyArchive, PublishedVersion, load_archive, verdict_label
+from policywatch.site.archive import PolicyArchive, PublishedVersion, read_archive, verdict_label
 from policywatch.site.markup import RenderedText, render_markdown
 from policywatch.site.redlines import RedlineCache, RedlineStats, RedlineView, compute_redlines, project_cache
 from policywatch.site.settings import SiteSettings, site_settings
@@ -116,7 +117,7 @@ def build_project_site(
 
     settings = site_settings(project.config, base_url)
     now = now or dt.datetime.now(dt.UTC)
-    archives = load_archive(project)
+    archives, warnings = read_archive(project)
     cache = project_cache(project.root) if use_cache else None
     env = template_environment(project.root)
     builder = _Builder(archives, settings, env, today or now.date(), now, cache, workers)
@@ -125,8 +126,7 @@ def build_project_site(
     pages = sum(name.endswith("index.html") for name in files)
     versions = sum(len(a.versions) for a in archives)
     comparisons = sum(name.count("/compare/v") for name in files)
-    warnings = tuple(f"{a.slug}: skipped {why}" for a in archives for why in a.skipped)
-    return BuildResult(Path(out), pages, len(archives), versions, comparisons, warnings, builder.redline_stats)
+    return BuildResult(Path(out), pages, len(archives), versions, comparisons, tuple(warnings), builder.redline_stats)
 
 
 class _Builder:
@@ -150,16 +150,23 @@ class _Builder:
         self._views, self.redline_stats = compute_redlines(
             ((old.body, new.body) for old, new in self.redlined_pairs()), self.cache, self.workers
         )
-        self.page("", "index.html", policies=[self.summary(a) for a in self.archives])
+        summaries = [self.summary(a) for a in self.archives]
+        self.page(
+            "",
+            "index.html",
+            policies=[s for s in summaries if not s["retired"]],
+            retired=[s for s in summaries if s["retired"]],
+        )
         for archive in self.archives:
             self.policy_pages(archive)
         self.files[urls.stylesheet_path()] = self.env.loader.get_source(self.env, STYLESHEET)[0].encode("utf-8")
         self.files[urls.feed_path()] = build_feed(self.archives, self.settings, generated=self.generated)
-        return self.files
+        # Pages are addressed by URL path (percent-encoded); the server decodes it to find the file.
+        return {unquote(path): data for path, data in self.files.items()}
 
     def policy_pages(self, archive: PolicyArchive) -> None:
         summary = self.summary(archive)
-        shown = summary["current"] or summary["upcoming"][0]
+        shown = summary["current"] or (archive.upcoming(self.today) or archive.versions[-1:])[0]
         self.page(
             urls.policy_path(archive.slug),
             "policy.html",
@@ -225,7 +232,8 @@ class _Builder:
             "slug": archive.slug,
             "title": archive.title,
             "current": archive.in_effect(self.today),
-            "upcoming": archive.upcoming(self.today),
+            "upcoming": [] if archive.retired else archive.upcoming(self.today),
+            "retired": archive.retired,
         }
 
     def text(self, version: PublishedVersion) -> RenderedText:
@@ -243,7 +251,9 @@ class _Builder:
         return Redline(old, new, self._views[pair])
 
     def state(self, archive: PolicyArchive, version: PublishedVersion) -> str:
-        """``in-effect``, ``upcoming`` or ``superseded`` on the day of the build."""
+        """``in-effect``, ``upcoming``, ``superseded`` or ``withdrawn`` on the day of the build."""
+        if archive.retired and (version.effective > self.today or archive.in_effect(self.today) is version):
+            return "withdrawn"
         if version.effective > self.today:
             return "upcoming"
         return "in-effect" if archive.in_effect(self.today) is version else "superseded"
