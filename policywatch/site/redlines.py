@@ -69,18 +69,25 @@ def compute_redline(pair: tuple[str, str]) -> tuple[RedlineView, float]:
     return view, time.perf_counter() - started
 
 
+# Code that never runs inside compare() or html_fragment(): changing it keeps the cache.
+_OUTSIDE_THE_ENGINE = ("site/", "cli/", "feed.py")
+
+
 @cache
 def engine_fingerprint() -> str:
-    """A digest of every source and rules file of the installed policywatch.
+    """A digest of the source and rules files of the installed policywatch.
 
-    Coarser than the diff engine alone on purpose: any change to the code that
-    could alter a redline recomputes it.
+    Coarser than the diff engine alone on purpose: any change to code that
+    could alter a redline recomputes it; only the site, feed and command-line
+    code are left out.
     """
     package = Path(policywatch.__file__).parent
     digest = hashlib.sha256(policywatch.__version__.encode())
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        name = path.relative_to(package).as_posix()
+        if path.suffix not in (".py", ".toml") or "__pycache__" in path.parts or name.startswith(_OUTSIDE_THE_ENGINE):
+            continue
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:20]
 
 
