@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from policywatch.cli import app
 from policywatch.project import open_project
 from policywatch.site.build import build_project_site
 from policywatch.site.redlines import CACHE_FOLDER, RedlineCache, compute_redlines
@@ -75,3 +78,10 @@ def test_worker_processes_build_the_same_site_as_one_process(tmp_path):
     single = build_project_site(open_project(project.root), tmp_path / "b", base_url=BASE, use_cache=False, workers=1)
     assert (pooled.redlines.computed, pooled.redlines.workers, single.redlines.workers) == (10, 2, 1)
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_site_build_command_with_no_cache_neither_reads_nor_writes_the_cache(tmp_path, in_repo):
+    project = in_repo(two_release_repo(tmp_path / "repo"))
+    result = CliRunner().invoke(app, ["site", "build", "public", "--base-url", BASE, "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert not (project.root / ".git" / CACHE_FOLDER).exists()

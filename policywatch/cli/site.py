@@ -20,12 +20,15 @@ BASE_URL_OPTION = typer.Option(
 def build(
     out: Path = typer.Argument(..., help="Folder to write the site to (replaced as a whole)."),
     base_url: str = BASE_URL_OPTION,
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Compare every pair of versions again instead of reusing earlier builds' redlines."
+    ),
 ) -> None:
     """Write the static site: every policy, every released version, redlines, comparisons and the feed."""
     from policywatch.project import open_project
     from policywatch.site.build import build_project_site
 
-    result = build_project_site(open_project(), out, base_url=base_url)
+    result = build_project_site(open_project(), out, base_url=base_url, use_cache=not no_cache)
     typer.echo(f"wrote {result.pages} pages for {result.policies} policies ({result.versions} versions) to {out}")
     for warning in result.warnings:
         typer.echo(f"policywatch: warning: {warning}", err=True)
