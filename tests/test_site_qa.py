@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 from typer.testing import CliRunner
 
@@ -28,6 +30,36 @@ def build(project, out, today=TODAY, base_url=BASE):
 
 def page(out, path: str) -> Page:
     return Page((out / path / "index.html").read_text(encoding="utf-8"))
+
+
+def broken_links(out: Path) -> list[tuple[str, str]]:
+    """(page, href) of every relative link on the site that leads to no built file or anchor."""
+    pages = {p.relative_to(out).as_posix(): Page(p.read_text(encoding="utf-8")) for p in out.rglob("index.html")}
+    broken = []
+    for name, doc in pages.items():
+        for attrs in doc.all("a") + doc.all("link"):
+            href = attrs.get("href", "")
+            target = urlsplit(urljoin("https://site.test/" + name, href))
+            if target.netloc != "site.test":
+                continue
+            path = unquote(target.path.lstrip("/"))
+            path = path + "index.html" if path.endswith("/") or not path else path
+            if not (out / path).is_file() or (
+                target.fragment
+                and path in pages
+                and not any(a.get("id") == target.fragment for _, a in pages[path].tags)
+            ):
+                broken.append((name, href))
+    return broken
+
+
+def skipped_heading_levels(out: Path) -> list[str]:
+    bad = []
+    for path in out.rglob("index.html"):
+        levels = Page(path.read_text(encoding="utf-8")).headings()
+        if levels.count(1) != 1 or any(b > a + 1 for a, b in zip(levels, levels[1:], strict=False)):
+            bad.append(path.relative_to(out).as_posix())
+    return bad
 
 
 def renamed_repo(root):
@@ -55,6 +87,11 @@ def test_the_index_lists_a_renamed_policy_only_under_its_new_name_as_in_effect(t
     assert "Example Data Protection Policy Version 1.0, in effect since 10 April 2024." in index.text
     assert "Version 2.0, in effect since" not in index.text
     assert "No longer published" in index.text
+
+
+def test_every_link_and_heading_outline_holds_on_a_site_with_a_renamed_policy(tmp_path):
+    build(renamed_repo(tmp_path / "repo"), tmp_path / "out", today=dt.date(2024, 5, 1))
+    assert (broken_links(tmp_path / "out"), skipped_heading_levels(tmp_path / "out")) == ([], [])
 
 
 def test_a_policy_deleted_after_its_release_is_shown_as_withdrawn_with_its_versions_kept(tmp_path):
@@ -105,6 +142,16 @@ def test_non_ascii_titles_and_slugs_are_written_where_their_links_point(tmp_path
     assert "Política de privacidad – Ñandú" in page(tmp_path / "out", "política/v1.0").text
 
 
+def test_every_link_on_a_site_with_a_non_ascii_slug_leads_to_a_built_page(tmp_path):
+    project = new_git_project(tmp_path / "repo")
+    project.commit("Add", {"policies/política.md": V1}, date="2024-01-15T09:00:00+00:00")
+    tag_release(project, release("política", "Política", "1.0", None, "initial", "2024-01-15"))
+    project.commit("2.0", {"policies/política.md": V2}, date="2024-03-01T09:00:00+00:00")
+    tag_release(project, release("política", "Política", "2.0", "1.0", "material", "2024-03-31"))
+    build(project, tmp_path / "out")
+    assert broken_links(tmp_path / "out") == []
+
+
 def test_non_ascii_titles_survive_in_the_feed(tmp_path):
     project = new_git_project(tmp_path / "repo")
     project.commit("Add", {"policies/privacy.md": V1}, date="2024-01-15T09:00:00+00:00")
@@ -149,6 +196,15 @@ def test_a_site_built_inside_the_repository_is_never_read_as_a_policy(tmp_path):
     again = build(project, project.root / "public")
     assert (again.policies, again.versions) == (1, 3)
     assert open_project(project.root).slugs() == ["privacy"]
+
+
+def test_feed_command_warns_about_a_tag_it_leaves_out(tmp_path, in_repo):
+    project = in_repo(two_release_repo(tmp_path / "repo"))
+    project.tag("privacy/v3.0", "3.0\n\nPolicywatch-Release: not json\n")
+    result = runner.invoke(app, ["feed", "feed.xml", "--base-url", BASE])
+    assert result.exit_code == 0
+    assert "policywatch: warning: privacy: skipped privacy/v3.0: its release record is malformed" in result.output
+    assert b"privacy/v3.0" not in (project.root / "feed.xml").read_bytes()
 
 
 def test_feed_command_into_a_folder_that_does_not_exist_names_it(tmp_path, in_repo):
