@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from policywatch.cli import app
+from policywatch.errors import SiteTemplateError
 from policywatch.project import open_project
 from policywatch.site.build import build_project_site
 from policywatch.site.redlines import CACHE_FOLDER, RedlineCache, compute_redlines
@@ -84,4 +86,12 @@ def test_site_build_command_with_no_cache_neither_reads_nor_writes_the_cache(tmp
     project = in_repo(two_release_repo(tmp_path / "repo"))
     result = CliRunner().invoke(app, ["site", "build", "public", "--base-url", BASE, "--no-cache"])
     assert result.exit_code == 0, result.output
+    assert not (project.root / ".git" / CACHE_FOLDER).exists()
+
+
+def test_a_broken_template_fails_the_build_before_any_pair_is_compared(tmp_path):
+    project = two_release_repo(tmp_path / "repo")
+    project.write("templates/site/changes.html", "{% if %}\n")
+    with pytest.raises(SiteTemplateError, match="changes.html:1:"):
+        build_project_site(open_project(project.root), tmp_path / "out", base_url=BASE, today=TODAY)
     assert not (project.root / ".git" / CACHE_FOLDER).exists()

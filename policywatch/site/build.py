@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 TEMPLATE_DIR = "site"
 STYLESHEET = "site/style.css"
+PAGE_TEMPLATES = ("index.html", "policy.html", "versions.html", "version.html", "changes.html", "compare_index.html")
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class _Builder:
     def build(self) -> dict[str, bytes]:
         from policywatch.feed import build_feed
 
+        self.load_templates()  # a broken template fails now, not after every comparison
         self._views, self.redline_stats = compute_redlines(
             ((old.body, new.body) for old, new in self.redlined_pairs()), self.cache, self.workers
         )
@@ -257,6 +259,17 @@ class _Builder:
         if version.effective > self.today:
             return "upcoming"
         return "in-effect" if archive.in_effect(self.today) is version else "superseded"
+
+    def load_templates(self) -> None:
+        import jinja2
+
+        for template in PAGE_TEMPLATES:
+            try:
+                self.env.get_template(f"{TEMPLATE_DIR}/{template}")
+            except jinja2.TemplateSyntaxError as exc:
+                raise SiteTemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+            except jinja2.TemplateError as exc:
+                raise SiteTemplateError(f"{_template_file(self.env, template)}: {exc}") from None
 
     def page(self, path: str, template: str, **context: Any) -> None:
         import jinja2
