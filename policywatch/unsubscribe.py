@@ -192,21 +192,23 @@ class UnsubscribeApp:
         if method not in _METHODS:
             _drain(environ)
             return (*self._error(405)[:2], [("Allow", ", ".join(_METHODS))])
+        body = b""
+        if method == "POST":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return self._error(400)
+            if length < 0:
+                return self._error(400)
+            if length > self.max_body:
+                _drain(environ, length)
+                return self._error(413)
+            body = environ["wsgi.input"].read(length) if length else b""
         if environ.get("PATH_INFO", "") != self.path:
             return self._error(404)
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if method == "GET":
             return self._confirm(query.get("token", []))
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return self._error(400)
-        if length < 0:
-            return self._error(400)
-        if length > self.max_body:
-            _drain(environ, length)
-            return self._error(413)
-        body = environ["wsgi.input"].read(length) if length else b""
         tokens = query.get("token", [])
         if not tokens and _is_form(environ):
             tokens = parse_qs(body.decode("latin-1"), keep_blank_values=True).get("token", [])

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from urllib.parse import urljoin
 
 import httpx
 import pytest
 
+from policywatch import unsubscribe
 from policywatch.errors import UnsubscribeSettingsError
 from policywatch.project import open_project
-from policywatch.store import open_store
+from policywatch.store import open_store, project_store
 from policywatch.subscribers import add_subscriber, get_subscriber
 from policywatch.unsubscribe import make_app, make_server_for, mask_email, normalise_prefix
 from tests._publish_support import run
 from tests.conftest import new_git_project
+
+pytest_plugins = ["tests._store_fixtures"]
 
 ONE_CLICK = {"content": b"List-Unsubscribe=One-Click", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}
 NONCE = re.compile(r"nonce(?:-|=\")[A-Za-z0-9_-]+")
@@ -181,7 +188,7 @@ def test_each_page_gets_a_fresh_nonce(site, jane):
     assert len(policies) == 2
 
 
-def test_the_token_never_reaches_the_access_log(site, jane, capfd):
+def test_the_token_never_reaches_the_access_log(capfd, site, jane):
     httpx.get(link(site, jane.token))
     httpx.post(link(site, jane.token), **ONE_CLICK)
     logged = ""
@@ -193,7 +200,7 @@ def test_the_token_never_reaches_the_access_log(site, jane, capfd):
     assert jane.token not in logged
 
 
-def test_the_log_records_who_unsubscribed_when_without_the_address(site, jane, db_url, capfd):
+def test_the_log_records_who_unsubscribed_when_without_the_address(capfd, site, jane, db_url):
     httpx.post(link(site, jane.token), **ONE_CLICK)
     logged = capfd.readouterr().err
     assert f"unsubscribed at {status_of(db_url).updated_at}" in logged and "jane.doe" not in logged
@@ -229,8 +236,6 @@ def test_the_email_is_masked_to_its_first_letter_and_domain():
 def repo_with_subscriber(tmp_path, in_repo):
     repo = in_repo(new_git_project(tmp_path / "repo"))
     project = open_project(repo.root)
-    from policywatch.store import project_store
-
     with project_store(project) as store:
         sub, _ = add_subscriber(store, "jane.doe@example.com")
     return repo, sub
@@ -247,3 +252,54 @@ def test_a_repository_template_overrides_the_shipped_page_and_is_autoescaped(rep
 def test_serve_refuses_a_bad_prefix_in_one_line(repo_with_subscriber):
     result = run("serve", "--prefix", "/x/{token}")
     assert result.exit_code == 2 and "prefix" in result.output and "Traceback" not in result.output
+
+
+def test_serve_answers_on_the_port_it_reports_and_stops_on_ctrl_c(repo_with_subscriber):
+    repo, sub = repo_with_subscriber
+    command = [sys.executable, "-m", "policywatch", "serve", "--port", "0"]
+    process = subprocess.Popen(command, cwd=repo.root, stderr=subprocess.PIPE, text=True)
+    try:
+        announced = process.stderr.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/unsubscribe", announced).group(0)
+        response = httpx.get(f"{url}?token={sub.token}")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+    assert (response.status_code, process.returncode) == (200, 0)
+
+
+def test_the_wsgi_application_serves_the_repository_named_in_the_environment(
+    repo_with_subscriber, monkeypatch, tmp_path
+):
+    repo, sub = repo_with_subscriber
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("POLICYWATCH_REPO", str(repo.root))
+    monkeypatch.setenv("POLICYWATCH_UNSUBSCRIBE_PREFIX", "/legal")
+    monkeypatch.setattr(unsubscribe, "_default_app", None)
+    with serving(unsubscribe.application) as base:
+        response = httpx.post(f"{base}/legal/unsubscribe?token={sub.token}", **ONE_CLICK)
+    with project_store(open_project(repo.root)) as store:
+        assert (response.status_code, get_subscriber(store, sub.email).status) == (200, "unsubscribed")
+
+
+def concurrent_posts(base: str, token: str, count: int = 8) -> list[httpx.Response]:
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(lambda _: httpx.post(link(base, token), **ONE_CLICK), range(count)))
+
+
+def test_simultaneous_posts_all_succeed_and_exactly_one_records_the_change(site, jane, db_url):
+    responses = concurrent_posts(site, jane.token)
+    assert [r.status_code for r in responses] == [200] * len(responses)
+    assert sum("No more policy change notices" in r.text for r in responses) == 1
+
+
+def test_on_postgresql_a_one_click_post_unsubscribes_once(pg_url):
+    store = open_store(pg_url)
+    try:
+        sub, _ = add_subscriber(store, "jane.doe@example.com")
+    finally:
+        store.close()
+    with serving(make_app(pg_url)) as base:
+        responses = concurrent_posts(base, sub.token)
+    assert sum("No more policy change notices" in r.text for r in responses) == 1
+    assert status_of(pg_url).status == "unsubscribed"
