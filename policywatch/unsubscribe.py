@@ -130,6 +130,25 @@ def normalise_prefix(prefix: str) -> str:
     return text
 
 
+def link_path(project: Project) -> str | None:
+    """The path of the unsubscribe links this repository's notices carry; None if they carry none.
+
+    From ``[email] unsubscribe_url`` when set, else ``[site] base_url`` + ``/unsubscribe``, as
+    the notices build them. Used to tell whoever runs the endpoint where it must answer.
+    """
+    from urllib.parse import urlsplit
+
+    email = project.config.section("email")
+    site = project.config.section("site")
+    custom = email.get("unsubscribe_url", "") if isinstance(email, dict) else ""
+    if isinstance(custom, str) and custom.strip():
+        return urlsplit(custom.strip()).path or "/"
+    base = site.get("base_url", "") if isinstance(site, dict) else ""
+    if isinstance(base, str) and base.strip():
+        return urlsplit(base.strip()).path.rstrip("/") + ROUTE
+    return None
+
+
 StoreFactory = Callable[[], Store]
 
 

@@ -17,11 +17,12 @@ import httpx
 import pytest
 
 from policywatch import unsubscribe
+from policywatch.config import parse_config
 from policywatch.errors import UnsubscribeSettingsError
-from policywatch.project import open_project
+from policywatch.project import Project, open_project
 from policywatch.store import open_store, project_store
 from policywatch.subscribers import add_subscriber, get_subscriber
-from policywatch.unsubscribe import make_app, make_server_for, mask_email, normalise_prefix
+from policywatch.unsubscribe import link_path, make_app, make_server_for, mask_email, normalise_prefix
 from tests._publish_support import run
 from tests.conftest import new_git_project
 
@@ -303,3 +304,42 @@ def test_on_postgresql_a_one_click_post_unsubscribes_once(pg_url):
         responses = concurrent_posts(base, sub.token)
     assert sum("No more policy change notices" in r.text for r in responses) == 1
     assert status_of(pg_url).status == "unsubscribed"
+
+
+@pytest.mark.parametrize(
+    ("settings", "path"),
+    [
+        ({"site": {"base_url": "https://example.com/legal/"}}, "/legal/unsubscribe"),
+        ({"site": {"base_url": "https://example.com"}}, "/unsubscribe"),
+        (
+            {
+                "site": {"base_url": "https://example.com/"},
+                "email": {"unsubscribe_url": "https://x.com/u?token={token}"},
+            },
+            "/u",
+        ),
+        ({}, None),
+    ],
+    ids=["site-path", "site-root", "email-setting-wins", "no-links"],
+)
+def test_link_path_is_where_the_notices_point(tmp_path, settings, path):
+    project = Project(tmp_path, parse_config(settings, "policywatch.toml"))
+    assert link_path(project) == path
+
+
+def test_serve_says_when_notices_link_somewhere_else(repo_with_subscriber):
+    repo, _ = repo_with_subscriber
+    repo.write("policywatch.toml", '[site]\nbase_url = "https://example.com/legal/"\n')
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policywatch", "serve", "--port", "0"],
+        cwd=repo.root,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        process.stderr.readline()
+        note = process.stderr.readline()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+    assert "notices link to /legal/unsubscribe; this serves /unsubscribe" in note

@@ -21,13 +21,23 @@ def serve(
     production run policywatch.unsubscribe:application under a WSGI server.
     """
     from policywatch.project import open_project
-    from policywatch.unsubscribe import ROUTE, is_loopback, make_app, make_server_for, normalise_prefix
+    from policywatch.unsubscribe import ROUTE, is_loopback, link_path, make_app, make_server_for, normalise_prefix
 
     path = normalise_prefix(prefix) + ROUTE
-    application = make_app(open_project(), prefix=prefix)
+    project = open_project()
+    application = make_app(project, prefix=prefix)
     server = make_server_for(application, host, port)
     bound_host, bound_port = server.server_address[:2]
     typer.echo(f"serving http://{bound_host}:{bound_port}{path}?token=... (Ctrl-C to stop)", err=True)
+    linked = link_path(project)
+    if linked is None:
+        typer.echo("note: notices carry no unsubscribe link: set [site] base_url or [email] unsubscribe_url", err=True)
+    elif linked != path:
+        typer.echo(
+            f"note: notices link to {linked}; this serves {path}: the reverse proxy must map one to the other"
+            " (or use --prefix)",
+            err=True,
+        )
     if not is_loopback(host):
         typer.echo("note: plain HTTP: put a TLS-terminating reverse proxy in front of it", err=True)
     try:
