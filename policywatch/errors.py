@@ -177,6 +177,10 @@ class WebhookSettingsError(ConfigError):
     """A ``[[webhooks]]`` entry is invalid or its secret is missing; the message names the key."""
 
 
+class UnsubscribeSettingsError(PolicywatchError):
+    """The unsubscribe endpoint cannot start: a bad path prefix, or an address it cannot listen on."""
+
+
 # --- Site and feed ---------------------------------------------------------------
 
 
