@@ -397,10 +397,8 @@ def _without_synonyms(lost: Counter[str], gained: Counter[str], rules: Rules) ->
     return kept_lost, kept_gained
 
 
-def _names_a_page(filled: str | None, rules: Rules) -> bool:
+def _names_a_page(filled: str, rules: Rules) -> bool:
     """Text filled in after "visit" or "see" that holds no term of a topic (a company's name may be the page's)."""
-    if not filled:
-        return False
     hits = zip(rules.categories, _terms(filled, rules), strict=True)
     return not any(found for cat, found in hits if cat.name != "recipients")
 
@@ -474,9 +472,12 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     new_plain = wording.strip_enumerators(wording.strip_links(edit.new_text))
     if edit.kind == "replace" and (moved_address := wording.address_change(old_plain, new_plain)):
         return _override(edit, rules, MINOR, [moved_address])
-    if edit.kind == "replace" and _names_a_page(wording.pointer_filled(edit.segments, _fixed_words(rules)), rules):
-        filled = wording.pointer_filled(edit.segments, _fixed_words(rules))
-        return _override(edit, rules, MINOR, [f"link filled in: '{wording.quote(filled or '')}'"])
+    if (
+        edit.kind == "replace"
+        and (filled := wording.pointer_filled(edit.segments, _fixed_words(rules)))
+        and _names_a_page(filled, rules)
+    ):
+        return _override(edit, rules, MINOR, [f"link filled in: '{wording.quote(filled)}'"])
     # The words that left or joined the sentence, wherever they sit in it, links and dates aside: only
     # they can change a count, so they are all the rules need. The diff's own runs give them directly,
     # unless a link or a date (which the diff may cut in pieces) has to be taken out of whole sentences.
