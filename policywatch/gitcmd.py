@@ -8,12 +8,11 @@ commit and tags the same way.
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 from pathlib import Path
 
 from policywatch.errors import HistoryError, NotARepository
-from policywatch.history import Tag
+from policywatch.history import TAG_FORMAT, Tag, parse_tag_records
 
 _RS, _US = "\x1e", "\x1f"
 _IN_PROGRESS = {
@@ -79,30 +78,8 @@ class Git:
 
     def tags(self, merged: str | None = None) -> list[Tag]:
         """Every tag (or those in the history of ``merged``) with its target commit and message, in one call."""
-        fields = [
-            "%(refname:strip=2)",
-            "%(objecttype)",
-            "%(objectname)",
-            "%(*objectname)",
-            "%(taggerdate:iso-strict)",
-            "%(contents)",
-        ]
         only = [f"--merged={merged}"] if merged else []
-        out = self.run("for-each-ref", f"--format={_RS}{_US.join(fields)}", *only, "refs/tags/")
-        tags = []
-        for record in out.split(_RS)[1:]:
-            name, kind, obj, peeled, date, contents = record.split(_US, 5)
-            annotated = kind == "tag"
-            tags.append(
-                Tag(
-                    name,
-                    peeled if annotated else obj,
-                    contents.rstrip("\n") if annotated else "",
-                    dt.datetime.fromisoformat(date) if date else None,
-                    annotated,
-                )
-            )
-        return tags
+        return parse_tag_records(self.run("for-each-ref", f"--format={TAG_FORMAT}", *only, "refs/tags/"))
 
     def list_files(self, rev: str, folder: str) -> list[str]:
         """Paths of the files directly inside ``folder`` at ``rev``."""

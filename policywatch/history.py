@@ -111,19 +111,20 @@ def read_at(repo: git.Repo, rev: str, path: str) -> bytes:
         raise HistoryError(f"{path} does not exist at {rev}") from None
 
 
-def list_tags(repo: git.Repo, prefix: str = "") -> list[Tag]:
-    """Tags under ``refs/tags/<prefix>`` in one git call, annotated or not."""
-    fmt = _US.join(
-        [
-            "%(refname:strip=2)",
-            "%(objecttype)",
-            "%(objectname)",
-            "%(*objectname)",
-            "%(taggerdate:iso-strict)",
-            "%(contents)",
-        ]
-    )
-    out = repo.git.for_each_ref(f"--format={_RS}{fmt}", f"refs/tags/{prefix}")
+TAG_FORMAT = _RS + _US.join(
+    [
+        "%(refname:strip=2)",
+        "%(objecttype)",
+        "%(objectname)",
+        "%(*objectname)",
+        "%(taggerdate:iso-strict)",
+        "%(contents)",
+    ]
+)
+
+
+def parse_tag_records(out: str) -> list[Tag]:
+    """Tags from ``git for-each-ref --format=TAG_FORMAT`` output (shared by gitpython and plain-git readers)."""
     tags = []
     for record in out.split(_RS)[1:]:
         name, kind, obj, peeled, date, contents = record.split(_US, 5)
@@ -138,6 +139,11 @@ def list_tags(repo: git.Repo, prefix: str = "") -> list[Tag]:
             )
         )
     return tags
+
+
+def list_tags(repo: git.Repo, prefix: str = "") -> list[Tag]:
+    """Tags under ``refs/tags/<prefix>`` in one git call, annotated or not."""
+    return parse_tag_records(repo.git.for_each_ref(f"--format={TAG_FORMAT}", f"refs/tags/{prefix}"))
 
 
 def tag_pattern(tag_format: str, slug: str) -> re.Pattern[str]:
