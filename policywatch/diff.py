@@ -6,10 +6,12 @@ document:
 1. ``normalise`` turns Markdown into blocks of plain text (one per paragraph,
    heading, list item or table row) with Unicode, quotes, dashes, white space and
    markup folded away, each block tagged with the heading path it sits under.
-2. ``diff_blocks`` aligns the two block lists with diff-match-patch in "line
-   mode" (each block mapped to one character), like git's line pre-pass.
+2. ``align_blocks`` aligns the two block lists as patience diff does: blocks
+   found once on each side anchor the alignment, and diff-match-patch in "line
+   mode" (each block mapped to one character) runs only between anchors.
    Unchanged blocks drop out here.
-3. Blocks deleted in one place and inserted unchanged in another are moves.
+3. Blocks deleted in one place and inserted unchanged in another are moves;
+   paragraphs that moved and were lightly edited are diffed where they landed.
 4. What is left forms small changed regions. Each region is tokenised into words,
    white space and punctuation, each token mapped to one character, diffed with
    diff-match-patch and tidied with its semantic clean-up, so a change reads as
@@ -60,6 +62,7 @@ _FOLD = {chr(k): v or "" for k, v in _TRANSLATE.items()}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _HEADING_NUMBER = re.compile(r"^(?:(?:section|article|part)\s+)?(?:\d+(?:\.\d+)*|[ivxlc]+|[a-z])[.):]\s+", re.I)
+_MARKERS = frozenset("#>|=-*_[")  # first characters of lines that may be Markdown structure
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,5}\))[ \t]+")
@@ -111,6 +114,7 @@ class Edit:
     dateline: bool = False
     new_section: str = ""
     table: bool = False  # every block touched is a table row
+    moved: bool = False  # the text also moved, from ``section`` to ``new_section``
 
 
 def fold_unicode(text: str) -> str:
@@ -169,6 +173,11 @@ def normalise(text: str, memo: dict[str, list] | None = None) -> list[Block]:
 
 def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
     """The blocks of one paragraph of Markdown, already folded by ``fold_unicode``."""
+    first = chunk.lstrip()[:1]
+    if "\n" not in chunk.strip() and first and first not in _MARKERS and not _ITEM.match(chunk):
+        # Most paragraphs of a policy are one plain line.
+        body = _inline(chunk.strip())
+        return [("paragraph", body, 0)] if body else []
     raw: list[tuple[str, str, int]] = []
     lines: list[str] = []
     kind = "paragraph"
@@ -352,9 +361,66 @@ def diff_blocks(old: list[Block], new: list[Block]) -> list[Edit]:
     moves = _find_moves(old, new, regions)
     edits: list[Edit] = []
     budget = _Budget(TOTAL_TOKEN_BUDGET, time.perf_counter() + TIME_BUDGET)
+    for i, j in _find_edited_moves(old, new, regions):
+        for edit in _diff_region(old, new, [i], [j], budget):
+            edit.moved = True
+            edit.section, edit.new_section = old[i].section, new[j].section
+            moves.append(edit)
     for region in regions:
         edits.extend(_diff_region(old, new, region.old, region.new, budget))
     return edits + moves
+
+
+# Paragraphs that moved and were edited on the way are paired when they share this much of their words.
+MOVED_SIMILARITY = 0.75
+MOVED_MIN_CHARS = 40
+
+
+def _find_edited_moves(old: list[Block], new: list[Block], regions: list[_Region]) -> list[tuple[int, int]]:
+    """Paragraphs removed in one region and added, a little edited, in another; removed from the regions."""
+    if len(regions) < 2:
+        return []
+    owner: dict[int, int] = {}
+    index: dict[str, list[int]] = defaultdict(list)
+    words_of: dict[int, set[str]] = {}
+    # Only one-sided regions: text that vanished in one place and appeared in another.
+    for r, region in enumerate(regions):
+        if region.old:
+            continue
+        for j in region.new:
+            if new[j].kind != "heading" and len(new[j].text) >= MOVED_MIN_CHARS:
+                owner[j] = r
+                words = words_of[j] = set(_SIG_WORD.findall(new[j].text.lower()))
+                for w in words:
+                    index[w].append(j)
+    if not owner:
+        return []
+    pairs: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for r, region in enumerate(regions):
+        if region.new:
+            continue
+        for i in region.old:
+            if old[i].kind == "heading" or len(old[i].text) < MOVED_MIN_CHARS:
+                continue
+            words = set(_SIG_WORD.findall(old[i].text.lower()))
+            if not words:
+                continue
+            shared: Counter[int] = Counter()
+            for w in words:
+                shared.update(j for j in index.get(w, ()) if owner[j] != r and j not in taken)
+            if not shared:
+                continue
+            j, count = shared.most_common(1)[0]
+            if count / max(len(words), len(words_of[j])) >= MOVED_SIMILARITY:
+                pairs.append((i, j))
+                taken.add(j)
+    if pairs:
+        moved_old, moved_new = {i for i, _ in pairs}, {j for _, j in pairs}
+        for region in regions:
+            region.old = [i for i in region.old if i not in moved_old]
+            region.new = [j for j in region.new if j not in moved_new]
+    return pairs
 
 
 def _find_moves(old: list[Block], new: list[Block], regions: list[_Region]) -> list[Edit]:
@@ -384,7 +450,7 @@ def _find_moves(old: list[Block], new: list[Block], regions: list[_Region]) -> l
     for region in regions:
         for i in region.old:
             if old[i].kind == "heading" and i + 1 in moved_old and i not in moved_old:
-                for j in region_news(regions, new, old[i].text, moved_new):
+                for j in _unmoved_with_text(regions, new, old[i].text, moved_new):
                     if j + 1 in moved_new:
                         moved_old.add(i)
                         moved_new.add(j)
@@ -418,7 +484,7 @@ def _find_moves(old: list[Block], new: list[Block], regions: list[_Region]) -> l
     return edits
 
 
-def region_news(regions: list[_Region], new: list[Block], text: str, taken: set[int]) -> list[int]:
+def _unmoved_with_text(regions: list[_Region], new: list[Block], text: str, taken: set[int]) -> list[int]:
     return [j for region in regions for j in region.new if j not in taken and new[j].text == text]
 
 
@@ -589,8 +655,11 @@ def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out[::-1]
 
 
+_ENDS = frozenset((".", "!", "?", ";", SEP))
+
+
 def _is_end(token: str) -> bool:
-    return token in (".", "!", "?", ";", SEP)
+    return token in _ENDS
 
 
 SKIP_AFTER = 40  # equal runs longer than twice this are searched for whole sentences to skip
@@ -639,9 +708,19 @@ def _edits_from_ops(
     i = j = 0
     old_end = new_end = True  # both sides at a sentence boundary
     pending_space = [True, True]
-    for op, n in ops:
+    for index, (op, n) in enumerate(ops):
         skip_from = skip_to = -1
-        if op == 0 and n > 2 * SKIP_AFTER:
+        if op == 0 and index == 0 and n > SKIP_AFTER and len(ops) > 1:
+            # Before the first change only its own sentence matters.
+            last = _last_boundary(ot, i, i + n)
+            if last is not None:
+                skip_from, skip_to = 0, last - i
+        elif op == 0 and index == len(ops) - 1 and n > SKIP_AFTER and index:
+            # After the last change only the end of its sentence matters.
+            first = _first_boundary(ot, i, i + n)
+            if first is not None:
+                skip_from, skip_to = first - i, n
+        elif op == 0 and n > 2 * SKIP_AFTER:
             # Whole unchanged sentences in the middle of a long equal run cannot be part of an edit.
             first = _first_boundary(ot, i, i + n)
             last = _last_boundary(ot, i, i + n)
@@ -649,7 +728,8 @@ def _edits_from_ops(
                 skip_from, skip_to = first - i, last - i
         for step in range(n):
             if step == skip_from:
-                units.append(unit)
+                if unit:
+                    units.append(unit)
                 units.append([(0, " ", -1, -1)])
                 unit = []
                 i += skip_to - skip_from

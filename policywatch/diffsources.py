@@ -120,6 +120,18 @@ def project_rules(cwd: Path | str = "."):
     return load_rules(project.config if project else None)
 
 
+def _slug_of(project: Project, spec: str, cwd: Path) -> str | None:
+    """The policy a single argument names: its slug, or the path of its file."""
+    if "@" in spec or ":" in spec:
+        return None
+    if _looks_like_slug(spec) and (project.policies_dir / f"{spec}.md").is_file():
+        return spec
+    path = (cwd / spec).resolve()
+    if path.is_file() and path.suffix == ".md" and path.parent == project.policies_dir.resolve():
+        return path.stem
+    return None
+
+
 def _looks_like_slug(spec: str) -> bool:
     return "/" not in spec.partition("@")[0] and not spec.endswith((".md", ".txt"))
 
@@ -138,14 +150,14 @@ def pairs_for(old: str | None, new: str | None, cwd: Path | str = ".") -> list[P
     if old is None:
         return every_policy(cwd)
     if new is not None:
-        return [Pair(f"{old} → {new}", resolve(old, cwd), resolve(new, cwd))]
+        return [Pair(new, resolve(old, cwd), resolve(new, cwd))]
     # One argument: a policy against its last release, or a revision against the working copy.
     project = _project_or_none(cwd)
-    is_policy = project is not None and _looks_like_slug(old) and "@" not in old
-    if is_policy and (project.policies_dir / f"{old}.md").is_file():
-        pair = last_release(project, old)
+    slug = _slug_of(project, old, cwd) if project is not None else None
+    if slug is not None:
+        pair = last_release(project, slug)
         if pair.old is None:
-            raise DiffArgumentError(f"{old}: never released, nothing to compare with (give OLD and NEW)")
+            raise DiffArgumentError(f"{slug}: never released, nothing to compare with (give OLD and NEW)")
         return [pair]
     if ":" in old and not (cwd / old).exists():
         rev, _, rel = old.partition(":")

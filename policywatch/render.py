@@ -142,9 +142,19 @@ def _md(text: str) -> str:
     return (" " if text[:1].isspace() else "") + inner + (" " if text[-1:].isspace() else "")
 
 
-def render_markdown(reports: list[Report], material_only: bool = False) -> str:
-    """A pull-request comment: verdict first, then each section's changes with their reasons."""
+# Hosted pull-request comments are limited (GitHub: 65,536 characters); stop listing changes before that.
+MARKDOWN_LIMIT = 60_000
+
+
+def render_markdown(reports: list[Report], material_only: bool = False, limit: int = MARKDOWN_LIMIT) -> str:
+    """A pull-request comment: verdict first, then each section's changes with their reasons.
+
+    Every verdict line is kept; when the changes would make the comment longer
+    than ``limit`` characters, the rest are counted instead of shown.
+    """
     lines: list[str] = []
+    size = 0
+    left_out = 0
     for report in reports:
         if report.comparison is None:
             lines += [f"### {_md(report.name)}", "", "Never released: nothing to compare with.", ""]
@@ -171,9 +181,20 @@ def render_markdown(reports: list[Report], material_only: bool = False) -> str:
                     else:
                         parts.append(_md(text) if len(text) < 400 else _md(text[:200]) + " … " + _md(text[-150:]))
                 tag = "🔴 material" if change.classification == "material" else "minor"
-                lines.append(f"- {tag} ({change.kind}): " + "".join(_pad(parts)))
-                lines += [f"  - {_md(r)}" for r in change.reasons]
+                entry = [f"- {tag} ({change.kind}): " + "".join(_pad(parts))] + [
+                    f"  - {_md(r)}" for r in change.reasons
+                ]
+                cost = sum(len(x) + 1 for x in entry)
+                if size + cost > limit:
+                    left_out += 1
+                    continue
+                size += cost
+                lines += entry
             lines.append("")
+    if left_out:
+        lines.append(
+            f"… and {left_out} more change{'s' if left_out != 1 else ''}: run `policywatch diff --format html`."
+        )
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -158,3 +158,21 @@ def test_oversized_file_is_refused_without_reading_it(released):
 def test_bad_materiality_settings_are_a_one_line_error(released):
     released.write("policywatch.toml", '[materiality]\nnever_material = "Contact"\n')
     assert_one_line_error(run("zepp-privacy"), "policywatch.toml", "materiality.never_material")
+
+
+def test_an_empty_old_file_makes_everything_new(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.md").write_text("")
+    (tmp_path / "b.md").write_text("# P\n\nWe collect your precise geolocation.\n")
+    data = json.loads(run("empty.md", "b.md", "--format", "json").stdout)
+    assert data["classification"] == "material"
+    assert [c["kind"] for c in data["changes"]] == ["insert"]
+
+
+def test_a_folder_is_a_one_line_error(released):
+    assert_one_line_error(run("policies", POLICY), "policies", "folder")
+
+
+def test_a_policy_file_path_alone_is_compared_with_its_last_release(released):
+    data = json.loads(run(POLICY, "--format", "json").stdout)
+    assert data["classification"] == "material"

@@ -187,3 +187,24 @@ def test_importing_policywatch_does_not_load_the_diff_library():
 
 def test_compare_is_exported_from_the_package():
     assert policywatch.compare is compare
+
+
+def test_a_paragraph_moved_and_edited_is_diffed_where_it_landed():
+    para = "We do not sell your personal information to anyone.\n\n"
+    moved = "We do not sell your personal information to anyone at all.\n\n"
+    new = BODY.replace(para, "").replace("Write to", moved + "Write to")
+    result = compare(policy(BODY), policy(new))
+    assert len(result.changes) == 1
+    change = result.changes[0]
+    assert (change.kind, change.section) == ("replace", "What we collect")
+    assert change.reasons[0] == "moved from 'What we collect' to 'Contact us' and edited"
+    assert [s for s in change.segments if s[0] != "equal"] == [["insert", " at all"]]
+
+
+def test_once_the_judging_time_is_spent_changes_err_towards_material(monkeypatch):
+    from policywatch import comparison
+
+    monkeypatch.setattr(comparison, "JUDGE_SECONDS", -1.0)
+    result = compare(policy(BODY), policy(BODY.replace("Write to", "Please write to")))
+    assert result.classification == "material"
+    assert "time limit was reached" in result.changes[0].reasons[0]

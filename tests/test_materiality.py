@@ -220,3 +220,25 @@ def test_a_changed_date_on_which_something_takes_effect_is_material():
     change = judged("The addendum is effective as of October 5, 2020.", "The addendum is effective as of May 1, 2021.")
     assert change.classification == "material"
     assert change.reasons == ["date something takes effect changed: October 5, 2020 → May 1, 2021"]
+
+
+def test_a_new_postal_address_is_minor():
+    old = "Write to Acme, LLC, 30 North Racine Avenue, Suite 200, Chicago, IL 60607 USA."
+    new = "Write to Acme, LLC, 2045 W Grand Ave Ste B, PMB 53289, Chicago, IL 60612 USA."
+    change = judged(old, new)
+    assert change.classification == "minor"
+    assert change.reasons[0].startswith("postal address changed: '30 North Racine Avenue")
+
+
+def test_a_number_changed_next_to_an_address_is_still_material():
+    old = "We answer within 30 days. Write to 5 Main Street, Springfield, IL 62701."
+    new = "We answer within 90 days. Write to 5 Main Street, Springfield, IL 62701."
+    assert judged(old, new).classification == "material"
+
+
+def test_a_negation_inside_a_name_is_not_a_negation():
+    change = judged(
+        "Other analytics are described in the Do Not Track section.",
+        "Other analytics are described in the Cookies section.",
+    )
+    assert not any(r.startswith("negation") for r in change.reasons)

@@ -110,3 +110,10 @@ def test_html_page_says_material_in_words_for_black_and_white_printing(report):
     page = render_html([report])
     assert page.count('<span class="label">Material</span>') == 2
     assert page.count('<span class="label">Minor</span>') == 1
+
+
+def test_markdown_stays_within_a_comment_limit_and_says_what_it_left_out(report):
+    md = render_markdown([report], limit=200)
+    assert md.splitlines()[0] == "### privacy: **Material change**"
+    assert "more change" in md.splitlines()[-1]
+    assert len(md) < 600

@@ -19,8 +19,8 @@ class DiffFormat(StrEnum):
 
 @app.command()
 def diff(
-    old: str = typer.Argument(None, metavar="[OLD]", help="File, REV:PATH, SLUG or SLUG@VERSION."),
-    new: str = typer.Argument(None, metavar="[NEW]", help="File, REV:PATH, SLUG or SLUG@VERSION."),
+    old: str = typer.Argument(None, metavar="OLD", help="File, REV:PATH, SLUG or SLUG@VERSION."),
+    new: str = typer.Argument(None, metavar="NEW", help="File, REV:PATH, SLUG or SLUG@VERSION."),
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="Output format."),
     material_only: bool = typer.Option(False, "--material-only", help="Show only the material changes."),
 ) -> None:

@@ -1,0 +1,176 @@
+"""The materiality rules as data: word lists shipped in ``policywatch/rules/``, extended per project.
+
+``load_rules`` reads the shipped TOML files and adds what a project's
+``[materiality]`` table asks for, checking every value so that an error names
+the key. See ``policywatch.materiality`` for how the rules are applied.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from policywatch.errors import RulesError
+from policywatch.wording import stem
+
+# Word lists of language.toml that [materiality.terms] may extend, and where they live in the file.
+_LANGUAGE_LISTS = {
+    "negations": ("modality", "negations"),
+    "limits": ("modality", "limits"),
+    "permissions": ("modality", "permissions"),
+    "obligations": ("modality", "obligations"),
+    "activities": ("activities", "verbs"),
+    "stopwords": ("minor", "stopwords"),
+    "generic_names": ("names", "generic"),
+}
+
+
+@dataclass(frozen=True)
+class Category:
+    """A topic whose terms make a change material when they appear or disappear."""
+
+    name: str
+    label: str
+    terms: tuple[str, ...]
+    topic: bool = False
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything the rules need: word lists, categories and section overrides."""
+
+    categories: tuple[Category, ...]
+    negations: frozenset[str]
+    limits: frozenset[str]
+    permissions: frozenset[str]
+    obligations: frozenset[str]
+    activities: frozenset[str]
+    stopwords: frozenset[str]
+    synonyms: dict[str, frozenset[int]] = field(hash=False)
+    number_words: tuple[str, ...] = ()
+    durations: tuple[str, ...] = ()
+    ages: tuple[str, ...] = ()
+    currencies: tuple[str, ...] = ()
+    retention: tuple[str, ...] = ()
+    always_material: tuple[str, ...] = ()
+    never_material: tuple[str, ...] = ()
+    generic_names: frozenset[str] = frozenset()  # "Inc", "Center": capitalised, but they name no new party
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def _read_rules_file(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files("policywatch.rules").joinpath(name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> Rules:
+    """The rules shipped with policywatch."""
+    return _build(_read_rules_file("categories.toml"), _read_rules_file("language.toml"))
+
+
+def _build(categories: dict[str, Any], language: dict[str, Any], always=(), never=()) -> Rules:
+    cats = tuple(
+        Category(name, table["label"], tuple(t.lower() for t in table["terms"]), bool(table.get("topic", False)))
+        for name, table in categories.items()
+    )
+    synonyms: dict[str, set[int]] = {}
+    for n, group in enumerate(language["minor"]["synonyms"]):
+        for word in group:
+            synonyms.setdefault(word.lower(), set()).add(n)
+            synonyms.setdefault(stem(word.lower()), set()).add(n)
+    nums = language["numbers"]
+    return Rules(
+        categories=cats,
+        negations=frozenset(language["modality"]["negations"]),
+        limits=frozenset(language["modality"]["limits"]),
+        permissions=frozenset(language["modality"]["permissions"]),
+        obligations=frozenset(language["modality"]["obligations"]),
+        activities=frozenset(language["activities"]["verbs"]),
+        stopwords=frozenset(language["minor"]["stopwords"]),
+        synonyms={k: frozenset(v) for k, v in synonyms.items()},
+        number_words=tuple(nums["words"]),
+        durations=tuple(nums["durations"]),
+        ages=tuple(nums["ages"]),
+        currencies=tuple(nums["currencies"]),
+        retention=tuple(nums["retention"]),
+        always_material=tuple(always),
+        never_material=tuple(never),
+        generic_names=frozenset(w.lower() for w in language.get("names", {}).get("generic", ())),
+    )
+
+
+def load_rules(config: Any = None) -> Rules:
+    """The shipped rules, extended by a project's ``[materiality]`` table.
+
+    ``config`` is a ``policywatch.config.Config``, the ``[materiality]`` table
+    itself, or None for the shipped rules. Every value is checked; an error
+    names the key.
+    """
+    if config is None:
+        return default_rules()
+    where = "materiality"
+    if hasattr(config, "section"):
+        table = config.section("materiality")
+        where = f"{config.source}: materiality"
+    else:
+        table = config
+    if not table:
+        return default_rules()
+    if not isinstance(table, dict):
+        raise RulesError(f"{where}: must be a table")
+    known = {"terms", "categories", "always_material", "never_material"}
+    for key in table:
+        if key not in known:
+            raise RulesError(f"{where}.{key}: unknown key (known keys: {', '.join(sorted(known))})")
+    categories = _read_rules_file("categories.toml")
+    language = _read_rules_file("language.toml")
+    for name, spec in _table(table, "categories", where).items():
+        key = f"{where}.categories.{name}"
+        spec = spec if isinstance(spec, dict) else None
+        if spec is None:
+            raise RulesError(f"{key}: must be a table with 'label' and 'terms'")
+        unknown = set(spec) - {"label", "terms", "topic"}
+        if unknown:
+            raise RulesError(f"{key}.{sorted(unknown)[0]}: unknown key (known keys: label, terms, topic)")
+        label = spec.get("label", name.replace("_", " "))
+        if not isinstance(label, str) or not label.strip():
+            raise RulesError(f"{key}.label: must be a non-empty string")
+        if not isinstance(spec.get("topic", False), bool):
+            raise RulesError(f"{key}.topic: must be true or false")
+        terms = _strings(spec.get("terms"), f"{key}.terms")
+        existing = categories.setdefault(name, {"label": label, "terms": []})
+        existing["terms"] = list(existing["terms"]) + terms
+        existing["label"] = label
+        existing["topic"] = spec.get("topic", existing.get("topic", False))
+    for name, terms in _table(table, "terms", where).items():
+        key = f"{where}.terms.{name}"
+        values = _strings(terms, key)
+        if name in categories:
+            categories[name]["terms"] = list(categories[name]["terms"]) + values
+        elif name in _LANGUAGE_LISTS:
+            section, entry = _LANGUAGE_LISTS[name]
+            language[section][entry] = list(language[section][entry]) + values
+        else:
+            known_names = ", ".join(sorted([*categories, *_LANGUAGE_LISTS]))
+            raise RulesError(f"{key}: unknown word list (known: {known_names})")
+    always = _strings(table.get("always_material", []), f"{where}.always_material")
+    never = _strings(table.get("never_material", []), f"{where}.never_material")
+    return _build(categories, language, always, never)
+
+
+def _table(table: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = table.get(key, {})
+    if not isinstance(value, dict):
+        raise RulesError(f"{where}.{key}: must be a table")
+    return value
+
+
+def _strings(value: Any, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RulesError(f"{key}: must be a list of non-empty strings, got {value!r}")
+    return [v.strip() for v in value]

@@ -1,0 +1,244 @@
+"""Words in policy sentences: tokens, stems, spelling variants, links, dates, addresses, names.
+
+The helpers the materiality rules share to look at the words of a change: the
+words removed and added, a few words either side of each change, and the
+things in a sentence that are not wording (links, dates, postal addresses,
+names) so that a changed URL or a new office is not read as a changed promise.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+
+from policywatch.dates import DATE_PATTERN
+from policywatch.diff import SEP
+
+_WORD = re.compile(r"\w+(?:'\w+)*")
+URL = re.compile(
+    r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)(?:/\S*)?\b", re.I
+)
+DATE = re.compile(DATE_PATTERN, re.I)
+# A street address, to its postcode when there is one: "30 North Racine Avenue, Suite 200, Chicago, IL 60607".
+_ADDRESS = re.compile(
+    r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z][\w.'-]*\s+){0,5}"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct|Parkway|Pkwy)\b\.?"
+    r"(?:[^.;]{0,80}\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}))?"
+)
+_TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)\b", re.I)
+_NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*")
+URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|io|de|fr|uk|eu)(?:/\S*)?$", re.I)
+DIGIT = re.compile(r"\d")
+# A label inside a running list, "(iii) marketing" or "(b) payment": relettering one is not rewording.
+_ENUMERATOR = re.compile(r"(?<![\w(])\((?:x{0,3}(?:ix|iv|v?i{1,3}|v)|x{1,3}|[a-z]|\d{1,2})\)(?=\s)", re.I)
+# Words that point the reader at a page: what directly follows them names the page, not a practice.
+_POINTER = re.compile(r"\b(?:visit|see|refer to|go to|found at|available at)\s*:?\s*$", re.I)
+
+
+def names(text: str) -> set[str]:
+    """Lower-cased words written capitalised inside a sentence (names of products, laws, companies)."""
+    return {w.lower() for w in _NAME.findall(text)} - {w for w in _WORD.findall(text) if w.islower()}
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of ``text`` (contractions kept whole: "don't")."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut to ``limit`` characters, for a reason string."""
+    text = " ".join(text.replace(SEP, " ").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def hunks(segments: list[list[str]]) -> list[tuple[str, str, str, str]]:
+    """(old snippet, new snippet, deleted text, inserted text) per run of changes, with a word of context."""
+    out = []
+    n = 0
+    while n < len(segments):
+        if segments[n][0] == "equal":
+            n += 1
+            continue
+        start = n
+        while n < len(segments) and segments[n][0] != "equal":
+            n += 1
+        deleted = "".join(t for op, t in segments[start:n] if op == "delete")
+        inserted = "".join(t for op, t in segments[start:n] if op == "insert")
+        after = _WORD.findall(segments[n][1])[:1] if n < len(segments) else []
+        before = _WORD.findall(segments[start - 1][1])[-1:] if start > 0 and not after else []
+        pre = " ".join(before)
+        post = " ".join(after)
+        old = " ".join(p for p in (pre, deleted.strip(), post) if p)
+        new = " ".join(p for p in (pre, inserted.strip(), post) if p)
+        out.append((old, new, deleted, inserted))
+    return out
+
+
+def snippet(runs: list[tuple[str, str, str, str]], vocab: frozenset[str] | None = None) -> str:
+    """'old' → 'new' for the first run of changes (the first touching ``vocab`` when given)."""
+    chosen = runs[0] if runs else ("", "", "", "")
+    if vocab:
+        for h in runs:
+            changed = words(h[2] + " " + h[3])
+            if set(changed) & vocab or any(w.endswith("n't") for w in changed):
+                chosen = h
+                break
+    return f"'{quote(chosen[0], 60)}' → '{quote(chosen[1], 60)}'"
+
+
+def listing(items: list[str], limit: int = 6) -> str:
+    """'a, b, c and 4 more'."""
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def squash(text: str) -> str:
+    """Lower case without spaces or hyphens: 'third party' and 'third-party' are one term, 'acomplaint' is a typo."""
+    return re.sub(r"[\s\-]+", "", text.lower())
+
+
+def windows(segments: list[list[str]], context: int = 4) -> tuple[str, str]:
+    """Each run of changes with a few unchanged words either side, old and new: where terms can differ.
+
+    Runs separated by only a few unchanged words share one window, so a date or a
+    phrase split by the diff is still seen whole.
+    """
+    old_parts: list[str] = []
+    new_parts: list[str] = []
+    old_cur: list[str] = []
+    new_cur: list[str] = []
+    last = len(segments) - 1
+    for n, (op, text) in enumerate(segments):
+        if op == "delete":
+            old_cur.append(text)
+        elif op == "insert":
+            new_cur.append(text)
+        else:
+            plain = text.split()
+            inside = bool(old_cur or new_cur) and n < last
+            if inside and len(plain) <= 2 * context:
+                old_cur.append(text)
+                new_cur.append(text)
+                continue
+            if old_cur or new_cur:
+                tail = _edge_words(text, context, first=True)
+                old_parts.append("".join(old_cur) + tail)
+                new_parts.append("".join(new_cur) + tail)
+            head = _edge_words(text, context, first=False) if n < last else ""
+            old_cur, new_cur = [head], [head]
+    if any(old_cur) or any(new_cur):
+        old_parts.append("".join(old_cur))
+        new_parts.append("".join(new_cur))
+    return " ; ".join(old_parts), " ; ".join(new_parts)
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _edge_words(text: str, count: int, *, first: bool) -> str:
+    """The first (or last) ``count`` words of ``text`` exactly as written, spacing included."""
+    gaps = [m.start() if first else m.end() for m in _SPACE_RUN.finditer(text.strip())]
+    offset = len(text) - len(text.lstrip())
+    if first:
+        return text[: offset + gaps[count - 1]] if len(gaps) >= count else text
+    return text[offset + gaps[-count] :] if len(gaps) >= count else text
+
+
+def address_change(old: str, new: str) -> str | None:
+    """A reason when the only difference between two sentences is a postal address."""
+    old_addresses, new_addresses = _ADDRESS.findall(old), _ADDRESS.findall(new)
+    if not old_addresses or old_addresses == new_addresses:
+        return None
+    if " ".join(_ADDRESS.sub(" ", old).split()) != " ".join(_ADDRESS.sub(" ", new).split()):
+        return None
+    return f"postal address changed: '{quote(old_addresses[0], 60)}' → '{quote(new_addresses[0], 60)}'"
+
+
+def strip_links(text: str) -> str:
+    """``text`` without web and mail addresses (a changed link is not a changed promise)."""
+    if "://" in text or "www." in text or _TLD_HINT.search(text):
+        return URL.sub(" ", text)
+    return text
+
+
+def strip_dates(text: str) -> str:
+    """``text`` without dates, which the date rule judges on its own."""
+    return DATE.sub(" ", text) if DIGIT.search(text) else text
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A crude stem, enough to see that 'using' and 'use', 'firstly' and 'first' are one word."""
+    for suffix in ("ly", "ing", "ed", "es", "s"):
+        if suffix == "s" and word.endswith("ss"):  # 'process' is not the plural of 'proces'
+            break
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+            break
+    return word.rstrip("e") if len(word) >= 3 else word
+
+
+_VARIANTS = [
+    (re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"),
+    (re.compile(r"tre(s)?$"), r"ter\1"),
+    (re.compile(r"ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"ogue(s)?$"), r"og\1"),
+    (re.compile(r"ence$"), "ense"),
+    (re.compile(r"ae"), "e"),
+    (re.compile(r"oe"), "e"),
+]
+
+
+@lru_cache(maxsize=8192)
+def variant_key(word: str) -> str:
+    """British and American spellings of a word share a key."""
+    for rx, repl in _VARIANTS:
+        word = rx.sub(repl, word)
+    return word
+
+
+def near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int]:
+    """Indexes of candidates one slip of the keyboard away from ``word`` (one of them 4+ letters)."""
+    return [
+        m
+        for m, other in enumerate(candidates)
+        if m not in used
+        and len(other) >= 3
+        and max(len(other), len(word)) >= 4
+        and difflib.SequenceMatcher(None, word, other).ratio() >= 0.8
+    ]
+
+
+def strip_enumerators(text: str) -> str:
+    """``text`` without the labels of an inline list ("(ii)", "(b)", "(3)"); the same object if it has none."""
+    return _ENUMERATOR.sub(" ", text) if "(" in text and _ENUMERATOR.search(text) else text
+
+
+def enumerators(text: str) -> list[str]:
+    """The labels of an inline list in ``text``, in order."""
+    return _ENUMERATOR.findall(text) if "(" in text else []
+
+
+def pointer_filled(segments: list[list[str]], fixed: frozenset[str]) -> str | None:
+    """The text filled in after "visit", "see", "found at"... when it is all the edit does.
+
+    Policies copied from web pages lose their link texts ("please visit You can
+    opt out"); putting the page's name back changes no practice. ``fixed`` are
+    words that would make the filling a statement of its own (modal verbs,
+    negations, activity verbs): with any of them it is not a pointer.
+    """
+    filled = []
+    for n, (op, text) in enumerate(segments):
+        if op == "delete" and text.strip():
+            return None
+        if op != "insert":
+            continue
+        before = segments[n - 1][1] if n and segments[n - 1][0] == "equal" else ""
+        added = words(strip_links(text))
+        if not _POINTER.search(before) or len(added) > 10 or set(added) & fixed:
+            return None
+        filled.append(text.strip())
+    return " ".join(filled) if filled else None
