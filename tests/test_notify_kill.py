@@ -129,3 +129,60 @@ def test_killed_and_rerun_notify_on_postgres_tells_everyone_exactly_once(tmp_pat
     seed = int(os.environ.get("POLICYWATCH_KILL_SEED", random.randrange(1 << 30)))
     print(f"seed {seed}")
     _check(_kill_and_resume(tmp_path, pg_url, seed), record_property)
+
+
+def _sender_children(pid: int) -> list[int]:
+    """Sender processes started by ``notify --workers`` (not multiprocessing's resource tracker)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as cmd:
+                cmdline = cmd.read()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid and b"spawn_main" in cmdline:
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to find the sender processes")
+def test_a_killed_worker_process_costs_only_its_batch(tmp_path):
+    config = EMAIL_CONFIG + f"\n[notify]\nlease_seconds = {LEASE}\nbatch_size = 25\n"
+    repo = repo_with_policy(tmp_path / "repo", ("privacy",), config)
+    tag_release(repo, make_release("privacy", "2.0"))
+    url = f"sqlite:///{repo.root / '.policywatch' / 'state.db'}"
+    store = open_store(url)
+    seed_subscribers(store, 200)
+    with smtp_sink(SlowSink()) as (port, sink):
+        env = {
+            **os.environ,
+            "POLICYWATCH_DATABASE_URL": url,
+            "POLICYWATCH_SMTP_URL": f"smtp://127.0.0.1:{port}?pool_size=2&backoff=0.01&timeout=10",
+            "CI": "1",
+        }
+        command = [sys.executable, "-m", "policywatch", "notify", "--workers", "2", "--format", "json"]
+        proc = subprocess.Popen(
+            command, cwd=repo.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + 60
+        while len(sink.messages) < 50 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        victims = _sender_children(proc.pid)
+        assert len(victims) == 2, victims
+        os.kill(victims[0], signal.SIGKILL)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        first = json.loads(out)
+        time.sleep(LEASE + 0.1)
+        again = subprocess.run(command, cwd=repo.root, env=env, capture_output=True, text=True, timeout=120)
+        received = sink.per_recipient()
+    store.close()
+    assert any("1 sender process(es) died" in p for p in first["problems"])
+    assert json.loads(again.stdout)["pending"] == 0  # the survivor, or this run, took the dead sender's batch
+    assert len(received) == 200
+    assert sum(received.values()) - 200 <= 2  # at most the killed sender's messages in flight

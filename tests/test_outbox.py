@@ -299,3 +299,11 @@ def test_a_slow_sender_keeps_its_batch_by_renewing_the_lease(people):
     slow.record(Outcome(first.delivery_id, "sent", "", "<m@x>"))
     assert other.claim("privacy/v2.0", "email").recipients == []
     assert slow.record(Outcome(second.delivery_id, "sent", "", "<n@x>")) == "sent"
+
+
+def test_deferred_delivery_has_no_message_id_in_the_ledger_yet(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    recipient = outbox.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    outbox.record(Outcome(recipient.delivery_id, "deferred", "421 busy", "<m@x>"))
+    assert people.query("SELECT message_id FROM deliveries WHERE target = ?", (recipient.address,)) == [(None,)]

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from policywatch.errors import DatabaseError
+from policywatch.errors import ConfigError, DatabaseError
 from policywatch.project import open_project
 from policywatch.store import database_url, open_project_store, open_store, redact
 from policywatch.store.migrations import LATEST, MIGRATIONS, current_version
@@ -97,3 +97,9 @@ def test_sqlite_file_that_is_not_a_database_is_a_clear_error(tmp_path):
     bad.write_text("this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="state.db"):
         open_store(f"sqlite:///{bad}")
+
+
+def test_unknown_database_setting_is_a_config_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("POLICYWATCH_DATABASE_URL", raising=False)
+    with pytest.raises(ConfigError, match=r"\[database\]"):
+        database_url(tmp_path, {"url": "sqlite:///x.db", "password": "hunter2"})

@@ -51,7 +51,7 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
 
 @app.command()
 def notify(
-    release: str = typer.Argument(None, metavar="[RELEASE]", help="Only this release: its tag or SLUG@VERSION."),
+    release: str = typer.Argument(None, metavar="RELEASE", help="Only this release: its tag or SLUG@VERSION."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write each email as an .eml file; send and record nothing."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Try failed deliveries again."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Sender processes sharing the work."),

@@ -295,7 +295,8 @@ class Outbox:
             "UPDATE deliveries SET state = ?, detail = ?, message_id = COALESCE(?, message_id), not_before = ?,"
             " updated_at = ?, lease_owner = NULL, lease_until = NULL"
             " WHERE id = ? AND state = 'sending' AND lease_owner = ?",
-            (state, detail, outcome.message_id, due, now, row_id, lease),
+            # a Message-ID names a message that was refused, for tracing; one still queued has none yet
+            (state, detail, outcome.message_id if state == "failed" else None, due, now, row_id, lease),
         )
         return result if changed else "stale"
 

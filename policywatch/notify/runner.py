@@ -224,15 +224,20 @@ def _peak_rss_mb() -> float:
 # -- several sender processes -----------------------------------------------------------------
 
 
-def _worker(root: str, tags: list[str]) -> dict[str, Any]:
-    """Entry point of a sender process: its own connection, its own leases."""
+def _worker(root: str, tags: list[str], results: Any) -> None:
+    """Entry point of a sender process: its own connection, its own leases; reports on ``results``."""
+    from policywatch.errors import PolicywatchError
     from policywatch.project import open_project
 
-    project = open_project(root)
-    by_tag = {r.tag: r for r in tagged_releases(project)}
-    with project_store(project) as store:
-        outbox = Outbox(store, notify_settings(project))
-        return asyncio.run(_send(project, outbox, [(t, by_tag[t]) for t in tags], None, 0))
+    try:
+        project = open_project(root)
+        by_tag = {r.tag: r for r in tagged_releases(project)}
+        with project_store(project) as store:
+            outbox = Outbox(store, notify_settings(project))
+            results.put(asyncio.run(_send(project, outbox, [(t, by_tag[t]) for t in tags], None, 0)))
+    except PolicywatchError as exc:
+        results.put({"error": exc})
+        raise SystemExit(exc.exit_code) from None
 
 
 def _run_workers(
@@ -244,25 +249,43 @@ def _run_workers(
     total: int,
     summary: NotifySummary,
 ) -> None:
+    """Start the sender processes and wait for them, each on its own: one that dies (killed,
+    out of memory) costs only its batch, which the others, or the next run, reclaim after the lease."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, wait
+    import queue
 
     start = outbox.counts(tags)
     settled_before = start["sent"] + start["failed"] + start["skipped"]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_worker, str(project.root), tags) for _ in range(workers)]
-        pending = set(futures)
-        while pending:
-            _, pending = wait(pending, timeout=POLL_SECONDS)
-            if progress:
-                now = outbox.counts(tags)
-                progress(now["sent"] + now["failed"] + now["skipped"] - settled_before, total)
-        for future in futures:
-            counts = future.result()
-            summary.add(counts)
-            summary.problems += [p for p in counts.get("problems", []) if p not in summary.problems]
-            summary.peak_rss_mb.append(counts["peak_rss_mb"])
+    results = context.Queue()
+    senders = [context.Process(target=_worker, args=(str(project.root), tags, results)) for _ in range(workers)]
+    for sender in senders:
+        sender.start()
+    reports: list[dict[str, Any]] = []
+    while any(sender.is_alive() for sender in senders) or len(reports) < workers:
+        try:
+            reports.append(results.get(timeout=POLL_SECONDS))
+        except queue.Empty:
+            if not any(sender.is_alive() for sender in senders):
+                break
+        if progress:
+            now = outbox.counts(tags)
+            progress(now["sent"] + now["failed"] + now["skipped"] - settled_before, total)
+    for sender in senders:
+        sender.join()
+    errors = [report["error"] for report in reports if "error" in report]
+    if errors:
+        raise errors[0]
+    for report in reports:
+        summary.add(report)
+        summary.problems += [p for p in report.get("problems", []) if p not in summary.problems]
+        summary.peak_rss_mb.append(report["peak_rss_mb"])
+    died = [sender.exitcode for sender in senders if sender.exitcode != 0]
+    if died:
+        summary.problems.append(
+            f"{len(died)} sender process(es) died (exit {', '.join(map(str, died))}); what they held is "
+            "sent again once its lease runs out: run 'policywatch notify' again"
+        )
 
 
 # -- dry run ----------------------------------------------------------------------------------

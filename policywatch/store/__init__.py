@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-from policywatch.errors import DatabaseError
+from policywatch.errors import ConfigError, DatabaseError
 
 ENV_URL = "POLICYWATCH_DATABASE_URL"
 DEFAULT_FILE = "state.db"
@@ -73,11 +73,13 @@ def redact(url: str) -> str:
 def database_url(root: str | Path, config_section: dict[str, Any] | None = None) -> str:
     """Where the state lives: the environment first, then config, then the default SQLite file."""
     url = os.environ.get(ENV_URL, "").strip()
-    if not url and config_section:
+    if config_section:
+        if not isinstance(config_section, dict) or set(config_section) - {"url"}:
+            raise ConfigError("[database]: the only key is 'url' (the password belongs in the environment)")
         value = config_section.get("url", "")
         if not isinstance(value, str):
-            raise DatabaseError(f"[database] url: must be a string, got {value!r}")
-        url = value.strip()
+            raise ConfigError(f"[database] url: must be a string, got {value!r}")
+        url = url or value.strip()
     if not url:
         return "sqlite:///" + str(Path(root) / ".policywatch" / DEFAULT_FILE)
     return url
