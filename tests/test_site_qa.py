@@ -222,3 +222,11 @@ def test_site_build_into_a_path_that_is_a_file_fails_with_one_line_and_keeps_the
     assert result.exit_code == 2
     assert result.output == "policywatch: error: public: exists and is not a folder\n"
     assert (project.root / "public").read_text(encoding="utf-8") == "notes"
+
+
+def test_the_new_name_of_a_renamed_policy_links_back_to_its_earlier_versions(tmp_path):
+    project = renamed_repo(tmp_path / "repo")
+    build(project, tmp_path / "out", today=dt.date(2024, 5, 1))
+    new = page(tmp_path / "out", "data-protection")
+    assert "Formerly Example Privacy Policy, renamed on 10 April 2024" in new.text
+    assert {"href": "../privacy/versions/"} in new.all("a")

@@ -63,6 +63,7 @@ class PolicyArchive:
     versions: tuple[PublishedVersion, ...]
     skipped: tuple[str, ...] = field(default=())  # tags that are not published, with why
     retired: Retirement | None = None
+    formerly: tuple[PolicyArchive, ...] = ()  # retired policies renamed to this one
 
     @property
     def title(self) -> str:
@@ -110,6 +111,10 @@ def read_archive(project: Project) -> tuple[list[PolicyArchive], list[str]]:
             retired = retirement(project, repo, slug, archives)
             if retired:
                 archives[slug] = replace(archive, retired=retired)
+    for archive in list(archives.values()):
+        if archive.retired and archive.retired.renamed_to:
+            new = archive.retired.renamed_to
+            archives[new] = replace(archives[new], formerly=(*archives[new].formerly, archive))
     warnings = [f"{a.slug}: skipped {why}" for a in archives.values() for why in a.skipped]
     return [a for a in archives.values() if a.versions], warnings
 

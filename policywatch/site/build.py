@@ -243,6 +243,7 @@ class _Builder:
             "current": archive.in_effect(self.today),
             "upcoming": [] if archive.retired else archive.upcoming(self.today),
             "retired": archive.retired,
+            "formerly": archive.formerly,
         }
 
     def text(self, version: PublishedVersion) -> RenderedText:
