@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 
 from policywatch import history
 from policywatch.document import parse_policy
@@ -138,7 +139,8 @@ def retirement(project: Project, repo, slug: str, archives: dict[str, PolicyArch
 
 
 def _folder(project: Project) -> str:
-    folder = project.config.policies.strip("/")
+    """The policies folder as git spells paths: ``legal`` for ``./legal/``, empty for the top."""
+    folder = PurePosixPath(project.config.policies).as_posix()
     return "" if folder == "." else folder
 
 
