@@ -13,7 +13,7 @@ It also times the per-recipient cost of ``NoticeMessage.build`` against a full
 render + serialise, and reports peak memory (ru_maxrss) of a run in a child
 process for two sizes, to show it stays flat in the number of subscribers.
 
-    python benchmarks/bench_email.py [--messages 20000] [--pool 4]
+    python benchmarks/bench_email.py [--messages 20000] [--pool 4] [--rounds 3]
 
 Needs Debian's postfix package (``/usr/sbin/smtp-sink``, ``/usr/sbin/smtp-source``).
 """
@@ -28,6 +28,7 @@ import os
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -119,11 +120,18 @@ async def channel_run(port: int, messages: int, pool: int) -> dict[str, float]:
     def report(outcome: Outcome) -> None:
         counts[outcome.status] += 1
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     async with channel:
         await channel.send(notice(), recipients(messages), report)
     elapsed = time.perf_counter() - start
-    return {**counts, "seconds": elapsed, "rate": messages / elapsed, "connections": channel.connections_opened}
+    cpu_us = (time.process_time() - cpu) / messages * 1e6
+    return {
+        **counts,
+        "seconds": elapsed,
+        "rate": messages / elapsed,
+        "cpu_us_per_message": cpu_us,
+        "connections": channel.connections_opened,
+    }
 
 
 def naive_message(env, n: Notice, r: Recipient) -> bytes:
@@ -197,6 +205,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20000)
     parser.add_argument("--pool", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="smtp-source / channel pairs, run back to back")
     parser.add_argument("--naive", type=int, default=2000, help="messages for the naive loop (0 to skip)")
     args = parser.parse_args()
     if not os.path.exists(SINK) or not os.path.exists(SOURCE):
@@ -208,14 +217,20 @@ def main() -> None:
         f"per recipient {costs['build_us']:.1f} µs spliced vs {costs['naive_us']:.0f} µs full render+serialise"
     )
     with smtp_sink() as port:
-        baseline = smtp_source_rate(port, args.messages, costs["size"])
-        print(f"smtp-source -s 4: {args.messages} messages, {baseline:,.0f} msg/s")
-        result = asyncio.run(channel_run(port, args.messages, args.pool))
-        print(
-            f"email channel (pool {args.pool}): {result['sent']:.0f} sent, {result['failed']:.0f} failed, "
-            f"{result['deferred']:.0f} deferred in {result['seconds']:.1f} s = {result['rate']:,.0f} msg/s "
-            f"({result['rate'] / baseline:.0%} of smtp-source) over {result['connections']:.0f} connections"
-        )
+        pairs = []
+        for round_ in range(1, args.rounds + 1):
+            # Back to back, so both sides of a pair see the same load on a shared machine.
+            baseline = smtp_source_rate(port, args.messages, costs["size"])
+            result = asyncio.run(channel_run(port, args.messages, args.pool))
+            pairs.append((baseline, result))
+            print(
+                f"round {round_}: smtp-source -s 4 {baseline:,.0f} msg/s; email channel (pool {args.pool}) "
+                f"{result['rate']:,.0f} msg/s = {result['rate'] / baseline:.0%} of smtp-source "
+                f"({result['sent']:.0f} sent, {result['failed']:.0f} failed, {result['deferred']:.0f} deferred, "
+                f"{result['connections']:.0f} connections, {result['cpu_us_per_message']:.0f} µs CPU per message)"
+            )
+        ratios = sorted(r["rate"] / b for b, r in pairs)
+        print(f"share of smtp-source: median {statistics.median(ratios):.0%}, range {ratios[0]:.0%}–{ratios[-1]:.0%}")
         naive = asyncio.run(naive_run(port, args.naive)) if args.naive else 0.0
         if naive:
             print(f"naive render-and-send loop: {args.naive} messages, {naive:,.0f} msg/s")
@@ -224,8 +239,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "smtp_source_rate": baseline,
-                "channel": result,
+                "rounds": [{"smtp_source_rate": b, "channel": r} for b, r in pairs],
                 "naive_rate": naive,
                 "build": costs,
                 "peak_rss_mib": {str(args.messages // 10): small, str(args.messages): large},

@@ -83,6 +83,10 @@ class VersionMovedBack(PolicywatchError):
     """A policy's version was set lower than its last released version by hand."""
 
 
+class PublicationDateMovedBack(PolicywatchError):
+    """A --date earlier than the policy's last publication."""
+
+
 class UnsupportedVersion(PolicywatchError):
     """A version that is not dot-separated numbers, so it cannot be bumped."""
 
@@ -105,6 +109,10 @@ class InterruptedPublish(PolicywatchError):
 
 class HookExists(PolicywatchError):
     """A git hook not written by policywatch is in the way."""
+
+
+class HookNotInstalled(PolicywatchError):
+    """There is no policywatch hook to remove."""
 
 
 class InvalidPublishDate(PolicywatchError):
@@ -167,6 +175,10 @@ class NoticeTemplateError(PolicywatchError):
 
 class WebhookSettingsError(ConfigError):
     """A ``[[webhooks]]`` entry is invalid or its secret is missing; the message names the key."""
+
+
+class UnsubscribeSettingsError(PolicywatchError):
+    """The unsubscribe endpoint cannot start: a bad path prefix, or an address it cannot listen on."""
 
 
 # --- Site and feed ---------------------------------------------------------------

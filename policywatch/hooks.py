@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from policywatch.errors import HookExists
+from policywatch.errors import HookExists, HookNotInstalled
 from policywatch.gitcmd import Git
 
 MARKER = "# policywatch pre-push hook"
@@ -60,7 +60,7 @@ fi"""
 @dataclass(frozen=True)
 class HookInstall:
     path: Path
-    action: str  # "created" | "updated" | "chained"
+    action: str  # "created" | "updated" | "chained" | "removed" | "restored"
     chained: Path | None = None
 
 
@@ -101,3 +101,16 @@ def install_pre_push(root: str | Path, *, chain: bool = False, python: str | Non
     tmp.chmod(tmp.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     os.replace(tmp, path)
     return HookInstall(path, action, kept if chain else None)
+
+
+def uninstall_pre_push(root: str | Path) -> HookInstall:
+    """Remove policywatch's pre-push hook, putting a chained hook back in its place."""
+    hooks = Git(root).git_path("hooks")
+    path, kept = hooks / "pre-push", hooks / CHAINED
+    if not path.exists() or MARKER not in path.read_text(encoding="utf-8", errors="replace"):
+        raise HookNotInstalled(f"{path}: no pre-push hook written by policywatch; nothing to remove")
+    if kept.exists():
+        os.replace(kept, path)
+        return HookInstall(path, "restored", kept)
+    path.unlink()
+    return HookInstall(path, "removed")

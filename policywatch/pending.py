@@ -237,14 +237,16 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
 
 
 def _reasons(changes: list[Change]) -> list[str]:
+    """One line per change: where, why, and the words involved unless the reasons already quote them."""
     reasons = []
     for change in changes:
         where = f"{change.section}: " if change.section else ""
-        text = (change.new_text or change.old_text).strip().replace("\n", " ")
-        if len(text) > 80:
-            text = text[:77] + "..."
         why = "; ".join(change.reasons) or change.classification
-        reasons.append(f'{change.classification}: {where}{why} ({change.kind}: "{text}")')
+        text = " ".join((change.new_text or change.old_text).split())
+        quoted = ""
+        if text and text[:40] not in why:
+            quoted = f' ({change.kind}: "{text[:77] + "..." if len(text) > 80 else text}")'
+        reasons.append(f"{change.classification}: {where}{why}{quoted}")
     return reasons
 
 

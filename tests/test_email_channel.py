@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import ssl
 import subprocess
 from collections import Counter
@@ -160,6 +161,39 @@ def test_a_421_reply_is_followed_by_a_reconnect_and_a_successful_send():
     assert len(handler.messages) == 1
 
 
+def test_a_421_greeting_from_a_busy_server_is_retried_on_a_new_connection():
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
+
+    greetings = []
+
+    class BusyOnce(SMTP):
+        async def push(self, status):
+            if status.startswith("220 ") and not greetings:
+                greetings.append("busy")
+                await super().push("421 4.7.0 too many connections, try again")
+                self.transport.close()
+                return
+            await super().push(status)
+
+    class BusyController(Controller):
+        def factory(self):
+            return BusyOnce(self.handler, **self.SMTP_kwargs)
+
+    handler = Handler()
+    controller = BusyController(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    greetings.clear()  # the controller's own start-up probe took the first greeting
+    try:
+        channel = channel_for(controller, "pool_size=1")
+        outcomes = run(channel, recipients(1))
+    finally:
+        controller.stop()
+    assert greetings == ["busy"]
+    assert [o.status for o in outcomes] == ["sent"]
+    assert len(handler.messages) == 1
+
+
 def test_a_451_reply_is_retried_until_accepted():
     with smtp_server(Handler(script=["451 4.3.0 try later", "451 4.3.0 try later"])) as (controller, handler):
         outcomes = run(channel_for(controller, "pool_size=1&retries=3"), recipients(1))
@@ -218,6 +252,39 @@ def test_an_unreachable_server_defers_everything_without_hammering_it():
     assert len(outcomes) == 20
     assert {o.status for o in outcomes} == {"deferred"}
     assert sum("unreachable" in o.detail for o in outcomes) >= 18
+
+
+def test_a_server_that_accepts_connections_but_never_greets_is_given_up_on_once():
+    import socket
+    import threading
+
+    accepted = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.1)
+        stop = threading.Event()
+
+        def accept() -> None:
+            while not stop.is_set():
+                try:
+                    accepted.append(listener.accept()[0])
+                except TimeoutError:
+                    continue
+
+        thread = threading.Thread(target=accept)
+        thread.start()
+        try:
+            url = f"smtp://127.0.0.1:{listener.getsockname()[1]}?retries=1&backoff=0.01&timeout=0.2&pool_size=1"
+            outcomes = run(EmailChannel(parse_smtp_url(url), SENDER, template_environment()), recipients(5))
+        finally:
+            stop.set()
+            thread.join()
+            for conn in accepted:
+                conn.close()
+    assert {o.status for o in outcomes} == {"deferred"}
+    assert all("server unreachable" in o.detail for o in outcomes)
+    assert len(accepted) == 2  # the first recipient's two attempts; the others were not tried
 
 
 def test_after_the_server_was_unreachable_later_batches_are_deferred_without_trying():
@@ -290,6 +357,8 @@ def test_a_dry_run_writes_one_eml_per_recipient_and_connects_nowhere(tmp_path: P
 
 @pytest.fixture(scope="module")
 def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a self-signed certificate")
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
@@ -348,3 +417,11 @@ def test_implicit_tls_sends_over_an_encrypted_connection(self_signed):
         outcomes = run(channel_for(controller, f"cafile={cert}", scheme="smtp+ssl"), recipients(2))
     assert [o.status for o in outcomes] == ["sent", "sent"]
     assert len(handler.messages) == 2
+
+
+def test_starttls_is_required_and_never_falls_back_to_plain_text():
+    with smtp_server() as (controller, handler):
+        outcomes = run(channel_for(controller, "retries=0", scheme="smtp+tls"), recipients(2))
+    assert {o.status for o in outcomes} == {"deferred"}
+    assert "STARTTLS" in outcomes[0].detail
+    assert handler.messages == []

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policywatch.errors import UnsafeHeaderText
+from policywatch.errors import NoticeTemplateError, UnsafeHeaderText
 from policywatch.notify.channels import Notice, Recipient
 from policywatch.notify.message import InvalidRecipient, NoticeMessage, clean_name
 from policywatch.templates import template_environment
@@ -218,3 +218,36 @@ def test_any_name_and_token_round_trip_without_adding_headers(name, token):
     if token:
         assert _SHARED_MESSAGE.unsubscribe_url(token) in text
     assert data.isascii()
+
+
+def test_a_subject_that_fits_one_line_is_not_folded_after_the_colon():
+    notice = make_notice(effective=make_release().effective.replace(month=4, day=14))
+    data = build(notice=notice)
+    assert b"Subject: Changes to Example Privacy Policy: version 2.0 takes effect on 14 April 2026\r\n" in data
+
+
+@pytest.mark.parametrize("use", ["{{ name | upper }}", "{{ name | title }}", "{{ unsubscribe_url | lower }}"])
+def test_a_template_that_alters_a_personal_value_is_refused_naming_the_template(tmp_path: Path, use):
+    (tmp_path / "templates" / "email").mkdir(parents=True)
+    (tmp_path / "templates" / "email" / "body.txt").write_text(f"Hello {use}\n")
+    with pytest.raises(NoticeTemplateError, match="templates/email/body.txt"):
+        build(root=tmp_path)
+
+
+def test_a_broken_template_is_reported_with_its_name_and_line(tmp_path: Path):
+    (tmp_path / "templates" / "email").mkdir(parents=True)
+    (tmp_path / "templates" / "email" / "body.html").write_text("<p>\n{% if name %}\n")
+    with pytest.raises(NoticeTemplateError, match=r"templates/email/body.html:\d"):
+        build(root=tmp_path)
+
+
+def test_a_template_using_an_unknown_variable_is_reported_with_its_name(tmp_path: Path):
+    (tmp_path / "templates" / "email").mkdir(parents=True)
+    (tmp_path / "templates" / "email" / "subject.txt").write_text("{{ titel }}\n")
+    with pytest.raises(NoticeTemplateError, match="templates/email/subject.txt: 'titel' is undefined"):
+        build(root=tmp_path)
+
+
+def test_a_base_url_with_non_ascii_characters_gives_an_ascii_unsubscribe_header():
+    msg = parse(build(notice=Notice(make_release(), base_url="https://politiques.exemple.fr/données")))
+    assert msg["List-Unsubscribe"] == "<https://politiques.exemple.fr/donn%C3%A9es/unsubscribe?token=tok-ada>"

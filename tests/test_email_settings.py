@@ -71,6 +71,7 @@ def test_tunables_come_from_email_config_and_the_url_query_wins():
         ("smtp+tls://h.example", {"rate": True}, "email.rate"),
         ("imap://h.example", {}, "scheme"),
         ("smtp+tls://h.example?insecure=maybe", {}, "insecure"),
+        ("smtp+tls://h.example?cafile=/no/such/ca.pem", {}, "cafile"),
     ],
 )
 def test_a_bad_value_is_reported_with_its_key(url, email, named):
@@ -107,9 +108,12 @@ def test_an_invalid_sender_is_refused(bad):
         sender_settings({"from": bad}, environ={})
 
 
-def test_an_unsubscribe_url_must_hold_the_token_placeholder():
+@pytest.mark.parametrize(
+    "url", ["https://example.com/unsub", "https://exämple.com/u?t={token}", "https://example.com/u?t={token}>x"]
+)
+def test_an_unsubscribe_url_must_be_ascii_and_hold_the_token_placeholder(url):
     with pytest.raises(EmailSettingsError, match="email.unsubscribe_url"):
-        sender_settings({"from": "a@example.com", "unsubscribe_url": "https://example.com/unsub"}, environ={})
+        sender_settings({"from": "a@example.com", "unsubscribe_url": url}, environ={})
 
 
 def test_open_email_channel_reads_the_project_config_and_environment(policy_repo, monkeypatch):

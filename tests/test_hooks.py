@@ -104,3 +104,29 @@ def test_the_hook_goes_where_core_hookspath_points(tmp_path, in_repo):
     repo.git("config", "core.hooksPath", "githooks")
     run("hook", "install")
     assert MARKER in (repo.root / "githooks" / "pre-push").read_text()
+
+
+def test_uninstall_removes_the_hook_and_pushes_flow_again(pushing):
+    edit(pushing, "privacy", *MATERIAL_EDIT)
+    pushing.commit("Allow selling data")
+    assert run("hook", "uninstall").exit_code == 0
+    assert not (pushing.root / ".git" / "hooks" / "pre-push").exists()
+    assert push(pushing).returncode == 0
+
+
+def test_uninstall_puts_a_chained_hook_back(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    own = "#!/bin/sh\nexit 0\n"
+    repo.write(".git/hooks/pre-push", own)
+    run("hook", "install", "--chain")
+    result = run("hook", "uninstall")
+    assert result.output.startswith("restored the previous hook")
+    assert (repo.root / ".git" / "hooks" / "pre-push").read_text() == own
+
+
+def test_uninstall_leaves_a_hook_it_did_not_write(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    repo.write(".git/hooks/pre-push", "#!/bin/sh\nexit 0\n")
+    result = run("hook", "uninstall")
+    assert result.exit_code == 2
+    assert (repo.root / ".git" / "hooks" / "pre-push").exists()

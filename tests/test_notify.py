@@ -221,3 +221,64 @@ def test_dry_run_counts_webhook_posts_without_making_them(tmp_path, monkeypatch,
         tag_release(repo, make_release("privacy", "2.0"))
         summary = run_notify(project, dry_run=True, eml_dir=tmp_path / "eml")
     assert (summary.would_post, summary.ok, received) == (1, True, [])
+
+
+def _notify_subprocess(project, port: int, stderr_tty: bool, ci: bool) -> tuple[str, str]:
+    import os
+    import pty
+    import subprocess
+    import sys
+    import threading
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "POLICYWATCH_DATABASE_URL")}
+    env.update({"POLICYWATCH_SMTP_URL": f"smtp://127.0.0.1:{port}?backoff=0.01", "COLUMNS": "100"})
+    if ci:
+        env["CI"] = "true"
+    master, slave = pty.openpty() if stderr_tty else (None, None)
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # read the terminal while the command writes to it, so it never blocks
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True) if stderr_tty else None
+    if reader:
+        reader.start()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policywatch", "notify"],
+        cwd=project.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=slave if stderr_tty else subprocess.PIPE,
+        text=True,
+    )
+    out, err = proc.communicate(timeout=60)
+    if reader:
+        os.close(slave)
+        reader.join(timeout=10)
+        os.close(master)
+        err = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, err
+    return out, err
+
+
+@pytest.mark.slow
+def test_progress_bar_is_drawn_on_a_terminal(published, monkeypatch):
+    with smtp_sink() as (port, _):
+        out, err = _notify_subprocess(published, port, stderr_tty=True, ci=False)
+    assert "notify" in err and "3/3" in err
+    assert out.startswith("sent 3,")
+
+
+@pytest.mark.slow
+def test_no_progress_bar_in_ci(published, monkeypatch):
+    with smtp_sink() as (port, _):
+        out, err = _notify_subprocess(published, port, stderr_tty=False, ci=True)
+    assert err == ""
+    assert out.startswith("sent 3,")

@@ -262,3 +262,40 @@ def test_old_release_already_in_effect_before_the_ledger_began_is_history(sqlite
         assert owed_releases(None, Outbox(store), [old, recent]) == [recent]
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_four_sender_processes_on_sqlite_claim_every_delivery_exactly_once(sqlite_url, tmp_path):
+    import subprocess
+    import sys
+    from collections import Counter
+    from pathlib import Path
+
+    from tests._store_support import seed_subscribers
+
+    store = open_store(sqlite_url)
+    seed_subscribers(store, 400)
+    Outbox(store).ledger_release(make_release())
+    outs = [tmp_path / f"sender{i}.txt" for i in range(4)]
+    code = (
+        "import sys; from tests._store_support import claim_until_empty;"
+        " claim_until_empty(sys.argv[1], 'privacy/v2.0', sys.argv[2], 25)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    procs = [subprocess.Popen([sys.executable, "-c", code, sqlite_url, str(out)], cwd=root) for out in outs]
+    assert all(proc.wait(timeout=120) == 0 for proc in procs)
+    taken = Counter(line for out in outs for line in out.read_text().splitlines() if line)
+    assert (len(taken), max(taken.values())) == (400, 1)
+    assert store.query("SELECT state, MAX(attempts), COUNT(*) FROM deliveries GROUP BY state") == [("sent", 1, 400)]
+    store.close()
+
+
+def test_a_slow_sender_keeps_its_batch_by_renewing_the_lease(people):
+    slow, other = Outbox(people, NotifySettings(lease_seconds=60)), Outbox(people)
+    slow.ledger_release(make_release())
+    first, second = slow.claim("privacy/v2.0", "email").recipients
+    people.execute("UPDATE deliveries SET lease_until = '2000-01-01T00:00:00.000000Z'")  # the lease ran low...
+    slow._renew_at = 0  # ...and half of it has passed
+    slow.record(Outcome(first.delivery_id, "sent", "", "<m@x>"))
+    assert other.claim("privacy/v2.0", "email").recipients == []
+    assert slow.record(Outcome(second.delivery_id, "sent", "", "<n@x>")) == "sent"

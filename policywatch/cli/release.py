@@ -137,3 +137,16 @@ def hook_install(
     typer.echo(f"{result.action} {result.path}")
     if result.chained:
         typer.echo(f"the previous hook runs first, from {result.chained}")
+
+
+@hook_app.command("uninstall")
+def hook_uninstall() -> None:
+    """Remove policywatch's pre-push hook (a chained hook goes back in its place)."""
+    from policywatch.hooks import uninstall_pre_push
+    from policywatch.project import find_root
+
+    result = uninstall_pre_push(find_root())
+    if result.action == "restored":
+        typer.echo(f"restored the previous hook {result.path} from {result.chained}")
+    else:
+        typer.echo(f"removed {result.path}")

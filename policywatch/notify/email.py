@@ -11,7 +11,6 @@ one delivery's address, passed explicitly, never read from headers.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
 import ssl
@@ -92,6 +91,7 @@ class EmailChannel:
         self.dry_run_dir = dry_run_dir
         self.pool_size = smtp.pool_size if smtp else 1
         self._clients: list[aiosmtplib.SMTP | None] = [None] * self.pool_size
+        self._connecting = [False] * self.pool_size
         self._rate = _RateLimit(smtp.rate if smtp else 0.0)
         self._tls: ssl.SSLContext | None = None
         self._down: tuple[str, float] | None = None  # why nothing gets through, and until when (loop time)
@@ -183,6 +183,12 @@ class EmailChannel:
             except TimeoutError:
                 detail = f"no answer within {self.smtp.timeout:g}s"
                 self._drop(slot)
+                if self._connecting[slot]:
+                    self._connecting[slot] = False
+                    detail = f"server unreachable: {self.smtp.describe()}: {detail}"
+                    if attempt + 1 >= attempts:
+                        self._down = (detail, asyncio.get_running_loop().time() + _DOWN_PAUSE)
+                        return Outcome(recipient.delivery_id, "deferred", detail, msgid)
             except _Unreachable as exc:
                 detail = str(exc)
                 if exc.final or attempt + 1 >= attempts:
@@ -197,39 +203,27 @@ class EmailChannel:
         return Outcome(recipient.delivery_id, "deferred", f"after {attempts} attempts: {detail}", msgid)
 
     async def _send_once(self, slot: int, address: str, data: bytes) -> str:
-        """One SMTP transaction, envelope given explicitly: MAIL, RCPT (this address only), DATA.
-
-        Spelled out rather than ``sendmail`` because the addresses are already
-        validated and the message already has CRLF line ends: that halves the
-        client's per-message work.
-        """
+        """One SMTP transaction with the envelope given explicitly: this sender, this one recipient."""
         import aiosmtplib
 
         client = await self._connection(slot)
         try:
-            try:
-                try:
-                    await client.mail(self.sender.address)
-                except aiosmtplib.SMTPSenderRefused as exc:
-                    if exc.code >= 500:
-                        detail = f"sender {self.sender.address} refused: {exc.code} {exc.message}"
-                        raise _Unreachable(detail, final=True) from None
-                    raise
-                await client.rcpt(address)
-                response = await client.data(data)
-            except aiosmtplib.SMTPResponseException:
-                with contextlib.suppress(ConnectionError, aiosmtplib.SMTPException):
-                    await client.rset()
-                raise
-        except aiosmtplib.SMTPRecipientRefused as exc:
-            _raise_for(exc.code, exc.message, "recipient refused")
+            _refused, reply = await client.sendmail(self.sender.address, [address], data)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            refused = exc.recipients[0]
+            _raise_for(refused.code, refused.message, "recipient refused")
+        except aiosmtplib.SMTPSenderRefused as exc:
+            if exc.code >= 500:
+                detail = f"sender {self.sender.address} refused: {exc.code} {exc.message}"
+                raise _Unreachable(detail, final=True) from None
+            _raise_for(exc.code, exc.message, "sender refused")
         except aiosmtplib.SMTPResponseException as exc:
             _raise_for(exc.code, exc.message, type(exc).__name__.removeprefix("SMTP"))
         except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, ConnectionError, OSError) as exc:
             raise _Temporary(f"connection lost: {exc}", connection_lost=True) from None
         except aiosmtplib.SMTPException as exc:
             raise _Temporary(str(exc), connection_lost=True) from None
-        return response.message
+        return reply
 
     async def _connection(self, slot: int) -> aiosmtplib.SMTP:
         import aiosmtplib
@@ -249,6 +243,7 @@ class EmailChannel:
             start_tls=s.security == "starttls",
             tls_context=self._tls_context() if s.security != "plain" else None,
         )
+        self._connecting[slot] = True  # a time-out now means the server is not answering at all
         try:
             await client.connect()
         except aiosmtplib.SMTPAuthenticationError as exc:
@@ -266,6 +261,7 @@ class EmailChannel:
         except (aiosmtplib.SMTPException, OSError) as exc:
             client.close()
             raise _Unreachable(f"server unreachable: {s.describe()}: {exc}") from None
+        self._connecting[slot] = False
         self.connections_opened += 1
         self._clients[slot] = client
         return client

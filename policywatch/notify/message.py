@@ -51,6 +51,9 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
 _EXCERPT_CHARS = 240
 _EXCERPT_CHANGES = 3
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+_MARKER_TRACE = "pwslot"  # every marker starts with it; found anywhere else, a template altered one
+_EMPTY_FIRST_LINE = re.compile(rb"^([!-9;-~]+):\r\n[ \t]+", re.MULTILINE)
 _WORD_OCTETS = 45  # base64 of 45 octets is 60 characters: 72 with =?utf-8?b??=
 
 
@@ -187,7 +190,10 @@ class NoticeMessage:
         if self.sender.unsubscribe_url:
             return self.sender.unsubscribe_url.replace("{token}", token)
         base = self.notice.base_url.strip()
-        return f"{base.rstrip('/')}/unsubscribe?token={token}" if base else ""
+        if not base:
+            return ""
+        # A header holds ASCII only: percent-encode anything else the base URL brings (and spaces).
+        return quote(f"{base.rstrip('/')}/unsubscribe?token={token}", safe=_URL_SAFE)
 
     def build(self, recipient: Recipient) -> bytes:
         """The complete message for one recipient, CRLF line ends, 7-bit clean."""
@@ -226,7 +232,7 @@ class NoticeMessage:
             raise NoticeTemplateError(f"templates/{template}: {exc}") from None
 
     def _marker(self, slot: str) -> str:
-        return f"PWSLOT{self._nonce}{slot.upper()}X"
+        return f"{_MARKER_TRACE.upper()}{self._nonce}{slot.upper()}X"
 
     def _variant(self, has_name: bool, has_unsubscribe: bool) -> _Variant:
         key = (has_name, has_unsubscribe)
@@ -260,6 +266,9 @@ class NoticeMessage:
         if skeleton.count(headers_line) != 1:
             raise AssertionError("header marker not found in the serialised message")
         before, after = skeleton.split(headers_line)
+        # The email package folds a value that fits a line of its own right after the colon
+        # ("Subject:" CRLF " Changes to…"), which some readers show with a leading space.
+        before = _EMPTY_FIRST_LINE.sub(rb"\1: ", before)
         pieces: list[bytes | str] = [before, "headers"]
         for part, body in (("text", text), ("html", body_html)):
             marker_line = f"{self._marker(part)}\r\n".encode("ascii")
@@ -276,14 +285,17 @@ class NoticeMessage:
             body += "\n"
         names = {self._marker("name"): f"{part}:name", self._marker("unsubscribe"): f"{part}:unsubscribe"}
         pattern = re.compile("|".join(re.escape(m) for m in names))
+        fixed = pattern.split(body)
+        if any(_MARKER_TRACE in piece.lower() for piece in fixed):
+            template = TEXT_TEMPLATE if part == "text" else HTML_TEMPLATE
+            raise NoticeTemplateError(
+                f"templates/{template}: 'name' and 'unsubscribe_url' differ for each recipient and must be "
+                "inserted as they are ({{ name }}), not changed by a filter"
+            )
         pieces: list[bytes | str] = []
-        position = 0
-        for match in pattern.finditer(body):
-            pieces.append(_qp(body[position : match.start()]) + _SOFT_BREAK)
-            pieces.append(names[match.group()])
-            pieces.append(_SOFT_BREAK)
-            position = match.end()
-        pieces.append(_qp(body[position:]))
+        for index, match in enumerate(pattern.finditer(body)):
+            pieces += [_qp(fixed[index]) + _SOFT_BREAK, names[match.group()], _SOFT_BREAK]
+        pieces.append(_qp(fixed[-1]))
         return pieces
 
 

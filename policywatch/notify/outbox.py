@@ -19,6 +19,7 @@ import datetime as dt
 import os
 import secrets
 import socket
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -122,6 +123,7 @@ class Outbox:
         self._claims = 0
         self._inflight: dict[str, tuple[int, str, int]] = {}  # key -> (row id, lease, attempts)
         self._cursors: dict[tuple[str, str], int] = {}  # (release, channel) -> last id claimed
+        self._renew_at = 0.0  # monotonic time at which the leases held are extended
 
     # -- releases -------------------------------------------------------------------------
 
@@ -188,6 +190,7 @@ class Outbox:
         """
         limit = limit or self.settings.batch_size
         self._claims += 1
+        self._renew_at = time.monotonic() + self.settings.lease_seconds / 2
         lease = f"{self.owner}#{self._claims}"
         moment = dt.datetime.now(dt.UTC)
         now = stamp(moment)
@@ -263,6 +266,8 @@ class Outbox:
         lease ran out while this sender was still at work). ``failed`` and ``deferred``
         count only while this sender still holds the lease (else ``stale``).
         """
+        if self._inflight and time.monotonic() >= self._renew_at:
+            self.renew()
         row_id, lease, attempts = self._inflight.pop(outcome.delivery_id, (None, None, 0))
         if row_id is None:
             row_id = self._row_id(outcome.delivery_id)
@@ -293,6 +298,23 @@ class Outbox:
             (state, detail, outcome.message_id, due, now, row_id, lease),
         )
         return result if changed else "stale"
+
+    def renew(self) -> int:
+        """Extend the lease on everything this sender still holds.
+
+        Called as outcomes come in, once half the lease has gone: a slow channel
+        (a rate limit, a sluggish server) keeps its batch instead of having it
+        reclaimed, and sent a second time, by another sender.
+        """
+        until = stamp(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=self.settings.lease_seconds))
+        leases = {lease for _, lease, _ in self._inflight.values()}
+        self._renew_at = time.monotonic() + self.settings.lease_seconds / 2
+        return sum(
+            self.store.execute(
+                "UPDATE deliveries SET lease_until = ? WHERE lease_owner = ? AND state = 'sending'", (until, lease)
+            )
+            for lease in leases
+        )
 
     def _row_id(self, key: str) -> int | None:
         tag, channel, target = key.split("|", 2)

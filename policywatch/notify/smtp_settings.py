@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -132,6 +133,9 @@ def parse_smtp_url(
             numbers[key] = _number(email[key], kind, low, high, f"{source}: email.{key}")
         else:
             numbers[key] = _DEFAULTS[key]
+    cafile = query.get("cafile") or None
+    if cafile is not None and not Path(cafile).is_file():
+        raise EmailSettingsError(f"{where}: cafile: no such file '{cafile}'")
     username = unquote(parts.username) if parts.username else None
     url_password = unquote(parts.password) if parts.password is not None else None
     if username and url_password is None and not password:
@@ -142,7 +146,7 @@ def parse_smtp_url(
         security=security,
         username=username,
         password=url_password if url_password is not None else password,
-        cafile=query.get("cafile") or None,
+        cafile=cafile,
         **numbers,
     )
 
@@ -183,9 +187,15 @@ def sender_settings(
     if not list_id.endswith(">"):
         list_id = f"<{list_id}>"
     unsubscribe = _string(email, "unsubscribe_url", "", source)
-    if unsubscribe and ("{token}" not in unsubscribe or not unsubscribe.startswith(("https://", "http://"))):
+    if unsubscribe and (
+        "{token}" not in unsubscribe
+        or not unsubscribe.startswith(("https://", "http://"))
+        or not unsubscribe.isascii()
+        or any(ch.isspace() or ch in "<>" for ch in unsubscribe)
+    ):
         raise EmailSettingsError(
-            f"{source}: email.unsubscribe_url: must be an http(s) URL containing {{token}}, got '{unsubscribe}'"
+            f"{source}: email.unsubscribe_url: must be an http(s) URL containing {{token}}, "
+            f"ASCII only (percent-encode the rest), got '{unsubscribe}'"
         )
     return SenderSettings(address, formataddr((name, address)) if name else address, list_id, unsubscribe)
 

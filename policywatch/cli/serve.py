@@ -1,0 +1,48 @@
+"""`policywatch serve`: the small web endpoint that unsubscribe links point to."""
+
+from __future__ import annotations
+
+import typer
+
+from policywatch.cli import app
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8025, "--port", min=0, max=65535, help="Port to listen on (0: any free port)."),
+    prefix: str = typer.Option(
+        "", "--prefix", help="Path the endpoint sits under behind a reverse proxy, e.g. /legal (default: none)."
+    ),
+) -> None:
+    """Serve the unsubscribe page (GET confirms, POST unsubscribes) for this repository.
+
+    Plain HTTP from the standard library, for local use or behind a TLS proxy; in
+    production run policywatch.unsubscribe:application under a WSGI server.
+    """
+    from policywatch.project import open_project
+    from policywatch.unsubscribe import ROUTE, is_loopback, link_path, make_app, make_server_for, normalise_prefix
+
+    path = normalise_prefix(prefix) + ROUTE
+    project = open_project()
+    application = make_app(project, prefix=prefix)
+    server = make_server_for(application, host, port)
+    bound_host, bound_port = server.server_address[:2]
+    typer.echo(f"serving http://{bound_host}:{bound_port}{path}?token=... (Ctrl-C to stop)", err=True)
+    linked = link_path(project)
+    if linked is None:
+        typer.echo("note: notices carry no unsubscribe link: set [site] base_url or [email] unsubscribe_url", err=True)
+    elif linked != path:
+        typer.echo(
+            f"note: notices link to {linked}; this serves {path}: the reverse proxy must map one to the other"
+            " (or use --prefix)",
+            err=True,
+        )
+    if not is_loopback(host):
+        typer.echo("note: plain HTTP: put a TLS-terminating reverse proxy in front of it", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

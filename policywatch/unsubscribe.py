@@ -1,0 +1,387 @@
+"""The unsubscribe endpoint: the page every notice's unsubscribe link points to.
+
+A small WSGI application, standard library only. ``GET`` shows a confirmation
+page with a button and changes nothing, because mail scanners and link
+previewers follow links; ``POST`` (the button, or the RFC 8058 one-click POST a
+mail client sends with the body ``List-Unsubscribe=One-Click``) marks the
+subscriber unsubscribed. The token in the link is the only credential, so:
+
+- an unknown or malformed token gets the same 404 page as any other wrong URL;
+- the token never reaches a log line, a ``Referer`` header or a cache;
+- pages are rendered by autoescaping Jinja2 templates (``templates/unsubscribe/``,
+  overridable by the repository) under a strict Content-Security-Policy.
+
+Production: run ``policywatch.unsubscribe:application`` under a WSGI server
+behind TLS; ``policywatch serve`` runs it with the standard library's server.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import secrets
+import socketserver
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from policywatch.errors import UnsubscribeSettingsError
+from policywatch.store import Store, open_store, utcnow
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from policywatch.project import Project
+
+ENV_REPO = "POLICYWATCH_REPO"
+ENV_PREFIX = "POLICYWATCH_UNSUBSCRIBE_PREFIX"
+ROUTE = "/unsubscribe"
+MAX_BODY = 4096  # a one-click body is 26 bytes; a form post a little more
+_DRAIN_LIMIT = 64 * 1024  # read (and drop) this much of an oversize body, so the client sees the 413
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+_PREFIX = re.compile(r"^(/[A-Za-z0-9._~!$&'()*+,;=:@-]+)*$")
+_METHODS = ("GET", "POST")
+
+CONFIRM_TEMPLATE = "unsubscribe/confirm.html"
+DONE_TEMPLATE = "unsubscribe/done.html"
+ERROR_TEMPLATE = "unsubscribe/error.html"
+
+_REASONS = {
+    200: "200 OK",
+    400: "400 Bad Request",
+    404: "404 Not Found",
+    405: "405 Method Not Allowed",
+    413: "413 Content Too Large",
+    500: "500 Internal Server Error",
+}
+_ERRORS = {
+    400: ("Bad request", "The request could not be understood."),
+    404: ("Link not recognised", "This unsubscribe link is not valid. Check that the whole link was copied."),
+    405: ("Method not allowed", "Open this page in a web browser."),
+    413: ("Request too large", "The request was larger than this page accepts."),
+    500: ("Something went wrong", "Your request could not be completed. Please try again later."),
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the pages may show: never the token, and the address only masked."""
+
+    id: int
+    email: str
+    status: str
+    updated_at: str
+
+    @property
+    def masked_email(self) -> str:
+        return mask_email(self.email)
+
+
+def mask_email(address: str) -> str:
+    """``jane.doe@example.com`` -> ``j***@example.com``: recognisable to its owner, little use to anyone else."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def valid_token(token: str) -> bool:
+    """Tokens are ``secrets.token_urlsafe`` text; anything else is refused before the database sees it."""
+    return bool(_TOKEN.match(token))
+
+
+def find_by_token(store: Store, token: str) -> Person | None:
+    rows = store.query("SELECT id, email, status, updated_at FROM subscribers WHERE token = ?", (token,))
+    return Person(*rows[0]) if rows else None
+
+
+def unsubscribe_by_token(store: Store, token: str) -> tuple[Person | None, bool]:
+    """Mark the token's subscriber unsubscribed; returns it and whether this call changed anything.
+
+    Only a change of status touches the row, so ``updated_at`` keeps the moment
+    the person first unsubscribed however often the link is posted again.
+    """
+    if not valid_token(token):
+        return None, False
+    changed = store.execute(
+        "UPDATE subscribers SET status = 'unsubscribed', updated_at = ? WHERE token = ? AND status <> 'unsubscribed'",
+        (utcnow(), token),
+    )
+    return find_by_token(store, token), bool(changed)
+
+
+def normalise_prefix(prefix: str) -> str:
+    """``/legal/`` -> ``/legal``; empty for none. A prefix is a fixed path, never a place for the token."""
+    text = prefix.strip()
+    if not text or text == "/":
+        return ""
+    if not text.startswith("/"):
+        text = "/" + text
+    text = text.rstrip("/")
+    if not _PREFIX.match(text) or "{" in text or any(part in (".", "..") for part in text.split("/")):
+        raise UnsubscribeSettingsError(
+            f"unsubscribe path prefix '{prefix}': must be a plain URL path such as /legal "
+            "(letters, digits and -._~ in each segment, no query, no {token})"
+        )
+    return text
+
+
+def link_path(project: Project) -> str | None:
+    """The path of the unsubscribe links this repository's notices carry; None if they carry none.
+
+    From ``[email] unsubscribe_url`` when set, else ``[site] base_url`` + ``/unsubscribe``, as
+    the notices build them. Used to tell whoever runs the endpoint where it must answer.
+    """
+    from urllib.parse import urlsplit
+
+    email = project.config.section("email")
+    site = project.config.section("site")
+    custom = email.get("unsubscribe_url", "") if isinstance(email, dict) else ""
+    if isinstance(custom, str) and custom.strip():
+        return urlsplit(custom.strip()).path or "/"
+    base = site.get("base_url", "") if isinstance(site, dict) else ""
+    if isinstance(base, str) and base.strip():
+        return urlsplit(base.strip()).path.rstrip("/") + ROUTE
+    return None
+
+
+StoreFactory = Callable[[], Store]
+
+
+def _store_factory(source: Any) -> tuple[StoreFactory, Path | None]:
+    """How each request gets its own connection (an SQLite connection belongs to the thread that opened it)."""
+    from policywatch.project import Project, open_project
+    from policywatch.store import open_project_store
+
+    if callable(source) and not isinstance(source, Project):
+        return source, None
+    if isinstance(source, str) and source.split(":", 1)[0].lower() in ("sqlite", "postgres", "postgresql"):
+        url = source
+        return (lambda: open_store(url)), None
+    project = source if isinstance(source, Project) else open_project(source if source is not None else ".")
+    return (lambda: open_project_store(project)), project.root
+
+
+class UnsubscribeApp:
+    """The WSGI callable. One store connection per request, closed when the response is built."""
+
+    def __init__(
+        self,
+        stores: StoreFactory,
+        *,
+        prefix: str = "",
+        templates_root: str | Path | None = None,
+        max_body: int = MAX_BODY,
+    ):
+        self.stores = stores
+        self.path = normalise_prefix(prefix) + ROUTE
+        self.max_body = max_body
+        self.templates_root = templates_root
+        self._env: jinja2.Environment | None = None
+
+    @property
+    def env(self) -> jinja2.Environment:
+        if self._env is None:
+            from policywatch.templates import template_environment
+
+            self._env = template_environment(self.templates_root)
+        return self._env
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        try:
+            status, body, extra = self.handle(environ)
+        except Exception as exc:  # the page must not show internals; the log says what failed
+            _log(environ, f"policywatch unsubscribe: {type(exc).__name__}: {exc}")
+            status, body, extra = self._error(500)
+        headers = [
+            ("Content-Type", body.content_type),
+            *security_headers(body.nonce),
+            *extra,
+            ("Content-Length", str(len(body.data))),
+        ]
+        start_response(_REASONS[status], headers)
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body.data]
+
+    def handle(self, environ: dict[str, Any]) -> tuple[int, _Page, list[tuple[str, str]]]:
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if method not in _METHODS:
+            _drain(environ)
+            return (*self._error(405)[:2], [("Allow", ", ".join(_METHODS))])
+        body = b""
+        if method == "POST":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return self._error(400)
+            if length < 0:
+                return self._error(400)
+            if length > self.max_body:
+                _drain(environ, length)
+                return self._error(413)
+            body = environ["wsgi.input"].read(length) if length else b""
+        if environ.get("PATH_INFO", "") != self.path:
+            return self._error(404)
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        if method == "GET":
+            return self._confirm(query.get("token", []))
+        tokens = query.get("token", [])
+        if not tokens and _is_form(environ):
+            tokens = parse_qs(body.decode("latin-1"), keep_blank_values=True).get("token", [])
+        return self._unsubscribe(environ, tokens)
+
+    def _confirm(self, tokens: list[str]) -> tuple[int, _Page, list]:
+        if len(tokens) != 1 or not valid_token(tokens[0]):
+            return self._error(404)
+        with self._store() as store:
+            person = find_by_token(store, tokens[0])
+        if person is None:
+            return self._error(404)
+        if person.status == "unsubscribed":
+            return 200, self._render(DONE_TEMPLATE, person=person, changed=False), []
+        return 200, self._render(CONFIRM_TEMPLATE, person=person, action=ROUTE[1:] + "?token=" + tokens[0]), []
+
+    def _unsubscribe(self, environ: dict[str, Any], tokens: list[str]) -> tuple[int, _Page, list]:
+        if len(tokens) != 1 or not valid_token(tokens[0]):
+            return self._error(404)
+        with self._store() as store:
+            person, changed = unsubscribe_by_token(store, tokens[0])
+        if person is None:
+            return self._error(404)
+        if changed:
+            _log(environ, f"policywatch unsubscribe: subscriber {person.id} unsubscribed at {person.updated_at}")
+        return 200, self._render(DONE_TEMPLATE, person=person, changed=changed), []
+
+    @contextmanager
+    def _store(self) -> Iterator[Store]:
+        store = self.stores()
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def _error(self, status: int) -> tuple[int, _Page, list]:
+        title, message = _ERRORS[status]
+        try:
+            page = self._render(ERROR_TEMPLATE, status=status, heading=title, message=message)
+        except Exception:  # a broken template must not turn a 404 into a traceback
+            page = _Page(f"{status} {title}\n".encode(), "", "text/plain; charset=utf-8")
+        return status, page, []
+
+    def _render(self, template: str, **context: Any) -> _Page:
+        nonce = secrets.token_urlsafe(16)
+        html = self.env.get_template(template).render(csp_nonce=nonce, **context)
+        return _Page(html.encode("utf-8"), nonce)
+
+
+@dataclass(frozen=True)
+class _Page:
+    data: bytes
+    nonce: str
+    content_type: str = "text/html; charset=utf-8"
+
+
+def security_headers(nonce: str) -> list[tuple[str, str]]:
+    """Nothing cached, nothing loaded but the page's own inline style, no token in a Referer."""
+    style = f"style-src 'nonce-{nonce}'" if nonce else "style-src 'none'"
+    return [
+        ("Cache-Control", "no-store, max-age=0"),
+        ("Pragma", "no-cache"),
+        (
+            "Content-Security-Policy",
+            f"default-src 'none'; {style}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("X-Robots-Tag", "noindex, nofollow"),
+    ]
+
+
+def _is_form(environ: dict[str, Any]) -> bool:
+    return environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
+
+
+def _drain(environ: dict[str, Any], length: int | str | None = None) -> None:
+    """Read an unwanted body (up to a bound), so closing the connection does not reset the reply away."""
+    try:
+        remaining = min(int(length if length is not None else environ.get("CONTENT_LENGTH") or 0), _DRAIN_LIMIT)
+    except ValueError:
+        return
+    stream = environ.get("wsgi.input")
+    while remaining > 0 and stream is not None:
+        chunk = stream.read(min(remaining, 8192))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+
+
+def _log(environ: dict[str, Any], line: str) -> None:
+    stream = environ.get("wsgi.errors") or sys.stderr
+    stream.write(line + "\n")
+    stream.flush()
+
+
+def make_app(
+    source: Project | str | Path | StoreFactory | None = None,
+    *,
+    prefix: str = "",
+    max_body: int = MAX_BODY,
+) -> UnsubscribeApp:
+    """The endpoint for a repository (a ``Project`` or its folder), a database URL or a store factory.
+
+    A store object is not accepted: SQLite connections cannot cross threads, so
+    every request opens its own connection. Templates come from the repository's
+    ``templates/`` folder first, when the source is a repository.
+    """
+    stores, root = _store_factory(source)
+    return UnsubscribeApp(stores, prefix=prefix, templates_root=root, max_body=max_body)
+
+
+_default_app: UnsubscribeApp | None = None
+
+
+def application(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    """``policywatch.unsubscribe:application`` for WSGI servers: the repository in $POLICYWATCH_REPO or here."""
+    global _default_app
+    if _default_app is None:
+        _default_app = make_app(os.environ.get(ENV_REPO) or ".", prefix=os.environ.get(ENV_PREFIX, ""))
+    return _default_app(environ, start_response)
+
+
+class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Logs method, path and status, never the query string: it carries the token."""
+
+    timeout = 30  # a client that stalls mid-request gives up its thread
+
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        path = self.path.split("?", 1)[0] if isinstance(self.path, str) else "-"
+        self.log_message('"%s %s" %s', self.command, path, getattr(code, "value", code))
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        sys.stderr.write(f"{self.address_string()} - [{self.log_date_time_string()}] {format % args}\n")
+
+
+def make_server_for(app: Callable, host: str = "127.0.0.1", port: int = 8025) -> ThreadingWSGIServer:
+    """A threaded standard-library HTTP server for ``app`` (port 0: any free port)."""
+    try:
+        return make_server(host, port, app, server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler)
+    except OSError as exc:
+        raise UnsubscribeSettingsError(f"{host}:{port}: cannot listen: {exc.strerror or exc}") from None
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
