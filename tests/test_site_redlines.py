@@ -103,3 +103,10 @@ def test_entries_of_pairs_no_page_shows_any_more_are_removed(tmp_path):
     compute_redlines([shown, gone], cache, workers=1)
     compute_redlines([shown], cache, workers=1)
     assert (cache.get(*shown) is not None, cache.get(*gone)) == (True, None)
+
+
+def test_site_build_command_says_how_many_redlines_it_reused(tmp_path, in_repo):
+    in_repo(two_release_repo(tmp_path / "repo"))
+    CliRunner().invoke(app, ["site", "build", "public", "--base-url", BASE])
+    result = CliRunner().invoke(app, ["site", "build", "public", "--base-url", BASE])
+    assert "redlines: 0 compared, 1 reused from an earlier build" in result.output
