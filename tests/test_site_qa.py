@@ -222,3 +222,23 @@ def test_site_build_into_a_path_that_is_a_file_fails_with_one_line_and_keeps_the
     assert result.exit_code == 2
     assert result.output == "policywatch: error: public: exists and is not a folder\n"
     assert (project.root / "public").read_text(encoding="utf-8") == "notes"
+
+
+def test_the_new_name_of_a_renamed_policy_links_back_to_its_earlier_versions(tmp_path):
+    project = renamed_repo(tmp_path / "repo")
+    build(project, tmp_path / "out", today=dt.date(2024, 5, 1))
+    new = page(tmp_path / "out", "data-protection")
+    assert "Formerly Example Privacy Policy, renamed on 10 April 2024" in new.text
+    assert {"href": "../privacy/versions/"} in new.all("a")
+
+
+def test_a_policy_deleted_from_a_top_level_policies_folder_is_shown_as_withdrawn(tmp_path):
+    project = new_git_project(tmp_path / "repo")
+    project.commit("Add", {"policywatch.toml": 'policies = "./"\n', "privacy.md": V1}, date="2024-01-15T09:00:00+00:00")
+    tag_release(
+        project, dataclasses.replace(release("privacy", "P", "1.0", None, "initial", "2024-01-15"), path="privacy.md")
+    )
+    project.git("rm", "-q", "privacy.md")
+    project.commit("Withdraw", date="2024-06-01T09:00:00+00:00")
+    build(project, tmp_path / "out", today=dt.date(2024, 7, 1))
+    assert "withdrawn on 1 June 2024" in page(tmp_path / "out", "privacy").text

@@ -95,3 +95,18 @@ def test_a_broken_template_fails_the_build_before_any_pair_is_compared(tmp_path)
     with pytest.raises(SiteTemplateError, match="changes.html:1:"):
         build_project_site(open_project(project.root), tmp_path / "out", base_url=BASE, today=TODAY)
     assert not (project.root / ".git" / CACHE_FOLDER).exists()
+
+
+def test_entries_of_pairs_no_page_shows_any_more_are_removed(tmp_path):
+    cache = RedlineCache(tmp_path / "cache")
+    shown, gone = (V1, V1 + "\nMore.\n"), (V1, V1 + "\nLess.\n")
+    compute_redlines([shown, gone], cache, workers=1)
+    compute_redlines([shown], cache, workers=1)
+    assert (cache.get(*shown) is not None, cache.get(*gone)) == (True, None)
+
+
+def test_site_build_command_says_how_many_redlines_it_reused(tmp_path, in_repo):
+    in_repo(two_release_repo(tmp_path / "repo"))
+    CliRunner().invoke(app, ["site", "build", "public", "--base-url", BASE])
+    result = CliRunner().invoke(app, ["site", "build", "public", "--base-url", BASE])
+    assert "redlines: 0 compared, 1 reused from an earlier build" in result.output

@@ -30,6 +30,9 @@ def build(
 
     result = build_project_site(open_project(), out, base_url=base_url, use_cache=not no_cache)
     typer.echo(f"wrote {result.pages} pages for {result.policies} policies ({result.versions} versions) to {out}")
+    if result.redlines.pairs:
+        stats = result.redlines
+        typer.echo(f"redlines: {stats.computed} compared, {stats.reused} reused from an earlier build")
     for warning in result.warnings:
         typer.echo(f"policywatch: warning: {warning}", err=True)
 

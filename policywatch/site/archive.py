@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 
 from policywatch import history
 from policywatch.document import parse_policy
@@ -63,6 +64,7 @@ class PolicyArchive:
     versions: tuple[PublishedVersion, ...]
     skipped: tuple[str, ...] = field(default=())  # tags that are not published, with why
     retired: Retirement | None = None
+    formerly: tuple[PolicyArchive, ...] = ()  # retired policies renamed to this one
 
     @property
     def title(self) -> str:
@@ -110,6 +112,10 @@ def read_archive(project: Project) -> tuple[list[PolicyArchive], list[str]]:
             retired = retirement(project, repo, slug, archives)
             if retired:
                 archives[slug] = replace(archive, retired=retired)
+    for archive in list(archives.values()):
+        if archive.retired and archive.retired.renamed_to:
+            new = archive.retired.renamed_to
+            archives[new] = replace(archives[new], formerly=(*archives[new].formerly, archive))
     warnings = [f"{a.slug}: skipped {why}" for a in archives.values() for why in a.skipped]
     return [a for a in archives.values() if a.versions], warnings
 
@@ -133,7 +139,8 @@ def retirement(project: Project, repo, slug: str, archives: dict[str, PolicyArch
 
 
 def _folder(project: Project) -> str:
-    folder = project.config.policies.strip("/")
+    """The policies folder as git spells paths: ``legal`` for ``./legal/``, empty for the top."""
+    folder = PurePosixPath(project.config.policies).as_posix()
     return "" if folder == "." else folder
 
 

@@ -20,7 +20,14 @@ from policywatch import urls
 from policywatch.errors import SiteTemplateError
 from policywatch.site.archive import PolicyArchive, PublishedVersion, read_archive, verdict_label
 from policywatch.site.markup import RenderedText, render_markdown
-from policywatch.site.redlines import RedlineCache, RedlineStats, RedlineView, compute_redlines, project_cache
+from policywatch.site.redlines import (
+    RedlineCache,
+    RedlineStats,
+    RedlineView,
+    compute_redline,
+    compute_redlines,
+    project_cache,
+)
 from policywatch.site.settings import SiteSettings, site_settings
 
 if TYPE_CHECKING:
@@ -236,6 +243,7 @@ class _Builder:
             "current": archive.in_effect(self.today),
             "upcoming": [] if archive.retired else archive.upcoming(self.today),
             "retired": archive.retired,
+            "formerly": archive.formerly,
         }
 
     def text(self, version: PublishedVersion) -> RenderedText:
@@ -248,8 +256,8 @@ class _Builder:
         if old is None:
             return Redline(None, new, None)
         pair = (old.body, new.body)
-        if pair not in self._views:
-            self._views.update(compute_redlines([pair], self.cache, 1)[0])
+        if pair not in self._views:  # every pair is computed up front; this only serves a page added without it
+            self._views[pair] = compute_redline(pair)[0]
         return Redline(old, new, self._views[pair])
 
     def state(self, archive: PolicyArchive, version: PublishedVersion) -> str:

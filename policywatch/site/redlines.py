@@ -123,13 +123,21 @@ class RedlineCache:
         except OSError:
             return
 
-    def prune(self) -> None:
-        """Drop entries made by other versions of the code: they can never be read again."""
+    def prune(self, keep: Iterable[tuple[str, str]]) -> None:
+        """Drop entries made by other versions of the code, and those of pairs no page shows any more.
+
+        A new release moves the "compare with the newest" pages on, so without
+        this the cache would grow by a policy's length at every release.
+        """
         if not self.root.is_dir():
             return
         for entry in self.root.iterdir():
             if entry.is_dir() and entry.name != self.folder.name:
                 shutil.rmtree(entry, ignore_errors=True)
+        wanted = {self._path(*pair).name for pair in keep}
+        for entry in self.folder.glob("*.json") if self.folder.is_dir() else ():
+            if entry.name not in wanted:
+                entry.unlink(missing_ok=True)
 
 
 def project_cache(root: Path) -> RedlineCache | None:
@@ -146,7 +154,7 @@ def project_cache(root: Path) -> RedlineCache | None:
 def compute_redlines(
     pairs: Iterable[tuple[str, str]], cache: RedlineCache | None = None, workers: int | None = None
 ) -> tuple[dict[tuple[str, str], RedlineView], RedlineStats]:
-    """A view for every distinct ``(old, new)`` pair of texts.
+    """A view for every distinct ``(old, new)`` pair of texts; ``cache`` ends up holding exactly these.
 
     ``workers`` sizes the process pool (default: the CPUs this process may
     use); 1 compares everything in this process.
@@ -170,7 +178,7 @@ def compute_redlines(
         if cache:
             cache.put(*pair, view)
     if cache:
-        cache.prune()
+        cache.prune(wanted)
     stats = RedlineStats(
         pairs=len(wanted),
         reused=len(wanted) - len(missing),
