@@ -3,18 +3,27 @@
 Makes a temporary repository holding every version of the Basecamp policies
 (privacy 44 versions, terms 35, sub-processors 13, from
 github.com/basecamp/policies, CC BY 4.0), tags each version as a release with a
-record (verdict from ``policywatch.compare``), then times ``site build`` and the
-feed. Run by hand:
+record (verdict from ``policywatch.compare``), then times the feed and these
+site builds:
+
+- cold, in one process (no redline cache, no worker processes);
+- cold, with worker processes;
+- the daily rebuild: nothing released since the last build (every redline from the cache);
+- the rebuild after one new release of the longest policy.
+
+Run by hand:
 
     python benchmarks/site_build.py [CORPUS_DIR]
 
-Prints the number of versions, pages, comparisons, bytes written and seconds.
+Prints the number of versions, pages, comparisons, bytes written, seconds
+(wall clock, and CPU time including worker processes), and the slowest pairs to compare.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -26,7 +35,8 @@ from policywatch.feed import build_feed
 from policywatch.project import open_project
 from policywatch.release import Release, tag_message
 from policywatch.site.archive import load_archive
-from policywatch.site.build import build_project_site
+from policywatch.site.build import BuildResult, build_project_site
+from policywatch.site.redlines import text_key
 from policywatch.site.settings import SiteSettings
 
 CORPUS = Path("/work/shared/corpus/basecamp-policies")
@@ -76,6 +86,47 @@ def make_repo(root: Path, corpus: Path) -> int:
     return len(timeline)
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the worker processes it has waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_build(project, out: Path, label: str, **options) -> BuildResult:
+    started, cpu = time.perf_counter(), _cpu()
+    result = build_project_site(project, out, base_url="https://example.com/", **options)
+    elapsed, cpu = time.perf_counter() - started, _cpu() - cpu
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    stats = result.redlines
+    print(
+        f"{label}: {result.pages} pages ({result.comparisons} comparison pages), {size / 1e6:.1f} MB, "
+        f"{elapsed:.1f} s (CPU {cpu:.1f} s); {stats.pairs} distinct redlines, "
+        f"{stats.reused} from the cache, {stats.computed} compared by {stats.workers} process(es)"
+    )
+    return result
+
+
+def release_one_more(root: Path) -> None:
+    """A new privacy version: the newest text with one added sentence."""
+    path = root / "policies" / "privacy.md"
+    text = path.read_text(encoding="utf-8") + "\nWe will keep server logs for 90 days.\n"
+    path.write_text(text, encoding="utf-8")
+    git(root, "commit", "-q", "-am", "privacy 45")
+    record = Release(
+        policy="privacy",
+        title="Privacy",
+        path="policies/privacy.md",
+        version="1.44",
+        previous_version="1.43",
+        classification="minor",
+        effective=dt.date.today(),
+        updated=dt.date.today(),
+        published=dt.date.today(),
+        tag="privacy/v1.44",
+    )
+    git(root, "tag", "-a", record.tag, "-m", tag_message(record))
+
+
 def main() -> None:
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,14 +146,14 @@ def main() -> None:
         print(f"feed: {len(feed):,} bytes in {time.perf_counter() - started:.3f} s")
 
         out = Path(tmp) / "public"
-        started = time.perf_counter()
-        result = build_project_site(project, out, base_url="https://example.com/")
-        elapsed = time.perf_counter() - started
-        size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-        print(
-            f"site build: {result.pages} pages ({result.comparisons} comparison pages) for {result.versions} versions, "
-            f"{size / 1e6:.1f} MB, {elapsed:.1f} s"
-        )
+        timed_build(project, out, "cold build, one process", use_cache=False, workers=1)
+        result = timed_build(project, out, "cold build, worker processes")
+        names = {text_key(v.body): f"{a.slug} {v.version}" for a in archives for v in a.versions}
+        for seconds, old, new in result.redlines.slowest[:3]:
+            print(f"  slowest pair: {names.get(old, old)} -> {names.get(new, new)}: {seconds:.2f} s")
+        timed_build(project, out, "daily rebuild, nothing released")
+        release_one_more(root)
+        timed_build(open_project(root), out, "rebuild after one new privacy release")
 
 
 if __name__ == "__main__":

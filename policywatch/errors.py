@@ -83,6 +83,10 @@ class VersionMovedBack(PolicywatchError):
     """A policy's version was set lower than its last released version by hand."""
 
 
+class PublicationDateMovedBack(PolicywatchError):
+    """A --date earlier than the policy's last publication."""
+
+
 class UnsupportedVersion(PolicywatchError):
     """A version that is not dot-separated numbers, so it cannot be bumped."""
 

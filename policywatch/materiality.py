@@ -156,7 +156,7 @@ def _term_index(rules: Rules) -> dict[str, list[tuple[tuple[str, ...], str, tupl
             owners.setdefault(term, []).append(n)
     index: dict[str, list[tuple[tuple[str, ...], str, tuple[int, ...]]]] = {}
     for term, cats in owners.items():
-        words = tuple(_TERM_TOKEN.findall(term))
+        words = tuple(w for w in _TERM_TOKEN.findall(term) if w != "-")
         if words:
             index.setdefault(words[0], []).append((words, term, tuple(cats)))
     for entries in index.values():
@@ -173,6 +173,8 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
     index = _term_index(rules)
     hits: dict[int, Counter[str]] = {}
     words = _TERM_TOKEN.findall(text.lower())
+    if "-" in text:
+        words = [w for w in words if w != "-"]
     i, n = 0, len(words)
     while i < n:
         word = words[i]
@@ -248,6 +250,13 @@ def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[s
     spellings (typos) by comparison, only while the change is small enough for it to matter.
     """
     notes: list[str] = []
+    removed, added = list(removed), list(added)
+    removed = _compounds(removed, added, notes)
+    added = [w for w in _compounds(added, removed, notes, reverse=True) if w]
+    removed = [w for w in removed if w]
+    phrased = _phrases(removed, added, rules)
+    added = _phrases(added, removed, rules)
+    removed = phrased
     pool: dict[str, list[int]] = {}
     by_key: list[dict] = [{}, {}, {}]
     for n, a in enumerate(added):
@@ -280,9 +289,74 @@ def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[s
             notes.append(f"spelling corrected: '{r}' → '{added[n]}'")
         else:
             left_rem.append(r)
-    left_add = [a for n, a in enumerate(added) if n not in used]
+    left_add = [w for n, a in enumerate(added) if n not in used for w in a.split()]
+    left_rem = [w for r in left_rem for w in r.split()]
     stop = rules.stopwords
     return [w for w in left_rem if w not in stop], [w for w in left_add if w not in stop], notes
+
+
+def _compounds(parts: list[str], wholes: list[str], notes: list[str], reverse: bool = False) -> list[str]:
+    """``parts`` with the pairs of words written as one of ``wholes`` taken out ("smart watches" → "smartwatches").
+
+    The whole word leaves ``wholes`` too (in place), so neither side counts it again.
+    """
+    if len(parts) < 2 or not wholes:
+        return parts
+    have = Counter(parts)
+    for n, whole in enumerate(wholes):
+        if len(whole) < 5 or whole in have:
+            continue
+        for cut in range(2, len(whole) - 1):
+            first, second = whole[:cut], whole[cut:]
+            if have[first] and have[second] and (first != second or have[first] > 1):
+                have[first] -= 1
+                have[second] -= 1
+                pair = f"{first} {second}"
+                old, new = (whole, pair) if reverse else (pair, whole)
+                notes.append(f"compound word: '{old}' → '{new}'")
+                wholes[n] = ""
+                break
+    kept = []
+    for word in parts:
+        if have[word] > 0:
+            have[word] -= 1
+            kept.append(word)
+    return kept
+
+
+@lru_cache(maxsize=64)
+def _phrase_index(rules: Rules) -> tuple[tuple[str, Counter[str], frozenset[int]], ...]:
+    """Synonyms of more than one word ("from time to time"), longest first."""
+    phrases = [(k, Counter(k.split()), g) for k, g in rules.synonyms.items() if " " in k]
+    return tuple(sorted(phrases, key=lambda p: -len(p[0])))
+
+
+def _phrases(words: list[str], others: list[str], rules: Rules) -> list[str]:
+    """``words`` with each synonym phrase they hold made one item, when the other side has a synonym of it."""
+    index = _phrase_index(rules)
+    if not index or len(words) < 2:
+        return words
+    groups: set[int] = set()
+    for word in others:
+        groups |= _synonyms(word, rules)
+    have = Counter(words)
+    other = Counter(others)
+    found = []
+    for phrase, need, group in index:
+        if not need <= have:
+            continue
+        if not (group & groups or any(need2 <= other for _, need2, g2 in index if g2 & group)):
+            continue
+        have -= need
+        found.append(phrase)
+    if not found:
+        return words
+    kept = []
+    for word in words:
+        if have[word] > 0:
+            have[word] -= 1
+            kept.append(word)
+    return kept + found
 
 
 @lru_cache(maxsize=64)
@@ -292,6 +366,74 @@ def _activity_stems(rules: Rules) -> frozenset[str]:
 
 def _verb_key(word: str) -> str:
     return wording.stem(wording.variant_key(word))
+
+
+@lru_cache(maxsize=64)
+def _fixed_words(rules: Rules) -> frozenset[str]:
+    """Words that make a phrase a statement of its own rather than the name of a page."""
+    return rules.negations | rules.limits | rules.permissions | rules.obligations | rules.activities
+
+
+def _unpaired(verbs: list[str], others: list[str], rules: Rules) -> list[str]:
+    """``verbs`` without those a synonym on the other side explains ("applied to" → "used for")."""
+    groups: set[int] = set()
+    for word in others:
+        groups |= _synonyms(word, rules)
+    return [v for v in verbs if not _synonyms(v, rules) & groups] if groups else verbs
+
+
+def _without_synonyms(lost: Counter[str], gained: Counter[str], rules: Rules) -> tuple[Counter[str], Counter[str]]:
+    """The words lost and gained, less those a synonym on the other side explains ("make sure" → "ensure")."""
+    rem = _phrases(list(lost.elements()), list(gained.elements()), rules)
+    add = _phrases(list(gained.elements()), list(lost.elements()), rules)
+    rem_groups: set[int] = set()
+    add_groups: set[int] = set()
+    for word in rem:
+        rem_groups |= _synonyms(word, rules)
+    for word in add:
+        add_groups |= _synonyms(word, rules)
+    kept_lost = Counter(w for r in rem if not _synonyms(r, rules) & add_groups for w in r.split())
+    kept_gained = Counter(w for a in add if not _synonyms(a, rules) & rem_groups for w in a.split())
+    return kept_lost, kept_gained
+
+
+def _names_a_page(filled: str, rules: Rules) -> bool:
+    """Text filled in after "visit" or "see" that holds no term of a topic (a company's name may be the page's)."""
+    hits = zip(rules.categories, _terms(filled, rules), strict=True)
+    return not any(found for cat, found in hits if cat.name != "recipients")
+
+
+def _known_word(word: str, rules: Rules) -> bool:
+    """A word of the rules' own vocabulary, or a generic one: capitalised, it still names no new party."""
+    return (
+        word in rules.stopwords
+        or word in rules.generic_names
+        or bool(_synonyms(word, rules))
+        or _verb_key(word) in _activity_stems(rules)
+        or word in _fixed_words(rules)
+        or any(_terms(word, rules))
+    )
+
+
+def _new_names(edit: Edit, old: str, new: str, gained: Counter[str], rules: Rules) -> list[str]:
+    """A company or product named for the first time in a sentence about who gets data.
+
+    A vendor swapped for another ("Mailchimp" → "Sendgrid") is a new recipient as
+    much as one added to a list; a name kept and extended ("Basecamp" → "Basecamp 4") is not.
+    """
+    old_names = {w.removesuffix("'s") for w in wording.names(old)}
+    added = {w.removesuffix("'s") for w in wording.names(new)} - old_names
+    added = {w for w in added if w in gained and not _known_word(w, rules)}
+    if not added:
+        return []
+    recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
+    if recipients is None or not _terms(old, rules)[recipients]:
+        return []
+    runs = [r for r in _NAME_RUN.findall(new) if set(wording.words(r)) & added]
+    return [f"new recipient: {run} (named for the first time)" for run in dict.fromkeys(runs)]
+
+
+_NAME_RUN = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*(?: (?:[A-Z][\w'-]*|&))*")
 
 
 def judge_quickly(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
@@ -326,9 +468,16 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         if edit.old_text.lower() == edit.new_text.lower():
             what = "capitalisation only"
         return _override(edit, rules, MINOR, [f"{what}: {wording.snippet(hunks)}"])
-    old_plain, new_plain = wording.strip_links(edit.old_text), wording.strip_links(edit.new_text)
+    old_plain = wording.strip_enumerators(wording.strip_links(edit.old_text))
+    new_plain = wording.strip_enumerators(wording.strip_links(edit.new_text))
     if edit.kind == "replace" and (moved_address := wording.address_change(old_plain, new_plain)):
         return _override(edit, rules, MINOR, [moved_address])
+    if (
+        edit.kind == "replace"
+        and (filled := wording.pointer_filled(edit.segments, _fixed_words(rules)))
+        and _names_a_page(filled, rules)
+    ):
+        return _override(edit, rules, MINOR, [f"link filled in: '{wording.quote(filled)}'"])
     # The words that left or joined the sentence, wherever they sit in it, links and dates aside: only
     # they can change a count, so they are all the rules need. The diff's own runs give them directly,
     # unless a link or a date (which the diff may cut in pieces) has to be taken out of whole sentences.
@@ -348,12 +497,14 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         return Counter({w: n for w, n in counts.items() if w not in names}) if names else counts
 
     if edit.kind == "replace" and _modality(edit, rules, lost, gained, hunks):
-        material += _modality(edit, rules, unnamed(lost), unnamed(gained), hunks)
+        kept_lost, kept_gained = _without_synonyms(lost, gained, rules)
+        material += _modality(edit, rules, unnamed(kept_lost), unnamed(kept_gained), hunks)
     if edit.kind == "replace" and edit.table and edit.old_text.lower() != edit.new_text.lower():
         # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own.
         material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
     old_window, new_window = wording.windows(edit.segments)
-    old_window, new_window = wording.strip_links(old_window), wording.strip_links(new_window)
+    old_window = wording.strip_enumerators(wording.strip_links(old_window))
+    new_window = wording.strip_enumerators(wording.strip_links(new_window))
     window_words = {*rem_words, *add_words}
     material += _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     term_reasons = _categories(old_window, new_window, rules)
@@ -363,8 +514,8 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w) in act_stems]
     add_act = [w for w in came if w not in rules.stopwords and _verb_key(w) in act_stems]
     if rem_act or add_act:
-        rem_act = list(unnamed(Counter(rem_act)).elements())
-        add_act = list(unnamed(Counter(add_act)).elements())
+        rem_act = _unpaired(list(unnamed(Counter(rem_act)).elements()), came, rules)
+        add_act = _unpaired(list(unnamed(Counter(add_act)).elements()), gone, rules)
     if edit.kind == "replace" and Counter(map(_verb_key, rem_act)) != Counter(map(_verb_key, add_act)):
         if rem_act and add_act:
             material.append(f"activity changed: '{', '.join(rem_act)}' → '{', '.join(add_act)}'")
@@ -372,6 +523,8 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             material.append(f"new activity: {', '.join(add_act)} ({wording.snippet(hunks, rules.activities)})")
         else:
             material.append(f"activity removed: {', '.join(rem_act)} ({wording.snippet(hunks, rules.activities)})")
+    if edit.kind == "replace" and not any(r.startswith("new recipient") for r in term_reasons):
+        material += _new_names(edit, old_plain, new_plain, gained, rules)
     if edit.kind in ("insert", "delete"):
         text = edit.new_text if edit.kind == "insert" else edit.old_text
         words = wording.words(text)
@@ -401,6 +554,8 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
                 material.append(f"date changed: {dates}")
         if not rem_words and not add_words:
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
+        elif not gone and not came and wording.enumerators(edit.old_text) != wording.enumerators(edit.new_text):
+            minor.append(f"list relabelled: {wording.snippet(hunks)}")
         elif not gone and not came and not notes:
             minor.append("capitalisation only" if rem_words == add_words else "word order only")
         elif not gone and not came and links:

@@ -19,6 +19,7 @@ from policywatch.document import with_metadata
 from policywatch.errors import (
     EffectiveDateMovedBack,
     OperationInProgress,
+    PublicationDateMovedBack,
     TagExists,
     UncommittedPolicyEdits,
     UnsupportedVersion,
@@ -138,6 +139,7 @@ def plan_publication(
             unchanged.append(item.slug)
             continue
         _refuse_contradictions(item)
+        _refuse_earlier_date(item, date)
         action = _action(item, date, notice_days, tag_format)
         if action.tag in existing_tags:
             raise TagExists(
@@ -160,6 +162,15 @@ def _refuse_contradictions(item: Pending) -> None:
         )
     if policy.version and version_key(policy.version) < version_key(last.version):
         raise VersionMovedBack(f"{item.path}: version {policy.version} is lower than {last.version} ({last.tag})")
+
+
+def _refuse_earlier_date(item: Pending, date: dt.date) -> None:
+    record = item.last.record if item.last else None
+    if record and date < record.published:
+        raise PublicationDateMovedBack(
+            f"{item.path}: publication date {date.isoformat()} is before {record.published.isoformat()}, "
+            f"when {record.tag} was published"
+        )
 
 
 def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> Action:

@@ -24,6 +24,7 @@ _LANGUAGE_LISTS = {
     "obligations": ("modality", "obligations"),
     "activities": ("activities", "verbs"),
     "stopwords": ("minor", "stopwords"),
+    "generic_names": ("names", "generic"),
 }
 
 
@@ -56,6 +57,7 @@ class Rules:
     retention: tuple[str, ...] = ()
     always_material: tuple[str, ...] = ()
     never_material: tuple[str, ...] = ()
+    generic_names: frozenset[str] = frozenset()  # "Inc", "Center": capitalised, but they name no new party
 
     def __hash__(self) -> int:
         return id(self)
@@ -98,6 +100,7 @@ def _build(categories: dict[str, Any], language: dict[str, Any], always=(), neve
         retention=tuple(nums["retention"]),
         always_material=tuple(always),
         never_material=tuple(never),
+        generic_names=frozenset(w.lower() for w in language.get("names", {}).get("generic", ())),
     )
 
 

@@ -30,6 +30,10 @@ _TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)\b", re
 _NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*")
 URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|io|de|fr|uk|eu)(?:/\S*)?$", re.I)
 DIGIT = re.compile(r"\d")
+# A label inside a running list, "(iii) marketing" or "(b) payment": relettering one is not rewording.
+_ENUMERATOR = re.compile(r"(?<![\w(])\((?:x{0,3}(?:ix|iv|v?i{1,3}|v)|x{1,3}|[a-z]|\d{1,2})\)(?=\s)", re.I)
+# Words that point the reader at a page: what directly follows them names the page, not a practice.
+_POINTER = re.compile(r"\b(?:visit|see|refer to|go to|found at|available at)\s*:?\s*$", re.I)
 
 
 def names(text: str) -> set[str]:
@@ -167,6 +171,8 @@ def strip_dates(text: str) -> str:
 def stem(word: str) -> str:
     """A crude stem, enough to see that 'using' and 'use', 'firstly' and 'first' are one word."""
     for suffix in ("ly", "ing", "ed", "es", "s"):
+        if suffix == "s" and word.endswith("ss"):  # 'process' is not the plural of 'proces'
+            break
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             word = word[: -len(suffix)]
             break
@@ -204,3 +210,35 @@ def near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int
         and max(len(other), len(word)) >= 4
         and difflib.SequenceMatcher(None, word, other).ratio() >= 0.8
     ]
+
+
+def strip_enumerators(text: str) -> str:
+    """``text`` without the labels of an inline list ("(ii)", "(b)", "(3)"); the same object if it has none."""
+    return _ENUMERATOR.sub(" ", text) if "(" in text and _ENUMERATOR.search(text) else text
+
+
+def enumerators(text: str) -> list[str]:
+    """The labels of an inline list in ``text``, in order."""
+    return _ENUMERATOR.findall(text) if "(" in text else []
+
+
+def pointer_filled(segments: list[list[str]], fixed: frozenset[str]) -> str | None:
+    """The text filled in after "visit", "see", "found at"... when it is all the edit does.
+
+    Policies copied from web pages lose their link texts ("please visit You can
+    opt out"); putting the page's name back changes no practice. ``fixed`` are
+    words that would make the filling a statement of its own (modal verbs,
+    negations, activity verbs): with any of them it is not a pointer.
+    """
+    filled = []
+    for n, (op, text) in enumerate(segments):
+        if op == "delete" and text.strip():
+            return None
+        if op != "insert":
+            continue
+        before = segments[n - 1][1] if n and segments[n - 1][0] == "equal" else ""
+        added = words(strip_links(text))
+        if not _POINTER.search(before) or len(added) > 10 or set(added) & fixed:
+            return None
+        filled.append(text.strip())
+    return " ".join(filled) if filled else None

@@ -195,3 +195,18 @@ def test_check_warns_about_an_interrupted_publish(changed):
     interrupted(changed, "committed")
     result = run("check")
     assert "warning: (publish): a publish was interrupted" in result.output
+
+
+def test_a_publication_date_before_the_last_publication_is_refused(changed):
+    run("publish", "--yes", "--date", "2024-03-15")
+    edit(changed, "terms", "You may cancel at any time.", "You may cancel at any time!")
+    changed.commit("Exclaim")
+    edit(changed, "privacy", "We collect your email address", "We collect your email address and phone number")
+    changed.commit("Collect phone numbers")
+    before = snapshot(changed)
+    assert_refused(
+        run("publish", "--yes", "--date", "2024-03-10"),
+        changed,
+        before,
+        "publication date 2024-03-10 is before 2024-03-15, when privacy/v2.0 was published",
+    )

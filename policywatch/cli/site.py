@@ -20,12 +20,15 @@ BASE_URL_OPTION = typer.Option(
 def build(
     out: Path = typer.Argument(..., help="Folder to write the site to (replaced as a whole)."),
     base_url: str = BASE_URL_OPTION,
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Compare every pair of versions again instead of reusing earlier builds' redlines."
+    ),
 ) -> None:
     """Write the static site: every policy, every released version, redlines, comparisons and the feed."""
     from policywatch.project import open_project
     from policywatch.site.build import build_project_site
 
-    result = build_project_site(open_project(), out, base_url=base_url)
+    result = build_project_site(open_project(), out, base_url=base_url, use_cache=not no_cache)
     typer.echo(f"wrote {result.pages} pages for {result.policies} policies ({result.versions} versions) to {out}")
     for warning in result.warnings:
         typer.echo(f"policywatch: warning: {warning}", err=True)
@@ -41,13 +44,15 @@ def feed(
 
     from policywatch.feed import build_feed
     from policywatch.project import open_project
-    from policywatch.site.archive import load_archive
+    from policywatch.site.archive import read_archive
     from policywatch.site.output import write_file
     from policywatch.site.settings import site_settings
 
     project = open_project()
     settings = site_settings(project.config, base_url)
-    archives = load_archive(project)
+    archives, warnings = read_archive(project)
     write_file(build_feed(archives, settings, generated=dt.datetime.now(dt.UTC)), out)
     entries = sum(len(a.versions) for a in archives)
     typer.echo(f"wrote {entries} entries to {out}")
+    for warning in warnings:
+        typer.echo(f"policywatch: warning: {warning}", err=True)

@@ -3,19 +3,25 @@
 A release is an annotated tag; its record (``policywatch.release``) says when it
 takes effect and why. Tags that match the tag format but carry no record (made
 by hand, or before policywatch) are still published: their dates then come from
-the text itself and the tag, and their verdict is shown as not recorded.
+the text itself and the tag, and their verdict is shown as not recorded. A tag
+whose record is malformed, or is the record of another policy or version, is
+not published: the build goes on and names it in a warning.
+
+A policy whose file is no longer in the latest commit is *retired*: its
+versions keep their pages (old notices link to them), and the site says when
+it was withdrawn, or renamed and to which policy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from policywatch import history
 from policywatch.document import parse_policy
 from policywatch.errors import PolicyFormatError
 from policywatch.project import Project
-from policywatch.release import Release, parse_tag
+from policywatch.release import TRAILER, Release, parse_tag
 from policywatch.status import ReleaseRef, released_text, releases
 
 UNRECORDED = "unrecorded"
@@ -41,12 +47,22 @@ class PublishedVersion:
 
 
 @dataclass(frozen=True)
+class Retirement:
+    """When a policy's file left the repository and, for a rename, the policy it became."""
+
+    day: dt.date
+    renamed_to: str | None = None  # the new slug, when it has releases of its own
+    renamed_title: str | None = None
+
+
+@dataclass(frozen=True)
 class PolicyArchive:
     """The released versions of one policy, oldest first."""
 
     slug: str
     versions: tuple[PublishedVersion, ...]
-    skipped: tuple[str, ...] = field(default=())  # tags whose text could not be read, with why
+    skipped: tuple[str, ...] = field(default=())  # tags that are not published, with why
+    retired: Retirement | None = None
 
     @property
     def title(self) -> str:
@@ -71,27 +87,84 @@ class PolicyArchive:
 
 
 def load_archive(project: Project) -> list[PolicyArchive]:
-    """Every policy with at least one release, by slug."""
+    """Every policy with at least one published release, by slug."""
+    return read_archive(project)[0]
+
+
+def read_archive(project: Project) -> tuple[list[PolicyArchive], list[str]]:
+    """The archive and a warning for each release tag that is not published."""
     repo = history.open_repo(project.root)
     if not history.has_commits(repo):
-        return []
+        return [], []
     tags = history.list_tags(repo)
     slugs = {record.policy for tag in tags if (record := parse_tag(tag))}
     if project.policies_dir.is_dir():
         slugs.update(project.slugs())
-    archives = []
+    archives = {}
     for slug in sorted(slugs):
         archive = policy_archive(project, repo, slug, tags)
+        if archive.versions or archive.skipped:
+            archives[slug] = archive
+    for slug, archive in archives.items():
         if archive.versions:
-            archives.append(archive)
-    return archives
+            retired = retirement(project, repo, slug, archives)
+            if retired:
+                archives[slug] = replace(archive, retired=retired)
+    warnings = [f"{a.slug}: skipped {why}" for a in archives.values() for why in a.skipped]
+    return [a for a in archives.values() if a.versions], warnings
+
+
+def retirement(project: Project, repo, slug: str, archives: dict[str, PolicyArchive]) -> Retirement | None:
+    """How the policy's file left the latest commit; None while it is still there."""
+    path = _policy_file(project, slug)
+    if _in_head(repo, path):
+        return None
+    deleted = repo.git.log("-1", "--diff-filter=D", "--format=%H %cI", "HEAD", "--", path).split()
+    if not deleted:
+        return None
+    commit, day = deleted[0], dt.datetime.fromisoformat(deleted[1]).date()
+    for line in repo.git.show("-M", "--name-status", "--format=", commit).splitlines():
+        fields = line.split("\t")
+        if fields[0].startswith("R") and len(fields) == 3 and fields[1] == path:
+            new = _slug_of(project, fields[2])
+            if new in archives and archives[new].versions and archives[new].retired is None:
+                return Retirement(day, new, archives[new].title)
+    return Retirement(day)
+
+
+def _folder(project: Project) -> str:
+    folder = project.config.policies.strip("/")
+    return "" if folder == "." else folder
+
+
+def _policy_file(project: Project, slug: str) -> str:
+    return f"{_folder(project)}/{slug}.md".lstrip("/")
+
+
+def _slug_of(project: Project, path: str) -> str | None:
+    folder, _, name = path.rpartition("/")
+    if folder != _folder(project) or not name.endswith(".md"):
+        return None
+    return name[: -len(".md")]
+
+
+def _in_head(repo, path: str) -> bool:
+    try:
+        repo.head.commit.tree / path
+    except KeyError:
+        return False
+    return True
 
 
 def policy_archive(project: Project, repo, slug: str, tags: list[history.Tag]) -> PolicyArchive:
     current_path = f"{project.config.policies}/{slug}.md"
+    messages = {tag.name: tag.message for tag in tags}
     versions: list[PublishedVersion] = []
     skipped = []
     for ref in releases(project, repo, slug, tags):
+        if why := _unpublishable(ref, slug, messages.get(ref.tag, "")):
+            skipped.append(f"{ref.tag}: {why} (not published)")
+            continue
         try:
             text = released_text(project, repo, ref, current_path)
         except PolicyFormatError as exc:
@@ -104,6 +177,16 @@ def policy_archive(project: Project, repo, slug: str, tags: list[history.Tag]) -
         released_at = dt.datetime.fromisoformat(ref.date) if ref.date else repo.commit(ref.commit).committed_datetime
         versions.append(_published(ref, text, slug, current_path, previous, released_at))
     return PolicyArchive(slug, tuple(versions), tuple(skipped))
+
+
+def _unpublishable(ref: ReleaseRef, slug: str, message: str) -> str | None:
+    """Why a tag's record cannot be trusted, or None: a verdict or date read from it could be wrong."""
+    if ref.record is None:
+        trailers = [line for line in message.splitlines() if line.startswith(TRAILER)]
+        return "its release record is malformed" if trailers else None
+    if (ref.record.policy, ref.record.version) != (slug, ref.version):
+        return f"its release record is for {ref.record.policy} {ref.record.version}"
+    return None
 
 
 def _published(

@@ -14,21 +14,23 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from policywatch import urls
 from policywatch.errors import SiteTemplateError
-from policywatch.site.archive import PolicyArchive, PublishedVersion, load_archive, verdict_label
+from policywatch.site.archive import PolicyArchive, PublishedVersion, read_archive, verdict_label
 from policywatch.site.markup import RenderedText, render_markdown
+from policywatch.site.redlines import RedlineCache, RedlineStats, RedlineView, compute_redlines, project_cache
 from policywatch.site.settings import SiteSettings, site_settings
 
 if TYPE_CHECKING:
     import jinja2
 
-    from policywatch.comparison import Comparison
     from policywatch.project import Project
 
 TEMPLATE_DIR = "site"
 STYLESHEET = "site/style.css"
+PAGE_TEMPLATES = ("index.html", "policy.html", "versions.html", "version.html", "changes.html", "compare_index.html")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class BuildResult:
     versions: int
     comparisons: int
     warnings: tuple[str, ...] = ()
+    redlines: RedlineStats = RedlineStats()
 
 
 @dataclass(frozen=True)
@@ -47,16 +50,24 @@ class Redline:
 
     old: PublishedVersion | None
     new: PublishedVersion
-    comparison: Comparison | None
-    html: str  # the redline fragment from policywatch.render
+    view: RedlineView | None  # None for a first version
+
+    @property
+    def html(self) -> str:
+        """The redline fragment from ``policywatch.render.html_fragment``."""
+        return self.view.html if self.view else ""
 
     @property
     def material(self) -> int:
-        return sum(c.classification == "material" for c in self.comparison.changes) if self.comparison else 0
+        return self.view.material if self.view else 0
 
     @property
     def minor(self) -> int:
-        return sum(c.classification == "minor" for c in self.comparison.changes) if self.comparison else 0
+        return self.view.minor if self.view else 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.view and self.view.changed)
 
 
 def compare_pairs(archive: PolicyArchive, limit: int) -> list[tuple[PublishedVersion, PublishedVersion]]:
@@ -79,9 +90,16 @@ def build_site(
     *,
     today: dt.date,
     generated: dt.datetime,
+    cache: RedlineCache | None = None,
+    workers: int | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the site, by relative path."""
-    return _Builder(archives, settings, env, today, generated).build()
+    """Every file of the site, by relative path.
+
+    ``cache`` keeps redlines between builds and ``workers`` caps the process
+    pool that computes the others (see ``policywatch.site.redlines``); neither
+    changes a byte of the result.
+    """
+    return _Builder(archives, settings, env, today, generated, cache, workers).build()
 
 
 def build_project_site(
@@ -91,6 +109,8 @@ def build_project_site(
     base_url: str | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
+    use_cache: bool = True,
+    workers: int | None = None,
 ) -> BuildResult:
     """Read the releases from git, build the site and replace ``out`` with it."""
     from policywatch.site.output import write_tree
@@ -98,41 +118,57 @@ def build_project_site(
 
     settings = site_settings(project.config, base_url)
     now = now or dt.datetime.now(dt.UTC)
-    archives = load_archive(project)
-    files = build_site(archives, settings, template_environment(project.root), today=today or now.date(), generated=now)
+    archives, warnings = read_archive(project)
+    cache = project_cache(project.root) if use_cache else None
+    env = template_environment(project.root)
+    builder = _Builder(archives, settings, env, today or now.date(), now, cache, workers)
+    files = builder.build()
     write_tree(files, out)
     pages = sum(name.endswith("index.html") for name in files)
     versions = sum(len(a.versions) for a in archives)
     comparisons = sum(name.count("/compare/v") for name in files)
-    warnings = tuple(f"{a.slug}: skipped {why}" for a in archives for why in a.skipped)
-    return BuildResult(Path(out), pages, len(archives), versions, comparisons, warnings)
+    return BuildResult(Path(out), pages, len(archives), versions, comparisons, tuple(warnings), builder.redline_stats)
 
 
 class _Builder:
-    def __init__(self, archives, settings, env, today, generated):
+    def __init__(self, archives, settings, env, today, generated, cache=None, workers=None):
         self.archives: list[PolicyArchive] = archives
         self.settings: SiteSettings = settings
         self.env = env
         self.today: dt.date = today
         self.generated: dt.datetime = generated
         self.files: dict[str, bytes] = {}
-        self._texts: dict[int, RenderedText] = {}
-        self._redlines: dict[tuple[int, int], Redline] = {}
+        self.cache: RedlineCache | None = cache
+        self.workers: int | None = workers
+        self._texts: dict[str, RenderedText] = {}
+        self._views: dict[tuple[str, str], RedlineView] = {}
+        self.redline_stats = RedlineStats()
         env.filters.setdefault("long_date", long_date)
 
     def build(self) -> dict[str, bytes]:
         from policywatch.feed import build_feed
 
-        self.page("", "index.html", policies=[self.summary(a) for a in self.archives])
+        self.load_templates()  # a broken template fails now, not after every comparison
+        self._views, self.redline_stats = compute_redlines(
+            ((old.body, new.body) for old, new in self.redlined_pairs()), self.cache, self.workers
+        )
+        summaries = [self.summary(a) for a in self.archives]
+        self.page(
+            "",
+            "index.html",
+            policies=[s for s in summaries if not s["retired"]],
+            retired=[s for s in summaries if s["retired"]],
+        )
         for archive in self.archives:
             self.policy_pages(archive)
         self.files[urls.stylesheet_path()] = self.env.loader.get_source(self.env, STYLESHEET)[0].encode("utf-8")
         self.files[urls.feed_path()] = build_feed(self.archives, self.settings, generated=self.generated)
-        return self.files
+        # Pages are addressed by URL path (percent-encoded); the server decodes it to find the file.
+        return {unquote(path): data for path, data in self.files.items()}
 
     def policy_pages(self, archive: PolicyArchive) -> None:
         summary = self.summary(archive)
-        shown = summary["current"] or summary["upcoming"][0]
+        shown = summary["current"] or (archive.upcoming(self.today) or archive.versions[-1:])[0]
         self.page(
             urls.policy_path(archive.slug),
             "policy.html",
@@ -184,39 +220,56 @@ class _Builder:
                 page_title=f"{archive.title}: version {old.version} compared with {new.version}",
             )
 
+    def redlined_pairs(self) -> list[tuple[PublishedVersion, PublishedVersion]]:
+        """Every pair of versions some page shows a redline of, before any page is rendered."""
+        pairs = []
+        for archive in self.archives:
+            pairs += zip(archive.versions, archive.versions[1:], strict=False)
+            pairs += compare_pairs(archive, self.settings.compare_all_up_to)
+        return pairs
+
     def summary(self, archive: PolicyArchive) -> dict[str, Any]:
         return {
             "archive": archive,
             "slug": archive.slug,
             "title": archive.title,
             "current": archive.in_effect(self.today),
-            "upcoming": archive.upcoming(self.today),
+            "upcoming": [] if archive.retired else archive.upcoming(self.today),
+            "retired": archive.retired,
         }
 
     def text(self, version: PublishedVersion) -> RenderedText:
-        key = id(version)
-        if key not in self._texts:
-            self._texts[key] = render_markdown(version.body)
-        return self._texts[key]
+        """Rendered once per distinct text: a release that only changed its front matter reuses it."""
+        if version.body not in self._texts:
+            self._texts[version.body] = render_markdown(version.body)
+        return self._texts[version.body]
 
     def redline(self, old: PublishedVersion | None, new: PublishedVersion) -> Redline:
-        key = (id(old), id(new))
-        if key not in self._redlines:
-            if old is None:
-                self._redlines[key] = Redline(None, new, None, "")
-            else:
-                from policywatch import compare
-                from policywatch.render import html_fragment
-
-                comparison = compare(old.body, new.body)
-                self._redlines[key] = Redline(old, new, comparison, html_fragment(comparison))
-        return self._redlines[key]
+        if old is None:
+            return Redline(None, new, None)
+        pair = (old.body, new.body)
+        if pair not in self._views:
+            self._views.update(compute_redlines([pair], self.cache, 1)[0])
+        return Redline(old, new, self._views[pair])
 
     def state(self, archive: PolicyArchive, version: PublishedVersion) -> str:
-        """``in-effect``, ``upcoming`` or ``superseded`` on the day of the build."""
+        """``in-effect``, ``upcoming``, ``superseded`` or ``withdrawn`` on the day of the build."""
+        if archive.retired and (version.effective > self.today or archive.in_effect(self.today) is version):
+            return "withdrawn"
         if version.effective > self.today:
             return "upcoming"
         return "in-effect" if archive.in_effect(self.today) is version else "superseded"
+
+    def load_templates(self) -> None:
+        import jinja2
+
+        for template in PAGE_TEMPLATES:
+            try:
+                self.env.get_template(f"{TEMPLATE_DIR}/{template}")
+            except jinja2.TemplateSyntaxError as exc:
+                raise SiteTemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+            except jinja2.TemplateError as exc:
+                raise SiteTemplateError(f"{_template_file(self.env, template)}: {exc}") from None
 
     def page(self, path: str, template: str, **context: Any) -> None:
         import jinja2
