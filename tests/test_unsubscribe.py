@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -350,3 +351,17 @@ def test_the_wsgi_application_outside_a_repository_answers_500_and_logs_why(tmp_
         response = httpx.get(f"{base}/unsubscribe?token={'A' * 32}")
     assert response.status_code == 500 and str(tmp_path) not in response.text
     assert "not inside a git repository" in capfd.readouterr().err
+
+
+def test_a_one_click_post_sent_as_multipart_form_data_unsubscribes(site, jane, db_url):
+    response = httpx.post(link(site, jane.token), files={"List-Unsubscribe": (None, "One-Click")})
+    assert (response.status_code, status_of(db_url).status) == (200, "unsubscribed")
+
+
+def test_a_content_length_that_is_not_a_number_is_a_400(site, jane, db_url):
+    host, port = site.removeprefix("http://").split(":")
+    request = f"POST /unsubscribe?token={jane.token} HTTP/1.1\r\nHost: {host}\r\nContent-Length: abc\r\n\r\n"
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request.encode("ascii"))
+        reply = conn.makefile("rb").readline()
+    assert (reply.split()[1], status_of(db_url).status) == (b"400", "active")
