@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -45,7 +45,7 @@ ROUTE = "/unsubscribe"
 MAX_BODY = 4096  # a one-click body is 26 bytes; a form post a little more
 _DRAIN_LIMIT = 64 * 1024  # read (and drop) this much of an oversize body, so the client sees the 413
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
-_PREFIX = re.compile(r"^(/[A-Za-z0-9._~!$&'()*+,;=:@-]+)*$")
+_PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)*$")
 _METHODS = ("GET", "POST")
 
 CONFIRM_TEMPLATE = "unsubscribe/confirm.html"
@@ -122,7 +122,7 @@ def normalise_prefix(prefix: str) -> str:
     if not text.startswith("/"):
         text = "/" + text
     text = text.rstrip("/")
-    if not _PREFIX.match(text) or "{" in text or any(part in (".", "..") for part in text.split("/")):
+    if not _PREFIX.match(text) or any(part in (".", "..") for part in text.split("/")):
         raise UnsubscribeSettingsError(
             f"unsubscribe path prefix '{prefix}': must be a plain URL path such as /legal "
             "(letters, digits and -._~ in each segment, no query, no {token})"
@@ -348,13 +348,25 @@ def application(environ: dict[str, Any], start_response: Callable) -> Iterable[b
     """``policywatch.unsubscribe:application`` for WSGI servers: the repository in $POLICYWATCH_REPO or here."""
     global _default_app
     if _default_app is None:
-        _default_app = make_app(os.environ.get(ENV_REPO) or ".", prefix=os.environ.get(ENV_PREFIX, ""))
+        try:
+            _default_app = make_app(os.environ.get(ENV_REPO) or ".", prefix=os.environ.get(ENV_PREFIX, ""))
+        except Exception as exc:  # a misconfigured deployment: say why in the log, show nothing
+            _log(environ, f"policywatch unsubscribe: cannot start: {exc}")
+            body = b"500 Something went wrong\n"
+            headers = [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                *security_headers(""),
+                ("Content-Length", str(len(body))),
+            ]
+            start_response(_REASONS[500], headers)
+            return [body]
     return _default_app(environ, start_response)
 
 
 class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    access_log: TextIO | None = None  # None: standard error
 
 
 class QuietRequestHandler(WSGIRequestHandler):
@@ -367,15 +379,20 @@ class QuietRequestHandler(WSGIRequestHandler):
         self.log_message('"%s %s" %s', self.command, path, getattr(code, "value", code))
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-        sys.stderr.write(f"{self.address_string()} - [{self.log_date_time_string()}] {format % args}\n")
+        stream = getattr(self.server, "access_log", None) or sys.stderr
+        stream.write(f"{self.address_string()} - [{self.log_date_time_string()}] {format % args}\n")
 
 
-def make_server_for(app: Callable, host: str = "127.0.0.1", port: int = 8025) -> ThreadingWSGIServer:
+def make_server_for(
+    app: Callable, host: str = "127.0.0.1", port: int = 8025, access_log: TextIO | None = None
+) -> ThreadingWSGIServer:
     """A threaded standard-library HTTP server for ``app`` (port 0: any free port)."""
     try:
-        return make_server(host, port, app, server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler)
+        server = make_server(host, port, app, server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler)
     except OSError as exc:
         raise UnsubscribeSettingsError(f"{host}:{port}: cannot listen: {exc.strerror or exc}") from None
+    server.access_log = access_log
+    return server
 
 
 def is_loopback(host: str) -> bool:

@@ -32,8 +32,8 @@ ONE_CLICK = {"content": b"List-Unsubscribe=One-Click", "headers": {"Content-Type
 
 
 @contextmanager
-def serving(app) -> Iterator[str]:
-    server = make_server_for(app, "127.0.0.1", 0)
+def serving(app, access_log: io.StringIO | None = None) -> Iterator[str]:
+    server = make_server_for(app, "127.0.0.1", 0, access_log=access_log if access_log is not None else io.StringIO())
     server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
