@@ -365,3 +365,11 @@ def test_a_content_length_that_is_not_a_number_is_a_400(site, jane, db_url):
         conn.sendall(request.encode("ascii"))
         reply = conn.makefile("rb").readline()
     assert (reply.split()[1], status_of(db_url).status) == (b"400", "active")
+
+
+def test_serve_on_a_port_in_use_fails_in_one_line(repo_with_subscriber):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run("serve", "--port", str(taken.getsockname()[1]))
+    assert result.exit_code == 2 and "cannot listen" in result.output and "Traceback" not in result.output
