@@ -133,7 +133,7 @@ def retirement(project: Project, repo, slug: str, archives: dict[str, PolicyArch
         fields = line.split("\t")
         if fields[0].startswith("R") and len(fields) == 3 and fields[1] == path:
             new = _slug_of(project, fields[2])
-            if new in archives and archives[new].versions and archives[new].retired is None:
+            if new in archives and archives[new].versions:
                 return Retirement(day, new, archives[new].title)
     return Retirement(day)
 
