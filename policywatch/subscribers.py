@@ -34,7 +34,7 @@ IMPORT_BATCH = 1000
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
-_COLUMNS = "email, name, policies, status, token, created_at, updated_at"
+_COLUMNS = "email, name, policies, status, token, created_at, updated_at, unsubscribed_at"
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class Subscriber:
     status: str
     token: str
     created_at: str
-    updated_at: str
+    updated_at: str  # any change, including a re-import of the same address
+    unsubscribed_at: str | None = None  # when they unsubscribed; set once, cleared only by a re-subscribe
 
     @property
     def follows_all(self) -> bool:
@@ -126,8 +127,9 @@ def parse_policies(raw: str | Iterable[str], known: Iterable[str] | None = None)
 
 
 def _row(row: tuple) -> Subscriber:
-    email, name, policies, status, token, created, updated = row
-    return Subscriber(email, name, tuple(p for p in policies.split(";") if p), status, token, created, updated)
+    email, name, policies, status, token, created, updated, unsubscribed = row
+    slugs = tuple(p for p in policies.split(";") if p)
+    return Subscriber(email, name, slugs, status, token, created, updated, unsubscribed)
 
 
 def get_subscriber(store: Store, email: str) -> Subscriber | None:
@@ -143,6 +145,7 @@ def add_subscriber(
     Adding an active address again is an error rather than a silent update, so a
     typo in a script cannot rewrite someone's choices; a person who had unsubscribed
     (or bounced) is active again only by this explicit command, never by an import.
+    Re-subscribing clears ``unsubscribed_at``: a later unsubscribe is a new one.
     """
     address = normalise_email(email)
     display = clean_name(name)
@@ -154,7 +157,8 @@ def add_subscriber(
             raise SubscriberExists(f"{address}: already subscribed")
         if rows:
             store.execute(
-                "UPDATE subscribers SET name = ?, policies = ?, status = 'active', updated_at = ? WHERE email = ?",
+                "UPDATE subscribers SET name = ?, policies = ?, status = 'active', updated_at = ?,"
+                " unsubscribed_at = NULL WHERE email = ?",
                 (display, slugs, now, address),
             )
             outcome = "resubscribed"
@@ -176,11 +180,23 @@ def new_token() -> str:
 
 
 def set_status(store: Store, email: str, status: str) -> Subscriber:
+    """Change a subscriber's status; ``unsubscribed_at`` records the first unsubscribe and never moves.
+
+    Becoming ``active`` again is a deliberate re-subscribe and clears it.
+    """
     if status not in STATUSES:
         raise InvalidSubscriber(f"status '{status}': must be one of {', '.join(STATUSES)}")
     address = normalise_email(email)
+    now = utcnow()
+    if status == "unsubscribed":
+        moment, extra = "COALESCE(unsubscribed_at, ?)", (now,)
+    elif status == "active":
+        moment, extra = "NULL", ()
+    else:
+        moment, extra = "unsubscribed_at", ()
     changed = store.execute(
-        "UPDATE subscribers SET status = ?, updated_at = ? WHERE email = ?", (status, utcnow(), address)
+        f"UPDATE subscribers SET status = ?, updated_at = ?, unsubscribed_at = {moment} WHERE email = ?",
+        (status, now, *extra, address),
     )
     if not changed:
         raise SubscriberNotFound(f"{address}: no such subscriber")

@@ -77,6 +77,7 @@ class Person:
     email: str
     status: str
     updated_at: str
+    unsubscribed_at: str | None  # set once, by the first unsubscribe
 
     @property
     def masked_email(self) -> str:
@@ -95,21 +96,26 @@ def valid_token(token: str) -> bool:
 
 
 def find_by_token(store: Store, token: str) -> Person | None:
-    rows = store.query("SELECT id, email, status, updated_at FROM subscribers WHERE token = ?", (token,))
+    rows = store.query(
+        "SELECT id, email, status, updated_at, unsubscribed_at FROM subscribers WHERE token = ?", (token,)
+    )
     return Person(*rows[0]) if rows else None
 
 
 def unsubscribe_by_token(store: Store, token: str) -> tuple[Person | None, bool]:
     """Mark the token's subscriber unsubscribed; returns it and whether this call changed anything.
 
-    Only a change of status touches the row, so ``updated_at`` keeps the moment
-    the person first unsubscribed however often the link is posted again.
+    Only a change of status touches the row, and ``unsubscribed_at`` is only ever
+    filled when empty, so it keeps the moment the person first unsubscribed however
+    often the link is posted again (and whatever later touches ``updated_at``).
     """
     if not valid_token(token):
         return None, False
+    now = utcnow()
     changed = store.execute(
-        "UPDATE subscribers SET status = 'unsubscribed', updated_at = ? WHERE token = ? AND status <> 'unsubscribed'",
-        (utcnow(), token),
+        "UPDATE subscribers SET status = 'unsubscribed', updated_at = ?, unsubscribed_at = COALESCE(unsubscribed_at, ?)"
+        " WHERE token = ? AND status <> 'unsubscribed'",
+        (now, now, token),
     )
     return find_by_token(store, token), bool(changed)
 
@@ -252,7 +258,7 @@ class UnsubscribeApp:
         if person is None:
             return self._error(404)
         if changed:
-            _log(environ, f"policywatch unsubscribe: subscriber {person.id} unsubscribed at {person.updated_at}")
+            _log(environ, f"policywatch unsubscribe: subscriber {person.id} unsubscribed at {person.unsubscribed_at}")
         return 200, self._render(DONE_TEMPLATE, person=person, changed=changed), []
 
     @contextmanager

@@ -10,8 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from policywatch.cli import app
-from policywatch.notify.outbox import notify_releases
-from policywatch.notify.runner import run_notify
+from policywatch.notify.runner import notify_releases, run_notify
 from policywatch.project import open_project
 from policywatch.store import project_store
 from policywatch.subscribers import add_subscriber

@@ -17,6 +17,7 @@ import pytest
 
 from policywatch.notify.outbox import NotifySettings, Outbox
 from policywatch.store import open_store
+from policywatch.store.migrations import MIGRATIONS
 from tests._store_support import make_release, seed_subscribers
 
 pytest_plugins = ["tests._store_fixtures"]
@@ -115,7 +116,7 @@ def test_migrations_from_concurrent_first_connections_apply_once(pg_url):
         assert proc.wait(timeout=60) == 0, proc.stderr.read()
     store = open_store(pg_url)
     try:
-        assert store.query("SELECT COUNT(*) FROM schema_version")[0][0] == 1
+        assert store.query("SELECT COUNT(*) FROM schema_version")[0][0] == len(MIGRATIONS)
     finally:
         store.close()
 

@@ -98,7 +98,7 @@ def _print_plan(plan, describe, heading: str) -> None:
 def _announce(project, releases) -> None:
     """Send the notices of new material releases; the release stands even when sending cannot start."""
     from policywatch.errors import PolicywatchError
-    from policywatch.notify.outbox import notify_releases
+    from policywatch.notify.runner import notify_releases
 
     if not any(release.material for release in releases):
         return

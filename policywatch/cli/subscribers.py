@@ -78,6 +78,7 @@ def list_(
                     "status": sub.status,
                     "created_at": sub.created_at,
                     "updated_at": sub.updated_at,
+                    "unsubscribed_at": sub.unsubscribed_at,
                 }
                 typer.echo(("," if i else "") + "\n  " + json.dumps(item, ensure_ascii=False), nl=False)
             typer.echo("\n]")

@@ -22,7 +22,7 @@ import socket
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from policywatch.errors import ConfigError, NothingToAnnounce, ReleaseNotFound
 from policywatch.notify.channels import Outcome, Recipient
@@ -30,9 +30,6 @@ from policywatch.release import Release, parse_tag
 from policywatch.store import Store, stamp, utcnow
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from policywatch.notify.runner import NotifySummary, Progress
     from policywatch.project import Project
 
 EMAIL = "email"
@@ -430,34 +427,3 @@ def owed_releases(project: Project, outbox: Outbox, releases: Sequence[Release] 
         for r in candidates
         if r.material and r.tag not in ledgered and (r.effective >= today or r.published >= started)
     ]
-
-
-def notify_releases(project: Project, releases: Sequence[Release], **options: Any) -> NotifySummary:
-    """What ``publish`` calls after tagging: ledger these releases at once, then send what is owed."""
-    from policywatch.notify.runner import run_notify
-
-    return run_notify(project, only=[r.tag for r in releases if r.material], **options)
-
-
-def run_notify(
-    project: Project,
-    *,
-    release: str | None = None,
-    dry_run: bool = False,
-    retry_failed: bool = False,
-    workers: int = 1,
-    progress: Progress | None = None,
-    eml_dir: Path | None = None,
-) -> NotifySummary:
-    """Ledger what is owed, then send every pending delivery; see ``policywatch.notify.runner``."""
-    from policywatch.notify.runner import run_notify as run
-
-    return run(
-        project,
-        release=release,
-        dry_run=dry_run,
-        retry_failed=retry_failed,
-        workers=workers,
-        progress=progress,
-        eml_dir=eml_dir,
-    )

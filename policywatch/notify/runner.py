@@ -91,6 +91,11 @@ def webhook_names(project: Project) -> list[str]:
     return [channel.name.split(":", 1)[1] for channel in webhook_channels(project)]
 
 
+def notify_releases(project: Project, releases: Sequence[Release], **options: Any) -> NotifySummary:
+    """What ``publish`` calls after tagging: ledger these releases at once, then send what is owed."""
+    return run_notify(project, only=[r.tag for r in releases if r.material], **options)
+
+
 def run_notify(
     project: Project,
     *,

@@ -74,6 +74,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX deliveries_subscriber ON deliveries (subscriber_id)",
         ),
     ),
+    Migration(
+        2,
+        "subscribers.unsubscribed_at: when the person unsubscribed, kept apart from updated_at",
+        (
+            "ALTER TABLE subscribers ADD COLUMN unsubscribed_at TEXT",
+            # Until now the moment lived only in updated_at: the best record there is.
+            "UPDATE subscribers SET unsubscribed_at = updated_at WHERE status = 'unsubscribed'",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version
