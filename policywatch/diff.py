@@ -435,7 +435,7 @@ def _find_edited_moves(old: list[Block], new: list[Block], regions: list[_Region
         return []
     owner: dict[int, int] = {}
     index: dict[str, list[int]] = defaultdict(list)
-    words_of: dict[int, set[str]] = {}
+    words_of: dict[int, dict[str, None]] = {}
     # Only one-sided regions: text that vanished in one place and appeared in another.
     for r, region in enumerate(regions):
         if region.old:
@@ -443,7 +443,7 @@ def _find_edited_moves(old: list[Block], new: list[Block], regions: list[_Region
         for j in region.new:
             if new[j].kind != "heading" and len(new[j].text) >= MOVED_MIN_CHARS:
                 owner[j] = r
-                words = words_of[j] = set(_SIG_WORD.findall(new[j].text.lower()))
+                words = words_of[j] = dict.fromkeys(_SIG_WORD.findall(new[j].text.lower()))
                 for w in words:
                     index[w].append(j)
     if not owner:
@@ -456,7 +456,7 @@ def _find_edited_moves(old: list[Block], new: list[Block], regions: list[_Region
         for i in region.old:
             if old[i].kind == "heading" or len(old[i].text) < MOVED_MIN_CHARS:
                 continue
-            words = set(_SIG_WORD.findall(old[i].text.lower()))
+            words = dict.fromkeys(_SIG_WORD.findall(old[i].text.lower()))
             if not words:
                 continue
             shared: Counter[int] = Counter()
@@ -667,14 +667,14 @@ def _similar_pairs(old: list[Block], new: list[Block], oi: list[int], ni: list[i
     index: dict[str, list[int]] = defaultdict(list)
     new_words = []
     for k, b in enumerate(ni):
-        words = set(_SIG_WORD.findall(new[b].text.lower()))
+        words = dict.fromkeys(_SIG_WORD.findall(new[b].text.lower()))
         new_words.append(len(words))
         for w in words:
             index[w].append(k)
     limit = max(8, len(ni) // 10)
     candidates = []
     for k, b in enumerate(oi):
-        words = set(_SIG_WORD.findall(old[b].text.lower()))
+        words = dict.fromkeys(_SIG_WORD.findall(old[b].text.lower()))
         if not words:
             continue
         shared: Counter[int] = Counter()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -58,6 +61,27 @@ def test_scattered_edits_get_the_same_answer_however_slow_the_clock_runs(monkeyp
     expected = as_json(old, new)
     crawling_clock(monkeypatch)
     assert as_json(old, new) == expected
+
+
+REWRITE_IN_A_CHILD = """
+import json, sys
+from policywatch import compare
+from tests._diff_support import seed
+print(json.dumps(compare(seed("zepp-privacy"), seed("fitbit-store-privacy")).to_json(), sort_keys=True))
+"""
+
+
+def test_a_rewrite_gets_the_same_answer_in_every_process():
+    # Paragraphs are paired by the words they share; set order differs between processes, pairing must not.
+    root = Path(__file__).resolve().parent.parent
+    outputs = set()
+    for hash_seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        run = subprocess.run(
+            [sys.executable, "-c", REWRITE_IN_A_CHILD], cwd=root, env=env, capture_output=True, text=True, check=True
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
 
 
 def test_the_diff_engine_reads_no_clock():
