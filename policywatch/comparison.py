@@ -98,6 +98,8 @@ def _name_rewritten_sections(old_blocks, edits, changes: list[Change], count_wor
         for section, deleted in edit.deleted_words.items():
             gone[section] = gone.get(section, 0) + deleted
             first.setdefault(section, change)
+    # A section must have lost at least this many words to qualify; only those are counted in full.
+    gone = {name: n for name, n in gone.items() if n >= REWRITTEN_MIN_WORDS * REWRITTEN_SHARE}
     if not gone:
         return
     totals: dict[str, int] = {}
