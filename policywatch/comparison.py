@@ -7,7 +7,6 @@ together and names the sections that were largely rewritten.
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -48,8 +47,10 @@ class Comparison:
 # A section counts as rewritten when at least this share of its words is deleted or replaced.
 REWRITTEN_SHARE = 0.5
 REWRITTEN_MIN_WORDS = 20
-# Seconds spent judging changes one by one; after that, changes get a verdict from their size alone.
-JUDGE_SECONDS = 1.5
+# Characters of changed text (old and new sides) judged in full in one comparison; changes after that
+# get a verdict from their size alone. Counted in characters, not seconds, so the same two texts always
+# get the same verdict; judging runs at about 1 MB a second.
+JUDGE_CHARS = 1_500_000
 
 
 def compare(old: str, new: str, *, rules: Any = None) -> Comparison:
@@ -57,7 +58,7 @@ def compare(old: str, new: str, *, rules: Any = None) -> Comparison:
 
     ``rules`` is a ``materiality.Rules`` (see ``load_rules``); None uses the shipped rules.
     """
-    from policywatch.diff import MAX_CHARS, diff_blocks, normalise
+    from policywatch.diff import MAX_CHARS, count_words, diff_blocks, normalise
     from policywatch.materiality import MATERIAL, default_rules, judge, judge_quickly
 
     for name, text in (("old", old), ("new", new)):
@@ -68,41 +69,48 @@ def compare(old: str, new: str, *, rules: Any = None) -> Comparison:
     old_blocks = normalise(old, memo)
     edits = diff_blocks(old_blocks, normalise(new, memo))
     changes = []
-    deadline = time.perf_counter() + JUDGE_SECONDS
+    judged = 0
     for edit in edits:
-        quick = time.perf_counter() > deadline
+        quick = judged > JUDGE_CHARS
+        judged += len(edit.old_text) + len(edit.new_text)
         classification, reasons = (judge_quickly if quick else judge)(edit, rules)
         changes.append(
             Change(edit.section, edit.kind, edit.old_text, edit.new_text, classification, reasons, edit.segments)
         )
-    _name_rewritten_sections(old_blocks, changes)
+    _name_rewritten_sections(old_blocks, edits, changes, count_words)
     if not changes:
         return Comparison("none")
     verdict = MATERIAL if any(c.classification == MATERIAL for c in changes) else "minor"
     return Comparison(verdict, changes)
 
 
-def _name_rewritten_sections(old_blocks, changes: list[Change]) -> None:
-    """Flag sections most of whose words were deleted or replaced: a rewrite is material."""
+def _name_rewritten_sections(old_blocks, edits, changes: list[Change], count_words) -> None:
+    """Flag sections most of whose words were deleted or replaced: a rewrite is material.
+
+    Only words deleted from a section's own old text count towards its share,
+    so the share cannot pass 100% however the changes are cut.
+    """
     gone: dict[str, int] = {}
     first: dict[str, Change] = {}
-    for change in changes:
-        if change.kind == "move":
+    for edit, change in zip(edits, changes, strict=True):
+        if edit.kind == "move":
             continue
-        deleted = sum(len(t.split()) for op, t in change.segments if op == "delete")
-        if deleted:
-            gone[change.section] = gone.get(change.section, 0) + deleted
-            first.setdefault(change.section, change)
+        for section, deleted in edit.deleted_words.items():
+            gone[section] = gone.get(section, 0) + deleted
+            first.setdefault(section, change)
+    # A section must have lost at least this many words to qualify; only those are counted in full.
+    gone = {name: n for name, n in gone.items() if n >= REWRITTEN_MIN_WORDS * REWRITTEN_SHARE}
     if not gone:
         return
     totals: dict[str, int] = {}
     for block in old_blocks:
         if block.kind != "heading" and block.section in gone:
-            totals[block.section] = totals.get(block.section, 0) + len(block.text.split())
+            totals[block.section] = totals.get(block.section, 0) + count_words(block.text)
     for section, count in gone.items():
         total = totals.get(section, 0)
-        if total >= REWRITTEN_MIN_WORDS and count / total >= REWRITTEN_SHARE:
+        share = min(1.0, count / total) if total else 0.0
+        if total >= REWRITTEN_MIN_WORDS and share >= REWRITTEN_SHARE:
             change = first[section]
             name = section or "(untitled opening section)"
-            change.reasons.insert(0, f"section rewritten: {name} ({round(100 * count / total)}% of its words replaced)")
+            change.reasons.insert(0, f"section rewritten: {name} ({round(100 * share)}% of its words replaced)")
             change.classification = "material"

@@ -16,8 +16,10 @@ document:
    white space and punctuation, each token mapped to one character, diffed with
    diff-match-patch and tidied with its semantic clean-up, so a change reads as
    whole words. A region too large to diff word by word is first split at its
-   most similar paragraph pairs, and a fixed work budget caps the whole run, so
-   diff-match-patch's time-out never decides the answer.
+   most similar paragraph pairs, and work budgets counted in tokens and in
+   diff-match-patch's own steps (never in seconds) cap each call and the whole
+   run, so the same two texts always give the same answer, however busy the
+   machine.
 5. The word diff is cut into edits at sentence boundaries.
 
 This module knows nothing of materiality: it yields ``Edit`` records that
@@ -26,8 +28,8 @@ This module knows nothing of materiality: it yields ``Edit`` records that
 
 from __future__ import annotations
 
+import functools
 import re
-import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -40,12 +42,13 @@ REGION_CHARS = 12_000
 # Regions above this many tokens are diffed word by word only when they share MIN_OVERLAP of their words.
 SMALL_REGION = 400
 MIN_OVERLAP = 0.4
-# Seconds of word-level diffing per comparison; what is left after it is compared paragraph by paragraph.
-TIME_BUDGET = 0.6
 # Tokens that word-level diffing may receive in one comparison; beyond it, paragraphs are compared whole.
 TOTAL_TOKEN_BUDGET = 400_000
-# Seconds diff-match-patch may spend on one call before it settles for a coarser answer.
-DMP_TIMEOUT = 0.5
+# diff-match-patch steps (see ``_Steps``) of word-level diffing per comparison; past them, paragraphs are
+# compared whole. A step is one diagonal of the Myers search or one character scanned.
+TOTAL_STEP_BUDGET = 1_200_000
+# Steps one diff-match-patch call may take before it settles, deterministically, for a coarser answer.
+CALL_STEP_BUDGET = 800_000
 
 SEP = "\n\n"  # token between blocks
 
@@ -115,6 +118,8 @@ class Edit:
     new_section: str = ""
     table: bool = False  # every block touched is a table row
     moved: bool = False  # the text also moved, from ``section`` to ``new_section``
+    # Words this edit deletes, by the section of the old text they come from (headings not counted).
+    deleted_words: dict[str, int] = field(default_factory=dict)
 
 
 def fold_unicode(text: str) -> str:
@@ -253,6 +258,14 @@ def tokenise(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
+_WORD = re.compile(r"\w+(?:'\w+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as ``tokenise`` finds them, without the spaces and punctuation."""
+    return len(_WORD.findall(text))
+
+
 def _encode(items: list, table: dict) -> str:
     """Map each item to one character (shared table for both sides), as diff-match-patch's line mode does."""
     out = []
@@ -264,27 +277,67 @@ def _encode(items: list, table: dict) -> str:
     return "".join(out)
 
 
-def _dmp(timeout: float):
+class _Steps:
+    """A work allowance for diff-match-patch, passed where it expects a deadline.
+
+    diff-match-patch asks, once per round of its Myers search, whether the
+    clock is past its deadline and, when it is, settles for a coarser diff of
+    that stretch. This object answers that question from work done instead of
+    from the clock: round d of a search costs about d steps, and each search starts by
+    paying for the characters it scans. So the answer depends on the two texts
+    alone, never on how busy the machine is.
+    """
+
+    def __init__(self, allowance: int) -> None:
+        self.left = allowance
+        self.round = 0
+
+    def start(self, size: int) -> None:
+        self.round = 0
+        self.left -= size
+
+    def __lt__(self, now: object) -> bool:  # ``now > deadline``: is the allowance spent?
+        self.round += 1
+        self.left -= self.round
+        return self.left < 0
+
+    def __gt__(self, now: object) -> bool:
+        return not self.__lt__(now)
+
+
+@functools.cache
+def _metered():
     from diff_match_patch import diff_match_patch
 
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = timeout
+    class Metered(diff_match_patch):
+        def diff_bisect(self, text1, text2, deadline):
+            deadline.start(len(text1) + len(text2))
+            return super().diff_bisect(text1, text2, deadline)
+
+    return Metered
+
+
+def _dmp():
+    dmp = _metered()()
+    dmp.Diff_Timeout = 0  # no half-match shortcut, whose answer need not be minimal; the steps bound the work
     return dmp
 
 
-def _align(a: list, b: list, timeout: float, semantic: bool = False) -> list[tuple[int, int]]:
-    """diff-match-patch over two item lists: ``[(op, count)]`` with op -1, 0, 1.
+def _align(a: list, b: list, steps: int, semantic: bool = False) -> tuple[list[tuple[int, int]], int]:
+    """diff-match-patch over two item lists: ``[(op, count)]`` with op -1, 0, 1, and the steps it took.
 
-    The common head and tail are cut off first, so only the changed middle is encoded and diffed.
+    The common head and tail are cut off first, so only the changed middle is
+    encoded and diffed, within ``steps`` of work (see ``_Steps``).
     """
     head, tail = _common_ends(a, b)
     ops: list[tuple[int, int]] = [(0, head)] if head else []
     mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    meter = _Steps(steps)
     if mid_a and mid_b:
         table: dict = {}
         sa, sb = _encode(mid_a, table), _encode(mid_b, table)
-        dmp = _dmp(timeout)
-        diffs = dmp.diff_main(sa, sb, False)
+        dmp = _dmp()
+        diffs = dmp.diff_main(sa, sb, False, meter)
         if semantic:
             dmp.diff_cleanupSemantic(diffs)
         ops += [(op, len(text)) for op, text in diffs]
@@ -293,7 +346,7 @@ def _align(a: list, b: list, timeout: float, semantic: bool = False) -> list[tup
         ops += [(1, len(mid_b))] if mid_b else []
     if tail:
         ops.append((0, tail))
-    return ops
+    return ops, steps - meter.left
 
 
 def align_blocks(a: list[str], b: list[str]) -> list[tuple[int, int]]:
@@ -317,7 +370,7 @@ def align_blocks(a: list[str], b: list[str]) -> list[tuple[int, int]]:
             emit(-1, i1 - i0)
             emit(1, j1 - j0)
             return
-        for op, n in _align(a[i0:i1], b[j0:j1], DMP_TIMEOUT):
+        for op, n in _align(a[i0:i1], b[j0:j1], CALL_STEP_BUDGET)[0]:
             emit(op, n)
 
     count_a, count_b = Counter(a), Counter(b)
@@ -360,7 +413,7 @@ def diff_blocks(old: list[Block], new: list[Block]) -> list[Edit]:
         regions.append(current)
     moves = _find_moves(old, new, regions)
     edits: list[Edit] = []
-    budget = _Budget(TOTAL_TOKEN_BUDGET, time.perf_counter() + TIME_BUDGET)
+    budget = _Budget(TOTAL_TOKEN_BUDGET, TOTAL_STEP_BUDGET)
     for i, j in _find_edited_moves(old, new, regions):
         for edit in _diff_region(old, new, [i], [j], budget):
             edit.moved = True
@@ -382,7 +435,7 @@ def _find_edited_moves(old: list[Block], new: list[Block], regions: list[_Region
         return []
     owner: dict[int, int] = {}
     index: dict[str, list[int]] = defaultdict(list)
-    words_of: dict[int, set[str]] = {}
+    words_of: dict[int, dict[str, None]] = {}
     # Only one-sided regions: text that vanished in one place and appeared in another.
     for r, region in enumerate(regions):
         if region.old:
@@ -390,7 +443,7 @@ def _find_edited_moves(old: list[Block], new: list[Block], regions: list[_Region
         for j in region.new:
             if new[j].kind != "heading" and len(new[j].text) >= MOVED_MIN_CHARS:
                 owner[j] = r
-                words = words_of[j] = set(_SIG_WORD.findall(new[j].text.lower()))
+                words = words_of[j] = dict.fromkeys(_SIG_WORD.findall(new[j].text.lower()))
                 for w in words:
                     index[w].append(j)
     if not owner:
@@ -403,7 +456,7 @@ def _find_edited_moves(old: list[Block], new: list[Block], regions: list[_Region
         for i in region.old:
             if old[i].kind == "heading" or len(old[i].text) < MOVED_MIN_CHARS:
                 continue
-            words = set(_SIG_WORD.findall(old[i].text.lower()))
+            words = dict.fromkeys(_SIG_WORD.findall(old[i].text.lower()))
             if not words:
                 continue
             shared: Counter[int] = Counter()
@@ -503,15 +556,14 @@ def _block_tokens(blocks: list[Block], idx: list[int]) -> tuple[list[str], list[
 
 @dataclass
 class _Budget:
-    """Work left for word-level diffing in one comparison: tokens, and a wall-clock deadline."""
+    """Work left for word-level diffing in one comparison: tokens, and diff-match-patch steps."""
 
     tokens: int
-    deadline: float
+    steps: int
 
-    def timeout(self) -> float:
-        """Seconds the next diff-match-patch call may take (0: none left)."""
-        left = self.deadline - time.perf_counter()
-        return min(DMP_TIMEOUT, left) if left > 0.01 else 0.0
+    def allowance(self) -> int:
+        """Steps the next diff-match-patch call may take (0: none left)."""
+        return min(CALL_STEP_BUDGET, self.steps) if self.steps > 0 else 0
 
 
 def _overlap(a: list[str], b: list[str]) -> float:
@@ -524,7 +576,7 @@ def _overlap(a: list[str], b: list[str]) -> float:
 
 
 def _diff_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int], budget: _Budget) -> list[Edit]:
-    if not oi or not ni or budget.tokens <= 0 or not budget.timeout():
+    if not oi or not ni or budget.tokens <= 0 or not budget.allowance():
         return _whole_blocks(old, new, oi, ni)
     chars = sum(len(old[b].text) for b in oi) + sum(len(new[b].text) for b in ni)
     several = len(oi) + len(ni) > 2
@@ -538,14 +590,16 @@ def _diff_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int
         head, tail = _common_ends(ot, nt)
         if size - 2 * (head + tail) > SMALL_REGION and _overlap(ot, nt) < MIN_OVERLAP:
             return _split_region(old, new, oi, ni, budget) if several else _whole_blocks(old, new, oi, ni)
-    if budget.tokens < 0 or not (timeout := budget.timeout()):
+    if budget.tokens < 0 or not (allowance := budget.allowance()):
         return _whole_blocks(old, new, oi, ni)
-    return _edits_from_ops(old, new, ot, oo, nt, no, _align(ot, nt, timeout, semantic=True))
+    ops, spent = _align(ot, nt, allowance, semantic=True)
+    budget.steps -= spent
+    return _edits_from_ops(old, new, ot, oo, nt, no, ops)
 
 
 def _split_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int], budget: _Budget) -> list[Edit]:
     """A large or much rewritten region: pair its most similar paragraphs and diff between the pairs."""
-    anchors = _similar_pairs(old, new, oi, ni) if budget.timeout() else []
+    anchors = _similar_pairs(old, new, oi, ni) if budget.allowance() else []
     if not anchors:
         return _whole_blocks(old, new, oi, ni)
     edits: list[Edit] = []
@@ -583,6 +637,11 @@ def _whole_blocks(old: list[Block], new: list[Block], oi: list[int], ni: list[in
                 # A heading starts its own section, so it travels with the text under it.
                 text = SEP.join(x.text for x in run)
                 section = next((x.section for x in run if x.kind != "heading"), run[0].section)
+                gone: dict[str, int] = {}
+                if kind == "delete":
+                    for x in run:
+                        if x.kind != "heading":
+                            gone[x.section] = gone.get(x.section, 0) + count_words(x.text)
                 edits.append(
                     Edit(
                         section,
@@ -593,6 +652,7 @@ def _whole_blocks(old: list[Block], new: list[Block], oi: list[int], ni: list[in
                         heading=all(x.kind == "heading" for x in run),
                         dateline=all(x.dateline for x in run),
                         new_section=section,
+                        deleted_words=gone,
                     )
                 )
                 run = []
@@ -607,14 +667,14 @@ def _similar_pairs(old: list[Block], new: list[Block], oi: list[int], ni: list[i
     index: dict[str, list[int]] = defaultdict(list)
     new_words = []
     for k, b in enumerate(ni):
-        words = set(_SIG_WORD.findall(new[b].text.lower()))
+        words = dict.fromkeys(_SIG_WORD.findall(new[b].text.lower()))
         new_words.append(len(words))
         for w in words:
             index[w].append(k)
     limit = max(8, len(ni) // 10)
     candidates = []
     for k, b in enumerate(oi):
-        words = set(_SIG_WORD.findall(old[b].text.lower()))
+        words = dict.fromkeys(_SIG_WORD.findall(old[b].text.lower()))
         if not words:
             continue
         shared: Counter[int] = Counter()
@@ -827,6 +887,10 @@ def _edit(old: list[Block], new: list[Block], unit: list[tuple[int, str, int, in
     blocks = [old[b] for b in touched_old] + [new[b] for b in touched_new]
     anchor = new[first[3]] if first[0] > 0 else (ob or nb)
     section = anchor.section if anchor else ""
+    gone: dict[str, int] = {}
+    for op, tok, b, _ in unit:
+        if op < 0 and b >= 0 and old[b].kind != "heading" and _WORD.match(tok):
+            gone[old[b].section] = gone.get(old[b].section, 0) + 1
     return Edit(
         section,
         kind,
@@ -837,6 +901,7 @@ def _edit(old: list[Block], new: list[Block], unit: list[tuple[int, str, int, in
         dateline=bool(blocks) and all(b.dateline for b in blocks),
         new_section=nb.section if nb else section,
         table=bool(blocks) and all(b.kind == "row" for b in blocks),
+        deleted_words=gone,
     )
 
 

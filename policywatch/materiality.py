@@ -437,15 +437,14 @@ _NAME_RUN = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*(?: (?:[A-Z][\w'-]*|&))*")
 
 
 def judge_quickly(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
-    """A verdict from the shape of the edit alone, for when time is up: it errs towards material."""
+    """A verdict from the shape of the edit alone, once the judging budget is spent: it errs towards material."""
     rules = rules or default_rules()
     if edit.kind == "move" or edit.dateline or edit.heading:
         return judge(edit, rules)
     words = len(edit.old_text.split()) + len(edit.new_text.split())
     verb = {"insert": "text added", "delete": "text removed"}.get(edit.kind, "wording changed")
-    return _override(
-        edit, rules, MATERIAL, [f"{verb} ({words} words; not analysed: the comparison's time limit was reached)"]
-    )
+    why = "not analysed: the comparison's size limit for analysis was reached"
+    return _override(edit, rules, MATERIAL, [f"{verb} ({words} words; {why})"])
 
 
 def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:

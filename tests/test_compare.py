@@ -201,10 +201,10 @@ def test_a_paragraph_moved_and_edited_is_diffed_where_it_landed():
     assert [s for s in change.segments if s[0] != "equal"] == [["insert", " at all"]]
 
 
-def test_once_the_judging_time_is_spent_changes_err_towards_material(monkeypatch):
+def test_once_the_judging_budget_is_spent_changes_err_towards_material(monkeypatch):
     from policywatch import comparison
 
-    monkeypatch.setattr(comparison, "JUDGE_SECONDS", -1.0)
+    monkeypatch.setattr(comparison, "JUDGE_CHARS", -1)
     result = compare(policy(BODY), policy(BODY.replace("Write to", "Please write to")))
     assert result.classification == "material"
-    assert "time limit was reached" in result.changes[0].reasons[0]
+    assert "size limit for analysis was reached" in result.changes[0].reasons[0]
