@@ -39,7 +39,10 @@ from policywatch.site.build import BuildResult, build_project_site
 from policywatch.site.redlines import text_key
 from policywatch.site.settings import SiteSettings
 
-CORPUS = Path("/work/shared/corpus/basecamp-policies")
+CORPUS = Path(
+    os.environ.get("BASECAMP_POLICIES")
+    or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "basecamp-policies"
+)
 DOCUMENTS = {"privacy": "privacy", "terms": "terms", "privacy-basecamp-subprocessors": "subprocessors"}
 
 

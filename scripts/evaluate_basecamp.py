@@ -2,7 +2,8 @@
 
     python scripts/evaluate_basecamp.py [CORPUS] [--reasons N]
 
-CORPUS defaults to /work/shared/corpus/basecamp-policies and is read where it lies:
+CORPUS defaults to $BASECAMP_POLICIES, else ../shared/corpus/basecamp-policies beside
+this repository (the history of github.com/basecamp/policies, CC BY 4.0), and is read where it lies:
 one folder per document, each with numbered versions and a versions.tsv giving
 the date and commit subject of each. Prints, for every revision, the verdict,
 the number of changes, the time compare() took, the commit subject and the first
@@ -14,6 +15,7 @@ verdict disagrees, and precision and recall of the material verdict are printed.
 from __future__ import annotations
 
 import csv
+import os
 import statistics
 import sys
 import time
@@ -23,7 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from policywatch import compare  # noqa: E402
 
-DEFAULT = Path("/work/shared/corpus/basecamp-policies")
+DEFAULT = Path(
+    os.environ.get("BASECAMP_POLICIES")
+    or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "basecamp-policies"
+)
 LABELS = Path(__file__).resolve().parent / "basecamp_labels.tsv"
 
 
