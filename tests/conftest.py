@@ -108,3 +108,16 @@ def in_repo(monkeypatch: pytest.MonkeyPatch):
         return project
 
     return enter
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium through playwright; modules using it mark themselves ``requires_browser``."""
+    from playwright.sync_api import sync_playwright
+
+    from tests._browser_support import CHROMIUM
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield browser
+        browser.close()

@@ -6,7 +6,6 @@ and its redline. Screenshots of each page go to test-artifacts/.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,14 +15,12 @@ import pytest
 
 from policywatch.project import open_project
 from policywatch.site.build import build_project_site
+from tests._browser_support import requires_browser
 from tests._site_support import REASON, TODAY, two_release_repo
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "site"
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).is_file(), reason=f"no browser available: chromium not found at {CHROMIUM}"
-)
+pytestmark = requires_browser
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -43,16 +40,6 @@ def site_url(tmp_path_factory):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

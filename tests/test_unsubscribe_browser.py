@@ -7,22 +7,17 @@ show that the page's own style still applies and its form still posts.
 from __future__ import annotations
 
 import io
-import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from policywatch.store import open_store
 from policywatch.subscribers import add_subscriber, get_subscriber
 from policywatch.unsubscribe import make_app, make_server_for
+from tests._browser_support import requires_browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).is_file(), reason=f"no browser available: chromium not found at {CHROMIUM}"
-)
+pytestmark = requires_browser
 
 
 @pytest.fixture
@@ -44,16 +39,6 @@ def endpoint(tmp_path) -> Iterator[tuple[str, str, str]]:
         server.shutdown()
         server.server_close()
         thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
