@@ -8,10 +8,8 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from urllib.parse import urljoin
 
 import httpx
@@ -23,29 +21,14 @@ from policywatch.errors import UnsubscribeSettingsError
 from policywatch.project import Project, open_project
 from policywatch.store import open_store, project_store
 from policywatch.subscribers import add_subscriber, get_subscriber
-from policywatch.unsubscribe import link_path, make_app, make_server_for, mask_email, normalise_prefix
+from policywatch.unsubscribe import link_path, make_app, mask_email, normalise_prefix
 from tests._publish_support import run
+from tests._unsubscribe_support import ONE_CLICK, serving
 from tests.conftest import new_git_project
 
 pytest_plugins = ["tests._store_fixtures"]
 
-ONE_CLICK = {"content": b"List-Unsubscribe=One-Click", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}
 NONCE = re.compile(r"nonce(?:-|=\")[A-Za-z0-9_-]+")
-
-
-@contextmanager
-def serving(app, access_log: io.StringIO | None = None) -> Iterator[str]:
-    """The app on a free loopback port, served by the threaded server ``policywatch serve`` uses."""
-    server = make_server_for(app, "127.0.0.1", 0, access_log=access_log if access_log is not None else io.StringIO())
-    server.daemon_threads = False  # so that closing waits for every request, and its log line, to finish
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture

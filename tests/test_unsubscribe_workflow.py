@@ -9,9 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -21,28 +19,14 @@ from policywatch.notify.outbox import Outbox, find_release
 from policywatch.project import open_project
 from policywatch.store import project_store
 from policywatch.subscribers import get_subscriber
-from policywatch.unsubscribe import make_app, make_server_for
+from policywatch.unsubscribe import make_app
 from tests._email_support import smtp_server
 from tests._publish_support import run
+from tests._unsubscribe_support import ONE_CLICK, serving
 from tests.conftest import SEEDS, new_git_project
 
 BASE_URL = "https://policies.example.com/legal/"
 SUBSCRIBERS = "email,name,policies\nana@example.com,Ana,\nbo@example.org,Bo,privacy\n"
-ONE_CLICK = {"content": b"List-Unsubscribe=One-Click", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}
-
-
-@contextmanager
-def serving(app, access_log: io.StringIO | None = None) -> Iterator[str]:
-    server = make_server_for(app, "127.0.0.1", 0, access_log=access_log if access_log is not None else io.StringIO())
-    server.daemon_threads = False
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture
