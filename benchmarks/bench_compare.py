@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import os
-import random
 import statistics
 import sys
 import time
@@ -24,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from policywatch import compare  # noqa: E402
 from policywatch.errors import InputTooLarge  # noqa: E402
-from tests._diff_support import large_policy, paragraphs, scatter_edits, seed  # noqa: E402
+from tests._diff_support import large_policy, rewritten, scatter_edits  # noqa: E402
 
 
 def timed(fn, runs: int) -> tuple[float, object]:
@@ -64,23 +63,6 @@ def dmp_words(old: str, new: str):
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0
     return dmp.diff_main(encode(old), encode(new), False)
-
-
-def rewritten(size: int) -> tuple[str, str]:
-    """The same headings with paragraphs written afresh: little in common but the structure."""
-    rng = random.Random(3)
-    old = large_policy(size)
-    fresh = [p for p in paragraphs(seed("fitbit-store-privacy")) if not p.startswith("#") and len(p) > 80]
-    words = " ".join(fresh).split()
-    out = []
-    for block in old.split("\n\n"):
-        if block.startswith("#"):
-            out.append(block)
-        else:
-            n = len(block.split())
-            start = rng.randrange(0, max(1, len(words) - n))
-            out.append(" ".join(words[start : start + n]))
-    return old, "\n\n".join(out)
 
 
 def main(argv: list[str]) -> None:

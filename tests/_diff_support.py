@@ -51,3 +51,20 @@ def scatter_edits(text: str, count: int, seed_value: int = 11) -> tuple[str, lis
         words[k] = "zyxcorp"
         paras[i] = " ".join(words)
     return "\n\n".join(paras), chosen
+
+
+def rewritten(size: int) -> tuple[str, str]:
+    """A policy of about ``size`` characters and the same headings over paragraphs written afresh."""
+    rng = random.Random(3)
+    old = large_policy(size)
+    fresh = [p for p in paragraphs(seed("fitbit-store-privacy")) if not p.startswith("#") and len(p) > 80]
+    words = " ".join(fresh).split()
+    out = []
+    for block in old.split("\n\n"):
+        if block.startswith("#"):
+            out.append(block)
+        else:
+            n = len(block.split())
+            start = rng.randrange(0, max(1, len(words) - n))
+            out.append(" ".join(words[start : start + n]))
+    return old, "\n\n".join(out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import subprocess
 import sys
@@ -12,24 +11,7 @@ import time
 from pathlib import Path
 
 from policywatch import compare
-from tests._diff_support import large_policy, paragraphs, policy, scatter_edits, seed
-
-
-def rewritten(size: int) -> tuple[str, str]:
-    """A policy of about ``size`` characters and the same headings over paragraphs written afresh."""
-    rng = random.Random(3)
-    old = large_policy(size)
-    fresh = [p for p in paragraphs(seed("fitbit-store-privacy")) if not p.startswith("#") and len(p) > 80]
-    words = " ".join(fresh).split()
-    out = []
-    for block in old.split("\n\n"):
-        if block.startswith("#"):
-            out.append(block)
-        else:
-            n = len(block.split())
-            start = rng.randrange(0, max(1, len(words) - n))
-            out.append(" ".join(words[start : start + n]))
-    return old, "\n\n".join(out)
+from tests._diff_support import large_policy, policy, rewritten, scatter_edits
 
 
 def as_json(old: str, new: str) -> str:
