@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.corpus import POLICIES, apply_edits
+from tests.corpus import POLICIES, apply_edits, scores  # noqa: F401 - scored as the labelled corpus is
 
 HERE = Path(__file__).resolve().parent
 
@@ -64,13 +64,3 @@ def evaluate(cases: list[Case] | None = None, rules=None) -> list[Outcome]:
         reasons = [r for c in result.changes for r in c.reasons if c.classification == shown]
         outcomes.append(Outcome(case, result.classification, reasons))
     return outcomes
-
-
-def scores(outcomes: list[Outcome]) -> dict[str, float]:
-    """Precision and recall of the material verdict."""
-    tp = sum(1 for o in outcomes if o.case.label == "material" and o.flagged)
-    fn = sum(1 for o in outcomes if o.case.label == "material" and not o.flagged)
-    fp = sum(1 for o in outcomes if o.case.label == "minor" and o.flagged)
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return {"precision": precision, "recall": recall, "tp": tp, "fn": fn, "fp": fp}
