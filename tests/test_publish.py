@@ -207,6 +207,7 @@ def test_publishing_a_material_change_emails_each_subscriber_unless_no_notify(tm
         result = run("publish", "--yes", "--date", "2024-03-15", *([] if notify else ["--no-notify"]))
     assert result.exit_code == 0, result.output
     assert [m.rcpt_tos for m in handler.messages] == ([["alice@example.com"]] if notify else [])
+    assert ("notices: sent 1, failed 0" in result.output) == notify
 
 
 def test_a_publish_whose_notices_cannot_start_keeps_the_release_and_says_how_to_finish(tmp_path, in_repo, monkeypatch):

@@ -87,14 +87,7 @@ def notify(
         elif not summary.releases and not summary.pending:
             typer.echo("nothing to send: every material release has been announced")
         else:
-            line = (
-                f"sent {summary.sent}, failed {summary.failed}, skipped {summary.skipped}, "
-                f"deferred {summary.deferred}, still pending {summary.pending} "
-                f"({len(summary.releases)} release(s), {summary.seconds:.1f} s)"
-            )
-            if summary.duplicates:
-                line += f"; {summary.duplicates} sent twice after a lost lease"
-            typer.echo(line)
+            typer.echo(summary.counts())
             if summary.pending:
                 typer.echo(
                     f"policywatch: {summary.pending} still pending (deferred after a temporary failure, or being sent "

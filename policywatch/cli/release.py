@@ -112,10 +112,7 @@ def _announce(project, releases) -> None:
         raise typer.Exit(error.exit_code) from None
     for problem in summary.problems:
         typer.echo(f"policywatch: {problem}", err=True)
-    typer.echo(
-        f"notices: sent {summary.sent}, failed {summary.failed}, deferred {summary.deferred}, "
-        f"still pending {summary.pending}"
-    )
+    typer.echo(f"notices: {summary.counts()}")
     if summary.failed or summary.pending:
         typer.echo("run 'policywatch notify' (or 'policywatch notify --retry-failed') to finish", err=True)
         raise typer.Exit(1)

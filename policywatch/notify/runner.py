@@ -62,6 +62,17 @@ class NotifySummary:
     problems: list[str] = field(default_factory=list)
     peak_rss_mb: list[float] = field(default_factory=list)  # per sender process
 
+    def counts(self) -> str:
+        """One line of what happened, as ``notify`` and ``publish`` print it."""
+        line = (
+            f"sent {self.sent}, failed {self.failed}, skipped {self.skipped}, "
+            f"deferred {self.deferred}, still pending {self.pending} "
+            f"({len(self.releases)} release(s), {self.seconds:.1f} s)"
+        )
+        if self.duplicates:
+            line += f"; {self.duplicates} sent twice after a lost lease"
+        return line
+
     @property
     def ok(self) -> bool:
         return self.failed == 0 and not self.problems
