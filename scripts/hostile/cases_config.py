@@ -23,15 +23,17 @@ def toml(text: str | bytes, replace_all: bool = False) -> Setup:
 
 
 def core(key_line: str) -> str:
-    """A top-level key line placed before the first table."""
-    return key_line + "\n" + CONFIG.replace("notice_days = 30\n", "")
+    """A top-level key line placed before the first table, replacing the default line of that key."""
+    key = key_line.split("=", 1)[0].strip()
+    kept = [line for line in CONFIG.splitlines(keepends=True) if line.split("=", 1)[0].strip() != key]
+    return key_line + "\n" + "".join(kept)
 
 
 # (name, policywatch.toml, key the message must name); checked by status and by check.
 CORE = [
     ("unterminated string", 'policies = "policies\n', "policywatch.toml"),
     ("unclosed table header", core("[site"), "policywatch.toml"),
-    ("duplicate key", core("notice_days = 30\nnotice_days = 40"), "notice_days"),
+    ("duplicate key", core("notice_days = 30\nnotice_days = 40"), "policywatch.toml"),
     ("invalid escape", core('policies = "\\q"'), "policywatch.toml"),
     ("key without value", core("notice_days ="), "policywatch.toml"),
     ("non-UTF-8 bytes", "# caf\xe9\n".encode("latin-1") + CONFIG.encode(), "policywatch.toml"),
@@ -57,6 +59,8 @@ CORE = [
     ("materiality of the wrong type", CONFIG + "\n[materiality]\nalways_material = 5\n", "always_material"),
     ("pyproject table of the wrong type", None, "tool.policywatch"),
 ]
+
+SYNTAX = 7  # the first CORE entries are TOML syntax errors: status reads them on another path than check
 
 UNKNOWN = [
     ("unknown key (typo notice_day)", core("notice_day = 30"), "notice_day"),
@@ -135,9 +139,10 @@ DATABASE_URLS = [
 
 def cases() -> list[Case]:
     out: list[Case] = []
-    for name, text, key in CORE:
+    for index, (name, text, key) in enumerate(CORE):
         setup = pyproject_bad if text is None else toml(text, replace_all=True)
-        out.append(Case(f"{name} / status", CATEGORY, setup, ("status",), refuse(key)))
+        if index < SYNTAX or text is None:
+            out.append(Case(f"{name} / status", CATEGORY, setup, ("status",), refuse(key)))
         out.append(Case(f"{name} / check", CATEGORY, setup, ("check",), refuse(key)))
     for name, text, key in UNKNOWN:
         setup = toml(text, replace_all=True)

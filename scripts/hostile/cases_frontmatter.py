@@ -84,6 +84,22 @@ BAD_FRONT = [
     ("updated with a broken time", front(updated="2024-06-01T99")),
 ]
 
+# Also tried with publish, which must refuse before writing anything.
+ALSO_PUBLISH = {
+    "yaml unclosed bracket",
+    "yaml python object tag",
+    "yaml nesting bomb, lists",
+    "yaml nesting bomb, mappings",
+    "duplicate key title",
+    "duplicate key version",
+    "duplicate key effective",
+    "ambiguous date 03/04/2024",
+    "impossible date 2024-02-30",
+    "empty date",
+    "empty version",
+    "version as a list",
+}
+
 # Files legitimately written: the tool must read them right.
 GOOD_FRONT = [
     ("title: No read as text", front(title="No"), status_field("privacy", "title", "No")),
@@ -173,7 +189,8 @@ def cases() -> list[Case]:
     out: list[Case] = []
     mention = "privacy.md"
     for name, text in BAD_FRONT:
-        for kind in ("check", "publish"):
+        kinds = ("check", "publish") if name in ALSO_PUBLISH else ("check",)
+        for kind in kinds:
             out.append(Case(f"{name} / {kind}", CATEGORY, with_front(text), _cmd(kind), refuse(mention)))
     for name, text, check in GOOD_FRONT:
         out.append(Case(f"{name} / status", CATEGORY, with_front(text), STATUS, accept(check)))

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 from .checks import db_rows
-from .harness import ACCEPTED, CLEAN, TRACEBACK, TRACEBACK_MARK, WRONG, Case, Sandbox, accept
+from .harness import ACCEPTED, CLEAN, TRACEBACK, TRACEBACK_MARK, WRONG, Case, Sandbox, accept, traceback_summary
 from .servers import Reply, request, serve
 
 CATEGORY = "serve"
@@ -55,7 +55,7 @@ def http_case(name: str, raw: RawRequest, want: set[int], check: ReplyCheck | No
             alive = request(served.port, PROBE, timeout=5)
         log = served.stderr_text()
         if TRACEBACK_MARK in log:
-            return TRACEBACK, [line for line in log.splitlines() if line.strip()][-1][:160]
+            return TRACEBACK, traceback_summary(log)
         if reply.status is None:
             return WRONG, f"no reply: {reply.error or 'connection closed'} after {reply.seconds:.1f} s"
         if reply.status not in want:
@@ -128,7 +128,7 @@ def burst_case(count: int) -> Case:
                 thread.join(40)
         log = served.stderr_text()
         if TRACEBACK_MARK in log:
-            return TRACEBACK, "traceback in the server log"
+            return TRACEBACK, traceback_summary(log)
         dropped = [r for r in replies if r.status != 200]
         if dropped or len(replies) != count:
             errors = sorted({r.error or str(r.status) for r in dropped})

@@ -47,14 +47,19 @@ def _stored(*allowed: str) -> Check:
 
 
 def csv_file(content: bytes, name: str = "people.csv") -> Setup:
+    """The CSV goes beside the repository's files (untracked), and is named by a relative path."""
+
     def setup(sb: Sandbox) -> None:
-        (sb.tmp / name).write_bytes(content)
+        (sb.root / name).write_bytes(content)
 
     return setup
 
 
-def import_cmd(name: str = "people.csv"):
-    return lambda sb: ("subscribers", "import", str(sb.tmp / name))
+def import_cmd(name: str = "people.csv") -> tuple[str, ...]:
+    return ("subscribers", "import", name)
+
+
+ROW_LINE = "people.csv:"  # bad rows are reported one line each, as FILE:LINE: ...
 
 
 HEADER = b"email,name,policies\n"
@@ -74,8 +79,8 @@ BAD_FILES = [
 
 ROW_ERRORS = [
     ("bad address on line 3", HEADER + b"a@example.com,A,\nbad,B,\nc@example.com,C,\n", "people.csv:3"),
-    ("unknown policy on line 2", HEADER + b"a@example.com,A,nope\n", "people.csv:2"),
-    ("too many columns on line 2", HEADER + b"a@example.com,A,,extra,more\n", "people.csv:2"),
+    ("unknown policy on line 3", HEADER + b"a@example.com,A,\nb@example.com,B,nope\n", "people.csv:3"),
+    ("too many columns on line 3", HEADER + b"a@example.com,A,\nb@example.com,B,,extra,more\n", "people.csv:3"),
 ]
 
 GOOD_FILES = [
@@ -97,7 +102,7 @@ def _kept(*emails: str) -> Check:
 
 def add(address: str, name: str = "") -> Setup:
     def setup(sb: Sandbox) -> None:
-        r = sb.pw("subscribers", "add", address, *(("--name", name) if name else ()))
+        r = sb.pw("subscribers", "add", *(("--name", name) if name else ()), "--", address)
         if r.code != 0:
             raise RuntimeError(f"subscribers add {address!r}: {r.first_line()}")
 
@@ -141,7 +146,15 @@ def cases() -> list[Case]:
         )
     )
     for name, content in BAD_FILES:
-        out.append(Case(f"import: {name}", CATEGORY, csv_file(content), import_cmd(), refuse("people.csv")))
+        out.append(
+            Case(
+                f"import: {name}",
+                CATEGORY,
+                csv_file(content),
+                import_cmd(),
+                refuse("people.csv", error_prefixes=(ROW_LINE,)),
+            )
+        )
     for name, content, where in ROW_ERRORS:
         out.append(
             Case(

@@ -258,6 +258,7 @@ class Expect:
     check: Check | None = None
     fail_as: str = WRONG
     secrets: tuple[str, ...] = ()
+    error_prefixes: tuple[str, ...] = ()  # other starts of the one error line (e.g. "FILE.csv:" for a bad row)
 
 
 def refuse(*mentions: str, code: int | None = 2, one_line: bool = True, check: Check | None = None, **kw) -> Expect:
@@ -361,7 +362,7 @@ def classify(expect: Expect, sb: Sandbox, before: dict[str, Any], r: Result, tim
     if r.code is None:
         return WRONG, f"no answer within {timeout:.0f} s"
     if TRACEBACK_MARK in r.output:
-        return TRACEBACK, _traceback_summary(r.output)
+        return TRACEBACK, traceback_summary(r.output)
     leaked = [s for s in expect.secrets if s and s in r.output]
     if leaked:
         return WRONG, f"secret echoed: {leaked[0]!r}"
@@ -389,8 +390,9 @@ def _refusal(expect: Expect, sb: Sandbox, before: dict[str, Any], r: Result) -> 
         return WRONG, f"exit {r.code}, wanted {expect.code}: {r.first_line()}"
     lines = [line for line in r.stderr.splitlines() if line.strip()]
     if expect.one_line and expect.kind in ("refuse", "either"):
-        errors = [line for line in lines if line.startswith(ERROR_PREFIX)]
-        others = [line for line in lines if not line.startswith((ERROR_PREFIX, *SIDE_LINES))]
+        starts = (ERROR_PREFIX, *expect.error_prefixes)
+        errors = [line for line in lines if line.startswith(starts)]
+        others = [line for line in lines if not line.startswith((*starts, *SIDE_LINES))]
         if len(errors) != 1 or others:
             shown = (others or errors or ["(empty stderr)"])[0][:120]
             return WRONG, f"not one '{ERROR_PREFIX}' line ({len(lines)} lines): {shown}"
@@ -410,9 +412,14 @@ def _refusal(expect: Expect, sb: Sandbox, before: dict[str, Any], r: Result) -> 
     return CLEAN, r.first_line()
 
 
-def _traceback_summary(output: str) -> str:
-    tail = [line for line in output[output.rfind(TRACEBACK_MARK) :].splitlines() if line.strip()]
-    return tail[-1].strip()[:160] if tail else "traceback"
+EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception|Exit|Interrupt|Warning)\b.*")
+
+
+def traceback_summary(output: str) -> str:
+    """The exception line of the last traceback in ``output``."""
+    tail = [line.strip() for line in output[output.rfind(TRACEBACK_MARK) :].splitlines() if line.strip()]
+    named = [line for line in tail if EXCEPTION_LINE.match(line)]
+    return (named or tail or ["traceback"])[-1][:160]
 
 
 # --- Templates ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 import subprocess
@@ -59,6 +60,7 @@ class SmtpServers:
         from aiosmtpd.controller import Controller
 
         warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
+        logging.getLogger("mail.log").setLevel(logging.CRITICAL)  # its per-connection chatter is not the report
 
         plain = Controller(self.mailbox, hostname="127.0.0.1", port=free_port())
         auth = Controller(
