@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ class Release:
     decided_by: str = "engine"  # "engine" | "trailer" | "option"
     decision_commit: str | None = None
     decision_note: str | None = None
+    renamed_from: str | None = None  # the old slug, when the policy file was renamed
 
     @property
     def material(self) -> bool:
@@ -68,6 +70,23 @@ class Release:
             data[key] = dt.date.fromisoformat(data[key])
         data["changes"] = [ChangeSummary(**c) for c in data.get("changes", [])]
         return cls(**data)
+
+
+def replaced_before_effect(chain: Sequence[Any]) -> dict[int, int]:
+    """Releases of one policy (oldest first, each with an ``effective`` date) that never apply.
+
+    A release is replaced before it takes effect when a later one takes effect on
+    the same day or earlier. Maps its index to the index of the release that
+    applies instead: the newest of such a run, so ``v2.0`` and ``v3.0`` replaced by
+    ``v4.0`` both map to ``v4.0``.
+    """
+    replaced: dict[int, int] = {}
+    for i in range(len(chain) - 1, -1, -1):
+        for j in range(i + 1, len(chain)):
+            if chain[j].effective <= chain[i].effective:
+                replaced[i] = replaced.get(j, j)
+                break
+    return replaced
 
 
 def tag_message(release: Release) -> str:

@@ -164,7 +164,9 @@ def webhook_receiver(status: int = 200) -> Iterator[tuple[str, list[tuple[dict, 
         server.server_close()
 
 
-EMAIL_CONFIG = '[email]\nfrom = "Example Privacy <privacy@example.com>"\n'
+EMAIL_CONFIG = (
+    '[email]\nfrom = "Example Privacy <privacy@example.com>"\n\n[site]\nbase_url = "https://policies.example.com/"\n'
+)
 
 
 # -- sender processes for the race and kill tests -------------------------------------------------

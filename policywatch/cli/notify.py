@@ -79,12 +79,14 @@ def notify(
     else:
         for problem in summary.problems:
             typer.echo(f"policywatch: {problem}", err=True)
+        for line in summary.untold_lines():
+            typer.echo(f"policywatch: {line}", err=True)
         if dry_run:
             typer.echo(
                 f"dry run: {summary.sent} emails written to {summary.eml_dir}, {summary.would_post} webhook posts "
                 "not made; nothing sent or recorded"
             )
-        elif not summary.releases and not summary.pending:
+        elif not summary.releases and not summary.pending and not summary.covered:
             typer.echo("nothing to send: every material release has been announced")
         else:
             typer.echo(summary.counts())
