@@ -22,7 +22,7 @@ from policywatch import history
 from policywatch.document import parse_policy
 from policywatch.errors import PolicyFormatError
 from policywatch.project import Project
-from policywatch.release import TRAILER, Release, parse_tag
+from policywatch.release import TRAILER, Release, parse_tag, replaced_before_effect
 from policywatch.status import ReleaseRef, released_text, releases
 
 UNRECORDED = "unrecorded"
@@ -84,8 +84,18 @@ class PolicyArchive:
         return current[-1] if current else None
 
     def upcoming(self, today: dt.date) -> list[PublishedVersion]:
-        """Published versions that take effect after ``today``, soonest first."""
-        return sorted((v for v in self.versions if v.effective > today), key=lambda v: v.effective)
+        """Published versions that will take effect after ``today``, soonest first (not those a
+        later version replaces before they take effect)."""
+        replaced = replaced_before_effect(self.versions)
+        upcoming = (v for i, v in enumerate(self.versions) if v.effective > today and i not in replaced)
+        return sorted(upcoming, key=lambda v: v.effective)
+
+    def replaced_by(self, version: PublishedVersion) -> PublishedVersion | None:
+        """For a version superseded before it took effect (it never applies), the version that
+        applies instead; None for a version that takes effect."""
+        replaced = replaced_before_effect(self.versions)
+        index = self.versions.index(version)
+        return self.versions[replaced[index]] if index in replaced else None
 
 
 def load_archive(project: Project) -> list[PolicyArchive]:
