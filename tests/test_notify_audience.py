@@ -276,7 +276,6 @@ def test_notices_without_links_go_out_when_the_setting_allows_them(unlinked, mon
 def test_init_writes_commented_examples_of_the_archive_url_and_the_sender(tmp_path, in_repo):
     from policywatch.config import load_config
     from policywatch.site.settings import site_settings
-
     from tests.conftest import new_git_project
 
     project = in_repo(new_git_project(tmp_path / "fresh"))

@@ -465,27 +465,12 @@ def announceable(project: Project, spec: str) -> Release:
     return release
 
 
-def owed_releases(project: Project, outbox: Outbox, releases: Sequence[Release] | None = None) -> list[Release]:
-    """Material releases not yet ledgered that are news: still in their notice period, or tagged
-    since this ledger began. Older ones are history; name one to ``notify`` to announce it anyway."""
-    ledgered = outbox.ledgered()
-    started = outbox.started()
-    today = dt.date.today()
-    candidates = tagged_releases(project) if releases is None else releases
-    return [
-        r
-        for r in candidates
-        if r.material and r.tag not in ledgered and (r.effective >= today or r.published >= started)
-    ]
-
-
 @dataclass(frozen=True)
 class Announcement:
     """A material release whose notice is owed, and to whom."""
 
     release: Release
     followers: tuple[str, ...]  # slugs whose subscribers are owed it: the policy's, and its former names
-    covers: tuple[Release, ...] = ()  # earlier releases it replaced before they took effect
 
     @property
     def upcoming(self) -> bool:
@@ -540,9 +525,10 @@ def plan_notices(outbox: Outbox, releases: Sequence[Release], named: set[str] | 
 
     A release replaced by a later material one before it took effect is not sent to
     anyone not yet told: the later notice (which compares with the version in force)
-    covers it. A release not yet ledgered is owed when it is news (see
-    ``owed_releases``) or when it is ``named``; one already ledgered stays owed to
-    people who subscribe before it takes effect. With ``named``, only those releases.
+    covers it. A release not yet ledgered is owed when it is news (still in its notice
+    period, or tagged since this ledger began; older ones are history, announced only
+    when ``named``); one already ledgered stays owed to people who subscribe before it
+    takes effect. With ``named``, only those releases.
     """
     ledgered = outbox.ledgered()
     started = outbox.started()
@@ -561,9 +547,7 @@ def plan_notices(outbox: Outbox, releases: Sequence[Release], named: set[str] | 
                 continue
             if named is not None and release.tag not in named:
                 continue
-            announcement = Announcement(
-                release, followers, tuple(chain[i] for i, by in replaced.items() if by == index)
-            )
+            announcement = Announcement(release, followers)
             if release.tag not in ledgered:
                 if news or named is not None:
                     plan.new.append(announcement)
