@@ -210,9 +210,9 @@ class Outbox:
         rows = self.store.query("SELECT superseded_by FROM releases WHERE tag = ?", (release_tag,))
         return rows[0][0] if rows else None
 
-    def owed_count(self, release_tag: str) -> int:
-        """Deliveries of a release, in any state: 0 means nobody is told of it."""
-        return self.store.query("SELECT COUNT(*) FROM deliveries WHERE release_tag = ?", (release_tag,))[0][0]
+    def has_deliveries(self, release_tag: str) -> bool:
+        """Whether anyone (a subscriber or a webhook) is owed or was sent this release."""
+        return bool(self.store.query("SELECT 1 FROM deliveries WHERE release_tag = ? LIMIT 1", (release_tag,)))
 
     # -- claiming -------------------------------------------------------------------------
 

@@ -239,7 +239,7 @@ def run_notify(
         summary.untold = [
             a.release.tag
             for a in plan.announced
-            if (a.upcoming or a.release.tag in summary.ledgered) and not outbox.owed_count(a.release.tag)
+            if (a.upcoming or a.release.tag in summary.ledgered) and not outbox.has_deliveries(a.release.tag)
         ]
         if retry_failed:
             outbox.retry_failed(scope)
