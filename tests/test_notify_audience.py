@@ -262,6 +262,15 @@ def test_publish_refuses_to_send_notices_without_links_but_keeps_the_release(rep
     assert handler.messages == []
 
 
+def test_publish_without_links_and_without_subscribers_is_not_refused(repo, monkeypatch):
+    repo.commit("No archive yet", {"policywatch.toml": UNLINKED})
+    with smtp_server() as (controller, handler):
+        result = publish(repo, monkeypatch, controller.port, MATERIAL_EDIT)
+    assert result.exit_code == 0, result.output
+    assert "privacy/v2.0: material release with no subscribers to tell" in result.output
+    assert handler.messages == []
+
+
 def test_notices_without_links_go_out_when_the_setting_allows_them(unlinked, monkeypatch):
     repo = unlinked
     repo.write("policywatch.toml", UNLINKED + "\n[notify]\nallow_no_links = true\n")

@@ -110,9 +110,11 @@ def site_base_url(project: Project) -> str:
 
 def require_links(project: Project) -> None:
     """Refuse to send notices with no link to the text and no unsubscribe link, unless allowed."""
+    from policywatch.config import CONFIG_FILE
     from policywatch.site.settings import check_base_url
 
-    where = f"{project.config.source} [site] base_url"
+    source = CONFIG_FILE if project.config.source == "defaults" else project.config.source
+    where = f"{source} [site] base_url"
     if site_base_url(project).strip():
         check_base_url(site_base_url(project), where)
     elif not notify_settings(project).allow_no_links:
@@ -210,7 +212,6 @@ def run_notify(
     started = time.monotonic()
     settings = notify_settings(project)
     summary = NotifySummary(dry_run=dry_run, workers=workers)
-    require_links(project)
     tagged = tagged_releases(project)
     with project_store(project) as store:
         outbox = Outbox(store, settings)
@@ -245,6 +246,8 @@ def run_notify(
             outbox.retry_failed(scope)
         outbox.reclaim_expired()
         work = outbox.work(scope)
+        if work:
+            require_links(project)
         tags = sorted({tag for tag, _ in work})
         summary.releases = sorted(set(tags) | set(summary.ledgered))
         missing = [t for t in tags if t not in by_tag]
@@ -417,15 +420,17 @@ def _dry_run(
     """Write each owed email as an ``.eml`` file and count webhook posts; the ledger is not touched."""
     from policywatch.notify.email import open_email_channel
 
-    folder = eml_dir or project.state_dir / "dry-run" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder.mkdir(parents=True, exist_ok=True)
-    summary.eml_dir = str(folder)
     states = ("queued", "failed") if retry_failed else ("queued",)
     replaced = {r.tag for r, _ in plan.superseded}
     owed: dict[str, Announcement] = {a.release.tag: a for a in plan.announced}
     fresh = {a.release.tag for a in plan.new}
     tags = sorted({t for t, _ in outbox.work(scope)} | set(owed) | _failed_tags(store, scope, retry_failed))
     summary.releases = [t for t in tags if t in by_tag and t not in replaced]
+    if summary.releases:
+        require_links(project)
+    folder = eml_dir or project.state_dir / "dry-run" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder.mkdir(parents=True, exist_ok=True)
+    summary.eml_dir = str(folder)
     hooks = webhook_names(project)
     chains = policy_chains(list(by_tag.values()))
     counts: Counter[str] = Counter()
