@@ -81,11 +81,13 @@ def replaced_before_effect(chain: Sequence[Any]) -> dict[int, int]:
     ``v4.0`` both map to ``v4.0``.
     """
     replaced: dict[int, int] = {}
+    later: list[int] = []  # indices after i whose dates rise from the top down: the nearest one <= is on top
     for i in range(len(chain) - 1, -1, -1):
-        for j in range(i + 1, len(chain)):
-            if chain[j].effective <= chain[i].effective:
-                replaced[i] = replaced.get(j, j)
-                break
+        while later and chain[later[-1]].effective > chain[i].effective:
+            later.pop()
+        if later:
+            replaced[i] = replaced.get(later[-1], later[-1])
+        later.append(i)
     return replaced
 
 

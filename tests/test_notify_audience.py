@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 import json
 import re
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from policywatch.release import replaced_before_effect
 from tests._email_support import Handler, smtp_server
 from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
 from tests._store_support import make_release, tag_release
@@ -295,3 +300,17 @@ def test_init_writes_commented_examples_of_the_archive_url_and_the_sender(tmp_pa
     config = load_config(project.root)
     assert site_settings(config).base_url.startswith("https://")
     assert "@" in config.section("email")["from"]
+
+
+# -- which releases never take effect ------------------------------------------------------------
+
+
+@given(st.lists(st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 8)), max_size=12))
+def test_a_release_is_replaced_exactly_when_a_later_one_takes_effect_no_later(days):
+    chain = [SimpleNamespace(effective=day) for day in days]
+    replaced = replaced_before_effect(chain)
+    for i, release in enumerate(chain):
+        assert (i in replaced) == any(later.effective <= release.effective for later in chain[i + 1 :])
+        if i in replaced:
+            instead = replaced[i]
+            assert instead > i and instead not in replaced and chain[instead].effective <= release.effective

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import PurePosixPath
 
 from policywatch import history
@@ -86,16 +87,18 @@ class PolicyArchive:
     def upcoming(self, today: dt.date) -> list[PublishedVersion]:
         """Published versions that will take effect after ``today``, soonest first (not those a
         later version replaces before they take effect)."""
-        replaced = replaced_before_effect(self.versions)
-        upcoming = (v for i, v in enumerate(self.versions) if v.effective > today and i not in replaced)
+        upcoming = (v for i, v in enumerate(self.versions) if v.effective > today and i not in self._replaced)
         return sorted(upcoming, key=lambda v: v.effective)
 
     def replaced_by(self, version: PublishedVersion) -> PublishedVersion | None:
         """For a version superseded before it took effect (it never applies), the version that
         applies instead; None for a version that takes effect."""
-        replaced = replaced_before_effect(self.versions)
         index = self.versions.index(version)
-        return self.versions[replaced[index]] if index in replaced else None
+        return self.versions[self._replaced[index]] if index in self._replaced else None
+
+    @cached_property
+    def _replaced(self) -> dict[int, int]:
+        return replaced_before_effect(self.versions)
 
 
 def load_archive(project: Project) -> list[PolicyArchive]:
