@@ -87,7 +87,9 @@ def notify(
                 "not made; nothing sent or recorded"
             )
         elif not summary.releases and not summary.pending and not summary.covered:
-            typer.echo("nothing to send: every material release has been announced")
+            typer.echo(
+                "nothing to send" if summary.untold else "nothing to send: every material release has been announced"
+            )
         else:
             typer.echo(summary.counts())
             if summary.pending:

@@ -11,6 +11,9 @@ message the server accepted in the instant before its outcome was written.
 The release lives in git and the deliveries in the database, so no transaction
 holds both: a release is *ledgered* (its deliveries created) by whichever run
 first sees its tag, which is how a publish killed after tagging is still announced.
+Until a release takes effect, every run also owes it to followers who subscribed
+since (``owe_late_followers``); a release that a later one replaces before it takes
+effect is covered by the later notice (``supersede``, ``plan_notices``).
 """
 
 from __future__ import annotations
