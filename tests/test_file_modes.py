@@ -72,7 +72,8 @@ def test_an_existing_open_state_folder_and_database_are_made_private_with_a_warn
     assert mode(repo.root / ".policywatch") == 0o700
     assert mode(repo.root / ".policywatch" / "state.db") == 0o600
     assert result.stderr.splitlines() == [
-        f"policywatch: warning: {repo.root / '.policywatch'} was open to other users (mode 0755); made it private (0700)",
+        f"policywatch: warning: {repo.root / '.policywatch'} was open to other users (mode 0755); "
+        "made it private (0700)",
         f"policywatch: warning: {repo.root / '.policywatch' / 'state.db'} was open to other users (mode 0644); "
         "made it private (0600)",
     ]

@@ -141,19 +141,6 @@ def test_publish_plan_shows_escapes_as_text(hostile):
     assert_no_raw_control(result.output)
 
 
-def test_show_on_a_terminal_escapes_the_text(hostile):
-    out, err, code = python_m(hostile, "show", "privacy", terminal=True)
-    assert code == 0, err
-    assert_no_raw_control(out)
-    assert "\\x1b]52;" in out
-
-
-def test_show_into_a_pipe_gives_the_file_as_it_is(hostile):
-    out, _err, code = python_m(hostile, "show", "privacy")
-    assert code == 0
-    assert out == (hostile.root / "policies/privacy.md").read_text(encoding="utf-8")
-
-
 def test_an_error_message_holding_an_escape_shows_it_as_text(hostile):
     result = run("show", f"x{CLEAR}")
     assert result.exit_code == 2
@@ -192,21 +179,29 @@ def audited(hostile):
     return hostile
 
 
-def test_audit_csv_on_a_terminal_shows_a_server_reply_with_escapes_as_text(audited):
-    out, err, code = python_m(audited, "audit", "privacy@9.0", terminal=True)
-    assert code == 0, err
-    assert_no_raw_control(out)
-    assert "550 \\x1b]52;" in out
-
-
-def test_audit_csv_into_a_file_keeps_the_server_reply(audited):
-    out, _err, code = python_m(audited, "audit", "privacy@9.0")
-    assert code == 0
-    assert f"550 {HOSTILE}" in out
-
-
 def test_audit_json_prints_no_raw_control_and_keeps_the_reply(audited):
     result = run("audit", "privacy@9.0", "--format", "json")
     assert_no_raw_control(result.output)
     assert json.loads(result.output)[0]["detail"] == f"550 {HOSTILE}"
 
+
+@pytest.mark.parametrize(
+    ("args", "shown"), [(("show", "privacy"), "\\x1b]52;"), (("audit", "privacy@9.0"), "550 \\x1b]52;")]
+)
+def test_file_content_on_a_terminal_is_escaped(audited, args, shown):
+    out, err, code = python_m(audited, *args, terminal=True)
+    assert code == 0, err
+    assert_no_raw_control(out)
+    assert shown in out
+
+
+def test_show_into_a_pipe_gives_the_file_as_it_is(audited):
+    out, _err, code = python_m(audited, "show", "privacy")
+    assert code == 0
+    assert out == (audited.root / "policies/privacy.md").read_text(encoding="utf-8")
+
+
+def test_audit_csv_into_a_pipe_keeps_the_server_reply(audited):
+    out, _err, code = python_m(audited, "audit", "privacy@9.0")
+    assert code == 0
+    assert f"550 {HOSTILE}" in out

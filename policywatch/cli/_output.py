@@ -9,10 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import sys
 from enum import StrEnum
 from typing import Any, TextIO
-
-import sys
 
 import typer
 
@@ -46,7 +45,7 @@ def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
 
 def echo_content(text: str) -> None:
     """A file's content (a policy text, a CSV): byte for byte into a pipe or file, escaped only on a terminal."""
-    typer.echo(printable(text) if sys.stdout.isatty() else text, nl=False)
+    typer.echo(printable(text) if sys.stdout.isatty() else text, nl=False, color=True)  # color: keep every byte
 
 
 class _Escaping:
