@@ -6,9 +6,11 @@ screen) is shown as the visible text ``\\x1b]52;...``, by every command that pri
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
+import socket
 import subprocess
 import sys
 
@@ -20,7 +22,10 @@ from policywatch.project import open_project
 from policywatch.store import project_store
 from policywatch.subscribers import add_subscriber
 from policywatch.termsafe import printable
+from policywatch.unsubscribe import make_app
 from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
+from tests._store_support import make_release, tag_release
+from tests._unsubscribe_support import serving
 
 CLIPBOARD = "\x1b]52;c;ZXZpbA==\x07"
 CLEAR = "\x1b[2J"
@@ -167,8 +172,6 @@ def test_import_errors_show_a_hostile_address_as_text(hostile):
 @pytest.fixture
 def audited(hostile):
     """A ledgered release whose one delivery carries a server reply full of controls."""
-    from tests._store_support import make_release, tag_release
-
     release = tag_release(hostile, make_release("privacy", "9.0"))
     with project_store(open_project(hostile.root)) as store:
         add_subscriber(store, "ann@example.com", "Ann")
@@ -205,3 +208,15 @@ def test_audit_csv_into_a_pipe_keeps_the_server_reply(audited):
     out, _err, code = python_m(audited, "audit", "privacy@9.0")
     assert code == 0
     assert f"550 {HOSTILE}" in out
+
+
+def test_the_unsubscribe_server_logs_a_hostile_request_path_as_text(tmp_path):
+    log = io.StringIO()
+    with serving(make_app(f"sqlite:///{tmp_path / 'state.db'}"), access_log=log) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as client:
+            client.sendall(f"GET /{CLIPBOARD}{CLEAR} HTTP/1.0\r\n\r\n".encode("latin-1"))
+            while client.recv(65536):
+                pass
+    assert_no_raw_control(log.getvalue())
+    assert "/\\x1b]52;c;ZXZpbA==\\x07\\x1b[2J" in log.getvalue()
