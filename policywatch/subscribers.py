@@ -344,8 +344,13 @@ def export_csv(store: Store, path: str | Path) -> int:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise SubscriberFileError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise SubscriberFileError(f"{path}: is a folder, not a file name")
     count = 0
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise SubscriberFileError(f"{path}: cannot write: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             writer = SafeWriter(handle)
@@ -354,6 +359,9 @@ def export_csv(store: Store, path: str | Path) -> int:
                 writer.writerow((sub.email, sub.name, ";".join(sub.policies)))
                 count += 1
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SubscriberFileError(f"{path}: cannot write: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -130,3 +130,16 @@ def test_import_with_latin1_text_in_a_row_reports_that_row(repo):
     result = _import_bytes(repo, b"email,name\na@example.com,J\xe9r\xf4me\n")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == ["in.csv:2: name: not valid UTF-8"]
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [("policies", "policies: is a folder, not a file name"), ("/proc/out.csv", "/proc/out.csv: cannot write")],
+)
+def test_export_to_a_place_that_cannot_take_the_file_is_one_line_exit_2(repo, target, message):
+    run("subscribers", "add", "a@example.com")
+    result = run("subscribers", "export", target)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"policywatch: error: {message}")
+    assert [p.name for p in repo.root.iterdir() if p.name.startswith(".policies.")] == []
