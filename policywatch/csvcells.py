@@ -3,38 +3,43 @@
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 is run as a formula by Excel, LibreOffice and Google Sheets. Such a cell is
 written with a single quote in front, which spreadsheets show as text and hide,
-and every cell is quoted so that a ``;`` or ``,`` inside it cannot start a new
-cell in a spreadsheet that splits on another separator.
+and every cell is quoted.
 
-The quote is reversible: ``restore`` removes exactly the one that ``neutralise``
+A spreadsheet set to another separator (``;`` in much of Europe, or tab) splits
+the line at characters that are inside a cell here, so the same is done at each
+such point in a cell: after a ``,``, ``;``, tab or line break, a formula
+character gets a quote before it too (``Smith;=1+2`` becomes ``Smith;'=1+2``).
+
+The quotes are reversible: ``restore`` removes exactly the ones ``neutralise``
 added, so a file written by ``subscribers export`` imports back to the same
-values. A value that already starts with quotes before a formula character
-gets one more, and loses one on the way back; any other value is left alone
-both ways (``'Tis`` stays ``'Tis``).
+values. Where quotes already stand before a formula character, one more is
+added and one is removed on the way back; everything else is left alone both
+ways (``'Tis`` stays ``'Tis``).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SEPARATORS = (",", ";", "\t", "\r", "\n")  # where some spreadsheet may start a new cell
 
-
-def _is_escaped_form(text: str) -> bool:
-    """Quotes, if any, then a formula character: the values that ``neutralise`` changes."""
-    return text.lstrip("'").startswith(FORMULA_STARTS)
+# The start of the cell or a separator, then any quotes, then a formula character.
+_ADD = re.compile(r"(^|[,;\t\r\n])('*)(?=[=+\-@\t\r])")
+_REMOVE = re.compile(r"(^|[,;\t\r\n])'('*)(?=[=+\-@\t\r])")
 
 
 def neutralise(cell: str) -> str:
-    """The cell as a spreadsheet must read it: text, not a formula."""
-    return "'" + cell if _is_escaped_form(cell) else cell
+    """The cell as a spreadsheet must read it: text, not a formula, however it splits the line."""
+    return _ADD.sub(r"\1'\2", cell)
 
 
 def restore(cell: str) -> str:
-    """The value ``neutralise`` was given: one leading quote removed before a formula character."""
-    return cell[1:] if cell.startswith("'") and _is_escaped_form(cell[1:]) else cell
+    """The value ``neutralise`` was given: the quote it added before each formula character removed."""
+    return _REMOVE.sub(r"\1\2", cell)
 
 
 class SafeWriter:
