@@ -44,13 +44,14 @@ def make_private(path: Path, mode: int, *, warn: bool = True) -> None:
         return
     if not info.st_mode & 0o077 or info.st_uid != os.getuid():
         return
-    os.chmod(path, mode)
+    was = f"{path} was open to other users (mode {stat.S_IMODE(info.st_mode):04o})"
+    try:
+        os.chmod(path, mode)
+    except OSError as exc:  # a read-only file system: say so, and carry on reading
+        print(f"policywatch: warning: {was}; cannot make it private: {exc.strerror}", file=sys.stderr)
+        return
     if warn:
-        print(
-            f"policywatch: warning: {path} was open to other users (mode {stat.S_IMODE(info.st_mode):04o}); "
-            f"made it private ({mode:04o})",
-            file=sys.stderr,
-        )
+        print(f"policywatch: warning: {was}; made it private ({mode:04o})", file=sys.stderr)
 
 
 def _create(path: Path, flags: int) -> int | None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
+from policywatch.filemodes import FILE_MODE, make_private
 from policywatch.lock import Journal, publish_lock, state_dir
 from policywatch.project import open_project
 from policywatch.store import open_project_store, open_store
@@ -103,3 +105,11 @@ def test_an_open_publish_lock_is_made_private(repo):
     with publish_lock(repo.root):
         pass
     assert mode(lock) == 0o600
+
+
+def test_a_file_that_cannot_be_made_private_is_named_in_a_warning_and_reading_goes_on(capsys):
+    make_private(Path("/proc/self/status"), FILE_MODE)  # procfs refuses chmod, as a read-only file system does
+    assert capsys.readouterr().err == (
+        "policywatch: warning: /proc/self/status was open to other users (mode 0444); "
+        "cannot make it private: Operation not permitted\n"
+    )
