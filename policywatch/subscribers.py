@@ -253,7 +253,8 @@ def import_csv(store: Store, path: str | Path, known: Iterable[str] | None = Non
     """Add or update every good row, report every bad one with its line; one transaction.
 
     Status is never changed by an import: re-importing an old list must not
-    resubscribe someone who has since unsubscribed.
+    resubscribe someone who has since unsubscribed. The quotes that ``export_csv``
+    puts before formula characters are taken off (``csvcells.restore``).
     """
     path = Path(path)
     known_list = list(known) if known is not None else None

@@ -113,3 +113,9 @@ def test_a_file_that_cannot_be_made_private_is_named_in_a_warning_and_reading_go
         "policywatch: warning: /proc/self/status was open to other users (mode 0444); "
         "cannot make it private: Operation not permitted\n"
     )
+
+
+def test_a_subscriber_export_is_private(repo, open_umask):
+    run("subscribers", "add", "ann@example.com")
+    assert run("subscribers", "export", "out.csv").exit_code == 0
+    assert mode(repo.root / "out.csv") == 0o600
