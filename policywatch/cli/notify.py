@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from policywatch.cli import app
-from policywatch.cli._output import FORMAT_OPTION, Format
+from policywatch.cli._output import FORMAT_OPTION, Format, echo
 
 
 class AuditFormat(StrEnum):
@@ -78,7 +78,7 @@ def notify(
         print_json({**vars(summary), "ok": summary.ok})
     else:
         for problem in summary.problems:
-            typer.echo(f"policywatch: {problem}", err=True)
+            echo(f"policywatch: {problem}", err=True)
         if dry_run:
             typer.echo(
                 f"dry run: {summary.sent} emails written to {summary.eml_dir}, {summary.would_post} webhook posts "
@@ -104,6 +104,7 @@ def audit(
     fmt: AuditFormat = typer.Option(AuditFormat.csv, "--format", "-f", help="Output format."),
 ) -> None:
     """Proof of notice for one release: who was sent what, when, with which Message-ID, and the result."""
+    from policywatch.cli._output import content_stream
     from policywatch.notify.audit import audit_rows, resolve_tag, write_csv, write_json
     from policywatch.project import open_project
     from policywatch.store import project_store
@@ -112,4 +113,4 @@ def audit(
     with project_store(project) as store:
         tag, policy, version = resolve_tag(project, store, spec)
         rows = audit_rows(store, tag, policy, version)
-        (write_json if fmt is AuditFormat.json else write_csv)(rows, sys.stdout)
+        (write_json if fmt is AuditFormat.json else write_csv)(rows, content_stream())
