@@ -79,7 +79,7 @@ def notify(
     if fmt is Format.json:
         print_json({**vars(summary), "ok": summary.ok})
     else:
-        for problem in [*summary.blocked, *summary.problems]:
+        for problem in summary.problems:
             typer.echo(f"policywatch: {problem}", err=True)
         if dry_run:
             typer.echo(

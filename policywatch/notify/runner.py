@@ -58,7 +58,7 @@ class NotifySummary:
     deferred_left: int = 0  # of ``left``, those waiting out a back-off after a temporary failure
     next_try: str | None = None  # when the first of those is due
     unsent: int = 0  # not tried: the server could not be used
-    blocked: list[str] = field(default_factory=list)  # why a server could not be used at all
+    blocked: list[str] = field(default_factory=list)  # why a server could not be used at all (also in problems)
     would_post: int = 0  # dry run: webhook posts a real run would make
     dry_run: bool = False
     eml_dir: str | None = None
@@ -212,6 +212,7 @@ def run_notify(
         left = outbox.pending(scope)  # all releases unless one was named: deferred ones, other senders' batches
         summary.pending = left.left + left.sending
         summary.left, summary.deferred_left, summary.next_try = left.left, left.deferred, left.next_try
+        summary.problems = summary.blocked + [p for p in summary.problems if p not in summary.blocked]
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
 
