@@ -25,7 +25,6 @@ import os
 import random
 import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ from tests._store_support import (  # noqa: E402 - after the path is set
     schema_url,
     seed_subscribers,
     smtp_sink,
+    start_notify,
     tag_release,
 )
 
@@ -56,17 +56,6 @@ class SlowSink(Sink):
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
         await asyncio.sleep(0.005)
         return await super().handle_DATA(server, session, envelope)
-
-
-def _notify(repo_root: Path, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "policywatch", "notify", "--format", "json"],
-        cwd=repo_root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def trial(database: str, subscribers: int, rng: random.Random) -> dict:
@@ -90,15 +79,8 @@ def trial(database: str, subscribers: int, rng: random.Random) -> dict:
             store = open_store(url)
             seed_subscribers(store, subscribers)
             with smtp_sink(SlowSink()) as (port, sink):
-                env = {
-                    **os.environ,
-                    "POLICYWATCH_DATABASE_URL": url,
-                    "POLICYWATCH_SMTP_URL": f"smtp://127.0.0.1:{port}?pool_size={POOL}&backoff=0.01&timeout=10",
-                    "CI": "1",
-                }
-                env.pop("POLICYWATCH_FROM", None)
                 kill_at = rng.randrange(1, subscribers)
-                first = _notify(repo.root, env)
+                first = start_notify(repo.root, url, port, pool=POOL)
                 deadline = time.monotonic() + RUN_TIMEOUT_S
                 while len(sink.messages) < kill_at and first.poll() is None and time.monotonic() < deadline:
                     time.sleep(0.002)
@@ -107,7 +89,7 @@ def trial(database: str, subscribers: int, rng: random.Random) -> dict:
                 first.communicate()
                 held = store.query("SELECT COUNT(*) FROM deliveries WHERE state = 'sending'")[0][0]
                 started = time.monotonic()
-                again = _notify(repo.root, env)
+                again = start_notify(repo.root, url, port, pool=POOL)
                 out, err = again.communicate(timeout=RUN_TIMEOUT_S)
                 rerun_seconds = time.monotonic() - started
                 received = sink.per_recipient()

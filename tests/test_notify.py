@@ -307,19 +307,16 @@ def test_a_closed_port_is_named_in_one_line_and_exits_2(published, monkeypatch):
     assert _queued_untried(published)
 
 
-def test_starttls_against_a_server_without_it_is_named_and_exits_2(published, monkeypatch):
+@pytest.mark.parametrize(
+    ("scheme", "cause"),
+    [("smtp+tls", "server does not offer STARTTLS"), ("smtp+ssl", "TLS handshake failed")],
+    ids=["starttls-to-a-server-without-it", "implicit-tls-to-a-plain-server"],
+)
+def test_tls_that_cannot_be_set_up_is_named_and_exits_2(published, monkeypatch, scheme, cause):
     with smtp_sink() as (port, server):
-        result = _notify_with(published, monkeypatch, f"smtp+tls://127.0.0.1:{port}?backoff=0.01")
+        result = _notify_with(published, monkeypatch, f"{scheme}://127.0.0.1:{port}?backoff=0.01")
     assert result.exit_code == 2
-    assert f"smtp+tls://127.0.0.1:{port}: server does not offer STARTTLS" in result.stderr
-    assert server.messages == [] and _queued_untried(published)
-
-
-def test_implicit_tls_against_a_plain_server_is_named_and_exits_2(published, monkeypatch):
-    with smtp_sink() as (port, server):
-        result = _notify_with(published, monkeypatch, f"smtp+ssl://127.0.0.1:{port}?backoff=0.01")
-    assert result.exit_code == 2
-    assert f"smtp+ssl://127.0.0.1:{port}: TLS handshake failed" in result.stderr
+    assert f"policywatch: cannot send email: {scheme}://127.0.0.1:{port}: {cause}" in result.stderr
     assert server.messages == [] and _queued_untried(published)
 
 

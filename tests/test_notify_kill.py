@@ -16,7 +16,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 
@@ -30,6 +29,7 @@ from tests._store_support import (
     repo_with_policy,
     seed_subscribers,
     smtp_sink,
+    start_notify,
     tag_release,
 )
 
@@ -49,26 +49,25 @@ class SlowSink(Sink):
         return await super().handle_DATA(server, session, envelope)
 
 
-def _env(url: str, port: int) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "POLICYWATCH_DATABASE_URL": url,
-        "POLICYWATCH_SMTP_URL": f"smtp://127.0.0.1:{port}?pool_size={POOL}&backoff=0.01&timeout=10",
-        "CI": "1",
-    }
-    env.pop("POLICYWATCH_FROM", None)
-    return env
+def _start(repo, url: str, port: int, *args: str) -> subprocess.Popen:
+    return start_notify(repo.root, url, port, *args, pool=POOL)
 
 
-def _start(repo, env: dict[str, str], *args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "policywatch", "notify", "--format", "json", *args],
-        cwd=repo.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def _released_on_sqlite(tmp_path, subscribers: int):
+    """A repository with a material release, its SQLite ledger, and that many subscribers."""
+    config = EMAIL_CONFIG + f"\n[notify]\nlease_seconds = {LEASE}\nbatch_size = 25\n"
+    repo = repo_with_policy(tmp_path / "repo", ("privacy",), config)
+    tag_release(repo, make_release("privacy", "2.0"))
+    url = f"sqlite:///{repo.root / '.policywatch' / 'state.db'}"
+    store = open_store(url)
+    seed_subscribers(store, subscribers)
+    return repo, url, store
+
+
+def _wait_for(sink: Sink, messages: int) -> None:
+    deadline = time.monotonic() + 60
+    while len(sink.messages) < messages and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _kill_after(proc: subprocess.Popen, sink: Sink, messages: int) -> None:
@@ -90,10 +89,9 @@ def _kill_and_resume(tmp_path, url: str, seed: int) -> dict:
     store = open_store(url)
     seed_subscribers(store, SUBSCRIBERS)
     with smtp_sink(SlowSink()) as (port, sink):
-        env = _env(url, port)
         for _ in range(KILLS):
-            _kill_after(_start(repo, env), sink, rng.randrange(1, SUBSCRIBERS // (KILLS + 1)))
-        out, err = _start(repo, env).communicate(timeout=120)
+            _kill_after(_start(repo, url, port), sink, rng.randrange(1, SUBSCRIBERS // (KILLS + 1)))
+        out, err = _start(repo, url, port).communicate(timeout=120)
         received = sink.per_recipient()
         ids = Counter((rcpts[0], mid) for rcpts, mid in _ids(sink))
     summary = json.loads(out)
@@ -140,17 +138,11 @@ def test_killed_and_rerun_at_once_notify_on_postgres_tells_everyone_exactly_once
 
 
 def test_a_run_right_after_a_killed_one_finishes_everything(tmp_path, record_property):
-    config = EMAIL_CONFIG + f"\n[notify]\nlease_seconds = {LEASE}\nbatch_size = 25\n"
-    repo = repo_with_policy(tmp_path / "repo", ("privacy",), config)
-    tag_release(repo, make_release("privacy", "2.0"))
-    url = f"sqlite:///{repo.root / '.policywatch' / 'state.db'}"
-    store = open_store(url)
-    seed_subscribers(store, 200)
+    repo, url, store = _released_on_sqlite(tmp_path, 200)
     with smtp_sink(SlowSink()) as (port, sink):
-        env = _env(url, port)
-        _kill_after(_start(repo, env), sink, 60)
+        _kill_after(_start(repo, url, port), sink, 60)
         held = store.query("SELECT COUNT(*) FROM deliveries WHERE state = 'sending'")[0][0]
-        again = _start(repo, env)
+        again = _start(repo, url, port)
         out, err = again.communicate(timeout=120)
         received = sink.per_recipient()
     store.close()
@@ -182,17 +174,10 @@ def _sender_children(pid: int) -> list[int]:
 @pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to find the sender processes")
 def test_a_killed_worker_process_costs_only_a_moment(tmp_path):
-    config = EMAIL_CONFIG + f"\n[notify]\nlease_seconds = {LEASE}\nbatch_size = 25\n"
-    repo = repo_with_policy(tmp_path / "repo", ("privacy",), config)
-    tag_release(repo, make_release("privacy", "2.0"))
-    url = f"sqlite:///{repo.root / '.policywatch' / 'state.db'}"
-    store = open_store(url)
-    seed_subscribers(store, 200)
+    repo, url, store = _released_on_sqlite(tmp_path, 200)
     with smtp_sink(SlowSink()) as (port, sink):
-        proc = _start(repo, _env(url, port), "--workers", "2")
-        deadline = time.monotonic() + 60
-        while len(sink.messages) < 50 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        proc = _start(repo, url, port, "--workers", "2")
+        _wait_for(sink, 50)
         victims = _sender_children(proc.pid)
         assert len(victims) == 2, victims
         os.kill(victims[0], signal.SIGKILL)
@@ -210,18 +195,10 @@ def test_a_killed_worker_process_costs_only_a_moment(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to find the sender processes")
 def test_killing_the_parent_of_worker_processes_stops_them_and_a_rerun_finishes(tmp_path):
-    config = EMAIL_CONFIG + f"\n[notify]\nlease_seconds = {LEASE}\nbatch_size = 25\n"
-    repo = repo_with_policy(tmp_path / "repo", ("privacy",), config)
-    tag_release(repo, make_release("privacy", "2.0"))
-    url = f"sqlite:///{repo.root / '.policywatch' / 'state.db'}"
-    store = open_store(url)
-    seed_subscribers(store, 300)
+    repo, url, store = _released_on_sqlite(tmp_path, 300)
     with smtp_sink(SlowSink()) as (port, sink):
-        env = _env(url, port)
-        proc = _start(repo, env, "--workers", "2")
-        deadline = time.monotonic() + 60
-        while len(sink.messages) < 50 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        proc = _start(repo, url, port, "--workers", "2")
+        _wait_for(sink, 50)
         workers = _sender_children(proc.pid)
         assert len(workers) == 2, workers
         _kill_after(proc, sink, 0)
@@ -229,7 +206,7 @@ def test_killing_the_parent_of_worker_processes_stops_them_and_a_rerun_finishes(
         while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
         orphans = [pid for pid in workers if _running(pid)]
-        again = _start(repo, env)
+        again = _start(repo, url, port)
         out, err = again.communicate(timeout=120)
         received = sink.per_recipient()
     store.close()
