@@ -328,9 +328,9 @@ def _sender(host: str, pid: int, start: str = "") -> str:
 
 
 def test_batch_of_a_sender_whose_process_is_gone_is_reclaimed_at_once(people):
-    import socket
+    from policywatch.notify.senders import this_host
 
-    dead = Outbox(people, owner=_sender(socket.gethostname(), _gone_pid()))
+    dead = Outbox(people, owner=_sender(this_host(), _gone_pid()))
     dead.ledger_release(make_release())
     dead.claim("privacy/v2.0", "email")
     assert Outbox(people).reclaim_dead() == 2
@@ -347,12 +347,11 @@ def test_batch_of_a_live_sender_is_not_reclaimed(people):
 
 def test_a_pid_now_used_by_another_process_is_not_taken_for_the_sender(people):
     import os
-    import socket
 
-    from policywatch.notify.senders import process_start
+    from policywatch.notify.senders import process_start, this_host
 
     earlier = str(int(process_start(os.getpid())) - 1)
-    dead = Outbox(people, owner=_sender(socket.gethostname(), os.getpid(), earlier))
+    dead = Outbox(people, owner=_sender(this_host(), os.getpid(), earlier))
     dead.ledger_release(make_release())
     dead.claim("privacy/v2.0", "email")
     assert Outbox(people).reclaim_dead() == 2

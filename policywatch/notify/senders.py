@@ -1,6 +1,7 @@
 """Who a sender is, and whether it is provably dead.
 
-A lease names its sender as ``HOST:PID:START:NONCE``: START is the process's start
+A lease names its sender as ``HOST:PID:START:NONCE``: HOST is the host name and
+the PID namespace, START is the process's start
 time (from ``/proc``), so a PID the kernel handed to a new process is not taken for
 the old sender; NONCE keeps two runs apart and, on PostgreSQL, is the key of the
 session advisory lock the sender holds on its own connection for as long as it
@@ -49,7 +50,17 @@ class SenderId:
 def this_sender() -> SenderId:
     """A fresh name for a sender in this process."""
     pid = os.getpid()
-    return SenderId(socket.gethostname(), pid, process_start(pid), secrets.randbits(31))
+    return SenderId(this_host(), pid, process_start(pid), secrets.randbits(31))
+
+
+def this_host() -> str:
+    """The host name, plus the PID namespace where there is one: two containers that share a host
+    name (and a ledger) but not their process IDs are two hosts here."""
+    try:
+        namespace = "".join(ch for ch in os.readlink("/proc/self/ns/pid") if ch.isdigit())
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()}/{namespace}" if namespace else socket.gethostname()
 
 
 def process_start(pid: int) -> str:
@@ -73,7 +84,7 @@ def process_gone(pid: int, start: str) -> bool:
 
 
 def on_this_host(sender: SenderId) -> bool:
-    return sender.host == socket.gethostname()
+    return sender.host == this_host()
 
 
 def _stat(pid: int) -> list[str]:
