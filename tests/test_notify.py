@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -365,3 +366,20 @@ def test_retry_now_sends_deferred_deliveries_without_waiting_out_the_back_off(pu
         now = _notify_with(published, monkeypatch, url, "--retry-now")
     assert (waiting.exit_code, now.exit_code) == (1, 0)
     assert sink.per_recipient() == {address: 1 for address in FOLLOWERS}
+
+
+def test_a_dry_run_writes_one_private_file_per_address_even_when_names_differ_only_in_punctuation(
+    tmp_path, monkeypatch
+):
+    monkeypatch.delenv("POLICYWATCH_DATABASE_URL", raising=False)
+    repo = repo_with_policy(tmp_path / "repo", ("privacy",), EMAIL_CONFIG)
+    project = open_project(repo.root)
+    with project_store(project) as store:
+        for address in ("a+b@example.com", "a=b@example.com", "a_b@example.com"):
+            add_subscriber(store, address)
+    tag_release(repo, make_release("privacy", "2.0"))
+    summary = run_notify(project, dry_run=True)
+    files = list(Path(summary.eml_dir).glob("*.eml"))
+    assert (summary.sent, len(files)) == (3, 3)
+    assert Path(summary.eml_dir).stat().st_mode & 0o777 == 0o700
+    assert {f.stat().st_mode & 0o777 for f in files} == {0o600}
