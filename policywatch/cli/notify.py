@@ -54,6 +54,7 @@ def notify(
     release: str = typer.Argument(None, metavar="RELEASE", help="Only this release: its tag or SLUG@VERSION."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write each email as an .eml file; send and record nothing."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Try failed deliveries again."),
+    retry_now: bool = typer.Option(False, "--retry-now", help="Try deferred deliveries now, without the back-off."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Sender processes sharing the work."),
     eml_dir: Path = typer.Option(None, "--eml-dir", help="Folder for --dry-run output."),
     fmt: Format = FORMAT_OPTION,
@@ -70,6 +71,7 @@ def notify(
             release=release,
             dry_run=dry_run,
             retry_failed=retry_failed,
+            retry_now=retry_now,
             workers=workers,
             progress=progress,
             eml_dir=eml_dir,
@@ -89,13 +91,9 @@ def notify(
         else:
             typer.echo(summary.counts())
             if summary.pending:
-                typer.echo(
-                    f"policywatch: {summary.pending} still pending (deferred after a temporary failure, or being sent "
-                    "by another sender): run 'policywatch notify' again later",
-                    err=True,
-                )
-    if summary.failed:
-        raise typer.Exit(1)
+                typer.echo(f"policywatch: {summary.pending_line()}", err=True)
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
 
 
 @app.command()
