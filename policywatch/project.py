@@ -51,14 +51,16 @@ class Project:
         return path
 
     def relpath(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root.resolve()).as_posix()
+        """The path from the root, naming a symbolic link itself rather than its target."""
+        return (path.parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
 
     def load(self, slug: str) -> Policy:
         path = self.policy_path(slug)
-        return read_policy(path, display=self.relpath(path))
+        return read_policy(path, display=self.relpath(path), date_order=self.config.date_order)
 
     def load_all(self) -> list[Policy]:
-        return [read_policy(p, display=self.relpath(p)) for p in self.policy_paths()]
+        order = self.config.date_order
+        return [read_policy(p, display=self.relpath(p), date_order=order) for p in self.policy_paths()]
 
 
 def check_slug(slug: str) -> str:

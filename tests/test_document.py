@@ -73,7 +73,7 @@ def test_title_falls_back_to_the_slug_when_there_is_no_heading():
     ],
 )
 def test_the_body_date_line_is_found_in_its_common_forms(line, kind, day):
-    policy = parse_policy(f"# Policy\n\n{line}\n\nText.\n")
+    policy = parse_policy(f"# Policy\n\n{line}\n\nText.\n", date_order="mdy")
     found = policy.date_line(kind)
     assert found is not None and found.date == day
     assert found.line == 3
