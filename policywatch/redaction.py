@@ -14,9 +14,7 @@ from policywatch.errors import PolicywatchError
 
 MASK = "***"
 # key=value secrets: a URL query (?password=...) or a libpq connection string (password=...).
-_KEY_SECRET = re.compile(
-    r"(?i)(\b(?:password|passwd|pwd|sslpassword|secret|token)\s*=\s*)('(?:[^'\\]|\\.)*'|[^&#\s]*)"
-)
+_KEY_SECRET = re.compile(r"(?i)(\b(?:password|passwd|pwd|sslpassword|secret|token)\s*=\s*)('(?:[^'\\]|\\.)*'|[^&#\s]*)")
 ENCODE_HINT = "percent-encode / # ? @ % in the user name and password as %2F %23 %3F %40 %25"
 
 
