@@ -219,6 +219,9 @@ def _parse_front_matter(front: str, path: str) -> dict[str, Any]:
         raise PolicyFormatError(path, f"malformed front matter: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise PolicyFormatError(path, f"malformed front matter: {exc}", 2) from None
+    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError):
+        # An explicit tag the value does not fit (``!!int abc``, ``!!timestamp 2024-02-30``).
+        raise PolicyFormatError(path, "malformed front matter: a value does not fit its explicit !!tag", 2) from None
     finally:
         loader.dispose()
     if data is None:

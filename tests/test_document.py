@@ -334,3 +334,12 @@ def test_a_symlinked_policy_is_refused_naming_the_link(tmp_path):
     link.symlink_to(target)
     with pytest.raises(PolicyFormatError, match=r"privacy\.md: is a symbolic link"):
         read_policy(link)
+
+
+@pytest.mark.parametrize(
+    "value", ["!!int", "!!int abc", "!!float abc", "!!bool maybe", "!!timestamp nonsense", "!!timestamp 2024-02-30"]
+)
+@pytest.mark.parametrize("key", ["owner", "title", "effective"])
+def test_a_value_that_does_not_fit_its_explicit_tag_is_one_line(key, value):
+    err = _error(f"---\n{key}: {value}\n---\nbody\n")
+    assert "explicit !!tag" in str(err)
