@@ -158,6 +158,8 @@ def read_policy(path: str | Path, *, display: str | None = None, date_order: str
 
 def symlink_error(name: str) -> PolicyFormatError:
     """A link could point anywhere (outside the repository too); a policy must be its own file."""
+    if name.endswith("/"):
+        return PolicyFormatError(name, "is a symbolic link; the policies folder must be a folder in the repository")
     return PolicyFormatError(name, "is a symbolic link; a policy must be a regular file in the repository")
 
 

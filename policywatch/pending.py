@@ -150,6 +150,8 @@ def _working_policies(project: Project, slugs: list[str] | None) -> list[Policy]
 def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | None) -> list[Policy]:
     folder = project.config.policies
     modes = git.file_modes(commit, folder)
+    if not modes and git.run("ls-tree", "-z", commit, "--", folder.rstrip("/")).startswith(SYMLINK_MODE):
+        raise symlink_error(f"{folder.rstrip('/')}/")
     paths = [p for p in modes if p.endswith(POLICY_SUFFIX)]
     paths = [p for p in paths if not PurePosixPath(p).name.startswith(".")]
     if slugs:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policywatch.config import Config, load_config
-from policywatch.document import Policy, read_policy
+from policywatch.document import Policy, read_policy, symlink_error
 from policywatch.errors import InvalidSlug, MissingPoliciesFolder, NotARepository, PolicyNotFound
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -30,6 +30,8 @@ class Project:
 
     def policy_paths(self) -> list[Path]:
         folder = self.policies_dir
+        if folder.is_symlink() or (folder.is_dir() and not folder.resolve().is_relative_to(self.root.resolve())):
+            raise symlink_error(f"{self.config.policies}/")
         if not folder.is_dir():
             raise MissingPoliciesFolder(
                 f"{self.config.policies}/: policies folder not found in {self.root} "

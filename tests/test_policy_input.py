@@ -64,6 +64,18 @@ def test_a_symlinked_policy_is_refused_naming_the_link(tmp_path, in_repo, comman
     _one_line(run(*args), "policies/linked.md: is a symbolic link")
 
 
+@pytest.mark.parametrize("command", ["check", "status"])
+def test_a_symlinked_policies_folder_is_refused(tmp_path, in_repo, command):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "privacy.md").write_text(PRIVACY, encoding="utf-8")
+    repo = new_git_project(tmp_path / "repo")
+    (repo.root / "policies").symlink_to(outside)
+    repo.commit("Link the policies")
+    in_repo(repo)
+    _one_line(run(command), "policies/: is a symbolic link")
+
+
 @pytest.mark.parametrize(("order", "iso"), [("dmy", "2024-04-03"), ("mdy", "2024-03-04")])
 def test_the_configured_date_order_reads_numeric_dates(tmp_path, in_repo, order, iso):
     repo = in_repo(_repo(tmp_path, "# T\n\nLast updated: 03/04/2024\n\nText.\n", f'date_order = "{order}"\n'))
