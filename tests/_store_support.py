@@ -164,8 +164,9 @@ def webhook_receiver(status: int = 200) -> Iterator[tuple[str, list[tuple[dict, 
         server.server_close()
 
 
+# [email] last: tests append keys to it.
 EMAIL_CONFIG = (
-    '[email]\nfrom = "Example Privacy <privacy@example.com>"\n\n[site]\nbase_url = "https://policies.example.com/"\n'
+    '[site]\nbase_url = "https://policies.example.com/"\n\n[email]\nfrom = "Example Privacy <privacy@example.com>"\n'
 )
 
 
