@@ -28,11 +28,11 @@ from policywatch.notify.outbox import (
     Outbox,
     announceable,
     delivery_key,
+    follower_filter,
     notify_settings,
     plan_notices,
     policy_chains,
     tagged_releases,
-    untold_followers,
 )
 from policywatch.release import ChangeSummary, Release, replaced_before_effect
 from policywatch.store import Store, project_store
@@ -541,8 +541,13 @@ def _would_receive(
         yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
     if not followers:
         return
-    untold, params = untold_followers(release.tag, followers)
-    rows = store.stream(f"SELECT s.email, s.name, s.token FROM subscribers s WHERE {untold} ORDER BY s.id", params)
+    follows, params = follower_filter(followers)
+    rows = store.stream(
+        f"SELECT s.email, s.name, s.token FROM subscribers s WHERE {follows} AND NOT EXISTS"
+        " (SELECT 1 FROM deliveries d WHERE d.release_tag = ? AND d.channel = ? AND d.target = s.email)"
+        " ORDER BY s.id",
+        (*params, release.tag, EMAIL),
+    )
     for email, name, token in rows:
         yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
 
