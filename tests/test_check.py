@@ -162,12 +162,12 @@ def test_the_pre_commit_framework_hook_is_declared():
     assert hook["entry"] == "python -m policywatch.check" and hook["pass_filenames"] is False
 
 
-def test_check_in_a_repository_without_commits_has_nothing_to_check(empty_repo, in_repo):
+def test_check_in_a_repository_without_commits_fails_as_having_nothing_to_check(empty_repo, in_repo):
     in_repo(empty_repo)
     empty_repo.write("policies/terms.md", "# Terms\n")
     result = run("check")
-    assert result.exit_code == 0
-    assert "ok: 0 policies" in result.output
+    assert result.exit_code == 2
+    assert "no policy in policies/ at HEAD: nothing to check" in result.stderr
 
 
 def test_check_lists_only_the_material_reasons_of_a_failing_policy(tmp_path, in_repo):
