@@ -232,7 +232,20 @@ def _refuse_lost_tags(git: Git, head: str, rev: str | None, policies: list[Polic
     """Refuse to take a policy as never released when its history says it was: its tags were not fetched."""
     if not policies:
         return
-    where = rev or "the working tree"
+    where = rev or "HEAD"
+    out = git.run(
+        *("-c", "core.quotePath=false", "log", "--format=%x1e%H", "--name-only", "-E"),
+        *(f"--grep=^{COMMIT_TRAILER}: [0-9a-f]+$", head, "--", *(p.path for p in policies)),
+        check=False,
+    )
+    for record in out.split("\x1e")[1:]:
+        sha, *paths = [line for line in record.split("\n") if line]
+        for policy in policies:
+            if policy.path in paths:
+                raise HistoryIncomplete(
+                    f"{policy.path}: published in commit {sha[:12]}, but no release tag of {policy.slug} can be "
+                    f"reached from {where}; fetch the tags: {FETCH_ALL}"
+                )
     for policy in policies:
         if policy.version and version_key(policy.version) > version_key(FIRST_VERSION):
             raise HistoryIncomplete(
@@ -240,18 +253,6 @@ def _refuse_lost_tags(git: Git, head: str, rev: str | None, policies: list[Polic
                 f"{policy.slug} can be reached from {where}; fetch the tags: {FETCH_ALL} "
                 f"(a policy never released starts at {FIRST_VERSION} or below)"
             )
-    out = git.run(
-        "log", "--format=%x1e%H", "--name-only", "-E", f"--grep=^{COMMIT_TRAILER}: [0-9a-f]+$", head, "--",
-        *(p.path for p in policies), check=False,
-    )
-    for record in out.split("\x1e")[1:]:
-        sha, *paths = record.split()
-        for policy in policies:
-            if policy.path in paths:
-                raise HistoryIncomplete(
-                    f"{policy.path}: published in commit {sha[:12]}, but no release tag of {policy.slug} can be "
-                    f"reached from {where}; fetch the tags: {FETCH_ALL}"
-                )
     if not tags and _tags_not_fetched(git):
         raise HistoryIncomplete(
             f"{policies[0].path}: this clone does not fetch tags (remote.*.tagOpt is --no-tags) and has none, "
