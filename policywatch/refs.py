@@ -17,8 +17,6 @@ def tag_name_problem(name: str) -> str | None:
         return "it is empty"
     if name.startswith("-"):
         return "it starts with '-'"
-    if name == "@":
-        return "it is '@'"
     for char in name:
         if ord(char) < 0x20 or char == "\x7f":
             return "it contains a control character"
