@@ -185,3 +185,32 @@ def test_a_policy_change_minor_trailer_lets_the_check_pass(tmp_path, in_repo):
     edit(repo, "privacy", *MATERIAL_EDIT)
     repo.commit("Reword sharing\n\nPolicy-Change: minor")
     assert run("check").exit_code == 0
+
+
+def test_check_in_a_repository_without_configuration_or_policies_fails(empty_repo, in_repo):
+    in_repo(empty_repo)
+    empty_repo.commit("Some code", {"README.md": "hello\n"})
+    result = run("check")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "policywatch: error: policywatch.toml: not found, and no policy in policies/ at HEAD: nothing to check "
+        "(run 'policywatch init', or set 'policies' to the folder that holds them)\n"
+    )
+
+
+def test_check_with_a_configuration_but_no_policies_fails(empty_repo, in_repo):
+    in_repo(empty_repo)
+    empty_repo.commit("Set up", {"policywatch.toml": 'policies = "legal"\n', "legal/README.txt": "soon\n"})
+    result = run("check")
+    assert result.exit_code == 2
+    assert "legal/: no policy at HEAD: nothing to check (policywatch.toml)" in result.stderr
+
+
+def test_the_hook_entry_point_fails_when_there_is_nothing_to_check(empty_repo):
+    import subprocess
+    import sys
+
+    empty_repo.commit("Some code", {"README.md": "hello\n"})
+    out = subprocess.run([sys.executable, "-m", "policywatch.check"], cwd=empty_repo.root, capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "nothing to check" in out.stderr and out.stdout == ""
