@@ -211,6 +211,7 @@ def test_the_hook_entry_point_fails_when_there_is_nothing_to_check(empty_repo):
     import sys
 
     empty_repo.commit("Some code", {"README.md": "hello\n"})
-    out = subprocess.run([sys.executable, "-m", "policywatch.check"], cwd=empty_repo.root, capture_output=True, text=True)
+    cmd = [sys.executable, "-m", "policywatch.check"]
+    out = subprocess.run(cmd, cwd=empty_repo.root, capture_output=True, text=True)
     assert out.returncode == 2
     assert "nothing to check" in out.stderr and out.stdout == ""

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from policywatch.release import parse_tag
 from policywatch.gitcmd import Git
+from policywatch.release import parse_tag
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
 from tests.conftest import GitProject
 
@@ -236,7 +236,8 @@ def test_a_rename_plus_a_minor_edit_continues_the_old_version_numbers(tmp_path, 
 def test_an_unrelated_new_policy_is_not_taken_for_a_rename(tmp_path, in_repo):
     repo = in_repo(released_repo(tmp_path))
     repo.git("rm", "-q", "policies/privacy.md")
-    repo.commit("Withdraw privacy; add cookies", {"policies/cookies.md": "# Cookies\n\nOne cookie keeps you signed in.\n"})
+    cookies = "# Cookies\n\nOne cookie keeps you signed in.\n"
+    repo.commit("Withdraw privacy; add cookies", {"policies/cookies.md": cookies})
     data = json.loads(run("check", "--format", "json").output)
     item = next(p for p in data["policies"] if p["policy"] == "cookies")
     assert (item["verdict"], item["renamed_from"]) == ("initial", None)
