@@ -208,7 +208,9 @@ def _renames(
     found: dict[str, tuple[str, Tag]] = {}
     for version, tag, old_path in gone.values():
         out = git.run(
-            "diff", "--find-renames", "--name-status", "-z", tag.commit, head, "--", old_path, *by_path, check=False
+            *("--literal-pathspecs", "diff", "--find-renames", "--name-status", "-z", tag.commit, head),
+            *("--", old_path, *by_path),
+            check=False,
         )
         fields = out.split("\0")
         for i, status in enumerate(fields):
@@ -224,7 +226,7 @@ def _mark_renamed(item: Pending, last: LastRelease) -> None:
     item.renamed_from = last.record.policy if last.record else None
     if item.verdict == "none":
         old = last.record.path if last.record else last.tag
-        item.verdict = item.engine_verdict = "minor"
+        item.verdict = "minor"
         item.reasons = [f"renamed from {old}"]
 
 
@@ -234,7 +236,7 @@ def _refuse_lost_tags(git: Git, head: str, rev: str | None, policies: list[Polic
         return
     where = rev or "HEAD"
     out = git.run(
-        *("-c", "core.quotePath=false", "log", "--format=%x1e%H", "--name-only", "-E"),
+        *("--literal-pathspecs", "-c", "core.quotePath=false", "log", "--format=%x1e%H", "--name-only", "-E"),
         *(f"--grep=^{COMMIT_TRAILER}: [0-9a-f]+$", head, "--", *(p.path for p in policies)),
         check=False,
     )
@@ -247,7 +249,8 @@ def _refuse_lost_tags(git: Git, head: str, rev: str | None, policies: list[Polic
                     f"reached from {where}; fetch the tags: {FETCH_ALL}"
                 )
     for policy in policies:
-        if policy.version and version_key(policy.version) > version_key(FIRST_VERSION):
+        numeric = policy.version and all(part.isdigit() for part in policy.version.split("."))
+        if numeric and version_key(policy.version) > version_key(FIRST_VERSION):
             raise HistoryIncomplete(
                 f"{policy.path}: version {policy.version} says it was released before, but no release tag of "
                 f"{policy.slug} can be reached from {where}; fetch the tags: {FETCH_ALL} "

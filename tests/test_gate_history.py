@@ -243,3 +243,12 @@ def test_an_unrelated_new_policy_is_not_taken_for_a_rename(tmp_path, in_repo):
     assert (item["verdict"], item["renamed_from"]) == ("initial", None)
 
 
+
+
+def test_a_new_policy_with_a_version_that_is_not_numbers_is_not_taken_for_lost_tags(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    cookies = '---\nversion: "2024a"\n---\n# Cookies\n\nOne cookie keeps you signed in.\n'
+    repo.commit("Add cookies", {"policies/cookies.md": cookies})
+    result = run("check")
+    assert result.exit_code == 0
+    assert "warning: cookies: never released" in result.output
