@@ -252,3 +252,14 @@ def test_a_new_policy_with_a_version_that_is_not_numbers_is_not_taken_for_lost_t
     result = run("check")
     assert result.exit_code == 0
     assert "warning: cookies: never released" in result.output
+
+
+def test_publish_refuses_a_policy_whose_publication_commit_has_no_reachable_tag(tmp_path, in_repo):
+    source = republished_then_changed(tmp_path, in_repo)
+    ci = in_repo(clone(source, tmp_path / "ci", "--no-tags"))
+    ci.git("config", "--unset", "remote.origin.tagOpt")
+    before = ci.head()
+    result = run("publish", "--yes", "--no-notify")
+    assert result.exit_code == 2
+    assert "policies/privacy.md: published in commit" in result.stderr
+    assert (ci.head(), tag_names(ci)) == (before, [])
