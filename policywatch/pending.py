@@ -359,7 +359,9 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
         reasons = _reasons(changes)
     result = Pending(policy.slug, policy.path, policy, last, verdict, verdict, reasons, changes)
     if verdict != "none":
-        decision = _decision(git, last.commit, head, policy.path, override)
+        # A file renamed since its release: commits made under the old name may carry the decision too.
+        paths = [policy.path] + ([last.record.path] if last.record and last.record.path != policy.path else [])
+        decision = _decision(git, last.commit, head, paths, override)
         if decision:
             result.decision = decision
             result.verdict = decision.verdict
@@ -381,14 +383,16 @@ def _reasons(changes: list[Change]) -> list[str]:
     return reasons
 
 
-def _decision(git: Git, since: str, head: str, path: str, override: str | None) -> Decision | None:
+def _decision(git: Git, since: str, head: str, paths: list[str], override: str | None) -> Decision | None:
+    """The ``--as`` option, else the newest trailer among commits touching the file (newest name first)."""
     if override:
         return Decision(override, "option", None, "--as " + override)
-    for sha, message in git.messages(since, head, path):
-        if trailer := parse_trailer(message):
-            verdict, note = trailer
-            subject = message.splitlines()[0] if message else ""
-            return Decision(verdict, "trailer", sha, note or subject)
+    for path in paths:
+        for sha, message in git.messages(since, head, path):
+            if trailer := parse_trailer(message):
+                verdict, note = trailer
+                subject = message.splitlines()[0] if message else ""
+                return Decision(verdict, "trailer", sha, note or subject)
     return None
 
 

@@ -263,3 +263,14 @@ def test_publish_refuses_a_policy_whose_publication_commit_has_no_reachable_tag(
     assert result.exit_code == 2
     assert "policies/privacy.md: published in commit" in result.stderr
     assert (ci.head(), tag_names(ci)) == (before, [])
+
+
+def test_a_trailer_made_under_the_old_name_still_decides_after_a_rename(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Reword sharing\n\nPolicy-Change: minor (counsel: no new recipient)")
+    repo.git("mv", "policies/privacy.md", "policies/privacy-policy.md")
+    repo.commit("Rename the privacy policy")
+    data = json.loads(run("check", "--format", "json").output)
+    item = next(p for p in data["policies"] if p["policy"] == "privacy-policy")
+    assert (item["verdict"], item["engine_verdict"], item["decided_by"]) == ("minor", "material", "trailer")
