@@ -95,6 +95,10 @@ class TagExists(PolicywatchError):
     """The release tag a publish would create already exists."""
 
 
+class UntrustedReleaseTag(PolicywatchError):
+    """A tag named like a release whose record cannot be read or disagrees with its name."""
+
+
 class OperationInProgress(PolicywatchError):
     """The repository is in the middle of a merge, rebase, cherry-pick or revert."""
 
