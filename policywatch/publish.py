@@ -40,7 +40,7 @@ from policywatch.lock import (
 )
 from policywatch.pending import Pending, pending_changes
 from policywatch.project import Project
-from policywatch.release import ChangeSummary, Release, tag_message
+from policywatch.release import ChangeSummary, Release, one_line_title, tag_message
 
 FIRST_VERSION = "1.0"
 
@@ -218,7 +218,7 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> 
     return Action(
         slug=item.slug,
         path=item.path,
-        title=policy.title,
+        title=one_line_title(policy.title),
         classification=item.verdict,
         previous_version=previous,
         version=version,

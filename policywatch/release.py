@@ -156,9 +156,20 @@ def _short(value: Any) -> str:
 _LINE_BREAKERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def one_line(text: str) -> str:
-    """``text`` with every control character and line or paragraph separator turned into a space."""
-    return _LINE_BREAKERS.sub(" ", text)
+    """``text`` with every control character and line or paragraph separator turned into a space.
+
+    Lone surrogates (from a commit message that is not UTF-8) become U+FFFD: git takes the message as UTF-8.
+    """
+    return _SURROGATES.sub("\ufffd", _LINE_BREAKERS.sub(" ", text))
+
+
+def one_line_title(title: str) -> str:
+    """A title as releases carry it: one line, so it can head a notice's subject and a feed entry as it is."""
+    return " ".join(one_line(title).split())
 
 
 def tag_message(release: Release) -> str:

@@ -65,7 +65,7 @@ def notify(
     from policywatch.project import open_project
 
     project = open_project()
-    ignored = releases_reachable(project).rejected
+    ignored = releases_reachable(project).rejected if release is None else ()  # a named one is refused instead
     warn_ignored(r.to_json() for r in ignored)
     with _progress_bar(_interactive() and fmt is Format.text) as progress:
         summary = run_notify(
