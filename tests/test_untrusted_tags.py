@@ -221,3 +221,15 @@ def test_a_release_tag_made_by_publish_is_trusted_by_every_reader(tmp_path, in_r
     result = run("status", "--format", "json")
     assert result.stderr == ""
     assert {row["slug"]: row["last_release"] for row in json.loads(result.stdout)}["privacy"] == "privacy/v1.1"
+
+
+def test_the_pre_push_check_names_the_bad_tag_on_stderr(tmp_path):
+    import subprocess
+    import sys
+
+    repo = released_repo(tmp_path)
+    repo.tag(BAD, KINDS["bad json"][0])
+    out = subprocess.run([sys.executable, "-m", "policywatch.check"], cwd=repo.root, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == f"policywatch: warning: ignoring tag {BAD}: its release record is not valid JSON\n"
+    assert "ok: 2 policies checked against HEAD" in out.stdout
