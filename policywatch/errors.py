@@ -95,10 +95,6 @@ class TagExists(PolicywatchError):
     """The release tag a publish would create already exists."""
 
 
-class UntrustedReleaseTag(PolicywatchError):
-    """A tag named like a release whose record cannot be read or disagrees with its name."""
-
-
 class OperationInProgress(PolicywatchError):
     """The repository is in the middle of a merge, rebase, cherry-pick or revert."""
 
@@ -152,6 +148,10 @@ class DatabaseError(PolicywatchError):
 
 class ReleaseNotFound(PolicywatchError):
     """A release named on the command line is not a release tag."""
+
+
+class UntrustedReleaseTag(ReleaseNotFound):
+    """A tag named like a release whose record cannot be read or disagrees with its name: never a release."""
 
 
 class NothingToAnnounce(PolicywatchError):
