@@ -1,7 +1,9 @@
 """What git knows about policy files: revisions, text at a revision, release tags.
 
-Everything here goes through gitpython, imported lazily: commands that never
-touch history (and the pre-push hook's fast path) should not pay for it.
+Revisions and file texts go through gitpython, imported lazily: commands that
+never touch history (and the pre-push hook's fast path) should not pay for it.
+Which releases exist (``releases_reachable``) is answered with plain git
+(``policywatch.gitcmd``) for every command, the hook's ``check`` included.
 """
 
 from __future__ import annotations
