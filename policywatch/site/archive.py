@@ -164,15 +164,15 @@ def policy_archive(project: Project, repo, slug: str, releases: tuple[history.Re
             skipped.append(f"{ref.tag}: {current_path} is not in the tagged commit")
             continue
         released_at = ref.date or repo.commit(ref.commit).committed_datetime
-        versions.append(_published(ref, text, slug, current_path, released_at))
+        versions.append(_published(ref, text, slug, current_path, released_at, project.config.date_order))
     return PolicyArchive(slug, tuple(versions), tuple(skipped))
 
 
 def _published(
-    ref: history.ReleaseTag, text: str, slug: str, path: str, released_at: dt.datetime
+    ref: history.ReleaseTag, text: str, slug: str, path: str, released_at: dt.datetime, date_order: str | None
 ) -> PublishedVersion:
     try:
-        body = parse_policy(text, path=f"{ref.tag}:{path}", slug=slug).body
+        body = parse_policy(text, path=f"{ref.tag}:{path}", slug=slug, date_order=date_order).body
     except PolicyFormatError:
         body = text
     return PublishedVersion(ref.record, text, body, released_at)
