@@ -132,6 +132,11 @@ def render_text(result: CheckResult) -> str:
     return printable("\n".join(lines))
 
 
+def ignored_tags(result: CheckResult) -> list[dict[str, str]]:
+    """The release tags passed over because they cannot be trusted (each policy's ``ignored_tags``)."""
+    return [tag for policy in result.policies for tag in policy.get("ignored_tags", [])]
+
+
 def render_json(result: CheckResult) -> str:
     data = {
         "ok": result.ok,
@@ -162,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     except PolicywatchError as exc:
         print(f"policywatch: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    for tag in ignored_tags(result):
+        print(f"policywatch: warning: ignoring tag {tag['tag']}: {tag['reason']}", file=sys.stderr)
     print(render_json(result) if args.format == "json" else render_text(result))
     return 0 if result.ok else 1
 

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, Any
 from policywatch.document import Policy, decode_policy, parse_policy, symlink_error
 from policywatch.errors import HistoryError, PolicyNotFound
 from policywatch.gitcmd import SYMLINK_MODE, Git
-from policywatch.history import release_tags, version_key
+from policywatch.history import RejectedTag, ReleaseTag, releases_reachable, version_key
 from policywatch.project import POLICY_SUFFIX, Project
-from policywatch.release import Release, parse_tag
+from policywatch.release import Release
 
 if TYPE_CHECKING:
     from policywatch.comparison import Change
-    from policywatch.history import Tag
 
 VERDICTS = ("material", "minor")
 TRAILER_KEY = "Policy-Change"
@@ -63,6 +62,7 @@ class Pending:
     changes: list[Change] = field(default_factory=list)
     decision: Decision | None = None
     problems: list[str] = field(default_factory=list)  # metadata that contradicts history
+    ignored: list[RejectedTag] = field(default_factory=list)  # release tags that cannot be trusted
 
     @property
     def decided_by(self) -> str:
@@ -82,6 +82,7 @@ class Pending:
             "decision_commit": self.decision.commit if self.decision else None,
             "reasons": list(self.reasons),
             "problems": list(self.problems),
+            "ignored_tags": [r.to_json() for r in self.ignored],
         }
 
 
@@ -108,21 +109,15 @@ def pending_changes(
                 return []
             raise
         current = _policies_at(project, git, head, slugs)
-    # Only releases in the history of what is checked count: a tag on another branch is not this text's past.
-    tags = git.tags(merged=head)
-    releases = {}
-    for policy in current:
-        found = release_tags(None, project.config.tag_format, policy.slug, tags)
-        if found:
-            releases[policy.slug] = found[-1]
+    # Only trusted releases in the history of what is checked count: a tag on another branch is not this text's past.
+    known = releases_reachable(project, head, git=git)
+    releases = {policy.slug: last for policy in current if (last := known.last(policy.slug))}
     wanted = []
     for policy in current:
         if policy.slug in releases:
-            version, tag = releases[policy.slug]
-            record = parse_tag(tag)
-            paths = [record.path] if record else []
-            paths += [policy.path] if policy.path not in paths else []
-            wanted.append((policy.slug, [f"{tag.commit}:{p}" for p in paths]))
+            last = releases[policy.slug]
+            paths = [last.record.path] + ([policy.path] if policy.path != last.record.path else [])
+            wanted.append((policy.slug, [f"{last.commit}:{p}" for p in paths]))
     blobs = git.read_blobs([spec for _, specs in wanted for spec in specs])
     rules = _Rules(project)
     out = []
@@ -130,10 +125,11 @@ def pending_changes(
         if policy.slug not in releases:
             out.append(_unreleased(policy))
             continue
-        version, tag = releases[policy.slug]
         specs = next(s for slug, s in wanted if slug == policy.slug)
-        last = _last_release(version, tag, specs, blobs, policy)
+        last = _last_release(releases[policy.slug], specs, blobs, policy)
         out.append(_pending(policy, last, git, head, rules, override))
+    for item in out:
+        item.ignored = known.rejected_of(item.slug)
     return out
 
 
@@ -172,20 +168,17 @@ def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | Non
     return policies
 
 
-def _last_release(
-    version: str, tag: Tag, specs: list[str], blobs: dict[str, bytes | None], current: Policy
-) -> LastRelease:
-    record = parse_tag(tag)
+def _last_release(tag: ReleaseTag, specs: list[str], blobs: dict[str, bytes | None], current: Policy) -> LastRelease:
     released = None
     for spec in specs:
         data = blobs.get(spec)
         if data is not None:
             path = spec.split(":", 1)[1]
-            text = decode_policy(data, f"{tag.name}:{path}")
+            text = decode_policy(data, f"{tag.tag}:{path}")
             # Most policies are unchanged since their release: skip parsing the same text twice.
             released = current if text == current.text else parse_policy(text, path=path, date_order=current.date_order)
             break
-    return LastRelease(version, tag.name, tag.commit, record, released)
+    return LastRelease(tag.version, tag.tag, tag.commit, tag.record, released)
 
 
 class _Rules:
