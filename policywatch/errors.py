@@ -170,6 +170,10 @@ class ReleaseNotFound(PolicywatchError):
     """A release named on the command line is not a release tag."""
 
 
+class UntrustedReleaseTag(ReleaseNotFound):
+    """A tag named like a release whose record cannot be read or disagrees with its name: never a release."""
+
+
 class NothingToAnnounce(PolicywatchError):
     """The release named is not a material change, so it is not announced."""
 

@@ -15,18 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from policywatch.document import Policy, decode_policy, parse_policy
+from policywatch.document import Policy, decode_policy, parse_policy, symlink_error
 from policywatch.errors import EmptyPolicy, HistoryError, HistoryIncomplete, InvalidPolicyName, PolicyNotFound
-from policywatch.gitcmd import Git
-from policywatch.history import release_tags, tag_name, tag_pattern, version_key
+from policywatch.gitcmd import SYMLINK_MODE, Git
+from policywatch.history import RejectedTag, ReleaseHistory, ReleaseTag, releases_reachable, tag_name, version_key
 from policywatch.lock import COMMIT_TRAILER
 from policywatch.project import POLICY_SUFFIX, Project
 from policywatch.refs import shown, tag_name_problem
-from policywatch.release import Release, parse_tag
+from policywatch.release import Release
 
 if TYPE_CHECKING:
     from policywatch.comparison import Change
-    from policywatch.history import Tag
 
 VERDICTS = ("material", "minor")
 TRAILER_KEY = "Policy-Change"
@@ -68,6 +67,7 @@ class Pending:
     decision: Decision | None = None
     problems: list[str] = field(default_factory=list)  # metadata that contradicts history
     renamed_from: str | None = None  # the slug of the last release, when the file was renamed since
+    ignored: list[RejectedTag] = field(default_factory=list)  # release tags that cannot be trusted
 
     @property
     def decided_by(self) -> str:
@@ -88,6 +88,7 @@ class Pending:
             "reasons": list(self.reasons),
             "problems": list(self.problems),
             "renamed_from": self.renamed_from,
+            "ignored_tags": [r.to_json() for r in self.ignored],
         }
 
 
@@ -115,25 +116,21 @@ def pending_changes(
             return []
         current = _policies_at(project, git, head, slugs)
         check_policy_names(current, project.config.tag_format)
-    # Only releases in the history of what is checked count: a tag on another branch is not this text's past.
-    tags = git.tags(merged=head)
-    releases = {}
-    for policy in current:
-        found = release_tags(None, project.config.tag_format, policy.slug, tags)
-        if found:
-            releases[policy.slug] = found[-1]
+    # Only trusted releases in the history of what is checked count: a tag on another branch is not this text's past.
+    known = releases_reachable(project, head, git=git)
+    releases = {policy.slug: last for policy in current if (last := known.last(policy.slug))}
     unreleased = [p for p in current if p.slug not in releases]
-    renamed = _renames(project, git, head, unreleased, {p.slug for p in current}, tags) if unreleased else {}
+    renamed = _renames(git, head, unreleased, {p.slug for p in current}, known) if unreleased else {}
     releases.update(renamed)
-    _refuse_lost_tags(git, head, rev, [p for p in unreleased if p.slug not in renamed], tags)
+    # A policy with untrusted tags of its own is refused for them, not taken for one whose tags are missing.
+    lost = [p for p in unreleased if p.slug not in renamed and not known.rejected_of(p.slug)]
+    _refuse_lost_tags(git, head, rev, lost, known)
     wanted = []
     for policy in current:
         if policy.slug in releases:
-            version, tag = releases[policy.slug]
-            record = parse_tag(tag)
-            paths = [record.path] if record else []
-            paths += [policy.path] if policy.path not in paths else []
-            wanted.append((policy.slug, [f"{tag.commit}:{p}" for p in paths]))
+            last = releases[policy.slug]
+            paths = [last.record.path] + ([policy.path] if policy.path != last.record.path else [])
+            wanted.append((policy.slug, [f"{last.commit}:{p}" for p in paths]))
     blobs = git.read_blobs([spec for _, specs in wanted for spec in specs])
     rules = _Rules(project)
     out = []
@@ -141,13 +138,14 @@ def pending_changes(
         if policy.slug not in releases:
             out.append(_unreleased(policy))
             continue
-        version, tag = releases[policy.slug]
         specs = next(s for slug, s in wanted if slug == policy.slug)
-        last = _last_release(version, tag, specs, blobs, policy)
+        last = _last_release(releases[policy.slug], specs, blobs, policy)
         item = _pending(policy, last, git, head, rules, override)
         if policy.slug in renamed:
             _mark_renamed(item, last)
         out.append(item)
+    for item in out:
+        item.ignored = known.rejected_of(item.slug)
     return out
 
 
@@ -186,38 +184,30 @@ def check_policy_names(policies: list[Policy], tag_format: str) -> None:
 
 
 def _renames(
-    project: Project, git: Git, head: str, unreleased: list[Policy], present: set[str], tags: list[Tag]
-) -> dict[str, tuple[str, Tag]]:
-    """{new slug: (version, tag)} for unreleased files that git's rename detection traces to a released one.
+    git: Git, head: str, unreleased: list[Policy], present: set[str], known: ReleaseHistory
+) -> dict[str, ReleaseTag]:
+    """{new slug: last release} for unreleased files that git's rename detection traces to a released one.
 
     Only a policy released under a name that no longer exists can have been
     renamed, so a repository without one pays nothing.
     """
-    gone: dict[str, tuple[str, Tag, str]] = {}
-    for tag in tags:
-        record = parse_tag(tag)
-        if record is None or record.policy in present:
-            continue
-        match = tag_pattern(project.config.tag_format, record.policy).match(tag.name)
-        if not match:
-            continue
-        version = match.group("version")
-        if record.policy not in gone or version_key(version) > version_key(gone[record.policy][0]):
-            gone[record.policy] = (version, tag, record.path)
     by_path = {p.path: p.slug for p in unreleased}
-    found: dict[str, tuple[str, Tag]] = {}
-    for version, tag, old_path in gone.values():
+    found: dict[str, ReleaseTag] = {}
+    for slug, rels in known.policies.items():
+        if slug in present or not rels:
+            continue
+        last = rels[-1]
         out = git.run(
-            *("--literal-pathspecs", "diff", "--find-renames", "--name-status", "-z", tag.commit, head),
-            *("--", old_path, *by_path),
+            *("--literal-pathspecs", "diff", "--find-renames", "--name-status", "-z", last.commit, head),
+            *("--", last.record.path, *by_path),
             check=False,
         )
         fields = out.split("\0")
         for i, status in enumerate(fields):
-            if status.startswith("R") and i + 2 < len(fields) and fields[i + 1] == old_path:
+            if status.startswith("R") and i + 2 < len(fields) and fields[i + 1] == last.record.path:
                 new_slug = by_path.get(fields[i + 2])
                 if new_slug and new_slug not in found:
-                    found[new_slug] = (version, tag)
+                    found[new_slug] = last
     return found
 
 
@@ -230,7 +220,7 @@ def _mark_renamed(item: Pending, last: LastRelease) -> None:
         item.reasons = [f"renamed from {old}"]
 
 
-def _refuse_lost_tags(git: Git, head: str, rev: str | None, policies: list[Policy], tags: list[Tag]) -> None:
+def _refuse_lost_tags(git: Git, head: str, rev: str | None, policies: list[Policy], known: ReleaseHistory) -> None:
     """Refuse to take a policy as never released when its history says it was: its tags were not fetched."""
     if not policies:
         return
@@ -256,10 +246,10 @@ def _refuse_lost_tags(git: Git, head: str, rev: str | None, policies: list[Polic
                 f"{policy.slug} can be reached from {where}; fetch the tags: {FETCH_ALL} "
                 f"(a policy never released starts at {FIRST_VERSION} or below)"
             )
-    if not tags and _tags_not_fetched(git):
+    if not known.policies and not known.rejected and _tags_not_fetched(git):
         raise HistoryIncomplete(
-            f"{policies[0].path}: this clone does not fetch tags (remote.*.tagOpt is --no-tags) and has none, "
-            f"so its releases cannot be seen; fetch them: {FETCH_ALL}"
+            f"{policies[0].path}: this clone does not fetch tags (remote.*.tagOpt is --no-tags) and has no "
+            f"release tag, so its releases cannot be seen; fetch them: {FETCH_ALL}"
         )
 
 
@@ -280,7 +270,10 @@ def _working_policies(project: Project, slugs: list[str] | None) -> list[Policy]
 
 def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | None) -> list[Policy]:
     folder = project.config.policies
-    paths = [p for p in git.list_files(commit, folder) if p.endswith(POLICY_SUFFIX)]
+    modes = git.file_modes(commit, folder)
+    if not modes and git.run("ls-tree", "-z", commit, "--", folder.rstrip("/")).startswith(SYMLINK_MODE):
+        raise symlink_error(f"{folder.rstrip('/')}/")
+    paths = [p for p in modes if p.endswith(POLICY_SUFFIX)]
     paths = [p for p in paths if not PurePosixPath(p).name.startswith(".")]
     if slugs:
         by_slug = {PurePosixPath(p).stem: p for p in paths}
@@ -288,29 +281,29 @@ def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | Non
         if missing:
             raise PolicyNotFound(f"no policy '{missing[0]}' in {folder}/ at {commit[:12]}")
         paths = [by_slug[s] for s in slugs]
+    if link := next((p for p in paths if modes[p] == SYMLINK_MODE), None):
+        raise symlink_error(link)
     blobs = git.read_blobs([f"{commit}:{p}" for p in paths])
     policies = []
     for path in paths:
         data = blobs[f"{commit}:{path}"]
         if data is not None:
-            policies.append(parse_policy(decode_policy(data, path), path=path, slug=PurePosixPath(path).stem))
+            text, slug = decode_policy(data, path), PurePosixPath(path).stem
+            policies.append(parse_policy(text, path=path, slug=slug, date_order=project.config.date_order))
     return policies
 
 
-def _last_release(
-    version: str, tag: Tag, specs: list[str], blobs: dict[str, bytes | None], current: Policy
-) -> LastRelease:
-    record = parse_tag(tag)
+def _last_release(tag: ReleaseTag, specs: list[str], blobs: dict[str, bytes | None], current: Policy) -> LastRelease:
     released = None
     for spec in specs:
         data = blobs.get(spec)
         if data is not None:
             path = spec.split(":", 1)[1]
-            text = decode_policy(data, f"{tag.name}:{path}")
+            text = decode_policy(data, f"{tag.tag}:{path}")
             # Most policies are unchanged since their release: skip parsing the same text twice.
-            released = current if text == current.text else parse_policy(text, path=path)
+            released = current if text == current.text else parse_policy(text, path=path, date_order=current.date_order)
             break
-    return LastRelease(version, tag.name, tag.commit, record, released)
+    return LastRelease(tag.version, tag.tag, tag.commit, tag.record, released)
 
 
 class _Rules:

@@ -25,6 +25,7 @@ from policywatch.errors import (
     TagExists,
     UncommittedPolicyEdits,
     UnsupportedVersion,
+    UntrustedReleaseTag,
     VersionMovedBack,
 )
 from policywatch.gitcmd import Git
@@ -42,7 +43,7 @@ from policywatch.lock import (
 from policywatch.pending import FIRST_VERSION, Pending, pending_changes, refuse_empty
 from policywatch.project import Project
 from policywatch.refs import shown, tag_name_problem
-from policywatch.release import ChangeSummary, Release, tag_message
+from policywatch.release import ChangeSummary, Release, one_line_title, tag_message
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Plan:
     date: dt.date
     actions: list[Action]
     unchanged: list[str]  # slugs with nothing to release
+    ignored: list[str] = field(default_factory=list)  # warnings naming release tags that cannot be trusted
 
     def releases(self, commit: str) -> list[Release]:
         return [a.release(self.date, commit) for a in self.actions]
@@ -143,6 +145,7 @@ def plan_publication(
         if item.verdict == "none":
             unchanged.append(item.slug)
             continue
+        _refuse_untrusted(item)
         _refuse_earlier_date(item, date)
         action = _action(item, date, notice_days, tag_format)
         if why := tag_name_problem(action.tag):
@@ -156,7 +159,15 @@ def plan_publication(
                 f"{item.path} would be released as {action.version}: set its version by hand or delete the tag"
             )
         actions.append(action)
-    return Plan(date, actions, unchanged)
+    return Plan(date, actions, unchanged, [r.warning for item in items for r in item.ignored])
+
+
+def _refuse_untrusted(item: Pending) -> None:
+    """A release tag that cannot be trusted may be the real last release: no next version is safe."""
+    if item.ignored:
+        first = item.ignored[0]
+        then = f"the next version of {item.slug} cannot be chosen safely; delete it (git tag -d {first.tag})"
+        raise UntrustedReleaseTag(first.refusal(then))
 
 
 def _refuse_contradictions(item: Pending) -> None:
@@ -216,7 +227,7 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> 
     return Action(
         slug=item.slug,
         path=item.path,
-        title=policy.title,
+        title=one_line_title(policy.title),
         classification=item.verdict,
         previous_version=previous,
         version=version,

@@ -33,6 +33,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from policywatch.errors import UnsubscribeSettingsError
 from policywatch.store import Store, open_store, utcnow
+from policywatch.termsafe import printable
 
 if TYPE_CHECKING:
     import jinja2
@@ -327,7 +328,7 @@ def _drain(environ: dict[str, Any], length: int | str | None = None) -> None:
 
 def _log(environ: dict[str, Any], line: str) -> None:
     stream = environ.get("wsgi.errors") or sys.stderr
-    stream.write(line + "\n")
+    stream.write(printable(line) + "\n")
     stream.flush()
 
 
@@ -386,7 +387,8 @@ class QuietRequestHandler(WSGIRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         stream = getattr(self.server, "access_log", None) or sys.stderr
-        stream.write(f"{self.address_string()} - [{self.log_date_time_string()}] {format % args}\n")
+        line = printable(f"{self.address_string()} - [{self.log_date_time_string()}] {format % args}")
+        stream.write(line + "\n")
 
 
 def make_server_for(
