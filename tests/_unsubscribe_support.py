@@ -14,7 +14,7 @@ ONE_CLICK = {"content": b"List-Unsubscribe=One-Click", "headers": {"Content-Type
 
 @contextmanager
 def serving(app, access_log: io.StringIO | None = None, **options) -> Iterator[str]:
-    """The app on a free loopback port, served by the server ``policywatch serve`` uses (closing waits for every request)."""
+    """The app on a free loopback port, served as `policywatch serve` does; closing waits for every request."""
     server = make_server_for(
         app, "127.0.0.1", 0, access_log=access_log if access_log is not None else io.StringIO(), **options
     )
