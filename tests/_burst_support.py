@@ -8,6 +8,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -115,7 +116,8 @@ def waitress_serving(repo: Path, *, threads: int = 8, extra: Sequence[str] = ())
         "policywatch.unsubscribe:application",
     ]
     env = {**os.environ, "POLICYWATCH_REPO": str(repo)}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server's log writes
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -124,10 +126,11 @@ def waitress_serving(repo: Path, *, threads: int = 8, extra: Sequence[str] = ())
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"waitress did not start: {process.stderr.read().decode()[-500:]}") from None
+                    log.seek(0)
+                    raise RuntimeError(f"waitress did not start: {log.read().decode()[-500:]}") from None
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=20)
-        process.stderr.close()
+        log.close()
