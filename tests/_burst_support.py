@@ -116,21 +116,24 @@ def waitress_serving(repo: Path, *, threads: int = 8, extra: Sequence[str] = ())
         "policywatch.unsubscribe:application",
     ]
     env = {**os.environ, "POLICYWATCH_REPO": str(repo)}
-    log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server's log writes
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"waitress did not start: {log.read().decode()[-500:]}") from None
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    with tempfile.TemporaryFile() as log:  # a file, not a pipe: a full pipe would stall the server's log writes
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            _wait_for_port(port, process, log)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, log) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"waitress did not start: {log.read().decode()[-500:]}") from None
+            time.sleep(0.05)
