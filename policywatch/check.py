@@ -19,6 +19,7 @@ from policywatch.gitcmd import Git
 from policywatch.lock import JOURNAL_FILE
 from policywatch.pending import Pending, last_reviewed, pending_changes
 from policywatch.project import Project
+from policywatch.termsafe import printable, printable_json
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def render_text(result: CheckResult) -> str:
         lines.append(f"ok: {n} {noun} checked against {result.against}")
     else:
         lines.append(f"check failed: {len(result.errors)} problem(s) in {n} {noun} at {result.against}")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def render_json(result: CheckResult) -> str:
@@ -139,7 +140,7 @@ def render_json(result: CheckResult) -> str:
         "warnings": [asdict(f) for f in result.warnings],
         "policies": result.policies,
     }
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return printable_json(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = run_check(open_project(), args.against)
     except PolicywatchError as exc:
-        print(f"policywatch: error: {exc}", file=sys.stderr)
+        print(f"policywatch: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     print(render_json(result) if args.format == "json" else render_text(result))
     return 0 if result.ok else 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policywatch.addresses import normalise_address
+from policywatch.csvcells import SafeWriter, restore
 from policywatch.errors import (
     InvalidSubscriber,
     PolicywatchError,
@@ -32,6 +33,7 @@ CSV_HEADER = ("email", "name", "policies")
 IMPORT_BATCH = 1000
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by errors="surrogateescape"
 _COLUMNS = "email, name, policies, status, token, created_at, updated_at, unsubscribed_at"
 
 
@@ -231,7 +233,8 @@ def import_csv(store: Store, path: str | Path, known: Iterable[str] | None = Non
     """Add or update every good row, report every bad one with its line; one transaction.
 
     Status is never changed by an import: re-importing an old list must not
-    resubscribe someone who has since unsubscribed.
+    resubscribe someone who has since unsubscribed. The quotes that ``export_csv``
+    puts before formula characters are taken off (``csvcells.restore``).
     """
     path = Path(path)
     known_list = list(known) if known is not None else None
@@ -242,12 +245,12 @@ def import_csv(store: Store, path: str | Path, known: Iterable[str] | None = Non
         raise SubscriberFileError(f"{path}: cannot read: {exc.strerror}") from None
     with handle:
         reader = csv.reader(handle)
-        columns = _header(path, next(reader, None))
+        records = _records(path, reader)
+        columns = _header(path, next(records, None))
         before = count_subscribers(store, None)
         changed = good = 0
         batch: list[tuple] = []
         with store.transaction():
-            records = _records(path, reader)
             for record in records:
                 if not any(cell.strip() for cell in record):
                     continue
@@ -279,11 +282,15 @@ def _records(path: Path, reader) -> Iterator[list[str]]:
 def _header(path: Path, header: list[str] | None) -> dict[str, int]:
     if header is None:
         raise SubscriberFileError(f"{path}: empty file (expected the header {','.join(CSV_HEADER)})")
+    if any(_UNDECODABLE.search(h) for h in header):
+        raise SubscriberFileError(f"{path}:1: not UTF-8 text (save the file as UTF-8 CSV)")
     names = [h.strip().lower() for h in header]
     unknown = [n for n in names if n not in CSV_HEADER]
     if "email" not in names or unknown or len(set(names)) != len(names):
+        shown = ",".join(header)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
         raise SubscriberFileError(
-            f"{path}:1: bad header '{','.join(header)}' (expected {','.join(CSV_HEADER)}; name and policies optional)"
+            f"{path}:1: bad header {shown!r} (expected {','.join(CSV_HEADER)}; name and policies optional)"
         )
     return {name: names.index(name) for name in names}
 
@@ -294,7 +301,7 @@ def _import_row(record: list[str], columns: dict[str, int], known: list[str] | N
 
     def cell(name: str) -> str:
         index = columns.get(name)
-        value = record[index] if index is not None and index < len(record) else ""
+        value = restore(record[index]) if index is not None and index < len(record) else ""
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -309,21 +316,33 @@ def _import_row(record: list[str], columns: dict[str, int], known: list[str] | N
 
 
 def export_csv(store: Store, path: str | Path) -> int:
-    """Write active subscribers as ``email,name,policies``; the file appears whole or not at all."""
+    """Write active subscribers as ``email,name,policies``; the file appears whole or not at all.
+
+    Cells are neutralised against formula injection (``csvcells``); ``import_csv``
+    reads them back to the same addresses and names.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise SubscriberFileError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise SubscriberFileError(f"{path}: is a folder, not a file name")
     count = 0
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise SubscriberFileError(f"{path}: cannot write: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = SafeWriter(handle)
             writer.writerow(CSV_HEADER)
             for sub in iter_subscribers(store, "active"):
                 writer.writerow((sub.email, sub.name, ";".join(sub.policies)))
                 count += 1
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SubscriberFileError(f"{path}: cannot write: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

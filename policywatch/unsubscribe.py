@@ -36,6 +36,7 @@ from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from policywatch.errors import UnsubscribeSettingsError
 from policywatch.store import Store, open_store, utcnow
+from policywatch.termsafe import printable
 
 if TYPE_CHECKING:
     import jinja2
@@ -375,7 +376,7 @@ def _drain(environ: dict[str, Any], length: int | str | None = None) -> None:
 
 def _log(environ: dict[str, Any], line: str) -> None:
     stream = environ.get("wsgi.errors") or sys.stderr
-    stream.write(line + "\n")
+    stream.write(printable(line) + "\n")
     stream.flush()
 
 
@@ -456,7 +457,7 @@ class PooledWSGIServer(WSGIServer):
         """One line in the log, never a traceback on the console."""
         kind, exc = sys.exc_info()[:2]
         stream = self.access_log or sys.stderr
-        stream.write(f"{client_address[0]} - connection failed: {kind.__name__ if kind else 'error'}: {exc}\n")
+        stream.write(printable(f"{client_address[0]} - connection failed: {kind.__name__ if kind else 'error'}: {exc}") + "\n")
 
     def server_close(self) -> None:
         super().server_close()
@@ -514,7 +515,8 @@ class QuietRequestHandler(WSGIRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         stream = getattr(self.server, "access_log", None) or sys.stderr
-        stream.write(f"{self.address_string()} - [{self.log_date_time_string()}] {format % args}\n")
+        line = printable(f"{self.address_string()} - [{self.log_date_time_string()}] {format % args}")
+        stream.write(line + "\n")
 
 
 def make_server_for(

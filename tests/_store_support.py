@@ -202,6 +202,28 @@ def claim_and_hang(url: str, tag: str, batch: int, lease_seconds: int) -> None:
     time.sleep(600)
 
 
+def start_notify(root, url: str, smtp_port: int, *args: str, pool: int = 2):
+    """``policywatch notify --format json`` in a subprocess, on this ledger, to a loopback SMTP server."""
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "POLICYWATCH_DATABASE_URL": url,
+        "POLICYWATCH_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}?pool_size={pool}&backoff=0.01&timeout=10",
+        "CI": "1",
+    }
+    env.pop("POLICYWATCH_FROM", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "policywatch", "notify", "--format", "json", *args],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def seed_subscribers(store, count: int, domain: str = "example.org") -> None:
     """Many subscribers at once, through the same import path users take."""
     import tempfile

@@ -31,6 +31,7 @@ def diff(
     the working copy.
     """
     from policywatch import compare
+    from policywatch.cli._output import echo_content
     from policywatch.diffsources import pairs_for, project_rules
     from policywatch.render import Report, render_html, render_json, render_markdown, render_text
 
@@ -45,7 +46,7 @@ def diff(
     if fmt is DiffFormat.json:
         typer.echo(render_json(reports, material_only))
     elif fmt is DiffFormat.html:
-        typer.echo(render_html(reports, material_only), nl=False)
+        echo_content(render_html(reports, material_only))
     elif fmt is DiffFormat.markdown:
         typer.echo(render_markdown(reports, material_only), nl=False)
     else:

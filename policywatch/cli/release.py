@@ -7,7 +7,7 @@ from enum import StrEnum
 import typer
 
 from policywatch.cli import app
-from policywatch.cli._output import FORMAT_OPTION, Format
+from policywatch.cli._output import FORMAT_OPTION, Format, echo
 
 
 @app.command()
@@ -70,7 +70,7 @@ def publish(
         confirm=None if yes else confirm,
     )
     for note in result.repaired:
-        typer.echo(f"note: {note}")
+        echo(f"note: {note}")
     if not result.plan.actions:
         typer.echo("nothing to publish: every policy matches its last release")
         return
@@ -81,7 +81,7 @@ def publish(
         typer.echo("nothing published")
         raise typer.Exit(1)
     for action in result.plan.actions:
-        typer.echo(f"published {describe(action)} [{action.tag}]")
+        echo(f"published {describe(action)} [{action.tag}]")
     typer.echo("push the release with: git push --follow-tags")
     if not no_notify:
         _announce(project, result.releases)
@@ -90,9 +90,9 @@ def publish(
 def _print_plan(plan, describe, heading: str) -> None:
     typer.echo(f"{heading}, publication date {plan.date.isoformat()}:")
     for action in plan.actions:
-        typer.echo(f"  {describe(action)} [{action.tag}]")
+        echo(f"  {describe(action)} [{action.tag}]")
         for reason in action.reasons[:10]:
-            typer.echo(f"    - {reason}")
+            echo(f"    - {reason}")
 
 
 def _announce(project, releases) -> None:
@@ -105,13 +105,13 @@ def _announce(project, releases) -> None:
     try:
         summary = notify_releases(project, releases)
     except PolicywatchError as error:
-        typer.echo(f"policywatch: notices not sent: {error}", err=True)
+        echo(f"policywatch: notices not sent: {error}", err=True)
         typer.echo(
             "the release is published and its notices are queued: fix this, then run 'policywatch notify'", err=True
         )
         raise typer.Exit(error.exit_code) from None
     for problem in summary.problems:
-        typer.echo(f"policywatch: {problem}", err=True)
+        echo(f"policywatch: {problem}", err=True)
     typer.echo(f"notices: {summary.counts()}")
     if summary.failed or summary.pending:
         typer.echo("run 'policywatch notify' (or 'policywatch notify --retry-failed') to finish", err=True)

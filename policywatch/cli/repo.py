@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from policywatch.cli import app
-from policywatch.cli._output import FORMAT_OPTION, Format, print_json, print_table
+from policywatch.cli._output import FORMAT_OPTION, Format, echo, echo_content, print_json, print_table
 
 
 @app.command()
@@ -66,17 +66,20 @@ def log(slug: str = typer.Argument(..., help="Policy slug."), fmt: Format = FORM
         typer.echo("note: shallow clone, history may be incomplete (git fetch --unshallow)", err=True)
     for entry in result.commits:
         tags = f" [{', '.join(entry.tags)}]" if entry.tags else ""
-        typer.echo(f"{entry.commit[:10]}  {entry.date[:10]}  {entry.subject}{tags}")
+        echo(f"{entry.commit[:10]}  {entry.date[:10]}  {entry.subject}{tags}")
     if not result.commits:
-        typer.echo(f"{result.path}: no commits yet")
+        echo(f"{result.path}: no commits yet")
 
 
 @app.command()
 def show(
     spec: str = typer.Argument(..., metavar="SLUG[@VERSION]", help="Policy, optionally at a version or git revision."),
 ) -> None:
-    """Print a policy's text: the working copy, a released version, or any revision."""
+    """Print a policy's text: the working copy, a released version, or any revision.
+
+    Control characters are shown as escapes on a terminal; a pipe or a file gets the text as it is.
+    """
     from policywatch.project import open_project
     from policywatch.status import show_text
 
-    typer.echo(show_text(open_project(), spec), nl=False)
+    echo_content(show_text(open_project(), spec))

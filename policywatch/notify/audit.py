@@ -6,15 +6,16 @@ subscribers is written without holding it in memory.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import TextIO
 
+from policywatch.csvcells import SafeWriter
 from policywatch.errors import ReleaseNotFound
 from policywatch.notify.outbox import Delivery, Outbox, find_release
 from policywatch.store import Store
+from policywatch.termsafe import printable_json
 
 AUDIT_COLUMNS = (
     "release",
@@ -87,7 +88,8 @@ def audit_rows(store: Store, tag: str, policy: str, version: str) -> Iterator[Au
 
 
 def write_csv(rows: Iterator[AuditRow], out: TextIO) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+    """Cells neutralised against formula injection: ``detail`` is whatever the remote server replied."""
+    writer = SafeWriter(out)
     writer.writerow(AUDIT_COLUMNS)
     count = 0
     for row in rows:
@@ -101,7 +103,7 @@ def write_json(rows: Iterator[AuditRow], out: TextIO) -> int:
     out.write("[")
     count = 0
     for row in rows:
-        out.write(("," if count else "") + "\n  " + json.dumps(asdict(row), ensure_ascii=False))
+        out.write(("," if count else "") + "\n  " + printable_json(json.dumps(asdict(row), ensure_ascii=False)))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

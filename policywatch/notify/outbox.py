@@ -16,9 +16,6 @@ first sees its tag, which is how a publish killed after tagging is still announc
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
-import socket
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from policywatch.errors import ConfigError, NothingToAnnounce, ReleaseNotFound
 from policywatch.notify.channels import Outcome, Recipient
+from policywatch.notify.senders import LOCK_CLASS, SenderId, on_this_host, process_gone, this_sender
 from policywatch.release import Release, parse_tag
 from policywatch.store import Store, stamp, utcnow
 
@@ -85,6 +83,21 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """Deliveries still owed after a run. ``queued`` and ``deferred`` are left undone;
+    ``sending`` ones are held by a sender that is still at work."""
+
+    queued: int = 0  # due now but not sent (the server could not be used, or no channel for them)
+    deferred: int = 0  # waiting out the back-off after a temporary failure
+    sending: int = 0
+    next_try: str | None = None  # when the first deferred one is due
+
+    @property
+    def left(self) -> int:
+        return self.queued + self.deferred
+
+
+@dataclass(frozen=True)
 class Claim:
     """A batch this sender now holds: the recipients to hand to one channel."""
 
@@ -100,8 +113,8 @@ def delivery_key(release_tag: str, channel: str, target: str) -> str:
 
 
 def lease_owner() -> str:
-    """Who holds a claim: the machine and process, plus randomness so two runs never share a name."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    """Who holds a claim: the machine, the process and its start time, and a random nonce."""
+    return str(this_sender())
 
 
 def _like_escape(slug: str) -> str:
@@ -116,11 +129,18 @@ class Outbox:
         self.settings = settings or NotifySettings()
         if not self.settings.synchronous_commit and hasattr(store, "relax_commits"):
             store.relax_commits()
-        self.owner = owner or lease_owner()
+        self.owner = owner or self._announce()
         self._claims = 0
         self._inflight: dict[str, tuple[int, str, int]] = {}  # key -> (row id, lease, attempts)
         self._cursors: dict[tuple[str, str], int] = {}  # (release, channel) -> last id claimed
         self._renew_at = 0.0  # monotonic time at which the leases held are extended
+
+    def _announce(self) -> str:
+        """This sender's name; on PostgreSQL, also take the session lock that says it is alive."""
+        while True:
+            sender = this_sender()
+            if self.store.dialect != "postgresql" or self.store.hold_session_lock(LOCK_CLASS, sender.nonce):
+                return str(sender)
 
     # -- releases -------------------------------------------------------------------------
 
@@ -261,7 +281,8 @@ class Outbox:
 
         ``sent`` wins over anything but an earlier ``sent`` (then it is a ``duplicate``: the
         lease ran out while this sender was still at work). ``failed`` and ``deferred``
-        count only while this sender still holds the lease (else ``stale``).
+        count only while this sender still holds the lease (else ``stale``), and so does
+        ``unsent`` (the server could not be used): queued again as it was, the attempt not counted.
         """
         if self._inflight and time.monotonic() >= self._renew_at:
             self.renew()
@@ -278,6 +299,13 @@ class Outbox:
                 (outcome.message_id, outcome.detail, now, now, row_id),
             )
             return "sent" if changed else "duplicate"
+        if outcome.status == "unsent":
+            changed = self.store.execute(
+                "UPDATE deliveries SET state = 'queued', attempts = attempts - 1, detail = ?, updated_at = ?,"
+                " lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+                (outcome.detail, now, row_id, lease),
+            )
+            return "unsent" if changed else "stale"
         if outcome.status == "deferred" and attempts < self.settings.max_attempts:
             wait = BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
             due = stamp(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait))
@@ -342,6 +370,72 @@ class Outbox:
             "UPDATE deliveries SET state = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?"
             " WHERE state = 'sending' AND lease_until < ?",
             (now, now),
+        )
+
+    def reclaim_dead(self) -> int:
+        """Queue again at once the batches whose sender provably died (see ``senders``).
+
+        A process on this host that is gone, or a PostgreSQL session that is gone: what it
+        held goes back to the queue now instead of when its lease runs out.
+        """
+        rows = self.store.query("SELECT DISTINCT lease_owner FROM deliveries WHERE state = 'sending'")
+        verdicts: dict[str, bool] = {}
+        dead = []
+        for (lease,) in rows:
+            if not lease:
+                continue
+            name = lease.split("#", 1)[0]
+            if name not in verdicts:
+                verdicts[name] = name != self.owner and self._sender_dead(name)
+            if verdicts[name]:
+                dead.append(lease)
+        now = utcnow()
+        return sum(
+            self.store.execute(
+                "UPDATE deliveries SET state = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?"
+                " WHERE state = 'sending' AND lease_owner = ?",
+                (now, lease),
+            )
+            for lease in dead
+        )
+
+    def _sender_dead(self, name: str) -> bool:
+        sender = SenderId.parse(name)
+        if sender is None:
+            return False
+        if on_this_host(sender) and process_gone(sender.pid, sender.start):
+            return True
+        return self.store.dialect == "postgresql" and not self.store.session_lock_held(LOCK_CLASS, sender.nonce)
+
+    def retry_now(self, tags: Iterable[str] | None = None) -> int:
+        """Make deferred deliveries due at once (``--retry-now``): the back-off is skipped this time."""
+        now = utcnow()
+        sql = "UPDATE deliveries SET not_before = '', updated_at = ? WHERE state = 'queued' AND not_before > ?"
+        if tags is None:
+            return self.store.execute(sql, (now, now))
+        return sum(self.store.execute(sql + " AND release_tag = ?", (now, now, tag)) for tag in tags)
+
+    def pending(self, tags: Iterable[str] | None = None) -> Pending:
+        """What is still owed, and why: deferred (waiting out a back-off), due, or held by a sender."""
+        now = utcnow()
+        sql = (
+            "SELECT CASE WHEN state = 'sending' THEN 'sending' WHEN not_before > ? THEN 'deferred' ELSE 'queued' END,"
+            " COUNT(*), MIN(not_before) FROM deliveries WHERE state IN ('queued', 'sending')"
+        )
+        selected = list(tags) if tags is not None else None
+        if selected is not None and not selected:
+            return Pending()
+        params: list[str] = [now]
+        if selected is not None:
+            sql += f" AND release_tag IN ({', '.join('?' * len(selected))})"
+            params += selected
+        found = {kind: (count, first) for kind, count, first in self.store.query(sql + " GROUP BY 1", params)}
+        deferred = found.get("deferred", (0, None))
+        return Pending(
+            queued=found.get("queued", (0, None))[0],
+            deferred=deferred[0],
+            sending=found.get("sending", (0, None))[0],
+            next_try=deferred[1] if deferred[0] else None,
         )
 
     def retry_failed(self, tags: Iterable[str] | None = None) -> int:

@@ -42,7 +42,8 @@ POLL_SECONDS = 1.0  # how often the parent of worker processes reads the ledger 
 
 @dataclass
 class NotifySummary:
-    """What one ``notify`` run did. ``pending``: still owed at the end (deferred, or held by another sender)."""
+    """What one ``notify`` run did. ``pending``: still owed at the end (deferred, or held by another sender);
+    ``left`` is the part of it no sender is working on (queued or deferred), which makes the run unfinished."""
 
     releases: list[str] = field(default_factory=list)
     ledgered: list[str] = field(default_factory=list)
@@ -53,6 +54,11 @@ class NotifySummary:
     skipped: int = 0
     duplicates: int = 0
     pending: int = 0
+    left: int = 0  # queued or deferred at the end: not done
+    deferred_left: int = 0  # of ``left``, those waiting out a back-off after a temporary failure
+    next_try: str | None = None  # when the first of those is due
+    unsent: int = 0  # not tried: the server could not be used
+    blocked: list[str] = field(default_factory=list)  # why a server could not be used at all (also in problems)
     would_post: int = 0  # dry run: webhook posts a real run would make
     dry_run: bool = False
     eml_dir: str | None = None
@@ -74,8 +80,32 @@ class NotifySummary:
         return line
 
     @property
+    def exit_code(self) -> int:
+        """2: a server could not be used; 1: something failed or is left undone; 0: everything owed is done."""
+        if self.blocked:
+            return 2
+        return 1 if self.failed or self.left else 0
+
+    @property
     def ok(self) -> bool:
-        return self.failed == 0 and not self.problems
+        return self.exit_code == 0
+
+    def pending_line(self) -> str:
+        """Why deliveries are still owed, in one line; "" when nothing is."""
+        if not self.pending:
+            return ""
+        reasons = []
+        if self.deferred_left:
+            reasons.append(
+                f"{self.deferred_left} deferred after a temporary failure, next try after {self.next_try} "
+                "(--retry-now tries them at once)"
+            )
+        if self.left - self.deferred_left:
+            why = "the server could not be used" if self.blocked else "see above"
+            reasons.append(f"{self.left - self.deferred_left} not sent ({why})")
+        if self.pending - self.left:
+            reasons.append(f"{self.pending - self.left} being sent by another sender still at work")
+        return f"{self.pending} still pending: {'; '.join(reasons)}: run 'policywatch notify' again"
 
     def add(self, counts: dict[str, int]) -> None:
         self.sent += counts.get("sent", 0)
@@ -83,6 +113,8 @@ class NotifySummary:
         self.deferred += counts.get("deferred", 0)
         self.skipped += counts.get("skipped", 0)
         self.duplicates += counts.get("duplicate", 0)
+        self.unsent += counts.get("unsent", 0)
+        self.blocked += [b for b in counts.get("blocked", []) if b not in self.blocked]  # type: ignore[union-attr]
 
 
 def site_base_url(project: Project) -> str:
@@ -114,11 +146,16 @@ def run_notify(
     only: Sequence[str] | None = None,
     dry_run: bool = False,
     retry_failed: bool = False,
+    retry_now: bool = False,
     workers: int = 1,
     progress: Progress | None = None,
     eml_dir: Path | None = None,
 ) -> NotifySummary:
-    """Send every notice owed (or only ``release``'s, or only the tags in ``only``)."""
+    """Send every notice owed (or only ``release``'s, or only the tags in ``only``).
+
+    ``retry_now`` skips the back-off of deferred deliveries. Batches held by a sender that
+    provably died (see ``senders``) are taken back at once, not when their lease runs out.
+    """
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}")
     started = time.monotonic()
@@ -149,7 +186,10 @@ def run_notify(
         summary.ledger_seconds = round(time.monotonic() - ledger_start, 3)
         if retry_failed:
             outbox.retry_failed(scope)
+        if retry_now:
+            outbox.retry_now(scope)
         outbox.reclaim_expired()
+        outbox.reclaim_dead()
         work = outbox.work(scope)
         tags = sorted({tag for tag, _ in work})
         summary.releases = sorted(set(tags) | set(summary.ledgered))
@@ -167,9 +207,12 @@ def run_notify(
                 summary.problems += counts.get("problems", [])  # type: ignore[arg-type]
                 summary.peak_rss_mb.append(counts["peak_rss_mb"])
             else:
-                _run_workers(project, outbox, tags, workers, progress, total, summary)
-        after = outbox.counts(scope)  # all releases unless one was named: deferred ones, other senders' batches
-        summary.pending = after["queued"] + after["sending"]
+                _run_workers(project, outbox, [(t, by_tag[t]) for t in tags], workers, progress, total, summary)
+        outbox.reclaim_dead()
+        left = outbox.pending(scope)  # all releases unless one was named: deferred ones, other senders' batches
+        summary.pending = left.left + left.sending
+        summary.left, summary.deferred_left, summary.next_try = left.left, left.deferred, left.next_try
+        summary.problems = summary.blocked + [p for p in summary.problems if p not in summary.blocked]
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
 
@@ -187,6 +230,7 @@ async def _send(
 
     counts: Counter[str] = Counter()
     problems: list[str] = []
+    blocked: list[str] = []
     hooks = {channel.name: channel for channel in webhook_channels(project)}
     settled = 0
 
@@ -213,7 +257,7 @@ async def _send(
                         continue
                     opened[channel_name] = await stack.enter_async_context(channel)
                     channel = opened[channel_name]
-                while True:
+                while getattr(channel, "unusable", None) is None:
                     claim = outbox.claim(tag, channel_name)
                     counts["skipped"] += claim.skipped
                     settled += claim.skipped
@@ -225,8 +269,10 @@ async def _send(
                         await channel.send(notice, claim.recipients, report)
                     finally:
                         outbox.release_unreported()
+        blocked += [f"cannot send email: {c.unusable}" for c in opened.values() if getattr(c, "unusable", None)]
     result: dict[str, Any] = dict(counts)
     result["problems"] = problems
+    result["blocked"] = blocked
     result["peak_rss_mb"] = _peak_rss_mb()
     return result
 
@@ -240,11 +286,16 @@ def _peak_rss_mb() -> float:
 # -- several sender processes -----------------------------------------------------------------
 
 
-def _worker(root: str, tags: list[str], results: Any) -> None:
-    """Entry point of a sender process: its own connection, its own leases; reports on ``results``."""
+def _worker(root: str, tags: list[str], results: Any, parent: int) -> None:
+    """Entry point of a sender process: its own connection, its own leases; reports on ``results``.
+
+    It dies with its parent, so that killing ``notify`` stops every sender it started.
+    """
     from policywatch.errors import PolicywatchError
+    from policywatch.notify.senders import die_with_parent
     from policywatch.project import open_project
 
+    die_with_parent(parent)
     try:
         project = open_project(root)
         by_tag = {r.tag: r for r in tagged_releases(project)}
@@ -259,22 +310,27 @@ def _worker(root: str, tags: list[str], results: Any) -> None:
 def _run_workers(
     project: Project,
     outbox: Outbox,
-    tags: list[str],
+    releases: list[tuple[str, Release]],
     workers: int,
     progress: Progress | None,
     total: int,
     summary: NotifySummary,
 ) -> None:
-    """Start the sender processes and wait for them, each on its own: one that dies (killed,
-    out of memory) costs only its batch, which the others, or the next run, reclaim after the lease."""
+    """Start the sender processes and wait for them, each on its own. One that dies (killed, out
+    of memory) costs only a moment: its batch is taken back once it is gone, and sent by this process
+    if no other sender is left to take it."""
     import multiprocessing
+    import os
     import queue
 
+    tags = [tag for tag, _ in releases]
     start = outbox.counts(tags)
     settled_before = start["sent"] + start["failed"] + start["skipped"]
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    senders = [context.Process(target=_worker, args=(str(project.root), tags, results)) for _ in range(workers)]
+    senders = [
+        context.Process(target=_worker, args=(str(project.root), tags, results, os.getpid())) for _ in range(workers)
+    ]
     for sender in senders:
         sender.start()
     reports: list[dict[str, Any]] = []
@@ -298,9 +354,15 @@ def _run_workers(
         summary.peak_rss_mb.append(report["peak_rss_mb"])
     died = [sender.exitcode for sender in senders if sender.exitcode != 0]
     if died:
+        outbox.reclaim_dead()
+        finished = ""
+        if not summary.blocked and outbox.work(tags):
+            counts = asyncio.run(_send(project, outbox, releases, None, 0))
+            summary.add(counts)
+            finished = " and sent by this process"
         summary.problems.append(
-            f"{len(died)} sender process(es) died (exit {', '.join(map(str, died))}); what they held is "
-            "sent again once its lease runs out: run 'policywatch notify' again"
+            f"{len(died)} sender process(es) died (exit {', '.join(map(str, died))}); "
+            f"what they held was taken back{finished}"
         )
 
 
@@ -320,10 +382,10 @@ def _dry_run(
     started: float,
 ) -> NotifySummary:
     """Write each owed email as an ``.eml`` file and count webhook posts; the ledger is not touched."""
-    from policywatch.notify.email import open_email_channel
+    from policywatch.notify.email import open_email_channel, private_folder
 
     folder = eml_dir or project.state_dir / "dry-run" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     summary.eml_dir = str(folder)
     states = ("queued", "failed") if retry_failed else ("queued",)
     tags = sorted({t for t, _ in outbox.work(scope)} | {r.tag for r in owed} | _failed_tags(store, scope, retry_failed))

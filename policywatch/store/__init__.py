@@ -80,9 +80,11 @@ def database_url(root: str | Path, config_section: dict[str, Any] | None = None)
         if not isinstance(value, str):
             raise ConfigError(f"[database] url: must be a string, got {value!r}")
         url = url or value.strip()
-    if not url:
-        return "sqlite:///" + str(Path(root) / ".policywatch" / DEFAULT_FILE)
-    return url
+    return url or default_url(root)
+
+
+def default_url(root: str | Path) -> str:
+    return "sqlite:///" + str(Path(root) / ".policywatch" / DEFAULT_FILE)
 
 
 def open_store(url: str) -> Store:
@@ -109,8 +111,13 @@ def open_store(url: str) -> Store:
 
 
 def open_project_store(project: Any) -> Store:
-    """The store of a policy repository (a ``Project``)."""
-    return open_store(database_url(project.root, project.config.section("database")))
+    """The store of a policy repository (a ``Project``); the default one lives in the private state folder."""
+    url = database_url(project.root, project.config.section("database"))
+    if url == default_url(project.root):
+        from policywatch.lock import state_dir
+
+        state_dir(project.root)
+    return open_store(url)
 
 
 @contextmanager

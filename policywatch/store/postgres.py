@@ -89,6 +89,24 @@ class PostgresStore:
         """Held until the end of the current transaction (used to serialise migrations)."""
         self.execute("SELECT pg_advisory_xact_lock(?)", (key,))
 
+    def hold_session_lock(self, group: int, key: int) -> bool:
+        """Take a session advisory lock, held until this connection ends; False if another session has it.
+
+        A sender holds one for its life, so that others can tell it is alive.
+        """
+        return bool(self.query("SELECT pg_try_advisory_lock(?, ?)", (group, key))[0][0])
+
+    def session_lock_held(self, group: int, key: int) -> bool:
+        """Whether any session in this database holds the advisory lock (group, key)."""
+        return bool(
+            self.query(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND classid = ?::int::oid AND objid = ?::int::oid AND objsubid = 2"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
+                (group, key),
+            )[0][0]
+        )
+
     def close(self) -> None:
         self.conn.close()
 
