@@ -457,7 +457,8 @@ class PooledWSGIServer(WSGIServer):
         """One line in the log, never a traceback on the console."""
         kind, exc = sys.exc_info()[:2]
         stream = self.access_log or sys.stderr
-        stream.write(printable(f"{client_address[0]} - connection failed: {kind.__name__ if kind else 'error'}: {exc}") + "\n")
+        cause = f"{kind.__name__ if kind else 'error'}: {exc}"
+        stream.write(printable(f"{client_address[0]} - connection failed: {cause}") + "\n")
 
     def server_close(self) -> None:
         super().server_close()
