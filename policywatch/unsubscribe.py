@@ -25,9 +25,10 @@ import secrets
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -51,7 +52,8 @@ MAX_URL = 2048  # path and query; a link is under 200 characters
 _DRAIN_LIMIT = 64 * 1024  # read (and drop) an oversize body up to this size, so the client sees the 413
 BACKLOG = 1024  # connections the kernel holds while every worker is busy (the standard library's default is 5)
 WORKERS = 16  # threads answering requests; never one per connection
-REQUEST_TIMEOUT = 10.0  # seconds a client may take to send its request line, headers or body
+REQUEST_TIMEOUT = 10.0  # seconds a client may be silent while sending its request line, headers or body
+REQUEST_DEADLINE = 30.0  # seconds a whole request may take to arrive, however it is dripped
 SERVER_NAME = "policywatch"  # the Server header: no version of anything
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 _PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)*$")
@@ -423,18 +425,28 @@ class PooledWSGIServer(WSGIServer):
 
     A connection is accepted only when a worker is free to take it; the others wait
     in the kernel's listen queue (``BACKLOG``) instead of being reset, and a burst
-    never starts more than ``workers`` threads.
+    never starts more than ``workers`` threads. A client that drips its request a
+    byte at a time (each read within the timeout) is cut off at ``deadline``: one
+    watchdog thread shuts the reading side of its connection, so it cannot hold a
+    worker for longer.
     """
 
     request_queue_size = BACKLOG
     allow_reuse_address = True
     access_log: TextIO | None = None  # None: standard error
 
-    def __init__(self, address: tuple[str, int], handler: type, *, workers: int = WORKERS):
+    def __init__(
+        self, address: tuple[str, int], handler: type, *, workers: int = WORKERS, deadline: float = REQUEST_DEADLINE
+    ):
         self.workers = workers
+        self.deadline = deadline
         self._free = threading.BoundedSemaphore(workers)
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="policywatch-serve")
+        self._open: dict[socket.socket, float] = {}  # connection -> when its request must have arrived
+        self._open_lock = threading.Lock()
+        self._closing = threading.Event()
         super().__init__(address, handler)
+        threading.Thread(target=self._watch, name="policywatch-serve-deadline", daemon=True).start()
 
     def process_request(self, request: socket.socket, client_address: Any) -> None:
         self._free.acquire()
@@ -445,13 +457,29 @@ class PooledWSGIServer(WSGIServer):
             self.shutdown_request(request)
 
     def _process(self, request: socket.socket, client_address: Any) -> None:
+        with self._open_lock:
+            self._open[request] = time.monotonic() + self.deadline
         try:
             self.finish_request(request, client_address)
         except Exception:
             self.handle_error(request, client_address)
         finally:
+            with self._open_lock:
+                self._open.pop(request, None)
             self.shutdown_request(request)
             self._free.release()
+
+    def _watch(self) -> None:
+        """Shut the reading side of connections past their deadline: the worker's next read ends."""
+        while not self._closing.wait(min(0.25, self.deadline / 4)):
+            now = time.monotonic()
+            with self._open_lock:
+                late = [conn for conn, deadline in self._open.items() if deadline <= now]
+                for conn in late:
+                    del self._open[conn]
+            for conn in late:
+                with suppress(OSError):  # already closed
+                    conn.shutdown(socket.SHUT_RD)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One line in the log, never a traceback on the console."""
@@ -462,6 +490,7 @@ class PooledWSGIServer(WSGIServer):
 
     def server_close(self) -> None:
         super().server_close()
+        self._closing.set()
         self._pool.shutdown(wait=True)
 
 
@@ -528,11 +557,12 @@ def make_server_for(
     *,
     workers: int = WORKERS,
     timeout: float = REQUEST_TIMEOUT,
+    deadline: float = REQUEST_DEADLINE,
 ) -> PooledWSGIServer:
     """The standard-library HTTP server for ``app`` (port 0: any free port), ``workers`` threads."""
     handler = type("RequestHandler", (QuietRequestHandler,), {"timeout": timeout})
     try:
-        server = PooledWSGIServer((host, port), handler, workers=workers)
+        server = PooledWSGIServer((host, port), handler, workers=workers, deadline=deadline)
     except OSError as exc:
         raise UnsubscribeSettingsError(f"{host}:{port}: cannot listen: {exc.strerror or exc}") from None
     server.set_app(app)

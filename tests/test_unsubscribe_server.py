@@ -157,6 +157,27 @@ def test_a_body_that_never_arrives_gets_a_400_at_the_read_timeout(db_url, jane_t
     assert (status_of_reply(reply), statuses(db_url).get("unsubscribed", 0)) == (400, 0)
 
 
+def test_a_body_dripped_a_byte_at_a_time_is_cut_off_at_the_deadline(db_url, jane_token):
+    head = f"POST /unsubscribe?token={jane_token} HTTP/1.1\r\nHost: x\r\nContent-Length: 26\r\n\r\n".encode()
+    with serving(make_app(db_url), timeout=1, deadline=1.5) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as conn:
+            conn.sendall(head)
+
+            def drip() -> None:  # each byte well within the read timeout; the whole body takes 5 s
+                for byte in b"List-Unsubscribe=One-Click":
+                    try:
+                        conn.send(bytes([byte]))
+                    except OSError:
+                        return
+                    threading.Event().wait(0.2)
+
+            dripper = threading.Thread(target=drip, daemon=True)
+            dripper.start()
+            reply = conn.makefile("rb").readline()
+    assert (status_of_reply(reply), statuses(db_url).get("unsubscribed", 0)) == (400, 0)
+
+
 def test_a_body_shorter_than_its_length_gets_a_400(site, db_url, jane_token):
     request = f"POST /unsubscribe?token={jane_token} HTTP/1.1\r\nHost: x\r\nContent-Length: 26\r\n\r\nList-"
     reply = raw_request(site, request.encode(), half_close=True)
