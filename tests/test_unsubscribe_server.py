@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -274,3 +279,19 @@ def test_under_waitress_an_over_long_url_gets_a_414(repo_tokens):
     with waitress_serving(repo.root) as base:
         response = httpx.get(f"{base}/unsubscribe?token={'a' * (MAX_URL + 1)}")
     assert response.status_code == 414
+
+
+def test_serve_with_a_pool_of_two_answers_a_burst_without_a_version_in_server(repo_tokens):
+    repo, tokens = repo_tokens
+    command = [sys.executable, "-m", "policywatch", "serve", "--port", "0", "--workers", "2"]
+    process = subprocess.Popen(command, cwd=repo.root, stderr=subprocess.PIPE, text=True)
+    try:
+        base = re.search(r"http://127\.0\.0\.1:\d+", process.stderr.readline()).group(0)
+        # read the access log as it comes: a full pipe would stall the server
+        threading.Thread(target=shutil.copyfileobj, args=(process.stderr, io.StringIO()), daemon=True).start()
+        server = httpx.get(f"{base}/missing").headers["Server"]
+        burst = one_click_burst(base, tokens)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    assert (server, burst.ok, process.returncode) == ("policywatch", BURST, 0), burst.summary()
