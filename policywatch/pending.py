@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from policywatch.document import Policy, decode_policy, parse_policy
+from policywatch.document import Policy, decode_policy, parse_policy, symlink_error
 from policywatch.errors import HistoryError, PolicyNotFound
-from policywatch.gitcmd import Git
+from policywatch.gitcmd import SYMLINK_MODE, Git
 from policywatch.history import release_tags, version_key
 from policywatch.project import POLICY_SUFFIX, Project
 from policywatch.release import Release, parse_tag
@@ -149,7 +149,10 @@ def _working_policies(project: Project, slugs: list[str] | None) -> list[Policy]
 
 def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | None) -> list[Policy]:
     folder = project.config.policies
-    paths = [p for p in git.list_files(commit, folder) if p.endswith(POLICY_SUFFIX)]
+    modes = git.file_modes(commit, folder)
+    if not modes and git.run("ls-tree", "-z", commit, "--", folder.rstrip("/")).startswith(SYMLINK_MODE):
+        raise symlink_error(f"{folder.rstrip('/')}/")
+    paths = [p for p in modes if p.endswith(POLICY_SUFFIX)]
     paths = [p for p in paths if not PurePosixPath(p).name.startswith(".")]
     if slugs:
         by_slug = {PurePosixPath(p).stem: p for p in paths}
@@ -157,12 +160,15 @@ def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | Non
         if missing:
             raise PolicyNotFound(f"no policy '{missing[0]}' in {folder}/ at {commit[:12]}")
         paths = [by_slug[s] for s in slugs]
+    if link := next((p for p in paths if modes[p] == SYMLINK_MODE), None):
+        raise symlink_error(link)
     blobs = git.read_blobs([f"{commit}:{p}" for p in paths])
     policies = []
     for path in paths:
         data = blobs[f"{commit}:{path}"]
         if data is not None:
-            policies.append(parse_policy(decode_policy(data, path), path=path, slug=PurePosixPath(path).stem))
+            text, slug = decode_policy(data, path), PurePosixPath(path).stem
+            policies.append(parse_policy(text, path=path, slug=slug, date_order=project.config.date_order))
     return policies
 
 
@@ -177,7 +183,7 @@ def _last_release(
             path = spec.split(":", 1)[1]
             text = decode_policy(data, f"{tag.name}:{path}")
             # Most policies are unchanged since their release: skip parsing the same text twice.
-            released = current if text == current.text else parse_policy(text, path=path)
+            released = current if text == current.text else parse_policy(text, path=path, date_order=current.date_order)
             break
     return LastRelease(version, tag.name, tag.commit, record, released)
 

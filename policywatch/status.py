@@ -151,7 +151,7 @@ def show_text(project: Project, spec: str) -> str:
         known = ", ".join(r.version for r in rels) or "none"
         raise PolicyNotFound(f"{slug} has no version or revision '{version}' (released versions: {known})") from None
     text = decode_policy(data, f"{version}:{current_path}")
-    parse_policy(text, path=f"{version}:{current_path}", slug=slug)
+    parse_policy(text, path=f"{version}:{current_path}", slug=slug, date_order=project.config.date_order)
     return text
 
 
@@ -159,4 +159,5 @@ def read_policy_at(project: Project, rev: str, path: str | Path):
     """Parse a policy file as it was at a revision."""
     repo = history.open_repo(project.root)
     name = f"{rev}:{path}"
-    return parse_policy(decode_policy(history.read_at(repo, rev, str(path)), name), path=name, slug=Path(path).stem)
+    text = decode_policy(history.read_at(repo, rev, str(path)), name)
+    return parse_policy(text, path=name, slug=Path(path).stem, date_order=project.config.date_order)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from email.utils import formataddr, getaddresses, parseaddr
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote
 
 from policywatch.addresses import check_address
 from policywatch.errors import EmailSettingsError, InsecureSmtpRefused
+from policywatch.redaction import redact_url, split_url
 
 URL_VAR = "POLICYWATCH_SMTP_URL"
 PASSWORD_VAR = "POLICYWATCH_SMTP_PASSWORD"
@@ -95,11 +96,7 @@ def parse_smtp_url(
     """Settings from an ``smtp://``, ``smtp+tls://`` or ``smtp+ssl://`` URL, tunables from ``[email]``."""
     email = email or {}
     where = URL_VAR
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as exc:
-        raise EmailSettingsError(f"{where}: not a valid URL ({exc})") from None
+    parts, port = split_url(url.strip(), where, EmailSettingsError)
     scheme = parts.scheme.lower()
     if scheme not in _SCHEMES:
         raise EmailSettingsError(
@@ -108,7 +105,7 @@ def parse_smtp_url(
     security, default_port = _SCHEMES[scheme]
     host = parts.hostname
     if not host:
-        raise EmailSettingsError(f"{where}: no host in '{_redact(url)}'")
+        raise EmailSettingsError(f"{where}: no host in '{redact_url(url)}'")
     if parts.path not in ("", "/"):
         raise EmailSettingsError(f"{where}: unexpected path '{parts.path}' (settings go in the query: ?pool_size=4)")
     query: dict[str, str] = {}
@@ -213,13 +210,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    return url.replace(f":{parts.password}@", ":***@", 1)
 
 
 def _flag(value: str, where: str) -> bool:

@@ -26,12 +26,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlsplit
 
 from policywatch import urls
 from policywatch.errors import WebhookSettingsError
 from policywatch.notify.channels import Notice, Outcome, Recipient, Report
 from policywatch.notify.smtp_settings import is_loopback
+from policywatch.redaction import redact_url, split_url
 
 if TYPE_CHECKING:
     import httpx
@@ -252,9 +252,9 @@ def parse_webhooks(
         seen.add(name)
         where = f"{source}: webhooks '{name}'"
         url = _text(entry, "url", where)
-        parts = urlsplit(url)
+        parts, _ = split_url(url, f"{where}: url", WebhookSettingsError, at_in_path=True)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise WebhookSettingsError(f"{where}: url: must be an http(s) URL, got '{url}'")
+            raise WebhookSettingsError(f"{where}: url: must be an http(s) URL, got '{redact_url(url)}'")
         insecure = entry.get("insecure", False)
         if not isinstance(insecure, bool):
             raise WebhookSettingsError(f"{where}: insecure: must be true or false")

@@ -182,7 +182,7 @@ def policy_archive(project: Project, repo, slug: str, tags: list[history.Tag]) -
             continue
         previous = versions[-1].version if versions else None
         released_at = dt.datetime.fromisoformat(ref.date) if ref.date else repo.commit(ref.commit).committed_datetime
-        versions.append(_published(ref, text, slug, current_path, previous, released_at))
+        versions.append(_published(ref, text, slug, current_path, previous, released_at, project.config.date_order))
     return PolicyArchive(slug, tuple(versions), tuple(skipped))
 
 
@@ -197,10 +197,16 @@ def _unpublishable(ref: ReleaseRef, slug: str, message: str) -> str | None:
 
 
 def _published(
-    ref: ReleaseRef, text: str, slug: str, path: str, previous: str | None, released_at: dt.datetime
+    ref: ReleaseRef,
+    text: str,
+    slug: str,
+    path: str,
+    previous: str | None,
+    released_at: dt.datetime,
+    date_order: str | None,
 ) -> PublishedVersion:
     try:
-        policy = parse_policy(text, path=f"{ref.tag}:{path}", slug=slug)
+        policy = parse_policy(text, path=f"{ref.tag}:{path}", slug=slug, date_order=date_order)
         body, title, effective, updated = policy.body, policy.title, policy.effective, policy.updated
     except PolicyFormatError:
         body, title, effective, updated = text, slug, None, None

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from policywatch.errors import DatabaseError
-from policywatch.store import redact
+from policywatch.redaction import redact_url, scrub
 
 CONNECT_TIMEOUT_S = 10
 
@@ -30,13 +30,13 @@ class PostgresStore:
     def __init__(self, url: str):
         import psycopg
 
-        self.url = redact(url)
+        self.url = redact_url(url)
         self._conninfo = url
         self._psycopg = psycopg
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.Error as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            reason = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, url)
             raise DatabaseError(f"{self.url}: cannot connect to PostgreSQL: {reason}") from None
         self._depth = 0
 
@@ -117,4 +117,4 @@ class PostgresStore:
             yield
         except psycopg.OperationalError as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise DatabaseError(f"{self.url}: {reason}") from None
+            raise DatabaseError(f"{self.url}: {scrub(reason, self._conninfo)}") from None
