@@ -58,6 +58,7 @@ class Release:
     decided_by: str = "engine"  # "engine" | "trailer" | "option"
     decision_commit: str | None = None
     decision_note: str | None = None
+    renamed_from: str | None = None  # the policy's slug before its file was renamed
 
     @property
     def material(self) -> bool:
@@ -178,6 +179,8 @@ def tag_message(release: Release) -> str:
     if release.material:
         head += f" change, effective {release.effective.isoformat()}"
     lines = [one_line(head), ""]
+    if release.renamed_from:
+        lines += [one_line(f"renamed from {release.renamed_from}"), ""]
     if release.decided_by != "engine":
         who = f"decided by a person ({release.decided_by}"
         who += f" in {release.decision_commit[:12]})" if release.decision_commit else ")"
