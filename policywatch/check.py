@@ -15,9 +15,10 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from policywatch.errors import NothingToCheck
 from policywatch.gitcmd import Git
 from policywatch.lock import JOURNAL_FILE
-from policywatch.pending import Pending, last_reviewed, pending_changes
+from policywatch.pending import Pending, last_reviewed, pending_changes, refuse_empty
 from policywatch.project import Project
 from policywatch.termsafe import printable, printable_json
 
@@ -53,6 +54,9 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
     """Every policy as committed at ``against``, checked against its last release."""
     today = today or dt.date.today()
     items = pending_changes(project, rev=against, git=Git(project.root))
+    if not items:
+        raise _nothing_to_check(project, against)
+    refuse_empty(items)
     findings: list[Finding] = []
     for item in items:
         findings += findings_for(item, today, project.config.review_months)
@@ -67,6 +71,18 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
     return CheckResult(against, findings, [i.summary() for i in items])
 
 
+def _nothing_to_check(project: Project, against: str) -> NothingToCheck:
+    from policywatch.config import CONFIG_FILE
+
+    folder = project.config.policies
+    if project.config.source == "defaults":
+        return NothingToCheck(
+            f"{CONFIG_FILE}: not found, and no policy in {folder}/ at {against}: nothing to check "
+            "(run 'policywatch init', or set 'policies' to the folder that holds them)"
+        )
+    return NothingToCheck(f"{folder}/: no policy at {against}: nothing to check ({project.config.source})")
+
+
 def findings_for(item: Pending, today: dt.date, review_months: int) -> list[Finding]:
     out = []
     if item.verdict == "material":
@@ -77,11 +93,12 @@ def findings_for(item: Pending, today: dt.date, review_months: int) -> list[Find
             )
         # The material changes are the reason for failing; the minor ones ride along in the release.
         material = [r for c, r in zip(item.changes, item.reasons, strict=False) if c.classification == "material"]
+        renamed = f" (renamed from {item.renamed_from})" if item.renamed_from else ""
         out.append(
             Finding(
                 item.slug,
                 "error",
-                f"material change since {item.last.tag} is not published{who}; run 'policywatch publish'",
+                f"material change since {item.last.tag}{renamed} is not published{who}; run 'policywatch publish'",
                 material or item.reasons,
             )
         )
@@ -132,6 +149,11 @@ def render_text(result: CheckResult) -> str:
     return printable("\n".join(lines))
 
 
+def ignored_tags(result: CheckResult) -> list[dict[str, str]]:
+    """The release tags passed over because they cannot be trusted (each policy's ``ignored_tags``)."""
+    return [tag for policy in result.policies for tag in policy.get("ignored_tags", [])]
+
+
 def render_json(result: CheckResult) -> str:
     data = {
         "ok": result.ok,
@@ -162,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     except PolicywatchError as exc:
         print(f"policywatch: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    for tag in ignored_tags(result):
+        print(f"policywatch: warning: ignoring tag {tag['tag']}: {tag['reason']}", file=sys.stderr)
     print(render_json(result) if args.format == "json" else render_text(result))
     return 0 if result.ok else 1
 

@@ -178,4 +178,4 @@ def _roll_back(root: Path, git: Git, journal: Journal) -> list[str]:
 
 
 def create_tag(git: Git, name: str, message: str, commit: str) -> None:
-    git.run("tag", "-a", "--cleanup=verbatim", "-F", "-", name, commit, input=message)
+    git.run("tag", "-a", "--cleanup=verbatim", "-F", "-", "--", name, commit, input=message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -161,8 +162,9 @@ def test_webhook_gets_one_signed_post_per_release(tmp_path, monkeypatch, sink):
         run_notify(project)
     assert len(received) == 1
     headers, body = received[0]
-    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert headers["X-Policywatch-Signature"] == f"sha256={expected}"
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    expected = base64.b64encode(hmac.new(b"s3cret", signed, hashlib.sha256).digest()).decode()
+    assert headers["webhook-signature"] == f"v1,{expected}"
     assert b"privacy/v2.0" in body
 
 

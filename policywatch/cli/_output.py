@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TextIO
 
@@ -73,3 +74,9 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
     typer.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in rows:
         typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def warn_ignored(tags: Iterable[dict[str, str]]) -> None:
+    """One stderr line per release tag that was passed over, naming it and saying why."""
+    for tag in tags:
+        echo(f"policywatch: warning: ignoring tag {tag['tag']}: {tag['reason']}", err=True)

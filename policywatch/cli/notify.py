@@ -60,11 +60,14 @@ def notify(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Send every notice owed for material releases, exactly once, and say what happened."""
-    from policywatch.cli._output import print_json
+    from policywatch.cli._output import print_json, warn_ignored
+    from policywatch.history import releases_reachable
     from policywatch.notify.runner import run_notify
     from policywatch.project import open_project
 
     project = open_project()
+    ignored = releases_reachable(project).rejected if release is None else ()  # a named one is refused instead
+    warn_ignored(r.to_json() for r in ignored)
     with _progress_bar(_interactive() and fmt is Format.text) as progress:
         summary = run_notify(
             project,
@@ -77,7 +80,7 @@ def notify(
             eml_dir=eml_dir,
         )
     if fmt is Format.json:
-        print_json({**vars(summary), "ok": summary.ok})
+        print_json({**vars(summary), "ok": summary.ok, "ignored_tags": [r.to_json() for r in ignored]})
     else:
         for problem in summary.problems:
             echo(f"policywatch: {problem}", err=True)

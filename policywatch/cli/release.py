@@ -7,7 +7,7 @@ from enum import StrEnum
 import typer
 
 from policywatch.cli import app
-from policywatch.cli._output import FORMAT_OPTION, Format, echo
+from policywatch.cli._output import FORMAT_OPTION, Format, echo, warn_ignored
 
 
 @app.command()
@@ -16,10 +16,11 @@ def check(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Fail (exit 1) on an unpublished material change or metadata that contradicts the release history."""
-    from policywatch.check import render_json, render_text, run_check
+    from policywatch.check import ignored_tags, render_json, render_text, run_check
     from policywatch.project import open_project
 
     result = run_check(open_project(), against)
+    warn_ignored(ignored_tags(result))
     typer.echo(render_json(result) if fmt is Format.json else render_text(result))
     if not result.ok:
         raise typer.Exit(1)
@@ -71,6 +72,8 @@ def publish(
     )
     for note in result.repaired:
         echo(f"note: {note}")
+    for warning in result.plan.ignored:
+        echo(f"policywatch: warning: {warning}", err=True)
     if not result.plan.actions:
         typer.echo("nothing to publish: every policy matches its last release")
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from policywatch.cli import app
-from policywatch.cli._output import FORMAT_OPTION, Format, echo, echo_content, print_json, print_table
+from policywatch.cli._output import FORMAT_OPTION, Format, echo, echo_content, print_json, print_table, warn_ignored
 
 
 @app.command()
@@ -34,6 +34,7 @@ def status(fmt: Format = FORMAT_OPTION) -> None:
     from policywatch.status import policy_statuses
 
     statuses = policy_statuses(open_project())
+    warn_ignored(t for s in statuses for t in s.ignored_tags)
     if fmt is Format.json:
         print_json(statuses)
         return
@@ -59,6 +60,7 @@ def log(slug: str = typer.Argument(..., help="Policy slug."), fmt: Format = FORM
     from policywatch.status import policy_log
 
     result = policy_log(open_project(), slug)
+    warn_ignored(result.ignored_tags)
     if fmt is Format.json:
         print_json(result)
         return

@@ -24,10 +24,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from policywatch.errors import ConfigError, NothingToAnnounce, ReleaseNotFound
+from policywatch.errors import ConfigError, NothingToAnnounce, ReleaseNotFound, UntrustedReleaseTag
 from policywatch.notify.channels import Outcome, Recipient
 from policywatch.notify.senders import LOCK_CLASS, SenderId, on_this_host, process_gone, this_sender
-from policywatch.release import Release, parse_tag, replaced_before_effect
+from policywatch.release import Release, replaced_before_effect
 from policywatch.store import Store, stamp, utcnow
 
 if TYPE_CHECKING:
@@ -533,25 +533,31 @@ class Outbox:
 
 
 def tagged_releases(project: Project) -> list[Release]:
-    """Every release policywatch recorded in a tag, oldest first (one git call)."""
-    from policywatch import history
+    """Every trusted release reachable from HEAD, oldest publication first (one git call).
 
-    repo = history.open_repo(project.root)
-    if not history.has_commits(repo):
-        return []
-    found = [release for tag in history.list_tags(repo) if tag.annotated and (release := parse_tag(tag))]
-    return sorted(found, key=lambda r: (r.published, r.tag))
+    A tag whose record cannot be trusted is never among them, so it is never announced.
+    """
+    from policywatch.history import releases_reachable
+
+    return releases_reachable(project).records()
 
 
 def find_release(project: Project, spec: str) -> Release:
-    """A release named as its tag (``privacy/v2.0``) or as ``SLUG@VERSION``."""
-    releases = tagged_releases(project)
+    """A release named as its tag (``privacy/v2.0``) or as ``SLUG@VERSION``; refused when its tag cannot be trusted."""
+    from policywatch.history import releases_reachable, tag_name
+
+    known = releases_reachable(project)
+    releases = known.records()
     slug, at, version = spec.partition("@")
     for release in releases:
         if release.tag == spec or (at and release.policy == slug and release.version == version.removeprefix("v")):
             return release
-    known = ", ".join(r.tag for r in releases[-5:]) or "none"
-    raise ReleaseNotFound(f"no release '{spec}' (give a release tag or SLUG@VERSION; latest: {known})")
+    named = tag_name(project.config.tag_format, slug, version.removeprefix("v")) if at else spec
+    for refused in known.rejected:
+        if refused.tag == named:
+            raise UntrustedReleaseTag(refused.refusal(f"it is never announced (delete it: git tag -d {named})"))
+    known_tags = ", ".join(r.tag for r in releases[-5:]) or "none"
+    raise ReleaseNotFound(f"no release '{spec}' (give a release tag or SLUG@VERSION; latest: {known_tags})")
 
 
 def announceable(project: Project, spec: str) -> Release:
