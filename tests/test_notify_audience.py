@@ -233,6 +233,21 @@ def test_subscribers_of_a_renamed_policy_receive_the_notices_of_its_new_name(rep
     assert received(handler) == {("old-name@example.com", "privacy-policy/v2.0"): 1}
 
 
+def test_a_rename_published_with_a_material_edit_reaches_the_old_slugs_subscribers(repo, monkeypatch):
+    run("subscribers", "add", "old-name@example.com", "--policy", "privacy")
+    run("subscribers", "add", "terms-only@example.com", "--policy", "terms")
+    repo.git("mv", "policies/privacy.md", "policies/privacy-policy.md")
+    text = repo.read("policies/privacy-policy.md")
+    repo.write("policies/privacy-policy.md", text.replace(*MATERIAL_EDIT))
+    repo.commit("Rename the privacy policy and allow selling data")
+    with smtp_server() as (controller, handler):
+        monkeypatch.setenv("POLICYWATCH_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+        result = run("publish", "--yes")
+        again = notify(monkeypatch, controller.port)
+    assert (result.exit_code, again.exit_code) == (0, 0), result.output + again.output
+    assert received(handler) == {("old-name@example.com", "privacy-policy/v2.0"): 1}
+
+
 # -- notices without links -------------------------------------------------------------------------
 
 
