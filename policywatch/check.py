@@ -15,10 +15,12 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from policywatch.errors import NothingToCheck
 from policywatch.gitcmd import Git
 from policywatch.lock import JOURNAL_FILE
-from policywatch.pending import Pending, last_reviewed, pending_changes
+from policywatch.pending import Pending, last_reviewed, pending_changes, refuse_empty
 from policywatch.project import Project
+from policywatch.termsafe import printable, printable_json
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
     """Every policy as committed at ``against``, checked against its last release."""
     today = today or dt.date.today()
     items = pending_changes(project, rev=against, git=Git(project.root))
+    if not items:
+        raise _nothing_to_check(project, against)
+    refuse_empty(items)
     findings: list[Finding] = []
     for item in items:
         findings += findings_for(item, today, project.config.review_months)
@@ -66,6 +71,18 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
     return CheckResult(against, findings, [i.summary() for i in items])
 
 
+def _nothing_to_check(project: Project, against: str) -> NothingToCheck:
+    from policywatch.config import CONFIG_FILE
+
+    folder = project.config.policies
+    if project.config.source == "defaults":
+        return NothingToCheck(
+            f"{CONFIG_FILE}: not found, and no policy in {folder}/ at {against}: nothing to check "
+            "(run 'policywatch init', or set 'policies' to the folder that holds them)"
+        )
+    return NothingToCheck(f"{folder}/: no policy at {against}: nothing to check ({project.config.source})")
+
+
 def findings_for(item: Pending, today: dt.date, review_months: int) -> list[Finding]:
     out = []
     if item.verdict == "material":
@@ -76,11 +93,12 @@ def findings_for(item: Pending, today: dt.date, review_months: int) -> list[Find
             )
         # The material changes are the reason for failing; the minor ones ride along in the release.
         material = [r for c, r in zip(item.changes, item.reasons, strict=False) if c.classification == "material"]
+        renamed = f" (renamed from {item.renamed_from})" if item.renamed_from else ""
         out.append(
             Finding(
                 item.slug,
                 "error",
-                f"material change since {item.last.tag} is not published{who}; run 'policywatch publish'",
+                f"material change since {item.last.tag}{renamed} is not published{who}; run 'policywatch publish'",
                 material or item.reasons,
             )
         )
@@ -128,7 +146,12 @@ def render_text(result: CheckResult) -> str:
         lines.append(f"ok: {n} {noun} checked against {result.against}")
     else:
         lines.append(f"check failed: {len(result.errors)} problem(s) in {n} {noun} at {result.against}")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
+
+
+def ignored_tags(result: CheckResult) -> list[dict[str, str]]:
+    """The release tags passed over because they cannot be trusted (each policy's ``ignored_tags``)."""
+    return [tag for policy in result.policies for tag in policy.get("ignored_tags", [])]
 
 
 def render_json(result: CheckResult) -> str:
@@ -139,7 +162,7 @@ def render_json(result: CheckResult) -> str:
         "warnings": [asdict(f) for f in result.warnings],
         "policies": result.policies,
     }
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return printable_json(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,8 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = run_check(open_project(), args.against)
     except PolicywatchError as exc:
-        print(f"policywatch: error: {exc}", file=sys.stderr)
+        print(f"policywatch: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    for tag in ignored_tags(result):
+        print(f"policywatch: warning: ignoring tag {tag['tag']}: {tag['reason']}", file=sys.stderr)
     print(render_json(result) if args.format == "json" else render_text(result))
     return 0 if result.ok else 1
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policywatch.dates import DATE_ORDERS
 from policywatch.errors import ConfigError
 
 CONFIG_FILE = "policywatch.toml"
@@ -27,13 +28,14 @@ class Config:
     review_months: int = 12
     source: str = "defaults"
     sections: dict[str, Any] = field(default_factory=dict)
+    date_order: str | None = None  # "dmy" | "mdy": how to read 03/04/2024 in a policy; None: refuse it
 
     def section(self, name: str) -> Any:
         """Raw table of a section owned by another module (materiality, email, ...)."""
         return self.sections.get(name, {})
 
 
-_TOP_KEYS = {"policies", "notice_days", "tag_format", "review_months"}
+_TOP_KEYS = {"policies", "notice_days", "tag_format", "review_months", "date_order"}
 # Tables that their own modules validate when they need them.
 SECTION_KEYS = {"materiality", "email", "webhooks", "site", "database", "notify"}
 
@@ -81,8 +83,13 @@ def parse_config(table: dict[str, Any], source: str) -> Config:
     review = get(table, "review_months", int, 12, source)
     if review < 1:
         raise ConfigError(f"{source}: review_months: must be 1 or more, got {review}")
+    date_order = get(table, "date_order", str, None, source)
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise ConfigError(
+            f"{source}: date_order: must be \"dmy\" (03/04/2024 is 3 April) or \"mdy\" (March 4), got '{date_order}'"
+        )
     sections = {k: v for k, v in table.items() if k in SECTION_KEYS}
-    return Config(policies.strip().rstrip("/"), notice, tag_format, review, source, sections)
+    return Config(policies.strip().rstrip("/"), notice, tag_format, review, source, sections, date_order)
 
 
 def get(table: dict[str, Any], key: str, kind: type, default: Any, where: str) -> Any:

@@ -46,21 +46,23 @@ DATE_PATTERN = (
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
-_MDY_SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_DMY_DOT = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_NUMERIC = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})$")
 _MDY = re.compile(rf"^({_MONTH})\s+(\d{{1,2}})(st|nd|rd|th)?(,?)\s+(\d{{4}})$", re.I)
 _DMY = re.compile(rf"^(\d{{1,2}})(st|nd|rd|th)?\s+(of\s+)?({_MONTH})(,?)\s+(\d{{4}})$", re.I)
 
 
+DATE_ORDERS = ("dmy", "mdy")
+
+
 class InvalidDate(ValueError):
-    """A string that looks like a date but names no real day (2024-02-30)."""
+    """A string that looks like a date but names no real day (2024-02-30), or could name two."""
 
 
 @dataclass(frozen=True)
 class DateFormat:
     """How a date was written, so a new date can be written the same way."""
 
-    style: str  # iso | ymd-slash | mdy-slash | dmy-dot | mdy | dmy
+    style: str  # iso | ymd-slash | dmy-slash | mdy-slash | dmy-dot | mdy-dot | mdy | dmy
     month: str = "full"  # full | abbr | abbr-dot (for mdy / dmy)
     pad: bool = False  # zero-padded day (and month, for numeric styles)
     ordinal: bool = False  # "9th"
@@ -74,10 +76,10 @@ class DateFormat:
         m = f"{day.month:02d}" if self.pad else str(day.month)
         if self.style == "ymd-slash":
             return f"{day.year}/{m}/{d}"
-        if self.style == "mdy-slash":
-            return f"{m}/{d}/{day.year}"
-        if self.style == "dmy-dot":
-            return f"{d}.{m}.{day.year}"
+        if self.style in _NUMERIC_STYLES:
+            order, sep = _NUMERIC_STYLES[self.style]
+            first, second = (d, m) if order == "dmy" else (m, d)
+            return f"{first}{sep}{second}{sep}{day.year}"
         name = MONTHS[day.month - 1]
         if self.month != "full":
             name = name[:3] + ("." if self.month == "abbr-dot" and day.month != 5 else "")
@@ -91,6 +93,12 @@ class DateFormat:
 
 
 ISO = DateFormat("iso")
+_NUMERIC_STYLES = {
+    "dmy-slash": ("dmy", "/"),
+    "mdy-slash": ("mdy", "/"),
+    "dmy-dot": ("dmy", "."),
+    "mdy-dot": ("mdy", "."),
+}
 
 
 def _ordinal_suffix(n: int) -> str:
@@ -106,24 +114,57 @@ def _month_style(token: str) -> str:
     return "abbr-dot" if token.endswith(".") else "abbr"
 
 
-def _make(year: str, month: int, day: str, text: str) -> dt.date:
+def _make(year: str, month: int, day: str, text: str, why: str = "") -> dt.date:
     try:
         return dt.date(int(year), month, int(day))
     except ValueError as exc:
-        raise InvalidDate(f"'{text}' is not a real date ({exc})") from None
+        raise InvalidDate(f"'{text}' is not a real date ({exc}{why})") from None
 
 
-def parse_human_date(text: str) -> tuple[dt.date, DateFormat]:
-    """Parse a date in one of the styles policies use; raise InvalidDate otherwise."""
+def numeric_order(first: int, second: int, date_order: str | None) -> str | None:
+    """Which of day and month comes first in 03/04/2024: the configured order, or what the numbers prove.
+
+    None when the numbers allow both readings and no order is configured.
+    """
+    if date_order is not None:
+        return date_order
+    if first > 12 >= second:
+        return "dmy"
+    if second > 12 >= first:
+        return "mdy"
+    if first == second:
+        return "dmy"
+    return None
+
+
+def _numeric(m: re.Match[str], text: str, date_order: str | None) -> tuple[dt.date, DateFormat]:
+    first, sep, second, year = m[1], m[2], m[3], m[4]
+    order = numeric_order(int(first), int(second), date_order)
+    if order is None:
+        raise InvalidDate(
+            f"'{text}' is ambiguous (day/month or month/day?): set date_order = \"dmy\" or \"mdy\" "
+            "in policywatch.toml, or write the date as YYYY-MM-DD"
+        )
+    day, month = (first, second) if order == "dmy" else (second, first)
+    why = f", reading it as {order} as date_order says" if date_order else ""
+    style = f"{order}-{'slash' if sep == '/' else 'dot'}"
+    return _make(year, int(month), day, text, why), DateFormat(style, pad=len(day) == 2)
+
+
+def parse_human_date(text: str, date_order: str | None = None) -> tuple[dt.date, DateFormat]:
+    """Parse a date in one of the styles policies use; raise InvalidDate otherwise.
+
+    Numeric day and month (03/04/2024, 03.04.2024) are read in ``date_order``
+    ("dmy" or "mdy"); without one, only dates whose numbers allow a single
+    reading are accepted.
+    """
     s = " ".join(text.split())
     if m := _ISO.match(s):
         return _make(m[1], int(m[2]), m[3], s), ISO
     if m := _YMD_SLASH.match(s):
         return _make(m[1], int(m[2]), m[3], s), DateFormat("ymd-slash", pad=len(m[3]) == 2)
-    if m := _MDY_SLASH.match(s):
-        return _make(m[3], int(m[1]), m[2], s), DateFormat("mdy-slash", pad=len(m[2]) == 2)
-    if m := _DMY_DOT.match(s):
-        return _make(m[3], int(m[2]), m[1], s), DateFormat("dmy-dot", pad=len(m[1]) == 2)
+    if m := _NUMERIC.match(s):
+        return _numeric(m, s, date_order)
     if m := _MDY.match(s):
         month = _MONTH_INDEX[m[1].rstrip(".").lower()]
         fmt = DateFormat("mdy", _month_style(m[1]), len(m[2]) == 2, bool(m[3]), bool(m[4]))

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policywatch.document import MAX_POLICY_BYTES, decode_policy
 from policywatch.errors import DiffArgumentError, HistoryError, PolicyFormatError, PolicywatchError
 from policywatch.project import Project, find_root, open_project
+
+if TYPE_CHECKING:
+    from policywatch.history import RejectedTag
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Pair:
     name: str
     old: Side | None
     new: Side
+    ignored: tuple[RejectedTag, ...] = ()  # release tags passed over when finding the last release
 
 
 def read_file(path: Path, label: str | None = None) -> Side:
@@ -68,20 +73,21 @@ def read_revision(project: Project, rev: str, path: str, cwd: Path) -> Side:
 def last_release(project: Project, slug: str) -> Pair:
     """A policy's last release against its working copy."""
     from policywatch import history
-    from policywatch.status import released_text, releases
+    from policywatch.status import released_text
 
     path = project.policy_path(slug)
     rel_path = project.relpath(path)
     new = read_file(path, rel_path)
+    known = history.releases_reachable(project)
+    ignored = tuple(known.rejected_of(slug))
+    last = known.last(slug)
+    if last is None:
+        return Pair(slug, None, new, ignored)
     repo = history.open_repo(project.root)
-    rels = releases(project, repo, slug) if history.has_commits(repo) else []
-    if not rels:
-        return Pair(slug, None, new)
-    last = rels[-1]
     text = released_text(project, repo, last, rel_path)
     if text is None:
         raise HistoryError(f"{last.tag} does not contain {rel_path}")
-    return Pair(slug, Side(last.tag, text), new)
+    return Pair(slug, Side(last.tag, text), new, ignored)
 
 
 def every_policy(start: Path | str = ".") -> list[Pair]:

@@ -26,9 +26,12 @@ from policywatch.errors import PolicyFormatError
 
 MAX_POLICY_BYTES = 10 * 1024 * 1024
 
-_OPEN_FENCE = re.compile(r"\A(\ufeff?)---[ \t]*(\r?\n)")
-_CLOSE_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M)
-_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+# Lines end in LF, CRLF or a lone CR (old Mac files): every pattern accepts all three.
+_BOL = r"(?:(?<=[\r\n])|\A)"
+_EOL = r"(?=[\r\n]|\Z)"
+_OPEN_FENCE = re.compile(r"\A(\ufeff?)---[ \t]*(\r\n|\n|\r)")
+_CLOSE_FENCE = re.compile(rf"{_BOL}(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r|\Z)")
+_H1 = re.compile(rf"{_BOL}#[ \t]+([^\r\n]+?)[ \t#]*{_EOL}")
 
 _EFFECTIVE_LABELS = (
     r"effective\s+date|effective\s+as\s+of|effective\s+from|effective\s+on|effective"
@@ -39,10 +42,16 @@ _UPDATED_LABELS = (
     r"|date\s+of\s+last\s+revision|updated(?:\s+on)?|revised(?:\s+on)?"
 )
 _DATE_LINE = re.compile(
-    rf"^(?P<pre>[ \t>*_#\-]*)(?P<label>(?P<eff>{_EFFECTIVE_LABELS})|(?P<upd>{_UPDATED_LABELS}))"
-    rf"(?P<sep>[ \t]*[*_]*[ \t]*[:：]?[ \t]*[*_]*[ \t]*)(?P<date>{DATE_PATTERN})(?P<post>[ \t*_.)]*)(?=\r?$)",
-    re.I | re.M,
+    rf"{_BOL}(?P<pre>[ \t>*_#\-]*)(?P<label>(?P<eff>{_EFFECTIVE_LABELS})|(?P<upd>{_UPDATED_LABELS}))"
+    rf"(?P<sep>[ \t]*[*_]*[ \t]*[:：]?[ \t]*[*_]*[ \t]*)(?P<date>{DATE_PATTERN})(?P<post>[ \t*_.)]*){_EOL}",
+    re.I,
 )
+# Deeper than this, a front matter is an attack, not metadata.
+MAX_NESTING = 20
+_TEXT_KEYS = ("title", "version")
+_NULL_TAG = "tag:yaml.org,2002:null"
+# Scalars a title or version keeps exactly as written (YAML 1.1 would read "No" as false, 1.10 as 1.1).
+_AS_WRITTEN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "int", "float", "timestamp")}
 
 
 class _StringLoader(yaml.SafeLoader):
@@ -80,6 +89,7 @@ class Policy:
     body: str
     meta: dict[str, Any] = field(default_factory=dict)
     date_lines: tuple[DateLine, ...] = ()
+    date_order: str | None = None  # "dmy" | "mdy": how numeric body dates were read
 
     @property
     def text(self) -> str:
@@ -117,17 +127,21 @@ class Policy:
 
     @property
     def newline(self) -> str:
-        return "\r\n" if "\r\n" in self.text else "\n"
+        """The file's line ending (the first one in it), for lines a release adds."""
+        m = re.search(r"\r\n|\n|\r", self.text)
+        return m.group() if m else "\n"
 
 
 def slug_for(path: str | Path) -> str:
     return Path(path).stem
 
 
-def read_policy(path: str | Path, *, display: str | None = None) -> Policy:
+def read_policy(path: str | Path, *, display: str | None = None, date_order: str | None = None) -> Policy:
     """Read and parse a policy file; every failure names the file."""
     path = Path(path)
     name = display or str(path)
+    if path.is_symlink():
+        raise symlink_error(name)
     try:
         size = path.stat().st_size
         if size > MAX_POLICY_BYTES:
@@ -139,7 +153,14 @@ def read_policy(path: str | Path, *, display: str | None = None) -> Policy:
         raise PolicyFormatError(name, "is a folder, not a policy file") from None
     except PermissionError:
         raise PolicyFormatError(name, "permission denied") from None
-    return parse_policy(decode_policy(data, name), path=name, slug=slug_for(path))
+    return parse_policy(decode_policy(data, name), path=name, slug=slug_for(path), date_order=date_order)
+
+
+def symlink_error(name: str) -> PolicyFormatError:
+    """A link could point anywhere (outside the repository too); a policy must be its own file."""
+    if name.endswith("/"):
+        return PolicyFormatError(name, "is a symbolic link; the policies folder must be a folder in the repository")
+    return PolicyFormatError(name, "is a symbolic link; a policy must be a regular file in the repository")
 
 
 def decode_policy(data: bytes, name: str) -> str:
@@ -155,8 +176,14 @@ def decode_policy(data: bytes, name: str) -> str:
         ) from None
 
 
-def parse_policy(text: str, *, path: str = "<text>", slug: str | None = None) -> Policy:
-    """Split front matter from body and read the metadata and body dates."""
+def parse_policy(
+    text: str, *, path: str = "<text>", slug: str | None = None, date_order: str | None = None
+) -> Policy:
+    """Split front matter from body and read the metadata and body dates.
+
+    ``date_order`` ("dmy" or "mdy") reads numeric body dates such as 03/04/2024;
+    without it, a date that could be read both ways is refused.
+    """
     slug = slug or slug_for(path)
     prefix, front, closing, body = "", None, "", text
     if m := _OPEN_FENCE.match(text):
@@ -169,30 +196,43 @@ def parse_policy(text: str, *, path: str = "<text>", slug: str | None = None) ->
         body = text[end.end() :]
     meta = _parse_front_matter(front, path) if front is not None else {}
     body_start = len(prefix) + len(front or "") + len(closing)
-    first_body_line = text.count("\n", 0, body_start) + 1
-    date_lines = _find_date_lines(body, body_start, first_body_line, path)
-    return Policy(path, slug, prefix, front, closing, body, meta, date_lines)
+    first_body_line = _line_breaks(text, 0, body_start) + 1
+    date_lines = _find_date_lines(body, body_start, first_body_line, path, date_order)
+    return Policy(path, slug, prefix, front, closing, body, meta, date_lines, date_order)
+
+
+def _line_breaks(text: str, start: int, end: int) -> int:
+    """How many line ends (LF, CRLF or CR) lie between two offsets."""
+    return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
 
 
 def _parse_front_matter(front: str, path: str) -> dict[str, Any]:
+    loader = _StringLoader(front)
     try:
-        data = yaml.load(front, Loader=_StringLoader) if front.strip() else {}
+        _check_nesting(front, path)
+        node = loader.get_single_node() if front.strip() else None
+        data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else None
-        raise PolicyFormatError(path, f"malformed front matter: {exc.problem or exc.context}", line) from None
+        problem = exc.problem or exc.context or "cannot be read"
+        if "'\\t'" in problem:
+            problem += " (indent with spaces, not tabs)"
+        raise PolicyFormatError(path, f"malformed front matter: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise PolicyFormatError(path, f"malformed front matter: {exc}", 2) from None
+    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError):
+        # An explicit tag the value does not fit (``!!int abc``, ``!!timestamp 2024-02-30``).
+        raise PolicyFormatError(path, "malformed front matter: a value does not fit its explicit !!tag", 2) from None
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise PolicyFormatError(
-            path, f"front matter must be a mapping of keys to values, not a {type(data).__name__}", 2
-        )
+        kind = "list" if isinstance(data, list) else "single value"
+        raise PolicyFormatError(path, f"front matter must be a mapping of keys to values (key: value), not a {kind}", 2)
     meta = dict(data)
-    for key in ("title", "version"):
-        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
-            raise PolicyFormatError(path, f"front matter '{key}' must be a single value", _key_line(front, key))
+    meta.update(_text_values(node, path))
     for key in ("effective", "updated"):
         if meta.get(key) in (None, ""):
             meta.pop(key, None)
@@ -206,20 +246,62 @@ def _parse_front_matter(front: str, path: str) -> dict[str, Any]:
     return meta
 
 
+def _check_nesting(front: str, path: str) -> None:
+    """Refuse deep nesting from the flat event stream, before the recursive composer sees it.
+
+    ``[[[[...`` thousands deep would otherwise exhaust the stack.
+    """
+    depth = 0
+    for event in yaml.parse(front, Loader=_StringLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                line = event.start_mark.line + 2
+                raise PolicyFormatError(path, f"front matter is nested more than {MAX_NESTING} levels deep", line)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _text_values(node: yaml.Node | None, path: str) -> dict[str, str | None]:
+    """Title and version exactly as written; and no key given twice (YAML would keep the last, a release the first)."""
+    values: dict[str, str | None] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return values
+    seen: set[str] = set()
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key, line = key_node.value, key_node.start_mark.line + 2
+        if key in seen:
+            raise PolicyFormatError(path, f"front matter key '{key}' is given twice; keep one", line)
+        seen.add(key)
+        if key not in _TEXT_KEYS:
+            continue
+        if isinstance(value_node, yaml.ScalarNode) and value_node.tag in _AS_WRITTEN_TAGS:
+            values[key] = value_node.value
+        elif isinstance(value_node, yaml.ScalarNode) and value_node.tag == _NULL_TAG:
+            values[key] = None
+        else:
+            raise PolicyFormatError(path, f"front matter '{key}' must be a single line of text", line)
+    return values
+
+
 def _key_line(front: str, key: str) -> int | None:
-    m = re.search(rf"^{re.escape(key)}[ \t]*:", front, re.M)
-    return front.count("\n", 0, m.start()) + 2 if m else None
+    m = re.search(rf"{_BOL}{re.escape(key)}[ \t]*:", front)
+    return _line_breaks(front, 0, m.start()) + 2 if m else None
 
 
-def _find_date_lines(body: str, offset: int, first_line: int, path: str) -> tuple[DateLine, ...]:
+def _find_date_lines(
+    body: str, offset: int, first_line: int, path: str, date_order: str | None
+) -> tuple[DateLine, ...]:
     found: dict[str, DateLine] = {}
     for m in _DATE_LINE.finditer(body):
         kind = "effective" if m.group("eff") else "updated"
         if kind in found:
             continue
-        line = first_line + body.count("\n", 0, m.start())
+        line = first_line + _line_breaks(body, 0, m.start())
         try:
-            day, fmt = parse_human_date(m.group("date"))
+            day, fmt = parse_human_date(m.group("date"), date_order)
         except InvalidDate as exc:
             raise PolicyFormatError(path, f"{m.group('label')} line: {exc}", line) from None
         found[kind] = DateLine(kind, line, offset + m.start("date"), offset + m.end("date"), day, fmt, m.group("label"))
@@ -244,7 +326,7 @@ def with_metadata(
         new = values.get(line.kind)
         if new is not None:
             text = text[: line.start] + line.format.format(new) + text[line.end :]
-    reparsed = parse_policy(text, path=policy.path, slug=policy.slug)
+    reparsed = parse_policy(text, path=policy.path, slug=policy.slug, date_order=policy.date_order)
     front = reparsed.front_matter
     nl = policy.newline
     if front is None:
@@ -256,7 +338,9 @@ def with_metadata(
         if value is not None:
             rendered = value.isoformat() if isinstance(value, dt.date) else str(value)
             front = _set_key(front, key, rendered, policy.path, nl)
-    return parse_policy(prefix + front + closing + reparsed.body, path=policy.path, slug=policy.slug)
+    return parse_policy(
+        prefix + front + closing + reparsed.body, path=policy.path, slug=policy.slug, date_order=policy.date_order
+    )
 
 
 def _yaml_scalar(value: str) -> str:
@@ -264,7 +348,7 @@ def _yaml_scalar(value: str) -> str:
 
 
 def _set_key(front: str, key: str, value: str, path: str, nl: str) -> str:
-    line_rx = re.compile(rf"^({re.escape(key)}[ \t]*:[ \t]*)([^\r\n]*?)([ \t]*(?:#[^\r\n]*)?)(?=\r?$)", re.M)
+    line_rx = re.compile(rf"{_BOL}({re.escape(key)}[ \t]*:[ \t]*)([^\r\n]*?)([ \t]*(?:#[^\r\n]*)?){_EOL}")
     m = line_rx.search(front)
     if m is None:
         if front and not front.endswith(("\n", "\r")):
@@ -291,4 +375,6 @@ def _quote_like(old: str, value: str) -> str:
 
 def replace_body(policy: Policy, body: str) -> Policy:
     """The same policy with another body (used by tests and tools that edit text)."""
-    return parse_policy(replace(policy, body=body).text, path=policy.path, slug=policy.slug)
+    return parse_policy(
+        replace(policy, body=body).text, path=policy.path, slug=policy.slug, date_order=policy.date_order
+    )

@@ -119,6 +119,26 @@ class InvalidPublishDate(PolicywatchError):
     """A --date that is not a real day in the form YYYY-MM-DD."""
 
 
+class HistoryIncomplete(HistoryError):
+    """A shallow clone, or a clone whose release tags were not fetched: releases cannot be judged."""
+
+
+class NothingToCheck(PolicywatchError):
+    """No policy at the checked revision: a gate that checks nothing must not pass."""
+
+
+class InvalidPolicyName(PolicywatchError):
+    """A policy file name that cannot name a release tag."""
+
+
+class EmptyPolicy(PolicywatchError):
+    """A policy file with no text: withdrawing a policy is ``git rm``, not emptying it."""
+
+
+class DateOutOfRange(PolicywatchError):
+    """A publication date plus the notice period falls outside the calendar Python can hold."""
+
+
 # --- Notify: subscribers, ledger and store ------------------------------------
 
 
@@ -148,6 +168,10 @@ class DatabaseError(PolicywatchError):
 
 class ReleaseNotFound(PolicywatchError):
     """A release named on the command line is not a release tag."""
+
+
+class UntrustedReleaseTag(ReleaseNotFound):
+    """A tag named like a release whose record cannot be read or disagrees with its name: never a release."""
 
 
 class NothingToAnnounce(PolicywatchError):

@@ -15,6 +15,7 @@ from policywatch.errors import HistoryError, NotARepository
 from policywatch.history import TAG_FORMAT, Tag, parse_tag_records
 
 _RS, _US = "\x1e", "\x1f"
+SYMLINK_MODE = "120000"
 _IN_PROGRESS = {
     "MERGE_HEAD": "a merge",
     "rebase-merge": "a rebase",
@@ -83,8 +84,13 @@ class Git:
 
     def list_files(self, rev: str, folder: str) -> list[str]:
         """Paths of the files directly inside ``folder`` at ``rev``."""
-        out = self.run("ls-tree", "-z", "--name-only", rev, "--", folder.rstrip("/") + "/")
-        return [p for p in out.split("\0") if p]
+        return list(self.file_modes(rev, folder))
+
+    def file_modes(self, rev: str, folder: str) -> dict[str, str]:
+        """``{path: mode}`` of the entries directly inside ``folder`` at ``rev`` (120000 is a symbolic link)."""
+        out = self.run("ls-tree", "-z", rev, "--", folder.rstrip("/") + "/")
+        entries = (line.partition("\t") for line in out.split("\0") if line)
+        return {path: meta.split(" ", 1)[0] for meta, _, path in entries}
 
     def read_blobs(self, specs: list[str]) -> dict[str, bytes | None]:
         """``{"REV:path": bytes}`` for many files in one ``git cat-file --batch``; None where missing."""

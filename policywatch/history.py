@@ -1,7 +1,9 @@
 """What git knows about policy files: revisions, text at a revision, release tags.
 
-Everything here goes through gitpython, imported lazily: commands that never
-touch history (and the pre-push hook's fast path) should not pay for it.
+Revisions and file texts go through gitpython, imported lazily: commands that
+never touch history (and the pre-push hook's fast path) should not pay for it.
+Which releases exist (``releases_reachable``) is answered with plain git
+(``policywatch.gitcmd``) for every command, the hook's ``check`` included.
 """
 
 from __future__ import annotations
@@ -9,13 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from policywatch.errors import HistoryError, NotARepository
+from policywatch.release import Release, UntrustedRecord, check_record, read_record
 
 if TYPE_CHECKING:
     import git
+
+    from policywatch.gitcmd import Git
+    from policywatch.project import Project
 
 _RS, _US = "\x1e", "\x1f"
 
@@ -111,34 +117,43 @@ def read_at(repo: git.Repo, rev: str, path: str) -> bytes:
         raise HistoryError(f"{path} does not exist at {rev}") from None
 
 
-TAG_FORMAT = _RS + _US.join(
-    [
-        "%(refname:strip=2)",
-        "%(objecttype)",
-        "%(objectname)",
-        "%(*objectname)",
-        "%(taggerdate:iso-strict)",
-        "%(contents)",
-    ]
+# Fields end at a unit separator, records at NUL: git refnames cannot hold control characters
+# and ``%(contents)`` stops at a NUL, so no tag message, however hostile, can shift a field.
+TAG_FORMAT = (
+    _US.join(
+        [
+            "%(refname:strip=2)",
+            "%(objecttype)",
+            "%(objectname)",
+            "%(*objectname)",
+            "%(taggerdate:iso-strict)",
+            "%(contents)",
+        ]
+    )
+    + "%00"
 )
 
 
 def parse_tag_records(out: str) -> list[Tag]:
     """Tags from ``git for-each-ref --format=TAG_FORMAT`` output (shared by gitpython and plain-git readers)."""
     tags = []
-    for record in out.split(_RS)[1:]:
+    for record in out.split("\0"):
+        record = record.removeprefix("\n")
+        if not record:
+            continue
         name, kind, obj, peeled, date, contents = record.split(_US, 5)
         annotated = kind == "tag"
         tags.append(
-            Tag(
-                name,
-                peeled if annotated else obj,
-                contents.rstrip("\n") if annotated else "",
-                dt.datetime.fromisoformat(date) if date else None,
-                annotated,
-            )
+            Tag(name, peeled if annotated else obj, contents.rstrip("\n") if annotated else "", _date(date), annotated)
         )
     return tags
+
+
+def _date(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def list_tags(repo: git.Repo, prefix: str = "") -> list[Tag]:
@@ -161,14 +176,109 @@ def version_key(version: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", version))
 
 
-def release_tags(repo: git.Repo, tag_format: str, slug: str, tags: list[Tag] | None = None) -> list[tuple[str, Tag]]:
-    """(version, tag) of every release of one policy, oldest version first."""
-    rx = tag_pattern(tag_format, slug)
-    found = []
-    for tag in list_tags(repo) if tags is None else tags:
-        if m := rx.match(tag.name):
-            found.append((m.group("version"), tag))
-    return sorted(found, key=lambda vt: version_key(vt[0]))
+@dataclass(frozen=True)
+class ReleaseTag:
+    """A release that can be trusted: its tag, the commit it names and the record it carries."""
+
+    version: str
+    tag: str
+    commit: str
+    date: dt.datetime | None
+    record: Release
+
+
+@dataclass(frozen=True)
+class RejectedTag:
+    """A tag named like a release that cannot be trusted as one, and why."""
+
+    policy: str  # the slug its name gives
+    tag: str
+    reason: str
+
+    @property
+    def warning(self) -> str:
+        return f"ignoring tag {self.tag}: {self.reason}"
+
+    def refusal(self, then: str) -> str:
+        """The one line of a command that stops at this tag; ``then`` says what happens or what to do."""
+        return f"tag {self.tag} cannot be trusted as a release: {self.reason}; {then}"
+
+    def to_json(self) -> dict[str, str]:
+        return {"policy": self.policy, "tag": self.tag, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ReleaseHistory:
+    """Every release reachable from one revision, per policy, and the release tags refused."""
+
+    rev: str
+    policies: dict[str, tuple[ReleaseTag, ...]]  # slug -> its releases, oldest version first
+    rejected: tuple[RejectedTag, ...] = ()
+
+    def of(self, slug: str) -> tuple[ReleaseTag, ...]:
+        return self.policies.get(slug, ())
+
+    def last(self, slug: str) -> ReleaseTag | None:
+        found = self.of(slug)
+        return found[-1] if found else None
+
+    def rejected_of(self, slug: str) -> list[RejectedTag]:
+        return [r for r in self.rejected if r.policy == slug]
+
+    def records(self) -> list[Release]:
+        """Every trusted record, oldest publication first."""
+        found = [rel.record for rels in self.policies.values() for rel in rels]
+        return sorted(found, key=lambda r: (r.published, r.tag))
+
+    @property
+    def warnings(self) -> list[str]:
+        return [r.warning for r in self.rejected]
+
+
+def releases_reachable(project: Project, rev: str = "HEAD", *, git: Git | None = None) -> ReleaseHistory:
+    """The trusted releases of each policy in the history of ``rev``, and the release tags refused.
+
+    The one answer to "what was released" for every command: a tag on another
+    branch is not this history's past, and a tag whose record cannot be read or
+    disagrees with its name (``policywatch.release.trusted_record``) is never a
+    release, only a ``RejectedTag``. Plain git, one call: ``check`` uses it too.
+    """
+    from policywatch.gitcmd import Git
+
+    git = git or Git(project.root)
+    if not git.has_commits():
+        return ReleaseHistory(rev, {})
+    fmt = project.config.tag_format
+    named = _any_release(fmt)
+    found: dict[str, list[ReleaseTag]] = {}
+    rejected = []
+    for tag in git.tags(merged=rev):
+        if not (match := named.match(tag.name)):
+            continue
+        slug, version = match.group("slug"), match.group("version")
+        try:
+            record = read_record(tag)
+            if record.policy != slug and (own := tag_pattern(fmt, record.policy).match(tag.name)):
+                slug, version = record.policy, own.group("version")  # formats like {slug}-{version} are ambiguous
+            check_record(record, tag.name, slug, version)
+        except UntrustedRecord as why:
+            rejected.append(RejectedTag(slug, tag.name, str(why)))
+            continue
+        found.setdefault(slug, []).append(ReleaseTag(version, tag.name, tag.commit, tag.date, record))
+    policies = {slug: tuple(sorted(rels, key=lambda r: version_key(r.version))) for slug, rels in found.items()}
+    return ReleaseHistory(rev, policies, tuple(sorted(rejected, key=lambda r: r.tag)))
+
+
+def policies_folder(policies: str) -> str:
+    """The policies folder as git spells paths: ``legal`` for ``./legal/``, empty for the top."""
+    folder = PurePosixPath(policies).as_posix()
+    return "" if folder == "." else folder
+
+
+def _any_release(tag_format: str) -> re.Pattern[str]:
+    """A regex that matches any policy's release tags, capturing slug and version."""
+    rx = re.escape(tag_format).replace(r"\{slug\}", r"(?P<slug>[^/]+?)", 1)
+    return re.compile("^" + rx.replace(r"\{version\}", r"(?P<version>\d[0-9A-Za-z.\-]*)", 1) + "$")
 
 
 def _git_reason(exc: Exception) -> str:

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from policywatch.errors import InterruptedPublish, PublishLocked
+from policywatch.filemodes import open_private, private_dir
 from policywatch.gitcmd import Git
 
 LOCK_FILE = "publish.lock"
@@ -28,9 +29,8 @@ COMMIT_TRAILER = "Policywatch-Publish"
 
 
 def state_dir(root: Path) -> Path:
-    """``.policywatch/``, created with its own ``.gitignore`` so its files never reach a commit."""
-    folder = root / ".policywatch"
-    folder.mkdir(exist_ok=True)
+    """``.policywatch/``, private (0700), with its own ``.gitignore`` so its files never reach a commit."""
+    folder = private_dir(root / ".policywatch")
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n", encoding="utf-8")
@@ -43,7 +43,7 @@ def publish_lock(root: Path, wait: float = 30.0) -> Iterator[None]:
     import fcntl
 
     path = state_dir(root) / LOCK_FILE
-    with open(path, "a+", encoding="utf-8") as handle:
+    with open(open_private(path, os.O_RDWR | os.O_APPEND), "a+", encoding="utf-8") as handle:
         deadline = time.monotonic() + wait
         while True:
             try:
@@ -95,7 +95,8 @@ class Journal:
     def save(self, root: Path) -> None:
         path = state_dir(root) / JOURNAL_FILE
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
+        with open(open_private(tmp, os.O_WRONLY | os.O_TRUNC), "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(self), indent=1))
         os.replace(tmp, path)
 
     @staticmethod
@@ -177,4 +178,4 @@ def _roll_back(root: Path, git: Git, journal: Journal) -> list[str]:
 
 
 def create_tag(git: Git, name: str, message: str, commit: str) -> None:
-    git.run("tag", "-a", "--cleanup=verbatim", "-F", "-", name, commit, input=message)
+    git.run("tag", "-a", "--cleanup=verbatim", "-F", "-", "--", name, commit, input=message)

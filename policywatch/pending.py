@@ -15,21 +15,24 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from policywatch.document import Policy, decode_policy, parse_policy
-from policywatch.errors import HistoryError, PolicyNotFound
-from policywatch.gitcmd import Git
-from policywatch.history import release_tags, version_key
+from policywatch.document import Policy, decode_policy, parse_policy, symlink_error
+from policywatch.errors import EmptyPolicy, HistoryError, HistoryIncomplete, InvalidPolicyName, PolicyNotFound
+from policywatch.gitcmd import SYMLINK_MODE, Git
+from policywatch.history import RejectedTag, ReleaseHistory, ReleaseTag, releases_reachable, tag_name, version_key
+from policywatch.lock import COMMIT_TRAILER
 from policywatch.project import POLICY_SUFFIX, Project
-from policywatch.release import Release, parse_tag
+from policywatch.refs import shown, tag_name_problem
+from policywatch.release import Release
 
 if TYPE_CHECKING:
     from policywatch.comparison import Change
-    from policywatch.history import Tag
 
 VERDICTS = ("material", "minor")
 TRAILER_KEY = "Policy-Change"
 _TRAILER = re.compile(rf"^{TRAILER_KEY}[ \t]*:[ \t]*(?P<verdict>\w+)[ \t]*(?P<note>.*)$", re.I | re.M)
 WORKING_TREE = None
+FIRST_VERSION = "1.0"
+FETCH_ALL = "git fetch --tags --unshallow (in GitHub Actions: fetch-depth: 0 and fetch-tags: true)"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Pending:
     changes: list[Change] = field(default_factory=list)
     decision: Decision | None = None
     problems: list[str] = field(default_factory=list)  # metadata that contradicts history
+    renamed_from: str | None = None  # the slug of the last release, when the file was renamed since
+    ignored: list[RejectedTag] = field(default_factory=list)  # release tags that cannot be trusted
 
     @property
     def decided_by(self) -> str:
@@ -82,6 +87,8 @@ class Pending:
             "decision_commit": self.decision.commit if self.decision else None,
             "reasons": list(self.reasons),
             "problems": list(self.problems),
+            "renamed_from": self.renamed_from,
+            "ignored_tags": [r.to_json() for r in self.ignored],
         }
 
 
@@ -97,32 +104,33 @@ def pending_changes(
     git = git or Git(project.root)
     if rev is None:
         current = _working_policies(project, slugs)
+        check_policy_names(current, project.config.tag_format)
         if not git.has_commits():
             return [_unreleased(p) for p in current]
         head = "HEAD"
+        if git.is_shallow():
+            raise _shallow("the working tree")
     else:
-        try:
-            head = git.rev_parse(rev)
-        except HistoryError:
-            if rev == "HEAD" and not git.has_commits():
-                return []
-            raise
+        head = _resolve(git, rev)
+        if head is None:
+            return []
         current = _policies_at(project, git, head, slugs)
-    # Only releases in the history of what is checked count: a tag on another branch is not this text's past.
-    tags = git.tags(merged=head)
-    releases = {}
-    for policy in current:
-        found = release_tags(None, project.config.tag_format, policy.slug, tags)
-        if found:
-            releases[policy.slug] = found[-1]
+        check_policy_names(current, project.config.tag_format)
+    # Only trusted releases in the history of what is checked count: a tag on another branch is not this text's past.
+    known = releases_reachable(project, head, git=git)
+    releases = {policy.slug: last for policy in current if (last := known.last(policy.slug))}
+    unreleased = [p for p in current if p.slug not in releases]
+    renamed = _renames(git, head, unreleased, {p.slug for p in current}, known) if unreleased else {}
+    releases.update(renamed)
+    # A policy with untrusted tags of its own is refused for them, not taken for one whose tags are missing.
+    lost = [p for p in unreleased if p.slug not in renamed and not known.rejected_of(p.slug)]
+    _refuse_lost_tags(git, head, rev, lost, known)
     wanted = []
     for policy in current:
         if policy.slug in releases:
-            version, tag = releases[policy.slug]
-            record = parse_tag(tag)
-            paths = [record.path] if record else []
-            paths += [policy.path] if policy.path not in paths else []
-            wanted.append((policy.slug, [f"{tag.commit}:{p}" for p in paths]))
+            last = releases[policy.slug]
+            paths = [last.record.path] + ([policy.path] if policy.path != last.record.path else [])
+            wanted.append((policy.slug, [f"{last.commit}:{p}" for p in paths]))
     blobs = git.read_blobs([spec for _, specs in wanted for spec in specs])
     rules = _Rules(project)
     out = []
@@ -130,11 +138,124 @@ def pending_changes(
         if policy.slug not in releases:
             out.append(_unreleased(policy))
             continue
-        version, tag = releases[policy.slug]
         specs = next(s for slug, s in wanted if slug == policy.slug)
-        last = _last_release(version, tag, specs, blobs, policy)
-        out.append(_pending(policy, last, git, head, rules, override))
+        last = _last_release(releases[policy.slug], specs, blobs, policy)
+        item = _pending(policy, last, git, head, rules, override)
+        if policy.slug in renamed:
+            _mark_renamed(item, last)
+        out.append(item)
+    for item in out:
+        item.ignored = known.rejected_of(item.slug)
     return out
+
+
+def _resolve(git: Git, rev: str) -> str | None:
+    """The commit ``rev`` names, in one git call that also says whether the clone is shallow."""
+    if rev.startswith("-"):
+        raise HistoryError(f"unknown revision '{shown(rev)}'")
+    out = git.run("rev-parse", "--is-shallow-repository", "--verify", "-q", f"{rev}^{{commit}}", check=False).split()
+    shallow = bool(out) and out[0] == "true"
+    if len(out) < 2:
+        if rev == "HEAD" and not git.has_commits():
+            return None
+        hint = " (shallow clone: run 'git fetch --unshallow')" if shallow else ""
+        raise HistoryError(f"unknown revision '{shown(rev)}'{hint}")
+    if shallow:
+        raise _shallow(rev)
+    return out[1]
+
+
+def _shallow(where: str) -> HistoryIncomplete:
+    return HistoryIncomplete(
+        f"{where}: shallow clone, so earlier releases cannot be seen and nothing can be judged; "
+        f"fetch the whole history and the tags: {FETCH_ALL}"
+    )
+
+
+def check_policy_names(policies: list[Policy], tag_format: str) -> None:
+    """Refuse a policy whose file name cannot name its release tag (git would refuse it, or read it as an option)."""
+    for policy in policies:
+        tag = tag_name(tag_format, policy.slug, FIRST_VERSION)
+        if why := tag_name_problem(tag):
+            raise InvalidPolicyName(
+                f"{shown(policy.path)}: this file name cannot name a release tag ('{shown(tag)}': {why}); "
+                "rename the file with letters, digits, '.', '-' and '_'"
+            )
+
+
+def _renames(
+    git: Git, head: str, unreleased: list[Policy], present: set[str], known: ReleaseHistory
+) -> dict[str, ReleaseTag]:
+    """{new slug: last release} for unreleased files that git's rename detection traces to a released one.
+
+    Only a policy released under a name that no longer exists can have been
+    renamed, so a repository without one pays nothing.
+    """
+    by_path = {p.path: p.slug for p in unreleased}
+    found: dict[str, ReleaseTag] = {}
+    for slug, rels in known.policies.items():
+        if slug in present or not rels:
+            continue
+        last = rels[-1]
+        out = git.run(
+            *("--literal-pathspecs", "diff", "--find-renames", "--name-status", "-z", last.commit, head),
+            *("--", last.record.path, *by_path),
+            check=False,
+        )
+        fields = out.split("\0")
+        for i, status in enumerate(fields):
+            if status.startswith("R") and i + 2 < len(fields) and fields[i + 1] == last.record.path:
+                new_slug = by_path.get(fields[i + 2])
+                if new_slug and new_slug not in found:
+                    found[new_slug] = last
+    return found
+
+
+def _mark_renamed(item: Pending, last: LastRelease) -> None:
+    """A renamed policy is released under its new name even when its text did not change."""
+    item.renamed_from = last.record.policy if last.record else None
+    if item.verdict == "none":
+        old = last.record.path if last.record else last.tag
+        item.verdict = "minor"
+        item.reasons = [f"renamed from {old}"]
+
+
+def _refuse_lost_tags(git: Git, head: str, rev: str | None, policies: list[Policy], known: ReleaseHistory) -> None:
+    """Refuse to take a policy as never released when its history says it was: its tags were not fetched."""
+    if not policies:
+        return
+    where = rev or "HEAD"
+    out = git.run(
+        *("--literal-pathspecs", "-c", "core.quotePath=false", "log", "--format=%x1e%H", "--name-only", "-E"),
+        *(f"--grep=^{COMMIT_TRAILER}: [0-9a-f]+$", head, "--", *(p.path for p in policies)),
+        check=False,
+    )
+    for record in out.split("\x1e")[1:]:
+        sha, *paths = [line for line in record.split("\n") if line]
+        for policy in policies:
+            if policy.path in paths:
+                raise HistoryIncomplete(
+                    f"{policy.path}: published in commit {sha[:12]}, but no release tag of {policy.slug} can be "
+                    f"reached from {where}; fetch the tags: {FETCH_ALL}"
+                )
+    for policy in policies:
+        numeric = policy.version and all(part.isdigit() for part in policy.version.split("."))
+        if numeric and version_key(policy.version) > version_key(FIRST_VERSION):
+            raise HistoryIncomplete(
+                f"{policy.path}: version {policy.version} says it was released before, but no release tag of "
+                f"{policy.slug} can be reached from {where}; fetch the tags: {FETCH_ALL} "
+                f"(a policy never released starts at {FIRST_VERSION} or below)"
+            )
+    if not known.policies and not known.rejected and _tags_not_fetched(git):
+        raise HistoryIncomplete(
+            f"{policies[0].path}: this clone does not fetch tags (remote.*.tagOpt is --no-tags) and has no "
+            f"release tag, so its releases cannot be seen; fetch them: {FETCH_ALL}"
+        )
+
+
+def _tags_not_fetched(git: Git) -> bool:
+    out = git.run("config", "--get-regexp", r"^remote\..*\.tagopt$", check=False)
+    return any(line.split()[-1:] == ["--no-tags"] for line in out.splitlines())
 
 
 def _unreleased(policy: Policy) -> Pending:
@@ -149,7 +270,10 @@ def _working_policies(project: Project, slugs: list[str] | None) -> list[Policy]
 
 def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | None) -> list[Policy]:
     folder = project.config.policies
-    paths = [p for p in git.list_files(commit, folder) if p.endswith(POLICY_SUFFIX)]
+    modes = git.file_modes(commit, folder)
+    if not modes and git.run("ls-tree", "-z", commit, "--", folder.rstrip("/")).startswith(SYMLINK_MODE):
+        raise symlink_error(f"{folder.rstrip('/')}/")
+    paths = [p for p in modes if p.endswith(POLICY_SUFFIX)]
     paths = [p for p in paths if not PurePosixPath(p).name.startswith(".")]
     if slugs:
         by_slug = {PurePosixPath(p).stem: p for p in paths}
@@ -157,29 +281,29 @@ def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | Non
         if missing:
             raise PolicyNotFound(f"no policy '{missing[0]}' in {folder}/ at {commit[:12]}")
         paths = [by_slug[s] for s in slugs]
+    if link := next((p for p in paths if modes[p] == SYMLINK_MODE), None):
+        raise symlink_error(link)
     blobs = git.read_blobs([f"{commit}:{p}" for p in paths])
     policies = []
     for path in paths:
         data = blobs[f"{commit}:{path}"]
         if data is not None:
-            policies.append(parse_policy(decode_policy(data, path), path=path, slug=PurePosixPath(path).stem))
+            text, slug = decode_policy(data, path), PurePosixPath(path).stem
+            policies.append(parse_policy(text, path=path, slug=slug, date_order=project.config.date_order))
     return policies
 
 
-def _last_release(
-    version: str, tag: Tag, specs: list[str], blobs: dict[str, bytes | None], current: Policy
-) -> LastRelease:
-    record = parse_tag(tag)
+def _last_release(tag: ReleaseTag, specs: list[str], blobs: dict[str, bytes | None], current: Policy) -> LastRelease:
     released = None
     for spec in specs:
         data = blobs.get(spec)
         if data is not None:
             path = spec.split(":", 1)[1]
-            text = decode_policy(data, f"{tag.name}:{path}")
+            text = decode_policy(data, f"{tag.tag}:{path}")
             # Most policies are unchanged since their release: skip parsing the same text twice.
-            released = current if text == current.text else parse_policy(text, path=path)
+            released = current if text == current.text else parse_policy(text, path=path, date_order=current.date_order)
             break
-    return LastRelease(version, tag.name, tag.commit, record, released)
+    return LastRelease(tag.version, tag.tag, tag.commit, tag.record, released)
 
 
 class _Rules:
@@ -228,7 +352,9 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
         reasons = _reasons(changes)
     result = Pending(policy.slug, policy.path, policy, last, verdict, verdict, reasons, changes)
     if verdict != "none":
-        decision = _decision(git, last.commit, head, policy.path, override)
+        # A file renamed since its release: commits made under the old name may carry the decision too.
+        paths = [policy.path] + ([last.record.path] if last.record and last.record.path != policy.path else [])
+        decision = _decision(git, last.commit, head, paths, override)
         if decision:
             result.decision = decision
             result.verdict = decision.verdict
@@ -250,14 +376,16 @@ def _reasons(changes: list[Change]) -> list[str]:
     return reasons
 
 
-def _decision(git: Git, since: str, head: str, path: str, override: str | None) -> Decision | None:
+def _decision(git: Git, since: str, head: str, paths: list[str], override: str | None) -> Decision | None:
+    """The ``--as`` option, else the newest trailer among commits touching the file (newest name first)."""
     if override:
         return Decision(override, "option", None, "--as " + override)
-    for sha, message in git.messages(since, head, path):
-        if trailer := parse_trailer(message):
-            verdict, note = trailer
-            subject = message.splitlines()[0] if message else ""
-            return Decision(verdict, "trailer", sha, note or subject)
+    for path in paths:
+        for sha, message in git.messages(since, head, path):
+            if trailer := parse_trailer(message):
+                verdict, note = trailer
+                subject = message.splitlines()[0] if message else ""
+                return Decision(verdict, "trailer", sha, note or subject)
     return None
 
 
@@ -283,6 +411,24 @@ def _contradictions(policy: Policy, last: LastRelease) -> list[str]:
     if policy.version and version_key(policy.version) < version_key(last.version):
         problems.append(f"{policy.path}: version {policy.version} is lower than {last.version}, released as {last.tag}")
     return problems
+
+
+def refuse_empty(items: list[Pending]) -> None:
+    """An emptied policy is not a release: withdrawing a policy is ``git rm``."""
+    for item in items:
+        if is_empty(item.policy):
+            raise EmptyPolicy(
+                f"{item.path}: the policy has no text; to withdraw a policy, delete its file with 'git rm {item.path}'"
+            )
+
+
+def is_empty(policy: Policy) -> bool:
+    """True when nothing but headings and date lines is left of the body."""
+    for line in content(policy).splitlines():
+        text = line.strip()
+        if text and not text.startswith("#") and "[date]" not in text and any(c.isalnum() for c in text):
+            return False
+    return True
 
 
 def last_reviewed(item: Pending) -> dt.date | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policywatch.config import Config, load_config
-from policywatch.document import Policy, read_policy
+from policywatch.document import Policy, read_policy, symlink_error
 from policywatch.errors import InvalidSlug, MissingPoliciesFolder, NotARepository, PolicyNotFound
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -30,6 +30,8 @@ class Project:
 
     def policy_paths(self) -> list[Path]:
         folder = self.policies_dir
+        if folder.is_symlink() or (folder.is_dir() and not folder.resolve().is_relative_to(self.root.resolve())):
+            raise symlink_error(f"{self.config.policies}/")
         if not folder.is_dir():
             raise MissingPoliciesFolder(
                 f"{self.config.policies}/: policies folder not found in {self.root} "
@@ -51,14 +53,16 @@ class Project:
         return path
 
     def relpath(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root.resolve()).as_posix()
+        """The path from the root, naming a symbolic link itself rather than its target."""
+        return (path.parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
 
     def load(self, slug: str) -> Policy:
         path = self.policy_path(slug)
-        return read_policy(path, display=self.relpath(path))
+        return read_policy(path, display=self.relpath(path), date_order=self.config.date_order)
 
     def load_all(self) -> list[Policy]:
-        return [read_policy(p, display=self.relpath(p)) for p in self.policy_paths()]
+        order = self.config.date_order
+        return [read_policy(p, display=self.relpath(p), date_order=order) for p in self.policy_paths()]
 
 
 def check_slug(slug: str) -> str:

@@ -17,12 +17,15 @@ from pathlib import Path
 
 from policywatch.document import with_metadata
 from policywatch.errors import (
+    DateOutOfRange,
     EffectiveDateMovedBack,
+    InvalidPolicyName,
     OperationInProgress,
     PublicationDateMovedBack,
     TagExists,
     UncommittedPolicyEdits,
     UnsupportedVersion,
+    UntrustedReleaseTag,
     VersionMovedBack,
 )
 from policywatch.gitcmd import Git
@@ -37,11 +40,10 @@ from policywatch.lock import (
     recover,
     state_dir,
 )
-from policywatch.pending import Pending, pending_changes
+from policywatch.pending import FIRST_VERSION, Pending, pending_changes, refuse_empty
 from policywatch.project import Project
-from policywatch.release import ChangeSummary, Release, tag_message
-
-FIRST_VERSION = "1.0"
+from policywatch.refs import shown, tag_name_problem
+from policywatch.release import ChangeSummary, Release, one_line_title, tag_message
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Action:
     decided_by: str = "engine"
     decision_commit: str | None = None
     decision_note: str | None = None
+    renamed_from: str | None = None
 
     @property
     def rewrites_file(self) -> bool:
@@ -87,6 +90,7 @@ class Action:
             decided_by=self.decided_by,
             decision_commit=self.decision_commit,
             decision_note=self.decision_note,
+            renamed_from=self.renamed_from,
         )
 
 
@@ -95,6 +99,7 @@ class Plan:
     date: dt.date
     actions: list[Action]
     unchanged: list[str]  # slugs with nothing to release
+    ignored: list[str] = field(default_factory=list)  # warnings naming release tags that cannot be trusted
 
     def releases(self, commit: str) -> list[Release]:
         return [a.release(self.date, commit) for a in self.actions]
@@ -135,19 +140,34 @@ def plan_publication(
     """What a publication on ``date`` releases. Pure: reads nothing, writes nothing."""
     actions, unchanged = [], []
     for item in items:
+        # Metadata that contradicts the history fails check, so it stops a publish even with no text to release.
+        _refuse_contradictions(item)
         if item.verdict == "none":
             unchanged.append(item.slug)
             continue
-        _refuse_contradictions(item)
+        _refuse_untrusted(item)
         _refuse_earlier_date(item, date)
         action = _action(item, date, notice_days, tag_format)
+        if why := tag_name_problem(action.tag):
+            raise InvalidPolicyName(
+                f"{item.path}: version {shown(action.version)} cannot be released: git refuses the tag "
+                f"'{shown(action.tag)}' ({why})"
+            )
         if action.tag in existing_tags:
             raise TagExists(
                 f"tag {action.tag} already exists (at {existing_tags[action.tag][:12]}); "
                 f"{item.path} would be released as {action.version}: set its version by hand or delete the tag"
             )
         actions.append(action)
-    return Plan(date, actions, unchanged)
+    return Plan(date, actions, unchanged, [r.warning for item in items for r in item.ignored])
+
+
+def _refuse_untrusted(item: Pending) -> None:
+    """A release tag that cannot be trusted may be the real last release: no next version is safe."""
+    if item.ignored:
+        first = item.ignored[0]
+        then = f"the next version of {item.slug} cannot be chosen safely; delete it (git tag -d {first.tag})"
+        raise UntrustedReleaseTag(first.refusal(then))
 
 
 def _refuse_contradictions(item: Pending) -> None:
@@ -194,7 +214,7 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> 
             version = policy.version
         updated = date
         if item.verdict == "material":
-            effective = date + dt.timedelta(days=notice_days)
+            effective = _notice_end(item, date, notice_days)
             released_eff = _released_effective(item)
             if released_eff and released_eff > effective:
                 effective = released_eff
@@ -207,7 +227,7 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> 
     return Action(
         slug=item.slug,
         path=item.path,
-        title=policy.title,
+        title=one_line_title(policy.title),
         classification=item.verdict,
         previous_version=previous,
         version=version,
@@ -224,7 +244,18 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> 
         decided_by=item.decided_by,
         decision_commit=decision.commit if decision else None,
         decision_note=decision.note if decision else None,
+        renamed_from=item.renamed_from,
     )
+
+
+def _notice_end(item: Pending, date: dt.date, notice_days: int) -> dt.date:
+    try:
+        return date + dt.timedelta(days=notice_days)
+    except OverflowError:
+        raise DateOutOfRange(
+            f"{item.path}: publication date {date.isoformat()} plus notice_days {notice_days} is past 9999-12-31; "
+            "check --date and notice_days"
+        ) from None
 
 
 def _released_effective(item: Pending) -> dt.date | None:
@@ -272,6 +303,7 @@ def _prepare(project: Project, git: Git, slugs: list[str] | None, date: dt.date,
         more = f" (and {len(dirty) - 1} more)" if len(dirty) > 1 else ""
         raise UncommittedPolicyEdits(f"{dirty[0]}: uncommitted edits{more}; commit or stash them before publishing")
     items = pending_changes(project, rev="HEAD", slugs=slugs, override=override, git=git)
+    refuse_empty(items)
     existing = {t.name: t.commit for t in git.tags()}
     return plan_publication(
         items,
@@ -348,6 +380,8 @@ def describe(action: Action) -> str:
     head += f", updated {action.updated.isoformat()}"
     if action.decided_by != "engine":
         head += f" (decided by {action.decided_by})"
+    if action.renamed_from:
+        head += f" (renamed from {action.renamed_from})"
     return head
 
 

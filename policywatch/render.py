@@ -3,6 +3,8 @@
 Every view groups changes by section, shows the word diff inline (removed text
 struck through, added text marked) and puts the reasons beside each change, so
 that a reader sees at once what changed and why it does or does not matter.
+The terminal, Markdown and JSON views show control characters from the texts
+as escapes (``termsafe``), so a policy cannot send sequences to a terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from html import escape
 from typing import Any
 
 from policywatch.comparison import Change, Comparison
+from policywatch.termsafe import printable, printable_json
 
 PREAMBLE = "(opening)"
 
@@ -78,7 +81,7 @@ def to_json(reports: list[Report], material_only: bool = False) -> Any:
 
 
 def render_json(reports: list[Report], material_only: bool = False) -> str:
-    return json.dumps(to_json(reports, material_only), indent=2, ensure_ascii=False)
+    return printable_json(json.dumps(to_json(reports, material_only), indent=2, ensure_ascii=False))
 
 
 # --- terminal text ------------------------------------------------------------------------------
@@ -98,18 +101,18 @@ def render_text(reports: list[Report], material_only: bool = False, *, color: bo
     for n, report in enumerate(reports):
         if n:
             console.print()
-        head = Text(f"{report.name}", style="bold")
+        head = Text(printable(report.name), style="bold")
         if report.comparison is None:
             head.append(": never released, nothing to compare with", style="dim")
             console.print(head)
             continue
-        head.append(f"  {report.old_label} → {report.new_label}", style="dim")
+        head.append(printable(f"  {report.old_label} → {report.new_label}"), style="dim")
         console.print(head)
         comparison = report.comparison
         verdict_style = {"material": "bold red", "minor": "yellow", "none": "green"}[comparison.classification]
         console.print(Text(summary(comparison), style=verdict_style))
         for section, changes in by_section(_visible(comparison, material_only)):
-            console.print(Text(f"\n§ {section or PREAMBLE}", style="bold cyan"))
+            console.print(Text(f"\n§ {printable(section or PREAMBLE)}", style="bold cyan"))
             for change in changes:
                 label = Text("  MATERIAL " if change.classification == "material" else "  minor    ")
                 label.stylize("bold red" if change.classification == "material" else "dim")
@@ -117,7 +120,7 @@ def render_text(reports: list[Report], material_only: bool = False, *, color: bo
                 console.print(label)
                 body = Text("    ")
                 for op, text in _segments(change):
-                    text = text.replace("\n\n", "\n    ")
+                    text = printable(text).replace("\n\n", "\n    ")
                     style = {"delete": "red strike", "insert": "green underline"}.get(op, "")
                     if color is False and op != "equal":
                         text = f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
@@ -125,7 +128,7 @@ def render_text(reports: list[Report], material_only: bool = False, *, color: bo
                 console.print(body)
                 for reason in change.reasons:
                     style = "italic" if change.classification == "material" else "dim"
-                    console.print(Text(f"      → {reason}", style=style))
+                    console.print(Text(f"      → {printable(reason)}", style=style))
     return out.getvalue()
 
 
@@ -135,8 +138,8 @@ _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~"})
 
 
 def _md(text: str) -> str:
-    """Markdown-escaped text on one line, keeping a space at either end."""
-    inner = " ".join(text.split()).translate(_MD_SPECIAL)
+    """Markdown-escaped text on one line, keeping a space at either end; control characters as escapes."""
+    inner = printable(" ".join(text.split()).translate(_MD_SPECIAL))
     if not inner:
         return " " if text else ""
     return (" " if text[:1].isspace() else "") + inner + (" " if text[-1:].isspace() else "")
@@ -164,7 +167,7 @@ def render_markdown(reports: list[Report], material_only: bool = False, limit: i
         lines += [
             f"### {_md(report.name)}: {verdict[comparison.classification]}",
             "",
-            f"`{report.old_label}` → `{report.new_label}` · {summary(comparison)}",
+            printable(f"`{report.old_label}` → `{report.new_label}` · {summary(comparison)}"),
             "",
         ]
         for section, changes in by_section(_visible(comparison, material_only)):

@@ -8,20 +8,8 @@ from pathlib import Path
 
 from policywatch import history
 from policywatch.document import decode_policy, parse_policy
-from policywatch.errors import HistoryError, PolicyNotFound
+from policywatch.errors import HistoryError, PolicyNotFound, UntrustedReleaseTag
 from policywatch.project import Project, check_slug
-from policywatch.release import Release, parse_tag
-
-
-@dataclass(frozen=True)
-class ReleaseRef:
-    """A release tag of one policy, with the record it carries when policywatch wrote it."""
-
-    version: str
-    tag: str
-    commit: str
-    date: str | None
-    record: Release | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +25,7 @@ class PolicyStatus:
     changed_since_release: bool | None  # None: never released
     note: str | None = None
     pending: str | None = None  # what a publish would release now: material | minor | none | initial
+    ignored_tags: list[dict[str, str]] = field(default_factory=list)  # release tags that cannot be trusted
 
 
 @dataclass(frozen=True)
@@ -53,20 +42,15 @@ class LogEntry:
 class PolicyLog:
     slug: str
     path: str
-    releases: list[ReleaseRef]
+    releases: list[history.ReleaseTag]
     commits: list[LogEntry]
     shallow: bool
+    ignored_tags: list[dict[str, str]] = field(default_factory=list)
 
 
-def releases(project: Project, repo, slug: str, tags: list[history.Tag] | None = None) -> list[ReleaseRef]:
-    found = history.release_tags(repo, project.config.tag_format, slug, tags)
-    return [ReleaseRef(v, t.name, t.commit, t.date.isoformat() if t.date else None, parse_tag(t)) for v, t in found]
-
-
-def released_text(project: Project, repo, release: ReleaseRef, current_path: str) -> str | None:
+def released_text(project: Project, repo, release: history.ReleaseTag, current_path: str) -> str | None:
     """The policy text as it was released; None when the file is not in that commit."""
-    candidates = [release.record.path] if release.record else []
-    candidates.append(current_path)
+    candidates = [release.record.path, current_path]
     for path in candidates:
         try:
             return decode_policy(history.read_at(repo, release.commit, path), f"{release.tag}:{path}")
@@ -80,15 +64,15 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def policy_statuses(project: Project) -> list[PolicyStatus]:
+    """Each policy in the working tree against its last release reachable from HEAD."""
     from policywatch.pending import pending_changes
 
     repo = history.open_repo(project.root)
-    tags = history.list_tags(repo) if history.has_commits(repo) else []
+    known = history.releases_reachable(project)
     pending = {p.slug: p.verdict for p in pending_changes(project, rev=None)}
     out = []
     for policy in project.load_all():
-        rels = releases(project, repo, policy.slug, tags)
-        last = rels[-1] if rels else None
+        last = known.last(policy.slug)
         changed, note = None, None
         if last:
             old = released_text(project, repo, last, policy.path)
@@ -110,6 +94,7 @@ def policy_statuses(project: Project) -> list[PolicyStatus]:
                 changed,
                 note,
                 pending.get(policy.slug),
+                [r.to_json() for r in known.rejected_of(policy.slug)],
             )
         )
     return out
@@ -118,7 +103,8 @@ def policy_statuses(project: Project) -> list[PolicyStatus]:
 def policy_log(project: Project, slug: str) -> PolicyLog:
     path = project.relpath(project.policy_path(slug))
     repo = history.open_repo(project.root)
-    rels = releases(project, repo, slug) if history.has_commits(repo) else []
+    known = history.releases_reachable(project)
+    rels = list(known.of(slug))
     by_commit: dict[str, list[str]] = {}
     for rel in rels:
         by_commit.setdefault(rel.commit, []).append(rel.tag)
@@ -126,7 +112,8 @@ def policy_log(project: Project, slug: str) -> PolicyLog:
         LogEntry(r.commit, r.date.isoformat(), r.author, r.subject, r.path, by_commit.get(r.commit, []))
         for r in history.file_revisions(repo, path)
     ]
-    return PolicyLog(slug, path, rels, commits, history.is_shallow(repo))
+    ignored = [r.to_json() for r in known.rejected_of(slug)]
+    return PolicyLog(slug, path, rels, commits, history.is_shallow(repo), ignored)
 
 
 def show_text(project: Project, spec: str) -> str:
@@ -138,7 +125,11 @@ def show_text(project: Project, spec: str) -> str:
     repo = history.open_repo(project.root)
     current = project.policies_dir / f"{slug}.md"
     current_path = project.relpath(current) if current.exists() else f"{project.config.policies}/{slug}.md"
-    rels = releases(project, repo, slug) if history.has_commits(repo) else []
+    known = history.releases_reachable(project)
+    rels = known.of(slug)
+    for refused in known.rejected_of(slug):
+        if refused.tag == history.tag_name(project.config.tag_format, slug, version.removeprefix("v")):
+            raise UntrustedReleaseTag(refused.refusal("it is not shown as a release"))
     for rel in rels:
         if rel.version == version.removeprefix("v"):
             text = released_text(project, repo, rel, current_path)
@@ -151,7 +142,7 @@ def show_text(project: Project, spec: str) -> str:
         known = ", ".join(r.version for r in rels) or "none"
         raise PolicyNotFound(f"{slug} has no version or revision '{version}' (released versions: {known})") from None
     text = decode_policy(data, f"{version}:{current_path}")
-    parse_policy(text, path=f"{version}:{current_path}", slug=slug)
+    parse_policy(text, path=f"{version}:{current_path}", slug=slug, date_order=project.config.date_order)
     return text
 
 
@@ -159,4 +150,5 @@ def read_policy_at(project: Project, rev: str, path: str | Path):
     """Parse a policy file as it was at a revision."""
     repo = history.open_repo(project.root)
     name = f"{rev}:{path}"
-    return parse_policy(decode_policy(history.read_at(repo, rev, str(path)), name), path=name, slug=Path(path).stem)
+    text = decode_policy(history.read_at(repo, rev, str(path)), name)
+    return parse_policy(text, path=name, slug=Path(path).stem, date_order=project.config.date_order)

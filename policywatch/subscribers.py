@@ -16,8 +16,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policywatch.addresses import normalise_address
+from policywatch.csvcells import SafeWriter, restore
 from policywatch.errors import (
-    InvalidEmail,
     InvalidSubscriber,
     PolicywatchError,
     SubscriberExists,
@@ -31,9 +32,8 @@ STATUSES = ("active", "unsubscribed", "bounced")
 CSV_HEADER = ("email", "name", "policies")
 IMPORT_BATCH = 1000
 
-_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by errors="surrogateescape"
 _COLUMNS = "email, name, policies, status, token, created_at, updated_at, unsubscribed_at"
 
 
@@ -71,31 +71,8 @@ class ImportResult:
 
 
 def normalise_email(raw: str) -> str:
-    """``Jane.Doe@Example.COM `` -> ``jane.doe@example.com``; anything that cannot receive mail is refused.
-
-    The whole address is lower-cased: mail systems treat local parts case-insensitively in
-    practice, and two spellings of one address must not make two subscribers.
-    """
-    text = raw.strip()
-    shown = text if len(text) <= 80 else text[:77] + "..."
-    if _CONTROL.search(text):
-        raise InvalidEmail(f"{shown!r}: invalid email address (contains a line break or control character)")
-    if text.count("@") != 1:
-        raise InvalidEmail(f"'{shown}': invalid email address (needs exactly one '@')")
-    local, domain = text.split("@")
-    if not local or len(local) > 64 or not _LOCAL.match(local):
-        raise InvalidEmail(f"'{shown}': invalid email address (bad part before '@')")
-    try:
-        ascii_domain = domain.rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        raise InvalidEmail(f"'{shown}': invalid email address (bad domain)") from None
-    labels = ascii_domain.split(".")
-    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
-        raise InvalidEmail(f"'{shown}': invalid email address (bad domain '{domain}')")
-    address = f"{local.lower()}@{ascii_domain}"
-    if len(address) > 254:
-        raise InvalidEmail(f"'{shown}': invalid email address (longer than 254 characters)")
-    return address
+    """The stored form of a subscriber's address; the one validator the sender is checked by too."""
+    return normalise_address(raw)
 
 
 def clean_name(raw: str | None) -> str:
@@ -145,7 +122,8 @@ def add_subscriber(
     Adding an active address again is an error rather than a silent update, so a
     typo in a script cannot rewrite someone's choices; a person who had unsubscribed
     (or bounced) is active again only by this explicit command, never by an import.
-    Re-subscribing clears ``unsubscribed_at``: a later unsubscribe is a new one.
+    Re-subscribing clears ``unsubscribed_at`` (a later unsubscribe is a new one) and
+    issues a new token, so the link in a notice sent before no longer unsubscribes them.
     """
     address = normalise_email(email)
     display = clean_name(name)
@@ -158,8 +136,8 @@ def add_subscriber(
         if rows:
             store.execute(
                 "UPDATE subscribers SET name = ?, policies = ?, status = 'active', updated_at = ?,"
-                " unsubscribed_at = NULL WHERE email = ?",
-                (display, slugs, now, address),
+                " unsubscribed_at = NULL, token = ? WHERE email = ?",
+                (display, slugs, now, new_token(), address),
             )
             outcome = "resubscribed"
         else:
@@ -182,21 +160,25 @@ def new_token() -> str:
 def set_status(store: Store, email: str, status: str) -> Subscriber:
     """Change a subscriber's status; ``unsubscribed_at`` records the first unsubscribe and never moves.
 
-    Becoming ``active`` again is a deliberate re-subscribe and clears it.
+    Becoming ``active`` again is a deliberate re-subscribe: it clears it and issues a new
+    token, so an old notice's unsubscribe link stops working (it would undo the re-subscribe).
     """
     if status not in STATUSES:
         raise InvalidSubscriber(f"status '{status}': must be one of {', '.join(STATUSES)}")
     address = normalise_email(email)
     now = utcnow()
+    token, tokens = "token", ()
     if status == "unsubscribed":
         moment, extra = "COALESCE(unsubscribed_at, ?)", (now,)
     elif status == "active":
         moment, extra = "NULL", ()
+        token, tokens = "CASE WHEN status = 'active' THEN token ELSE ? END", (new_token(),)
     else:
         moment, extra = "unsubscribed_at", ()
     changed = store.execute(
-        f"UPDATE subscribers SET status = ?, updated_at = ?, unsubscribed_at = {moment} WHERE email = ?",
-        (status, now, *extra, address),
+        f"UPDATE subscribers SET token = {token}, status = ?, updated_at = ?, unsubscribed_at = {moment}"
+        " WHERE email = ?",
+        (*tokens, status, now, *extra, address),
     )
     if not changed:
         raise SubscriberNotFound(f"{address}: no such subscriber")
@@ -251,7 +233,8 @@ def import_csv(store: Store, path: str | Path, known: Iterable[str] | None = Non
     """Add or update every good row, report every bad one with its line; one transaction.
 
     Status is never changed by an import: re-importing an old list must not
-    resubscribe someone who has since unsubscribed.
+    resubscribe someone who has since unsubscribed. The quotes that ``export_csv``
+    puts before formula characters are taken off (``csvcells.restore``).
     """
     path = Path(path)
     known_list = list(known) if known is not None else None
@@ -262,12 +245,12 @@ def import_csv(store: Store, path: str | Path, known: Iterable[str] | None = Non
         raise SubscriberFileError(f"{path}: cannot read: {exc.strerror}") from None
     with handle:
         reader = csv.reader(handle)
-        columns = _header(path, next(reader, None))
+        records = _records(path, reader)
+        columns = _header(path, next(records, None))
         before = count_subscribers(store, None)
         changed = good = 0
         batch: list[tuple] = []
         with store.transaction():
-            records = _records(path, reader)
             for record in records:
                 if not any(cell.strip() for cell in record):
                     continue
@@ -299,11 +282,15 @@ def _records(path: Path, reader) -> Iterator[list[str]]:
 def _header(path: Path, header: list[str] | None) -> dict[str, int]:
     if header is None:
         raise SubscriberFileError(f"{path}: empty file (expected the header {','.join(CSV_HEADER)})")
+    if any(_UNDECODABLE.search(h) for h in header):
+        raise SubscriberFileError(f"{path}:1: not UTF-8 text (save the file as UTF-8 CSV)")
     names = [h.strip().lower() for h in header]
     unknown = [n for n in names if n not in CSV_HEADER]
     if "email" not in names or unknown or len(set(names)) != len(names):
+        shown = ",".join(header)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
         raise SubscriberFileError(
-            f"{path}:1: bad header '{','.join(header)}' (expected {','.join(CSV_HEADER)}; name and policies optional)"
+            f"{path}:1: bad header {shown!r} (expected {','.join(CSV_HEADER)}; name and policies optional)"
         )
     return {name: names.index(name) for name in names}
 
@@ -314,7 +301,7 @@ def _import_row(record: list[str], columns: dict[str, int], known: list[str] | N
 
     def cell(name: str) -> str:
         index = columns.get(name)
-        value = record[index] if index is not None and index < len(record) else ""
+        value = restore(record[index]) if index is not None and index < len(record) else ""
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -329,21 +316,33 @@ def _import_row(record: list[str], columns: dict[str, int], known: list[str] | N
 
 
 def export_csv(store: Store, path: str | Path) -> int:
-    """Write active subscribers as ``email,name,policies``; the file appears whole or not at all."""
+    """Write active subscribers as ``email,name,policies``; the file appears whole or not at all.
+
+    Cells are neutralised against formula injection (``csvcells``); ``import_csv``
+    reads them back to the same addresses and names.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise SubscriberFileError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise SubscriberFileError(f"{path}: is a folder, not a file name")
     count = 0
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise SubscriberFileError(f"{path}: cannot write: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = SafeWriter(handle)
             writer.writerow(CSV_HEADER)
             for sub in iter_subscribers(store, "active"):
                 writer.writerow((sub.email, sub.name, ";".join(sub.policies)))
                 count += 1
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SubscriberFileError(f"{path}: cannot write: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -12,7 +12,8 @@ subscriber unsubscribed. The token in the link is the only credential, so:
   overridable by the repository) under a strict Content-Security-Policy.
 
 Production: run ``policywatch.unsubscribe:application`` under a WSGI server
-behind TLS; ``policywatch serve`` runs it with the standard library's server.
+(waitress, gunicorn) behind TLS; ``policywatch serve`` runs it with the standard
+library's HTTP server, a bounded pool of worker threads behind a deep listen backlog.
 """
 
 from __future__ import annotations
@@ -21,18 +22,22 @@ import ipaddress
 import os
 import re
 import secrets
-import socketserver
+import socket
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from policywatch.errors import UnsubscribeSettingsError
 from policywatch.store import Store, open_store, utcnow
+from policywatch.termsafe import printable
 
 if TYPE_CHECKING:
     import jinja2
@@ -43,7 +48,13 @@ ENV_REPO = "POLICYWATCH_REPO"
 ENV_PREFIX = "POLICYWATCH_UNSUBSCRIBE_PREFIX"
 ROUTE = "/unsubscribe"
 MAX_BODY = 4096  # a one-click body is 26 bytes; a form post a little more
-_DRAIN_LIMIT = 64 * 1024  # read (and drop) this much of an oversize body, so the client sees the 413
+MAX_URL = 2048  # path and query; a link is under 200 characters
+_DRAIN_LIMIT = 64 * 1024  # read (and drop) an oversize body up to this size, so the client sees the 413
+BACKLOG = 1024  # connections the kernel holds while every worker is busy (the standard library's default is 5)
+WORKERS = 16  # threads answering requests; never one per connection
+REQUEST_TIMEOUT = 10.0  # seconds a client may be silent while sending its request line, headers or body
+REQUEST_DEADLINE = 30.0  # seconds a whole request may take to arrive, however it is dripped
+SERVER_NAME = "policywatch"  # the Server header: no version of anything
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 _PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)*$")
 _METHODS = ("GET", "POST")
@@ -58,6 +69,7 @@ _REASONS = {
     404: "404 Not Found",
     405: "405 Method Not Allowed",
     413: "413 Content Too Large",
+    414: "414 URI Too Long",
     500: "500 Internal Server Error",
 }
 _ERRORS = {
@@ -65,6 +77,7 @@ _ERRORS = {
     404: ("Link not recognised", "This unsubscribe link is not valid. Check that the whole link was copied."),
     405: ("Method not allowed", "Open this page in a web browser."),
     413: ("Request too large", "The request was larger than this page accepts."),
+    414: ("Address too long", "The address was longer than this page accepts. Check that only the link was copied."),
     500: ("Something went wrong", "Your request could not be completed. Please try again later."),
 }
 
@@ -217,18 +230,15 @@ class UnsubscribeApp:
         if method not in _METHODS:
             _drain(environ)
             return (*self._error(405)[:2], [("Allow", ", ".join(_METHODS))])
+        if len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) > MAX_URL:
+            _drain(environ)
+            return self._error(414)
         body = b""
         if method == "POST":
             try:
-                length = int(environ.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                return self._error(400)
-            if length < 0:
-                return self._error(400)
-            if length > self.max_body:
-                _drain(environ, length)
-                return self._error(413)
-            body = environ["wsgi.input"].read(length) if length else b""
+                body = read_body(environ, self.max_body)
+            except _Refused as refused:
+                return self._error(refused.status)
         if environ.get("PATH_INFO", "") != self.path:
             return self._error(404)
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
@@ -311,23 +321,64 @@ def _is_form(environ: dict[str, Any]) -> bool:
     return environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
 
 
-def _drain(environ: dict[str, Any], length: int | str | None = None) -> None:
-    """Read an unwanted body (up to a bound), so closing the connection does not reset the reply away."""
+class _Refused(Exception):
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
+def read_body(environ: dict[str, Any], limit: int) -> bytes:
+    """The request body, whole: 413 over ``limit``, 400 for a bad length or a body that stops short or stalls.
+
+    A body that does not arrive within the server's read timeout is a client error
+    (400), not a server failure: the reply comes at the timeout, not as a 500.
+    """
     try:
-        remaining = min(int(length if length is not None else environ.get("CONTENT_LENGTH") or 0), _DRAIN_LIMIT)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise _Refused(400) from None
+    if length < 0:
+        raise _Refused(400)
+    if length > limit:
+        _drain(environ, length)
+        raise _Refused(413)
+    if not length:
+        return b""
+    try:
+        body = environ["wsgi.input"].read(length)
+    except (OSError, ValueError):  # a read timeout, a reset, a closed stream
+        raise _Refused(400) from None
+    if len(body) != length:
+        raise _Refused(400)
+    return body
+
+
+def _drain(environ: dict[str, Any], length: int | str | None = None) -> None:
+    """Read an unwanted body, so closing the connection does not reset the reply away.
+
+    Only a body of at most 64 KiB is drained: a bigger one (or a length no client
+    means, such as 10**20) is answered at once and the connection closed.
+    """
+    try:
+        remaining = int(length if length is not None else environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return
+    if remaining > _DRAIN_LIMIT:
+        return
     stream = environ.get("wsgi.input")
-    while remaining > 0 and stream is not None:
-        chunk = stream.read(min(remaining, 8192))
-        if not chunk:
-            break
-        remaining -= len(chunk)
+    try:
+        while remaining > 0 and stream is not None:
+            chunk = stream.read(min(remaining, 8192))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+    except (OSError, ValueError):  # the client stalled or went away: answer anyway
+        return
 
 
 def _log(environ: dict[str, Any], line: str) -> None:
     stream = environ.get("wsgi.errors") or sys.stderr
-    stream.write(line + "\n")
+    stream.write(printable(line) + "\n")
     stream.flush()
 
 
@@ -369,34 +420,152 @@ def application(environ: dict[str, Any], start_response: Callable) -> Iterable[b
     return _default_app(environ, start_response)
 
 
-class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+class PooledWSGIServer(WSGIServer):
+    """The standard library's WSGI server with a bounded pool of worker threads and a deep backlog.
+
+    A connection is accepted only when a worker is free to take it; the others wait
+    in the kernel's listen queue (``BACKLOG``) instead of being reset, and a burst
+    never starts more than ``workers`` threads. A client that drips its request a
+    byte at a time (each read within the timeout) is cut off at ``deadline``: one
+    watchdog thread shuts the reading side of its connection, so it cannot hold a
+    worker for longer.
+    """
+
+    request_queue_size = BACKLOG
     allow_reuse_address = True
     access_log: TextIO | None = None  # None: standard error
 
+    def __init__(
+        self, address: tuple[str, int], handler: type, *, workers: int = WORKERS, deadline: float = REQUEST_DEADLINE
+    ):
+        self.workers = workers
+        self.deadline = deadline
+        self._free = threading.BoundedSemaphore(workers)
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="policywatch-serve")
+        self._open: dict[socket.socket, float] = {}  # connection -> when its request must have arrived
+        self._open_lock = threading.Lock()
+        self._closing = threading.Event()
+        super().__init__(address, handler)
+        threading.Thread(target=self._watch, name="policywatch-serve-deadline", daemon=True).start()
+
+    def process_request(self, request: socket.socket, client_address: Any) -> None:
+        self._free.acquire()
+        try:
+            self._pool.submit(self._process, request, client_address)
+        except RuntimeError:  # the pool is shut down: the server is closing
+            self._free.release()
+            self.shutdown_request(request)
+
+    def _process(self, request: socket.socket, client_address: Any) -> None:
+        with self._open_lock:
+            self._open[request] = time.monotonic() + self.deadline
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.pop(request, None)
+            self.shutdown_request(request)
+            self._free.release()
+
+    def _watch(self) -> None:
+        """Shut the reading side of connections past their deadline: the worker's next read ends."""
+        while not self._closing.wait(min(0.25, self.deadline / 4)):
+            now = time.monotonic()
+            with self._open_lock:
+                late = [conn for conn, deadline in self._open.items() if deadline <= now]
+                for conn in late:
+                    del self._open[conn]
+            for conn in late:
+                with suppress(OSError):  # already closed
+                    conn.shutdown(socket.SHUT_RD)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line in the log, never a traceback on the console."""
+        kind, exc = sys.exc_info()[:2]
+        stream = self.access_log or sys.stderr
+        cause = f"{kind.__name__ if kind else 'error'}: {exc}"
+        stream.write(printable(f"{client_address[0]} - connection failed: {cause}") + "\n")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._closing.set()
+        self._pool.shutdown(wait=True)
+
+
+class _ServerHandler(ServerHandler):
+    server_software = SERVER_NAME
+
 
 class QuietRequestHandler(WSGIRequestHandler):
-    """Logs method, path and status, never the query string: it carries the token."""
+    """Logs method, path and status, never the query string: it carries the token.
 
-    timeout = 30  # a client that stalls mid-request gives up its thread
+    Also: no Python version in the ``Server`` header, a 400 for a request with two
+    ``Content-Length`` headers (requests smuggled past a proxy), and a client that
+    stalls sending its request gives up its worker after ``REQUEST_TIMEOUT``.
+    """
+
+    timeout = REQUEST_TIMEOUT
+    server_version = SERVER_NAME
+    default_request_version = "HTTP/1.0"  # so that an error reply to a garbled request has a status line
+    path = ""  # set by parse_request; a request refused before it has none
+    command: str | None = None
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def handle(self) -> None:
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+            if not self.raw_requestline:
+                return
+            if len(self.raw_requestline) > 65536:
+                self.requestline, self.request_version, self.command = "", "", ""
+                self.send_error(414)
+                return
+            if not self.parse_request():  # it has sent the error
+                return
+        except TimeoutError:
+            self.close_connection = True
+            return
+        if len(self.headers.get_all("Content-Length") or []) > 1:
+            self.send_error(400, "Two Content-Length headers")
+            return
+        handler = _ServerHandler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(), multithread=True)
+        handler.request_handler = self
+        handler.run(self.server.get_app())
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         path = self.path.split("?", 1)[0] if isinstance(self.path, str) else "-"
-        self.log_message('"%s %s" %s', self.command, path, getattr(code, "value", code))
+        self.log_message('"%s %s" %s', self.command or "-", path or "-", getattr(code, "value", code))
+
+    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        """Dropped: the standard library's error lines quote the request line, token and all."""
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         stream = getattr(self.server, "access_log", None) or sys.stderr
-        stream.write(f"{self.address_string()} - [{self.log_date_time_string()}] {format % args}\n")
+        line = printable(f"{self.address_string()} - [{self.log_date_time_string()}] {format % args}")
+        stream.write(line + "\n")
 
 
 def make_server_for(
-    app: Callable, host: str = "127.0.0.1", port: int = 8025, access_log: TextIO | None = None
-) -> ThreadingWSGIServer:
-    """A threaded standard-library HTTP server for ``app`` (port 0: any free port)."""
+    app: Callable,
+    host: str = "127.0.0.1",
+    port: int = 8025,
+    access_log: TextIO | None = None,
+    *,
+    workers: int = WORKERS,
+    timeout: float = REQUEST_TIMEOUT,
+    deadline: float = REQUEST_DEADLINE,
+) -> PooledWSGIServer:
+    """The standard-library HTTP server for ``app`` (port 0: any free port), ``workers`` threads."""
+    handler = type("RequestHandler", (QuietRequestHandler,), {"timeout": timeout})
     try:
-        server = make_server(host, port, app, server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler)
+        server = PooledWSGIServer((host, port), handler, workers=workers, deadline=deadline)
     except OSError as exc:
         raise UnsubscribeSettingsError(f"{host}:{port}: cannot listen: {exc.strerror or exc}") from None
+    server.set_app(app)
     server.access_log = access_log
     return server
 

@@ -164,7 +164,10 @@ def webhook_receiver(status: int = 200) -> Iterator[tuple[str, list[tuple[dict, 
         server.server_close()
 
 
-EMAIL_CONFIG = '[email]\nfrom = "Example Privacy <privacy@example.com>"\n'
+# [email] last: tests append keys to it.
+EMAIL_CONFIG = (
+    '[site]\nbase_url = "https://policies.example.com/"\n\n[email]\nfrom = "Example Privacy <privacy@example.com>"\n'
+)
 
 
 # -- sender processes for the race and kill tests -------------------------------------------------
@@ -200,6 +203,28 @@ def claim_and_hang(url: str, tag: str, batch: int, lease_seconds: int) -> None:
     sys.stdout.write("\n".join(r.address for r in claim.recipients) + "\nCLAIMED\n")
     sys.stdout.flush()
     time.sleep(600)
+
+
+def start_notify(root, url: str, smtp_port: int, *args: str, pool: int = 2):
+    """``policywatch notify --format json`` in a subprocess, on this ledger, to a loopback SMTP server."""
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "POLICYWATCH_DATABASE_URL": url,
+        "POLICYWATCH_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}?pool_size={pool}&backoff=0.01&timeout=10",
+        "CI": "1",
+    }
+    env.pop("POLICYWATCH_FROM", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "policywatch", "notify", "--format", "json", *args],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def seed_subscribers(store, count: int, domain: str = "example.org") -> None:

@@ -162,12 +162,12 @@ def test_the_pre_commit_framework_hook_is_declared():
     assert hook["entry"] == "python -m policywatch.check" and hook["pass_filenames"] is False
 
 
-def test_check_in_a_repository_without_commits_has_nothing_to_check(empty_repo, in_repo):
+def test_check_in_a_repository_without_commits_fails_as_having_nothing_to_check(empty_repo, in_repo):
     in_repo(empty_repo)
     empty_repo.write("policies/terms.md", "# Terms\n")
     result = run("check")
-    assert result.exit_code == 0
-    assert "ok: 0 policies" in result.output
+    assert result.exit_code == 2
+    assert "no policy in policies/ at HEAD: nothing to check" in result.stderr
 
 
 def test_check_lists_only_the_material_reasons_of_a_failing_policy(tmp_path, in_repo):
@@ -185,3 +185,33 @@ def test_a_policy_change_minor_trailer_lets_the_check_pass(tmp_path, in_repo):
     edit(repo, "privacy", *MATERIAL_EDIT)
     repo.commit("Reword sharing\n\nPolicy-Change: minor")
     assert run("check").exit_code == 0
+
+
+def test_check_in_a_repository_without_configuration_or_policies_fails(empty_repo, in_repo):
+    in_repo(empty_repo)
+    empty_repo.commit("Some code", {"README.md": "hello\n"})
+    result = run("check")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "policywatch: error: policywatch.toml: not found, and no policy in policies/ at HEAD: nothing to check "
+        "(run 'policywatch init', or set 'policies' to the folder that holds them)\n"
+    )
+
+
+def test_check_with_a_configuration_but_no_policies_fails(empty_repo, in_repo):
+    in_repo(empty_repo)
+    empty_repo.commit("Set up", {"policywatch.toml": 'policies = "legal"\n', "legal/README.txt": "soon\n"})
+    result = run("check")
+    assert result.exit_code == 2
+    assert "legal/: no policy at HEAD: nothing to check (policywatch.toml)" in result.stderr
+
+
+def test_the_hook_entry_point_fails_when_there_is_nothing_to_check(empty_repo):
+    import subprocess
+    import sys
+
+    empty_repo.commit("Some code", {"README.md": "hello\n"})
+    cmd = [sys.executable, "-m", "policywatch.check"]
+    out = subprocess.run(cmd, cwd=empty_repo.root, capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "nothing to check" in out.stderr and out.stdout == ""

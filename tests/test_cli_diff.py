@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from policywatch.cli import app
+from tests._publish_support import tag_release
 
 runner = CliRunner()
 POLICY = "policies/zepp-privacy.md"
@@ -31,8 +32,8 @@ def assert_one_line_error(result, *fragments: str) -> None:
 def released(policy_repo, in_repo):
     """Both bundled policies released as v1.0, then the Zepp policy edited in the working tree."""
     in_repo(policy_repo)
-    policy_repo.tag("zepp-privacy/v1.0", "Release 1.0")
-    policy_repo.tag("fitbit-store-privacy/v1.0", "Release 1.0")
+    tag_release(policy_repo, "zepp-privacy")
+    tag_release(policy_repo, "fitbit-store-privacy")
     text = policy_repo.read(POLICY)
     policy_repo.write(POLICY, text.replace(SELL, "We may sell personal information to third parties."))
     return policy_repo

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from policywatch.cli import app
+from tests._publish_support import tag_release
 
 runner = CliRunner()
 
@@ -78,7 +79,7 @@ def test_status_lists_every_policy(policy_repo, in_repo):
 
 def test_status_json_reports_release_and_pending_change(policy_repo, in_repo):
     in_repo(policy_repo)
-    policy_repo.tag("zepp-privacy/v1.0", message="first release")
+    tag_release(policy_repo, "zepp-privacy")
     policy_repo.write("policies/zepp-privacy.md", policy_repo.read("policies/zepp-privacy.md") + "\nNew clause.\n")
     data = {row["slug"]: row for row in json.loads(run("status", "--format", "json").stdout)}
     assert data["zepp-privacy"]["last_release"] == "zepp-privacy/v1.0"
@@ -89,7 +90,7 @@ def test_status_json_reports_release_and_pending_change(policy_repo, in_repo):
 
 def test_status_says_clean_when_nothing_changed_since_the_release(policy_repo, in_repo):
     in_repo(policy_repo)
-    policy_repo.tag("zepp-privacy/v1.0", message="first release")
+    tag_release(policy_repo, "zepp-privacy")
     data = {row["slug"]: row for row in json.loads(run("status", "-f", "json").stdout)}
     assert data["zepp-privacy"]["changed_since_release"] is False
 
@@ -107,7 +108,7 @@ def test_status_works_in_a_repository_with_no_commits(empty_repo, in_repo):
 
 def test_log_shows_commits_with_their_release_tags(policy_repo, in_repo):
     in_repo(policy_repo)
-    policy_repo.tag("zepp-privacy/v1.0", message="first")
+    tag_release(policy_repo, "zepp-privacy")
     text = policy_repo.read("policies/zepp-privacy.md")
     policy_repo.commit("Add a clause on retention", {"policies/zepp-privacy.md": text + "\nWe keep logs 30 days.\n"})
     lines = run("log", "zepp-privacy").stdout.splitlines()
@@ -117,7 +118,7 @@ def test_log_shows_commits_with_their_release_tags(policy_repo, in_repo):
 
 def test_log_json_lists_releases(policy_repo, in_repo):
     in_repo(policy_repo)
-    policy_repo.tag("zepp-privacy/v1.0", message="first")
+    tag_release(policy_repo, "zepp-privacy")
     data = json.loads(run("log", "zepp-privacy", "--format", "json").stdout)
     assert [r["version"] for r in data["releases"]] == ["1.0"]
     assert data["commits"][0]["subject"] == "Add privacy policies"
@@ -126,7 +127,7 @@ def test_log_json_lists_releases(policy_repo, in_repo):
 def test_show_prints_the_working_copy_and_a_released_version(policy_repo, in_repo):
     in_repo(policy_repo)
     released = policy_repo.read("policies/zepp-privacy.md")
-    policy_repo.tag("zepp-privacy/v1.0", message="first")
+    tag_release(policy_repo, "zepp-privacy")
     policy_repo.commit("Edit", {"policies/zepp-privacy.md": released.replace("do not sell", "may sell")})
     assert run("show", "zepp-privacy@1.0").stdout == released
     assert "may sell" in run("show", "zepp-privacy").stdout
@@ -135,7 +136,7 @@ def test_show_prints_the_working_copy_and_a_released_version(policy_repo, in_rep
 
 def test_show_an_unknown_version_lists_the_known_ones(policy_repo, in_repo):
     in_repo(policy_repo)
-    policy_repo.tag("zepp-privacy/v1.0", message="first")
+    tag_release(policy_repo, "zepp-privacy")
     assert_one_line_error(run("show", "zepp-privacy@7.0"), "no version or revision '7.0'", "1.0")
 
 

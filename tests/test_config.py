@@ -28,6 +28,16 @@ def test_policywatch_toml_wins_over_pyproject(tmp_path):
     assert load_config(tmp_path).notice_days == 10
 
 
+@pytest.mark.parametrize("order", ["dmy", "mdy"])
+def test_date_order_is_read(tmp_path, order):
+    (tmp_path / "policywatch.toml").write_text(f'date_order = "{order}"\n')
+    assert load_config(tmp_path).date_order == order
+
+
+def test_date_order_is_unset_by_default(tmp_path):
+    assert load_config(tmp_path).date_order is None
+
+
 def test_sections_owned_by_other_modules_are_kept(tmp_path):
     (tmp_path / "policywatch.toml").write_text('[email]\nfrom = "legal@example.com"\n')
     assert load_config(tmp_path).section("email") == {"from": "legal@example.com"}
@@ -45,6 +55,8 @@ def test_sections_owned_by_other_modules_are_kept(tmp_path):
         ("notice_dayz = 3", "unknown key 'notice_dayz'"),
         ("review_months = 0", "review_months: must be 1 or more"),
         ("notice_days = ", "invalid TOML"),
+        ('date_order = "ymd"', "date_order: must be \"dmy\""),
+        ("date_order = 1", "date_order: must be a string"),
     ],
 )
 def test_invalid_settings_name_the_file_and_key(tmp_path, toml, message):

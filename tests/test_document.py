@@ -73,7 +73,7 @@ def test_title_falls_back_to_the_slug_when_there_is_no_heading():
     ],
 )
 def test_the_body_date_line_is_found_in_its_common_forms(line, kind, day):
-    policy = parse_policy(f"# Policy\n\n{line}\n\nText.\n")
+    policy = parse_policy(f"# Policy\n\n{line}\n\nText.\n", date_order="mdy")
     found = policy.date_line(kind)
     assert found is not None and found.date == day
     assert found.line == 3
@@ -121,7 +121,7 @@ FRONT_VALUES = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"])
 BODY = st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=400)
 
 
-@given(title=FRONT_VALUES, extra=FRONT_VALUES, body=BODY, newline=st.sampled_from(["\n", "\r\n"]))
+@given(title=FRONT_VALUES, extra=FRONT_VALUES, body=BODY, newline=st.sampled_from(["\n", "\r\n", "\r"]))
 def test_a_file_read_and_written_back_is_identical(title, extra, body, newline):
     text = newline.join(["---", f"title: {title}", f"custom_key: {extra}", "---", ""]) + body
     try:
@@ -130,6 +130,7 @@ def test_a_file_read_and_written_back_is_identical(title, extra, body, newline):
         return  # a body with an impossible date line is refused, not mangled
     assert policy.text == text
     assert policy.text.encode("utf-8") == text.encode("utf-8")
+    assert policy.front_matter is not None
 
 
 @given(body=BODY)
@@ -199,3 +200,146 @@ def test_a_binary_file_is_refused(tmp_path):
 
 def test_a_front_matter_list_value_for_version_is_refused():
     assert "version" in str(_error("---\nversion: [1, 2]\n---\nbody\n"))
+
+
+# -- front matter read as written -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["No", "no", "on", "Off", "yes", "TRUE", "1.10", "2", "0x1F", "1e3", "1_000"])
+def test_title_and_version_keep_yaml_1_1_booleans_and_numbers_as_written(written):
+    policy = parse_policy(f"---\ntitle: {written}\nversion: {written}\n---\nbody\n")
+    assert (policy.title, policy.version) == (written, written)
+
+
+def test_a_null_title_falls_back_to_the_heading():
+    assert parse_policy("---\ntitle: ~\n---\n# Heading\n").title == "Heading"
+
+
+def test_a_release_keeps_an_unquoted_version_readable_as_text():
+    policy = parse_policy("---\ntitle: No\nversion: 1.9\n---\nbody\n")
+    new = with_metadata(policy, version="1.10")
+    assert new.version == "1.10" and new.title == "No"
+
+
+def test_a_duplicate_front_matter_key_is_refused_naming_the_key_and_its_second_line():
+    err = _error("---\ntitle: T\nversion: 1.0\nowner: x\nversion: 2.0\n---\nbody\n")
+    assert err.line == 5
+    assert "'version'" in str(err) and "twice" in str(err)
+    assert str(err).startswith("policies/bad.md:5: ")
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["title: " + "[" * 5000, "title: " + "[" * 100_000 + "]" * 100_000, "".join(" " * i + "a:\n" for i in range(60))],
+    ids=["flow-unclosed", "flow-closed", "block"],
+)
+def test_a_front_matter_nesting_bomb_is_one_line(front):
+    err = _error(f"---\n{front}\n---\nbody\n")
+    assert "nested more than" in str(err)
+    assert "\n" not in str(err)
+
+
+def test_moderate_nesting_is_still_read():
+    policy = parse_policy("---\ntitle: T\nowner: {a: {b: [1, [2, [3]]]}}\n---\nbody\n")
+    assert policy.meta["owner"] == {"a": {"b": ["1", ["2", ["3"]]]}}
+
+
+def test_tab_indented_front_matter_says_to_use_spaces():
+    err = _error("---\ntitle: T\n\tversion: 1.0\n---\nbody\n")
+    assert err.line == 3
+    assert "spaces, not tabs" in str(err)
+
+
+@pytest.mark.parametrize(("front", "kind"), [("- a\n- b", "list"), ("just words", "single value"), ("42", "single")])
+def test_front_matter_that_is_a_list_or_a_scalar_is_one_line(front, kind):
+    err = _error(f"---\n{front}\n---\nbody\n")
+    assert "must be a mapping" in str(err) and kind in str(err)
+
+
+def test_a_front_matter_date_in_year_zero_is_refused_with_its_line():
+    err = _error("---\ntitle: T\nupdated: 0000-01-01\n---\nbody\n")
+    assert err.line == 3 and "updated" in str(err)
+
+
+def test_a_byte_order_mark_is_kept_and_the_front_matter_still_read():
+    text = "\ufeff---\ntitle: T\nversion: '1.0'\n---\nbody\n"
+    policy = parse_policy(text)
+    assert (policy.title, policy.version, policy.text) == ("T", "1.0", text)
+    assert with_metadata(policy, version="1.1").text.startswith("\ufeff---\n")
+
+
+# -- line ends ---------------------------------------------------------------------------------
+
+CR_ONLY = ZEPP.replace("\n", "\r")
+
+
+def test_front_matter_with_cr_only_line_ends_is_read():
+    policy = parse_policy(CR_ONLY)
+    assert (policy.title, policy.version) == ("Zepp Health Privacy Policy", "1.0")
+    assert policy.effective == dt.date(2024, 8, 9)
+    assert policy.date_line("effective").line == parse_policy(ZEPP).date_line("effective").line == 10
+
+
+def test_a_release_keeps_cr_only_line_ends_and_adds_no_second_front_matter():
+    new = with_metadata(parse_policy(CR_ONLY), version="2.0", effective=dt.date(2025, 1, 5))
+    assert new.text.count("---") == 2
+    assert "\n" not in new.text
+    expected = with_metadata(parse_policy(ZEPP), version="2.0", effective=dt.date(2025, 1, 5))
+    assert new.text == expected.text.replace("\n", "\r")
+
+
+def test_a_file_without_front_matter_gets_one_in_its_own_cr_line_ends():
+    policy = parse_policy("# Terms\r\rBe nice.\r", slug="terms")
+    new = with_metadata(policy, version="1.0")
+    assert new.text == '---\rtitle: "Terms"\rversion: "1.0"\r---\r# Terms\r\rBe nice.\r'
+
+
+# -- numeric dates -------------------------------------------------------------------------------
+
+
+def test_an_ambiguous_body_date_is_refused_naming_the_file_and_line():
+    err = _error("# T\n\nSome text.\n\nLast updated: 03/04/2024\n")
+    assert str(err).startswith("policies/bad.md:5: ")
+    assert "ambiguous" in str(err) and "date_order" in str(err)
+
+
+@pytest.mark.parametrize(("order", "day"), [("dmy", dt.date(2024, 4, 3)), ("mdy", dt.date(2024, 3, 4))])
+def test_the_date_order_reads_an_ambiguous_body_date(order, day):
+    assert parse_policy("# T\n\nLast updated: 03/04/2024\n", date_order=order).updated == day
+
+
+def test_an_unambiguous_numeric_date_is_read_without_a_date_order():
+    assert parse_policy("# T\n\nLast updated: 25/12/2024\n").updated == dt.date(2024, 12, 25)
+
+
+def test_a_rewrite_in_the_configured_order_keeps_the_order():
+    policy = parse_policy("# T\n\nLast updated: 03/04/2024\n", date_order="dmy")
+    new = with_metadata(policy, updated=dt.date(2025, 1, 5))
+    assert "Last updated: 05/01/2025\n" in new.text and new.updated == dt.date(2025, 1, 5)
+
+
+def test_a_rewrite_that_would_write_an_ambiguous_date_is_refused_without_a_date_order():
+    policy = parse_policy("# T\n\nLast updated: 25/12/2024\n", path="policies/bad.md")
+    with pytest.raises(PolicyFormatError, match="bad.md:.*ambiguous.*date_order"):
+        with_metadata(policy, updated=dt.date(2025, 1, 5))
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def test_a_symlinked_policy_is_refused_naming_the_link(tmp_path):
+    target = tmp_path / "elsewhere.md"
+    target.write_text("# Elsewhere\n", encoding="utf-8")
+    link = tmp_path / "privacy.md"
+    link.symlink_to(target)
+    with pytest.raises(PolicyFormatError, match=r"privacy\.md: is a symbolic link"):
+        read_policy(link)
+
+
+@pytest.mark.parametrize(
+    "value", ["!!int", "!!int abc", "!!float abc", "!!bool maybe", "!!timestamp nonsense", "!!timestamp 2024-02-30"]
+)
+@pytest.mark.parametrize("key", ["owner", "title", "effective"])
+def test_a_value_that_does_not_fit_its_explicit_tag_is_one_line(key, value):
+    err = _error(f"---\n{key}: {value}\n---\nbody\n")
+    assert "explicit !!tag" in str(err)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from policywatch.notify.channels import Recipient
-from policywatch.notify.email import EmailChannel
+from policywatch.notify.email import EmailChannel, eml_name
 from policywatch.notify.smtp_settings import parse_smtp_url
 from policywatch.templates import template_environment
 from tests._email_support import (
@@ -245,13 +245,14 @@ def test_a_server_that_does_not_answer_in_time_defers_the_delivery():
     assert "0.3s" in outcomes[0].detail
 
 
-def test_an_unreachable_server_defers_everything_without_hammering_it():
-    url = f"smtp://127.0.0.1:{free_port()}?retries=1&backoff=0.01&pool_size=2"
+def test_a_closed_port_leaves_everything_unsent_and_says_connection_refused():
+    port = free_port()
+    url = f"smtp://127.0.0.1:{port}?retries=1&backoff=0.01&pool_size=2"
     channel = EmailChannel(parse_smtp_url(url), SENDER, template_environment())
     outcomes = run(channel, recipients(20))
     assert len(outcomes) == 20
-    assert {o.status for o in outcomes} == {"deferred"}
-    assert sum("unreachable" in o.detail for o in outcomes) >= 18
+    assert {o.status for o in outcomes} == {"unsent"}
+    assert channel.unusable == f"smtp://127.0.0.1:{port}: connection refused"
 
 
 def test_a_server_that_accepts_connections_but_never_greets_is_given_up_on_once():
@@ -282,12 +283,12 @@ def test_a_server_that_accepts_connections_but_never_greets_is_given_up_on_once(
             thread.join()
             for conn in accepted:
                 conn.close()
-    assert {o.status for o in outcomes} == {"deferred"}
-    assert all("server unreachable" in o.detail for o in outcomes)
+    assert {o.status for o in outcomes} == {"unsent"}
+    assert all("server not answering" in o.detail for o in outcomes)
     assert len(accepted) == 2  # the first recipient's two attempts; the others were not tried
 
 
-def test_after_the_server_was_unreachable_later_batches_are_deferred_without_trying():
+def test_after_the_server_was_unreachable_later_batches_are_not_tried():
     port = free_port()
     channel = EmailChannel(
         parse_smtp_url(f"smtp://127.0.0.1:{port}?retries=0&pool_size=1"), SENDER, template_environment()
@@ -302,10 +303,10 @@ def test_after_the_server_was_unreachable_later_batches_are_deferred_without_try
                 assert handler.messages == []
 
     asyncio.run(batches())
-    assert outcomes == ["deferred"] * 4
+    assert outcomes == ["unsent"] * 4
 
 
-def test_a_refused_sender_defers_everything_at_once():
+def test_a_refused_sender_leaves_everything_unsent_at_once():
     class RefuseSender(Handler):
         mails = 0
 
@@ -315,12 +316,12 @@ def test_a_refused_sender_defers_everything_at_once():
 
     with smtp_server(RefuseSender()) as (controller, handler):
         outcomes = run(channel_for(controller, "pool_size=1"), recipients(10))
-    assert {o.status for o in outcomes} == {"deferred"}
+    assert {o.status for o in outcomes} == {"unsent"}
     assert all("privacy@example.com refused: 550" in o.detail for o in outcomes)
     assert RefuseSender.mails == 1
 
 
-def test_failed_authentication_defers_everything_without_retrying():
+def test_failed_authentication_leaves_everything_unsent_without_retrying():
     from aiosmtpd.smtp import AuthResult
 
     tries = []
@@ -332,8 +333,10 @@ def test_failed_authentication_defers_everything_without_retrying():
     with smtp_server(authenticator=authenticator, auth_require_tls=False) as (controller, handler):
         url = f"smtp://mailer:wrong@127.0.0.1:{controller.port}?backoff=0.01&pool_size=1&timeout=5"
         outcomes = run(EmailChannel(parse_smtp_url(url), SENDER, template_environment()), recipients(5))
-    assert {o.status for o in outcomes} == {"deferred"}
-    assert "authentication failed" in outcomes[0].detail
+    assert {o.status for o in outcomes} == {"unsent"}
+    reply = "535 5.7.8 Authentication credentials invalid"
+    assert outcomes[0].detail == f"smtp://127.0.0.1:{controller.port}: authentication failed ({reply})"
+    assert "wrong" not in outcomes[0].detail
     assert len(set(tries)) == 1  # one connection tried, not one per recipient
     assert handler.messages == []
 
@@ -352,7 +355,31 @@ def test_a_dry_run_writes_one_eml_per_recipient_and_connects_nowhere(tmp_path: P
     files = sorted((tmp_path / "out").glob("*.eml"))
     assert len(files) == 3
     assert {o.status for o in outcomes} == {"sent"}
-    assert b'To: "User 0" <user0@example.org>' in (tmp_path / "out" / "privacy_v2.0_0_email.eml").read_bytes()
+    assert b'To: "User 0" <user0@example.org>' in (tmp_path / "out" / eml_name("privacy/v2.0:0:email")).read_bytes()
+
+
+def test_dry_run_files_of_addresses_that_differ_only_in_punctuation_are_all_kept(tmp_path: Path):
+    addresses = ("a+b@example.org", "a=b@example.org", "a_b@example.org")
+    to = [Recipient(f"privacy/v2.0|email|{address}", address) for address in addresses]
+    outcomes = run(EmailChannel(None, SENDER, template_environment(), dry_run_dir=tmp_path / "out"), to)
+    assert {o.status for o in outcomes} == {"sent"}
+    assert len(list((tmp_path / "out").glob("*.eml"))) == 3
+
+
+def test_dry_run_files_are_private_to_their_owner(tmp_path: Path):
+    run(EmailChannel(None, SENDER, template_environment(), dry_run_dir=tmp_path / "out"), recipients(1))
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o700
+    assert {f.stat().st_mode & 0o777 for f in (tmp_path / "out").iterdir()} == {0o600}
+
+
+def test_a_dry_run_never_overwrites_a_file_already_there(tmp_path: Path):
+    (tmp_path / "out").mkdir()
+    existing = tmp_path / "out" / eml_name("privacy/v2.0:0:email")
+    existing.write_bytes(b"keep me")
+    outcomes = run(EmailChannel(None, SENDER, template_environment(), dry_run_dir=tmp_path / "out"), recipients(1))
+    assert [o.status for o in outcomes] == ["failed"]
+    assert "already exists" in outcomes[0].detail
+    assert existing.read_bytes() == b"keep me"
 
 
 @pytest.fixture(scope="module")
@@ -404,8 +431,8 @@ def test_starttls_refuses_a_certificate_it_does_not_trust(self_signed):
     cert, key = self_signed
     with _tls_server(cert, key) as (controller, handler):
         outcomes = run(channel_for(controller, "retries=0", scheme="smtp+tls"), recipients(1))
-    assert outcomes[0].status == "deferred"
-    assert "CERTIFICATE_VERIFY_FAILED" in outcomes[0].detail
+    assert outcomes[0].status == "unsent"
+    assert "TLS handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED]" in outcomes[0].detail
     assert handler.messages == []
 
 
@@ -422,6 +449,16 @@ def test_implicit_tls_sends_over_an_encrypted_connection(self_signed):
 def test_starttls_is_required_and_never_falls_back_to_plain_text():
     with smtp_server() as (controller, handler):
         outcomes = run(channel_for(controller, "retries=0", scheme="smtp+tls"), recipients(2))
-    assert {o.status for o in outcomes} == {"deferred"}
-    assert "STARTTLS" in outcomes[0].detail
+    assert {o.status for o in outcomes} == {"unsent"}
+    assert outcomes[0].detail == f"smtp+tls://127.0.0.1:{controller.port}: server does not offer STARTTLS"
+    assert handler.messages == []
+
+
+def test_implicit_tls_to_a_plain_server_says_the_tls_handshake_failed():
+    with smtp_server() as (controller, handler):
+        channel = channel_for(controller, "retries=0", scheme="smtp+ssl")
+        outcomes = run(channel, recipients(2))
+    assert {o.status for o in outcomes} == {"unsent"}
+    assert channel.unusable is not None
+    assert channel.unusable.startswith(f"smtp+ssl://127.0.0.1:{controller.port}: TLS handshake failed: ")
     assert handler.messages == []

@@ -93,13 +93,11 @@ def test_a_repository_without_releases_gives_an_empty_valid_feed(tmp_path):
     assert feed.findtext(f"{A}updated") == "2024-03-02T12:00:00Z"
 
 
-def test_a_hand_made_tag_without_a_record_is_still_announced(tmp_path):
+def test_a_hand_made_tag_without_a_record_is_left_out_of_the_feed(tmp_path):
     project = new_git_project(tmp_path / "repo")
     project.commit("Add", {"policies/terms.md": "---\neffective: 2024-02-01\n---\n# Terms\n"})
     project.tag("terms/v1.0", "Terms 1.0")
-    entry = feed_of(project.root).find(f"{A}entry")
-    assert entry.findtext(f"{A}title") == "Terms 1.0: change not recorded"
-    assert "Takes effect on 2024-02-01" in entry.findtext(f"{A}summary")
+    assert feed_of(project.root).findall(f"{A}entry") == []
 
 
 runner = CliRunner()

@@ -39,3 +39,15 @@ def test_dirty_paths_lists_modified_and_untracked_files_under_the_folders_asked_
     repo.write("policies/new.md", "new\n")
     repo.write("README.md", "changed\n")
     assert sorted(Git(repo.root).dirty_paths(["policies"])) == ["policies/a.md", "policies/new.md"]
+
+
+def test_a_tag_message_holding_separators_and_nul_cannot_shift_another_tags_fields(tmp_path):
+    repo = new_git_project(tmp_path / "repo")
+    repo.commit("One", {"a.md": "1\n"})
+    repo.git("tag", "-a", "a-first", "-m", "x\x1ey\x1fz\u2028w")
+    repo.tag("b-second", "plain")
+    tags = Git(repo.root).tags()
+    assert [(t.name, t.message, t.annotated) for t in tags] == [
+        ("a-first", "x\x1ey\x1fz\u2028w", True),
+        ("b-second", "plain", True),
+    ]

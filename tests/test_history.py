@@ -1,9 +1,13 @@
 """History on real repositories: revisions, renames, text at a revision, tags, odd states."""
 
+import datetime as dt
+
 import pytest
 
 from policywatch import history
 from policywatch.errors import HistoryError, NotARepository
+from policywatch.project import open_project
+from policywatch.release import Release, tag_message
 from tests.conftest import new_git_project
 
 
@@ -70,23 +74,69 @@ def test_a_shallow_clone_is_recognised_and_missing_commits_are_explained(policy_
         history.read_at(repo, old, "policies/zepp-privacy.md")
 
 
-def test_release_tags_are_found_and_ordered_by_version(policy_repo):
+def _record_tag(project, slug: str, version: str, tag_format: str = "{slug}/v{version}") -> str:
+    name = tag_format.replace("{slug}", slug).replace("{version}", version)
+    day = dt.date(2024, 3, 1)
+    record = Release(slug, slug.title(), f"policies/{slug}.md", version, None, "initial", day, day, day, name)
+    project.tag(name, tag_message(record))
+    return name
+
+
+def test_releases_reachable_are_ordered_by_version_with_their_records(policy_repo):
     for version in ("1.0", "1.9", "1.10", "2.0"):
-        policy_repo.tag(f"zepp-privacy/v{version}", message=f"release {version}")
-    policy_repo.tag("fitbit-store-privacy/v1.0", message="other policy")
-    policy_repo.tag("zepp-privacy/v3.0")  # lightweight tags count too
-    repo = history.open_repo(policy_repo.root)
-    found = history.release_tags(repo, "{slug}/v{version}", "zepp-privacy")
-    assert [v for v, _ in found] == ["1.0", "1.9", "1.10", "2.0", "3.0"]
-    assert found[0][1].annotated and found[0][1].message == "release 1.0"
-    assert not found[-1][1].annotated
-    assert all(tag.commit == policy_repo.head() for _, tag in found)
+        _record_tag(policy_repo, "zepp-privacy", version)
+    _record_tag(policy_repo, "fitbit-store-privacy", "1.0")
+    found = history.releases_reachable(open_project(policy_repo.root))
+    assert [r.version for r in found.of("zepp-privacy")] == ["1.0", "1.9", "1.10", "2.0"]
+    assert found.last("zepp-privacy").record.tag == "zepp-privacy/v2.0"
+    assert all(r.commit == policy_repo.head() for r in found.of("zepp-privacy"))
+    assert [r.tag for r in found.of("fitbit-store-privacy")] == ["fitbit-store-privacy/v1.0"]
+    assert found.rejected == ()
 
 
 def test_a_custom_tag_format_is_honoured(policy_repo):
-    policy_repo.tag("policies-zepp-privacy-2.1", message="x")
-    repo = history.open_repo(policy_repo.root)
-    assert [v for v, _ in history.release_tags(repo, "policies-{slug}-{version}", "zepp-privacy")] == ["2.1"]
+    policy_repo.write("policywatch.toml", 'tag_format = "policies-{slug}-{version}"\n')
+    _record_tag(policy_repo, "zepp-privacy", "2.1", "policies-{slug}-{version}")
+    found = history.releases_reachable(open_project(policy_repo.root))
+    assert [r.tag for r in found.of("zepp-privacy")] == ["policies-zepp-privacy-2.1"]
+
+
+def test_a_release_tagged_only_on_another_branch_is_not_reachable_from_main(policy_repo):
+    _record_tag(policy_repo, "zepp-privacy", "1.0")
+    policy_repo.git("checkout", "-q", "-b", "draft")
+    policy_repo.commit("Draft", {"README.md": "draft\n"})
+    _record_tag(policy_repo, "zepp-privacy", "2.0")
+    policy_repo.git("checkout", "-q", "main")
+    project = open_project(policy_repo.root)
+    assert history.releases_reachable(project).last("zepp-privacy").version == "1.0"
+    assert history.releases_reachable(project, "draft").last("zepp-privacy").version == "2.0"
+
+
+def test_a_lightweight_release_tag_is_rejected_with_its_reason(policy_repo):
+    _record_tag(policy_repo, "zepp-privacy", "1.0")
+    policy_repo.tag("zepp-privacy/v3.0")
+    found = history.releases_reachable(open_project(policy_repo.root))
+    assert found.last("zepp-privacy").version == "1.0"
+    assert found.warnings == ["ignoring tag zepp-privacy/v3.0: it is a lightweight tag, with no release record"]
+
+
+def test_a_tag_whose_record_names_another_policy_is_rejected_under_the_policy_its_name_gives(policy_repo):
+    day = dt.date(2024, 3, 1)
+    record = Release("terms", "T", "policies/terms.md", "4.0", None, "initial", day, day, day, "terms/v4.0")
+    policy_repo.tag("zepp-privacy/v4.0", tag_message(record))
+    found = history.releases_reachable(open_project(policy_repo.root))
+    [rejected] = found.rejected_of("zepp-privacy")
+    assert rejected.reason == 'its release record is for policy "terms", not zepp-privacy'
+    assert found.of("zepp-privacy") == () and found.of("terms") == ()
+
+
+def test_tags_are_read_whole_whatever_separators_their_messages_hold(tmp_path):
+    repo = new_git_project(tmp_path / "repo")
+    repo.commit("One", {"a.md": "1\n"})
+    repo.tag("first", "one\x1e\x1ftwo\u2028three")
+    repo.tag("second", "plain")
+    tags = history.list_tags(history.open_repo(repo.root))
+    assert [(t.name, t.message) for t in tags] == [("first", "one\x1e\x1ftwo\u2028three"), ("second", "plain")]
 
 
 def test_a_folder_outside_git_is_not_a_repository(tmp_path):

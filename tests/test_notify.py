@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -160,8 +162,9 @@ def test_webhook_gets_one_signed_post_per_release(tmp_path, monkeypatch, sink):
         run_notify(project)
     assert len(received) == 1
     headers, body = received[0]
-    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert headers["X-Policywatch-Signature"] == f"sha256={expected}"
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    expected = base64.b64encode(hmac.new(b"s3cret", signed, hashlib.sha256).digest()).decode()
+    assert headers["webhook-signature"] == f"v1,{expected}"
     assert b"privacy/v2.0" in body
 
 
@@ -281,3 +284,104 @@ def test_no_progress_bar_in_ci(published, monkeypatch):
         out, err = _notify_subprocess(published, port, stderr_tty=False, ci=True)
     assert err == ""
     assert out.startswith("sent 3,")
+
+
+# -- a server that cannot be used -----------------------------------------------------------------
+
+
+def _notify_with(project, monkeypatch, url: str, *args: str):
+    monkeypatch.setenv("POLICYWATCH_SMTP_URL", url)
+    monkeypatch.chdir(project.root)
+    return runner.invoke(app, ["notify", *args], catch_exceptions=False)
+
+
+def _queued_untried(project) -> bool:
+    with project_store(project) as store:
+        return store.query("SELECT DISTINCT state, attempts FROM deliveries") == [("queued", 0)]
+
+
+def test_a_closed_port_is_named_in_one_line_and_exits_2(published, monkeypatch):
+    from tests._store_support import free_port
+
+    port = free_port()
+    result = _notify_with(published, monkeypatch, f"smtp://127.0.0.1:{port}?backoff=0.01&retries=0")
+    assert result.exit_code == 2
+    assert f"policywatch: cannot send email: smtp://127.0.0.1:{port}: connection refused" in result.stderr
+    assert _queued_untried(published)
+
+
+@pytest.mark.parametrize(
+    ("scheme", "cause"),
+    [("smtp+tls", "server does not offer STARTTLS"), ("smtp+ssl", "TLS handshake failed")],
+    ids=["starttls-to-a-server-without-it", "implicit-tls-to-a-plain-server"],
+)
+def test_tls_that_cannot_be_set_up_is_named_and_exits_2(published, monkeypatch, scheme, cause):
+    with smtp_sink() as (port, server):
+        result = _notify_with(published, monkeypatch, f"{scheme}://127.0.0.1:{port}?backoff=0.01")
+    assert result.exit_code == 2
+    assert f"policywatch: cannot send email: {scheme}://127.0.0.1:{port}: {cause}" in result.stderr
+    assert server.messages == [] and _queued_untried(published)
+
+
+def test_refused_credentials_are_named_without_the_password_and_exit_2(published, monkeypatch):
+    from aiosmtpd.smtp import AuthResult
+
+    from tests._email_support import smtp_server
+
+    def refuse(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=False, handled=False)
+
+    with smtp_server(authenticator=refuse, auth_require_tls=False) as (controller, handler):
+        url = f"smtp://mailer:Sup3rSecret@127.0.0.1:{controller.port}?backoff=0.01"
+        result = _notify_with(published, monkeypatch, url)
+    assert result.exit_code == 2
+    assert f"smtp://127.0.0.1:{controller.port}: authentication failed (535" in result.stderr
+    assert "Sup3rSecret" not in result.output + result.stderr
+    assert handler.messages == [] and _queued_untried(published)
+
+
+def test_what_an_unusable_server_left_is_sent_by_the_next_run(published, monkeypatch):
+    from tests._store_support import free_port
+
+    port = free_port()
+    _notify_with(published, monkeypatch, f"smtp://127.0.0.1:{port}?backoff=0.01&retries=0")
+    with smtp_sink() as (working, server):
+        result = _notify_with(published, monkeypatch, f"smtp://127.0.0.1:{working}?backoff=0.01")
+    assert result.exit_code == 0, result.stderr
+    assert server.per_recipient() == {address: 1 for address in FOLLOWERS}
+
+
+def test_deliveries_left_deferred_exit_1_and_say_how_many_and_why(published, monkeypatch):
+    with smtp_sink(Sink(refuse={"cy@example.com": "451 4.3.0 try again later"})) as (port, _):
+        result = _notify_with(published, monkeypatch, f"smtp://127.0.0.1:{port}?backoff=0.01&retries=0")
+    assert result.exit_code == 1
+    assert "policywatch: 1 still pending: 1 deferred after a temporary failure, next try after " in result.stderr
+
+
+def test_retry_now_sends_deferred_deliveries_without_waiting_out_the_back_off(published, monkeypatch):
+    sink = Sink(refuse={"cy@example.com": "451 4.3.0 try again later"})
+    with smtp_sink(sink) as (port, _):
+        url = f"smtp://127.0.0.1:{port}?backoff=0.01&retries=0"
+        _notify_with(published, monkeypatch, url)
+        sink.refuse.clear()
+        waiting = _notify_with(published, monkeypatch, url)
+        now = _notify_with(published, monkeypatch, url, "--retry-now")
+    assert (waiting.exit_code, now.exit_code) == (1, 0)
+    assert sink.per_recipient() == {address: 1 for address in FOLLOWERS}
+
+
+def test_a_dry_run_writes_one_private_file_per_address_even_when_names_differ_only_in_punctuation(
+    tmp_path, monkeypatch
+):
+    monkeypatch.delenv("POLICYWATCH_DATABASE_URL", raising=False)
+    repo = repo_with_policy(tmp_path / "repo", ("privacy",), EMAIL_CONFIG)
+    project = open_project(repo.root)
+    with project_store(project) as store:
+        for address in ("a+b@example.com", "a=b@example.com", "a_b@example.com"):
+            add_subscriber(store, address)
+    tag_release(repo, make_release("privacy", "2.0"))
+    summary = run_notify(project, dry_run=True)
+    files = list(Path(summary.eml_dir).glob("*.eml"))
+    assert (summary.sent, len(files)) == (3, 3)
+    assert Path(summary.eml_dir).stat().st_mode & 0o777 == 0o700
+    assert {f.stat().st_mode & 0o777 for f in files} == {0o600}

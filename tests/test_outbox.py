@@ -13,7 +13,7 @@ from policywatch.notify.outbox import (
     Outbox,
     announceable,
     find_release,
-    owed_releases,
+    plan_notices,
     tagged_releases,
 )
 from policywatch.project import open_project
@@ -246,9 +246,9 @@ def test_material_release_tagged_but_never_ledgered_is_owed(tagged, sqlite_url):
     store = open_store(sqlite_url)
     try:
         outbox = Outbox(store)
-        assert [r.tag for r in owed_releases(tagged, outbox)] == ["privacy/v2.0"]
+        assert [a.release.tag for a in plan_notices(outbox, tagged_releases(tagged)).new] == ["privacy/v2.0"]
         outbox.ledger_release(find_release(tagged, "privacy/v2.0"))
-        assert owed_releases(tagged, outbox) == []
+        assert plan_notices(outbox, tagged_releases(tagged)).new == []
     finally:
         store.close()
 
@@ -259,7 +259,7 @@ def test_old_release_already_in_effect_before_the_ledger_began_is_history(sqlite
         long_ago = dt.date.today() - dt.timedelta(days=400)
         old = make_release(effective=long_ago, published=long_ago - dt.timedelta(days=30))
         recent = make_release(version="3.0", effective=dt.date.today(), published=dt.date.today())
-        assert owed_releases(None, Outbox(store), [old, recent]) == [recent]
+        assert [a.release for a in plan_notices(Outbox(store), [old, recent]).new] == [recent]
     finally:
         store.close()
 
@@ -307,3 +307,92 @@ def test_deferred_delivery_has_no_message_id_in_the_ledger_yet(people):
     recipient = outbox.claim("privacy/v2.0", "email", limit=1).recipients[0]
     outbox.record(Outcome(recipient.delivery_id, "deferred", "421 busy", "<m@x>"))
     assert people.query("SELECT message_id FROM deliveries WHERE target = ?", (recipient.address,)) == [(None,)]
+
+
+# -- senders that died ----------------------------------------------------------------------------
+
+
+def _gone_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def _sender(host: str, pid: int, start: str = "") -> str:
+    from policywatch.notify.senders import SenderId
+
+    return str(SenderId(host, pid, start, 0x1234))
+
+
+def test_batch_of_a_sender_whose_process_is_gone_is_reclaimed_at_once(people):
+    from policywatch.notify.senders import this_host
+
+    dead = Outbox(people, owner=_sender(this_host(), _gone_pid()))
+    dead.ledger_release(make_release())
+    dead.claim("privacy/v2.0", "email")
+    assert Outbox(people).reclaim_dead() == 2
+    assert set(states(people).values()) == {"queued"}
+
+
+def test_batch_of_a_live_sender_is_not_reclaimed(people):
+    alive = Outbox(people)
+    alive.ledger_release(make_release())
+    alive.claim("privacy/v2.0", "email")
+    assert Outbox(people).reclaim_dead() == 0
+    assert set(states(people).values()) == {"sending"}
+
+
+def test_a_pid_now_used_by_another_process_is_not_taken_for_the_sender(people):
+    import os
+
+    from policywatch.notify.senders import process_start, this_host
+
+    earlier = str(int(process_start(os.getpid())) - 1)
+    dead = Outbox(people, owner=_sender(this_host(), os.getpid(), earlier))
+    dead.ledger_release(make_release())
+    dead.claim("privacy/v2.0", "email")
+    assert Outbox(people).reclaim_dead() == 2
+
+
+def test_on_sqlite_a_sender_on_another_host_keeps_its_batch_until_the_lease_runs_out(sqlite_url):
+    store = open_store(sqlite_url)
+    add_subscriber(store, "all@example.com")
+    elsewhere = Outbox(store, owner=_sender("another-host.example", _gone_pid()))
+    elsewhere.ledger_release(make_release())
+    elsewhere.claim("privacy/v2.0", "email")
+    assert Outbox(store).reclaim_dead() == 0
+    store.close()
+
+
+def test_retry_now_makes_deferred_deliveries_due_at_once(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    for recipient in outbox.claim("privacy/v2.0", "email").recipients:
+        outbox.record(Outcome(recipient.delivery_id, "deferred", "451 later"))
+    assert outbox.claim("privacy/v2.0", "email").recipients == []
+    assert outbox.retry_now() == 2
+    assert len(outbox.claim("privacy/v2.0", "email").recipients) == 2
+
+
+def test_an_unsent_delivery_is_queued_again_without_counting_an_attempt(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    recipient = outbox.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    assert outbox.record(Outcome(recipient.delivery_id, "unsent", "smtp://h:25: connection refused")) == "unsent"
+    row = people.query("SELECT state, attempts, not_before FROM deliveries WHERE target = ?", (recipient.address,))
+    assert row == [("queued", 0, "")]
+
+
+def test_pending_tells_deferred_from_due_from_held(people):
+    outbox = Outbox(people)
+    outbox.ledger_release(make_release())
+    outbox.ledger_release(make_release("terms", "2.0"))  # all@ and terms@
+    first = outbox.claim("privacy/v2.0", "email", limit=1).recipients[0]
+    outbox.record(Outcome(first.delivery_id, "deferred", "451 later"))
+    outbox.claim("privacy/v2.0", "email", limit=1)
+    pending = outbox.pending()
+    assert (pending.deferred, pending.sending, pending.queued) == (1, 1, 2)
+    assert pending.next_try is not None and pending.left == 3

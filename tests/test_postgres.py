@@ -128,3 +128,36 @@ def test_import_on_postgres_streams_a_large_file(pg_url):
         assert store.query("SELECT COUNT(*), COUNT(DISTINCT token) FROM subscribers")[0] == (5000, 5000)
     finally:
         store.close()
+
+
+def test_batch_of_a_sender_whose_postgres_session_is_gone_is_reclaimed_at_once(ledgered):
+    from policywatch.notify.senders import LOCK_CLASS, SenderId
+
+    url, store = ledgered
+    remote = open_store(url)
+    sender = SenderId("another-host.example", 1, "", 0x5EED)
+    assert remote.hold_session_lock(LOCK_CLASS, sender.nonce)
+    Outbox(remote, owner=str(sender)).claim(TAG, "email", limit=50)
+    survivor = Outbox(store)
+    assert survivor.reclaim_dead() == 0  # its session is still there
+    remote.close()
+    _until_released(store, LOCK_CLASS, sender.nonce)  # the server ends the closed session a moment later
+    assert survivor.reclaim_dead() == 50
+
+
+def _until_released(store, group: int, key: int) -> None:
+    deadline = time.monotonic() + 10
+    while store.session_lock_held(group, key) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_a_sender_holds_its_session_lock_from_the_start(ledgered):
+    from policywatch.notify.senders import LOCK_CLASS, SenderId
+
+    url, store = ledgered
+    outbox = Outbox(open_store(url))
+    sender = SenderId.parse(outbox.owner)
+    assert sender is not None and store.session_lock_held(LOCK_CLASS, sender.nonce)
+    outbox.store.close()
+    _until_released(store, LOCK_CLASS, sender.nonce)
+    assert not store.session_lock_held(LOCK_CLASS, sender.nonce)

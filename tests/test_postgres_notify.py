@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from policywatch.store import open_store
-from tests._store_support import EMAIL_CONFIG, make_release, repo_with_policy, seed_subscribers, smtp_sink, tag_release
+from tests._store_support import (
+    EMAIL_CONFIG,
+    make_release,
+    repo_with_policy,
+    seed_subscribers,
+    smtp_sink,
+    start_notify,
+    tag_release,
+)
 
 pytest_plugins = ["tests._store_fixtures"]
 
@@ -27,21 +32,8 @@ def project_on_postgres(tmp_path, pg_url):
     store.close()
 
 
-def _notify(repo, url: str, port: int, *args: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "POLICYWATCH_DATABASE_URL": url,
-        "POLICYWATCH_SMTP_URL": f"smtp://127.0.0.1:{port}?pool_size=2&backoff=0.01&timeout=10",
-        "CI": "1",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "policywatch", "notify", "--format", "json", *args],
-        cwd=repo.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def _notify(repo, url: str, port: int, *args: str):
+    return start_notify(repo.root, url, port, *args)
 
 
 @pytest.mark.slow

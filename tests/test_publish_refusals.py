@@ -210,3 +210,53 @@ def test_a_publication_date_before_the_last_publication_is_refused(changed):
         before,
         "publication date 2024-03-10 is before 2024-03-15, when privacy/v2.0 was published",
     )
+
+
+def test_a_backdated_effective_date_alone_is_refused_not_nothing_to_publish(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "terms", "effective: 2024-03-01", "effective: 2023-12-01")
+    repo.commit("Backdate terms")
+    assert run("check").exit_code == 1
+    assert_refused(
+        run("publish", "--yes"),
+        repo,
+        snapshot(repo),
+        "policies/terms.md: effective date 2023-12-01 is earlier than 2024-03-01",
+    )
+
+
+def test_a_lowered_version_alone_is_refused_not_nothing_to_publish(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "terms", 'version: "1.0"', 'version: "0.9"')
+    repo.commit("Lower the version")
+    assert run("check").exit_code == 1
+    assert_refused(run("publish", "--yes"), repo, snapshot(repo), "policies/terms.md: version 0.9 is lower than 1.0")
+
+
+def test_a_publication_date_whose_notice_ends_after_year_9999_is_one_line(changed):
+    assert_refused(
+        run("publish", "--yes", "--date", "9999-12-15"),
+        changed,
+        snapshot(changed),
+        "policies/privacy.md: publication date 9999-12-15 plus notice_days 30 is past 9999-12-31",
+    )
+
+
+def test_a_huge_notice_period_is_one_line(changed):
+    changed.commit("Huge notice period", {"policywatch.toml": "notice_days = 100000000000\n"})
+    assert_refused(run("publish", "--yes"), changed, snapshot(changed), "notice_days 100000000000")
+
+
+def test_an_emptied_policy_is_refused_by_publish_and_check(changed):
+    body_start = changed.read("policies/terms.md").index("# Terms")
+    changed.commit("Empty terms", {"policies/terms.md": changed.read("policies/terms.md")[:body_start]})
+    assert_refused(run("publish", "--yes"), changed, snapshot(changed), "policies/terms.md: the policy has no text")
+    result = run("check")
+    assert result.exit_code == 2 and "git rm policies/terms.md" in result.stderr
+
+
+def test_a_policy_left_with_only_its_heading_and_date_line_is_empty(changed):
+    text = "---\ntitle: Terms\nversion: \"1.0\"\n---\n# Terms of Service\n\nLast updated: 1 March 2024\n"
+    changed.commit("Strip terms", {"policies/terms.md": text})
+    result = run("check")
+    assert result.exit_code == 2 and "policies/terms.md: the policy has no text" in result.stderr

@@ -332,12 +332,13 @@ def test_a_repository_without_releases_builds_an_index_that_says_so(tmp_path):
     assert "Draft." not in page(tmp_path / "out", "").text
 
 
-def test_a_lightweight_tag_is_published_with_its_commit_date_and_no_recorded_verdict(tmp_path):
+def test_a_lightweight_tag_is_not_published_and_the_build_names_it(tmp_path):
     project = new_git_project(tmp_path / "repo")
     project.commit("Add", {"policies/terms.md": "# Terms\n\nText.\n"}, date="2023-05-06T10:00:00+00:00")
     project.tag("terms/v1.0")
-    build(project, tmp_path / "out", today=dt.date(2024, 1, 1))
-    assert "1.0 6 May 2023 6 May 2023 In effect Change not recorded" in page(tmp_path / "out", "terms/versions").text
+    result = build(project, tmp_path / "out", today=dt.date(2024, 1, 1))
+    assert result.warnings == ("ignoring tag terms/v1.0: it is a lightweight tag, with no release record",)
+    assert not (tmp_path / "out/terms").exists()
 
 
 def test_unreleased_edits_never_reach_the_site(repo, tmp_path):

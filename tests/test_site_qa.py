@@ -109,7 +109,7 @@ def test_a_tag_with_a_malformed_record_is_skipped_with_a_warning_naming_it(tmp_p
     project.tag("privacy/v3.0", 'Example 3.0\n\nPolicywatch-Release: {"policy": "privacy", "version": \n')
     result = build(project, tmp_path / "out")
     assert [w for w in result.warnings if "privacy/v3.0" in w] == [
-        "privacy: skipped privacy/v3.0: its release record is malformed (not published)"
+        "ignoring tag privacy/v3.0: its release record is not valid JSON"
     ]
     assert not (tmp_path / "out/privacy/v3.0").exists()
 
@@ -119,7 +119,7 @@ def test_a_tag_whose_record_names_another_version_is_skipped_with_a_warning(tmp_
     record = release("privacy", "Example Privacy Policy", "2.0", "1.0", "minor", "2024-03-31")
     project.tag("privacy/v2.1", __import__("policywatch.release").release.tag_message(record))
     result = build(project, tmp_path / "out")
-    assert any("privacy/v2.1: its release record is for privacy 2.0" in w for w in result.warnings)
+    assert 'ignoring tag privacy/v2.1: its release record is for version "2.0", not 2.1' in result.warnings
     assert not (tmp_path / "out/privacy/v2.1").exists()
 
 
@@ -128,7 +128,7 @@ def test_site_build_command_prints_the_skipped_tag_as_a_warning_and_still_builds
     project.tag("privacy/v3.0", "3.0\n\nPolicywatch-Release: not json\n")
     result = runner.invoke(app, ["site", "build", "public", "--base-url", BASE])
     assert result.exit_code == 0
-    assert "policywatch: warning: privacy: skipped privacy/v3.0: its release record is malformed" in result.output
+    assert "policywatch: warning: ignoring tag privacy/v3.0: its release record is not valid JSON" in result.output
 
 
 def test_non_ascii_titles_and_slugs_are_written_where_their_links_point(tmp_path):
@@ -191,7 +191,8 @@ def test_a_site_built_inside_the_repository_is_never_read_as_a_policy(tmp_path):
     project = two_release_repo(tmp_path / "repo")
     project.write("policywatch.toml", 'policies = "."\n')
     project.commit("Policies at the top", {"privacy.md": V2})
-    tag_release(project, dataclasses.replace(release("privacy", "P", "3.0", "2.0", "minor", "2024-04-01")))
+    record = release("privacy", "P", "3.0", "2.0", "minor", "2024-04-01")
+    tag_release(project, dataclasses.replace(record, path="privacy.md"))
     build(project, project.root / "public")
     again = build(project, project.root / "public")
     assert (again.policies, again.versions) == (1, 3)
@@ -203,7 +204,7 @@ def test_feed_command_warns_about_a_tag_it_leaves_out(tmp_path, in_repo):
     project.tag("privacy/v3.0", "3.0\n\nPolicywatch-Release: not json\n")
     result = runner.invoke(app, ["feed", "feed.xml", "--base-url", BASE])
     assert result.exit_code == 0
-    assert "policywatch: warning: privacy: skipped privacy/v3.0: its release record is malformed" in result.output
+    assert "policywatch: warning: ignoring tag privacy/v3.0: its release record is not valid JSON" in result.output
     assert b"privacy/v3.0" not in (project.root / "feed.xml").read_bytes()
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from policywatch.errors import ConfigError, DatabaseError
 from policywatch.project import open_project
-from policywatch.store import database_url, open_project_store, open_store, redact
+from policywatch.store import database_url, open_project_store, open_store
 from policywatch.store.migrations import LATEST, MIGRATIONS, current_version
 
 pytest_plugins = ["tests._store_fixtures"]
@@ -87,9 +87,6 @@ def test_unsupported_url_scheme_is_refused():
     with pytest.raises(DatabaseError, match="unsupported database URL"):
         open_store("mysql://x@y/z")
 
-
-def test_redact_keeps_url_without_password_unchanged():
-    assert redact("postgresql://u@h:5432/db") == "postgresql://u@h:5432/db"
 
 
 def test_sqlite_file_that_is_not_a_database_is_a_clear_error(tmp_path):

@@ -23,6 +23,7 @@ from policywatch.subscribers import (
     iter_subscribers,
     normalise_email,
     remove_subscriber,
+    set_status,
     unsubscribe_token,
 )
 from tests._store_support import write_csv
@@ -214,3 +215,34 @@ def test_import_larger_than_one_batch_adds_every_row(store, tmp_path):
     lines = "".join(f"user{i}@example.com,User {i},\n" for i in range(2500))
     result = import_csv(store, write_csv(tmp_path / "in.csv", "email,name,policies\n" + lines))
     assert (result.added, count_subscribers(store)) == (2500, 2500)
+
+
+def test_resubscribing_issues_a_new_token(store):
+    first, _ = add_subscriber(store, "jane@example.com")
+    remove_subscriber(store, "jane@example.com")
+    again, outcome = add_subscriber(store, "jane@example.com")
+    assert outcome == "resubscribed" and again.token != first.token
+
+
+def test_an_old_token_no_longer_unsubscribes_after_a_resubscribe(store):
+    first, _ = add_subscriber(store, "jane@example.com")
+    unsubscribe_token(store, first.token)
+    add_subscriber(store, "jane@example.com")
+    assert unsubscribe_token(store, first.token) is None
+    assert get_subscriber(store, "jane@example.com").status == "active"
+
+
+def test_setting_a_bounced_subscriber_active_issues_a_new_token(store):
+    first, _ = add_subscriber(store, "jane@example.com")
+    set_status(store, "jane@example.com", "bounced")
+    assert set_status(store, "jane@example.com", "active").token != first.token
+
+
+def test_setting_an_active_subscriber_active_keeps_the_token(store):
+    first, _ = add_subscriber(store, "jane@example.com")
+    assert set_status(store, "jane@example.com", "active").token == first.token
+
+
+def test_unsubscribing_keeps_the_token_so_the_link_still_answers(store):
+    first, _ = add_subscriber(store, "jane@example.com")
+    assert remove_subscriber(store, "jane@example.com").token == first.token

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
+import standardwebhooks
 
 from policywatch.errors import WebhookSettingsError
 from policywatch.notify.channels import Outcome, Recipient
@@ -21,15 +25,19 @@ from policywatch.project import open_project
 from tests._email_support import make_notice
 
 SECRET = "s3cret-for-tests"
+WHSEC = "whsec_" + base64.b64encode(b"\x00\x01 32 random bytes, or any bytes \xff").decode()
 HOOK = Recipient("privacy/v2.0:webhook:ops", "ops")
+TOLERANCE = 300
 
 
 class Receiver:
-    """Records every post; answers with the next status in ``script``, then 200."""
+    """Records every post; answers with ``check(headers, body)`` when given, else the next status of ``script``."""
 
-    def __init__(self, script: list[int] | None = None):
+    def __init__(self, script: list[int] | None = None, check: Callable[[dict[str, str], bytes], int] | None = None):
         self.script = list(script or [])
+        self.check = check
         self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.answers: list[int] = []
 
     @contextmanager
     def serve(self) -> Iterator[str]:
@@ -39,7 +47,11 @@ class Receiver:
             def do_POST(self):  # noqa: N802 - http.server hook name
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append((dict(self.headers), body))
-                status = receiver.script.pop(0) if receiver.script else 200
+                if receiver.check is not None:
+                    status = receiver.check(dict(self.headers), body)
+                else:
+                    status = receiver.script.pop(0) if receiver.script else 200
+                receiver.answers.append(status)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -57,26 +69,124 @@ class Receiver:
             server.server_close()
 
 
-def deliver(url: str, fmt: str = "json", retries: int = 3) -> list[Outcome]:
-    settings = WebhookSettings("ops", url, fmt, SECRET, timeout=5, retries=retries, backoff=0.01)  # type: ignore[arg-type]
+class SpecVerifier:
+    """A receiver's check, written from the Standard Webhooks specification, not from policywatch's code.
+
+    400 for missing headers or a timestamp outside the tolerance, 401 for no matching
+    ``v1`` signature, 409 for a message id already accepted (a replay within the tolerance).
+    """
+
+    def __init__(self, secret: str, tolerance: int = TOLERANCE):
+        self.key = base64.b64decode(secret.removeprefix("whsec_")) if secret.startswith("whsec_") else secret.encode()
+        self.tolerance = tolerance
+        self.seen: set[str] = set()
+
+    def __call__(self, headers: dict[str, str], body: bytes) -> int:
+        headers = {k.lower(): v for k, v in headers.items()}
+        msg_id, stamp, signatures = (headers.get(h) for h in ("webhook-id", "webhook-timestamp", "webhook-signature"))
+        if not (msg_id and stamp and signatures and stamp.isdigit()):
+            return 400
+        if abs(time.time() - int(stamp)) > self.tolerance:
+            return 400
+        expected = hmac.new(self.key, f"{msg_id}.{stamp}.".encode() + body, hashlib.sha256).digest()
+        candidates = [s.partition(",") for s in signatures.split(" ")]
+        if not any(v == "v1" and hmac.compare_digest(base64.b64decode(sig), expected) for v, _, sig in candidates):
+            return 401
+        if msg_id in self.seen:
+            return 409
+        self.seen.add(msg_id)
+        return 200
+
+
+def deliver(
+    url: str, fmt: str = "json", retries: int = 3, secret: str = SECRET, clock: Callable[[], float] = time.time
+) -> list[Outcome]:
+    settings = WebhookSettings("ops", url, fmt, secret, timeout=5, retries=retries, backoff=0.01)  # type: ignore[arg-type]
 
     async def go() -> list[Outcome]:
         outcomes: list[Outcome] = []
-        async with WebhookChannel(settings) as channel:
+        async with WebhookChannel(settings, clock=clock) as channel:
             await channel.send(make_notice(), [HOOK], outcomes.append)
         return outcomes
 
     return asyncio.run(go())
 
 
-def test_the_signature_verifies_against_the_exact_body():
+@pytest.mark.parametrize("secret", [SECRET, WHSEC], ids=["plain-secret", "whsec-secret"])
+def test_a_post_verifies_as_the_standard_webhooks_specification_says(secret):
+    receiver = Receiver(check=SpecVerifier(secret))
+    with receiver.serve() as url:
+        outcomes = deliver(url, secret=secret)
+    assert (receiver.answers, outcomes[0].status) == ([200], "sent")
+
+
+def test_the_standardwebhooks_library_verifies_a_post():
     receiver = Receiver()
     with receiver.serve() as url:
-        outcomes = deliver(url)
+        deliver(url, secret=WHSEC)
     headers, body = receiver.requests[0]
-    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(headers["X-Policywatch-Signature"], expected)
-    assert outcomes[0].status == "sent"
+    assert standardwebhooks.Webhook(WHSEC).verify(body, headers)["policy"] == "privacy"
+
+
+def test_a_replayed_post_is_refused_by_a_receiver_that_follows_the_specification():
+    receiver = Receiver(check=SpecVerifier(SECRET))
+    with receiver.serve() as url:
+        deliver(url)
+        headers, body = receiver.requests[0]
+        replay = httpx.post(url, content=body, headers={k: v for k, v in headers.items() if k.lower() != "host"})
+    assert (receiver.answers, replay.status_code) == ([200, 409], 409)
+
+
+def test_a_replay_with_a_fresh_timestamp_no_longer_matches_the_signature():
+    receiver = Receiver(check=SpecVerifier(SECRET))
+    with receiver.serve() as url:
+        deliver(url)
+        headers, body = receiver.requests[0]
+        forged = {k: v for k, v in headers.items() if k.lower() != "host"}
+        forged["webhook-timestamp"] = str(int(headers["webhook-timestamp"]) + 1)
+        replay = httpx.post(url, content=body, headers=forged)
+    assert replay.status_code == 401
+
+
+def test_a_post_signed_outside_the_tolerance_is_refused():
+    receiver = Receiver(check=SpecVerifier(SECRET))
+    with receiver.serve() as url:
+        outcomes = deliver(url, clock=lambda: time.time() - 2 * TOLERANCE)
+    assert (receiver.answers, outcomes[0].status) == ([400], "failed")
+
+
+def test_the_standardwebhooks_library_refuses_an_old_post():
+    receiver = Receiver()
+    with receiver.serve() as url:
+        deliver(url, secret=WHSEC, clock=lambda: time.time() - 2 * TOLERANCE)
+    headers, body = receiver.requests[0]
+    with pytest.raises(standardwebhooks.webhooks.WebhookVerificationError):
+        standardwebhooks.Webhook(WHSEC).verify(body, headers)
+
+
+def test_a_retry_keeps_the_message_id_and_signs_a_fresh_timestamp():
+    ticks = iter([1_900_000_000, 1_900_000_007])
+    receiver = Receiver([503])
+    with receiver.serve() as url:
+        deliver(url, clock=lambda: next(ticks))
+    first, second = (headers for headers, _ in receiver.requests)
+    assert first["webhook-id"] == second["webhook-id"]
+    assert (first["webhook-timestamp"], second["webhook-timestamp"]) == ("1900000000", "1900000007")
+    assert first["webhook-signature"] != second["webhook-signature"]
+
+
+def test_two_releases_get_different_message_ids():
+    receiver = Receiver()
+    with receiver.serve() as url:
+        deliver(url)
+        settings = WebhookSettings("ops", url, "json", SECRET, timeout=5, retries=0, backoff=0.01)
+
+        async def other() -> None:
+            async with WebhookChannel(settings) as channel:
+                await channel.send(make_notice(), [Recipient("terms/v3.0:webhook:ops", "ops")], lambda _: None)
+
+        asyncio.run(other())
+    assert len({headers["webhook-id"] for headers, _ in receiver.requests}) == 2
 
 
 def test_the_json_body_describes_the_release_and_the_delivery():
@@ -173,11 +283,13 @@ def test_no_webhooks_configured_means_no_channels(policy_repo):
         ({"name": "ops", "url": "https://h.example/x", "format": "xml"}, "format"),
         ({"name": "o p s", "url": "https://h.example/x", "format": "slack"}, "name"),
         ({"name": "ops", "url": "https://h.example/x", "format": "slack", "retry": 2}, "retry"),
+        ({"name": "ops", "url": "https://h.example/x", "secret_env": "BAD_WHSEC"}, "BAD_WHSEC: a whsec_ secret"),
     ],
 )
 def test_a_bad_webhook_entry_is_reported_with_its_key(entry, named):
-    with pytest.raises(WebhookSettingsError, match=named):
-        parse_webhooks([entry], environ={})
+    with pytest.raises(WebhookSettingsError, match=named) as caught:
+        parse_webhooks([entry], environ={"BAD_WHSEC": "whsec_not*base64!"})
+    assert "not*base64" not in str(caught.value)
 
 
 def test_two_webhooks_with_one_name_are_refused():

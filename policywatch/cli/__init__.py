@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from policywatch import __version__
 from policywatch.errors import PolicywatchError
+from policywatch.termsafe import printable
 
 
 class _Group(TyperGroup):
@@ -25,7 +26,7 @@ class _Group(TyperGroup):
         except PolicywatchError as exc:
             if "--debug" in sys.argv or (ctx.obj or {}).get("debug"):
                 raise
-            typer.echo(f"policywatch: error: {exc}", err=True)
+            typer.echo(f"policywatch: error: {printable(str(exc))}", err=True)
             raise typer.Exit(exc.exit_code) from None
 
 

@@ -31,10 +31,12 @@ def diff(
     the working copy.
     """
     from policywatch import compare
+    from policywatch.cli._output import echo_content, warn_ignored
     from policywatch.diffsources import pairs_for, project_rules
     from policywatch.render import Report, render_html, render_json, render_markdown, render_text
 
     pairs = pairs_for(old, new)
+    warn_ignored(r.to_json() for p in pairs for r in p.ignored)
     rules = project_rules()
     reports = [
         Report(p.name, p.old.label if p.old else "", p.new.label, compare(p.old.text, p.new.text, rules=rules))
@@ -45,7 +47,7 @@ def diff(
     if fmt is DiffFormat.json:
         typer.echo(render_json(reports, material_only))
     elif fmt is DiffFormat.html:
-        typer.echo(render_html(reports, material_only), nl=False)
+        echo_content(render_html(reports, material_only))
     elif fmt is DiffFormat.markdown:
         typer.echo(render_markdown(reports, material_only), nl=False)
     else:

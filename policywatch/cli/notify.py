@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from policywatch.cli import app
-from policywatch.cli._output import FORMAT_OPTION, Format
+from policywatch.cli._output import FORMAT_OPTION, Format, echo
 
 
 class AuditFormat(StrEnum):
@@ -54,48 +54,53 @@ def notify(
     release: str = typer.Argument(None, metavar="RELEASE", help="Only this release: its tag or SLUG@VERSION."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write each email as an .eml file; send and record nothing."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Try failed deliveries again."),
+    retry_now: bool = typer.Option(False, "--retry-now", help="Try deferred deliveries now, without the back-off."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Sender processes sharing the work."),
     eml_dir: Path = typer.Option(None, "--eml-dir", help="Folder for --dry-run output."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Send every notice owed for material releases, exactly once, and say what happened."""
-    from policywatch.cli._output import print_json
+    from policywatch.cli._output import print_json, warn_ignored
+    from policywatch.history import releases_reachable
     from policywatch.notify.runner import run_notify
     from policywatch.project import open_project
 
     project = open_project()
+    ignored = releases_reachable(project).rejected if release is None else ()  # a named one is refused instead
+    warn_ignored(r.to_json() for r in ignored)
     with _progress_bar(_interactive() and fmt is Format.text) as progress:
         summary = run_notify(
             project,
             release=release,
             dry_run=dry_run,
             retry_failed=retry_failed,
+            retry_now=retry_now,
             workers=workers,
             progress=progress,
             eml_dir=eml_dir,
         )
     if fmt is Format.json:
-        print_json({**vars(summary), "ok": summary.ok})
+        print_json({**vars(summary), "ok": summary.ok, "ignored_tags": [r.to_json() for r in ignored]})
     else:
         for problem in summary.problems:
-            typer.echo(f"policywatch: {problem}", err=True)
+            echo(f"policywatch: {problem}", err=True)
+        for line in summary.untold_lines():
+            echo(f"policywatch: {line}", err=True)
         if dry_run:
             typer.echo(
                 f"dry run: {summary.sent} emails written to {summary.eml_dir}, {summary.would_post} webhook posts "
                 "not made; nothing sent or recorded"
             )
-        elif not summary.releases and not summary.pending:
-            typer.echo("nothing to send: every material release has been announced")
+        elif not summary.releases and not summary.pending and not summary.covered:
+            typer.echo(
+                "nothing to send" if summary.untold else "nothing to send: every material release has been announced"
+            )
         else:
             typer.echo(summary.counts())
             if summary.pending:
-                typer.echo(
-                    f"policywatch: {summary.pending} still pending (deferred after a temporary failure, or being sent "
-                    "by another sender): run 'policywatch notify' again later",
-                    err=True,
-                )
-    if summary.failed:
-        raise typer.Exit(1)
+                typer.echo(f"policywatch: {summary.pending_line()}", err=True)
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
 
 
 @app.command()
@@ -104,6 +109,7 @@ def audit(
     fmt: AuditFormat = typer.Option(AuditFormat.csv, "--format", "-f", help="Output format."),
 ) -> None:
     """Proof of notice for one release: who was sent what, when, with which Message-ID, and the result."""
+    from policywatch.cli._output import content_stream
     from policywatch.notify.audit import audit_rows, resolve_tag, write_csv, write_json
     from policywatch.project import open_project
     from policywatch.store import project_store
@@ -112,4 +118,4 @@ def audit(
     with project_store(project) as store:
         tag, policy, version = resolve_tag(project, store, spec)
         rows = audit_rows(store, tag, policy, version)
-        (write_json if fmt is AuditFormat.json else write_csv)(rows, sys.stdout)
+        (write_json if fmt is AuditFormat.json else write_csv)(rows, content_stream())

@@ -7,7 +7,7 @@ from enum import StrEnum
 import typer
 
 from policywatch.cli import app
-from policywatch.cli._output import FORMAT_OPTION, Format
+from policywatch.cli._output import FORMAT_OPTION, Format, echo, warn_ignored
 
 
 @app.command()
@@ -16,10 +16,11 @@ def check(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Fail (exit 1) on an unpublished material change or metadata that contradicts the release history."""
-    from policywatch.check import render_json, render_text, run_check
+    from policywatch.check import ignored_tags, render_json, render_text, run_check
     from policywatch.project import open_project
 
     result = run_check(open_project(), against)
+    warn_ignored(ignored_tags(result))
     typer.echo(render_json(result) if fmt is Format.json else render_text(result))
     if not result.ok:
         raise typer.Exit(1)
@@ -70,7 +71,9 @@ def publish(
         confirm=None if yes else confirm,
     )
     for note in result.repaired:
-        typer.echo(f"note: {note}")
+        echo(f"note: {note}")
+    for warning in result.plan.ignored:
+        echo(f"policywatch: warning: {warning}", err=True)
     if not result.plan.actions:
         typer.echo("nothing to publish: every policy matches its last release")
         return
@@ -81,7 +84,7 @@ def publish(
         typer.echo("nothing published")
         raise typer.Exit(1)
     for action in result.plan.actions:
-        typer.echo(f"published {describe(action)} [{action.tag}]")
+        echo(f"published {describe(action)} [{action.tag}]")
     typer.echo("push the release with: git push --follow-tags")
     if not no_notify:
         _announce(project, result.releases)
@@ -90,9 +93,9 @@ def publish(
 def _print_plan(plan, describe, heading: str) -> None:
     typer.echo(f"{heading}, publication date {plan.date.isoformat()}:")
     for action in plan.actions:
-        typer.echo(f"  {describe(action)} [{action.tag}]")
+        echo(f"  {describe(action)} [{action.tag}]")
         for reason in action.reasons[:10]:
-            typer.echo(f"    - {reason}")
+            echo(f"    - {reason}")
 
 
 def _announce(project, releases) -> None:
@@ -105,13 +108,15 @@ def _announce(project, releases) -> None:
     try:
         summary = notify_releases(project, releases)
     except PolicywatchError as error:
-        typer.echo(f"policywatch: notices not sent: {error}", err=True)
+        echo(f"policywatch: notices not sent: {error}", err=True)
         typer.echo(
-            "the release is published and its notices are queued: fix this, then run 'policywatch notify'", err=True
+            "the release is published: fix this, then run 'policywatch notify' to send its notices", err=True
         )
         raise typer.Exit(error.exit_code) from None
     for problem in summary.problems:
-        typer.echo(f"policywatch: {problem}", err=True)
+        echo(f"policywatch: {problem}", err=True)
+    for line in summary.untold_lines():
+        echo(f"policywatch: {line}", err=True)
     typer.echo(f"notices: {summary.counts()}")
     if summary.failed or summary.pending:
         typer.echo("run 'policywatch notify' (or 'policywatch notify --retry-failed') to finish", err=True)

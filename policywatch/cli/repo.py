@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from policywatch.cli import app
-from policywatch.cli._output import FORMAT_OPTION, Format, print_json, print_table
+from policywatch.cli._output import FORMAT_OPTION, Format, echo, echo_content, print_json, print_table, warn_ignored
 
 
 @app.command()
@@ -34,6 +34,7 @@ def status(fmt: Format = FORMAT_OPTION) -> None:
     from policywatch.status import policy_statuses
 
     statuses = policy_statuses(open_project())
+    warn_ignored(t for s in statuses for t in s.ignored_tags)
     if fmt is Format.json:
         print_json(statuses)
         return
@@ -59,6 +60,7 @@ def log(slug: str = typer.Argument(..., help="Policy slug."), fmt: Format = FORM
     from policywatch.status import policy_log
 
     result = policy_log(open_project(), slug)
+    warn_ignored(result.ignored_tags)
     if fmt is Format.json:
         print_json(result)
         return
@@ -66,17 +68,20 @@ def log(slug: str = typer.Argument(..., help="Policy slug."), fmt: Format = FORM
         typer.echo("note: shallow clone, history may be incomplete (git fetch --unshallow)", err=True)
     for entry in result.commits:
         tags = f" [{', '.join(entry.tags)}]" if entry.tags else ""
-        typer.echo(f"{entry.commit[:10]}  {entry.date[:10]}  {entry.subject}{tags}")
+        echo(f"{entry.commit[:10]}  {entry.date[:10]}  {entry.subject}{tags}")
     if not result.commits:
-        typer.echo(f"{result.path}: no commits yet")
+        echo(f"{result.path}: no commits yet")
 
 
 @app.command()
 def show(
     spec: str = typer.Argument(..., metavar="SLUG[@VERSION]", help="Policy, optionally at a version or git revision."),
 ) -> None:
-    """Print a policy's text: the working copy, a released version, or any revision."""
+    """Print a policy's text: the working copy, a released version, or any revision.
+
+    Control characters are shown as escapes on a terminal; a pipe or a file gets the text as it is.
+    """
     from policywatch.project import open_project
     from policywatch.status import show_text
 
-    typer.echo(show_text(open_project(), spec), nl=False)
+    echo_content(show_text(open_project(), spec))

@@ -14,11 +14,13 @@ def serve(
     prefix: str = typer.Option(
         "", "--prefix", help="Path the endpoint sits under behind a reverse proxy, e.g. /legal (default: none)."
     ),
+    workers: int = typer.Option(16, "--workers", min=1, max=256, help="Threads answering requests."),
 ) -> None:
     """Serve the unsubscribe page (GET confirms, POST unsubscribes) for this repository.
 
-    Plain HTTP from the standard library, for local use or behind a TLS proxy; in
-    production run policywatch.unsubscribe:application under a WSGI server.
+    Plain HTTP from the standard library (a bounded pool of worker threads), for
+    local use or behind a TLS proxy; in production run
+    policywatch.unsubscribe:application under a WSGI server such as waitress.
     """
     from policywatch.project import open_project
     from policywatch.unsubscribe import ROUTE, is_loopback, link_path, make_app, make_server_for, normalise_prefix
@@ -26,7 +28,7 @@ def serve(
     path = normalise_prefix(prefix) + ROUTE
     project = open_project()
     application = make_app(project, prefix=prefix)
-    server = make_server_for(application, host, port)
+    server = make_server_for(application, host, port, workers=workers)
     bound_host, bound_port = server.server_address[:2]
     typer.echo(f"serving http://{bound_host}:{bound_port}{path}?token=... (Ctrl-C to stop)", err=True)
     linked = link_path(project)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from policywatch.cli import app
+from policywatch.cli._output import echo
 
 site_app = typer.Typer(help="Build the public archive of released policies.", no_args_is_help=True)
 app.add_typer(site_app, name="site")
@@ -34,7 +35,7 @@ def build(
         stats = result.redlines
         typer.echo(f"redlines: {stats.computed} compared, {stats.reused} reused from an earlier build")
     for warning in result.warnings:
-        typer.echo(f"policywatch: warning: {warning}", err=True)
+        echo(f"policywatch: warning: {warning}", err=True)
 
 
 @app.command()
@@ -58,4 +59,4 @@ def feed(
     entries = sum(len(a.versions) for a in archives)
     typer.echo(f"wrote {entries} entries to {out}")
     for warning in warnings:
-        typer.echo(f"policywatch: warning: {warning}", err=True)
+        echo(f"policywatch: warning: {warning}", err=True)

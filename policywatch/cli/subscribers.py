@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from policywatch.cli import app
-from policywatch.cli._output import FORMAT_OPTION, Format
+from policywatch.cli._output import FORMAT_OPTION, Format, echo, print_json
 
 subscribers_app = typer.Typer(
     help="Manage the people who are told about material changes.",
@@ -63,6 +63,7 @@ def list_(
     from policywatch.project import open_project
     from policywatch.store import project_store
     from policywatch.subscribers import STATUSES, iter_subscribers
+    from policywatch.termsafe import printable_json
 
     if status is not None and status not in STATUSES:
         raise InvalidSubscriber(f"--status {status}: must be one of {', '.join(STATUSES)}")
@@ -80,13 +81,13 @@ def list_(
                     "updated_at": sub.updated_at,
                     "unsubscribed_at": sub.unsubscribed_at,
                 }
-                typer.echo(("," if i else "") + "\n  " + json.dumps(item, ensure_ascii=False), nl=False)
+                typer.echo(("," if i else "") + "\n  " + printable_json(json.dumps(item, ensure_ascii=False)), nl=False)
             typer.echo("\n]")
             return
         count = 0
         for sub in subs:
             follows = ";".join(sub.policies) if sub.policies else "(all)"
-            typer.echo(f"{sub.email}\t{sub.name or '-'}\t{follows}\t{sub.status}")
+            echo(f"{sub.email}\t{sub.name or '-'}\t{follows}\t{sub.status}")
             count += 1
         if not count:
             typer.echo("no subscribers", err=True)
@@ -101,7 +102,7 @@ def export(path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV file t
 
     with project_store(open_project()) as store:
         count = export_csv(store, path)
-    typer.echo(f"exported {count} subscribers to {path}")
+    echo(f"exported {count} subscribers to {path}")
 
 
 @subscribers_app.command("import")
@@ -110,7 +111,6 @@ def import_(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Add or update subscribers from CSV; bad rows are reported by line and the good ones kept."""
-    from policywatch.cli._output import print_json
     from policywatch.project import open_project
     from policywatch.store import project_store
     from policywatch.subscribers import import_csv
@@ -122,8 +122,8 @@ def import_(
         print_json(result)
     else:
         for error in result.errors:
-            typer.echo(f"{path}:{error.line}: {error.message}", err=True)
-        typer.echo(
+            echo(f"{path}:{error.line}: {error.message}", err=True)
+        echo(
             f"{path}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
             f"{len(result.errors)} bad rows skipped"
         )

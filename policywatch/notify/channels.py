@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 
 from policywatch.release import Release
 
-OutcomeStatus = Literal["sent", "failed", "deferred"]
+OutcomeStatus = Literal["sent", "failed", "deferred", "unsent"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Notice:
     release: Release
     base_url: str = ""  # public archive (config [site] base_url); links are relative to it
     redline_excerpt: str = ""  # short plain-text excerpt of the material changes, optional
+    covers: tuple[str, ...] = ()  # versions this release replaced before they took effect
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ class Outcome:
     ``sent``: the server accepted it. ``failed``: permanent (5xx, invalid
     address, 4xx webhook): do not retry without ``--retry-failed``.
     ``deferred``: temporary (4xx SMTP after retries, drop, time-out, 5xx webhook):
-    the ledger queues it again.
+    the ledger queues it again. ``unsent``: not tried, because the server cannot
+    be used at all (refused, TLS, login): queued again as it was, no attempt counted.
     """
 
     delivery_id: str

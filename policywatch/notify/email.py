@@ -4,13 +4,17 @@ aiosmtplib does not pipeline, and concurrent sends on one client are no faster
 than serial ones, so speed comes from N connections, each owned by one sending
 task that reuses it for many messages. A connection that dropped or was closed
 while idle is reopened; a 4xx reply is retried with back-off and ends
-``deferred``; a 5xx reply ends ``failed``. The envelope recipient is always the
-one delivery's address, passed explicitly, never read from headers.
+``deferred``; a 5xx reply ends ``failed``. A server that cannot be used at all
+(connection refused, no STARTTLS, a failed TLS handshake or login, the sender
+refused) makes the channel ``unusable``: the rest of the run reports ``unsent``
+without trying, and ``notify`` says why and exits non-zero. The envelope recipient
+is always the one delivery's address, passed explicitly, never read from headers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import re
 import ssl
@@ -35,8 +39,8 @@ if TYPE_CHECKING:
     from policywatch.project import Project
 
 _DONE = object()
-_DOWN_PAUSE = 60.0  # seconds to defer without trying after the server could not be reached
 _SAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
+_SSL_LOCATION = re.compile(r"\s*\(_ssl\.c:\d+\)")
 
 
 class _RateLimit:
@@ -94,13 +98,13 @@ class EmailChannel:
         self._connecting = [False] * self.pool_size
         self._rate = _RateLimit(smtp.rate if smtp else 0.0)
         self._tls: ssl.SSLContext | None = None
-        self._down: tuple[str, float] | None = None  # why nothing gets through, and until when (loop time)
+        self.unusable: str | None = None  # why the server cannot be used: nothing more is tried this run
         self._prepared: dict[str, NoticeMessage] = {}
         self.connections_opened = 0
 
     async def __aenter__(self) -> EmailChannel:
         if self.dry_run_dir is not None:
-            self.dry_run_dir.mkdir(parents=True, exist_ok=True)
+            private_folder(self.dry_run_dir)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -148,14 +152,9 @@ class EmailChannel:
         except InvalidRecipient as exc:
             return Outcome(recipient.delivery_id, "failed", str(exc), None)
         if self.dry_run_dir is not None:
-            path = self.dry_run_dir / (_SAFE_FILE.sub("_", recipient.delivery_id) + ".eml")
-            path.write_bytes(data)
-            return Outcome(recipient.delivery_id, "sent", f"dry run: written to {path}", msgid)
-        if self._down is not None:
-            detail, until = self._down
-            if asyncio.get_running_loop().time() < until:
-                return Outcome(recipient.delivery_id, "deferred", detail, msgid)
-            self._down = None
+            return self._write_eml(recipient, data, msgid)
+        if self.unusable is not None:
+            return Outcome(recipient.delivery_id, "unsent", self.unusable, msgid)
 
         assert self.smtp is not None
         attempts = self.smtp.retries + 1
@@ -185,22 +184,37 @@ class EmailChannel:
                 self._drop(slot)
                 if self._connecting[slot]:
                     self._connecting[slot] = False
-                    detail = f"server unreachable: {self.smtp.describe()}: {detail}"
+                    detail = f"{self.smtp.describe()}: server not answering: {detail}"
                     if attempt + 1 >= attempts:
-                        self._down = (detail, asyncio.get_running_loop().time() + _DOWN_PAUSE)
-                        return Outcome(recipient.delivery_id, "deferred", detail, msgid)
+                        return self._give_up(recipient, detail, msgid)
             except _Unreachable as exc:
                 detail = str(exc)
                 if exc.final or attempt + 1 >= attempts:
-                    # Nothing else will get through either: defer the rest at once (the ledger keeps them
-                    # queued) until the settings change, or for a while when the server may come back.
-                    pause = float("inf") if exc.final else _DOWN_PAUSE
-                    self._down = (detail, asyncio.get_running_loop().time() + pause)
-                    return Outcome(recipient.delivery_id, "deferred", detail, msgid)
+                    return self._give_up(recipient, detail, msgid)
             attempt += 1
             if attempt < attempts:
                 await asyncio.sleep(self.smtp.backoff * 2 ** (attempt - 1))
+                if self.unusable is not None:  # another connection found the server unusable meanwhile
+                    return Outcome(recipient.delivery_id, "unsent", self.unusable, msgid)
         return Outcome(recipient.delivery_id, "deferred", f"after {attempts} attempts: {detail}", msgid)
+
+    def _give_up(self, recipient: Recipient, detail: str, msgid: str) -> Outcome:
+        """The server cannot be used: nothing else is tried in this run, and nothing counts as an attempt."""
+        if self.unusable is None:
+            self.unusable = detail
+        return Outcome(recipient.delivery_id, "unsent", self.unusable, msgid)
+
+    def _write_eml(self, recipient: Recipient, data: bytes, msgid: str) -> Outcome:
+        """A dry run's file: one per delivery, named so no two addresses share it, never overwritten."""
+        assert self.dry_run_dir is not None
+        path = self.dry_run_dir / eml_name(recipient.delivery_id)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return Outcome(recipient.delivery_id, "failed", f"dry run: {path} already exists, not overwritten", msgid)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return Outcome(recipient.delivery_id, "sent", f"dry run: written to {path}", msgid)
 
     async def _send_once(self, slot: int, address: str, data: bytes) -> str:
         """One SMTP transaction with the envelope given explicitly: this sender, this one recipient."""
@@ -248,9 +262,8 @@ class EmailChannel:
             await client.connect()
         except aiosmtplib.SMTPAuthenticationError as exc:
             client.close()
-            raise _Unreachable(
-                f"{s.describe()}: authentication failed ({exc.code} {exc.message})", final=True
-            ) from None
+            reply = f"{exc.code} {exc.message}"
+            raise _Unreachable(f"{s.describe()}: authentication failed ({reply})", final=True) from None
         except aiosmtplib.SMTPResponseException as exc:
             client.close()
             if exc.code == 421 or 400 <= exc.code < 500:
@@ -260,7 +273,8 @@ class EmailChannel:
             raise _Unreachable(f"{s.describe()}: {exc.code} {exc.message}", final=exc.code >= 500) from None
         except (aiosmtplib.SMTPException, OSError) as exc:
             client.close()
-            raise _Unreachable(f"server unreachable: {s.describe()}: {exc}") from None
+            cause, final = connection_trouble(exc)
+            raise _Unreachable(f"{s.describe()}: {cause}", final=final) from None
         self._connecting[slot] = False
         self.connections_opened += 1
         self._clients[slot] = client
@@ -291,6 +305,14 @@ class EmailChannel:
             client.close()
 
 
+def private_folder(path: Path) -> Path:
+    """Make ``path`` (mode 0700 when created here): dry-run files hold addresses and unsubscribe tokens."""
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.chmod(0o700)
+    return path
+
+
 class _Unreachable(Exception):
     """Nothing can be sent: no connection (refused, TLS, authentication) or the sender is refused.
 
@@ -300,6 +322,36 @@ class _Unreachable(Exception):
     def __init__(self, detail: str, *, final: bool = False):
         super().__init__(detail)
         self.final = final
+
+
+def connection_trouble(exc: BaseException) -> tuple[str, bool]:
+    """Why a connection could not be opened, in a few words; and whether trying again can help."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for error in chain:
+        if isinstance(error, ssl.SSLError):
+            reason = _SSL_LOCATION.sub("", str(error)).strip()
+            return f"TLS handshake failed: {reason}", True
+    for error in chain:
+        if isinstance(error, ConnectionRefusedError):
+            return "connection refused", False
+    if "STARTTLS" in str(exc) and "not supported" in str(exc):
+        return "server does not offer STARTTLS", True
+    import aiosmtplib
+
+    if isinstance(exc, aiosmtplib.SMTPConnectTimeoutError):
+        return "server not answering: no greeting in time", False
+    reason = str(chain[-1]) or type(chain[-1]).__name__
+    return f"cannot connect: {reason}", False
+
+
+def eml_name(delivery_id: str) -> str:
+    """A file name for one delivery: readable, and unique because it ends in a hash of the exact id."""
+    digest = hashlib.sha256(delivery_id.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return f"{_SAFE_FILE.sub('_', delivery_id)[:80]}-{digest}.eml"
 
 
 def _raise_for(code: int, message: str, what: str) -> None:

@@ -11,22 +11,23 @@ message the server accepted in the instant before its outcome was written.
 The release lives in git and the deliveries in the database, so no transaction
 holds both: a release is *ledgered* (its deliveries created) by whichever run
 first sees its tag, which is how a publish killed after tagging is still announced.
+Until a release takes effect, every run also owes it to followers who subscribed
+since (``owe_late_followers``); a release that a later one replaces before it takes
+effect is covered by the later notice (``supersede``, ``plan_notices``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
-import socket
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from policywatch.errors import ConfigError, NothingToAnnounce, ReleaseNotFound
+from policywatch.errors import ConfigError, NothingToAnnounce, ReleaseNotFound, UntrustedReleaseTag
 from policywatch.notify.channels import Outcome, Recipient
-from policywatch.release import Release, parse_tag
+from policywatch.notify.senders import LOCK_CLASS, SenderId, on_this_host, process_gone, this_sender
+from policywatch.release import Release, replaced_before_effect
 from policywatch.store import Store, stamp, utcnow
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class NotifySettings:
     batch_size: int = DEFAULT_BATCH
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     synchronous_commit: bool = False  # PostgreSQL: wait for the disk on every outcome (slower, see docs)
+    allow_no_links: bool = False  # send notices although [site] base_url is not set (no links in them)
 
 
 def notify_settings(project: Project) -> NotifySettings:
@@ -55,11 +57,11 @@ def notify_settings(project: Project) -> NotifySettings:
     where = f"{project.config.source} [notify]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
-    known = {"lease_seconds", "batch_size", "max_attempts", "synchronous_commit"}
+    known = {"lease_seconds", "batch_size", "max_attempts", "synchronous_commit", "allow_no_links"}
     for key, value in table.items():
         if key not in known:
             raise ConfigError(f"{where}: unknown key '{key}' (known keys: {', '.join(sorted(known))})")
-        if key == "synchronous_commit":
+        if key in ("synchronous_commit", "allow_no_links"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: {key}: must be true or false, got {value!r}")
         elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -85,6 +87,21 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """Deliveries still owed after a run. ``queued`` and ``deferred`` are left undone;
+    ``sending`` ones are held by a sender that is still at work."""
+
+    queued: int = 0  # due now but not sent (the server could not be used, or no channel for them)
+    deferred: int = 0  # waiting out the back-off after a temporary failure
+    sending: int = 0
+    next_try: str | None = None  # when the first deferred one is due
+
+    @property
+    def left(self) -> int:
+        return self.queued + self.deferred
+
+
+@dataclass(frozen=True)
 class Claim:
     """A batch this sender now holds: the recipients to hand to one channel."""
 
@@ -100,12 +117,21 @@ def delivery_key(release_tag: str, channel: str, target: str) -> str:
 
 
 def lease_owner() -> str:
-    """Who holds a claim: the machine and process, plus randomness so two runs never share a name."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    """Who holds a claim: the machine, the process and its start time, and a random nonce."""
+    return str(this_sender())
 
 
 def _like_escape(slug: str) -> str:
     return slug.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def follower_filter(followers: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """SQL condition on subscribers ``s``, with its parameters: active, and following one of the
+    slugs ``followers`` or every policy."""
+    follows = " OR ".join("(';' || s.policies || ';') LIKE ? ESCAPE '\\'" for _ in followers)
+    return f"s.status = 'active' AND (s.policies = '' OR {follows})", tuple(
+        f"%;{_like_escape(slug)};%" for slug in followers
+    )
 
 
 class Outbox:
@@ -116,11 +142,18 @@ class Outbox:
         self.settings = settings or NotifySettings()
         if not self.settings.synchronous_commit and hasattr(store, "relax_commits"):
             store.relax_commits()
-        self.owner = owner or lease_owner()
+        self.owner = owner or self._announce()
         self._claims = 0
         self._inflight: dict[str, tuple[int, str, int]] = {}  # key -> (row id, lease, attempts)
         self._cursors: dict[tuple[str, str], int] = {}  # (release, channel) -> last id claimed
         self._renew_at = 0.0  # monotonic time at which the leases held are extended
+
+    def _announce(self) -> str:
+        """This sender's name; on PostgreSQL, also take the session lock that says it is alive."""
+        while True:
+            sender = this_sender()
+            if self.store.dialect != "postgresql" or self.store.hold_session_lock(LOCK_CLASS, sender.nonce):
+                return str(sender)
 
     # -- releases -------------------------------------------------------------------------
 
@@ -133,11 +166,13 @@ class Outbox:
         first = rows[0][0] if rows and rows[0][0] else utcnow()
         return dt.date.fromisoformat(first[:10])
 
-    def ledger_release(self, release: Release, webhooks: Sequence[str] = ()) -> int:
+    def ledger_release(self, release: Release, webhooks: Sequence[str] = (), followers: Sequence[str] = ()) -> int:
         """Create the release's deliveries, once; returns how many were created (0 if already done).
 
         Email deliveries are made in one INSERT ... SELECT, inside the database: a million
-        subscribers never pass through this process.
+        subscribers never pass through this process. ``followers``: the slugs whose
+        subscribers are owed it (default the release's policy; a renamed policy adds its
+        former slugs).
         """
         now = utcnow()
         with self.store.transaction():
@@ -148,14 +183,7 @@ class Outbox:
             )
             if not fresh:
                 return 0
-            created = self.store.execute(
-                "INSERT INTO deliveries (release_tag, channel, target, subscriber_id, created_at, updated_at)"
-                " SELECT ?, ?, email, id, ?, ? FROM subscribers"
-                " WHERE status = 'active' AND (policies = '' OR (';' || policies || ';') LIKE ? ESCAPE '\\')"
-                " ORDER BY id"
-                " ON CONFLICT (release_tag, channel, target) DO NOTHING",
-                (release.tag, EMAIL, now, now, f"%;{_like_escape(release.policy)};%"),
-            )
+            created = self._owe_followers(release, followers or (release.policy,), now)
             for name in webhooks:
                 created += self.store.execute(
                     "INSERT INTO deliveries (release_tag, channel, target, created_at, updated_at)"
@@ -163,6 +191,52 @@ class Outbox:
                     (release.tag, f"webhook:{name}", name, now, now),
                 )
         return created
+
+    def owe_late_followers(self, release: Release, followers: Sequence[str] = ()) -> int:
+        """Owe an already ledgered release to active followers who have no delivery of it yet
+        (they subscribed after it was ledgered); returns how many. Each is owed it once."""
+        with self.store.transaction():
+            return self._owe_followers(release, followers or (release.policy,), utcnow())
+
+    def _owe_followers(self, release: Release, followers: Sequence[str], now: str) -> int:
+        # Those already owed it are left out by the unique index (ON CONFLICT), one probe each. Not
+        # by NOT EXISTS: PostgreSQL may plan that as a scan of deliveries per subscriber, which also
+        # reads the rows this statement inserts (quadratic on a fresh release).
+        follows, params = follower_filter(followers)
+        return self.store.execute(
+            "INSERT INTO deliveries (release_tag, channel, target, subscriber_id, created_at, updated_at)"
+            f" SELECT ?, ?, s.email, s.id, ?, ? FROM subscribers s WHERE {follows} ORDER BY s.id"
+            " ON CONFLICT (release_tag, channel, target) DO NOTHING",
+            (release.tag, EMAIL, now, now, *params),
+        )
+
+    def supersede(self, release: Release, by: str) -> int:
+        """Record that ``release`` was replaced before it took effect and that the notice of ``by``
+        covers it; its deliveries not yet sent are skipped (so nobody gets both). Returns how many."""
+        now = utcnow()
+        with self.store.transaction():
+            self.store.execute(
+                "INSERT INTO releases (tag, policy, version, classification, effective, ledgered_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tag) DO NOTHING",
+                (release.tag, release.policy, release.version, release.classification, str(release.effective), now),
+            )
+            self.store.execute(
+                "UPDATE releases SET superseded_by = ? WHERE tag = ? AND (superseded_by IS NULL OR superseded_by <> ?)",
+                (by, release.tag, by),
+            )
+            return self.store.execute(
+                "UPDATE deliveries SET state = 'skipped', detail = ?, updated_at = ?,"
+                " lease_owner = NULL, lease_until = NULL WHERE release_tag = ? AND state IN ('queued', 'failed')",
+                (f"superseded before it took effect: covered by the notice of {by}", now, release.tag),
+            )
+
+    def superseded_by(self, release_tag: str) -> str | None:
+        rows = self.store.query("SELECT superseded_by FROM releases WHERE tag = ?", (release_tag,))
+        return rows[0][0] if rows else None
+
+    def has_deliveries(self, release_tag: str) -> bool:
+        """Whether anyone (a subscriber or a webhook) is owed or was sent this release."""
+        return bool(self.store.query("SELECT 1 FROM deliveries WHERE release_tag = ? LIMIT 1", (release_tag,)))
 
     # -- claiming -------------------------------------------------------------------------
 
@@ -261,7 +335,8 @@ class Outbox:
 
         ``sent`` wins over anything but an earlier ``sent`` (then it is a ``duplicate``: the
         lease ran out while this sender was still at work). ``failed`` and ``deferred``
-        count only while this sender still holds the lease (else ``stale``).
+        count only while this sender still holds the lease (else ``stale``), and so does
+        ``unsent`` (the server could not be used): queued again as it was, the attempt not counted.
         """
         if self._inflight and time.monotonic() >= self._renew_at:
             self.renew()
@@ -278,6 +353,13 @@ class Outbox:
                 (outcome.message_id, outcome.detail, now, now, row_id),
             )
             return "sent" if changed else "duplicate"
+        if outcome.status == "unsent":
+            changed = self.store.execute(
+                "UPDATE deliveries SET state = 'queued', attempts = attempts - 1, detail = ?, updated_at = ?,"
+                " lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+                (outcome.detail, now, row_id, lease),
+            )
+            return "unsent" if changed else "stale"
         if outcome.status == "deferred" and attempts < self.settings.max_attempts:
             wait = BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
             due = stamp(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait))
@@ -344,6 +426,72 @@ class Outbox:
             (now, now),
         )
 
+    def reclaim_dead(self) -> int:
+        """Queue again at once the batches whose sender provably died (see ``senders``).
+
+        A process on this host that is gone, or a PostgreSQL session that is gone: what it
+        held goes back to the queue now instead of when its lease runs out.
+        """
+        rows = self.store.query("SELECT DISTINCT lease_owner FROM deliveries WHERE state = 'sending'")
+        verdicts: dict[str, bool] = {}
+        dead = []
+        for (lease,) in rows:
+            if not lease:
+                continue
+            name = lease.split("#", 1)[0]
+            if name not in verdicts:
+                verdicts[name] = name != self.owner and self._sender_dead(name)
+            if verdicts[name]:
+                dead.append(lease)
+        now = utcnow()
+        return sum(
+            self.store.execute(
+                "UPDATE deliveries SET state = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?"
+                " WHERE state = 'sending' AND lease_owner = ?",
+                (now, lease),
+            )
+            for lease in dead
+        )
+
+    def _sender_dead(self, name: str) -> bool:
+        sender = SenderId.parse(name)
+        if sender is None:
+            return False
+        if on_this_host(sender) and process_gone(sender.pid, sender.start):
+            return True
+        return self.store.dialect == "postgresql" and not self.store.session_lock_held(LOCK_CLASS, sender.nonce)
+
+    def retry_now(self, tags: Iterable[str] | None = None) -> int:
+        """Make deferred deliveries due at once (``--retry-now``): the back-off is skipped this time."""
+        now = utcnow()
+        sql = "UPDATE deliveries SET not_before = '', updated_at = ? WHERE state = 'queued' AND not_before > ?"
+        if tags is None:
+            return self.store.execute(sql, (now, now))
+        return sum(self.store.execute(sql + " AND release_tag = ?", (now, now, tag)) for tag in tags)
+
+    def pending(self, tags: Iterable[str] | None = None) -> Pending:
+        """What is still owed, and why: deferred (waiting out a back-off), due, or held by a sender."""
+        now = utcnow()
+        sql = (
+            "SELECT CASE WHEN state = 'sending' THEN 'sending' WHEN not_before > ? THEN 'deferred' ELSE 'queued' END,"
+            " COUNT(*), MIN(not_before) FROM deliveries WHERE state IN ('queued', 'sending')"
+        )
+        selected = list(tags) if tags is not None else None
+        if selected is not None and not selected:
+            return Pending()
+        params: list[str] = [now]
+        if selected is not None:
+            sql += f" AND release_tag IN ({', '.join('?' * len(selected))})"
+            params += selected
+        found = {kind: (count, first) for kind, count, first in self.store.query(sql + " GROUP BY 1", params)}
+        deferred = found.get("deferred", (0, None))
+        return Pending(
+            queued=found.get("queued", (0, None))[0],
+            deferred=deferred[0],
+            sending=found.get("sending", (0, None))[0],
+            next_try=deferred[1] if deferred[0] else None,
+        )
+
     def retry_failed(self, tags: Iterable[str] | None = None) -> int:
         """Queue failed deliveries again (``--retry-failed``), due at once, attempts kept."""
         now = utcnow()
@@ -385,25 +533,31 @@ class Outbox:
 
 
 def tagged_releases(project: Project) -> list[Release]:
-    """Every release policywatch recorded in a tag, oldest first (one git call)."""
-    from policywatch import history
+    """Every trusted release reachable from HEAD, oldest publication first (one git call).
 
-    repo = history.open_repo(project.root)
-    if not history.has_commits(repo):
-        return []
-    found = [release for tag in history.list_tags(repo) if tag.annotated and (release := parse_tag(tag))]
-    return sorted(found, key=lambda r: (r.published, r.tag))
+    A tag whose record cannot be trusted is never among them, so it is never announced.
+    """
+    from policywatch.history import releases_reachable
+
+    return releases_reachable(project).records()
 
 
 def find_release(project: Project, spec: str) -> Release:
-    """A release named as its tag (``privacy/v2.0``) or as ``SLUG@VERSION``."""
-    releases = tagged_releases(project)
+    """A release named as its tag (``privacy/v2.0``) or as ``SLUG@VERSION``; refused when its tag cannot be trusted."""
+    from policywatch.history import releases_reachable, tag_name
+
+    known = releases_reachable(project)
+    releases = known.records()
     slug, at, version = spec.partition("@")
     for release in releases:
         if release.tag == spec or (at and release.policy == slug and release.version == version.removeprefix("v")):
             return release
-    known = ", ".join(r.tag for r in releases[-5:]) or "none"
-    raise ReleaseNotFound(f"no release '{spec}' (give a release tag or SLUG@VERSION; latest: {known})")
+    named = tag_name(project.config.tag_format, slug, version.removeprefix("v")) if at else spec
+    for refused in known.rejected:
+        if refused.tag == named:
+            raise UntrustedReleaseTag(refused.refusal(f"it is never announced (delete it: git tag -d {named})"))
+    known_tags = ", ".join(r.tag for r in releases[-5:]) or "none"
+    raise ReleaseNotFound(f"no release '{spec}' (give a release tag or SLUG@VERSION; latest: {known_tags})")
 
 
 def announceable(project: Project, spec: str) -> Release:
@@ -415,15 +569,92 @@ def announceable(project: Project, spec: str) -> Release:
     return release
 
 
-def owed_releases(project: Project, outbox: Outbox, releases: Sequence[Release] | None = None) -> list[Release]:
-    """Material releases not yet ledgered that are news: still in their notice period, or tagged
-    since this ledger began. Older ones are history; name one to ``notify`` to announce it anyway."""
+@dataclass(frozen=True)
+class Announcement:
+    """A material release whose notice is owed, and to whom."""
+
+    release: Release
+    followers: tuple[str, ...]  # slugs whose subscribers are owed it: the policy's, and its former names
+
+    @property
+    def upcoming(self) -> bool:
+        return self.release.effective > dt.date.today()
+
+
+@dataclass(frozen=True)
+class NoticePlan:
+    """What one notify run owes: releases to ledger, releases still open to late subscribers,
+    and releases replaced before they took effect (with the release whose notice covers each)."""
+
+    new: list[Announcement]
+    open: list[Announcement]
+    superseded: list[tuple[Release, str]]
+
+    @property
+    def announced(self) -> list[Announcement]:
+        return self.new + self.open
+
+
+def former_slugs(releases: Sequence[Release]) -> dict[str, tuple[str, ...]]:
+    """Each policy's earlier slugs, followed through every rename its releases record."""
+    direct: dict[str, set[str]] = {}
+    for release in releases:
+        if release.renamed_from and release.renamed_from != release.policy:
+            direct.setdefault(release.policy, set()).add(release.renamed_from)
+    found: dict[str, tuple[str, ...]] = {}
+    for slug in direct:
+        seen: set[str] = set()
+        todo = list(direct[slug])
+        while todo:
+            old = todo.pop()
+            if old not in seen and old != slug:
+                seen.add(old)
+                todo += direct.get(old, ())
+        found[slug] = tuple(sorted(seen))
+    return found
+
+
+def policy_chains(releases: Sequence[Release]) -> dict[str, list[Release]]:
+    """The releases of each policy, oldest version first."""
+    from policywatch.history import version_key
+
+    chains: dict[str, list[Release]] = {}
+    for release in releases:
+        chains.setdefault(release.policy, []).append(release)
+    return {slug: sorted(chain, key=lambda r: version_key(r.version)) for slug, chain in chains.items()}
+
+
+def plan_notices(outbox: Outbox, releases: Sequence[Release], named: set[str] | None = None) -> NoticePlan:
+    """Which material releases are owed to whom.
+
+    A release replaced by a later material one before it took effect is not sent to
+    anyone not yet told: the later notice (which compares with the version in force)
+    covers it. A release not yet ledgered is owed when it is news (still in its notice
+    period, or tagged since this ledger began; older ones are history, announced only
+    when ``named``); one already ledgered stays owed to people who subscribe before it
+    takes effect. With ``named``, only those releases.
+    """
     ledgered = outbox.ledgered()
     started = outbox.started()
     today = dt.date.today()
-    candidates = tagged_releases(project) if releases is None else releases
-    return [
-        r
-        for r in candidates
-        if r.material and r.tag not in ledgered and (r.effective >= today or r.published >= started)
-    ]
+    formers = former_slugs(releases)
+    plan = NoticePlan([], [], [])
+    for slug, chain in policy_chains([r for r in releases if r.material]).items():
+        replaced = replaced_before_effect(chain)
+        followers = (slug, *formers.get(slug, ()))
+        for index, release in enumerate(chain):
+            news = release.tag in ledgered or release.effective >= today or release.published >= started
+            if index in replaced:
+                by = chain[replaced[index]].tag
+                if news and (named is None or by in named):
+                    plan.superseded.append((release, by))
+                continue
+            if named is not None and release.tag not in named:
+                continue
+            announcement = Announcement(release, followers)
+            if release.tag not in ledgered:
+                if news or named is not None:
+                    plan.new.append(announcement)
+            elif announcement.upcoming:
+                plan.open.append(announcement)
+    return plan

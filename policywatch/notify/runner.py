@@ -15,25 +15,30 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policywatch.errors import ConfigError, NothingToAnnounce
 from policywatch.notify.channels import Notice, Outcome, Recipient
 from policywatch.notify.outbox import (
     EMAIL,
+    Announcement,
+    NoticePlan,
     Outbox,
-    _like_escape,
     announceable,
     delivery_key,
+    follower_filter,
     notify_settings,
-    owed_releases,
+    plan_notices,
+    policy_chains,
     tagged_releases,
 )
-from policywatch.release import Release
+from policywatch.release import ChangeSummary, Release, replaced_before_effect
 from policywatch.store import Store, project_store
 
 if TYPE_CHECKING:
+    from policywatch.document import Policy
     from policywatch.project import Project
 
 Progress = Callable[[int, int], None]  # (settled so far, total owed)
@@ -42,7 +47,8 @@ POLL_SECONDS = 1.0  # how often the parent of worker processes reads the ledger 
 
 @dataclass
 class NotifySummary:
-    """What one ``notify`` run did. ``pending``: still owed at the end (deferred, or held by another sender)."""
+    """What one ``notify`` run did. ``pending``: still owed at the end (deferred, or held by another sender);
+    ``left`` is the part of it no sender is working on (queued or deferred), which makes the run unfinished."""
 
     releases: list[str] = field(default_factory=list)
     ledgered: list[str] = field(default_factory=list)
@@ -53,6 +59,11 @@ class NotifySummary:
     skipped: int = 0
     duplicates: int = 0
     pending: int = 0
+    left: int = 0  # queued or deferred at the end: not done
+    deferred_left: int = 0  # of ``left``, those waiting out a back-off after a temporary failure
+    next_try: str | None = None  # when the first of those is due
+    unsent: int = 0  # not tried: the server could not be used
+    blocked: list[str] = field(default_factory=list)  # why a server could not be used at all (also in problems)
     would_post: int = 0  # dry run: webhook posts a real run would make
     dry_run: bool = False
     eml_dir: str | None = None
@@ -60,6 +71,8 @@ class NotifySummary:
     seconds: float = 0.0
     ledger_seconds: float = 0.0  # creating the deliveries of newly owed releases
     problems: list[str] = field(default_factory=list)
+    untold: list[str] = field(default_factory=list)  # material releases nobody follows yet
+    covered: int = 0  # unsent deliveries of replaced releases, covered by the newer notice
     peak_rss_mb: list[float] = field(default_factory=list)  # per sender process
 
     def counts(self) -> str:
@@ -71,11 +84,44 @@ class NotifySummary:
         )
         if self.duplicates:
             line += f"; {self.duplicates} sent twice after a lost lease"
+        if self.covered:
+            line += f"; {self.covered} not sent, covered by a newer notice"
         return line
+
+    def untold_lines(self) -> list[str]:
+        """One line per material release that has nobody to tell, as ``notify`` and ``publish`` print it."""
+        return [
+            f"{tag}: material release with no subscribers to tell; add subscribers, then run 'policywatch notify'"
+            for tag in self.untold
+        ]
+
+    @property
+    def exit_code(self) -> int:
+        """2: a server could not be used; 1: something failed or is left undone; 0: everything owed is done."""
+        if self.blocked:
+            return 2
+        return 1 if self.failed or self.left else 0
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0 and not self.problems
+        return self.exit_code == 0
+
+    def pending_line(self) -> str:
+        """Why deliveries are still owed, in one line; "" when nothing is."""
+        if not self.pending:
+            return ""
+        reasons = []
+        if self.deferred_left:
+            reasons.append(
+                f"{self.deferred_left} deferred after a temporary failure, next try after {self.next_try} "
+                "(--retry-now tries them at once)"
+            )
+        if self.left - self.deferred_left:
+            why = "the server could not be used" if self.blocked else "see above"
+            reasons.append(f"{self.left - self.deferred_left} not sent ({why})")
+        if self.pending - self.left:
+            reasons.append(f"{self.pending - self.left} being sent by another sender still at work")
+        return f"{self.pending} still pending: {'; '.join(reasons)}: run 'policywatch notify' again"
 
     def add(self, counts: dict[str, int]) -> None:
         self.sent += counts.get("sent", 0)
@@ -83,6 +129,8 @@ class NotifySummary:
         self.deferred += counts.get("deferred", 0)
         self.skipped += counts.get("skipped", 0)
         self.duplicates += counts.get("duplicate", 0)
+        self.unsent += counts.get("unsent", 0)
+        self.blocked += [b for b in counts.get("blocked", []) if b not in self.blocked]  # type: ignore[union-attr]
 
 
 def site_base_url(project: Project) -> str:
@@ -92,8 +140,80 @@ def site_base_url(project: Project) -> str:
     return value if isinstance(value, str) else ""
 
 
-def make_notice(project: Project, release: Release) -> Notice:
+def require_links(project: Project) -> None:
+    """Refuse to send notices with no link to the text and no unsubscribe link, unless allowed."""
+    from policywatch.config import CONFIG_FILE
+    from policywatch.site.settings import check_base_url
+
+    source = CONFIG_FILE if project.config.source == "defaults" else project.config.source
+    where = f"{source} [site] base_url"
+    if site_base_url(project).strip():
+        check_base_url(site_base_url(project), where)
+    elif not notify_settings(project).allow_no_links:
+        raise ConfigError(
+            f"{where} is not set: notices would carry no link to the policy and no unsubscribe link; "
+            "set it, or set [notify] allow_no_links = true"
+        )
+
+
+def make_notice(project: Project, release: Release, chain: Sequence[Release] = ()) -> Notice:
+    """The notice of ``release``; given its policy's releases (``chain``, oldest first), told against
+    the version in force and naming the releases it replaced before they took effect."""
+    if chain:
+        material = [r for r in chain if r.material]
+        covers = tuple(
+            material[i].version for i, by in replaced_before_effect(material).items() if material[by].tag == release.tag
+        )
+        return Notice(against_version_in_force(project, release, chain), base_url=site_base_url(project), covers=covers)
     return Notice(release, base_url=site_base_url(project))
+
+
+def against_version_in_force(project: Project, release: Release, chain: Sequence[Release]) -> Release:
+    """``release`` with previous version, changes and reasons compared with the release it will
+    replace: the newest earlier one that takes effect (compared by the engine, texts from git)."""
+    from policywatch.history import version_key
+
+    replaced = replaced_before_effect(chain)
+    earlier = [
+        r for i, r in enumerate(chain) if i not in replaced and version_key(r.version) < version_key(release.version)
+    ]
+    if not earlier or earlier[-1].version == release.previous_version:
+        return release
+    prior = earlier[-1]
+    from policywatch import compare, history
+    from policywatch.materiality import load_rules
+    from policywatch.pending import _reasons, content
+
+    repo = history.open_repo(project.root)
+    comparison = compare(
+        content(_policy_at(repo, prior)), content(_policy_at(repo, release)), rules=load_rules(project.config)
+    )
+    changes = [
+        ChangeSummary(c.section, c.kind, c.classification, list(c.reasons), c.old_text, c.new_text)
+        for c in comparison.changes
+    ]
+    return replace(release, previous_version=prior.version, changes=changes, reasons=_reasons(comparison.changes))
+
+
+def _policy_at(repo: Any, release: Release) -> Policy:
+    from policywatch import history
+    from policywatch.document import decode_policy, parse_policy
+
+    name = f"{release.tag}:{release.path}"
+    return parse_policy(
+        decode_policy(history.read_at(repo, release.commit, release.path), name), path=name, slug=release.policy
+    )
+
+
+def _refuse_superseded(tagged: Sequence[Release], chosen: Release) -> None:
+    """Naming a release that never takes effect is a mistake: its notice is the newer one's."""
+    chain = policy_chains([r for r in tagged if r.material]).get(chosen.policy, [])
+    for index, by in replaced_before_effect(chain).items():
+        if chain[index].tag == chosen.tag:
+            raise NothingToAnnounce(
+                f"{chosen.tag} was replaced by {chain[by].tag} before it took effect and its notice covers it: "
+                f"run 'policywatch notify {chain[by].tag}'"
+            )
 
 
 def webhook_names(project: Project) -> list[str]:
@@ -114,43 +234,60 @@ def run_notify(
     only: Sequence[str] | None = None,
     dry_run: bool = False,
     retry_failed: bool = False,
+    retry_now: bool = False,
     workers: int = 1,
     progress: Progress | None = None,
     eml_dir: Path | None = None,
 ) -> NotifySummary:
-    """Send every notice owed (or only ``release``'s, or only the tags in ``only``)."""
+    """Send every notice owed (or only ``release``'s, or only the tags in ``only``).
+
+    ``retry_now`` skips the back-off of deferred deliveries. Batches held by a sender that
+    provably died (see ``senders``) are taken back at once, not when their lease runs out.
+    """
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}")
     started = time.monotonic()
     settings = notify_settings(project)
     summary = NotifySummary(dry_run=dry_run, workers=workers)
     tagged = tagged_releases(project)
-    by_tag = {r.tag: r for r in tagged}
     with project_store(project) as store:
         outbox = Outbox(store, settings)
-        ledgered = outbox.ledgered()
+        named: set[str] | None = None
         if release is not None:
             chosen = announceable(project, release)
-            scope: set[str] | None = {chosen.tag}
-            owed = [chosen] if chosen.tag not in ledgered else []
+            _refuse_superseded(tagged, chosen)
+            named = {chosen.tag}
         elif only is not None:
-            scope = set(only)
-            owed = [by_tag[t] for t in only if t in by_tag and by_tag[t].material and t not in ledgered]
-        else:
-            scope = None
-            owed = owed_releases(project, outbox, tagged)
+            named = set(only)
+        scope = named
+        plan = plan_notices(outbox, tagged, named)
+        by_tag = {r.tag: r for r in tagged}
         if dry_run:
-            return _dry_run(project, store, outbox, owed, scope, by_tag, retry_failed, summary, eml_dir, started)
+            return _dry_run(project, store, outbox, plan, scope, by_tag, retry_failed, summary, eml_dir, started)
         hooks = webhook_names(project)
         ledger_start = time.monotonic()
-        for rel in owed:
-            summary.created += outbox.ledger_release(rel, hooks)
-            summary.ledgered.append(rel.tag)
+        for rel, by in plan.superseded:
+            summary.covered += outbox.supersede(rel, by)
+        for announcement in plan.new:
+            summary.created += outbox.ledger_release(announcement.release, hooks, announcement.followers)
+            summary.ledgered.append(announcement.release.tag)
+        for announcement in plan.open:
+            summary.created += outbox.owe_late_followers(announcement.release, announcement.followers)
         summary.ledger_seconds = round(time.monotonic() - ledger_start, 3)
+        summary.untold = [
+            a.release.tag
+            for a in plan.announced
+            if (a.upcoming or a.release.tag in summary.ledgered) and not outbox.has_deliveries(a.release.tag)
+        ]
         if retry_failed:
             outbox.retry_failed(scope)
+        if retry_now:
+            outbox.retry_now(scope)
         outbox.reclaim_expired()
+        outbox.reclaim_dead()
         work = outbox.work(scope)
+        if work:
+            require_links(project)
         tags = sorted({tag for tag, _ in work})
         summary.releases = sorted(set(tags) | set(summary.ledgered))
         missing = [t for t in tags if t not in by_tag]
@@ -167,9 +304,12 @@ def run_notify(
                 summary.problems += counts.get("problems", [])  # type: ignore[arg-type]
                 summary.peak_rss_mb.append(counts["peak_rss_mb"])
             else:
-                _run_workers(project, outbox, tags, workers, progress, total, summary)
-        after = outbox.counts(scope)  # all releases unless one was named: deferred ones, other senders' batches
-        summary.pending = after["queued"] + after["sending"]
+                _run_workers(project, outbox, [(t, by_tag[t]) for t in tags], workers, progress, total, summary)
+        outbox.reclaim_dead()
+        left = outbox.pending(scope)  # all releases unless one was named: deferred ones, other senders' batches
+        summary.pending = left.left + left.sending
+        summary.left, summary.deferred_left, summary.next_try = left.left, left.deferred, left.next_try
+        summary.problems = summary.blocked + [p for p in summary.problems if p not in summary.blocked]
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
 
@@ -187,6 +327,7 @@ async def _send(
 
     counts: Counter[str] = Counter()
     problems: list[str] = []
+    blocked: list[str] = []
     hooks = {channel.name: channel for channel in webhook_channels(project)}
     settled = 0
 
@@ -197,10 +338,11 @@ async def _send(
         if progress:
             progress(settled, total)
 
+    chains = policy_chains(tagged_releases(project))
     async with AsyncExitStack() as stack:
         opened: dict[str, Any] = {}
         for tag, release in releases:
-            notice = make_notice(project, release)
+            notice = make_notice(project, release, chains.get(release.policy, ()))
             for _, channel_name in (w for w in outbox.work([tag]) if w[0] == tag):
                 channel = opened.get(channel_name)
                 if channel is None:
@@ -213,7 +355,7 @@ async def _send(
                         continue
                     opened[channel_name] = await stack.enter_async_context(channel)
                     channel = opened[channel_name]
-                while True:
+                while getattr(channel, "unusable", None) is None:
                     claim = outbox.claim(tag, channel_name)
                     counts["skipped"] += claim.skipped
                     settled += claim.skipped
@@ -225,8 +367,10 @@ async def _send(
                         await channel.send(notice, claim.recipients, report)
                     finally:
                         outbox.release_unreported()
+        blocked += [f"cannot send email: {c.unusable}" for c in opened.values() if getattr(c, "unusable", None)]
     result: dict[str, Any] = dict(counts)
     result["problems"] = problems
+    result["blocked"] = blocked
     result["peak_rss_mb"] = _peak_rss_mb()
     return result
 
@@ -240,11 +384,16 @@ def _peak_rss_mb() -> float:
 # -- several sender processes -----------------------------------------------------------------
 
 
-def _worker(root: str, tags: list[str], results: Any) -> None:
-    """Entry point of a sender process: its own connection, its own leases; reports on ``results``."""
+def _worker(root: str, tags: list[str], results: Any, parent: int) -> None:
+    """Entry point of a sender process: its own connection, its own leases; reports on ``results``.
+
+    It dies with its parent, so that killing ``notify`` stops every sender it started.
+    """
     from policywatch.errors import PolicywatchError
+    from policywatch.notify.senders import die_with_parent
     from policywatch.project import open_project
 
+    die_with_parent(parent)
     try:
         project = open_project(root)
         by_tag = {r.tag: r for r in tagged_releases(project)}
@@ -259,22 +408,27 @@ def _worker(root: str, tags: list[str], results: Any) -> None:
 def _run_workers(
     project: Project,
     outbox: Outbox,
-    tags: list[str],
+    releases: list[tuple[str, Release]],
     workers: int,
     progress: Progress | None,
     total: int,
     summary: NotifySummary,
 ) -> None:
-    """Start the sender processes and wait for them, each on its own: one that dies (killed,
-    out of memory) costs only its batch, which the others, or the next run, reclaim after the lease."""
+    """Start the sender processes and wait for them, each on its own. One that dies (killed, out
+    of memory) costs only a moment: its batch is taken back once it is gone, and sent by this process
+    if no other sender is left to take it."""
     import multiprocessing
+    import os
     import queue
 
+    tags = [tag for tag, _ in releases]
     start = outbox.counts(tags)
     settled_before = start["sent"] + start["failed"] + start["skipped"]
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    senders = [context.Process(target=_worker, args=(str(project.root), tags, results)) for _ in range(workers)]
+    senders = [
+        context.Process(target=_worker, args=(str(project.root), tags, results, os.getpid())) for _ in range(workers)
+    ]
     for sender in senders:
         sender.start()
     reports: list[dict[str, Any]] = []
@@ -298,9 +452,15 @@ def _run_workers(
         summary.peak_rss_mb.append(report["peak_rss_mb"])
     died = [sender.exitcode for sender in senders if sender.exitcode != 0]
     if died:
+        outbox.reclaim_dead()
+        finished = ""
+        if not summary.blocked and outbox.work(tags):
+            counts = asyncio.run(_send(project, outbox, releases, None, 0))
+            summary.add(counts)
+            finished = " and sent by this process"
         summary.problems.append(
-            f"{len(died)} sender process(es) died (exit {', '.join(map(str, died))}); what they held is "
-            "sent again once its lease runs out: run 'policywatch notify' again"
+            f"{len(died)} sender process(es) died (exit {', '.join(map(str, died))}); "
+            f"what they held was taken back{finished}"
         )
 
 
@@ -311,7 +471,7 @@ def _dry_run(
     project: Project,
     store: Store,
     outbox: Outbox,
-    owed: list[Release],
+    plan: NoticePlan,
     scope: set[str] | None,
     by_tag: dict[str, Release],
     retry_failed: bool,
@@ -320,15 +480,21 @@ def _dry_run(
     started: float,
 ) -> NotifySummary:
     """Write each owed email as an ``.eml`` file and count webhook posts; the ledger is not touched."""
-    from policywatch.notify.email import open_email_channel
+    from policywatch.notify.email import open_email_channel, private_folder
 
-    folder = eml_dir or project.state_dir / "dry-run" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder.mkdir(parents=True, exist_ok=True)
-    summary.eml_dir = str(folder)
     states = ("queued", "failed") if retry_failed else ("queued",)
-    tags = sorted({t for t, _ in outbox.work(scope)} | {r.tag for r in owed} | _failed_tags(store, scope, retry_failed))
-    summary.releases = [t for t in tags if t in by_tag]
+    replaced = {r.tag for r, _ in plan.superseded}
+    owed: dict[str, Announcement] = {a.release.tag: a for a in plan.announced}
+    fresh = {a.release.tag for a in plan.new}
+    tags = sorted({t for t, _ in outbox.work(scope)} | set(owed) | _failed_tags(store, scope, retry_failed))
+    summary.releases = [t for t in tags if t in by_tag and t not in replaced]
+    if summary.releases:
+        require_links(project)
+    folder = eml_dir or project.state_dir / "dry-run" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    private_folder(folder)
+    summary.eml_dir = str(folder)
     hooks = webhook_names(project)
+    chains = policy_chains(list(by_tag.values()))
     counts: Counter[str] = Counter()
 
     def report(outcome: Outcome) -> None:
@@ -338,10 +504,10 @@ def _dry_run(
         async with open_email_channel(project, dry_run_dir=folder) as channel:
             for tag in summary.releases:
                 release = by_tag[tag]
-                fresh = release in owed
-                recipients = _would_receive(store, release, states, fresh)
-                await channel.send(make_notice(project, release), recipients, report)
-                counts["webhooks"] += len(hooks) if fresh else _count_webhooks(store, tag, states)
+                followers = owed[tag].followers if tag in owed else ()
+                recipients = _would_receive(store, release, states, followers)
+                await channel.send(make_notice(project, release, chains[release.policy]), recipients, report)
+                counts["webhooks"] += len(hooks) if tag in fresh else _count_webhooks(store, tag, states)
 
     asyncio.run(write())
     summary.sent = counts["sent"]
@@ -359,22 +525,29 @@ def _failed_tags(store: Store, scope: set[str] | None, retry_failed: bool) -> se
     return tags if scope is None else tags & scope
 
 
-def _would_receive(store: Store, release: Release, states: tuple[str, ...], fresh: bool) -> Iterator[Recipient]:
-    """Streamed: whom a real run would email for this release."""
-    if fresh:
-        rows = store.stream(
-            "SELECT email, name, token FROM subscribers"
-            " WHERE status = 'active' AND (policies = '' OR (';' || policies || ';') LIKE ? ESCAPE '\\') ORDER BY id",
-            (f"%;{_like_escape(release.policy)};%",),
-        )
-    else:
-        marks = ", ".join("?" * len(states))
-        rows = store.stream(
-            "SELECT d.target, s.name, s.token FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
-            f" WHERE d.release_tag = ? AND d.channel = ? AND d.state IN ({marks}) AND s.status = 'active'"
-            " ORDER BY d.id",
-            (release.tag, EMAIL, *states),
-        )
+def _would_receive(
+    store: Store, release: Release, states: tuple[str, ...], followers: Sequence[str]
+) -> Iterator[Recipient]:
+    """Streamed: whom a real run would email for this release: its deliveries in ``states``, and
+    the active subscribers of ``followers`` it has no delivery for yet."""
+    marks = ", ".join("?" * len(states))
+    rows = store.stream(
+        "SELECT d.target, s.name, s.token FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
+        f" WHERE d.release_tag = ? AND d.channel = ? AND d.state IN ({marks}) AND s.status = 'active'"
+        " ORDER BY d.id",
+        (release.tag, EMAIL, *states),
+    )
+    for email, name, token in rows:
+        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
+    if not followers:
+        return
+    follows, params = follower_filter(followers)
+    rows = store.stream(
+        f"SELECT s.email, s.name, s.token FROM subscribers s WHERE {follows} AND NOT EXISTS"
+        " (SELECT 1 FROM deliveries d WHERE d.release_tag = ? AND d.channel = ? AND d.target = s.email)"
+        " ORDER BY s.id",
+        (*params, release.tag, EMAIL),
+    )
     for email, name, token in rows:
         yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr, getaddresses, parseaddr
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote
 
+from policywatch.addresses import check_address
 from policywatch.errors import EmailSettingsError, InsecureSmtpRefused
+from policywatch.redaction import redact_url, split_url
 
 URL_VAR = "POLICYWATCH_SMTP_URL"
 PASSWORD_VAR = "POLICYWATCH_SMTP_PASSWORD"
@@ -41,8 +42,6 @@ _NUMBERS: dict[str, tuple[type, float, float | None]] = {
 }
 _DEFAULTS = {"pool_size": 4, "rate": 0.0, "timeout": 30.0, "retries": 3, "backoff": 1.0}
 _URL_ONLY = {"insecure", "cafile"}
-_ATOMS = r'[^\s<>(),;:\\"\[\]@\x00-\x1f\x7f]+'
-_ADDRESS = re.compile(rf"^{_ATOMS}@{_ATOMS}(?:\.{_ATOMS})+$")
 _EMAIL_KEYS = {"from", "list_id", "unsubscribe_url", *_NUMBERS}
 
 
@@ -97,11 +96,7 @@ def parse_smtp_url(
     """Settings from an ``smtp://``, ``smtp+tls://`` or ``smtp+ssl://`` URL, tunables from ``[email]``."""
     email = email or {}
     where = URL_VAR
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as exc:
-        raise EmailSettingsError(f"{where}: not a valid URL ({exc})") from None
+    parts, port = split_url(url.strip(), where, EmailSettingsError)
     scheme = parts.scheme.lower()
     if scheme not in _SCHEMES:
         raise EmailSettingsError(
@@ -110,7 +105,7 @@ def parse_smtp_url(
     security, default_port = _SCHEMES[scheme]
     host = parts.hostname
     if not host:
-        raise EmailSettingsError(f"{where}: no host in '{_redact(url)}'")
+        raise EmailSettingsError(f"{where}: no host in '{redact_url(url)}'")
     if parts.path not in ("", "/"):
         raise EmailSettingsError(f"{where}: unexpected path '{parts.path}' (settings go in the query: ?pool_size=4)")
     query: dict[str, str] = {}
@@ -178,9 +173,12 @@ def sender_settings(
         raise EmailSettingsError(f"{where}: must be a string, got {raw!r}")
     if any(ch in raw for ch in "\r\n\0"):
         raise EmailSettingsError(f"{where}: must be one line")
-    name, address = parseaddr(raw)
-    if not valid_address(address):
-        raise EmailSettingsError(f"{where}: '{raw}' is not an email address")
+    name, address = parseaddr(raw) if "<" in raw else ("", raw)
+    if "<" in raw and len(getaddresses([raw])) != 1:
+        raise EmailSettingsError(f"{where}: '{raw}' must be one address")
+    address, problem = check_address(address or raw)
+    if address is None:
+        raise EmailSettingsError(f"{where}: '{raw}' is not an email address ({problem})")
     if "=?" in name:
         raise EmailSettingsError(f"{where}: write the name as plain text, not as RFC 2047 encoded words")
     list_id = _string(email, "list_id", f"<policies.{address.rpartition('@')[2]}>", source)
@@ -201,8 +199,8 @@ def sender_settings(
 
 
 def valid_address(address: str) -> bool:
-    """A plain ASCII addr-spec: nothing a header or an SMTP command could be split on."""
-    return len(address) <= 254 and address.isascii() and _ADDRESS.match(address) is not None
+    """Whether a recipient passes the one address validator (so a header or SMTP command cannot be split on it)."""
+    return check_address(address)[0] is not None
 
 
 def is_loopback(host: str) -> bool:
@@ -212,13 +210,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    return url.replace(f":{parts.password}@", ":***@", 1)
 
 
 def _flag(value: str, where: str) -> bool:

@@ -1,9 +1,12 @@
 """The webhook channel: a signed JSON (or Slack) post per release and webhook.
 
-Configured as ``[[webhooks]]`` tables (name, url, format, secret_env). The body
-is signed with HMAC-SHA256 under the secret read from the environment variable
-that ``secret_env`` names, in ``X-Policywatch-Signature: sha256=<hex>``, so a
-receiver can check that the post came from the publisher and was not altered.
+Configured as ``[[webhooks]]`` tables (name, url, format, secret_env). Posts are
+signed as the Standard Webhooks specification says (``webhook-id``,
+``webhook-timestamp``, ``webhook-signature: v1,<base64 HMAC-SHA256 of
+"{id}.{timestamp}.{body}">``), under the secret read from the environment
+variable that ``secret_env`` names, so a receiver can check that the post came
+from the publisher, was not altered, and is not an old post replayed: the
+timestamp is signed, and receivers refuse one outside their tolerance.
 A 2xx answer is ``sent``; any other 4xx is ``failed`` (the receiver refused it;
 408 and 429 are retried, as they ask for); a 5xx answer, a time-out or a
 connection error is retried with back-off and ends ``deferred``.
@@ -12,28 +15,35 @@ connection error is retried with back-off and ends ``deferred``.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import hashlib
 import hmac
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlsplit
 
 from policywatch import urls
 from policywatch.errors import WebhookSettingsError
 from policywatch.notify.channels import Notice, Outcome, Recipient, Report
 from policywatch.notify.smtp_settings import is_loopback
+from policywatch.redaction import redact_url, split_url
 
 if TYPE_CHECKING:
     import httpx
 
     from policywatch.project import Project
 
-SIGNATURE_HEADER = "X-Policywatch-Signature"
+ID_HEADER = "webhook-id"
+TIMESTAMP_HEADER = "webhook-timestamp"
+SIGNATURE_HEADER = "webhook-signature"
 DELIVERY_HEADER = "X-Policywatch-Delivery"
+SECRET_PREFIX = "whsec_"
+TOLERANCE = 300  # seconds: what receivers should accept either side of their clock, as the specification suggests
 EVENT = "policy.released"
 
 Format = Literal["json", "slack"]
@@ -53,9 +63,40 @@ class WebhookSettings:
     backoff: float = 1.0
 
 
-def sign(secret: str, body: bytes) -> str:
-    """The signature header's value for a body; receivers compute the same and compare."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+def signing_key(secret: str) -> bytes:
+    """The HMAC key: a ``whsec_<base64>`` secret is its decoded bytes (the specification's form); any other is UTF-8."""
+    if secret.startswith(SECRET_PREFIX):
+        encoded = secret[len(SECRET_PREFIX) :]
+        try:
+            key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("a whsec_ secret must be base64 after the prefix") from None
+        if not key:
+            raise ValueError("a whsec_ secret must not be empty")
+        return key
+    return secret.encode("utf-8")
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` value: ``v1,`` and the base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}``."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+def message_id(delivery_id: str, body: bytes) -> str:
+    """The ``webhook-id``: the same for every retry of one post (receivers use it to drop duplicates and replays)."""
+    return "msg_" + hashlib.sha256(delivery_id.encode("utf-8") + b"\n" + body).hexdigest()[:32]
+
+
+def signature_headers(secret: str, delivery_id: str, body: bytes, timestamp: int) -> dict[str, str]:
+    """The three Standard Webhooks headers for one attempt of one post."""
+    ident = message_id(delivery_id, body)
+    return {
+        ID_HEADER: ident,
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(secret, ident, timestamp, body),
+    }
 
 
 def payload(notice: Notice, delivery_id: str) -> dict[str, Any]:
@@ -118,10 +159,17 @@ def _slack_escape(text: str) -> str:
 class WebhookChannel:
     """Posts each notice to one configured URL."""
 
-    def __init__(self, settings: WebhookSettings, *, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self,
+        settings: WebhookSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
         self.settings = settings
         self.name = f"webhook:{settings.name}"
         self._transport = transport
+        self._clock = clock
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> WebhookChannel:
@@ -155,13 +203,13 @@ class WebhookChannel:
             raise RuntimeError("use the webhook channel as 'async with channel:'")
         body = self.body(notice, recipient)
         headers = {"Content-Type": "application/json", DELIVERY_HEADER: recipient.delivery_id}
-        if self.settings.secret:
-            headers[SIGNATURE_HEADER] = sign(self.settings.secret, body)
         attempts = self.settings.retries + 1
         detail = ""
         for attempt in range(attempts):
             if attempt:
                 await asyncio.sleep(self.settings.backoff * 2 ** (attempt - 1))
+            if self.settings.secret:  # signed at each attempt, so a retry carries a fresh timestamp
+                headers |= signature_headers(self.settings.secret, recipient.delivery_id, body, int(self._clock()))
             try:
                 response = await self._client.post(self.settings.url, content=body, headers=headers)
             except httpx.HTTPError as exc:
@@ -204,9 +252,9 @@ def parse_webhooks(
         seen.add(name)
         where = f"{source}: webhooks '{name}'"
         url = _text(entry, "url", where)
-        parts = urlsplit(url)
+        parts, _ = split_url(url, f"{where}: url", WebhookSettingsError, at_in_path=True)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise WebhookSettingsError(f"{where}: url: must be an http(s) URL, got '{url}'")
+            raise WebhookSettingsError(f"{where}: url: must be an http(s) URL, got '{redact_url(url)}'")
         insecure = entry.get("insecure", False)
         if not isinstance(insecure, bool):
             raise WebhookSettingsError(f"{where}: insecure: must be true or false")
@@ -223,6 +271,10 @@ def parse_webhooks(
             secret = env.get(variable)
             if not secret:
                 raise WebhookSettingsError(f"{where}: secret_env: environment variable {variable} is not set")
+            try:
+                signing_key(secret)
+            except ValueError as exc:
+                raise WebhookSettingsError(f"{where}: secret_env: the value of {variable}: {exc}") from None
         elif fmt == "json":
             raise WebhookSettingsError(
                 f"{where}: secret_env: required for json webhooks (the name of the variable holding the secret)"

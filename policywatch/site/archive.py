@@ -1,11 +1,10 @@
 """Every released version of every policy, read from git alone.
 
-A release is an annotated tag; its record (``policywatch.release``) says when it
-takes effect and why. Tags that match the tag format but carry no record (made
-by hand, or before policywatch) are still published: their dates then come from
-the text itself and the tag, and their verdict is shown as not recorded. A tag
-whose record is malformed, or is the record of another policy or version, is
-not published: the build goes on and names it in a warning.
+A release is an annotated tag reachable from HEAD; its record
+(``policywatch.release``) says when it takes effect and why. A tag named like a
+release that cannot be trusted (no record, a lightweight tag, a record that is
+malformed or is that of another policy, version or file) is not published: the
+build goes on and names it in a warning (``history.releases_reachable``).
 
 A policy whose file is no longer in the latest commit is *retired*: its
 versions keep their pages (old notices link to them), and the site says when
@@ -16,16 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
+from functools import cached_property
 
 from policywatch import history
 from policywatch.document import parse_policy
 from policywatch.errors import PolicyFormatError
 from policywatch.project import Project
-from policywatch.release import TRAILER, Release, parse_tag
-from policywatch.status import ReleaseRef, released_text, releases
-
-UNRECORDED = "unrecorded"
+from policywatch.release import Release, replaced_before_effect
+from policywatch.status import released_text
 
 
 @dataclass(frozen=True)
@@ -35,8 +32,7 @@ class PublishedVersion:
     release: Release
     text: str  # the whole file as tagged
     body: str  # the Markdown body, without front matter
-    released_at: dt.datetime  # the tag's date (the commit's for a lightweight tag)
-    recorded: bool = True  # False when the tag carries no release record
+    released_at: dt.datetime  # the tag's date
 
     @property
     def version(self) -> str:
@@ -84,8 +80,20 @@ class PolicyArchive:
         return current[-1] if current else None
 
     def upcoming(self, today: dt.date) -> list[PublishedVersion]:
-        """Published versions that take effect after ``today``, soonest first."""
-        return sorted((v for v in self.versions if v.effective > today), key=lambda v: v.effective)
+        """Published versions that will take effect after ``today``, soonest first (not those a
+        later version replaces before they take effect)."""
+        upcoming = (v for i, v in enumerate(self.versions) if v.effective > today and i not in self._replaced)
+        return sorted(upcoming, key=lambda v: v.effective)
+
+    def replaced_by(self, version: PublishedVersion) -> PublishedVersion | None:
+        """For a version superseded before it took effect (it never applies), the version that
+        applies instead; None for a version that takes effect."""
+        index = self.versions.index(version)
+        return self.versions[self._replaced[index]] if index in self._replaced else None
+
+    @cached_property
+    def _replaced(self) -> dict[int, int]:
+        return replaced_before_effect(self.versions)
 
 
 def load_archive(project: Project) -> list[PolicyArchive]:
@@ -98,13 +106,10 @@ def read_archive(project: Project) -> tuple[list[PolicyArchive], list[str]]:
     repo = history.open_repo(project.root)
     if not history.has_commits(repo):
         return [], []
-    tags = history.list_tags(repo)
-    slugs = {record.policy for tag in tags if (record := parse_tag(tag))}
-    if project.policies_dir.is_dir():
-        slugs.update(project.slugs())
+    known = history.releases_reachable(project)
     archives = {}
-    for slug in sorted(slugs):
-        archive = policy_archive(project, repo, slug, tags)
+    for slug in sorted(known.policies):
+        archive = policy_archive(project, repo, slug, known.of(slug))
         if archive.versions or archive.skipped:
             archives[slug] = archive
     for slug, archive in archives.items():
@@ -116,7 +121,7 @@ def read_archive(project: Project) -> tuple[list[PolicyArchive], list[str]]:
         if archive.retired and archive.retired.renamed_to:
             new = archive.retired.renamed_to
             archives[new] = replace(archives[new], formerly=(*archives[new].formerly, archive))
-    warnings = [f"{a.slug}: skipped {why}" for a in archives.values() for why in a.skipped]
+    warnings = known.warnings + [f"{a.slug}: skipped {why}" for a in archives.values() for why in a.skipped]
     return [a for a in archives.values() if a.versions], warnings
 
 
@@ -138,19 +143,13 @@ def retirement(project: Project, repo, slug: str, archives: dict[str, PolicyArch
     return Retirement(day)
 
 
-def _folder(project: Project) -> str:
-    """The policies folder as git spells paths: ``legal`` for ``./legal/``, empty for the top."""
-    folder = PurePosixPath(project.config.policies).as_posix()
-    return "" if folder == "." else folder
-
-
 def _policy_file(project: Project, slug: str) -> str:
-    return f"{_folder(project)}/{slug}.md".lstrip("/")
+    return f"{history.policies_folder(project.config.policies)}/{slug}.md".lstrip("/")
 
 
 def _slug_of(project: Project, path: str) -> str | None:
     folder, _, name = path.rpartition("/")
-    if folder != _folder(project) or not name.endswith(".md"):
+    if folder != history.policies_folder(project.config.policies) or not name.endswith(".md"):
         return None
     return name[: -len(".md")]
 
@@ -163,15 +162,12 @@ def _in_head(repo, path: str) -> bool:
     return True
 
 
-def policy_archive(project: Project, repo, slug: str, tags: list[history.Tag]) -> PolicyArchive:
+def policy_archive(project: Project, repo, slug: str, releases: tuple[history.ReleaseTag, ...]) -> PolicyArchive:
+    """The trusted ``releases`` of one policy that can be published, and why any other is not."""
     current_path = f"{project.config.policies}/{slug}.md"
-    messages = {tag.name: tag.message for tag in tags}
     versions: list[PublishedVersion] = []
     skipped = []
-    for ref in releases(project, repo, slug, tags):
-        if why := _unpublishable(ref, slug, messages.get(ref.tag, "")):
-            skipped.append(f"{ref.tag}: {why} (not published)")
-            continue
+    for ref in releases:
         try:
             text = released_text(project, repo, ref, current_path)
         except PolicyFormatError as exc:
@@ -180,54 +176,25 @@ def policy_archive(project: Project, repo, slug: str, tags: list[history.Tag]) -
         if text is None:
             skipped.append(f"{ref.tag}: {current_path} is not in the tagged commit")
             continue
-        previous = versions[-1].version if versions else None
-        released_at = dt.datetime.fromisoformat(ref.date) if ref.date else repo.commit(ref.commit).committed_datetime
-        versions.append(_published(ref, text, slug, current_path, previous, released_at))
+        released_at = ref.date or repo.commit(ref.commit).committed_datetime
+        versions.append(_published(ref, text, slug, current_path, released_at, project.config.date_order))
     return PolicyArchive(slug, tuple(versions), tuple(skipped))
 
 
-def _unpublishable(ref: ReleaseRef, slug: str, message: str) -> str | None:
-    """Why a tag's record cannot be trusted, or None: a verdict or date read from it could be wrong."""
-    if ref.record is None:
-        trailers = [line for line in message.splitlines() if line.startswith(TRAILER)]
-        return "its release record is malformed" if trailers else None
-    if (ref.record.policy, ref.record.version) != (slug, ref.version):
-        return f"its release record is for {ref.record.policy} {ref.record.version}"
-    return None
-
-
 def _published(
-    ref: ReleaseRef, text: str, slug: str, path: str, previous: str | None, released_at: dt.datetime
+    ref: history.ReleaseTag, text: str, slug: str, path: str, released_at: dt.datetime, date_order: str | None
 ) -> PublishedVersion:
     try:
-        policy = parse_policy(text, path=f"{ref.tag}:{path}", slug=slug)
-        body, title, effective, updated = policy.body, policy.title, policy.effective, policy.updated
+        body = parse_policy(text, path=f"{ref.tag}:{path}", slug=slug, date_order=date_order).body
     except PolicyFormatError:
-        body, title, effective, updated = text, slug, None, None
-    if ref.record is not None:
-        return PublishedVersion(ref.record, text, body, released_at)
-    day = released_at.date()
-    record = Release(
-        policy=slug,
-        title=title,
-        path=path,
-        version=ref.version,
-        previous_version=previous,
-        classification=UNRECORDED,
-        effective=effective or day,
-        updated=updated or effective or day,
-        published=day,
-        tag=ref.tag,
-        commit=ref.commit,
-    )
-    return PublishedVersion(record, text, body, released_at, recorded=False)
+        body = text
+    return PublishedVersion(ref.record, text, body, released_at)
 
 
 VERDICTS = {
     "material": "Material change",
     "minor": "Minor change",
     "initial": "First version",
-    UNRECORDED: "Change not recorded",
 }
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from policywatch.config import Config, get
 from policywatch.errors import SiteConfigError
+from policywatch.redaction import redact_url, split_url
 
 _KEYS = {"base_url", "title", "author", "lang", "compare_all_up_to"}
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -35,13 +36,14 @@ class SiteSettings:
 def check_base_url(url: str, where: str) -> str:
     """An absolute http(s) URL with a host, normalised to end in '/'."""
     url = url.strip()
-    parts = urlsplit(url)
+    parts, _ = split_url(url, where, SiteConfigError, at_in_path=True)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SiteConfigError(
-            f"{where}: base URL must be an absolute http(s) URL such as https://example.com/policies/, got '{url}'"
+            f"{where}: base URL must be an absolute http(s) URL such as https://example.com/policies/, "
+            f"got '{redact_url(url)}'"
         )
     if parts.query or parts.fragment:
-        raise SiteConfigError(f"{where}: base URL must not have a query or fragment, got '{url}'")
+        raise SiteConfigError(f"{where}: base URL must not have a query or fragment, got '{redact_url(url)}'")
     return url if url.endswith("/") else url + "/"
 
 

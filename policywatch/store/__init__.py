@@ -16,9 +16,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
 
 from policywatch.errors import ConfigError, DatabaseError
+from policywatch.redaction import redact_url, split_url
 
 ENV_URL = "POLICYWATCH_DATABASE_URL"
 DEFAULT_FILE = "state.db"
@@ -58,18 +58,6 @@ def stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def redact(url: str) -> str:
-    """The URL as it may appear in a message: no password."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    user = f"{parts.username}:***@" if parts.username else ":***@"
-    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
-
-
 def database_url(root: str | Path, config_section: dict[str, Any] | None = None) -> str:
     """Where the state lives: the environment first, then config, then the default SQLite file."""
     url = os.environ.get(ENV_URL, "").strip()
@@ -80,9 +68,11 @@ def database_url(root: str | Path, config_section: dict[str, Any] | None = None)
         if not isinstance(value, str):
             raise ConfigError(f"[database] url: must be a string, got {value!r}")
         url = url or value.strip()
-    if not url:
-        return "sqlite:///" + str(Path(root) / ".policywatch" / DEFAULT_FILE)
-    return url
+    return url or default_url(root)
+
+
+def default_url(root: str | Path) -> str:
+    return "sqlite:///" + str(Path(root) / ".policywatch" / DEFAULT_FILE)
 
 
 def open_store(url: str) -> Store:
@@ -95,9 +85,10 @@ def open_store(url: str) -> Store:
     elif scheme in ("postgresql", "postgres"):
         from policywatch.store.postgres import PostgresStore
 
+        split_url(url, f"database URL '{redact_url(url)}'", DatabaseError)
         store = PostgresStore(url)
     else:
-        raise DatabaseError(f"{redact(url)}: unsupported database URL (use sqlite:///PATH or postgresql://...)")
+        raise DatabaseError(f"{redact_url(url)}: unsupported database URL (use sqlite:///PATH or postgresql://...)")
     from policywatch.store.migrations import migrate
 
     try:
@@ -109,8 +100,13 @@ def open_store(url: str) -> Store:
 
 
 def open_project_store(project: Any) -> Store:
-    """The store of a policy repository (a ``Project``)."""
-    return open_store(database_url(project.root, project.config.section("database")))
+    """The store of a policy repository (a ``Project``); the default one lives in the private state folder."""
+    url = database_url(project.root, project.config.section("database"))
+    if url == default_url(project.root):
+        from policywatch.lock import state_dir
+
+        state_dir(project.root)
+    return open_store(url)
 
 
 @contextmanager

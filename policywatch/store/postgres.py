@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from policywatch.errors import DatabaseError
-from policywatch.store import redact
+from policywatch.redaction import redact_url, scrub
 
 CONNECT_TIMEOUT_S = 10
 
@@ -30,13 +30,13 @@ class PostgresStore:
     def __init__(self, url: str):
         import psycopg
 
-        self.url = redact(url)
+        self.url = redact_url(url)
         self._conninfo = url
         self._psycopg = psycopg
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.Error as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            reason = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, url)
             raise DatabaseError(f"{self.url}: cannot connect to PostgreSQL: {reason}") from None
         self._depth = 0
 
@@ -89,6 +89,24 @@ class PostgresStore:
         """Held until the end of the current transaction (used to serialise migrations)."""
         self.execute("SELECT pg_advisory_xact_lock(?)", (key,))
 
+    def hold_session_lock(self, group: int, key: int) -> bool:
+        """Take a session advisory lock, held until this connection ends; False if another session has it.
+
+        A sender holds one for its life, so that others can tell it is alive.
+        """
+        return bool(self.query("SELECT pg_try_advisory_lock(?, ?)", (group, key))[0][0])
+
+    def session_lock_held(self, group: int, key: int) -> bool:
+        """Whether any session in this database holds the advisory lock (group, key)."""
+        return bool(
+            self.query(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND classid = ?::int::oid AND objid = ?::int::oid AND objsubid = 2"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
+                (group, key),
+            )[0][0]
+        )
+
     def close(self) -> None:
         self.conn.close()
 
@@ -99,4 +117,4 @@ class PostgresStore:
             yield
         except psycopg.OperationalError as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise DatabaseError(f"{self.url}: {reason}") from None
+            raise DatabaseError(f"{self.url}: {scrub(reason, self._conninfo)}") from None

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from policywatch.errors import DatabaseError
+from policywatch.filemodes import FILE_MODE, create_private, make_private, private_dir
 
 BUSY_TIMEOUT_MS = 30_000
 # Failures of the file or the lock, as opposed to a bug in a statement.
@@ -25,7 +26,7 @@ class SQLiteStore:
             raise DatabaseError(f"{url}: no file named (use sqlite:///PATH)")
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_private()
             # Autocommit: every statement outside ``transaction`` commits at once, so each
             # recorded outcome is on disk before the next message goes out.
             self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -37,6 +38,19 @@ class SQLiteStore:
         except (OSError, sqlite3.Error) as exc:
             raise DatabaseError(f"{self.path}: cannot open the state database: {exc}") from None
         self._depth = 0
+
+    def _make_private(self) -> None:
+        """Addresses and unsubscribe tokens are credentials: the file and SQLite's side files are 0600.
+
+        SQLite gives its -wal, -shm and -journal files the mode of the database file,
+        so a database created 0600 keeps them private; existing ones open to others
+        are tightened. A new folder for it is 0700.
+        """
+        if not self.path.parent.is_dir():
+            private_dir(self.path.parent, tighten=False)
+        create_private(self.path)
+        for suffix in ("-wal", "-shm", "-journal"):
+            make_private(self.path.with_name(self.path.name + suffix), FILE_MODE)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         return self._run(lambda: self.conn.execute(sql, params)).rowcount

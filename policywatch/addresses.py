@@ -1,0 +1,71 @@
+"""One email-address validator for subscribers and for the sender, built on email-validator.
+
+Syntax only (``check_deliverability=False``): no DNS look-up, so validation is
+offline and deterministic. The stored form is ASCII, so that every header and
+SMTP command can carry it as it is:
+
+- the local part (before ``@``) must be ASCII (no SMTPUTF8) and is lower-cased;
+- the domain is stored as its IDNA 2008 A-label, lower-cased: ``a@straße.de`` is
+  ``a@xn--strae-oqa.de``, never ``a@strasse.de`` (IDNA 2003 made that a different domain);
+- one trailing dot on the domain (``example.com.``) is dropped.
+
+An ASCII address that was valid before is stored exactly as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policywatch.errors import InvalidEmail
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+
+
+def normalise_address(raw: str) -> str:
+    """``Jane.Doe@Example.COM `` -> ``jane.doe@example.com``; anything that cannot receive mail raises InvalidEmail.
+
+    The whole address is lower-cased: mail systems treat local parts case-insensitively in
+    practice, and two spellings of one address must not make two subscribers.
+    """
+    address, problem = check_address(raw)
+    if address is None:
+        text = raw.strip() if isinstance(raw, str) else repr(raw)
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        quoted = repr(shown) if _CONTROL.search(shown) else f"'{shown}'"
+        raise InvalidEmail(f"{quoted}: invalid email address ({problem})")
+    return address
+
+
+def check_address(raw: str) -> tuple[str | None, str]:
+    """``(stored form, "")`` for a good address, ``(None, why not)`` for any other."""
+    from email_validator import EmailNotValidError, validate_email
+
+    if not isinstance(raw, str):
+        return None, "not text"
+    text = raw.strip()
+    if not text:
+        return None, "empty"
+    if _CONTROL.search(text):
+        return None, "contains a line break or control character"
+    if text.count("@") != 1:
+        return None, "needs exactly one '@'"
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    try:
+        valid = validate_email(
+            text,
+            check_deliverability=False,
+            strict=True,  # RFC 5321 lengths: at most 64 characters before the '@'
+            allow_smtputf8=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+            allow_display_name=False,
+        )
+    except EmailNotValidError as exc:
+        return None, _reason(exc)
+    return f"{valid.ascii_local_part.lower()}@{valid.ascii_domain.lower()}", ""
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text else "not an address"
