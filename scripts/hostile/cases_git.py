@@ -423,7 +423,7 @@ def cases() -> list[Case]:
         Case("detached HEAD / status", CATEGORY, detached, STATUS, accept()),
         Case("detached HEAD / check", CATEGORY, detached, CHECK, accept()),
         Case("no commits / status", CATEGORY, no_commits, STATUS, refuse("commit"), template="bare"),
-        Case("no commits / check", CATEGORY, no_commits, CHECK, refuse("commit"), template="bare"),
+        Case("no commits / check", CATEGORY, no_commits, CHECK, refuse(), template="bare"),
         Case("no commits / publish", CATEGORY, no_commits, PUBLISH, refuse("commit"), template="bare"),
         Case("not a git repository / status", CATEGORY, not_a_repository, STATUS, refuse("git")),
         Case("not a git repository / check", CATEGORY, not_a_repository, CHECK, refuse("git")),

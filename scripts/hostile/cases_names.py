@@ -22,8 +22,6 @@ BAD_NAMES = [
     "a[b.md",
     "a\\b.md",
     "a@{b.md",
-    "@.md",
-    "trailing.dot..md",
     "tab\tname.md",
     "new\nline.md",
     "esc\x1b[2Jname.md",
