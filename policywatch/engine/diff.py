@@ -23,7 +23,7 @@ document:
 5. The word diff is cut into edits at sentence boundaries.
 
 This module knows nothing of materiality: it yields ``Edit`` records that
-``policywatch.materiality`` judges.
+``policywatch.engine.materiality`` judges.
 """
 
 from __future__ import annotations
