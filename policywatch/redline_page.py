@@ -9,16 +9,19 @@ page policywatch writes, so the engine needs no template system of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from policywatch.engine.comparison import Comparison
 from policywatch.engine.render import PREAMBLE, Report, by_section, html_changes, summary, visible
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 
 @dataclass(frozen=True)
 class PageSection:
     title: str
-    html: Any  # markupsafe.Markup: escaped by the engine
+    html: Markup  # escaped by the engine
 
 
 def render_html(reports: list[Report], material_only: bool = False, title: str | None = None) -> str:
