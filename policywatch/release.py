@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
@@ -171,6 +172,25 @@ def one_line(text: str) -> str:
 def one_line_title(title: str) -> str:
     """A title as releases carry it: one line, so it can head a notice's subject and a feed entry as it is."""
     return " ".join(one_line(title).split())
+
+
+def replaced_before_effect(chain: Sequence[Any]) -> dict[int, int]:
+    """Releases of one policy (oldest first, each with an ``effective`` date) that never apply.
+
+    A release is replaced before it takes effect when a later one takes effect on
+    the same day or earlier. Maps its index to the index of the release that
+    applies instead: the newest of such a run, so ``v2.0`` and ``v3.0`` replaced by
+    ``v4.0`` both map to ``v4.0``.
+    """
+    replaced: dict[int, int] = {}
+    later: list[int] = []  # indices after i whose dates rise from the top down: the nearest one <= is on top
+    for i in range(len(chain) - 1, -1, -1):
+        while later and chain[later[-1]].effective > chain[i].effective:
+            later.pop()
+        if later:
+            replaced[i] = replaced.get(later[-1], later[-1])
+        later.append(i)
+    return replaced
 
 
 def tag_message(release: Release) -> str:

@@ -21,6 +21,16 @@ notice_days = 30
 
 # Name of the annotated tag made for each policy release.
 tag_format = "{{slug}}/v{{version}}"
+
+# Where the public archive of every version is published. Notices link to it (the
+# policy text and the unsubscribe link): `notify` and `site build` refuse to run
+# without it.
+# [site]
+# base_url = "https://policies.example.com/"
+
+# Who notices are sent from (the SMTP server is POLICYWATCH_SMTP_URL in the environment).
+# [email]
+# from = "Example Privacy Team <privacy@example.com>"
 """
 
 

@@ -164,7 +164,10 @@ def webhook_receiver(status: int = 200) -> Iterator[tuple[str, list[tuple[dict, 
         server.server_close()
 
 
-EMAIL_CONFIG = '[email]\nfrom = "Example Privacy <privacy@example.com>"\n'
+# [email] last: tests append keys to it.
+EMAIL_CONFIG = (
+    '[site]\nbase_url = "https://policies.example.com/"\n\n[email]\nfrom = "Example Privacy <privacy@example.com>"\n'
+)
 
 
 # -- sender processes for the race and kill tests -------------------------------------------------

@@ -13,7 +13,7 @@ from policywatch.notify.outbox import (
     Outbox,
     announceable,
     find_release,
-    owed_releases,
+    plan_notices,
     tagged_releases,
 )
 from policywatch.project import open_project
@@ -246,9 +246,9 @@ def test_material_release_tagged_but_never_ledgered_is_owed(tagged, sqlite_url):
     store = open_store(sqlite_url)
     try:
         outbox = Outbox(store)
-        assert [r.tag for r in owed_releases(tagged, outbox)] == ["privacy/v2.0"]
+        assert [a.release.tag for a in plan_notices(outbox, tagged_releases(tagged)).new] == ["privacy/v2.0"]
         outbox.ledger_release(find_release(tagged, "privacy/v2.0"))
-        assert owed_releases(tagged, outbox) == []
+        assert plan_notices(outbox, tagged_releases(tagged)).new == []
     finally:
         store.close()
 
@@ -259,7 +259,7 @@ def test_old_release_already_in_effect_before_the_ledger_began_is_history(sqlite
         long_ago = dt.date.today() - dt.timedelta(days=400)
         old = make_release(effective=long_ago, published=long_ago - dt.timedelta(days=30))
         recent = make_release(version="3.0", effective=dt.date.today(), published=dt.date.today())
-        assert owed_releases(None, Outbox(store), [old, recent]) == [recent]
+        assert [a.release for a in plan_notices(Outbox(store), [old, recent]).new] == [recent]
     finally:
         store.close()
 

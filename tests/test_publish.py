@@ -10,6 +10,8 @@ from policywatch.project import open_project
 from policywatch.release import parse_tag
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, PRIVACY, edit, released_repo, run, runner, small_repo
 
+LINKED = '[site]\nbase_url = "https://policies.example.com/"\n'  # notices link to the archive
+
 
 def release_of(repo, tag):
     found = [t for t in list_tags(open_repo(repo.root)) if t.name == tag]
@@ -200,7 +202,7 @@ def test_publishing_a_material_change_emails_each_subscriber_unless_no_notify(tm
     repo = in_repo(released_repo(tmp_path))
     assert run("subscribers", "add", "alice@example.com", "--name", "Alice").exit_code == 0
     edit(repo, "privacy", *MATERIAL_EDIT)
-    repo.commit("Allow selling data")
+    repo.commit("Allow selling data", {"policywatch.toml": LINKED})
     with smtp_server() as (controller, handler):
         monkeypatch.setenv("POLICYWATCH_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
         monkeypatch.setenv("POLICYWATCH_FROM", "Privacy <privacy@example.com>")
@@ -216,7 +218,7 @@ def test_a_publish_whose_notices_cannot_start_keeps_the_release_and_says_how_to_
     repo = in_repo(released_repo(tmp_path))
     assert run("subscribers", "add", "alice@example.com").exit_code == 0
     edit(repo, "privacy", *MATERIAL_EDIT)
-    repo.commit("Allow selling data")
+    repo.commit("Allow selling data", {"policywatch.toml": LINKED})
     result = run("publish", "--yes", "--date", "2024-03-15")
     assert result.exit_code == 2
     assert "notices not sent" in result.output and "policywatch notify" in result.output

@@ -84,13 +84,17 @@ def notify(
     else:
         for problem in summary.problems:
             echo(f"policywatch: {problem}", err=True)
+        for line in summary.untold_lines():
+            echo(f"policywatch: {line}", err=True)
         if dry_run:
             typer.echo(
                 f"dry run: {summary.sent} emails written to {summary.eml_dir}, {summary.would_post} webhook posts "
                 "not made; nothing sent or recorded"
             )
-        elif not summary.releases and not summary.pending:
-            typer.echo("nothing to send: every material release has been announced")
+        elif not summary.releases and not summary.pending and not summary.covered:
+            typer.echo(
+                "nothing to send" if summary.untold else "nothing to send: every material release has been announced"
+            )
         else:
             typer.echo(summary.counts())
             if summary.pending:

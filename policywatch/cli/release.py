@@ -110,11 +110,13 @@ def _announce(project, releases) -> None:
     except PolicywatchError as error:
         echo(f"policywatch: notices not sent: {error}", err=True)
         typer.echo(
-            "the release is published and its notices are queued: fix this, then run 'policywatch notify'", err=True
+            "the release is published: fix this, then run 'policywatch notify' to send its notices", err=True
         )
         raise typer.Exit(error.exit_code) from None
     for problem in summary.problems:
         echo(f"policywatch: {problem}", err=True)
+    for line in summary.untold_lines():
+        echo(f"policywatch: {line}", err=True)
     typer.echo(f"notices: {summary.counts()}")
     if summary.failed or summary.pending:
         typer.echo("run 'policywatch notify' (or 'policywatch notify --retry-failed') to finish", err=True)

@@ -68,23 +68,42 @@ def resolve_tag(project, store: Store, spec: str) -> tuple[str, str, str]:
 
 
 def audit_rows(store: Store, tag: str, policy: str, version: str) -> Iterator[AuditRow]:
-    delivery: Delivery
-    for delivery in Outbox(store).deliveries(tag):
-        yield AuditRow(
-            tag,
-            policy,
-            version,
-            delivery.channel,
-            delivery.target,
-            delivery.name,
-            delivery.state,
-            delivery.attempts,
-            delivery.message_id or "",
-            delivery.sent_at or "",
-            delivery.detail,
-            delivery.created_at,
-            delivery.updated_at,
-        )
+    """The release's deliveries; then, for a release replaced before it took effect, the
+    deliveries of the newer release whose notice covers it (named in ``release`` and ``detail``)."""
+    outbox = Outbox(store)
+    seen = {tag}
+    covering: str | None = tag
+    while covering is not None:
+        note = "" if covering == tag else f"covers {tag} (replaced before it took effect)"
+        if covering != tag:
+            policy, version = _release_names(store, covering, policy, version)
+        delivery: Delivery
+        for delivery in outbox.deliveries(covering):
+            yield AuditRow(
+                covering,
+                policy,
+                version,
+                delivery.channel,
+                delivery.target,
+                delivery.name,
+                delivery.state,
+                delivery.attempts,
+                delivery.message_id or "",
+                delivery.sent_at or "",
+                "; ".join(part for part in (note, delivery.detail) if part),
+                delivery.created_at,
+                delivery.updated_at,
+            )
+        covering = outbox.superseded_by(covering)
+        if covering in seen:
+            break
+        if covering is not None:
+            seen.add(covering)
+
+
+def _release_names(store: Store, tag: str, policy: str, version: str) -> tuple[str, str]:
+    rows = store.query("SELECT policy, version FROM releases WHERE tag = ?", (tag,))
+    return (rows[0][0], rows[0][1]) if rows else (policy, version)
 
 
 def write_csv(rows: Iterator[AuditRow], out: TextIO) -> int:

@@ -25,6 +25,7 @@ class Notice:
     release: Release
     base_url: str = ""  # public archive (config [site] base_url); links are relative to it
     redline_excerpt: str = ""  # short plain-text excerpt of the material changes, optional
+    covers: tuple[str, ...] = ()  # versions this release replaced before they took effect
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,9 @@ def notice_context(notice: Notice) -> dict[str, Any]:
             "changes": urls.redline_url(base, release.policy, release.version),
             "policy": urls.policy_url(base, release.policy),
         }
+        if notice.covers and release.previous_version:
+            # the redline page compares with the release just before, which never took effect
+            links["changes"] = urls.compare_url(base, release.policy, release.previous_version, release.version)
     excerpt_changes = [
         {"section": c.section, "old": _shorten(c.old_text), "new": _shorten(c.new_text)}
         for c in material[:_EXCERPT_CHANGES]
@@ -149,6 +152,7 @@ def notice_context(notice: Notice) -> dict[str, Any]:
         "excerpt_changes": excerpt_changes,
         "more_changes": max(0, len(material) - len(excerpt_changes)),
         "links": links,
+        "covers": list(notice.covers),
     }
 
 

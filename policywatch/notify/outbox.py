@@ -11,6 +11,9 @@ message the server accepted in the instant before its outcome was written.
 The release lives in git and the deliveries in the database, so no transaction
 holds both: a release is *ledgered* (its deliveries created) by whichever run
 first sees its tag, which is how a publish killed after tagging is still announced.
+Until a release takes effect, every run also owes it to followers who subscribed
+since (``owe_late_followers``); a release that a later one replaces before it takes
+effect is covered by the later notice (``supersede``, ``plan_notices``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING
 from policywatch.errors import ConfigError, NothingToAnnounce, ReleaseNotFound, UntrustedReleaseTag
 from policywatch.notify.channels import Outcome, Recipient
 from policywatch.notify.senders import LOCK_CLASS, SenderId, on_this_host, process_gone, this_sender
-from policywatch.release import Release
+from policywatch.release import Release, replaced_before_effect
 from policywatch.store import Store, stamp, utcnow
 
 if TYPE_CHECKING:
@@ -46,6 +49,7 @@ class NotifySettings:
     batch_size: int = DEFAULT_BATCH
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     synchronous_commit: bool = False  # PostgreSQL: wait for the disk on every outcome (slower, see docs)
+    allow_no_links: bool = False  # send notices although [site] base_url is not set (no links in them)
 
 
 def notify_settings(project: Project) -> NotifySettings:
@@ -53,11 +57,11 @@ def notify_settings(project: Project) -> NotifySettings:
     where = f"{project.config.source} [notify]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
-    known = {"lease_seconds", "batch_size", "max_attempts", "synchronous_commit"}
+    known = {"lease_seconds", "batch_size", "max_attempts", "synchronous_commit", "allow_no_links"}
     for key, value in table.items():
         if key not in known:
             raise ConfigError(f"{where}: unknown key '{key}' (known keys: {', '.join(sorted(known))})")
-        if key == "synchronous_commit":
+        if key in ("synchronous_commit", "allow_no_links"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: {key}: must be true or false, got {value!r}")
         elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -121,6 +125,15 @@ def _like_escape(slug: str) -> str:
     return slug.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def follower_filter(followers: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """SQL condition on subscribers ``s``, with its parameters: active, and following one of the
+    slugs ``followers`` or every policy."""
+    follows = " OR ".join("(';' || s.policies || ';') LIKE ? ESCAPE '\\'" for _ in followers)
+    return f"s.status = 'active' AND (s.policies = '' OR {follows})", tuple(
+        f"%;{_like_escape(slug)};%" for slug in followers
+    )
+
+
 class Outbox:
     """The ledger, seen by one sender (who owns the leases it takes)."""
 
@@ -153,11 +166,13 @@ class Outbox:
         first = rows[0][0] if rows and rows[0][0] else utcnow()
         return dt.date.fromisoformat(first[:10])
 
-    def ledger_release(self, release: Release, webhooks: Sequence[str] = ()) -> int:
+    def ledger_release(self, release: Release, webhooks: Sequence[str] = (), followers: Sequence[str] = ()) -> int:
         """Create the release's deliveries, once; returns how many were created (0 if already done).
 
         Email deliveries are made in one INSERT ... SELECT, inside the database: a million
-        subscribers never pass through this process.
+        subscribers never pass through this process. ``followers``: the slugs whose
+        subscribers are owed it (default the release's policy; a renamed policy adds its
+        former slugs).
         """
         now = utcnow()
         with self.store.transaction():
@@ -168,14 +183,7 @@ class Outbox:
             )
             if not fresh:
                 return 0
-            created = self.store.execute(
-                "INSERT INTO deliveries (release_tag, channel, target, subscriber_id, created_at, updated_at)"
-                " SELECT ?, ?, email, id, ?, ? FROM subscribers"
-                " WHERE status = 'active' AND (policies = '' OR (';' || policies || ';') LIKE ? ESCAPE '\\')"
-                " ORDER BY id"
-                " ON CONFLICT (release_tag, channel, target) DO NOTHING",
-                (release.tag, EMAIL, now, now, f"%;{_like_escape(release.policy)};%"),
-            )
+            created = self._owe_followers(release, followers or (release.policy,), now)
             for name in webhooks:
                 created += self.store.execute(
                     "INSERT INTO deliveries (release_tag, channel, target, created_at, updated_at)"
@@ -183,6 +191,52 @@ class Outbox:
                     (release.tag, f"webhook:{name}", name, now, now),
                 )
         return created
+
+    def owe_late_followers(self, release: Release, followers: Sequence[str] = ()) -> int:
+        """Owe an already ledgered release to active followers who have no delivery of it yet
+        (they subscribed after it was ledgered); returns how many. Each is owed it once."""
+        with self.store.transaction():
+            return self._owe_followers(release, followers or (release.policy,), utcnow())
+
+    def _owe_followers(self, release: Release, followers: Sequence[str], now: str) -> int:
+        # Those already owed it are left out by the unique index (ON CONFLICT), one probe each. Not
+        # by NOT EXISTS: PostgreSQL may plan that as a scan of deliveries per subscriber, which also
+        # reads the rows this statement inserts (quadratic on a fresh release).
+        follows, params = follower_filter(followers)
+        return self.store.execute(
+            "INSERT INTO deliveries (release_tag, channel, target, subscriber_id, created_at, updated_at)"
+            f" SELECT ?, ?, s.email, s.id, ?, ? FROM subscribers s WHERE {follows} ORDER BY s.id"
+            " ON CONFLICT (release_tag, channel, target) DO NOTHING",
+            (release.tag, EMAIL, now, now, *params),
+        )
+
+    def supersede(self, release: Release, by: str) -> int:
+        """Record that ``release`` was replaced before it took effect and that the notice of ``by``
+        covers it; its deliveries not yet sent are skipped (so nobody gets both). Returns how many."""
+        now = utcnow()
+        with self.store.transaction():
+            self.store.execute(
+                "INSERT INTO releases (tag, policy, version, classification, effective, ledgered_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tag) DO NOTHING",
+                (release.tag, release.policy, release.version, release.classification, str(release.effective), now),
+            )
+            self.store.execute(
+                "UPDATE releases SET superseded_by = ? WHERE tag = ? AND (superseded_by IS NULL OR superseded_by <> ?)",
+                (by, release.tag, by),
+            )
+            return self.store.execute(
+                "UPDATE deliveries SET state = 'skipped', detail = ?, updated_at = ?,"
+                " lease_owner = NULL, lease_until = NULL WHERE release_tag = ? AND state IN ('queued', 'failed')",
+                (f"superseded before it took effect: covered by the notice of {by}", now, release.tag),
+            )
+
+    def superseded_by(self, release_tag: str) -> str | None:
+        rows = self.store.query("SELECT superseded_by FROM releases WHERE tag = ?", (release_tag,))
+        return rows[0][0] if rows else None
+
+    def has_deliveries(self, release_tag: str) -> bool:
+        """Whether anyone (a subscriber or a webhook) is owed or was sent this release."""
+        return bool(self.store.query("SELECT 1 FROM deliveries WHERE release_tag = ? LIMIT 1", (release_tag,)))
 
     # -- claiming -------------------------------------------------------------------------
 
@@ -515,15 +569,92 @@ def announceable(project: Project, spec: str) -> Release:
     return release
 
 
-def owed_releases(project: Project, outbox: Outbox, releases: Sequence[Release] | None = None) -> list[Release]:
-    """Material releases not yet ledgered that are news: still in their notice period, or tagged
-    since this ledger began. Older ones are history; name one to ``notify`` to announce it anyway."""
+@dataclass(frozen=True)
+class Announcement:
+    """A material release whose notice is owed, and to whom."""
+
+    release: Release
+    followers: tuple[str, ...]  # slugs whose subscribers are owed it: the policy's, and its former names
+
+    @property
+    def upcoming(self) -> bool:
+        return self.release.effective > dt.date.today()
+
+
+@dataclass(frozen=True)
+class NoticePlan:
+    """What one notify run owes: releases to ledger, releases still open to late subscribers,
+    and releases replaced before they took effect (with the release whose notice covers each)."""
+
+    new: list[Announcement]
+    open: list[Announcement]
+    superseded: list[tuple[Release, str]]
+
+    @property
+    def announced(self) -> list[Announcement]:
+        return self.new + self.open
+
+
+def former_slugs(releases: Sequence[Release]) -> dict[str, tuple[str, ...]]:
+    """Each policy's earlier slugs, followed through every rename its releases record."""
+    direct: dict[str, set[str]] = {}
+    for release in releases:
+        if release.renamed_from and release.renamed_from != release.policy:
+            direct.setdefault(release.policy, set()).add(release.renamed_from)
+    found: dict[str, tuple[str, ...]] = {}
+    for slug in direct:
+        seen: set[str] = set()
+        todo = list(direct[slug])
+        while todo:
+            old = todo.pop()
+            if old not in seen and old != slug:
+                seen.add(old)
+                todo += direct.get(old, ())
+        found[slug] = tuple(sorted(seen))
+    return found
+
+
+def policy_chains(releases: Sequence[Release]) -> dict[str, list[Release]]:
+    """The releases of each policy, oldest version first."""
+    from policywatch.history import version_key
+
+    chains: dict[str, list[Release]] = {}
+    for release in releases:
+        chains.setdefault(release.policy, []).append(release)
+    return {slug: sorted(chain, key=lambda r: version_key(r.version)) for slug, chain in chains.items()}
+
+
+def plan_notices(outbox: Outbox, releases: Sequence[Release], named: set[str] | None = None) -> NoticePlan:
+    """Which material releases are owed to whom.
+
+    A release replaced by a later material one before it took effect is not sent to
+    anyone not yet told: the later notice (which compares with the version in force)
+    covers it. A release not yet ledgered is owed when it is news (still in its notice
+    period, or tagged since this ledger began; older ones are history, announced only
+    when ``named``); one already ledgered stays owed to people who subscribe before it
+    takes effect. With ``named``, only those releases.
+    """
     ledgered = outbox.ledgered()
     started = outbox.started()
     today = dt.date.today()
-    candidates = tagged_releases(project) if releases is None else releases
-    return [
-        r
-        for r in candidates
-        if r.material and r.tag not in ledgered and (r.effective >= today or r.published >= started)
-    ]
+    formers = former_slugs(releases)
+    plan = NoticePlan([], [], [])
+    for slug, chain in policy_chains([r for r in releases if r.material]).items():
+        replaced = replaced_before_effect(chain)
+        followers = (slug, *formers.get(slug, ()))
+        for index, release in enumerate(chain):
+            news = release.tag in ledgered or release.effective >= today or release.published >= started
+            if index in replaced:
+                by = chain[replaced[index]].tag
+                if news and (named is None or by in named):
+                    plan.superseded.append((release, by))
+                continue
+            if named is not None and release.tag not in named:
+                continue
+            announcement = Announcement(release, followers)
+            if release.tag not in ledgered:
+                if news or named is not None:
+                    plan.new.append(announcement)
+            elif announcement.upcoming:
+                plan.open.append(announcement)
+    return plan

@@ -15,25 +15,30 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policywatch.errors import ConfigError, NothingToAnnounce
 from policywatch.notify.channels import Notice, Outcome, Recipient
 from policywatch.notify.outbox import (
     EMAIL,
+    Announcement,
+    NoticePlan,
     Outbox,
-    _like_escape,
     announceable,
     delivery_key,
+    follower_filter,
     notify_settings,
-    owed_releases,
+    plan_notices,
+    policy_chains,
     tagged_releases,
 )
-from policywatch.release import Release
+from policywatch.release import ChangeSummary, Release, replaced_before_effect
 from policywatch.store import Store, project_store
 
 if TYPE_CHECKING:
+    from policywatch.document import Policy
     from policywatch.project import Project
 
 Progress = Callable[[int, int], None]  # (settled so far, total owed)
@@ -66,6 +71,8 @@ class NotifySummary:
     seconds: float = 0.0
     ledger_seconds: float = 0.0  # creating the deliveries of newly owed releases
     problems: list[str] = field(default_factory=list)
+    untold: list[str] = field(default_factory=list)  # material releases nobody follows yet
+    covered: int = 0  # unsent deliveries of replaced releases, covered by the newer notice
     peak_rss_mb: list[float] = field(default_factory=list)  # per sender process
 
     def counts(self) -> str:
@@ -77,7 +84,16 @@ class NotifySummary:
         )
         if self.duplicates:
             line += f"; {self.duplicates} sent twice after a lost lease"
+        if self.covered:
+            line += f"; {self.covered} not sent, covered by a newer notice"
         return line
+
+    def untold_lines(self) -> list[str]:
+        """One line per material release that has nobody to tell, as ``notify`` and ``publish`` print it."""
+        return [
+            f"{tag}: material release with no subscribers to tell; add subscribers, then run 'policywatch notify'"
+            for tag in self.untold
+        ]
 
     @property
     def exit_code(self) -> int:
@@ -124,8 +140,80 @@ def site_base_url(project: Project) -> str:
     return value if isinstance(value, str) else ""
 
 
-def make_notice(project: Project, release: Release) -> Notice:
+def require_links(project: Project) -> None:
+    """Refuse to send notices with no link to the text and no unsubscribe link, unless allowed."""
+    from policywatch.config import CONFIG_FILE
+    from policywatch.site.settings import check_base_url
+
+    source = CONFIG_FILE if project.config.source == "defaults" else project.config.source
+    where = f"{source} [site] base_url"
+    if site_base_url(project).strip():
+        check_base_url(site_base_url(project), where)
+    elif not notify_settings(project).allow_no_links:
+        raise ConfigError(
+            f"{where} is not set: notices would carry no link to the policy and no unsubscribe link; "
+            "set it, or set [notify] allow_no_links = true"
+        )
+
+
+def make_notice(project: Project, release: Release, chain: Sequence[Release] = ()) -> Notice:
+    """The notice of ``release``; given its policy's releases (``chain``, oldest first), told against
+    the version in force and naming the releases it replaced before they took effect."""
+    if chain:
+        material = [r for r in chain if r.material]
+        covers = tuple(
+            material[i].version for i, by in replaced_before_effect(material).items() if material[by].tag == release.tag
+        )
+        return Notice(against_version_in_force(project, release, chain), base_url=site_base_url(project), covers=covers)
     return Notice(release, base_url=site_base_url(project))
+
+
+def against_version_in_force(project: Project, release: Release, chain: Sequence[Release]) -> Release:
+    """``release`` with previous version, changes and reasons compared with the release it will
+    replace: the newest earlier one that takes effect (compared by the engine, texts from git)."""
+    from policywatch.history import version_key
+
+    replaced = replaced_before_effect(chain)
+    earlier = [
+        r for i, r in enumerate(chain) if i not in replaced and version_key(r.version) < version_key(release.version)
+    ]
+    if not earlier or earlier[-1].version == release.previous_version:
+        return release
+    prior = earlier[-1]
+    from policywatch import compare, history
+    from policywatch.materiality import load_rules
+    from policywatch.pending import _reasons, content
+
+    repo = history.open_repo(project.root)
+    comparison = compare(
+        content(_policy_at(repo, prior)), content(_policy_at(repo, release)), rules=load_rules(project.config)
+    )
+    changes = [
+        ChangeSummary(c.section, c.kind, c.classification, list(c.reasons), c.old_text, c.new_text)
+        for c in comparison.changes
+    ]
+    return replace(release, previous_version=prior.version, changes=changes, reasons=_reasons(comparison.changes))
+
+
+def _policy_at(repo: Any, release: Release) -> Policy:
+    from policywatch import history
+    from policywatch.document import decode_policy, parse_policy
+
+    name = f"{release.tag}:{release.path}"
+    return parse_policy(
+        decode_policy(history.read_at(repo, release.commit, release.path), name), path=name, slug=release.policy
+    )
+
+
+def _refuse_superseded(tagged: Sequence[Release], chosen: Release) -> None:
+    """Naming a release that never takes effect is a mistake: its notice is the newer one's."""
+    chain = policy_chains([r for r in tagged if r.material]).get(chosen.policy, [])
+    for index, by in replaced_before_effect(chain).items():
+        if chain[index].tag == chosen.tag:
+            raise NothingToAnnounce(
+                f"{chosen.tag} was replaced by {chain[by].tag} before it took effect and its notice covers it: "
+                f"run 'policywatch notify {chain[by].tag}'"
+            )
 
 
 def webhook_names(project: Project) -> list[str]:
@@ -162,28 +250,35 @@ def run_notify(
     settings = notify_settings(project)
     summary = NotifySummary(dry_run=dry_run, workers=workers)
     tagged = tagged_releases(project)
-    by_tag = {r.tag: r for r in tagged}
     with project_store(project) as store:
         outbox = Outbox(store, settings)
-        ledgered = outbox.ledgered()
+        named: set[str] | None = None
         if release is not None:
             chosen = announceable(project, release)
-            scope: set[str] | None = {chosen.tag}
-            owed = [chosen] if chosen.tag not in ledgered else []
+            _refuse_superseded(tagged, chosen)
+            named = {chosen.tag}
         elif only is not None:
-            scope = set(only)
-            owed = [by_tag[t] for t in only if t in by_tag and by_tag[t].material and t not in ledgered]
-        else:
-            scope = None
-            owed = owed_releases(project, outbox, tagged)
+            named = set(only)
+        scope = named
+        plan = plan_notices(outbox, tagged, named)
+        by_tag = {r.tag: r for r in tagged}
         if dry_run:
-            return _dry_run(project, store, outbox, owed, scope, by_tag, retry_failed, summary, eml_dir, started)
+            return _dry_run(project, store, outbox, plan, scope, by_tag, retry_failed, summary, eml_dir, started)
         hooks = webhook_names(project)
         ledger_start = time.monotonic()
-        for rel in owed:
-            summary.created += outbox.ledger_release(rel, hooks)
-            summary.ledgered.append(rel.tag)
+        for rel, by in plan.superseded:
+            summary.covered += outbox.supersede(rel, by)
+        for announcement in plan.new:
+            summary.created += outbox.ledger_release(announcement.release, hooks, announcement.followers)
+            summary.ledgered.append(announcement.release.tag)
+        for announcement in plan.open:
+            summary.created += outbox.owe_late_followers(announcement.release, announcement.followers)
         summary.ledger_seconds = round(time.monotonic() - ledger_start, 3)
+        summary.untold = [
+            a.release.tag
+            for a in plan.announced
+            if (a.upcoming or a.release.tag in summary.ledgered) and not outbox.has_deliveries(a.release.tag)
+        ]
         if retry_failed:
             outbox.retry_failed(scope)
         if retry_now:
@@ -191,6 +286,8 @@ def run_notify(
         outbox.reclaim_expired()
         outbox.reclaim_dead()
         work = outbox.work(scope)
+        if work:
+            require_links(project)
         tags = sorted({tag for tag, _ in work})
         summary.releases = sorted(set(tags) | set(summary.ledgered))
         missing = [t for t in tags if t not in by_tag]
@@ -241,10 +338,11 @@ async def _send(
         if progress:
             progress(settled, total)
 
+    chains = policy_chains(tagged_releases(project))
     async with AsyncExitStack() as stack:
         opened: dict[str, Any] = {}
         for tag, release in releases:
-            notice = make_notice(project, release)
+            notice = make_notice(project, release, chains.get(release.policy, ()))
             for _, channel_name in (w for w in outbox.work([tag]) if w[0] == tag):
                 channel = opened.get(channel_name)
                 if channel is None:
@@ -373,7 +471,7 @@ def _dry_run(
     project: Project,
     store: Store,
     outbox: Outbox,
-    owed: list[Release],
+    plan: NoticePlan,
     scope: set[str] | None,
     by_tag: dict[str, Release],
     retry_failed: bool,
@@ -384,13 +482,19 @@ def _dry_run(
     """Write each owed email as an ``.eml`` file and count webhook posts; the ledger is not touched."""
     from policywatch.notify.email import open_email_channel, private_folder
 
+    states = ("queued", "failed") if retry_failed else ("queued",)
+    replaced = {r.tag for r, _ in plan.superseded}
+    owed: dict[str, Announcement] = {a.release.tag: a for a in plan.announced}
+    fresh = {a.release.tag for a in plan.new}
+    tags = sorted({t for t, _ in outbox.work(scope)} | set(owed) | _failed_tags(store, scope, retry_failed))
+    summary.releases = [t for t in tags if t in by_tag and t not in replaced]
+    if summary.releases:
+        require_links(project)
     folder = eml_dir or project.state_dir / "dry-run" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     private_folder(folder)
     summary.eml_dir = str(folder)
-    states = ("queued", "failed") if retry_failed else ("queued",)
-    tags = sorted({t for t, _ in outbox.work(scope)} | {r.tag for r in owed} | _failed_tags(store, scope, retry_failed))
-    summary.releases = [t for t in tags if t in by_tag]
     hooks = webhook_names(project)
+    chains = policy_chains(list(by_tag.values()))
     counts: Counter[str] = Counter()
 
     def report(outcome: Outcome) -> None:
@@ -400,10 +504,10 @@ def _dry_run(
         async with open_email_channel(project, dry_run_dir=folder) as channel:
             for tag in summary.releases:
                 release = by_tag[tag]
-                fresh = release in owed
-                recipients = _would_receive(store, release, states, fresh)
-                await channel.send(make_notice(project, release), recipients, report)
-                counts["webhooks"] += len(hooks) if fresh else _count_webhooks(store, tag, states)
+                followers = owed[tag].followers if tag in owed else ()
+                recipients = _would_receive(store, release, states, followers)
+                await channel.send(make_notice(project, release, chains[release.policy]), recipients, report)
+                counts["webhooks"] += len(hooks) if tag in fresh else _count_webhooks(store, tag, states)
 
     asyncio.run(write())
     summary.sent = counts["sent"]
@@ -421,22 +525,29 @@ def _failed_tags(store: Store, scope: set[str] | None, retry_failed: bool) -> se
     return tags if scope is None else tags & scope
 
 
-def _would_receive(store: Store, release: Release, states: tuple[str, ...], fresh: bool) -> Iterator[Recipient]:
-    """Streamed: whom a real run would email for this release."""
-    if fresh:
-        rows = store.stream(
-            "SELECT email, name, token FROM subscribers"
-            " WHERE status = 'active' AND (policies = '' OR (';' || policies || ';') LIKE ? ESCAPE '\\') ORDER BY id",
-            (f"%;{_like_escape(release.policy)};%",),
-        )
-    else:
-        marks = ", ".join("?" * len(states))
-        rows = store.stream(
-            "SELECT d.target, s.name, s.token FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
-            f" WHERE d.release_tag = ? AND d.channel = ? AND d.state IN ({marks}) AND s.status = 'active'"
-            " ORDER BY d.id",
-            (release.tag, EMAIL, *states),
-        )
+def _would_receive(
+    store: Store, release: Release, states: tuple[str, ...], followers: Sequence[str]
+) -> Iterator[Recipient]:
+    """Streamed: whom a real run would email for this release: its deliveries in ``states``, and
+    the active subscribers of ``followers`` it has no delivery for yet."""
+    marks = ", ".join("?" * len(states))
+    rows = store.stream(
+        "SELECT d.target, s.name, s.token FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
+        f" WHERE d.release_tag = ? AND d.channel = ? AND d.state IN ({marks}) AND s.status = 'active'"
+        " ORDER BY d.id",
+        (release.tag, EMAIL, *states),
+    )
+    for email, name, token in rows:
+        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
+    if not followers:
+        return
+    follows, params = follower_filter(followers)
+    rows = store.stream(
+        f"SELECT s.email, s.name, s.token FROM subscribers s WHERE {follows} AND NOT EXISTS"
+        " (SELECT 1 FROM deliveries d WHERE d.release_tag = ? AND d.channel = ? AND d.target = s.email)"
+        " ORDER BY s.id",
+        (*params, release.tag, EMAIL),
+    )
     for email, name, token in rows:
         yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
 

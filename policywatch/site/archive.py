@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from policywatch import history
 from policywatch.document import parse_policy
 from policywatch.errors import PolicyFormatError
 from policywatch.project import Project
-from policywatch.release import Release
+from policywatch.release import Release, replaced_before_effect
 from policywatch.status import released_text
 
 
@@ -79,8 +80,20 @@ class PolicyArchive:
         return current[-1] if current else None
 
     def upcoming(self, today: dt.date) -> list[PublishedVersion]:
-        """Published versions that take effect after ``today``, soonest first."""
-        return sorted((v for v in self.versions if v.effective > today), key=lambda v: v.effective)
+        """Published versions that will take effect after ``today``, soonest first (not those a
+        later version replaces before they take effect)."""
+        upcoming = (v for i, v in enumerate(self.versions) if v.effective > today and i not in self._replaced)
+        return sorted(upcoming, key=lambda v: v.effective)
+
+    def replaced_by(self, version: PublishedVersion) -> PublishedVersion | None:
+        """For a version superseded before it took effect (it never applies), the version that
+        applies instead; None for a version that takes effect."""
+        index = self.versions.index(version)
+        return self.versions[self._replaced[index]] if index in self._replaced else None
+
+    @cached_property
+    def _replaced(self) -> dict[int, int]:
+        return replaced_before_effect(self.versions)
 
 
 def load_archive(project: Project) -> list[PolicyArchive]:

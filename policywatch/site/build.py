@@ -261,9 +261,12 @@ class _Builder:
         return Redline(old, new, self._views[pair])
 
     def state(self, archive: PolicyArchive, version: PublishedVersion) -> str:
-        """``in-effect``, ``upcoming``, ``superseded`` or ``withdrawn`` on the day of the build."""
+        """``in-effect``, ``upcoming``, ``superseded``, ``superseded-early`` (replaced before it took
+        effect: it never applies) or ``withdrawn`` on the day of the build."""
         if archive.retired and (version.effective > self.today or archive.in_effect(self.today) is version):
             return "withdrawn"
+        if archive.replaced_by(version):
+            return "superseded-early"
         if version.effective > self.today:
             return "upcoming"
         return "in-effect" if archive.in_effect(self.today) is version else "superseded"

@@ -83,6 +83,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "UPDATE subscribers SET unsubscribed_at = updated_at WHERE status = 'unsubscribed'",
         ),
     ),
+    Migration(
+        3,
+        "releases.superseded_by: the release whose notice covers one replaced before it took effect",
+        ("ALTER TABLE releases ADD COLUMN superseded_by TEXT",),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version
