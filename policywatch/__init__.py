@@ -8,13 +8,13 @@ __version__ = "0.1.0"
 __all__ = ["compare", "Comparison", "Change", "__version__"]
 
 if TYPE_CHECKING:
-    from policywatch.comparison import Change, Comparison, compare
+    from policywatch.engine.comparison import Change, Comparison, compare
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so that `import policywatch` (and the CLI's fast paths) stay cheap.
     if name in ("compare", "Comparison", "Change"):
-        from policywatch import comparison
+        from policywatch.engine import comparison
 
         return getattr(comparison, name)
     raise AttributeError(f"module 'policywatch' has no attribute {name!r}")

@@ -120,7 +120,7 @@ def resolve(spec: str, cwd: Path | str = ".") -> Side:
 
 def project_rules(cwd: Path | str = "."):
     """The materiality rules of the enclosing project, or the shipped ones outside a repository."""
-    from policywatch.materiality import load_rules
+    from policywatch.engine.materiality import load_rules
 
     project = _project_or_none(Path(cwd))
     return load_rules(project.config if project else None)

@@ -25,7 +25,7 @@ from policywatch.refs import shown, tag_name_problem
 from policywatch.release import Release
 
 if TYPE_CHECKING:
-    from policywatch.comparison import Change
+    from policywatch.engine.comparison import Change
 
 VERDICTS = ("material", "minor")
 TRAILER_KEY = "Policy-Change"
@@ -318,7 +318,7 @@ class _Rules:
         if not self._loaded:
             self._loaded = True
             try:
-                from policywatch.materiality import load_rules
+                from policywatch.engine.materiality import load_rules
             except ImportError:
                 self._rules = None
             else:

@@ -10,7 +10,7 @@ import pytest
 
 import policywatch
 from policywatch import compare
-from policywatch.comparison import Change, Comparison
+from policywatch.engine.comparison import Change, Comparison
 from policywatch.errors import InputTooLarge
 from tests._diff_support import large_policy, policy, scatter_edits, seed
 
@@ -156,7 +156,7 @@ def test_two_empty_texts_are_no_change():
 
 
 def test_text_over_the_limit_is_refused():
-    from policywatch.diff import MAX_CHARS
+    from policywatch.engine.diff import MAX_CHARS
 
     with pytest.raises(InputTooLarge, match="accepts up to"):
         compare("x" * (MAX_CHARS + 1), "")
@@ -180,7 +180,7 @@ def test_a_policy_rewritten_from_scratch_is_material_with_its_sections_named():
 
 
 def test_importing_policywatch_does_not_load_the_diff_library():
-    code = "import sys, policywatch, policywatch.comparison; print('diff_match_patch' in sys.modules)"
+    code = "import sys, policywatch, policywatch.engine.comparison; print('diff_match_patch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -202,7 +202,7 @@ def test_a_paragraph_moved_and_edited_is_diffed_where_it_landed():
 
 
 def test_once_the_judging_budget_is_spent_changes_err_towards_material(monkeypatch):
-    from policywatch import comparison
+    from policywatch.engine import comparison
 
     monkeypatch.setattr(comparison, "JUDGE_CHARS", -1)
     result = compare(policy(BODY), policy(BODY.replace("Write to", "Please write to")))

@@ -6,8 +6,8 @@ import pytest
 
 from policywatch import compare
 from policywatch.config import parse_config
+from policywatch.engine.materiality import load_rules
 from policywatch.errors import ConfigError
-from policywatch.materiality import load_rules
 from tests._diff_support import policy
 
 

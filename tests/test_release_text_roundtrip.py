@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from policywatch.engine.diff import normalise
 from policywatch.gitcmd import Git
 from policywatch.history import Tag
 from policywatch.release import TRAILER, one_line_title, read_record, tag_message
@@ -33,8 +34,9 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 # Any text, with the characters that once broke records made common.
 anything = st.text(st.one_of(st.characters(codec="utf-8"), st.sampled_from(BREAKERS)), min_size=1, max_size=30)
 # A policy file is UTF-8 text without NUL (a NUL makes it a binary file, refused on reading) and a
-# paragraph is one line; a title is escaped in the front matter, so it may hold anything.
-paragraph = anything.map(lambda t: re.sub("[\x00\r\n]", "", t)).filter(lambda t: t.strip())
+# paragraph is one line the engine finds text in (not only a soft hyphen or markup);
+# a title is escaped in the front matter, so it may hold anything.
+paragraph = anything.map(lambda t: re.sub("[\x00\r\n]", "", t)).filter(lambda t: normalise(t))
 title = anything.filter(lambda t: any(c.isalnum() for c in t))
 
 

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from policywatch import compare
-from policywatch.render import Report, html_fragment, render_html, render_json, render_markdown, render_text
+from policywatch.engine.render import Report, html_fragment, render_json, render_markdown, render_text
+from policywatch.redline_page import render_html
 from tests._diff_support import policy
 
 OLD = policy(

@@ -181,7 +181,7 @@ def against_version_in_force(project: Project, release: Release, chain: Sequence
         return release
     prior = earlier[-1]
     from policywatch import compare, history
-    from policywatch.materiality import load_rules
+    from policywatch.engine.materiality import load_rules
     from policywatch.pending import _reasons, content
 
     repo = history.open_repo(project.root)

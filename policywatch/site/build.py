@@ -61,7 +61,7 @@ class Redline:
 
     @property
     def html(self) -> str:
-        """The redline fragment from ``policywatch.render.html_fragment``."""
+        """The redline fragment from ``policywatch.engine.render.html_fragment``."""
         return self.view.html if self.view else ""
 
     @property

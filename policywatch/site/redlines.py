@@ -59,8 +59,8 @@ class RedlineStats:
 
 def compute_redline(pair: tuple[str, str]) -> tuple[RedlineView, float]:
     """Compare and render one pair; top-level so that a worker process can run it."""
-    from policywatch.comparison import compare
-    from policywatch.render import html_fragment
+    from policywatch.engine.comparison import compare
+    from policywatch.engine.render import html_fragment
 
     started = time.perf_counter()
     comparison = compare(*pair)

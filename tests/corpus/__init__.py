@@ -80,7 +80,7 @@ def load_cases() -> list[Case]:
 
 def evaluate(cases: list[Case] | None = None, rules=None) -> list[Outcome]:
     from policywatch import compare
-    from policywatch.materiality import reason_kind
+    from policywatch.engine.materiality import reason_kind
 
     outcomes = []
     for case in cases if cases is not None else load_cases():

@@ -1,7 +1,7 @@
 """The result of comparing two policy texts: the changes and the verdict.
 
-``compare`` is the public entry point: ``policywatch.diff`` finds the edits,
-``policywatch.materiality`` judges each one, and this module puts the verdict
+``compare`` is the public entry point: ``policywatch.engine.diff`` finds the edits,
+``policywatch.engine.materiality`` judges each one, and this module puts the verdict
 together and names the sections that were largely rewritten.
 """
 
@@ -58,8 +58,8 @@ def compare(old: str, new: str, *, rules: Any = None) -> Comparison:
 
     ``rules`` is a ``materiality.Rules`` (see ``load_rules``); None uses the shipped rules.
     """
-    from policywatch.diff import MAX_CHARS, count_words, diff_blocks, normalise
-    from policywatch.materiality import MATERIAL, default_rules, judge, judge_quickly
+    from policywatch.engine.diff import MAX_CHARS, count_words, diff_blocks, normalise
+    from policywatch.engine.materiality import MATERIAL, default_rules, judge, judge_quickly
 
     for name, text in (("old", old), ("new", new)):
         if len(text) > MAX_CHARS:

@@ -23,7 +23,7 @@ document:
 5. The word diff is cut into edits at sentence boundaries.
 
 This module knows nothing of materiality: it yields ``Edit`` records that
-``policywatch.materiality`` judges.
+``policywatch.engine.materiality`` judges.
 """
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ _ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX
 _RULE = re.compile(r"^ {0,3}(?:[-*_][ \t]*){3,}$")
 _TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
 _QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_LEADING_TABS = re.compile(r"^[ \t]*\t", re.M)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^()]*\))*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
@@ -162,22 +164,79 @@ def normalise(text: str, memo: dict[str, list] | None = None) -> list[Block]:
 
     The text is parsed a paragraph (a run of lines between blank lines) at a
     time; ``memo`` (raw paragraph -> parsed blocks) may be shared between the two
-    sides of a comparison, so that unchanged paragraphs are parsed once.
+    sides of a comparison, so that unchanged paragraphs are parsed once. Fenced
+    code is set aside first, whole, as CommonMark reads it (and as the site
+    shows it): a ``#`` line inside a fence is code, not a heading.
     """
     memo = {} if memo is None else memo
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     text = _FRONT_MATTER.sub("", text, count=1)
+    if "\t" in text:  # indentation in columns, tab stops of 4, as CommonMark counts it
+        text = _LEADING_TABS.sub(lambda m: m.group().expandtabs(4), text)
     raw: list[tuple[str, str, int]] = []  # (kind, text, heading level)
-    for chunk in _BLANK_LINE.split(text):
-        parsed = memo.get(chunk)
-        if parsed is None:
-            parsed = memo[chunk] = _parse_chunk(fold_unicode(chunk))
-        raw.extend(parsed)
+    # One-character searches first: a three-character search of a long non-ASCII text is ten times slower.
+    fences = ("`" in text and "```" in text) or ("~" in text and "~~~" in text)
+    for is_code, part in _fenced(text) if fences else [(False, text)]:
+        if is_code:
+            body = _SPACES.sub(" ", fold_unicode(part)).strip()
+            if body:
+                raw.append(("paragraph", body, 0))
+            continue
+        for chunk in _BLANK_LINE.split(part):
+            parsed = memo.get(chunk)
+            if parsed is None:
+                parsed = memo[chunk] = _parse_chunk(fold_unicode(chunk))
+            raw.extend(parsed)
     return _with_sections(raw)
 
 
+def _quote_depth(line: str) -> tuple[int, str]:
+    """How many block quotes a line sits in, and the line without their markers."""
+    m = _QUOTE.match(line) if line.lstrip()[:1] == ">" else None
+    return (m.group().count(">"), line[m.end() :]) if m else (0, line)
+
+
+def _fenced(text: str) -> list[tuple[bool, str]]:
+    """The text as runs of Markdown and of fenced code (``(True, code)``, fence lines left out).
+
+    A fence closes at a line of at least as many of its characters, or where
+    the block quote it was opened in ends; an unclosed fence runs to the end.
+    """
+    parts: list[tuple[bool, str]] = []
+    lines: list[str] = []
+    fence = ""  # the opening run of ` or ~ while inside a fence
+    depth = 0  # block quotes the fence was opened in
+    for line in text.split("\n"):
+        level, inner = _quote_depth(line)
+        if fence:
+            if level < depth:
+                parts.append((True, "\n".join(lines)))
+                lines, fence = [], ""
+            else:
+                inner = line if not depth else _quote_depth(line)[1]
+                m = _FENCE.match(inner)
+                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
+                    parts.append((True, "\n".join(lines)))
+                    lines, fence = [], ""
+                else:
+                    lines.append(inner)
+                continue
+        m = _FENCE.match(inner)
+        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+            parts.append((False, "\n".join(lines)))
+            lines, fence, depth = [], m.group(1), level
+            continue
+        lines.append(line)
+    parts.append((bool(fence), "\n".join(lines)))
+    return parts
+
+
 def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
-    """The blocks of one paragraph of Markdown, already folded by ``fold_unicode``."""
+    """The blocks of one paragraph of Markdown, already folded by ``fold_unicode``.
+
+    Headings are what CommonMark takes for headings: a setext underline makes a
+    heading only of a paragraph in the same block quote, not of indented code.
+    """
     first = chunk.lstrip()[:1]
     if "\n" not in chunk.strip() and first and first not in _MARKERS and not _ITEM.match(chunk):
         # Most paragraphs of a policy are one plain line.
@@ -186,6 +245,8 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
     raw: list[tuple[str, str, int]] = []
     lines: list[str] = []
     kind = "paragraph"
+    quoted = 0  # block quotes the paragraph in ``lines`` opened in
+    code = False  # the paragraph in ``lines`` opened indented by four columns: code, not a setext heading
 
     def flush() -> None:
         nonlocal lines, kind
@@ -201,18 +262,22 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
             flush()
             continue
         first = stripped[0]
+        level = 0
         if first == ">":
-            line = _QUOTE.sub("", line)
+            level, line = _quote_depth(line)
+            if level > quoted and lines:
+                flush()  # a block quote interrupts a paragraph
             stripped = line.strip()
             if not stripped:
+                flush()
                 continue
             first = stripped[0]
         if first == "#" and (m := _HEADING.match(line)):
             flush()
             raw.append(("heading", _HEADING_NUMBER.sub("", _inline(m.group(2))), len(m.group(1))))
             continue
-        if first in "=-" and _SETEXT.match(line) and len(lines) == 1 and kind == "paragraph":
-            raw.append(("heading", _inline(lines[0]), 1 if first == "=" else 2))
+        if first in "=-" and lines and kind == "paragraph" and level == quoted and not code and _SETEXT.match(line):
+            raw.append(("heading", _inline(" ".join(lines)), 1 if first == "=" else 2))
             lines = []
             continue
         if (first in "-*_" and _RULE.match(line)) or (first == "[" and _REF_DEF.match(line)):
@@ -229,6 +294,10 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
             flush()
             lines, kind = [line[m.end() :]], "item"
             continue
+        if code and lines and not line.startswith("    "):
+            flush()  # indented code ends at the first line that is not indented
+        if not lines:
+            quoted, code = level, line.startswith("    ")
         lines.append(stripped)
     flush()
     return raw

@@ -1,8 +1,8 @@
-"""The materiality rules as data: word lists shipped in ``policywatch/rules/``, extended per project.
+"""The materiality rules as data: word lists shipped in ``policywatch/engine/rules/``, extended per project.
 
 ``load_rules`` reads the shipped TOML files and adds what a project's
 ``[materiality]`` table asks for, checking every value so that an error names
-the key. See ``policywatch.materiality`` for how the rules are applied.
+the key. See ``policywatch.engine.materiality`` for how the rules are applied.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from policywatch.engine.wording import stem
 from policywatch.errors import RulesError
-from policywatch.wording import stem
 
 # Word lists of language.toml that [materiality.terms] may extend, and where they live in the file.
 _LANGUAGE_LISTS = {
@@ -64,7 +64,7 @@ class Rules:
 
 
 def _read_rules_file(name: str) -> dict[str, Any]:
-    return tomllib.loads(resources.files("policywatch.rules").joinpath(name).read_text(encoding="utf-8"))
+    return tomllib.loads(resources.files("policywatch.engine.rules").joinpath(name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -1,10 +1,12 @@
-"""Views of comparisons for people and machines: terminal text, JSON, an HTML redline, Markdown.
+"""Views of comparisons for people and machines: terminal text, JSON, Markdown, HTML fragments.
 
 Every view groups changes by section, shows the word diff inline (removed text
 struck through, added text marked) and puts the reasons beside each change, so
 that a reader sees at once what changed and why it does or does not matter.
 The terminal, Markdown and JSON views show control characters from the texts
 as escapes (``termsafe``), so a policy cannot send sequences to a terminal.
+The HTML views are fragments; a whole page around them comes from a template
+outside the engine (``policywatch.redline_page``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from policywatch.comparison import Change, Comparison
+from policywatch.engine.comparison import Change, Comparison
 from policywatch.termsafe import printable, printable_json
 
 PREAMBLE = "(opening)"
@@ -30,7 +32,8 @@ class Report:
     comparison: Comparison | None  # None: nothing to compare with (never released)
 
 
-def _visible(comparison: Comparison, material_only: bool) -> list[Change]:
+def visible(comparison: Comparison, material_only: bool = False) -> list[Change]:
+    """The changes a view shows: all of them, or only the material ones."""
     return [c for c in comparison.changes if c.classification == "material" or not material_only]
 
 
@@ -111,7 +114,7 @@ def render_text(reports: list[Report], material_only: bool = False, *, color: bo
         comparison = report.comparison
         verdict_style = {"material": "bold red", "minor": "yellow", "none": "green"}[comparison.classification]
         console.print(Text(summary(comparison), style=verdict_style))
-        for section, changes in by_section(_visible(comparison, material_only)):
+        for section, changes in by_section(visible(comparison, material_only)):
             console.print(Text(f"\n§ {printable(section or PREAMBLE)}", style="bold cyan"))
             for change in changes:
                 label = Text("  MATERIAL " if change.classification == "material" else "  minor    ")
@@ -170,7 +173,7 @@ def render_markdown(reports: list[Report], material_only: bool = False, limit: i
             printable(f"`{report.old_label}` → `{report.new_label}` · {summary(comparison)}"),
             "",
         ]
-        for section, changes in by_section(_visible(comparison, material_only)):
+        for section, changes in by_section(visible(comparison, material_only)):
             lines += [f"#### {_md(section or PREAMBLE)}", ""]
             for change in changes:
                 parts = []
@@ -241,6 +244,19 @@ def _html_change(change: Change, heading: bool) -> list[str]:
     return parts
 
 
+def html_changes(changes: list[Change], *, labels: bool = False) -> str:
+    """Changes as an escaped ``<div class="redline">``, each with its section above it.
+
+    With ``labels`` (the printable page, which names each section once itself)
+    each change says Material or Minor in words instead.
+    """
+    parts = ['<div class="redline">']
+    for change in changes:
+        parts.extend(_html_change(change, heading=not labels))
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
 def html_fragment(comparison: Comparison, material_only: bool = False) -> str:
     """A redline as an HTML fragment (no <html>), safe to embed in a page or an email.
 
@@ -248,70 +264,4 @@ def html_fragment(comparison: Comparison, material_only: bool = False) -> str:
     ``change minor``; removed text in ``<del>``, added text in ``<ins>``, and the
     reasons in a ``<ul class="reasons">`` beside it.
     """
-    parts = ['<div class="redline">']
-    for change in _visible(comparison, material_only):
-        parts.extend(_html_change(change, heading=True))
-    parts.append("</div>")
-    return "\n".join(parts)
-
-
-_PAGE_CSS = """
-body { font: 16px/1.55 Georgia, "Times New Roman", serif; color: #111; max-width: 52rem; margin: 2rem auto;
-       padding: 0 1.5rem; }
-header { border-bottom: 2px solid #111; margin-bottom: 1.5rem; }
-h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
-.labels, .summary { font-family: system-ui, sans-serif; font-size: .9rem; color: #444; margin: .2rem 0; }
-.verdict-material { color: #a00; font-weight: bold; }
-h2.section-title { font-family: system-ui, sans-serif; font-size: 1.05rem; margin: 1.8rem 0 .6rem;
-                   border-bottom: 1px solid #ccc; }
-.redline section.change { display: grid; grid-template-columns: 1fr 16rem; gap: 1rem; padding: .5rem 0 .5rem .75rem;
-                          border-left: 4px solid #bbb; margin: .6rem 0; break-inside: avoid; }
-.redline section.change.material { border-left-color: #a00; }
-.redline section.change p { margin: 0; }
-.redline section.change h3.section { display: none; }
-ins { background: #d7f5dd; text-decoration: underline; }
-del { background: #fbdada; text-decoration: line-through; }
-.label { font-family: system-ui, sans-serif; font-size: .7rem; text-transform: uppercase; letter-spacing: .05em;
-         color: #555; margin-right: .3rem; }
-section.change.material .label { color: #a00; font-weight: bold; }
-.moved { font-family: system-ui, sans-serif; font-size: .75rem; text-transform: uppercase; color: #555; }
-ul.reasons { margin: 0; padding: 0 0 0 1rem; font-family: system-ui, sans-serif; font-size: .8rem; color: #333; }
-section.change.material ul.reasons { color: #700; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
-  ins { background: none; text-decoration: underline; font-weight: bold; }
-  del { background: none; }
-  .redline section.change { grid-template-columns: 1fr 14rem; }
-}
-"""
-
-
-def render_html(reports: list[Report], material_only: bool = False, title: str | None = None) -> str:
-    """A standalone, printable redline page: sections in order, reasons beside each change."""
-    title = title or ("Policy changes" if len(reports) != 1 else f"Changes to {reports[0].name}")
-    body: list[str] = []
-    for report in reports:
-        body.append("<article>")
-        body.append(f"<header><h1>{escape(report.name)}</h1>")
-        if report.comparison is None:
-            body.append('<p class="summary">Never released: nothing to compare with.</p></header></article>')
-            continue
-        comparison = report.comparison
-        body.append(
-            f'<p class="labels"><del>{escape(report.old_label)}</del> → <ins>{escape(report.new_label)}</ins></p>'
-        )
-        verdict = escape(comparison.classification)
-        body.append(f'<p class="summary verdict-{verdict}">{escape(summary(comparison))}</p></header>')
-        for section, changes in by_section(_visible(comparison, material_only)):
-            body.append(f'<h2 class="section-title">{escape(section or PREAMBLE)}</h2>')
-            body.append('<div class="redline">')
-            for change in changes:
-                body.extend(_html_change(change, heading=False))
-            body.append("</div>")
-        body.append("</article>")
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<style>{_PAGE_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
-    )
+    return html_changes(visible(comparison, material_only))

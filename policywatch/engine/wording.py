@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from policywatch.dates import DATE_PATTERN
-from policywatch.diff import SEP
+from policywatch.engine.diff import SEP
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
 URL = re.compile(

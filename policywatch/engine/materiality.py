@@ -3,7 +3,7 @@
 Each rule looks at one ``Edit`` (the old and new sentence and their word diff)
 and yields human-readable reasons. Any material reason makes the edit material;
 otherwise the minor reasons say why it is editorial. The word lists are data
-(``policywatch/rules/*.toml``) and a project extends them from ``[materiality]``
+(``policywatch/engine/rules/*.toml``) and a project extends them from ``[materiality]``
 in ``policywatch.toml``::
 
     [materiality]
@@ -27,9 +27,9 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from policywatch import wording
-from policywatch.diff import SEP, Edit
-from policywatch.rulebook import Category, Rules, default_rules, load_rules
+from policywatch.engine import wording
+from policywatch.engine.diff import SEP, Edit
+from policywatch.engine.rulebook import Category, Rules, default_rules, load_rules
 
 __all__ = [
     "MATERIAL",
