@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from policywatch.release import Release, tag_message
+from policywatch.release.record import Release, tag_message
 
 POLICIES = 20
 COMMITS = 1_000

@@ -39,11 +39,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from policywatch.notify.channels import Notice, Outcome, Recipient  # noqa: E402
-from policywatch.notify.email import EmailChannel  # noqa: E402
-from policywatch.notify.message import NoticeMessage, notice_context  # noqa: E402
-from policywatch.notify.smtp_settings import SenderSettings, parse_smtp_url  # noqa: E402
-from policywatch.release import ChangeSummary, Release  # noqa: E402
+from policywatch.audience.channels import Notice, Outcome, Recipient  # noqa: E402
+from policywatch.audience.email import EmailChannel  # noqa: E402
+from policywatch.audience.message import NoticeMessage, notice_context  # noqa: E402
+from policywatch.audience.smtp_settings import SenderSettings, parse_smtp_url  # noqa: E402
+from policywatch.release.record import ChangeSummary, Release  # noqa: E402
 from policywatch.templates import template_environment  # noqa: E402
 
 SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"

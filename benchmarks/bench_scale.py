@@ -66,7 +66,7 @@ def start_sink(port: int):
 
 
 def make_repo(folder: Path) -> Path:
-    from policywatch.release import Release, tag_message
+    from policywatch.release.record import Release, tag_message
 
     env = {
         **os.environ,
@@ -94,7 +94,7 @@ def make_repo(folder: Path) -> Path:
     git("add", "-A")
     git("commit", "-qm", "Add privacy policy")
     today = dt.date.today()
-    from policywatch.release import ChangeSummary
+    from policywatch.release.record import ChangeSummary
 
     release = Release(
         policy="privacy",

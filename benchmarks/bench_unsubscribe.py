@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from policywatch.audience.subscribers import add_subscriber  # noqa: E402
 from policywatch.project import open_project  # noqa: E402
 from policywatch.store import project_store  # noqa: E402
-from policywatch.subscribers import add_subscriber  # noqa: E402
 from tests._burst_support import one_click_burst, waitress_serving  # noqa: E402
 from tests.conftest import new_git_project  # noqa: E402
 

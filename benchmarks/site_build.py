@@ -31,11 +31,11 @@ import time
 from pathlib import Path
 
 from policywatch import compare
-from policywatch.feed import build_feed
 from policywatch.project import open_project
-from policywatch.release import Release, tag_message
+from policywatch.release.record import Release, tag_message
 from policywatch.site.archive import load_archive
 from policywatch.site.build import BuildResult, build_project_site
+from policywatch.site.feed import build_feed
 from policywatch.site.redlines import text_key
 from policywatch.site.settings import SiteSettings
 

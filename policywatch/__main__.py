@@ -11,7 +11,7 @@ import sys
 
 def main() -> None:
     args = sys.argv[1:]
-    if args[:1] == ["check"] and not {"-h", "--help"} & set(args):
+    if args[:1] == ["check"]:
         from policywatch.check import main as check_main
 
         sys.exit(check_main(args[1:]))

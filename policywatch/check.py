@@ -1,184 +1,54 @@
-"""The gate before a push: unpublished material changes and metadata that contradicts history.
+"""The command line of `policywatch check`, without the command-line framework.
 
-It runs from the pre-push hook, so it reads git through plain subprocess calls
-(``gitcmd``) and imports the comparison engine only when a text has changed.
-``python -m policywatch.check`` is the same command as ``policywatch check``
-without the command-line framework (whose start-up alone costs more than the
-check), for hooks.
+The check runs on every push, and typer's start-up alone costs more than the
+check, so ``policywatch check`` and ``python -m policywatch.check`` both come
+here: one definition of the options, one help text, one exit code.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
+import argparse
+import os
 import sys
-from dataclasses import asdict, dataclass, field
-from typing import Any
-
-from policywatch.errors import NothingToCheck
-from policywatch.gitcmd import Git
-from policywatch.lock import JOURNAL_FILE
-from policywatch.pending import Pending, last_reviewed, pending_changes, refuse_empty
-from policywatch.project import Project
-from policywatch.termsafe import printable, printable_json
 
 
-@dataclass(frozen=True)
-class Finding:
-    policy: str
-    level: str  # "error" (exit 1) | "warning"
-    message: str
-    reasons: list[str] = field(default_factory=list)
+def parser() -> argparse.ArgumentParser:
+    """The options of `policywatch check`, for the hook and for the full command line alike."""
+    p = argparse.ArgumentParser(
+        prog="policywatch check",
+        description="Fail (exit 1) on an unpublished material change or metadata that contradicts "
+        "the release history; exit 2 when the check cannot be made.",
+    )
+    p.add_argument(
+        "--against",
+        default=os.environ.get("PRE_COMMIT_TO_REF") or "HEAD",
+        metavar="REF",
+        help="check the policies as committed at REF (default: $PRE_COMMIT_TO_REF, which the "
+        "pre-commit framework sets to the commit being pushed, else HEAD)",
+    )
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
+    return p
 
 
-@dataclass
-class CheckResult:
-    against: str
-    findings: list[Finding]
-    policies: list[dict[str, Any]]
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.level == "error" for f in self.findings)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == "warning"]
-
-
-def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None = None) -> CheckResult:
-    """Every policy as committed at ``against``, checked against its last release."""
-    today = today or dt.date.today()
-    items = pending_changes(project, rev=against, git=Git(project.root))
-    if not items:
-        raise _nothing_to_check(project, against)
-    refuse_empty(items)
-    findings: list[Finding] = []
-    for item in items:
-        findings += findings_for(item, today, project.config.review_months)
-    if (project.state_dir / JOURNAL_FILE).exists():
-        findings.append(
-            Finding(
-                "(publish)",
-                "warning",
-                f"a publish was interrupted (.policywatch/{JOURNAL_FILE}); run 'policywatch publish' to finish it",
-            )
-        )
-    return CheckResult(against, findings, [i.summary() for i in items])
-
-
-def _nothing_to_check(project: Project, against: str) -> NothingToCheck:
-    from policywatch.config import CONFIG_FILE
-
-    folder = project.config.policies
-    if project.config.source == "defaults":
-        return NothingToCheck(
-            f"{CONFIG_FILE}: not found, and no policy in {folder}/ at {against}: nothing to check "
-            "(run 'policywatch init', or set 'policies' to the folder that holds them)"
-        )
-    return NothingToCheck(f"{folder}/: no policy at {against}: nothing to check ({project.config.source})")
-
-
-def findings_for(item: Pending, today: dt.date, review_months: int) -> list[Finding]:
-    out = []
-    if item.verdict == "material":
-        who = ""
-        if item.decision:
-            who = f" (decided by {item.decision.by}" + (
-                f" in {item.decision.commit[:10]})" if item.decision.commit else ")"
-            )
-        # The material changes are the reason for failing; the minor ones ride along in the release.
-        material = [r for c, r in zip(item.changes, item.reasons, strict=False) if c.classification == "material"]
-        renamed = f" (renamed from {item.renamed_from})" if item.renamed_from else ""
-        out.append(
-            Finding(
-                item.slug,
-                "error",
-                f"material change since {item.last.tag}{renamed} is not published{who}; run 'policywatch publish'",
-                material or item.reasons,
-            )
-        )
-    for problem in item.problems:
-        out.append(Finding(item.slug, "error", problem))
-    if item.verdict == "initial" and item.last is None:
-        out.append(Finding(item.slug, "warning", "never released; run 'policywatch publish' to make its first release"))
-    reviewed = last_reviewed(item)
-    cutoff = months_before(today, review_months)
-    if reviewed and reviewed < cutoff:
-        out.append(
-            Finding(
-                item.slug,
-                "warning",
-                f"not reviewed since {reviewed.isoformat()} (more than {review_months} months; "
-                "California expects privacy policies to be updated at least yearly)",
-            )
-        )
+def _joined(argv: list[str]) -> list[str]:
+    """``--against -x`` as ``--against=-x``: a revision that starts with a dash is still the value, for git to refuse."""
+    out = list(argv)
+    for i, arg in enumerate(out[:-1]):
+        if arg == "--against" and out[i + 1].startswith("-"):
+            out[i : i + 2] = [f"--against={out[i + 1]}"]
+            break
     return out
 
 
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` earlier, clamped to the month's end (31 March - 1 month = 28/29 Feb)."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month = divmod(total, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def render_text(result: CheckResult) -> str:
-    lines = []
-    for finding in result.findings:
-        lines.append(f"{finding.level}: {finding.policy}: {finding.message}")
-        lines += [f"  - {reason}" for reason in finding.reasons[:20]]
-        if len(finding.reasons) > 20:
-            lines.append(f"  ... and {len(finding.reasons) - 20} more")
-    n = len(result.policies)
-    noun = "policy" if n == 1 else "policies"
-    if result.ok:
-        lines.append(f"ok: {n} {noun} checked against {result.against}")
-    else:
-        lines.append(f"check failed: {len(result.errors)} problem(s) in {n} {noun} at {result.against}")
-    return printable("\n".join(lines))
-
-
-def ignored_tags(result: CheckResult) -> list[dict[str, str]]:
-    """The release tags passed over because they cannot be trusted (each policy's ``ignored_tags``)."""
-    return [tag for policy in result.policies for tag in policy.get("ignored_tags", [])]
-
-
-def render_json(result: CheckResult) -> str:
-    data = {
-        "ok": result.ok,
-        "against": result.against,
-        "errors": [asdict(f) for f in result.errors],
-        "warnings": [asdict(f) for f in result.warnings],
-        "policies": result.policies,
-    }
-    return printable_json(json.dumps(data, indent=2, ensure_ascii=False))
-
-
 def main(argv: list[str] | None = None) -> int:
-    """``python -m policywatch.check [--against REF] [--format text|json]``: exit 0, 1 or 2 like the command."""
-    import argparse
-    import os
+    """Run the check; 0 passed, 1 failed, 2 could not judge (the error's own code)."""
+    args = parser().parse_args(_joined(sys.argv[1:] if argv is None else argv))
 
     from policywatch.errors import PolicywatchError
     from policywatch.project import open_project
+    from policywatch.release.check import ignored_tags, render_json, render_text, run_check
+    from policywatch.termsafe import printable
 
-    parser = argparse.ArgumentParser(prog="policywatch check", description="Check policies before a push.")
-    # The pre-commit framework names the commit being pushed in PRE_COMMIT_TO_REF.
-    default = os.environ.get("PRE_COMMIT_TO_REF") or "HEAD"
-    parser.add_argument("--against", default=default, metavar="REF", help="check the policies as committed at REF")
-    parser.add_argument("--format", "-f", choices=("text", "json"), default="text")
-    args = parser.parse_args(argv)
     try:
         result = run_check(open_project(), args.against)
     except PolicywatchError as exc:

@@ -86,7 +86,7 @@ def parse_config(table: dict[str, Any], source: str) -> Config:
     date_order = get(table, "date_order", str, None, source)
     if date_order is not None and date_order not in DATE_ORDERS:
         raise ConfigError(
-            f"{source}: date_order: must be \"dmy\" (03/04/2024 is 3 April) or \"mdy\" (March 4), got '{date_order}'"
+            f'{source}: date_order: must be "dmy" (03/04/2024 is 3 April) or "mdy" (March 4), got \'{date_order}\''
         )
     sections = {k: v for k, v in table.items() if k in SECTION_KEYS}
     return Config(policies.strip().rstrip("/"), notice, tag_format, review, source, sections, date_order)

@@ -142,7 +142,7 @@ def _numeric(m: re.Match[str], text: str, date_order: str | None) -> tuple[dt.da
     order = numeric_order(int(first), int(second), date_order)
     if order is None:
         raise InvalidDate(
-            f"'{text}' is ambiguous (day/month or month/day?): set date_order = \"dmy\" or \"mdy\" "
+            f'\'{text}\' is ambiguous (day/month or month/day?): set date_order = "dmy" or "mdy" '
             "in policywatch.toml, or write the date as YYYY-MM-DD"
         )
     day, month = (first, second) if order == "dmy" else (second, first)

@@ -176,9 +176,7 @@ def decode_policy(data: bytes, name: str) -> str:
         ) from None
 
 
-def parse_policy(
-    text: str, *, path: str = "<text>", slug: str | None = None, date_order: str | None = None
-) -> Policy:
+def parse_policy(text: str, *, path: str = "<text>", slug: str | None = None, date_order: str | None = None) -> Policy:
     """Split front matter from body and read the metadata and body dates.
 
     ``date_order`` ("dmy" or "mdy") reads numeric body dates such as 03/04/2024;

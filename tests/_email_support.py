@@ -16,10 +16,10 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from policywatch.notify.channels import Notice, Outcome, Recipient
-from policywatch.notify.email import EmailChannel
-from policywatch.notify.smtp_settings import SenderSettings, parse_smtp_url
-from policywatch.release import ChangeSummary, Release
+from policywatch.audience.channels import Notice, Outcome, Recipient
+from policywatch.audience.email import EmailChannel
+from policywatch.audience.smtp_settings import SenderSettings, parse_smtp_url
+from policywatch.release.record import ChangeSummary, Release
 from policywatch.templates import template_environment
 
 DROP = "drop"  # close the connection after DATA, without a reply

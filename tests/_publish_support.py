@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from policywatch.cli import app
-from policywatch.release import Release, tag_message
+from policywatch.release.record import Release, tag_message
 from tests.conftest import GitProject, new_git_project
 
 PRIVACY = """\

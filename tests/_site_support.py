@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from policywatch.release import ChangeSummary, Release, tag_message
+from policywatch.release.record import ChangeSummary, Release, tag_message
 from tests.conftest import GitProject, new_git_project
 
 V1 = """---

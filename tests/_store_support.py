@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from policywatch.release import ChangeSummary, Release, tag_message
+from policywatch.release.record import ChangeSummary, Release, tag_message
 
 PG_BASE = os.environ.get("POLICYWATCH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -175,8 +175,8 @@ EMAIL_CONFIG = (
 
 def claim_until_empty(url: str, tag: str, out: str, batch: int) -> None:
     """A sender in its own process: claim batches and mark each delivery sent, writing what it took."""
-    from policywatch.notify.channels import Outcome
-    from policywatch.notify.outbox import NotifySettings, Outbox
+    from policywatch.audience.channels import Outcome
+    from policywatch.audience.outbox import NotifySettings, Outbox
     from policywatch.store import open_store
 
     store = open_store(url)
@@ -195,7 +195,7 @@ def claim_and_hang(url: str, tag: str, batch: int, lease_seconds: int) -> None:
     import sys
     import time
 
-    from policywatch.notify.outbox import NotifySettings, Outbox
+    from policywatch.audience.outbox import NotifySettings, Outbox
     from policywatch.store import open_store
 
     outbox = Outbox(open_store(url), NotifySettings(batch_size=batch, lease_seconds=lease_seconds))
@@ -231,7 +231,7 @@ def seed_subscribers(store, count: int, domain: str = "example.org") -> None:
     """Many subscribers at once, through the same import path users take."""
     import tempfile
 
-    from policywatch.subscribers import import_csv
+    from policywatch.audience.subscribers import import_csv
 
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
         handle.write("email,name,policies\n")

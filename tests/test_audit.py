@@ -9,12 +9,12 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from policywatch.audience.channels import Outcome
+from policywatch.audience.outbox import Outbox
+from policywatch.audience.subscribers import add_subscriber
 from policywatch.cli import app
-from policywatch.notify.channels import Outcome
-from policywatch.notify.outbox import Outbox
 from policywatch.project import open_project
 from policywatch.store import project_store
-from policywatch.subscribers import add_subscriber
 from tests._store_support import make_release, repo_with_policy, tag_release
 
 runner = CliRunner()

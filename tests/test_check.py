@@ -89,7 +89,7 @@ def test_check_does_not_import_heavy_libraries():
     import sys
 
     code = (
-        "import sys, policywatch.cli, policywatch.check;"
+        "import sys, policywatch.cli, policywatch.release.check;"
         "print(','.join(m for m in ('rich', 'jinja2', 'httpx', 'git', 'markdown_it', 'diff_match_patch')"
         " if m in sys.modules))"
     )

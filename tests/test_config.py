@@ -55,7 +55,7 @@ def test_sections_owned_by_other_modules_are_kept(tmp_path):
         ("notice_dayz = 3", "unknown key 'notice_dayz'"),
         ("review_months = 0", "review_months: must be 1 or more"),
         ("notice_days = ", "invalid TOML"),
-        ('date_order = "ymd"', "date_order: must be \"dmy\""),
+        ('date_order = "ymd"', 'date_order: must be "dmy"'),
         ("date_order = 1", "date_order: must be a string"),
     ],
 )

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from policywatch.notify.channels import Recipient
-from policywatch.notify.email import EmailChannel, eml_name
-from policywatch.notify.smtp_settings import parse_smtp_url
+from policywatch.audience.channels import Recipient
+from policywatch.audience.email import EmailChannel, eml_name
+from policywatch.audience.smtp_settings import parse_smtp_url
 from policywatch.templates import template_environment
 from tests._email_support import (
     DROP,

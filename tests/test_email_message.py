@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policywatch.audience.channels import Notice, Recipient
+from policywatch.audience.message import InvalidRecipient, NoticeMessage, clean_name
 from policywatch.errors import NoticeTemplateError, UnsafeHeaderText
-from policywatch.notify.channels import Notice, Recipient
-from policywatch.notify.message import InvalidRecipient, NoticeMessage, clean_name
 from policywatch.templates import template_environment
 from tests._email_support import SENDER, make_notice, make_release
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from policywatch.audience.smtp_settings import parse_smtp_url, sender_settings, smtp_settings
 from policywatch.errors import EmailSettingsError, InsecureSmtpRefused
-from policywatch.notify.smtp_settings import parse_smtp_url, sender_settings, smtp_settings
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_an_unsubscribe_url_must_be_ascii_and_hold_the_token_placeholder(url):
 
 
 def test_open_email_channel_reads_the_project_config_and_environment(policy_repo, monkeypatch):
-    from policywatch.notify.email import open_email_channel
+    from policywatch.audience.email import open_email_channel
     from policywatch.project import open_project
 
     policy_repo.write("policywatch.toml", '[email]\nfrom = "Privacy <privacy@example.com>"\npool_size = 2\n')
@@ -133,7 +133,7 @@ def test_open_email_channel_reads_the_project_config_and_environment(policy_repo
 
 
 def test_a_dry_run_channel_needs_no_smtp_url(policy_repo, monkeypatch, tmp_path):
-    from policywatch.notify.email import open_email_channel
+    from policywatch.audience.email import open_email_channel
     from policywatch.project import open_project
 
     monkeypatch.delenv("POLICYWATCH_SMTP_URL", raising=False)
@@ -143,7 +143,7 @@ def test_a_dry_run_channel_needs_no_smtp_url(policy_repo, monkeypatch, tmp_path)
 
 
 def test_an_unknown_email_key_in_config_is_named(policy_repo, monkeypatch):
-    from policywatch.notify.email import open_email_channel
+    from policywatch.audience.email import open_email_channel
     from policywatch.project import open_project
 
     policy_repo.write("policywatch.toml", '[email]\nfrom = "privacy@example.com"\npoolsize = 2\n')

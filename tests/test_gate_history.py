@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from policywatch.gitcmd import Git
-from policywatch.release import parse_tag
+from policywatch.release.git import Git
+from policywatch.release.record import parse_tag
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
 from tests.conftest import GitProject
 
@@ -241,8 +241,6 @@ def test_an_unrelated_new_policy_is_not_taken_for_a_rename(tmp_path, in_repo):
     data = json.loads(run("check", "--format", "json").output)
     item = next(p for p in data["policies"] if p["policy"] == "cookies")
     assert (item["verdict"], item["renamed_from"]) == ("initial", None)
-
-
 
 
 def test_a_new_policy_with_a_version_that_is_not_numbers_is_not_taken_for_lost_tags(tmp_path, in_repo):

@@ -1,6 +1,6 @@
 """The plain-git reader behind check: blobs in one batch, tags with their messages, repository states."""
 
-from policywatch.gitcmd import Git
+from policywatch.release.git import Git
 from tests.conftest import new_git_project
 
 

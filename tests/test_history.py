@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from policywatch import history
 from policywatch.errors import HistoryError, NotARepository
 from policywatch.project import open_project
-from policywatch.release import Release, tag_message
+from policywatch.release import history
+from policywatch.release.record import Release, tag_message
 from tests.conftest import new_git_project
 
 

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from policywatch.hooks import MARKER
+from policywatch.release.hooks import MARKER
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run
 
 

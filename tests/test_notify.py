@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from policywatch.audience.runner import notify_releases, run_notify
+from policywatch.audience.subscribers import add_subscriber
 from policywatch.cli import app
-from policywatch.notify.runner import notify_releases, run_notify
 from policywatch.project import open_project
 from policywatch.store import project_store
-from policywatch.subscribers import add_subscriber
 from tests._store_support import (
     EMAIL_CONFIG,
     Sink,
@@ -125,8 +125,8 @@ def test_temporary_refusal_is_deferred_and_stays_owed(published, monkeypatch):
 
 
 def test_unsubscribed_before_sending_is_skipped(published, sink):
-    from policywatch.notify.outbox import Outbox, find_release
-    from policywatch.subscribers import remove_subscriber
+    from policywatch.audience.outbox import Outbox, find_release
+    from policywatch.audience.subscribers import remove_subscriber
 
     with project_store(published) as store:
         Outbox(store).ledger_release(find_release(published, "privacy@2.0"))

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policywatch.release import replaced_before_effect
+from policywatch.release.record import replaced_before_effect
 from tests._email_support import Handler, smtp_server
 from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
 from tests._store_support import make_release, tag_release

@@ -217,6 +217,6 @@ def test_killing_the_parent_of_worker_processes_stops_them_and_a_rerun_finishes(
 
 
 def _running(pid: int) -> bool:
-    from policywatch.notify.senders import process_gone
+    from policywatch.audience.senders import process_gone
 
     return not process_gone(pid, "")

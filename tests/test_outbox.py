@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
-from policywatch.errors import NothingToAnnounce, ReleaseNotFound
-from policywatch.notify.channels import Outcome
-from policywatch.notify.outbox import (
+from policywatch.audience.channels import Outcome
+from policywatch.audience.outbox import (
     NotifySettings,
     Outbox,
     announceable,
@@ -16,9 +15,10 @@ from policywatch.notify.outbox import (
     plan_notices,
     tagged_releases,
 )
+from policywatch.audience.subscribers import add_subscriber, remove_subscriber
+from policywatch.errors import NothingToAnnounce, ReleaseNotFound
 from policywatch.project import open_project
 from policywatch.store import open_store
-from policywatch.subscribers import add_subscriber, remove_subscriber
 from tests._store_support import make_release, repo_with_policy, tag_release
 
 pytest_plugins = ["tests._store_fixtures"]
@@ -322,13 +322,13 @@ def _gone_pid() -> int:
 
 
 def _sender(host: str, pid: int, start: str = "") -> str:
-    from policywatch.notify.senders import SenderId
+    from policywatch.audience.senders import SenderId
 
     return str(SenderId(host, pid, start, 0x1234))
 
 
 def test_batch_of_a_sender_whose_process_is_gone_is_reclaimed_at_once(people):
-    from policywatch.notify.senders import this_host
+    from policywatch.audience.senders import this_host
 
     dead = Outbox(people, owner=_sender(this_host(), _gone_pid()))
     dead.ledger_release(make_release())
@@ -348,7 +348,7 @@ def test_batch_of_a_live_sender_is_not_reclaimed(people):
 def test_a_pid_now_used_by_another_process_is_not_taken_for_the_sender(people):
     import os
 
-    from policywatch.notify.senders import process_start, this_host
+    from policywatch.audience.senders import process_start, this_host
 
     earlier = str(int(process_start(os.getpid())) - 1)
     dead = Outbox(people, owner=_sender(this_host(), os.getpid(), earlier))

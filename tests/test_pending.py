@@ -1,7 +1,7 @@
 """The pending verdict of each policy: last release against the committed text or the working tree."""
 
-from policywatch.pending import parse_trailer, pending_changes
 from policywatch.project import open_project
+from policywatch.release.pending import parse_trailer, pending_changes
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, small_repo
 
 

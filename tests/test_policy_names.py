@@ -6,11 +6,23 @@ import subprocess
 
 import pytest
 
-from policywatch.refs import tag_name_problem
+from policywatch.release.refs import tag_name_problem
 from tests._publish_support import PRIVACY, run, small_repo
 
-BAD_FILES = ["foo bar.md", "-rf.md", "a..b.md", "x.lock.md", "a~1.md", "what?.md", "a:b.md", "a^b.md", "star*.md",
-             "br[ack.md", "back\\slash.md", "at@{1}.md"]
+BAD_FILES = [
+    "foo bar.md",
+    "-rf.md",
+    "a..b.md",
+    "x.lock.md",
+    "a~1.md",
+    "what?.md",
+    "a:b.md",
+    "a^b.md",
+    "star*.md",
+    "br[ack.md",
+    "back\\slash.md",
+    "at@{1}.md",
+]
 
 
 @pytest.mark.parametrize("name", BAD_FILES)
@@ -62,9 +74,35 @@ def test_a_dash_revision_is_not_read_as_an_option(tmp_path, in_repo):
 
 
 TAG_NAMES = [
-    "privacy/v1.0", "foo bar/v1", "-rf/v1", "a..b/v1", "x.lock/v1", "a~1/v1", "a^/v1", "a:b/v1", "a?/v1",
-    "a*/v1", "a[/v1", "a\\b/v1", "a@{1}/v1", "@", "a/.hidden", ".a/v1", "a./v1.", "a//b", "/a", "a/", "a\x01b",
-    "a\x7fb", "datenschutzerklärung/v1.0", "a@b/v1", "a.b-c_d/v2.3.1", "x.lockx/v1", "a/b.lock", "@/v1", "a{b}/v1",
+    "privacy/v1.0",
+    "foo bar/v1",
+    "-rf/v1",
+    "a..b/v1",
+    "x.lock/v1",
+    "a~1/v1",
+    "a^/v1",
+    "a:b/v1",
+    "a?/v1",
+    "a*/v1",
+    "a[/v1",
+    "a\\b/v1",
+    "a@{1}/v1",
+    "@",
+    "a/.hidden",
+    ".a/v1",
+    "a./v1.",
+    "a//b",
+    "/a",
+    "a/",
+    "a\x01b",
+    "a\x7fb",
+    "datenschutzerklärung/v1.0",
+    "a@b/v1",
+    "a.b-c_d/v2.3.1",
+    "x.lockx/v1",
+    "a/b.lock",
+    "@/v1",
+    "a{b}/v1",
 ]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from policywatch.notify.outbox import NotifySettings, Outbox
+from policywatch.audience.outbox import NotifySettings, Outbox
 from policywatch.store import open_store
 from policywatch.store.migrations import MIGRATIONS
 from tests._store_support import make_release, seed_subscribers
@@ -131,7 +131,7 @@ def test_import_on_postgres_streams_a_large_file(pg_url):
 
 
 def test_batch_of_a_sender_whose_postgres_session_is_gone_is_reclaimed_at_once(ledgered):
-    from policywatch.notify.senders import LOCK_CLASS, SenderId
+    from policywatch.audience.senders import LOCK_CLASS, SenderId
 
     url, store = ledgered
     remote = open_store(url)
@@ -152,7 +152,7 @@ def _until_released(store, group: int, key: int) -> None:
 
 
 def test_a_sender_holds_its_session_lock_from_the_start(ledgered):
-    from policywatch.notify.senders import LOCK_CLASS, SenderId
+    from policywatch.audience.senders import LOCK_CLASS, SenderId
 
     url, store = ledgered
     outbox = Outbox(open_store(url))

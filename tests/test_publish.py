@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from policywatch.cli import app
-from policywatch.history import list_tags, open_repo
 from policywatch.project import open_project
-from policywatch.release import parse_tag
+from policywatch.release.history import list_tags, open_repo
+from policywatch.release.record import parse_tag
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, PRIVACY, edit, released_repo, run, runner, small_repo
 
 LINKED = '[site]\nbase_url = "https://policies.example.com/"\n'  # notices link to the archive
@@ -230,7 +230,7 @@ def test_status_reads_the_published_release(tmp_path, in_repo):
     edit(repo, "privacy", *MATERIAL_EDIT)
     repo.commit("Allow selling data")
     run("publish", "--yes", "--date", "2024-03-15")
-    from policywatch.status import policy_statuses
+    from policywatch.release.status import policy_statuses
 
     status = {s.slug: s for s in policy_statuses(open_project(repo.root))}
     assert (status["privacy"].last_release, status["privacy"].changed_since_release) == ("privacy/v2.0", False)

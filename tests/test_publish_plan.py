@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policywatch.check import months_before
 from policywatch.document import parse_policy
 from policywatch.errors import EffectiveDateMovedBack, TagExists, UnsupportedVersion
-from policywatch.history import version_key
-from policywatch.pending import Decision, LastRelease, Pending
-from policywatch.publish import bump, plan_publication
+from policywatch.release.check import months_before
+from policywatch.release.history import version_key
+from policywatch.release.pending import Decision, LastRelease, Pending
+from policywatch.release.publish import bump, plan_publication
 from tests._publish_support import PRIVACY
 
 DATE = dt.date(2024, 3, 15)

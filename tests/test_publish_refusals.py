@@ -7,10 +7,10 @@ import time
 import pytest
 
 from policywatch.errors import PublishLocked
-from policywatch.gitcmd import Git
-from policywatch.lock import Journal, publish_lock
 from policywatch.project import open_project
-from policywatch.publish import _prepare, begin, commit_files, publish, write_files
+from policywatch.release.git import Git
+from policywatch.release.lock import Journal, publish_lock
+from policywatch.release.publish import _prepare, begin, commit_files, publish, write_files
 from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
 
 
@@ -179,7 +179,7 @@ def test_a_failed_commit_puts_the_files_back_and_leaves_no_journal(changed, monk
 
 
 def test_a_publish_killed_between_two_tags_creates_only_the_missing_one(changed):
-    from policywatch.lock import create_tag
+    from policywatch.release.lock import create_tag
 
     edit(changed, "terms", "You may cancel at any time.", "You may cancel at any time!")
     changed.commit("Exclaim")
@@ -256,7 +256,7 @@ def test_an_emptied_policy_is_refused_by_publish_and_check(changed):
 
 
 def test_a_policy_left_with_only_its_heading_and_date_line_is_empty(changed):
-    text = "---\ntitle: Terms\nversion: \"1.0\"\n---\n# Terms of Service\n\nLast updated: 1 March 2024\n"
+    text = '---\ntitle: Terms\nversion: "1.0"\n---\n# Terms of Service\n\nLast updated: 1 March 2024\n'
     changed.commit("Strip terms", {"policies/terms.md": text})
     result = run("check")
     assert result.exit_code == 2 and "policies/terms.md: the policy has no text" in result.stderr

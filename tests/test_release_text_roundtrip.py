@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from policywatch.engine.diff import normalise
-from policywatch.gitcmd import Git
-from policywatch.history import Tag
-from policywatch.release import TRAILER, one_line_title, read_record, tag_message
+from policywatch.release.git import Git
+from policywatch.release.history import Tag
+from policywatch.release.record import TRAILER, one_line_title, read_record, tag_message
 from tests._email_support import smtp_server
 from tests._publish_support import released_repo, run
 from tests._site_support import release

@@ -11,10 +11,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 from typer.testing import CliRunner
 
 from policywatch.cli import app
-from policywatch.feed import build_feed
 from policywatch.project import open_project
 from policywatch.site.archive import load_archive
 from policywatch.site.build import build_project_site
+from policywatch.site.feed import build_feed
 from policywatch.site.settings import SiteSettings
 from tests._site_support import TODAY, V1, V2, release, tag_release, two_release_repo
 from tests.conftest import new_git_project
@@ -117,7 +117,7 @@ def test_a_tag_with_a_malformed_record_is_skipped_with_a_warning_naming_it(tmp_p
 def test_a_tag_whose_record_names_another_version_is_skipped_with_a_warning(tmp_path):
     project = two_release_repo(tmp_path / "repo")
     record = release("privacy", "Example Privacy Policy", "2.0", "1.0", "minor", "2024-03-31")
-    project.tag("privacy/v2.1", __import__("policywatch.release").release.tag_message(record))
+    project.tag("privacy/v2.1", __import__("policywatch.release.record").release.record.tag_message(record))
     result = build(project, tmp_path / "out")
     assert 'ignoring tag privacy/v2.1: its release record is for version "2.0", not 2.1' in result.warnings
     assert not (tmp_path / "out/privacy/v2.1").exists()

@@ -88,7 +88,6 @@ def test_unsupported_url_scheme_is_refused():
         open_store("mysql://x@y/z")
 
 
-
 def test_sqlite_file_that_is_not_a_database_is_a_clear_error(tmp_path):
     bad = tmp_path / "state.db"
     bad.write_text("this is not sqlite" * 100)

@@ -6,14 +6,7 @@ import csv
 
 import pytest
 
-from policywatch.errors import (
-    InvalidEmail,
-    InvalidSubscriber,
-    SubscriberExists,
-    SubscriberFileError,
-    SubscriberNotFound,
-)
-from policywatch.subscribers import (
+from policywatch.audience.subscribers import (
     add_subscriber,
     clean_name,
     count_subscribers,
@@ -25,6 +18,13 @@ from policywatch.subscribers import (
     remove_subscriber,
     set_status,
     unsubscribe_token,
+)
+from policywatch.errors import (
+    InvalidEmail,
+    InvalidSubscriber,
+    SubscriberExists,
+    SubscriberFileError,
+    SubscriberNotFound,
 )
 from tests._store_support import write_csv
 

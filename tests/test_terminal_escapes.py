@@ -16,13 +16,13 @@ import sys
 
 import pytest
 
-from policywatch.notify.channels import Outcome
-from policywatch.notify.outbox import Outbox
+from policywatch.audience.channels import Outcome
+from policywatch.audience.outbox import Outbox
+from policywatch.audience.subscribers import add_subscriber
+from policywatch.audience.unsubscribe import make_app
 from policywatch.project import open_project
 from policywatch.store import project_store
-from policywatch.subscribers import add_subscriber
 from policywatch.termsafe import printable
-from policywatch.unsubscribe import make_app
 from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
 from tests._store_support import make_release, tag_release
 from tests._unsubscribe_support import serving

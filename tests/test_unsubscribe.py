@@ -15,13 +15,13 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from policywatch import unsubscribe
+from policywatch.audience import unsubscribe
+from policywatch.audience.subscribers import add_subscriber, get_subscriber
+from policywatch.audience.unsubscribe import link_path, make_app, mask_email, normalise_prefix
 from policywatch.config import parse_config
 from policywatch.errors import UnsubscribeSettingsError
 from policywatch.project import Project, open_project
 from policywatch.store import open_store, project_store
-from policywatch.subscribers import add_subscriber, get_subscriber
-from policywatch.unsubscribe import link_path, make_app, mask_email, normalise_prefix
 from tests._publish_support import run
 from tests._unsubscribe_support import ONE_CLICK, serving
 from tests.conftest import new_git_project

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from policywatch.audience.subscribers import add_subscriber, get_subscriber
+from policywatch.audience.unsubscribe import make_app, make_server_for
 from policywatch.store import open_store
-from policywatch.subscribers import add_subscriber, get_subscriber
-from policywatch.unsubscribe import make_app, make_server_for
 from tests._browser_support import requires_browser
 
 pytestmark = requires_browser

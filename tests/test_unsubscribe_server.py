@@ -15,10 +15,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from policywatch.audience.subscribers import add_subscriber, get_subscriber, remove_subscriber
+from policywatch.audience.unsubscribe import BACKLOG, MAX_URL, make_app, make_server_for
 from policywatch.project import open_project
 from policywatch.store import open_store, project_store
-from policywatch.subscribers import add_subscriber, get_subscriber, remove_subscriber
-from policywatch.unsubscribe import BACKLOG, MAX_URL, make_app, make_server_for
 from tests._burst_support import one_click_burst, waitress_serving
 from tests._unsubscribe_support import ONE_CLICK, serving
 from tests.conftest import new_git_project

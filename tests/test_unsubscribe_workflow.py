@@ -15,11 +15,11 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pytest
 
-from policywatch.notify.outbox import Outbox, find_release
+from policywatch.audience.outbox import Outbox, find_release
+from policywatch.audience.subscribers import get_subscriber
+from policywatch.audience.unsubscribe import make_app
 from policywatch.project import open_project
 from policywatch.store import project_store
-from policywatch.subscribers import get_subscriber
-from policywatch.unsubscribe import make_app
 from tests._email_support import smtp_server
 from tests._publish_support import run
 from tests._unsubscribe_support import ONE_CLICK, serving

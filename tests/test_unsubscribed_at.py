@@ -8,11 +8,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from policywatch.cli import app
-from policywatch.store import migrations as store_migrations
-from policywatch.store import open_store, utcnow
-from policywatch.store.migrations import LATEST, current_version
-from policywatch.subscribers import (
+from policywatch.audience.subscribers import (
     add_subscriber,
     get_subscriber,
     import_csv,
@@ -20,7 +16,11 @@ from policywatch.subscribers import (
     set_status,
     unsubscribe_token,
 )
-from policywatch.unsubscribe import make_app
+from policywatch.audience.unsubscribe import make_app
+from policywatch.cli import app
+from policywatch.store import migrations as store_migrations
+from policywatch.store import open_store, utcnow
+from policywatch.store.migrations import LATEST, current_version
 from tests._store_support import write_csv
 from tests.test_unsubscribe import ONE_CLICK, serving
 

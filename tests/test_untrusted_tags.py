@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from policywatch.release import TRAILER, tag_message
+from policywatch.release.record import TRAILER, tag_message
 from tests._email_support import smtp_server
 from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run, tag_release
 from tests._site_support import release
@@ -36,7 +36,7 @@ def message(data: dict) -> str:
 KINDS = {
     "lightweight": (None, "it is a lightweight tag, with no release record"),
     "no record": ("Privacy 4.0, tagged by hand\n", "its message has no release record"),
-    "bad json": (f"Privacy 4.0\n\n{TRAILER}{{\"policy\": \"privacy\", \"version\": \n", "is not valid JSON"),
+    "bad json": (f'Privacy 4.0\n\n{TRAILER}{{"policy": "privacy", "version": \n', "is not valid JSON"),
     "not an object": (f"Privacy 4.0\n\n{TRAILER}[1, 2]\n", "is not a JSON object"),
     "missing field": (message({k: v for k, v in record().items() if k != "effective"}), "has no 'effective'"),
     "bad date": (message(record(effective="2024-02-30")), "'effective' is not a date: \"2024-02-30\""),

@@ -18,9 +18,9 @@ import httpx
 import pytest
 import standardwebhooks
 
+from policywatch.audience.channels import Outcome, Recipient
+from policywatch.audience.webhook import WebhookChannel, WebhookSettings, parse_webhooks, webhook_channels
 from policywatch.errors import WebhookSettingsError
-from policywatch.notify.channels import Outcome, Recipient
-from policywatch.notify.webhook import WebhookChannel, WebhookSettings, parse_webhooks, webhook_channels
 from policywatch.project import open_project
 from tests._email_support import make_notice
 

@@ -60,10 +60,10 @@ def notify(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Send every notice owed for material releases, exactly once, and say what happened."""
+    from policywatch.audience.runner import run_notify
     from policywatch.cli._output import print_json, warn_ignored
-    from policywatch.history import releases_reachable
-    from policywatch.notify.runner import run_notify
     from policywatch.project import open_project
+    from policywatch.release.history import releases_reachable
 
     project = open_project()
     ignored = releases_reachable(project).rejected if release is None else ()  # a named one is refused instead
@@ -109,8 +109,8 @@ def audit(
     fmt: AuditFormat = typer.Option(AuditFormat.csv, "--format", "-f", help="Output format."),
 ) -> None:
     """Proof of notice for one release: who was sent what, when, with which Message-ID, and the result."""
+    from policywatch.audience.audit import audit_rows, resolve_tag, write_csv, write_json
     from policywatch.cli._output import content_stream
-    from policywatch.notify.audit import audit_rows, resolve_tag, write_csv, write_json
     from policywatch.project import open_project
     from policywatch.store import project_store
 

@@ -31,7 +31,7 @@ def init(
 def status(fmt: Format = FORMAT_OPTION) -> None:
     """List every policy with its version, dates, last release and pending changes."""
     from policywatch.project import open_project
-    from policywatch.status import policy_statuses
+    from policywatch.release.status import policy_statuses
 
     statuses = policy_statuses(open_project())
     warn_ignored(t for s in statuses for t in s.ignored_tags)
@@ -57,7 +57,7 @@ def status(fmt: Format = FORMAT_OPTION) -> None:
 def log(slug: str = typer.Argument(..., help="Policy slug."), fmt: Format = FORMAT_OPTION) -> None:
     """Show a policy's releases and the commits that changed it."""
     from policywatch.project import open_project
-    from policywatch.status import policy_log
+    from policywatch.release.status import policy_log
 
     result = policy_log(open_project(), slug)
     warn_ignored(result.ignored_tags)
@@ -82,6 +82,6 @@ def show(
     Control characters are shown as escapes on a terminal; a pipe or a file gets the text as it is.
     """
     from policywatch.project import open_project
-    from policywatch.status import show_text
+    from policywatch.release.status import show_text
 
     echo_content(show_text(open_project(), spec))

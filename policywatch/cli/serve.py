@@ -20,10 +20,17 @@ def serve(
 
     Plain HTTP from the standard library (a bounded pool of worker threads), for
     local use or behind a TLS proxy; in production run
-    policywatch.unsubscribe:application under a WSGI server such as waitress.
+    policywatch.audience.unsubscribe:application under a WSGI server such as waitress.
     """
+    from policywatch.audience.unsubscribe import (
+        ROUTE,
+        is_loopback,
+        link_path,
+        make_app,
+        make_server_for,
+        normalise_prefix,
+    )
     from policywatch.project import open_project
-    from policywatch.unsubscribe import ROUTE, is_loopback, link_path, make_app, make_server_for, normalise_prefix
 
     path = normalise_prefix(prefix) + ROUTE
     project = open_project()

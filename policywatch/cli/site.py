@@ -46,9 +46,9 @@ def feed(
     """Write the Atom feed of every release, newest first."""
     import datetime as dt
 
-    from policywatch.feed import build_feed
     from policywatch.project import open_project
     from policywatch.site.archive import read_archive
+    from policywatch.site.feed import build_feed
     from policywatch.site.output import write_file
     from policywatch.site.settings import site_settings
 

@@ -30,9 +30,9 @@ def add(
     policy: list[str] = typer.Option([], "--policy", help="Follow only this policy (repeatable; default: all)."),
 ) -> None:
     """Subscribe an address to every policy, or to the ones named."""
+    from policywatch.audience.subscribers import add_subscriber
     from policywatch.project import open_project
     from policywatch.store import project_store
-    from policywatch.subscribers import add_subscriber
 
     project = open_project()
     with project_store(project) as store:
@@ -44,9 +44,9 @@ def add(
 @subscribers_app.command("remove")
 def remove(email: str = typer.Argument(..., help="Email address.")) -> None:
     """Unsubscribe an address (kept, marked unsubscribed, so past notices stay provable)."""
+    from policywatch.audience.subscribers import remove_subscriber
     from policywatch.project import open_project
     from policywatch.store import project_store
-    from policywatch.subscribers import remove_subscriber
 
     with project_store(open_project()) as store:
         sub = remove_subscriber(store, email)
@@ -59,10 +59,10 @@ def list_(
     status: str = typer.Option(None, "--status", help="Only this status: active, unsubscribed or bounced."),
 ) -> None:
     """List subscribers, streamed (a large list never sits in memory)."""
+    from policywatch.audience.subscribers import STATUSES, iter_subscribers
     from policywatch.errors import InvalidSubscriber
     from policywatch.project import open_project
     from policywatch.store import project_store
-    from policywatch.subscribers import STATUSES, iter_subscribers
     from policywatch.termsafe import printable_json
 
     if status is not None and status not in STATUSES:
@@ -96,9 +96,9 @@ def list_(
 @subscribers_app.command("export")
 def export(path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV file to write.")) -> None:
     """Write active subscribers to CSV (email,name,policies), ready to import elsewhere."""
+    from policywatch.audience.subscribers import export_csv
     from policywatch.project import open_project
     from policywatch.store import project_store
-    from policywatch.subscribers import export_csv
 
     with project_store(open_project()) as store:
         count = export_csv(store, path)
@@ -111,9 +111,9 @@ def import_(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Add or update subscribers from CSV; bad rows are reported by line and the good ones kept."""
+    from policywatch.audience.subscribers import import_csv
     from policywatch.project import open_project
     from policywatch.store import project_store
-    from policywatch.subscribers import import_csv
 
     project = open_project()
     with project_store(project) as store:

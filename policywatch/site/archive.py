@@ -1,7 +1,7 @@
 """Every released version of every policy, read from git alone.
 
 A release is an annotated tag reachable from HEAD; its record
-(``policywatch.release``) says when it takes effect and why. A tag named like a
+(``policywatch.release.record``) says when it takes effect and why. A tag named like a
 release that cannot be trusted (no record, a lightweight tag, a record that is
 malformed or is that of another policy, version or file) is not published: the
 build goes on and names it in a warning (``history.releases_reachable``).
@@ -17,12 +17,12 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from policywatch import history
 from policywatch.document import parse_policy
 from policywatch.errors import PolicyFormatError
 from policywatch.project import Project
-from policywatch.release import Release, replaced_before_effect
-from policywatch.status import released_text
+from policywatch.release import history
+from policywatch.release.record import Release, replaced_before_effect
+from policywatch.release.status import released_text
 
 
 @dataclass(frozen=True)

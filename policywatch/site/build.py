@@ -153,7 +153,7 @@ class _Builder:
         env.filters.setdefault("long_date", long_date)
 
     def build(self) -> dict[str, bytes]:
-        from policywatch.feed import build_feed
+        from policywatch.site.feed import build_feed
 
         self.load_templates()  # a broken template fails now, not after every comparison
         self._views, self.redline_stats = compute_redlines(

@@ -142,7 +142,7 @@ class RedlineCache:
 
 def project_cache(root: Path) -> RedlineCache | None:
     """The cache of the git repository at ``root``; None outside a repository."""
-    from policywatch import history
+    from policywatch.release import history
 
     try:
         repo = history.open_repo(root)

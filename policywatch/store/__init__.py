@@ -103,7 +103,7 @@ def open_project_store(project: Any) -> Store:
     """The store of a policy repository (a ``Project``); the default one lives in the private state folder."""
     url = database_url(project.root, project.config.section("database"))
     if url == default_url(project.root):
-        from policywatch.lock import state_dir
+        from policywatch.release.lock import state_dir
 
         state_dir(project.root)
     return open_store(url)

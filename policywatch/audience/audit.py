@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import TextIO
 
+from policywatch.audience.outbox import Delivery, Outbox, find_release
 from policywatch.csvcells import SafeWriter
 from policywatch.errors import ReleaseNotFound
-from policywatch.notify.outbox import Delivery, Outbox, find_release
 from policywatch.store import Store
 from policywatch.termsafe import printable_json
 

@@ -11,7 +11,7 @@ subscriber unsubscribed. The token in the link is the only credential, so:
 - pages are rendered by autoescaping Jinja2 templates (``templates/unsubscribe/``,
   overridable by the repository) under a strict Content-Security-Policy.
 
-Production: run ``policywatch.unsubscribe:application`` under a WSGI server
+Production: run ``policywatch.audience.unsubscribe:application`` under a WSGI server
 (waitress, gunicorn) behind TLS; ``policywatch serve`` runs it with the standard
 library's HTTP server, a bounded pool of worker threads behind a deep listen backlog.
 """
@@ -402,7 +402,7 @@ _default_app: UnsubscribeApp | None = None
 
 
 def application(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-    """``policywatch.unsubscribe:application`` for WSGI servers: the repository in $POLICYWATCH_REPO or here."""
+    """The WSGI entry point: the repository in $POLICYWATCH_REPO or here."""
     global _default_app
     if _default_app is None:
         try:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from policywatch.errors import InterruptedPublish, PublishLocked
 from policywatch.filemodes import open_private, private_dir
-from policywatch.gitcmd import Git
+from policywatch.release.git import Git
 
 LOCK_FILE = "publish.lock"
 JOURNAL_FILE = "publish-journal.json"

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policywatch import history
 from policywatch.document import decode_policy, parse_policy
 from policywatch.errors import HistoryError, PolicyNotFound, UntrustedReleaseTag
 from policywatch.project import Project, check_slug
+from policywatch.release import history
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _iso(day: dt.date | None) -> str | None:
 
 def policy_statuses(project: Project) -> list[PolicyStatus]:
     """Each policy in the working tree against its last release reachable from HEAD."""
-    from policywatch.pending import pending_changes
+    from policywatch.release.pending import pending_changes
 
     repo = history.open_repo(project.root)
     known = history.releases_reachable(project)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policywatch.addresses import normalise_address
+from policywatch.audience.addresses import normalise_address
 from policywatch.csvcells import SafeWriter, restore
 from policywatch.errors import (
     InvalidSubscriber,

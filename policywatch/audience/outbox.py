@@ -24,10 +24,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from policywatch.audience.channels import Outcome, Recipient
+from policywatch.audience.senders import LOCK_CLASS, SenderId, on_this_host, process_gone, this_sender
 from policywatch.errors import ConfigError, NothingToAnnounce, ReleaseNotFound, UntrustedReleaseTag
-from policywatch.notify.channels import Outcome, Recipient
-from policywatch.notify.senders import LOCK_CLASS, SenderId, on_this_host, process_gone, this_sender
-from policywatch.release import Release, replaced_before_effect
+from policywatch.release.record import Release, replaced_before_effect
 from policywatch.store import Store, stamp, utcnow
 
 if TYPE_CHECKING:
@@ -537,14 +537,14 @@ def tagged_releases(project: Project) -> list[Release]:
 
     A tag whose record cannot be trusted is never among them, so it is never announced.
     """
-    from policywatch.history import releases_reachable
+    from policywatch.release.history import releases_reachable
 
     return releases_reachable(project).records()
 
 
 def find_release(project: Project, spec: str) -> Release:
     """A release named as its tag (``privacy/v2.0``) or as ``SLUG@VERSION``; refused when its tag cannot be trusted."""
-    from policywatch.history import releases_reachable, tag_name
+    from policywatch.release.history import releases_reachable, tag_name
 
     known = releases_reachable(project)
     releases = known.records()
@@ -616,7 +616,7 @@ def former_slugs(releases: Sequence[Release]) -> dict[str, tuple[str, ...]]:
 
 def policy_chains(releases: Sequence[Release]) -> dict[str, list[Release]]:
     """The releases of each policy, oldest version first."""
-    from policywatch.history import version_key
+    from policywatch.release.history import version_key
 
     chains: dict[str, list[Release]] = {}
     for release in releases:

@@ -3,7 +3,7 @@
 Revisions and file texts go through gitpython, imported lazily: commands that
 never touch history (and the pre-push hook's fast path) should not pay for it.
 Which releases exist (``releases_reachable``) is answered with plain git
-(``policywatch.gitcmd``) for every command, the hook's ``check`` included.
+(``policywatch.release.git``) for every command, the hook's ``check`` included.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from policywatch.errors import HistoryError, NotARepository
-from policywatch.release import Release, UntrustedRecord, check_record, read_record
+from policywatch.release.record import Release, UntrustedRecord, check_record, read_record
 
 if TYPE_CHECKING:
     import git
 
-    from policywatch.gitcmd import Git
     from policywatch.project import Project
+    from policywatch.release.git import Git
 
 _RS, _US = "\x1e", "\x1f"
 
@@ -240,10 +240,10 @@ def releases_reachable(project: Project, rev: str = "HEAD", *, git: Git | None =
 
     The one answer to "what was released" for every command: a tag on another
     branch is not this history's past, and a tag whose record cannot be read or
-    disagrees with its name (``policywatch.release.trusted_record``) is never a
+    disagrees with its name (``policywatch.release.record.trusted_record``) is never a
     release, only a ``RejectedTag``. Plain git, one call: ``check`` uses it too.
     """
-    from policywatch.gitcmd import Git
+    from policywatch.release.git import Git
 
     git = git or Git(project.root)
     if not git.has_commits():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policywatch.errors import HookExists, HookNotInstalled
-from policywatch.gitcmd import Git
+from policywatch.release.git import Git
 
 MARKER = "# policywatch pre-push hook"
 CHAINED = "pre-push.local"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote
 
-from policywatch.addresses import check_address
+from policywatch.audience.addresses import check_address
 from policywatch.errors import EmailSettingsError, InsecureSmtpRefused
 from policywatch.redaction import redact_url, split_url
 

@@ -7,23 +7,23 @@ from enum import StrEnum
 import typer
 
 from policywatch.cli import app
-from policywatch.cli._output import FORMAT_OPTION, Format, echo, warn_ignored
+from policywatch.cli._output import echo
 
 
-@app.command()
-def check(
-    against: str = typer.Option("HEAD", "--against", metavar="REF", help="Check the policies as committed at REF."),
-    fmt: Format = FORMAT_OPTION,
-) -> None:
+@app.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
+    add_help_option=False,
+)
+def check(ctx: typer.Context) -> None:
     """Fail (exit 1) on an unpublished material change or metadata that contradicts the release history."""
-    from policywatch.check import ignored_tags, render_json, render_text, run_check
-    from policywatch.project import open_project
+    from policywatch.check import main
 
-    result = run_check(open_project(), against)
-    warn_ignored(ignored_tags(result))
-    typer.echo(render_json(result) if fmt is Format.json else render_text(result))
-    if not result.ok:
-        raise typer.Exit(1)
+    # One definition of the options: the hook's (policywatch.check), which also prints --help.
+    try:
+        code = main(ctx.args)
+    except SystemExit as exc:  # argparse after --help or a usage error
+        code = exc.code if isinstance(exc.code, int) else 2
+    raise typer.Exit(code)
 
 
 class Verdict(StrEnum):
@@ -44,8 +44,8 @@ def publish(
     from policywatch.dates import InvalidDate, parse_iso_date
     from policywatch.errors import InvalidPublishDate
     from policywatch.project import open_project
-    from policywatch.publish import describe
-    from policywatch.publish import publish as run_publish
+    from policywatch.release.publish import describe
+    from policywatch.release.publish import publish as run_publish
 
     day = None
     if date is not None:
@@ -100,8 +100,8 @@ def _print_plan(plan, describe, heading: str) -> None:
 
 def _announce(project, releases) -> None:
     """Send the notices of new material releases; the release stands even when sending cannot start."""
+    from policywatch.audience.runner import notify_releases
     from policywatch.errors import PolicywatchError
-    from policywatch.notify.runner import notify_releases
 
     if not any(release.material for release in releases):
         return
@@ -109,9 +109,7 @@ def _announce(project, releases) -> None:
         summary = notify_releases(project, releases)
     except PolicywatchError as error:
         echo(f"policywatch: notices not sent: {error}", err=True)
-        typer.echo(
-            "the release is published: fix this, then run 'policywatch notify' to send its notices", err=True
-        )
+        typer.echo("the release is published: fix this, then run 'policywatch notify' to send its notices", err=True)
         raise typer.Exit(error.exit_code) from None
     for problem in summary.problems:
         echo(f"policywatch: {problem}", err=True)
@@ -132,8 +130,8 @@ def hook_install(
     chain: bool = typer.Option(False, "--chain", help="Keep an existing pre-push hook and run it first."),
 ) -> None:
     """Write .git/hooks/pre-push so a push with an unpublished material change is stopped."""
-    from policywatch.hooks import install_pre_push
     from policywatch.project import find_root
+    from policywatch.release.hooks import install_pre_push
 
     result = install_pre_push(find_root(), chain=chain)
     typer.echo(f"{result.action} {result.path}")
@@ -144,8 +142,8 @@ def hook_install(
 @hook_app.command("uninstall")
 def hook_uninstall() -> None:
     """Remove policywatch's pre-push hook (a chained hook goes back in its place)."""
-    from policywatch.hooks import uninstall_pre_push
     from policywatch.project import find_root
+    from policywatch.release.hooks import uninstall_pre_push
 
     result = uninstall_pre_push(find_root())
     if result.action == "restored":

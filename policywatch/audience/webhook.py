@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from policywatch import urls
+from policywatch.audience.channels import Notice, Outcome, Recipient, Report
+from policywatch.audience.smtp_settings import is_loopback
 from policywatch.errors import WebhookSettingsError
-from policywatch.notify.channels import Notice, Outcome, Recipient, Report
-from policywatch.notify.smtp_settings import is_loopback
 from policywatch.redaction import redact_url, split_url
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from policywatch.errors import DiffArgumentError, HistoryError, PolicyFormatErro
 from policywatch.project import Project, find_root, open_project
 
 if TYPE_CHECKING:
-    from policywatch.history import RejectedTag
+    from policywatch.release.history import RejectedTag
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _project(start: Path) -> Project:
 
 def read_revision(project: Project, rev: str, path: str, cwd: Path) -> Side:
     """``REV:PATH``: the file as it was at a git revision; PATH is from the repository root, or ``./`` from here."""
-    from policywatch import history
+    from policywatch.release import history
 
     if path.startswith(("./", "../")):
         path = (cwd / path).resolve().relative_to(project.root.resolve()).as_posix()
@@ -72,8 +72,8 @@ def read_revision(project: Project, rev: str, path: str, cwd: Path) -> Side:
 
 def last_release(project: Project, slug: str) -> Pair:
     """A policy's last release against its working copy."""
-    from policywatch import history
-    from policywatch.status import released_text
+    from policywatch.release import history
+    from policywatch.release.status import released_text
 
     path = project.policy_path(slug)
     rel_path = project.relpath(path)
@@ -107,7 +107,7 @@ def resolve(spec: str, cwd: Path | str = ".") -> Side:
             return read_revision(_project(cwd), rev, rel, cwd)
     project = _project_or_none(cwd)
     if project is not None and _looks_like_slug(spec):
-        from policywatch.status import show_text
+        from policywatch.release.status import show_text
 
         slug = spec.partition("@")[0]
         if (project.policies_dir / f"{slug}.md").is_file():

@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from policywatch import urls
+from policywatch.audience.channels import Notice, Recipient
+from policywatch.audience.smtp_settings import SenderSettings, valid_address
 from policywatch.errors import NoticeTemplateError, UnsafeHeaderText
-from policywatch.notify.channels import Notice, Recipient
-from policywatch.notify.smtp_settings import SenderSettings, valid_address
 
 if TYPE_CHECKING:
     import jinja2

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from policywatch.errors import HistoryError, NotARepository
-from policywatch.history import TAG_FORMAT, Tag, parse_tag_records
+from policywatch.release.history import TAG_FORMAT, Tag, parse_tag_records
 
 _RS, _US = "\x1e", "\x1f"
 SYMLINK_MODE = "120000"

@@ -17,12 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 from policywatch.document import Policy, decode_policy, parse_policy, symlink_error
 from policywatch.errors import EmptyPolicy, HistoryError, HistoryIncomplete, InvalidPolicyName, PolicyNotFound
-from policywatch.gitcmd import SYMLINK_MODE, Git
-from policywatch.history import RejectedTag, ReleaseHistory, ReleaseTag, releases_reachable, tag_name, version_key
-from policywatch.lock import COMMIT_TRAILER
 from policywatch.project import POLICY_SUFFIX, Project
-from policywatch.refs import shown, tag_name_problem
-from policywatch.release import Release
+from policywatch.release.git import SYMLINK_MODE, Git
+from policywatch.release.history import (
+    RejectedTag,
+    ReleaseHistory,
+    ReleaseTag,
+    releases_reachable,
+    tag_name,
+    version_key,
+)
+from policywatch.release.lock import COMMIT_TRAILER
+from policywatch.release.record import Release
+from policywatch.release.refs import shown, tag_name_problem
 
 if TYPE_CHECKING:
     from policywatch.engine.comparison import Change

@@ -22,9 +22,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policywatch.notify.channels import Notice, Outcome, Recipient, Report
-from policywatch.notify.message import InvalidRecipient, NoticeMessage
-from policywatch.notify.smtp_settings import (
+from policywatch.audience.channels import Notice, Outcome, Recipient, Report
+from policywatch.audience.message import InvalidRecipient, NoticeMessage
+from policywatch.audience.smtp_settings import (
     SenderSettings,
     SmtpSettings,
     email_section,

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policywatch.errors import ConfigError, NothingToAnnounce
-from policywatch.notify.channels import Notice, Outcome, Recipient
-from policywatch.notify.outbox import (
+from policywatch.audience.channels import Notice, Outcome, Recipient
+from policywatch.audience.outbox import (
     EMAIL,
     Announcement,
     NoticePlan,
@@ -34,7 +33,8 @@ from policywatch.notify.outbox import (
     policy_chains,
     tagged_releases,
 )
-from policywatch.release import ChangeSummary, Release, replaced_before_effect
+from policywatch.errors import ConfigError, NothingToAnnounce
+from policywatch.release.record import ChangeSummary, Release, replaced_before_effect
 from policywatch.store import Store, project_store
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ def make_notice(project: Project, release: Release, chain: Sequence[Release] = (
 def against_version_in_force(project: Project, release: Release, chain: Sequence[Release]) -> Release:
     """``release`` with previous version, changes and reasons compared with the release it will
     replace: the newest earlier one that takes effect (compared by the engine, texts from git)."""
-    from policywatch.history import version_key
+    from policywatch.release.history import version_key
 
     replaced = replaced_before_effect(chain)
     earlier = [
@@ -180,9 +180,10 @@ def against_version_in_force(project: Project, release: Release, chain: Sequence
     if not earlier or earlier[-1].version == release.previous_version:
         return release
     prior = earlier[-1]
-    from policywatch import compare, history
+    from policywatch import compare
     from policywatch.engine.materiality import load_rules
-    from policywatch.pending import _reasons, content
+    from policywatch.release import history
+    from policywatch.release.pending import _reasons, content
 
     repo = history.open_repo(project.root)
     comparison = compare(
@@ -196,8 +197,8 @@ def against_version_in_force(project: Project, release: Release, chain: Sequence
 
 
 def _policy_at(repo: Any, release: Release) -> Policy:
-    from policywatch import history
     from policywatch.document import decode_policy, parse_policy
+    from policywatch.release import history
 
     name = f"{release.tag}:{release.path}"
     return parse_policy(
@@ -217,7 +218,7 @@ def _refuse_superseded(tagged: Sequence[Release], chosen: Release) -> None:
 
 
 def webhook_names(project: Project) -> list[str]:
-    from policywatch.notify.webhook import webhook_channels
+    from policywatch.audience.webhook import webhook_channels
 
     return [channel.name.split(":", 1)[1] for channel in webhook_channels(project)]
 
@@ -322,8 +323,8 @@ async def _send(
     total: int,
 ) -> dict[str, Any]:
     """One sender: claim, send, record, until nothing claimable is left."""
-    from policywatch.notify.email import open_email_channel
-    from policywatch.notify.webhook import webhook_channels
+    from policywatch.audience.email import open_email_channel
+    from policywatch.audience.webhook import webhook_channels
 
     counts: Counter[str] = Counter()
     problems: list[str] = []
@@ -389,8 +390,8 @@ def _worker(root: str, tags: list[str], results: Any, parent: int) -> None:
 
     It dies with its parent, so that killing ``notify`` stops every sender it started.
     """
+    from policywatch.audience.senders import die_with_parent
     from policywatch.errors import PolicywatchError
-    from policywatch.notify.senders import die_with_parent
     from policywatch.project import open_project
 
     die_with_parent(parent)
@@ -480,7 +481,7 @@ def _dry_run(
     started: float,
 ) -> NotifySummary:
     """Write each owed email as an ``.eml`` file and count webhook posts; the ledger is not touched."""
-    from policywatch.notify.email import open_email_channel, private_folder
+    from policywatch.audience.email import open_email_channel, private_folder
 
     states = ("queued", "failed") if retry_failed else ("queued",)
     replaced = {r.tag for r, _ in plan.superseded}

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from policywatch.release import Release
+from policywatch.release.record import Release
 
 OutcomeStatus = Literal["sent", "failed", "deferred", "unsent"]
 
