@@ -31,7 +31,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _joined(argv: list[str]) -> list[str]:
-    """``--against -x`` as ``--against=-x``: a revision that starts with a dash is still the value, for git to refuse."""
+    """``--against -x`` as ``--against=-x``: a revision starting with a dash is still the value, for git to refuse."""
     out = list(argv)
     for i, arg in enumerate(out[:-1]):
         if arg == "--against" and out[i + 1].startswith("-"):
