@@ -146,6 +146,7 @@ def notice_context(notice: Notice) -> dict[str, Any]:
         "effective_text": format_date(release.effective),
         "published_text": format_date(release.published),
         "material": release.material,
+        "summary": release.summary_paragraphs,
         "changes": material,
         "reasons": release.reasons,
         "excerpt": excerpt,
