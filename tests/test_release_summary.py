@@ -37,14 +37,60 @@ def material_commit(repo, message: str) -> None:
     repo.commit(message)
 
 
+@pytest.fixture
+def changed(tmp_path, in_repo):
+    """Both policies released at 1.0, then a material change to privacy committed with no summary."""
+    repo = in_repo(released_repo(tmp_path))
+    material_commit(repo, "Allow selling data")
+    return repo
+
+
+@pytest.fixture
+def both_edited(tmp_path, in_repo):
+    """Both policies released at 1.0, then a material edit to each, not yet committed."""
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    edit(repo, "terms", *TERMS_EDIT)
+    return repo
+
+
+def refusal(repo, *options: str) -> str:
+    """The one line a refused publish prints; nothing was released."""
+    result = run("publish", "--yes", "--no-notify", *options)
+    assert result.exit_code == 2
+    assert "privacy/v2.0" not in Git(repo.root).run("tag", "-l")
+    [line] = result.stderr.splitlines()
+    return line
+
+
 # -- from trailers -------------------------------------------------------------------------------
 
 
-def test_a_policy_summary_trailer_is_the_release_summary(tmp_path, in_repo):
+SOLD = "We may now sell your personal information."
+ONE_COMMIT = {
+    "a trailer is the summary": (f"Allow selling data\n\nPolicy-Summary: {SOLD}", SOLD),
+    "a folded trailer is one paragraph": (
+        "Allow selling data\n\nPolicy-Summary: We may now sell\n  your personal information.",
+        SOLD,
+    ),
+    "the key matches whatever its case": (f"Allow selling data\n\npolicy-summary: {SOLD}", SOLD),
+    "a line outside the trailer block is prose": (
+        "Allow selling data\n\nPolicy-Summary: this is prose, not a trailer\nas the next line shows.\n\nDone.",
+        "",
+    ),
+    "a word and a colon naming no policy are summary": (
+        "Allow selling data\n\nPolicy-Summary: Important: we may now sell your information.",
+        "Important: we may now sell your information.",
+    ),
+}
+
+
+@pytest.mark.parametrize(("message", "summary"), ONE_COMMIT.values(), ids=ONE_COMMIT)
+def test_the_summary_is_read_from_the_commit_message_as_git_reads_trailers(tmp_path, in_repo, message, summary):
     repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data\n\nPolicy-Summary: We may now sell your personal information.")
+    material_commit(repo, message)
     publish()
-    assert record_of(repo, "privacy/v2.0").summary == "We may now sell your personal information."
+    assert record_of(repo, "privacy/v2.0").summary == summary
 
 
 def test_the_trailers_of_several_commits_are_joined_as_paragraphs_oldest_first(tmp_path, in_repo):
@@ -58,32 +104,8 @@ def test_the_trailers_of_several_commits_are_joined_as_paragraphs_oldest_first(t
     )
 
 
-def test_a_trailer_folded_over_several_lines_is_one_paragraph(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data\n\nPolicy-Summary: We may now sell\n  your personal information.")
-    publish()
-    assert record_of(repo, "privacy/v2.0").summary == "We may now sell your personal information."
-
-
-def test_the_trailer_key_is_matched_as_git_matches_it_without_regard_to_case(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data\n\npolicy-summary: We may now sell your personal information.")
-    publish()
-    assert record_of(repo, "privacy/v2.0").summary == "We may now sell your personal information."
-
-
-def test_a_trailer_line_that_is_not_in_the_message_s_trailer_block_is_not_a_summary(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    message = "Allow selling data\n\nPolicy-Summary: this is prose, not a trailer\nas the next line shows.\n\nDone."
-    material_commit(repo, message)
-    publish()
-    assert record_of(repo, "privacy/v2.0").summary == ""
-
-
-def test_a_trailer_that_names_a_policy_is_for_that_policy_only(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    edit(repo, "privacy", *MATERIAL_EDIT)
-    edit(repo, "terms", *TERMS_EDIT)
+def test_a_trailer_that_names_a_policy_is_for_that_policy_only(both_edited):
+    repo = both_edited
     repo.commit(
         "Sell and keep data\n\n"
         "Policy-Summary: privacy: We may now sell your personal information.\n"
@@ -105,16 +127,8 @@ def test_a_trailer_that_names_no_policy_is_for_every_policy_its_commit_changed(t
     assert record_of(repo, "terms/v2.0").summary == ""
 
 
-def test_a_word_and_a_colon_that_name_no_policy_are_part_of_the_summary(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data\n\nPolicy-Summary: Important: we may now sell your information.")
-    publish()
-    assert record_of(repo, "privacy/v2.0").summary == "Important: we may now sell your information."
-
-
-def test_a_named_trailer_in_a_commit_that_changes_no_file_counts(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data")
+def test_a_named_trailer_in_a_commit_that_changes_no_file_counts(changed):
+    repo = changed
     repo.commit("Summary for the release\n\nPolicy-Summary: privacy: We may now sell your personal information.")
     publish()
     assert record_of(repo, "privacy/v2.0").summary == "We may now sell your personal information."
@@ -140,28 +154,24 @@ def test_the_summary_option_wins_over_the_trailers(tmp_path, in_repo):
     assert record_of(repo, "privacy/v2.0").summary == "We may now sell your personal information."
 
 
-def test_a_summary_option_that_names_a_policy_leaves_the_others_to_their_trailers(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    edit(repo, "privacy", *MATERIAL_EDIT)
-    edit(repo, "terms", *TERMS_EDIT)
+def test_a_summary_option_that_names_a_policy_leaves_the_others_to_their_trailers(both_edited):
+    repo = both_edited
     repo.commit("Sell and keep data\n\nPolicy-Summary: From the trailer.")
     publish("--summary", "terms: We keep your data for ten years after you cancel.")
     assert record_of(repo, "privacy/v2.0").summary == "From the trailer."
     assert record_of(repo, "terms/v2.0").summary == "We keep your data for ten years after you cancel."
 
 
-def test_an_unnamed_summary_option_is_for_every_policy_the_publish_releases(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    edit(repo, "privacy", *MATERIAL_EDIT)
-    edit(repo, "terms", *TERMS_EDIT)
+def test_an_unnamed_summary_option_is_for_every_policy_the_publish_releases(both_edited):
+    repo = both_edited
     repo.commit("Sell and keep data")
     publish("--summary", "We sell and keep more of your data.")
-    assert record_of(repo, "privacy/v2.0").summary == record_of(repo, "terms/v2.0").summary
+    for tag in ("privacy/v2.0", "terms/v2.0"):
+        assert record_of(repo, tag).summary == "We sell and keep more of your data."
 
 
-def test_a_summary_file_is_read_with_its_paragraphs(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data")
+def test_a_summary_file_is_read_with_its_paragraphs(changed, tmp_path):
+    repo = changed
     path = tmp_path / "summary.txt"
     path.write_text("We may now sell your\npersonal information.\r\n\r\nYou can still object.\n", encoding="utf-8")
     publish("--summary-file", str(path))
@@ -170,9 +180,8 @@ def test_a_summary_file_is_read_with_its_paragraphs(tmp_path, in_repo):
     )
 
 
-def test_control_characters_and_line_separators_in_a_summary_become_spaces(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data")
+def test_control_characters_and_line_separators_in_a_summary_become_spaces(changed, tmp_path):
+    repo = changed
     path = tmp_path / "summary.txt"
     path.write_bytes("We may\x00 sell\x1b[31m your\u2028data\u0085.".encode())
     publish("--summary-file", str(path))
@@ -185,71 +194,46 @@ def test_control_characters_and_line_separators_in_a_summary_become_spaces(tmp_p
 # -- refusals ------------------------------------------------------------------------------------
 
 
-def test_a_summary_longer_than_the_limit_is_refused_saying_how_long_it_is(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data")
-    result = run("publish", "--yes", "--no-notify", "--summary", "x" * (MAX_CHARS + 1))
-    assert result.exit_code == 2
-    assert f"--summary for privacy: the summary is {MAX_CHARS + 1:,} characters" in result.stderr
-    assert f"at most {MAX_CHARS:,}" in result.stderr
-    assert "privacy/v2.0" not in Git(repo.root).run("tag", "-l")
+def test_a_summary_longer_than_the_limit_is_refused_saying_how_long_it_is(changed):
+    line = refusal(changed, "--summary", "x" * (MAX_CHARS + 1))
+    assert f"--summary for privacy: the summary is {MAX_CHARS + 1:,} characters" in line
+    assert f"at most {MAX_CHARS:,}" in line
 
 
-def test_trailers_that_together_pass_the_limit_are_refused_naming_their_commits(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, f"Allow selling data\n\nPolicy-Summary: {'a' * MAX_CHARS}")
-    first = repo.head()
-    repo.commit("More\n\nPolicy-Summary: privacy: and more.")
-    result = run("publish", "--yes", "--no-notify")
-    assert result.exit_code == 2
-    [line] = result.stderr.splitlines()
+def test_trailers_that_together_pass_the_limit_are_refused_naming_their_commits(changed):
+    changed.commit(f"Long\n\nPolicy-Summary: privacy: {'a' * MAX_CHARS}")
+    first = changed.head()
+    changed.commit("More\n\nPolicy-Summary: privacy: and more.")
+    line = refusal(changed)
     assert line.startswith(f"policywatch: error: privacy: the Policy-Summary trailers of {first[:12]}, ")
     assert line.endswith("give --summary or --summary-file to replace them")
 
 
-def test_an_empty_summary_is_refused(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data")
-    result = run("publish", "--yes", "--no-notify", "--summary", " \x00 ")
-    assert result.exit_code == 2
-    assert "--summary: the summary is empty" in result.stderr
+def test_an_empty_summary_is_refused(changed):
+    assert refusal(changed, "--summary", " \x00 ").endswith("--summary: the summary is empty")
 
 
-def test_a_summary_option_naming_a_policy_the_publish_does_not_release_is_refused(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data")
-    result = run("publish", "--yes", "--no-notify", "--summary", "terms: Nothing changes.")
-    assert result.exit_code == 2
-    assert "--summary: names policy terms, which this publish does not release" in result.stderr
+def test_a_summary_option_naming_a_policy_the_publish_does_not_release_is_refused(changed):
+    line = refusal(changed, "--summary", "terms: Nothing changes.")
+    assert line.endswith("--summary: names policy terms, which this publish does not release")
 
 
-def test_summary_and_summary_file_together_are_refused(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data")
+def test_summary_and_summary_file_together_are_refused(changed, tmp_path):
     path = tmp_path / "summary.txt"
     path.write_text("From the file.", encoding="utf-8")
-    result = run("publish", "--yes", "--no-notify", "--summary", "From the option.", "--summary-file", str(path))
-    assert result.exit_code == 2
-    assert "give --summary or --summary-file, not both" in result.stderr
+    line = refusal(changed, "--summary", "From the option.", "--summary-file", str(path))
+    assert line.endswith("give --summary or --summary-file, not both")
 
 
-def test_a_summary_file_that_is_not_utf8_is_refused_naming_it(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data")
+def test_a_summary_file_that_is_not_utf8_is_refused_naming_it(changed, tmp_path):
     path = tmp_path / "summary.txt"
     path.write_bytes(b"caf\xe9")
-    result = run("publish", "--yes", "--no-notify", "--summary-file", str(path))
-    assert result.exit_code == 2
-    assert f"{path}: the summary file is not UTF-8 text" in result.stderr
+    assert refusal(changed, "--summary-file", str(path)).endswith(f"{path}: the summary file is not UTF-8 text")
 
 
-def test_a_missing_summary_file_is_refused_naming_it(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data")
-    result = run("publish", "--yes", "--no-notify", "--summary-file", str(tmp_path / "nope.txt"))
-    assert result.exit_code == 2
-    assert f"{tmp_path / 'nope.txt'}: cannot read the summary file" in result.stderr
-    assert "Traceback" not in result.output
+def test_a_missing_summary_file_is_refused_naming_it(changed, tmp_path):
+    line = refusal(changed, "--summary-file", str(tmp_path / "nope.txt"))
+    assert f"{tmp_path / 'nope.txt'}: cannot read the summary file" in line
 
 
 # -- what publish says ---------------------------------------------------------------------------
