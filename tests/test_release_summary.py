@@ -144,6 +144,15 @@ def test_trailers_of_commits_before_the_last_release_are_not_used_again(tmp_path
     assert record_of(repo, "privacy/v3.0").summary == ""
 
 
+def test_a_renamed_policy_takes_the_trailers_that_name_it_by_its_old_name(changed):
+    repo = changed
+    repo.commit("Summary\n\nPolicy-Summary: privacy: We may now sell your personal information.")
+    repo.git("mv", "policies/privacy.md", "policies/privacy-policy.md")
+    repo.commit("Rename")
+    publish()
+    assert record_of(repo, "privacy-policy/v2.0").summary == "We may now sell your personal information."
+
+
 # -- from the command line -----------------------------------------------------------------------
 
 

@@ -351,6 +351,7 @@ def _summaries(project: Project, git: Git, items: list[Pending], given: Given) -
             item.slug,
             item.last.commit if item.last else None,
             (item.path,) + ((item.last.record.path,) if item.last and item.last.record else ()),
+            item.renamed_from,
         )
         for item in releasing
         if item.slug not in found

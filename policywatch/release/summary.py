@@ -103,11 +103,12 @@ class Since:
     slug: str
     since: str | None
     paths: tuple[str, ...]  # its file now, and as last released when it was renamed since
+    formerly: str | None = None  # its slug at its last release, when it was renamed since
 
 
 def from_trailers(git: Git, head: str, wanted: Sequence[Since], slugs: Iterable[str]) -> dict[str, str]:
     """{slug: summary} from the ``Policy-Summary:`` trailers of the commits since each policy's last release."""
-    known = set(slugs)
+    known = set(slugs) | {item.formerly for item in wanted if item.formerly}
     logs: dict[str | None, list[tuple[str, list[str]]]] = {}
     out = {}
     for item in wanted:
@@ -124,7 +125,7 @@ def from_trailers(git: Git, head: str, wanted: Sequence[Since], slugs: Iterable[
                         touching = _touching(git, item.since, head, item.paths)
                     if sha not in touching:
                         continue
-                elif slug != item.slug:
+                elif slug not in (item.slug, item.formerly):
                     continue
                 texts.append(text)
                 if sha not in shas:
