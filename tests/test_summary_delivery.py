@@ -57,6 +57,7 @@ def test_the_email_text_gives_the_summary_first_and_the_reasons_beneath_as_detai
     [received] = delivered["mail"]
     text = received.message().get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert f"In short:\n\n{SHOWN}\n" in text
+    assert "\nIn detail:\n- Sharing: " in text
     assert text.index("In short:") < text.index("In detail:") < text.index(REASON)
 
 
