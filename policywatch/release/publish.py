@@ -314,7 +314,12 @@ def publish(
 
 
 def _prepare(
-    project: Project, git: Git, slugs: list[str] | None, date: dt.date, override: str | None, summary: Given
+    project: Project,
+    git: Git,
+    slugs: list[str] | None,
+    date: dt.date,
+    override: str | None,
+    summary: Given = Given(),  # frozen: one shared default is safe
 ) -> Plan:
     if what := git.operation_in_progress():
         raise OperationInProgress(f"{project.root}: the repository is in the middle of {what}; finish it first")
