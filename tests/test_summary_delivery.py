@@ -18,7 +18,7 @@ import pytest
 from policywatch.project import open_project
 from policywatch.site.build import build_project_site
 from tests._email_support import smtp_server
-from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
+from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run
 from tests._store_support import webhook_receiver
 from tests.test_site import Page
 
@@ -113,3 +113,29 @@ def test_the_policy_page_s_upcoming_notice_says_what_the_change_means(delivered)
     text = Page((delivered["site"] / "privacy/index.html").read_text(encoding="utf-8")).text
     assert "Upcoming change" in text
     assert text.index("Upcoming change") < text.index(SHOWN)
+
+
+def test_a_notice_that_replaces_an_earlier_release_gives_the_summaries_of_both_oldest_first(tmp_path, monkeypatch):
+    monkeypatch.delenv("POLICYWATCH_FROM", raising=False)
+    repo = released_repo(tmp_path)
+    monkeypatch.chdir(repo.root)
+    repo.commit("Configure notices", {"policywatch.toml": CONFIG.split("\n[[webhooks]]")[0]})
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data\n\nPolicy-Summary: We may now sell your personal information.")
+    assert run("publish", "--yes", "--no-notify").exit_code == 0
+    edit(repo, "privacy", *MINOR_EDIT)
+    repo.commit("Punctuation\n\nPolicy-Summary: Receipts are still the only use of your email address.")
+    # 3.0 takes effect with 2.0, so 2.0 never applies and the one notice tells both against 1.0.
+    assert run("publish", "--yes", "--no-notify", "--as", "material").exit_code == 0
+    assert run("subscribers", "add", "new@example.com").exit_code == 0
+    with smtp_server() as (controller, handler):
+        monkeypatch.setenv("POLICYWATCH_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+        result = run("notify")
+        assert result.exit_code == 0, result.output
+    [message] = handler.messages
+    text = message.message().get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "takes the place of version 2.0" in text
+    assert (
+        "In short:\n\nWe may now sell your personal information.\n\n"
+        "Receipts are still the only use of your email address.\n"
+    ) in text
