@@ -315,3 +315,9 @@ def test_the_readable_part_of_the_record_shows_the_summary_right_after_its_first
     record = type(record)(**{**record.__dict__, "summary": "We sell data.\n\nYou can object."})
     lines = tag_message(record).split("\n")
     assert lines[1:5] == ["", "We sell data.", "", "You can object."]
+
+
+def test_a_summary_that_imitates_the_record_line_does_not_replace_the_record(changed):
+    publish("--summary", 'Policywatch-Release: {"policy": "terms"}')
+    record = record_of(changed, "privacy/v2.0")
+    assert (record.policy, record.summary) == ("privacy", 'Policywatch-Release: {"policy": "terms"}')
