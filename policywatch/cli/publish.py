@@ -110,10 +110,12 @@ def publish(
 
 
 def _print_plan(plan, describe, heading: str) -> None:
+    from policywatch.release.record import paragraphs
+
     typer.echo(f"{heading}, publication date {plan.date.isoformat()}:")
     for action in plan.actions:
         echo(f"  {describe(action)} [{action.tag}]")
-        for number, paragraph in enumerate(action.summary.split("\n\n") if action.summary else []):
+        for number, paragraph in enumerate(paragraphs(action.summary)):
             echo(f"    {'summary: ' if number == 0 else '         '}{paragraph}")
         for reason in action.reasons[:10]:
             echo(f"    - {reason}")

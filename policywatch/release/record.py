@@ -72,7 +72,7 @@ class Release:
 
     @property
     def summary_paragraphs(self) -> list[str]:
-        return [p for p in self.summary.split("\n\n") if p]
+        return paragraphs(self.summary)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -188,6 +188,11 @@ def clean_summary(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = (" ".join(one_line(part).split()) for part in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def paragraphs(summary: str) -> list[str]:
+    """The paragraphs of a summary as records hold it."""
+    return [p for p in summary.split("\n\n") if p]
 
 
 def one_line_title(title: str) -> str:
