@@ -245,6 +245,15 @@ def test_a_missing_summary_file_is_refused_naming_it(changed, tmp_path):
     assert f"{tmp_path / 'nope.txt'}: cannot read the summary file" in line
 
 
+def test_a_summary_file_that_never_ends_is_refused_without_reading_it_all(changed):
+    line = refusal(changed, "--summary-file", "/dev/zero")
+    assert line.endswith("/dev/zero: the summary file is larger than 64 KiB; a summary holds at most 2,000 characters")
+
+
+def test_a_folder_given_as_the_summary_file_is_refused_naming_it(changed, tmp_path):
+    assert f"{tmp_path}: cannot read the summary file" in refusal(changed, "--summary-file", str(tmp_path))
+
+
 # -- what publish says ---------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from policywatch.release.record import clean_summary
 
 TRAILER_KEY = "Policy-Summary"
 MAX_CHARS = 2000
+_FILE_BYTES = 64 * 1024  # room for any summary of MAX_CHARS with its blank lines, and no more
 _NAMED = re.compile(r"^(?P<slug>[^\s:]+):\s+(?P<text>\S.*)$", re.S)
 
 
@@ -86,10 +87,17 @@ class Given:
 
 
 def _read(path: Path) -> str:
+    """The file's text, read no further than ``_FILE_BYTES`` (``/dev/zero`` never ends)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(_FILE_BYTES + 1)
     except OSError as exc:
         raise InvalidSummary(f"{path}: cannot read the summary file: {exc.strerror or exc}") from None
+    if len(data) > _FILE_BYTES:
+        raise InvalidSummary(
+            f"{path}: the summary file is larger than {_FILE_BYTES // 1024} KiB; "
+            f"a summary holds at most {MAX_CHARS:,} characters"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
