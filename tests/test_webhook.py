@@ -304,3 +304,8 @@ def test_the_slack_format_gives_the_summary_under_the_headline_escaped():
     lines = json.loads(WebhookChannel(settings).body(notice, HOOK))["text"].split("\n")
     assert lines[1] == "We now share data with &lt;!channel&gt; partners."
     assert lines[2].startswith("• Sharing:")
+
+
+def test_the_json_body_says_null_for_the_summary_when_nobody_wrote_one():
+    settings = WebhookSettings("ops", "https://hooks.example.com/x", "json", SECRET)
+    assert json.loads(WebhookChannel(settings).body(make_notice(), HOOK))["summary"] is None
