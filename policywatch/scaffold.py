@@ -8,7 +8,7 @@ from pathlib import Path
 
 from policywatch.config import CONFIG_FILE
 from policywatch.errors import NotARepository
-from policywatch.project import STATE_DIR
+from policywatch.filemodes import STATE_DIR
 
 CONFIG_TEMPLATE = """\
 # policywatch settings. See the README for every key.

@@ -27,7 +27,7 @@ from policywatch.release.history import (
     tag_name,
     version_key,
 )
-from policywatch.release.lock import COMMIT_TRAILER
+from policywatch.release.journal import COMMIT_TRAILER
 from policywatch.release.record import Release
 from policywatch.release.refs import shown, tag_name_problem
 
