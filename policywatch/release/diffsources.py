@@ -73,7 +73,7 @@ def read_revision(project: Project, rev: str, path: str, cwd: Path) -> Side:
 def last_release(project: Project, slug: str) -> Pair:
     """A policy's last release against its working copy."""
     from policywatch.release import history
-    from policywatch.release.status import released_text
+    from policywatch.release.text import released_text
 
     path = project.policy_path(slug)
     rel_path = project.relpath(path)
@@ -107,7 +107,7 @@ def resolve(spec: str, cwd: Path | str = ".") -> Side:
             return read_revision(_project(cwd), rev, rel, cwd)
     project = _project_or_none(cwd)
     if project is not None and _looks_like_slug(spec):
-        from policywatch.release.status import show_text
+        from policywatch.release.text import show_text
 
         slug = spec.partition("@")[0]
         if (project.policies_dir / f"{slug}.md").is_file():
