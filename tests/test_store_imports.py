@@ -1,0 +1,26 @@
+"""The state database is below every stage: store/ imports errors and base helpers, never a stage of the flow."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "policywatch"
+STORE = PACKAGE / "store"
+
+
+def _ours(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return {name for name in names if name.split(".")[0] == "policywatch"}
+
+
+def test_the_store_imports_only_itself_errors_and_modules_that_import_nothing_else_of_ours():
+    outside = {name for path in STORE.rglob("*.py") for name in _ours(path) if not name.startswith("policywatch.store")}
+    for name in outside - {"policywatch.errors"}:
+        helper = PACKAGE.parent / (name.replace(".", "/") + ".py")
+        assert _ours(helper) <= {"policywatch.errors"}, f"store imports {name}, which imports {_ours(helper)}"
