@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "policywatch"
+from tests._import_support import PACKAGE, imported
+
 STORE = PACKAGE / "store"
 
 
 def _ours(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return {name for name in names if name.split(".")[0] == "policywatch"}
+    return {name for name in imported(path) if name.split(".")[0] == "policywatch"}
 
 
 def test_the_store_imports_only_itself_errors_and_modules_that_import_nothing_else_of_ours():
