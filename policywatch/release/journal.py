@@ -16,7 +16,6 @@ from pathlib import Path
 
 from policywatch.errors import InterruptedPublish
 from policywatch.filemodes import FILE_MODE, STATE_DIR, state_dir
-from policywatch.files import atomic_write
 from policywatch.release.git import Git
 
 JOURNAL_FILE = "publish-journal.json"
@@ -46,6 +45,8 @@ class Journal:
     commit: str | None = None  # set once the publication commit exists
 
     def save(self, root: Path) -> None:
+        from policywatch.files import atomic_write  # not at the top: the pre-push check reads JOURNAL_FILE only
+
         atomic_write(state_dir(root) / JOURNAL_FILE, json.dumps(asdict(self), indent=1), mode=FILE_MODE)
 
     @staticmethod
