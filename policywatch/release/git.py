@@ -3,7 +3,9 @@
 ``check`` runs from a pre-push hook, so it cannot afford to import gitpython
 (about 75 ms) before doing any work. This module reads tags, blobs and commit
 messages with a handful of plain ``git`` calls and writes the publication
-commit and tags the same way.
+commit and tags the same way. It is the one way the code runs plain git
+(``init``, the hooks and crash recovery too), and it imports nothing of the
+release package: ``history`` builds on it, never the reverse.
 """
 
 from __future__ import annotations
