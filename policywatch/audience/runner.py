@@ -184,7 +184,7 @@ def against_version_in_force(project: Project, release: Release, chain: Sequence
     from policywatch import compare
     from policywatch.engine.materiality import load_rules
     from policywatch.release import history
-    from policywatch.release.pending import _reasons, content
+    from policywatch.release.pending import content, reason_lines
 
     repo = history.open_repo(project.root)
     comparison = compare(
@@ -197,7 +197,11 @@ def against_version_in_force(project: Project, release: Release, chain: Sequence
     since = [r for r in chain if version_key(prior.version) < version_key(r.version) <= version_key(release.version)]
     summary = "\n\n".join(r.summary for r in since if r.summary)
     return replace(
-        release, previous_version=prior.version, changes=changes, reasons=_reasons(comparison.changes), summary=summary
+        release,
+        previous_version=prior.version,
+        changes=changes,
+        reasons=reason_lines(comparison.changes),
+        summary=summary,
     )
 
 
