@@ -18,6 +18,7 @@ from policywatch.release.summary import MAX_CHARS
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run
 from tests._site_support import release
 
+SOLD = "We may now sell your personal information."
 TERMS_EDIT = ("You may cancel at any time.", "You may cancel at any time, but we may keep your data for ten years.")
 
 
@@ -30,6 +31,12 @@ def publish(*options: str):
     result = run("publish", "--yes", "--no-notify", "--date", "2024-03-15", *options)
     assert result.exit_code == 0, result.output
     return result
+
+
+def published_summary(repo, tag: str, *options: str) -> str:
+    """Publish, then the summary the release record of ``tag`` holds."""
+    publish(*options)
+    return record_of(repo, tag).summary
 
 
 def material_commit(repo, message: str) -> None:
@@ -66,7 +73,6 @@ def refusal(repo, *options: str) -> str:
 # -- from trailers -------------------------------------------------------------------------------
 
 
-SOLD = "We may now sell your personal information."
 ONE_COMMIT = {
     "a trailer is the summary": (f"Allow selling data\n\nPolicy-Summary: {SOLD}", SOLD),
     "a folded trailer is one paragraph": (
@@ -89,8 +95,7 @@ ONE_COMMIT = {
 def test_the_summary_is_read_from_the_commit_message_as_git_reads_trailers(tmp_path, in_repo, message, summary):
     repo = in_repo(released_repo(tmp_path))
     material_commit(repo, message)
-    publish()
-    assert record_of(repo, "privacy/v2.0").summary == summary
+    assert published_summary(repo, "privacy/v2.0") == summary
 
 
 def test_the_trailers_of_several_commits_are_joined_as_paragraphs_oldest_first(tmp_path, in_repo):
@@ -98,8 +103,7 @@ def test_the_trailers_of_several_commits_are_joined_as_paragraphs_oldest_first(t
     material_commit(repo, "Allow selling data\n\nPolicy-Summary: We may now sell your personal information.")
     edit(repo, "privacy", *MINOR_EDIT)
     repo.commit("Punctuation\n\nPolicy-Summary: Receipts are still the only use of your email address.")
-    publish()
-    assert record_of(repo, "privacy/v2.0").summary == (
+    assert published_summary(repo, "privacy/v2.0") == (
         "We may now sell your personal information.\n\nReceipts are still the only use of your email address."
     )
 
@@ -111,8 +115,7 @@ def test_a_trailer_that_names_a_policy_is_for_that_policy_only(both_edited):
         "Policy-Summary: privacy: We may now sell your personal information.\n"
         "Policy-Summary: terms: We keep your data for ten years after you cancel."
     )
-    publish()
-    assert record_of(repo, "privacy/v2.0").summary == "We may now sell your personal information."
+    assert published_summary(repo, "privacy/v2.0") == SOLD
     assert record_of(repo, "terms/v2.0").summary == "We keep your data for ten years after you cancel."
 
 
@@ -122,16 +125,14 @@ def test_a_trailer_that_names_no_policy_is_for_every_policy_its_commit_changed(t
     repo.commit("Allow selling data\n\nPolicy-Summary: We may now sell your personal information.")
     edit(repo, "terms", *TERMS_EDIT)
     repo.commit("Keep data for ten years")
-    publish()
-    assert record_of(repo, "privacy/v2.0").summary == "We may now sell your personal information."
+    assert published_summary(repo, "privacy/v2.0") == SOLD
     assert record_of(repo, "terms/v2.0").summary == ""
 
 
 def test_a_named_trailer_in_a_commit_that_changes_no_file_counts(changed):
     repo = changed
     repo.commit("Summary for the release\n\nPolicy-Summary: privacy: We may now sell your personal information.")
-    publish()
-    assert record_of(repo, "privacy/v2.0").summary == "We may now sell your personal information."
+    assert published_summary(repo, "privacy/v2.0") == SOLD
 
 
 def test_trailers_of_commits_before_the_last_release_are_not_used_again(tmp_path, in_repo):
@@ -140,8 +141,7 @@ def test_trailers_of_commits_before_the_last_release_are_not_used_again(tmp_path
     publish()
     edit(repo, "privacy", "We collect your email address", "We collect your email address and your location")
     repo.commit("Collect location")
-    publish("--date", "2024-03-20")
-    assert record_of(repo, "privacy/v3.0").summary == ""
+    assert published_summary(repo, "privacy/v3.0", "--date", "2024-03-20") == ""
 
 
 def test_a_renamed_policy_takes_the_trailers_that_name_it_by_its_old_name(changed):
@@ -149,8 +149,7 @@ def test_a_renamed_policy_takes_the_trailers_that_name_it_by_its_old_name(change
     repo.commit("Summary\n\nPolicy-Summary: privacy: We may now sell your personal information.")
     repo.git("mv", "policies/privacy.md", "policies/privacy-policy.md")
     repo.commit("Rename")
-    publish()
-    assert record_of(repo, "privacy-policy/v2.0").summary == "We may now sell your personal information."
+    assert published_summary(repo, "privacy-policy/v2.0") == SOLD
 
 
 # -- from the command line -----------------------------------------------------------------------
@@ -159,8 +158,7 @@ def test_a_renamed_policy_takes_the_trailers_that_name_it_by_its_old_name(change
 def test_the_summary_option_wins_over_the_trailers(tmp_path, in_repo):
     repo = in_repo(released_repo(tmp_path))
     material_commit(repo, "Allow selling data\n\nPolicy-Summary: A draft summary.")
-    publish("--summary", "We may now sell your personal information.")
-    assert record_of(repo, "privacy/v2.0").summary == "We may now sell your personal information."
+    assert published_summary(repo, "privacy/v2.0", "--summary", SOLD) == SOLD
 
 
 def test_a_summary_option_that_names_a_policy_leaves_the_others_to_their_trailers(both_edited):
@@ -183,10 +181,7 @@ def test_a_summary_file_is_read_with_its_paragraphs(changed, tmp_path):
     repo = changed
     path = tmp_path / "summary.txt"
     path.write_text("We may now sell your\npersonal information.\r\n\r\nYou can still object.\n", encoding="utf-8")
-    publish("--summary-file", str(path))
-    assert (
-        record_of(repo, "privacy/v2.0").summary == "We may now sell your personal information.\n\nYou can still object."
-    )
+    assert published_summary(repo, "privacy/v2.0", "--summary-file", str(path)) == f"{SOLD}\n\nYou can still object."
 
 
 def test_control_characters_and_line_separators_in_a_summary_become_spaces(changed, tmp_path):
