@@ -11,11 +11,12 @@ import json
 
 import pytest
 
+from policywatch.cli import app
 from policywatch.release.git import Git
 from policywatch.release.history import Tag
 from policywatch.release.record import TRAILER, UntrustedRecord, read_record, tag_message
 from policywatch.release.summary import MAX_CHARS
-from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run
+from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, runner
 from tests._site_support import release
 
 SOLD = "We may now sell your personal information."
@@ -260,6 +261,13 @@ def test_a_material_release_without_a_summary_is_warned_about_in_one_line_naming
         "policywatch: warning: privacy: material release 2.0 has no summary; "
         "give one with --summary or a 'Policy-Summary:' trailer"
     ]
+
+
+def test_a_publish_that_asks_before_writing_warns_too(changed):
+    result = runner.invoke(app, ["publish", "--no-notify"], input="n\n")
+    assert result.exit_code == 1
+    assert "privacy: material release 2.0 has no summary" in result.stderr
+    assert "privacy/v2.0" not in Git(changed.root).run("tag", "-l")
 
 
 def test_a_summarised_or_minor_release_is_not_warned_about(tmp_path, in_repo):
