@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from policywatch.audience.outbox import Outbox, find_release
+from policywatch.audience.service.app import make_app
 from policywatch.audience.subscribers import get_subscriber
-from policywatch.audience.unsubscribe import make_app
 from policywatch.project import open_project
 from policywatch.store import project_store
 from tests._email_support import smtp_server
