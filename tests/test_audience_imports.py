@@ -1,0 +1,49 @@
+"""What audience imports: only from up the flow (document -> engine -> release -> audience -> site)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+AUDIENCE = Path(__file__).resolve().parent.parent / "policywatch" / "audience"
+DOWNSTREAM = ("policywatch.site", "policywatch.cli")
+# [site] base_url is read through the site package until settings have one shared layer.
+PENDING = {"runner.py: policywatch.site.settings"}
+WEB = ("policywatch.audience.service.", "jinja2", "wsgiref")
+
+
+def _imported(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_audience_imports_nothing_of_the_site_or_the_command_line():
+    downstream = {
+        f"{path.relative_to(AUDIENCE)}: {name}"
+        for path in AUDIENCE.rglob("*.py")
+        for name in _imported(path)
+        if name.startswith(DOWNSTREAM)
+    }
+    assert downstream - PENDING == set()
+
+
+def test_making_tokens_loads_neither_the_web_application_nor_its_server():
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, policywatch.audience.service.tokens;"
+            f"print(sorted(m for m in sys.modules if m.startswith({WEB!r})))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert loaded == "['policywatch.audience.service.tokens']"
