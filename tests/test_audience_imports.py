@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
+
+from tests._import_support import imported
 
 AUDIENCE = Path(__file__).resolve().parent.parent / "policywatch" / "audience"
 DOWNSTREAM = ("policywatch.site", "policywatch.cli")
@@ -14,21 +15,11 @@ PENDING = {"runner.py: policywatch.site.settings"}
 WEB = ("policywatch.audience.service.", "jinja2", "wsgiref")
 
 
-def _imported(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
-
-
 def test_audience_imports_nothing_of_the_site_or_the_command_line():
     downstream = {
         f"{path.relative_to(AUDIENCE)}: {name}"
         for path in AUDIENCE.rglob("*.py")
-        for name in _imported(path)
+        for name in imported(path)
         if name.startswith(DOWNSTREAM)
     }
     assert downstream - PENDING == set()
