@@ -87,6 +87,8 @@ class Request:
 
 @dataclass(frozen=True)
 class Page:
+    """A rendered body, and the nonce its inline style carries (named in the Content-Security-Policy)."""
+
     data: bytes
     nonce: str
     content_type: str = "text/html; charset=utf-8"
@@ -94,6 +96,8 @@ class Page:
 
 @dataclass(frozen=True)
 class Reply:
+    """What an endpoint answers: the status, the page, and headers beyond those every page gets."""
+
     status: int
     page: Page
     headers: list[tuple[str, str]] = field(default_factory=list)
@@ -130,9 +134,8 @@ def unsubscribe(service: ServiceApp, request: Request) -> Reply:
     if person is None:
         return service.error(404)
     if changed:
-        log(
-            request.environ, f"policywatch unsubscribe: subscriber {person.id} unsubscribed at {person.unsubscribed_at}"
-        )
+        at = person.unsubscribed_at
+        log(request.environ, f"policywatch unsubscribe: subscriber {person.id} unsubscribed at {at}")
     return service.page(DONE_TEMPLATE, person=person, changed=changed)
 
 
