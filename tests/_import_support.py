@@ -1,13 +1,15 @@
-"""Reading which modules a source file imports, for the tests that keep the packages in their order."""
+"""Reading which modules a source file imports, for the tests of which way imports flow."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+PACKAGE = Path(__file__).resolve().parent.parent / "policywatch"
+
 
 def imported(path: Path) -> set[str]:
-    """Every module ``path`` imports, at the top or inside a function (``from X import y`` gives X)."""
+    """Every module ``path`` imports, at the top or inside a function."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-from tests._import_support import imported
+from tests._import_support import PACKAGE, imported
 
-AUDIENCE = Path(__file__).resolve().parent.parent / "policywatch" / "audience"
+AUDIENCE = PACKAGE / "audience"
 DOWNSTREAM = ("policywatch.site", "policywatch.cli")
 # [site] base_url is read through the site package until settings have one shared layer.
 PENDING = {"runner.py: policywatch.site.settings"}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests._import_support import PACKAGE, imported
 
-from tests._import_support import imported
-
-ENGINE = Path(__file__).resolve().parent.parent / "policywatch" / "engine"
+ENGINE = PACKAGE / "engine"
 LEAVES = {"policywatch.errors", "policywatch.dates", "policywatch.termsafe"}
 
 
