@@ -19,7 +19,7 @@ def test_audience_imports_nothing_of_the_site_or_the_command_line():
         f"{path.relative_to(AUDIENCE)}: {name}"
         for path in AUDIENCE.rglob("*.py")
         for name in imported(path)
-        if name.startswith(DOWNSTREAM)
+        if name in DOWNSTREAM or name.startswith(tuple(f"{package}." for package in DOWNSTREAM))
     }
     assert downstream - PENDING == set()
 
