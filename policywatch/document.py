@@ -44,8 +44,11 @@ _UPDATED_LABELS = (
     r"last\s+updated(?:\s+on)?|last\s+modified(?:\s+on)?|last\s+revised(?:\s+on)?|last\s+changed"
     r"|date\s+of\s+last\s+revision|updated(?:\s+on)?|revised(?:\s+on)?"
 )
+# Each match starts on the line break before its line (the body is read with one put in front):
+# a pattern that starts with a character set lets the regex engine skip to the next line break,
+# several times faster than testing every position for a line start.
 _DATE_LINE = re.compile(
-    rf"{_BOL}(?P<pre>[ \t>*_#\-]*)(?P<label>(?P<eff>{_EFFECTIVE_LABELS})|(?P<upd>{_UPDATED_LABELS}))"
+    rf"[\r\n](?P<pre>[ \t>*_#\-]*)(?P<label>(?P<eff>{_EFFECTIVE_LABELS})|(?P<upd>{_UPDATED_LABELS}))"
     rf"(?P<sep>[ \t]*[*_]*[ \t]*[:：]?[ \t]*[*_]*[ \t]*)(?P<date>{DATE_PATTERN})(?P<post>[ \t*_.)]*){_EOL}",
     re.I,
 )
@@ -321,7 +324,10 @@ def _find_date_lines(
     body: str, offset: int, first_line: int, path: str, date_order: str | None
 ) -> tuple[DateLine, ...]:
     found: dict[str, DateLine] = {}
-    for m in _DATE_LINE.finditer(body):
+    # Offsets in ``text`` are one more than in ``body``; a match's start is the break ending the line before.
+    text = "\n" + body
+    offset -= 1
+    for m in _DATE_LINE.finditer(text):
         kind = "effective" if m.group("eff") else "updated"
         if kind in found:
             continue
@@ -331,6 +337,8 @@ def _find_date_lines(
         except InvalidDate as exc:
             raise PolicyFormatError(path, f"{m.group('label')} line: {exc}", line) from None
         found[kind] = DateLine(kind, line, offset + m.start("date"), offset + m.end("date"), day, fmt, m.group("label"))
+        if len(found) == 2:
+            break
     return tuple(sorted(found.values(), key=lambda d: d.start))
 
 
