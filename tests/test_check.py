@@ -215,3 +215,18 @@ def test_the_hook_entry_point_fails_when_there_is_nothing_to_check(empty_repo):
     out = subprocess.run(cmd, cwd=empty_repo.root, capture_output=True, text=True)
     assert out.returncode == 2
     assert "nothing to check" in out.stderr and out.stdout == ""
+
+
+def test_a_push_without_a_settings_file_is_checked_without_yaml_typing_tomllib_or_shutil(tmp_path):
+    import subprocess
+    import sys
+
+    repo = released_repo(tmp_path)
+    code = (
+        "import sys, atexit;"
+        "atexit.register(lambda: print(','.join(m for m in ('yaml', 'typing', 'tomllib', 'shutil')"
+        " if m in sys.modules), file=sys.stderr));"
+        "sys.argv = ['policywatch', 'check']; import policywatch.__main__ as m; m.main()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True)
+    assert (out.returncode, out.stderr.strip()) == (0, "")

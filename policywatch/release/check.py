@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from policywatch.errors import NothingToCheck
 from policywatch.project import Project
@@ -18,6 +17,11 @@ from policywatch.release.git import Git
 from policywatch.release.lock import JOURNAL_FILE
 from policywatch.release.pending import Pending, last_reviewed, pending_changes, refuse_empty
 from policywatch.termsafe import printable, printable_json
+
+# The check on every push does without the typing module (about 5 ms to import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)
