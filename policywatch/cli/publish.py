@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import typer
 
-from policywatch.cli import app
+from policywatch.cli import Typer, app
 from policywatch.cli._output import echo
 
 
@@ -121,7 +121,7 @@ def _announce(project, releases) -> None:
         raise typer.Exit(1)
 
 
-hook_app = typer.Typer(help="Install git hooks that run `policywatch check`.", no_args_is_help=True)
+hook_app = Typer(help="Install git hooks that run `policywatch check`.", no_args_is_help=True)
 app.add_typer(hook_app, name="hook")
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 
-from policywatch.cli import app
+from policywatch.cli import Typer, app
 from policywatch.cli._output import echo
 
-site_app = typer.Typer(help="Build the public archive of released policies.", no_args_is_help=True)
+site_app = Typer(help="Build the public archive of released policies.", no_args_is_help=True)
 app.add_typer(site_app, name="site")
 
 BASE_URL_OPTION = typer.Option(

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import typer
 
-from policywatch.cli import app
+from policywatch.cli import Typer, app
 from policywatch.cli._output import FORMAT_OPTION, Format, echo, print_json
 
-subscribers_app = typer.Typer(
+subscribers_app = Typer(
     help="Manage the people who are told about material changes.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
