@@ -34,6 +34,7 @@ from policywatch.audience.outbox import (
     tagged_releases,
 )
 from policywatch.errors import ConfigError, NothingToAnnounce
+from policywatch.plural import plural
 from policywatch.release.record import ChangeSummary, Release, replaced_before_effect
 from policywatch.store import Store, project_store
 
@@ -80,7 +81,7 @@ class NotifySummary:
         line = (
             f"sent {self.sent}, failed {self.failed}, skipped {self.skipped}, "
             f"deferred {self.deferred}, still pending {self.pending} "
-            f"({len(self.releases)} release(s), {self.seconds:.1f} s)"
+            f"({plural(len(self.releases), 'release')}, {self.seconds:.1f} s)"
         )
         if self.duplicates:
             line += f"; {self.duplicates} sent twice after a lost lease"

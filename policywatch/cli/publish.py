@@ -8,6 +8,7 @@ import typer
 
 from policywatch.cli import Typer, app
 from policywatch.cli._output import echo
+from policywatch.plural import plural
 
 
 @app.command(
@@ -57,7 +58,7 @@ def publish(
     def confirm(plan) -> bool:
         _print_plan(plan, describe, "will publish")
         try:
-            return typer.confirm(f"Publish {len(plan.actions)} release(s)?", default=False)
+            return typer.confirm(f"Publish {plural(len(plan.actions), 'release')}?", default=False)
         except typer.Abort:
             return False
 

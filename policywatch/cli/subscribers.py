@@ -9,6 +9,7 @@ import typer
 
 from policywatch.cli import Typer, app
 from policywatch.cli._output import FORMAT_OPTION, Format, echo, print_json
+from policywatch.plural import plural
 
 subscribers_app = Typer(
     help="Manage the people who are told about material changes.",
@@ -102,7 +103,7 @@ def export(path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV file t
 
     with project_store(open_project()) as store:
         count = export_csv(store, path)
-    echo(f"exported {count} subscribers to {path}")
+    echo(f"exported {plural(count, 'subscriber')} to {path}")
 
 
 @subscribers_app.command("import")
@@ -125,7 +126,7 @@ def import_(
             echo(f"{path}:{error.line}: {error.message}", err=True)
         echo(
             f"{path}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
-            f"{len(result.errors)} bad rows skipped"
+            f"{plural(len(result.errors), 'bad row')} skipped"
         )
     if result.errors:
         raise typer.Exit(2)
