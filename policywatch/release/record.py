@@ -26,7 +26,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from policywatch.release.history import Tag
+    from policywatch.release.git import Tag
 
 TRAILER = "Policywatch-Release: "
 RECORD_VERSION = 1
