@@ -132,7 +132,8 @@ def report(name: str, walls: list[float], cpus: list[float], code: int) -> None:
 def report_ratio(command: tuple[list[float], list[float], int], bare: tuple[list[float], list[float], int]) -> None:
     wall = statistics.median(command[0]) / statistics.median(bare[0])
     cpu = statistics.median(command[1]) / statistics.median(bare[1])
-    verdict = "ok" if wall < TARGET_RATIO else "OVER TARGET"
+    # Judged on the larger ratio: a loaded machine stretches a 10 ms start-up's wall time most.
+    verdict = "ok" if max(wall, cpu) < TARGET_RATIO else "OVER TARGET"
     print(f"policywatch check / python -c pass: {wall:.1f}x wall, {cpu:.1f}x cpu; target < {TARGET_RATIO}x: {verdict}")
 
 
