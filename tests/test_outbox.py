@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from policywatch.audience.channels import Outcome
+from policywatch.audience.notify_settings import NotifySettings
 from policywatch.audience.outbox import (
-    NotifySettings,
     Outbox,
     announceable,
     find_release,

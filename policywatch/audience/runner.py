@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policywatch.audience.channels import Notice, Outcome, Recipient
+from policywatch.audience.notify_settings import notify_settings
 from policywatch.audience.outbox import (
     EMAIL,
     Announcement,
@@ -28,7 +29,6 @@ from policywatch.audience.outbox import (
     announceable,
     delivery_key,
     follower_filter,
-    notify_settings,
     plan_notices,
     policy_chains,
     tagged_releases,
