@@ -47,7 +47,7 @@ def flag(value: Any, label: str, error: type[Exception]) -> bool:
 
 
 def whole_number(
-    value: Any, label: str, error: type[Exception], *, low: int | None = None, high: int | None = None
+    value: Any, label: str, error: type[Exception], *, low: float | None = None, high: float | None = None
 ) -> int:
     """An integer (not a bool, not a float) within ``low`` and ``high``."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -158,7 +158,7 @@ class Table:
     def flag(self, key: str, default: bool) -> bool:
         return flag(self.values[key], self.label(key), self.error) if key in self.values else default
 
-    def whole_number(self, key: str, default: int, *, low: int | None = None, high: int | None = None) -> int:
+    def whole_number(self, key: str, default: int, *, low: float | None = None, high: float | None = None) -> int:
         if key not in self.values:
             return default
         return whole_number(self.values[key], self.label(key), self.error, low=low, high=high)

@@ -15,8 +15,10 @@ An ASCII address that was valid before is stored exactly as before.
 from __future__ import annotations
 
 import re
+from email.utils import getaddresses, parseaddr
+from typing import Any
 
-from policywatch.errors import InvalidEmail
+from policywatch.errors import EmailSettingsError, InvalidEmail
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 
@@ -64,6 +66,32 @@ def check_address(raw: str) -> tuple[str | None, str]:
     except EmailNotValidError as exc:
         return None, _reason(exc)
     return f"{valid.ascii_local_part.lower()}@{valid.ascii_domain.lower()}", ""
+
+
+def valid_address(address: str) -> bool:
+    """Whether a recipient passes the one address validator (so a header or SMTP command cannot be split on it)."""
+    return check_address(address)[0] is not None
+
+
+def sender_address(raw: Any, where: str) -> tuple[str, str]:
+    """``(display name, stored address)`` of a sender written ``Name <address>`` or ``address``.
+
+    The same validator as subscribers' addresses, plus what a From header needs:
+    one line, one address, a plain-text name. ``where`` names the variable or key.
+    """
+    if not isinstance(raw, str):
+        raise EmailSettingsError(f"{where}: must be a string, got {raw!r}")
+    if any(ch in raw for ch in "\r\n\0"):
+        raise EmailSettingsError(f"{where}: must be one line")
+    name, address = parseaddr(raw) if "<" in raw else ("", raw)
+    if "<" in raw and len(getaddresses([raw])) != 1:
+        raise EmailSettingsError(f"{where}: '{raw}' must be one address")
+    address, problem = check_address(address or raw)
+    if address is None:
+        raise EmailSettingsError(f"{where}: '{raw}' is not an email address ({problem})")
+    if "=?" in name:
+        raise EmailSettingsError(f"{where}: write the name as plain text, not as RFC 2047 encoded words")
+    return name, address
 
 
 def _reason(exc: Exception) -> str:

@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from policywatch import urls
+from policywatch.audience.addresses import valid_address
 from policywatch.audience.channels import Notice, Recipient
-from policywatch.audience.smtp_settings import SenderSettings, valid_address
+from policywatch.audience.smtp_settings import SenderSettings
 from policywatch.errors import NoticeTemplateError, UnsafeHeaderText
 
 if TYPE_CHECKING:

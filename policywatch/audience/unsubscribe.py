@@ -18,7 +18,6 @@ library's HTTP server, a bounded pool of worker threads behind a deep listen bac
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import secrets
@@ -568,12 +567,3 @@ def make_server_for(
     server.set_app(app)
     server.access_log = access_log
     return server
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

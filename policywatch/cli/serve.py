@@ -24,13 +24,13 @@ def serve(
     """
     from policywatch.audience.unsubscribe import (
         ROUTE,
-        is_loopback,
         link_path,
         make_app,
         make_server_for,
         normalise_prefix,
     )
     from policywatch.project import open_project
+    from policywatch.redaction import is_loopback
 
     path = normalise_prefix(prefix) + ROUTE
     project = open_project()
