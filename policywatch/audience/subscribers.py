@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policywatch.audience.addresses import normalise_address
+from policywatch.audience.addresses import clean_name, normalise_address
 from policywatch.csvcells import SafeWriter, restore
 from policywatch.errors import (
     InvalidSubscriber,
@@ -32,7 +32,6 @@ STATUSES = ("active", "unsubscribed", "bounced")
 CSV_HEADER = ("email", "name", "policies")
 IMPORT_BATCH = 1000
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by errors="surrogateescape"
 _COLUMNS = "email, name, policies, status, token, created_at, updated_at, unsubscribed_at"
 
@@ -73,19 +72,6 @@ class ImportResult:
 def normalise_email(raw: str) -> str:
     """The stored form of a subscriber's address; the one validator the sender is checked by too."""
     return normalise_address(raw)
-
-
-def clean_name(raw: str | None) -> str:
-    """A display name that cannot break a header: one line, no control characters."""
-    raw = raw or ""
-    if _CONTROL.search(raw.replace("\t", " ")):
-        raise InvalidSubscriber(f"name {raw!r}: must be one line without control characters")
-    name = " ".join(raw.split())
-    if _CONTROL.search(name):
-        raise InvalidSubscriber(f"name {raw!r}: contains a control character")
-    if len(name) > 200:
-        raise InvalidSubscriber(f"name '{name[:40]}...': longer than 200 characters")
-    return name
 
 
 def parse_policies(raw: str | Iterable[str], known: Iterable[str] | None = None) -> tuple[str, ...]:
