@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parent.parent / "policywatch" / "engine"
-LEAVES = {"policywatch.errors", "policywatch.dates", "policywatch.termsafe"}
+LEAVES = {"policywatch.errors", "policywatch.dates", "policywatch.termsafe", "policywatch.settings_values"}
 
 
 def _imported(path: Path) -> set[str]:
