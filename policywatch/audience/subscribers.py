@@ -8,10 +8,9 @@ and to CSV in batches; nothing here holds the whole list in memory.
 from __future__ import annotations
 
 import csv
-import os
+import io
 import re
 import secrets
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from policywatch.errors import (
     SubscriberFileError,
     SubscriberNotFound,
 )
+from policywatch.files import atomic_writer
 from policywatch.project import check_slug
 from policywatch.store import Store, utcnow
 
@@ -315,21 +315,15 @@ def export_csv(store: Store, path: str | Path) -> int:
         raise SubscriberFileError(f"{path}: is a folder, not a file name")
     count = 0
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise SubscriberFileError(f"{path}: cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with atomic_writer(path, mode=0o600) as raw:  # addresses: for the owner's eyes only
+            handle = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             writer = SafeWriter(handle)
             writer.writerow(CSV_HEADER)
             for sub in iter_subscribers(store, "active"):
                 writer.writerow((sub.email, sub.name, ";".join(sub.policies)))
                 count += 1
-        os.replace(tmp, path)
+            handle.flush()
+            handle.detach()
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise SubscriberFileError(f"{path}: cannot write: {exc.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return count
