@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policywatch.errors import RulesError
-from policywatch.settings_values import Table, strings
+from policywatch.settings_values import Table, strings, text
 
 KEYS = {"terms", "categories", "always_material", "never_material"}
 CATEGORY_KEYS = {"label", "terms", "topic"}
@@ -50,7 +50,7 @@ def rules_settings(config: Any) -> RulesSettings | None:
     for name, spec in rules.table("categories").values.items():
         category = Table(spec, f"{where}.categories.{name}", RulesError, CATEGORY_KEYS, sep=".")
         categories[name] = CategorySettings(
-            label=category.text("label", name.replace("_", " "), required=True),
+            label=text(spec.get("label", name.replace("_", " ")), category.label("label"), RulesError, required=True),
             terms=strings(spec.get("terms"), category.label("terms"), RulesError),
             topic=category.flag("topic", False) if "topic" in category else None,
         )
