@@ -34,11 +34,11 @@ def serve(
 
     path = normalise_prefix(prefix) + ROUTE
     project = open_project()
+    linked = link_path(project)  # reads [site] and [email]: a mistake there stops the server before it starts
     application = make_app(project, prefix=prefix)
     server = make_server_for(application, host, port, workers=workers)
     bound_host, bound_port = server.server_address[:2]
     typer.echo(f"serving http://{bound_host}:{bound_port}{path}?token=... (Ctrl-C to stop)", err=True)
-    linked = link_path(project)
     if linked is None:
         typer.echo("note: notices carry no unsubscribe link: set [site] base_url or [email] unsubscribe_url", err=True)
     elif linked != path:
