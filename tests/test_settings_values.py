@@ -169,3 +169,15 @@ def test_the_database_section_refuses_a_wrong_type_and_names_an_unknown_key(tmp_
         database_url(tmp_path, {"url": 5}, source="policywatch.toml")
     with pytest.raises(ConfigError, match=r"^policywatch\.toml \[database\]: unknown key 'password'"):
         database_url(tmp_path, {"url": "sqlite:///x.db", "password": "hunter2"}, source="policywatch.toml")
+
+
+@pytest.mark.parametrize("reader", ["notify", "serve"])
+def test_every_reader_of_the_site_section_names_an_unknown_key(tmp_path, reader):
+    from policywatch.audience.runner import require_links
+    from policywatch.audience.unsubscribe import link_path
+    from policywatch.project import Project
+
+    config = _config({"site": {"base_url": "https://example.com/", "titel": "Policies"}})
+    read = require_links if reader == "notify" else link_path
+    with pytest.raises(SiteConfigError, match=r"^policywatch\.toml \[site\]: unknown key 'titel'"):
+        read(Project(tmp_path, config))
