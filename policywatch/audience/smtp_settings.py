@@ -120,9 +120,7 @@ def parse_smtp_url(
             label = f"{where}: {key}"
             numbers[key] = number_from_text(query[key], label, EmailSettingsError, whole=whole, low=low, high=high)
         elif whole:
-            numbers[key] = table.whole_number(
-                key, _DEFAULTS[key], low=int(low), high=None if high is None else int(high)
-            )
+            numbers[key] = table.whole_number(key, _DEFAULTS[key], low=low, high=high)
         else:
             numbers[key] = table.number(key, _DEFAULTS[key], low=low, high=high)
     cafile = query.get("cafile") or None
