@@ -1,7 +1,8 @@
 """Writing a file so that a crash leaves either the old content or the new, never half of either.
 
-The policy files publish rewrites, the site and feed, the redline cache, the
-subscriber export, the git hook and dry-run emails all go through this module:
+The publish journal that crash recovery reads, the policy files publish rewrites,
+the site and feed, the redline cache, the subscriber export, the git hook and
+dry-run emails all go through this module:
 a temporary file (in the same folder unless told otherwise), flushed to disk,
 renamed over the target, and the folder's entry flushed too, so that the rename
 itself survives a power cut.

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from policywatch.errors import ConfigError, DatabaseError
+from policywatch.filemodes import STATE_DIR, state_dir
 from policywatch.redaction import redact_url, split_url
 from policywatch.settings_values import Table
 
@@ -74,7 +75,7 @@ def database_url(root: str | Path, config_section: Any = None, *, source: str = 
 
 
 def default_url(root: str | Path) -> str:
-    return "sqlite:///" + str(Path(root) / ".policywatch" / DEFAULT_FILE)
+    return "sqlite:///" + str(Path(root) / STATE_DIR / DEFAULT_FILE)
 
 
 def open_store(url: str) -> Store:
@@ -105,8 +106,6 @@ def open_project_store(project: Any) -> Store:
     """The store of a policy repository (a ``Project``); the default one lives in the private state folder."""
     url = database_url(project.root, project.config.section("database"), source=project.config.source)
     if url == default_url(project.root):
-        from policywatch.release.lock import state_dir
-
         state_dir(project.root)
     return open_store(url)
 
