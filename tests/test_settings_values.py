@@ -174,7 +174,7 @@ def test_the_database_section_refuses_a_wrong_type_and_names_an_unknown_key(tmp_
 @pytest.mark.parametrize("reader", ["notify", "serve"])
 def test_every_reader_of_the_site_section_names_an_unknown_key(tmp_path, reader):
     from policywatch.audience.runner import require_links
-    from policywatch.audience.unsubscribe import link_path
+    from policywatch.audience.service.app import link_path
     from policywatch.project import Project
 
     config = _config({"site": {"base_url": "https://example.com/", "titel": "Policies"}})

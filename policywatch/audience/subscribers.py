@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policywatch.audience.addresses import clean_name, normalise_address
+from policywatch.audience.service.tokens import new_token
 from policywatch.csvcells import SafeWriter, restore
 from policywatch.errors import (
     InvalidSubscriber,
@@ -136,11 +136,6 @@ def add_subscriber(
     found = get_subscriber(store, address)
     assert found is not None
     return found, outcome
-
-
-def new_token() -> str:
-    """Unguessable: 192 random bits, URL-safe, for the one-click unsubscribe link."""
-    return secrets.token_urlsafe(24)
 
 
 def set_status(store: Store, email: str, status: str) -> Subscriber:
