@@ -6,9 +6,11 @@ fixed identity and clock so commits are reproducible.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,26 @@ def new_git_project(root: Path) -> GitProject:
     project.git("config", "commit.gpgsign", "false")
     project.git("config", "tag.gpgsign", "false")
     return project
+
+
+@pytest.fixture
+def imports_of():
+    """Run Python code in a fresh interpreter: its completed process, and which of ``names`` it had imported at exit.
+
+    The list is written to stderr at exit, after anything the code printed.
+    """
+
+    def run(
+        code: str, names: tuple[str, ...], cwd: Path | None = None
+    ) -> tuple[subprocess.CompletedProcess, list[str]]:
+        report = (
+            "import atexit, sys\n"
+            f"atexit.register(lambda: print([m for m in {names!r} if m in sys.modules], file=sys.stderr))\n"
+        )
+        out = subprocess.run([sys.executable, "-c", report + code], cwd=cwd, capture_output=True, text=True)
+        return out, ast.literal_eval(out.stderr.strip().splitlines()[-1])
+
+    return run
 
 
 @pytest.fixture

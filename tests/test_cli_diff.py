@@ -133,6 +133,10 @@ def test_unknown_name_is_a_one_line_error(released):
     assert_one_line_error(run("nosuchpolicy"), "nosuchpolicy")
 
 
+def test_a_misspelt_policy_name_is_answered_with_the_known_policies_like_show_and_log(released):
+    assert_one_line_error(run("zepp-privcy"), "'zepp-privcy'", "(known: fitbit-store-privacy, zepp-privacy)")
+
+
 def test_bad_revision_is_a_one_line_error(released):
     assert_one_line_error(run(f"nosuchrev:{POLICY}", POLICY), "unknown revision 'nosuchrev'")
 

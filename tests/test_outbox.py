@@ -142,7 +142,7 @@ def test_deferred_too_often_becomes_failed(people):
     recipient = outbox.claim("privacy/v2.0", "email", limit=1).recipients[0]
     assert outbox.record(Outcome(recipient.delivery_id, "deferred", "451 busy")) == "failed"
     detail = people.query("SELECT detail FROM deliveries WHERE target = ?", (recipient.address,))[0][0]
-    assert detail == "gave up after 1 attempts: 451 busy"
+    assert detail == "gave up after 1 attempt: 451 busy"
 
 
 def test_failed_delivery_stays_failed_until_retry_failed(people):

@@ -133,7 +133,7 @@ def test_without_yes_it_asks_and_a_no_writes_nothing(tmp_path, in_repo):
     head = repo.commit("Allow selling data")
     result = runner.invoke(app, ["publish", "--date", "2024-03-15"], input="n\n")
     assert result.exit_code == 1
-    assert "Publish 1 release(s)?" in result.output
+    assert "Publish 1 release?" in result.output
     assert repo.head() == head and "privacy/v2.0" not in repo.git("tag")
     result = runner.invoke(app, ["publish", "--date", "2024-03-15"], input="y\n")
     assert result.exit_code == 0

@@ -294,7 +294,7 @@ def test_site_build_command_reports_what_it_wrote(repo, in_repo):
     in_repo(repo)
     result = runner.invoke(app, ["site", "build", "public", "--base-url", BASE])
     assert result.exit_code == 0, result.output
-    assert "wrote 9 pages for 1 policies (2 versions) to public" in result.output
+    assert "wrote 9 pages for 1 policy (2 versions) to public" in result.output
     assert (repo.root / "public/privacy/v2.0/changes/index.html").is_file()
 
 
