@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from policywatch.cli import app
 from policywatch.release.record import Release, tag_message
-from tests.conftest import GitProject, new_git_project
+from tests._git_support import GitProject, new_git_project
 
 PRIVACY = """\
 ---

@@ -78,7 +78,7 @@ def tag_release(project, release: Release) -> Release:
 
 def repo_with_policy(root: Path, slugs: tuple[str, ...] = ("privacy",), config: str = ""):
     """A policy repository with one commit holding a short policy per slug."""
-    from tests.conftest import new_git_project
+    from tests._git_support import new_git_project
 
     project = new_git_project(root)
     files = {f"policies/{slug}.md": f"---\ntitle: {slug}\nversion: '1.0'\n---\n# {slug}\n\nText.\n" for slug in slugs}

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from policywatch.csvcells import FORMULA_STARTS, SEPARATORS, neutralise, restore
 from tests._email_support import Handler, smtp_server
+from tests._git_support import new_git_project
 from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
-from tests.conftest import new_git_project
 
 HOSTILE_NAMES = [
     "=1+2",

@@ -33,8 +33,6 @@ from tests._store_support import (
     tag_release,
 )
 
-pytest_plugins = ["tests._store_fixtures"]
-
 SUBSCRIBERS = 500
 POOL = 4
 KILLS = 3

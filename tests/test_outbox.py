@@ -21,8 +21,6 @@ from policywatch.project import open_project
 from policywatch.store import open_store
 from tests._store_support import make_release, repo_with_policy, tag_release
 
-pytest_plugins = ["tests._store_fixtures"]
-
 
 @pytest.fixture
 def people(store):

@@ -17,8 +17,6 @@ from tests._store_support import (
     tag_release,
 )
 
-pytest_plugins = ["tests._store_fixtures"]
-
 SUBSCRIBERS = 600
 
 
