@@ -95,3 +95,8 @@ def edit(project: GitProject, slug: str, old: str, new: str) -> None:
 
 MATERIAL_EDIT = ("We will not sell your personal information.", "We may sell your personal information.")
 MINOR_EDIT = ("We collect your email address to send receipts.", "We collect your email address, to send receipts!")
+
+
+def snapshot(repo: GitProject) -> tuple[str, str, str, str]:
+    """Everything a refused or failed publish must leave as it was: HEAD, tags, working tree, the privacy text."""
+    return repo.head(), repo.git("tag"), repo.git("status", "--porcelain"), repo.read("policies/privacy.md")

@@ -20,6 +20,7 @@ import pytest
 
 from policywatch.store import Store, open_store
 from tests._git_support import SEEDS, GitProject, new_git_project
+from tests._publish_support import MATERIAL_EDIT, edit, released_repo
 from tests._store_support import PG_BASE, postgres_unreachable, schema_url
 
 
@@ -49,6 +50,15 @@ def in_repo(monkeypatch: pytest.MonkeyPatch):
         return project
 
     return enter
+
+
+@pytest.fixture
+def changed(tmp_path: Path, in_repo) -> GitProject:
+    """A released repository (1.0, run from inside it), then a committed material edit of privacy."""
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    return repo
 
 
 @pytest.fixture(scope="module")
