@@ -33,7 +33,7 @@ def diff(
     from policywatch import compare
     from policywatch.cli._output import echo_content, warn_ignored
     from policywatch.engine.render import Report, render_json, render_markdown, render_text
-    from policywatch.redline_page import render_html
+    from policywatch.site.redline_page import render_html
     from policywatch.release.diffsources import pairs_for, project_rules
 
     pairs = pairs_for(old, new)
