@@ -1,5 +1,7 @@
 """What publish refuses: exit 2, one line naming the cause, nothing written."""
 
+import pytest
+
 from tests._publish_support import edit, released_repo, run, snapshot
 
 
@@ -77,25 +79,31 @@ def test_a_publication_date_before_the_last_publication_is_refused(changed):
     )
 
 
-def test_a_backdated_effective_date_alone_is_refused_not_nothing_to_publish(tmp_path, in_repo):
+@pytest.mark.parametrize(
+    ("old", "new", "message", "refusal"),
+    [
+        pytest.param(
+            "effective: 2024-03-01",
+            "effective: 2023-12-01",
+            "Backdate terms",
+            "policies/terms.md: effective date 2023-12-01 is earlier than 2024-03-01",
+            id="a_backdated_effective_date",
+        ),
+        pytest.param(
+            'version: "1.0"',
+            'version: "0.9"',
+            "Lower the version",
+            "policies/terms.md: version 0.9 is lower than 1.0",
+            id="a_lowered_version",
+        ),
+    ],
+)
+def test_contradicting_metadata_alone_is_refused_not_nothing_to_publish(tmp_path, in_repo, old, new, message, refusal):
     repo = in_repo(released_repo(tmp_path))
-    edit(repo, "terms", "effective: 2024-03-01", "effective: 2023-12-01")
-    repo.commit("Backdate terms")
+    edit(repo, "terms", old, new)
+    repo.commit(message)
     assert run("check").exit_code == 1
-    assert_refused(
-        run("publish", "--yes"),
-        repo,
-        snapshot(repo),
-        "policies/terms.md: effective date 2023-12-01 is earlier than 2024-03-01",
-    )
-
-
-def test_a_lowered_version_alone_is_refused_not_nothing_to_publish(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    edit(repo, "terms", 'version: "1.0"', 'version: "0.9"')
-    repo.commit("Lower the version")
-    assert run("check").exit_code == 1
-    assert_refused(run("publish", "--yes"), repo, snapshot(repo), "policies/terms.md: version 0.9 is lower than 1.0")
+    assert_refused(run("publish", "--yes"), repo, snapshot(repo), refusal)
 
 
 def test_a_publication_date_whose_notice_ends_after_year_9999_is_one_line(changed):
