@@ -241,3 +241,16 @@ def seed_subscribers(store, count: int, domain: str = "example.org") -> None:
         import_csv(store, handle.name)
     finally:
         Path(handle.name).unlink()
+
+
+def released_with_subscribers(root: Path, subscribers: int, notify: str, url: str | None = None):
+    """A repository with a material privacy 2.0 release, email and ``[notify]`` settings, and that many
+    subscribers in the ledger at ``url`` (by default the repository's own SQLite file): what notify runs on."""
+    from policywatch.store import open_store
+
+    repo = repo_with_policy(root, ("privacy",), EMAIL_CONFIG + "\n[notify]\n" + notify)
+    tag_release(repo, make_release("privacy", "2.0"))
+    url = url or f"sqlite:///{repo.root / '.policywatch' / 'state.db'}"
+    store = open_store(url)
+    seed_subscribers(store, subscribers)
+    return repo, url, store
