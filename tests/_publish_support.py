@@ -100,3 +100,20 @@ MINOR_EDIT = ("We collect your email address to send receipts.", "We collect you
 def snapshot(repo: GitProject) -> tuple[str, str, str, str]:
     """Everything a refused or failed publish must leave as it was: HEAD, tags, working tree, the privacy text."""
     return repo.head(), repo.git("tag"), repo.git("status", "--porcelain"), repo.read("policies/privacy.md")
+
+
+ANNOUNCE_CONFIG = (
+    '[site]\nbase_url = "https://policies.example.com"\n\n[email]\nfrom = "Privacy <privacy@example.com>"\n'
+)
+
+
+def published_to_announce(tmp_path: Path, in_repo, *subscriber: str) -> GitProject:
+    """A material release of privacy, published with site and email settings and one subscriber (the
+    ``subscribers add`` arguments), not yet announced; the working directory is the repository."""
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data", {"policywatch.toml": ANNOUNCE_CONFIG})
+    assert run("subscribers", "add", *subscriber).exit_code == 0
+    result = run("publish", "--yes", "--date", "2024-03-15", "--no-notify")
+    assert result.exit_code == 0, result.output
+    return repo
