@@ -52,6 +52,17 @@ def run(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
+def assert_one_line_error(result, *fragments: str) -> None:
+    """Exit 2 and one line on stderr, the tool's error line, holding every fragment; no traceback."""
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("policywatch: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert "Traceback" not in result.output
+
+
 def small_repo(tmp_path: Path, date: str = "2024-03-01T09:00:00+00:00") -> GitProject:
     """A repository with two short policies in one commit, never released."""
     project = new_git_project(tmp_path / "repo")

@@ -5,27 +5,9 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
 from policywatch.cli import app
-from tests._publish_support import tag_release
-
-runner = CliRunner()
-
-
-def run(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
-
-
-def assert_one_line_error(result, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("policywatch: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0]
-    assert "Traceback" not in result.output
-
+from tests._publish_support import assert_one_line_error, run, runner, tag_release
 
 # -- init -----------------------------------------------------------------------------------
 

@@ -2,15 +2,11 @@
 
 import pytest
 
-from tests._publish_support import edit, released_repo, run, snapshot
+from tests._publish_support import assert_one_line_error, edit, released_repo, run, snapshot
 
 
 def assert_refused(result, repo, before, *fragments):
-    assert result.exit_code == 2, result.output
-    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("policywatch: error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0]
+    assert_one_line_error(result, *fragments)
     assert snapshot(repo) == before
 
 
