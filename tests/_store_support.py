@@ -6,7 +6,6 @@ import datetime as dt
 import email
 import email.policy
 import os
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from policywatch.release.record import ChangeSummary, Release, tag_message
+from tests._email_support import free_port
 
 PG_BASE = os.environ.get("POLICYWATCH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -90,12 +90,6 @@ def repo_with_policy(root: Path, slugs: tuple[str, ...] = ("privacy",), config: 
 
 
 # -- a real SMTP server and a real webhook receiver ---------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
