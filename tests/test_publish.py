@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 
 from policywatch.cli import app
-from policywatch.project import open_project
 from policywatch.release.history import list_tags, open_repo
 from policywatch.release.record import parse_tag
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, PRIVACY, edit, released_repo, run, runner, small_repo
@@ -234,17 +233,6 @@ def test_a_publish_whose_notices_cannot_start_keeps_the_release_and_says_how_to_
     assert result.exit_code == 2
     assert "notices not sent" in result.output and "policywatch notify" in result.output
     assert release_of(repo, "privacy/v2.0").classification == "material"
-
-
-def test_status_reads_the_published_release(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    edit(repo, "privacy", *MATERIAL_EDIT)
-    repo.commit("Allow selling data")
-    run("publish", "--yes", "--date", "2024-03-15")
-    from policywatch.release.status import policy_statuses
-
-    status = {s.slug: s for s in policy_statuses(open_project(repo.root))}
-    assert (status["privacy"].last_release, status["privacy"].changed_since_release) == ("privacy/v2.0", False)
 
 
 def test_the_configured_tag_format_names_the_tags(tmp_path, in_repo):

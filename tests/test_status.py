@@ -1,7 +1,8 @@
-"""`policywatch status` shows what a publish would release now, for each policy."""
+"""`policywatch status`: for each policy, its last release and what a publish would release now."""
 
 import json
 
+from policywatch.project import open_project
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
 
 
@@ -26,3 +27,14 @@ def test_status_shows_a_policy_never_released_as_its_initial_release(tmp_path, i
     in_repo(small_repo(tmp_path))
     data = {row["slug"]: row["pending"] for row in json.loads(run("status", "-f", "json").stdout)}
     assert data == {"privacy": "initial", "terms": "initial"}
+
+
+def test_status_reads_the_published_release(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    run("publish", "--yes", "--date", "2024-03-15")
+    from policywatch.release.status import policy_statuses
+
+    status = {s.slug: s for s in policy_statuses(open_project(repo.root))}
+    assert (status["privacy"].last_release, status["privacy"].changed_since_release) == ("privacy/v2.0", False)
