@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from policywatch.engine.diff import normalise
-from policywatch.release.git import Git
-from policywatch.release.history import Tag
+from policywatch.release.git import Git, Tag
 from policywatch.release.record import TRAILER, one_line_title, read_record, tag_message
 from tests._email_support import smtp_server
 from tests._publish_support import released_repo, run

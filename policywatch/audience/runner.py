@@ -183,7 +183,7 @@ def against_version_in_force(project: Project, release: Release, chain: Sequence
     from policywatch import compare
     from policywatch.engine.materiality import load_rules
     from policywatch.release import history
-    from policywatch.release.pending import _reasons, content
+    from policywatch.release.pending import content, reason_lines
 
     repo = history.open_repo(project.root)
     comparison = compare(
@@ -193,7 +193,7 @@ def against_version_in_force(project: Project, release: Release, chain: Sequence
         ChangeSummary(c.section, c.kind, c.classification, list(c.reasons), c.old_text, c.new_text)
         for c in comparison.changes
     ]
-    return replace(release, previous_version=prior.version, changes=changes, reasons=_reasons(comparison.changes))
+    return replace(release, previous_version=prior.version, changes=changes, reasons=reason_lines(comparison.changes))
 
 
 def _policy_at(repo: Any, release: Release) -> Policy:

@@ -3,7 +3,7 @@
 ``plan_publication`` is a pure function (pending verdicts and a date in, the
 actions out), so ``--dry-run`` prints exactly what a real run would do.
 ``publish`` checks the refusals, takes the lock, and applies the plan with a
-journal (``policywatch.release.lock``) so a run killed half-way is repaired by the next.
+journal (``policywatch.release.journal``) so a run killed half-way is repaired by the next.
 """
 
 from __future__ import annotations
@@ -28,19 +28,12 @@ from policywatch.errors import (
     UntrustedReleaseTag,
     VersionMovedBack,
 )
+from policywatch.filemodes import state_dir
 from policywatch.project import Project
 from policywatch.release.git import Git
 from policywatch.release.history import tag_name, version_key
-from policywatch.release.lock import (
-    COMMIT_TRAILER,
-    Journal,
-    JournalTag,
-    create_tag,
-    digest,
-    publish_lock,
-    recover,
-    state_dir,
-)
+from policywatch.release.journal import COMMIT_TRAILER, Journal, JournalTag, create_tag, digest, recover
+from policywatch.release.lock import publish_lock
 from policywatch.release.pending import FIRST_VERSION, Pending, pending_changes, refuse_empty
 from policywatch.release.record import ChangeSummary, Release, one_line_title, tag_message
 from policywatch.release.refs import shown, tag_name_problem

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from policywatch.errors import ConfigError, DatabaseError
+from policywatch.filemodes import STATE_DIR, state_dir
 from policywatch.redaction import redact_url, split_url
 
 ENV_URL = "POLICYWATCH_DATABASE_URL"
@@ -72,7 +73,7 @@ def database_url(root: str | Path, config_section: dict[str, Any] | None = None)
 
 
 def default_url(root: str | Path) -> str:
-    return "sqlite:///" + str(Path(root) / ".policywatch" / DEFAULT_FILE)
+    return "sqlite:///" + str(Path(root) / STATE_DIR / DEFAULT_FILE)
 
 
 def open_store(url: str) -> Store:
@@ -103,8 +104,6 @@ def open_project_store(project: Any) -> Store:
     """The store of a policy repository (a ``Project``); the default one lives in the private state folder."""
     url = database_url(project.root, project.config.section("database"))
     if url == default_url(project.root):
-        from policywatch.release.lock import state_dir
-
         state_dir(project.root)
     return open_store(url)
 
