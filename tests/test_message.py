@@ -226,6 +226,16 @@ def test_a_subject_that_fits_one_line_is_not_folded_after_the_colon():
     assert b"Subject: Changes to Example Privacy Policy: version 2.0 takes effect on 14 April 2026\r\n" in data
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["Datenschutz \xb8 Erkl\xe4rung", "00000\u080000000\xa1\xa1\xa1\xa1\U00010151\U00052d14\U0009ee52 \xb8 \U000bf0ae"],
+)
+def test_a_non_ascii_subject_arrives_with_every_space_it_was_given(title):
+    data = build(notice=make_notice(title=title))
+    assert f"Changes to {title}: version 2.0" in parse(data)["Subject"]
+    assert all(len(line) <= 78 for line in data.split(b"\r\n\r\n")[0].split(b"\r\n"))
+
+
 @pytest.mark.parametrize("use", ["{{ name | upper }}", "{{ name | title }}", "{{ unsubscribe_url | lower }}"])
 def test_a_template_that_alters_a_personal_value_is_refused_naming_the_template(tmp_path: Path, use):
     (tmp_path / "templates" / "email").mkdir(parents=True)

@@ -255,7 +255,7 @@ class NoticeMessage:
 
         msg = EmailMessage(policy=email.policy.SMTP)
         msg["From"] = self.sender.header
-        msg["Subject"] = self.subject
+        msg["Subject"] = self.subject if self.subject.isascii() else self._marker("subject")
         msg["Date"] = self._date
         msg["List-Id"] = self.sender.list_id
         msg["Auto-Submitted"] = "auto-generated"
@@ -273,6 +273,9 @@ class NoticeMessage:
         # The email package folds a value that fits a line of its own right after the colon
         # ("Subject:" CRLF " Changes to…"), which some readers show with a leading space.
         before = _EMPTY_FIRST_LINE.sub(rb"\1: ", before)
+        if not self.subject.isascii():
+            subject_line = f"Subject: {self._marker('subject')}\r\n".encode("ascii")
+            before = before.replace(subject_line, b"Subject: " + encoded_subject(self.subject) + b"\r\n", 1)
         pieces: list[bytes | str] = [before, "headers"]
         for part, body in (("text", text), ("html", body_html)):
             marker_line = f"{self._marker(part)}\r\n".encode("ascii")
@@ -347,3 +350,15 @@ def _merge(pieces: list[bytes | str]) -> list[bytes | str]:
         elif piece != b"":
             merged.append(piece)
     return merged
+
+
+def encoded_subject(subject: str) -> bytes:
+    """A non-ASCII subject as RFC 2047 encoded words, every space inside a word.
+
+    The email package's folder moves a space at the end of an encoded word out
+    into the folding white space, where readers drop it (RFC 2047 ignores white
+    space between encoded words): "a ¸ b" would arrive as "a¸ b".
+    """
+    from email.header import Header
+
+    return Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n").encode("ascii")

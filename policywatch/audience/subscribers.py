@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import os
 import re
-import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policywatch.audience.addresses import normalise_address
+from policywatch.audience.service.tokens import new_token
 from policywatch.csvcells import SafeWriter, restore
 from policywatch.errors import (
     InvalidSubscriber,
@@ -150,11 +150,6 @@ def add_subscriber(
     found = get_subscriber(store, address)
     assert found is not None
     return found, outcome
-
-
-def new_token() -> str:
-    """Unguessable: 192 random bits, URL-safe, for the one-click unsubscribe link."""
-    return secrets.token_urlsafe(24)
 
 
 def set_status(store: Store, email: str, status: str) -> Subscriber:

@@ -20,19 +20,13 @@ def serve(
 
     Plain HTTP from the standard library (a bounded pool of worker threads), for
     local use or behind a TLS proxy; in production run
-    policywatch.audience.unsubscribe:application under a WSGI server such as waitress.
+    policywatch.audience.service:application under a WSGI server such as waitress.
     """
-    from policywatch.audience.unsubscribe import (
-        ROUTE,
-        is_loopback,
-        link_path,
-        make_app,
-        make_server_for,
-        normalise_prefix,
-    )
+    from policywatch.audience.service.app import UNSUBSCRIBE_PATH, link_path, make_app, normalise_prefix
+    from policywatch.audience.service.server import is_loopback, make_server_for
     from policywatch.project import open_project
 
-    path = normalise_prefix(prefix) + ROUTE
+    path = normalise_prefix(prefix) + UNSUBSCRIBE_PATH
     project = open_project()
     application = make_app(project, prefix=prefix)
     server = make_server_for(application, host, port, workers=workers)
