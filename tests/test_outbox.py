@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from policywatch.audience.channels import Outcome
-from policywatch.audience.outbox import NotifySettings, Outbox
+from policywatch.audience.notify_settings import NotifySettings
+from policywatch.audience.outbox import Outbox
 from policywatch.audience.subscribers import add_subscriber, remove_subscriber
 from policywatch.store import open_store
 from tests._store_support import make_release
