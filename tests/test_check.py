@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
 
 
@@ -22,10 +24,17 @@ def test_check_fails_on_an_unpublished_material_change_and_lists_the_reasons(tmp
     assert "We may sell your personal information." in result.output
 
 
-def test_check_lets_an_unpublished_minor_change_through(tmp_path, in_repo):
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param(MINOR_EDIT, "Punctuation", id="an_unpublished_minor_change"),
+        pytest.param(MATERIAL_EDIT, "Reword sharing\n\nPolicy-Change: minor", id="a_policy_change_minor_trailer"),
+    ],
+)
+def test_check_lets_a_minor_change_through(tmp_path, in_repo, change, message):
     repo = in_repo(released_repo(tmp_path))
-    edit(repo, "privacy", *MINOR_EDIT)
-    repo.commit("Punctuation")
+    edit(repo, "privacy", *change)
+    repo.commit(message)
     assert run("check").exit_code == 0
 
 
@@ -163,13 +172,6 @@ def test_check_lists_only_the_material_reasons_of_a_failing_policy(tmp_path, in_
     result = run("check")
     assert "We may sell" in result.output
     assert "to send receipts!" not in result.output
-
-
-def test_a_policy_change_minor_trailer_lets_the_check_pass(tmp_path, in_repo):
-    repo = in_repo(released_repo(tmp_path))
-    edit(repo, "privacy", *MATERIAL_EDIT)
-    repo.commit("Reword sharing\n\nPolicy-Change: minor")
-    assert run("check").exit_code == 0
 
 
 def test_check_in_a_repository_without_configuration_or_policies_fails(empty_repo, in_repo):

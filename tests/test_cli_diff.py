@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from policywatch.cli import app
-from tests._publish_support import tag_release
+from tests._publish_support import assert_one_line_error, tag_release
 
 runner = CliRunner()
 POLICY = "policies/zepp-privacy.md"
@@ -17,15 +17,6 @@ SELL = "We do not sell any personal information to third parties."
 
 def run(*args: str):
     return runner.invoke(app, ["diff", *args], catch_exceptions=False)
-
-
-def assert_one_line_error(result, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("policywatch: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 @pytest.fixture

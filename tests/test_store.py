@@ -11,8 +11,6 @@ from policywatch.project import open_project
 from policywatch.store import database_url, open_project_store, open_store
 from policywatch.store.migrations import LATEST, MIGRATIONS, current_version
 
-pytest_plugins = ["tests._store_fixtures"]
-
 
 def test_default_store_is_sqlite_file_under_dot_policywatch(policy_repo, monkeypatch):
     monkeypatch.delenv("POLICYWATCH_DATABASE_URL", raising=False)
