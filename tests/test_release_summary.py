@@ -46,14 +46,6 @@ def material_commit(repo, message: str) -> None:
 
 
 @pytest.fixture
-def changed(tmp_path, in_repo):
-    """Both policies released at 1.0, then a material change to privacy committed with no summary."""
-    repo = in_repo(released_repo(tmp_path))
-    material_commit(repo, "Allow selling data")
-    return repo
-
-
-@pytest.fixture
 def both_edited(tmp_path, in_repo):
     """Both policies released at 1.0, then a material edit to each, not yet committed."""
     repo = in_repo(released_repo(tmp_path))

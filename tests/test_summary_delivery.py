@@ -19,8 +19,8 @@ from policywatch.project import open_project
 from policywatch.site.build import build_project_site
 from tests._email_support import smtp_server
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run
+from tests._site_support import Page
 from tests._store_support import webhook_receiver
-from tests.test_site import Page
 
 CONFIG = (
     '[site]\nbase_url = "https://policies.example.com"\n\n[email]\nfrom = "Privacy <privacy@example.com>"\n'

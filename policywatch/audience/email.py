@@ -31,6 +31,8 @@ from policywatch.audience.smtp_settings import (
     sender_settings,
     smtp_settings,
 )
+from policywatch.files import atomic_write
+from policywatch.plural import plural
 
 if TYPE_CHECKING:
     import aiosmtplib
@@ -196,7 +198,7 @@ class EmailChannel:
                 await asyncio.sleep(self.smtp.backoff * 2 ** (attempt - 1))
                 if self.unusable is not None:  # another connection found the server unusable meanwhile
                     return Outcome(recipient.delivery_id, "unsent", self.unusable, msgid)
-        return Outcome(recipient.delivery_id, "deferred", f"after {attempts} attempts: {detail}", msgid)
+        return Outcome(recipient.delivery_id, "deferred", f"after {plural(attempts, 'attempt')}: {detail}", msgid)
 
     def _give_up(self, recipient: Recipient, detail: str, msgid: str) -> Outcome:
         """The server cannot be used: nothing else is tried in this run, and nothing counts as an attempt."""
@@ -208,12 +210,9 @@ class EmailChannel:
         """A dry run's file: one per delivery, named so no two addresses share it, never overwritten."""
         assert self.dry_run_dir is not None
         path = self.dry_run_dir / eml_name(recipient.delivery_id)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
+        if path.exists():
             return Outcome(recipient.delivery_id, "failed", f"dry run: {path} already exists, not overwritten", msgid)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        atomic_write(path, data, mode=0o600)
         return Outcome(recipient.delivery_id, "sent", f"dry run: written to {path}", msgid)
 
     async def _send_once(self, slot: int, address: str, data: bytes) -> str:
