@@ -30,6 +30,7 @@ from functools import lru_cache
 from policywatch.engine import wording
 from policywatch.engine.diff import SEP, Edit
 from policywatch.engine.rulebook import Category, Rules, default_rules, load_rules
+from policywatch.engine.structure import Layout, defined_term, is_statistic, structural, without_pointers
 
 __all__ = [
     "MATERIAL",
@@ -207,27 +208,50 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
 _NO_TERMS: Counter[str] = Counter()
 
 
-def _categories(old: str, new: str, rules: Rules) -> list[str]:
-    """Reasons for terms that appear or disappear."""
-    reasons = []
+def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[str]]:
+    """Reasons for concepts a sentence asserts that appear or disappear: (material, in the user's favour).
+
+    Terms count by concept, so a synonym or another spelling of a term already
+    there ("subsidiaries" → "subsidiary companies", "behavioral" → "behavioural")
+    is no new concept. One reason per category and direction names the new
+    concepts, each once, with the other words of its group found beside it.
+    """
+    material: list[str] = []
+    favour: list[str] = []
     old_squashed, new_squashed = wording.squash(old), wording.squash(new)
     for cat, before, after in zip(rules.categories, _terms(old, rules), _terms(new, rules), strict=True):
-        added = [t for t in after if after[t] > before[t] and wording.squash(t) not in old_squashed]
+        if not before and not after:
+            continue
+        had = {cat.concept(t) for t in before}
+        has = {cat.concept(t) for t in after}
+        added = [t for t in after if cat.concept(t) not in had and wording.squash(t) not in old_squashed]
         removed = [
             t
             for t in before
-            if before[t] > after[t] and wording.squash(t) not in new_squashed and not any(t in a for a in added)
+            if cat.concept(t) not in has
+            and wording.squash(t) not in new_squashed
+            and not any(t in a for a in added)
         ]
         added = [t for t in added if not any(t in r and t != r for r in removed)]
-        for term in added[:TERMS_PER_REASON]:
-            reasons.append(f"new {cat.label}: {term}")
-        if len(added) > TERMS_PER_REASON:
-            reasons.append(f"new {cat.label}: {wording.listing(added[TERMS_PER_REASON:], 0)}")
-        for term in removed[:TERMS_PER_REASON]:
-            reasons.append(f"{cat.label} removed: {term}")
-        if len(removed) > TERMS_PER_REASON:
-            reasons.append(f"{cat.label} removed: {wording.listing(removed[TERMS_PER_REASON:], 0)}")
-    return reasons
+        for terms, label in ((added, f"new {cat.label}"), (removed, f"{cat.label} removed")):
+            if not terms:
+                continue
+            named = _by_concept(cat, terms)
+            shown = named[:TERMS_PER_REASON]
+            text = f"{label}: {shown[0]}" if len(named) == 1 else f"{label}: {wording.listing(named, TERMS_PER_REASON)}"
+            if cat.in_favour and terms is added:
+                favour.append(f"{text} (in the user's favour)")
+            else:
+                material.append(text)
+    return material, favour
+
+
+def _by_concept(cat: Category, terms: list[str]) -> list[str]:
+    """Terms grouped by concept, each concept once: 'precise location (gps)'."""
+    groups: dict[str, list[str]] = {}
+    for term in terms:
+        groups.setdefault(cat.concept(term), []).append(term)
+    return [f"{g[0]} ({', '.join(g[1:])})" if len(g) > 1 else g[0] for g in groups.values()]
 
 
 def _topics(old: str, new: str, rules: Rules) -> list[Category]:
@@ -436,19 +460,24 @@ def _new_names(edit: Edit, old: str, new: str, gained: Counter[str], rules: Rule
 _NAME_RUN = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*(?: (?:[A-Z][\w'-]*|&))*")
 
 
-def judge_quickly(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
+def judge_quickly(edit: Edit, rules: Rules | None = None, document: Layout | None = None) -> tuple[str, list[str]]:
     """A verdict from the shape of the edit alone, once the judging budget is spent: it errs towards material."""
     rules = rules or default_rules()
     if edit.kind == "move" or edit.dateline or edit.heading:
-        return judge(edit, rules)
+        return judge(edit, rules, document)
     words = len(edit.old_text.split()) + len(edit.new_text.split())
     verb = {"insert": "text added", "delete": "text removed"}.get(edit.kind, "wording changed")
     why = "not analysed: the comparison's size limit for analysis was reached"
     return _override(edit, rules, MATERIAL, [f"{verb} ({words} words; {why})"])
 
 
-def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
-    """Classify one edit as material or minor, with the reasons."""
+def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None) -> tuple[str, list[str]]:
+    """Classify one edit as material or minor, with the reasons.
+
+    ``document`` (from ``structure.layout``) tells what the two texts hold as
+    wholes: their headings, to know a table of contents, and the new text's
+    clauses, to judge a changed definition by the clauses that use the term.
+    """
     rules = rules or default_rules()
     if edit.kind == "move":
         where = f" (now under '{edit.new_section}')" if edit.new_section and edit.new_section != edit.section else ""
@@ -467,6 +496,8 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         if edit.old_text.lower() == edit.new_text.lower():
             what = "capitalisation only"
         return _override(edit, rules, MINOR, [f"{what}: {wording.snippet(hunks)}"])
+    if page := _page_structure(edit, rules, document):
+        return _override(edit, rules, MINOR, [page])
     old_plain = wording.strip_enumerators(wording.strip_links(edit.old_text))
     new_plain = wording.strip_enumerators(wording.strip_links(edit.new_text))
     if edit.kind == "replace" and (moved_address := wording.address_change(old_plain, new_plain)):
@@ -506,8 +537,9 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     new_window = wording.strip_enumerators(wording.strip_links(new_window))
     window_words = {*rem_words, *add_words}
     material += _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
-    term_reasons = _categories(old_window, new_window, rules)
+    term_reasons, favour = _categories(old_window, new_window, rules)
     material += term_reasons
+    minor += favour
     gone, came = list(lost.elements()), list(gained.elements())
     act_stems = _activity_stems(rules)
     rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w) in act_stems]
@@ -586,6 +618,21 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     return _override(edit, rules, MINOR, _dedupe(minor) or ["editorial change"])
 
 
+def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
+    """A reason when every block the edit touches is page furniture or navigation, on both sides."""
+    headings = document.headings if document else frozenset()
+    sides = [t for t in (edit.old_text, edit.new_text) if t.strip()]
+    kinds = [structural(t, headings, rules.structure) for t in sides]
+    if not sides or not all(kinds):
+        return None
+    kind = " and ".join(sorted({k for k in kinds if k}))
+    verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
+    text = edit.new_text if edit.kind == "insert" else edit.old_text
+    if edit.kind == "replace":
+        return f"{kind} changed, no policy text: '{wording.quote(edit.old_text, 50)}' → '{wording.quote(edit.new_text, 50)}'"
+    return f"{kind} {verb}, no policy text: '{wording.quote(text)}'"
+
+
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -612,6 +659,12 @@ def _override(edit: Edit, rules: Rules, classification: str, reasons: list[str])
 
 
 _KIND_PREFIXES = [
+    ("page furniture", "furniture"),
+    ("navigation", "navigation"),
+    ("statistics", "statistic"),
+    ("retention period shortened", "favour"),
+    ("contact added", "favour"),
+    ("definition ", "definition"),
     ("negation ", "negation"),
     ("limitation ", "limitation"),
     ("obligation turned", "modality"),

@@ -13,7 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from policywatch.engine.wording import stem
+from policywatch.engine.structure import Structure, default_structure
+from policywatch.engine.wording import stem, term_key
 from policywatch.errors import RulesError
 
 # Word lists of language.toml that [materiality.terms] may extend, and where they live in the file.
@@ -36,6 +37,13 @@ class Category:
     label: str
     terms: tuple[str, ...]
     topic: bool = False
+    in_favour: bool = False  # terms added are in the user's favour (a right, a safeguard)
+    concepts: tuple[tuple[str, str], ...] = ()  # (term's spelling-free key, its concept), for terms in a group
+
+    def concept(self, term: str) -> str:
+        """The concept a term of this category stands for: its group's, else its own spelling-free form."""
+        key = term_key(term)
+        return _concept_map(self).get(key, key)
 
 
 @dataclass(frozen=True)
@@ -58,9 +66,30 @@ class Rules:
     always_material: tuple[str, ...] = ()
     never_material: tuple[str, ...] = ()
     generic_names: frozenset[str] = frozenset()  # "Inc", "Center": capitalised, but they name no new party
+    structure: Structure = field(default_factory=default_structure, hash=False)
 
     def __hash__(self) -> int:
         return id(self)
+
+
+@lru_cache(maxsize=256)
+def _concept_map(category: Category) -> dict[str, str]:
+    return dict(category.concepts)
+
+
+def _category(name: str, table: dict[str, Any]) -> Category:
+    groups = [[t.lower() for t in group] for group in table.get("concepts", [])]
+    terms = [t.lower() for t in table["terms"]]
+    terms += [t for group in groups for t in group if t not in terms]
+    concepts = {term_key(t): term_key(group[0]) for group in groups for t in group}
+    return Category(
+        name,
+        table["label"],
+        tuple(dict.fromkeys(terms)),
+        bool(table.get("topic", False)),
+        table.get("in_favour") == "added",
+        tuple(sorted(concepts.items())),
+    )
 
 
 def _read_rules_file(name: str) -> dict[str, Any]:
@@ -74,10 +103,7 @@ def default_rules() -> Rules:
 
 
 def _build(categories: dict[str, Any], language: dict[str, Any], always=(), never=()) -> Rules:
-    cats = tuple(
-        Category(name, table["label"], tuple(t.lower() for t in table["terms"]), bool(table.get("topic", False)))
-        for name, table in categories.items()
-    )
+    cats = tuple(_category(name, table) for name, table in categories.items())
     synonyms: dict[str, set[int]] = {}
     for n, group in enumerate(language["minor"]["synonyms"]):
         for word in group:

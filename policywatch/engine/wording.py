@@ -192,12 +192,28 @@ _VARIANTS = [
 ]
 
 
+@lru_cache(maxsize=1)
+def _american() -> dict[str, str]:
+    """British spellings to American ones, from the breame package's maintained list."""
+    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
+
+    return BRITISH_ENGLISH_SPELLINGS
+
+
 @lru_cache(maxsize=8192)
 def variant_key(word: str) -> str:
-    """British and American spellings of a word share a key."""
+    """British and American spellings of a word share a key ("behavioural", "behavioral")."""
+    word = _american().get(word, word)
     for rx, repl in _VARIANTS:
         word = rx.sub(repl, word)
     return word
+
+
+@lru_cache(maxsize=8192)
+def term_key(term: str) -> str:
+    """A term's spelling-free form: one spelling per word, hyphens and spaces alike ("e-mail", "email")."""
+    parts = re.findall(r"\w+", term.lower())
+    return "".join(variant_key(p) for p in parts)
 
 
 def near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int]:

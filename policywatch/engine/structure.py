@@ -1,0 +1,235 @@
+"""How a policy page is built, beside what it says: furniture, navigation, number roles, definitions, substance.
+
+A web page carries more than its policy: banners, feedback widgets, shop and
+newsletter chrome, credit lines, a table of contents, cross-references into
+itself. None of it is a promise, so the rules must know it when they see it.
+The patterns are data (``rules/structure.toml``); this module applies them.
+It also decides whether a text is a policy at all, so that an error page is
+refused rather than judged.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from policywatch.errors import NotAPolicy
+
+_WORD = re.compile(r"\w+(?:'\w+)*")
+_PUNCT = re.compile(r"[^\w\s]+")
+SEP = "\n\n"
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The compiled patterns of ``rules/structure.toml``."""
+
+    furniture: re.Pattern[str]
+    furniture_words: int
+    heading_number: re.Pattern[str]
+    number_roles: re.Pattern[str]
+    statistics: tuple[str, ...]
+    min_words: int
+    min_other: int
+    noise_size: float
+    keep_prose: float
+    error_phrases: re.Pattern[str]
+    definitions: tuple[re.Pattern[str], ...]
+    contacts: tuple[str, ...]
+
+
+def _either(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def default_structure() -> Structure:
+    """The structure rules shipped with policywatch."""
+    text = resources.files("policywatch.engine.rules").joinpath("structure.toml").read_text(encoding="utf-8")
+    return build(tomllib.loads(text))
+
+
+def build(data: dict[str, Any]) -> Structure:
+    nums = data["numbers"]
+    sub = data["substance"]
+    roles = _either([nums["cross_reference"], nums["outline"], nums["version"], nums["year"]])
+    return Structure(
+        furniture=re.compile(rf"^(?:{_either(data['furniture']['patterns'])})", re.I),
+        furniture_words=int(data["furniture"]["max_words"]),
+        heading_number=re.compile(data["navigation"]["number"], re.I),
+        number_roles=re.compile(roles, re.I),
+        statistics=tuple(s.lower() for s in nums["statistics"]),
+        min_words=int(sub["min_words"]),
+        min_other=int(sub["min_other"]),
+        noise_size=float(sub["noise_size"]),
+        keep_prose=float(sub["keep_prose"]),
+        error_phrases=re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sub["error_phrases"]) + r")\b", re.I),
+        definitions=tuple(re.compile(p) for p in data["definitions"]["patterns"]),
+        contacts=tuple(c.lower() for c in data["direction"]["contacts"]),
+    )
+
+
+# --- Page furniture and navigation ----------------------------------------------------
+
+
+def is_furniture(block: str, st: Structure) -> bool:
+    """A short block that is part of the page around the policy (a banner, a widget, a credit line)."""
+    block = block.strip()
+    return bool(block) and len(block.split()) <= st.furniture_words and bool(st.furniture.match(block))
+
+
+def heading_key(text: str, st: Structure) -> str:
+    """A heading or a table-of-contents entry reduced to its words: no numbering, case or punctuation."""
+    text = st.heading_number.sub("", text.strip())
+    return " ".join(_PUNCT.sub(" ", text.lower()).split())
+
+
+def is_navigation(block: str, headings: frozenset[str], st: Structure) -> bool:
+    """A block that only names sections of the document: a table-of-contents entry or a run of them."""
+    key = heading_key(block, st)
+    if not key:
+        return False
+    if key in headings:
+        return True
+    words = key.split()
+    if len(words) < 4:
+        return False
+    # A table of contents flattened to one line: the headings it names cover all its words.
+    covered = found = 0
+    rest = f" {key} "
+    for heading in sorted(headings, key=len, reverse=True):
+        if len(heading) > 2 and f" {heading} " in rest:
+            count = rest.count(f" {heading} ")
+            found += count
+            covered += count * len(heading.split())
+            rest = rest.replace(f" {heading} ", "  ")
+    return found >= 2 and covered >= 0.8 * len(words)
+
+
+def structural(text: str, headings: frozenset[str], st: Structure) -> str | None:
+    """'page furniture' or 'navigation' when every block of ``text`` is one of those, else None."""
+    blocks = [b for b in text.split(SEP) if b.strip()]
+    if not blocks:
+        return None
+    kinds = set()
+    for block in blocks:
+        if is_furniture(block, st):
+            kinds.add("page furniture")
+        elif headings and is_navigation(block, headings, st):
+            kinds.add("navigation")
+        else:
+            return None
+    return " and ".join(sorted(kinds))
+
+
+# --- Numbers and their roles ---------------------------------------------------------------
+
+
+def without_pointers(text: str, st: Structure) -> str:
+    """``text`` with the numbers that are no quantity taken out: cross-references, outline numbers, versions, years."""
+    return st.number_roles.sub(" ", text) if any(c.isdigit() for c in text) else text
+
+
+def is_statistic(text: str, st: Structure) -> bool:
+    """A sentence that reports figures (requests received, an average): its numbers are statistics."""
+    low = text.lower()
+    return any(marker in low for marker in st.statistics)
+
+
+# --- Definitions ---------------------------------------------------------------------------
+
+
+def defined_term(text: str, st: Structure) -> str | None:
+    """The term a block defines ("Customer Data" means ...), if it is a definition."""
+    first = text.split(SEP, 1)[0].strip().lstrip("*_ ")
+    for rx in st.definitions:
+        m = rx.search(first)
+        if m:
+            term = m.group("term").strip(" '\"’")
+            if term and len(term) > 1:
+                return term
+    return None
+
+
+@dataclass
+class Layout:
+    """What the engine knows about the two documents as wholes: their headings and the new text's blocks."""
+
+    headings: frozenset[str] = frozenset()
+    new_blocks: tuple[str, ...] = ()
+    _uses: dict[str, list[str]] = field(default_factory=dict)
+
+    def uses(self, term: str, definition: str) -> list[str]:
+        """Blocks of the new text, other than the definition itself, that use ``term``."""
+        found = self._uses.get(term)
+        if found is None:
+            rx = re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])", re.I)
+            head = definition.split(SEP, 1)[0].strip()
+            found = self._uses[term] = [b for b in self.new_blocks if b != head and rx.search(b)]
+        return found
+
+
+def layout(old_blocks: list[Any], new_blocks: list[Any], st: Structure) -> Layout:
+    """The headings of both sides (for navigation) and the new side's text (for definitions)."""
+    headings = frozenset(heading_key(b.text, st) for b in (*old_blocks, *new_blocks) if b.kind == "heading")
+    return Layout(frozenset(h for h in headings if h), tuple(b.text for b in new_blocks))
+
+
+# --- Substance: is it a policy at all? -------------------------------------------------------
+
+
+def prose_words(blocks: list[Any]) -> int:
+    """Words in blocks that read as sentences (six words or more, mostly words of letters)."""
+    total = 0
+    for block in blocks:
+        if block.kind == "heading":
+            continue
+        found = _WORD.findall(block.text)
+        if len(found) >= 6 and sum(w.isalpha() for w in found) >= 0.6 * len(found):
+            total += len(found)
+    return total
+
+
+def refuse_non_policy(
+    old: str, new: str, old_blocks: list[Any], new_blocks: list[Any], st: Structure, labels=("old", "new")
+) -> None:
+    """Raise ``NotAPolicy`` when one side is empty, an error page, or a policy lost to markup noise.
+
+    Only judged against the other side: a short text is a policy when the other is
+    short too. The new side is checked first, since it is the one usually scraped.
+    The message names the side by its label from ``labels`` (old, new).
+    """
+    if new == old:
+        return
+    old_prose = prose_words(old_blocks)
+    new_prose = prose_words(new_blocks)
+    for side, text, prose, other_text, other_prose in (
+        (_side(labels[1], "new"), new, new_prose, old, old_prose),
+        (_side(labels[0], "old"), old, old_prose, new, new_prose),
+    ):
+        if other_prose < st.min_other or prose >= st.keep_prose * other_prose:
+            continue
+        if not text.strip():
+            if side.startswith("old"):
+                continue  # no old text: the policy is new
+            raise NotAPolicy(f"{side} is empty, against {other_prose:,} words of policy; not compared")
+        error = st.error_phrases.search(text) if prose < st.min_words else None
+        if error:
+            raise NotAPolicy(
+                f"{side} is an error page ('{error.group()}'): {prose} words of prose against {other_prose:,};"
+                " not compared"
+            )
+        if len(text) >= st.noise_size * len(other_text):
+            raise NotAPolicy(
+                f"{side} lost its policy to markup: {prose:,} words of prose against {other_prose:,}"
+                f" in {len(text):,} characters; not compared"
+            )
+        if prose < st.min_words:
+            raise NotAPolicy(f"{side} is no policy: {prose} words of prose against {other_prose:,}; not compared")
+
+def _side(label: str, which: str) -> str:
+    return f"{which} text" if label == which else f"{label} ({which} side)"
