@@ -30,7 +30,16 @@ from functools import lru_cache
 from policywatch.engine import wording
 from policywatch.engine.diff import SEP, Edit
 from policywatch.engine.rulebook import Category, Rules, default_rules, load_rules
-from policywatch.engine.structure import Layout, defined_term, is_statistic, structural, without_pointers
+from policywatch.engine.structure import (
+    Layout,
+    channels,
+    defined_term,
+    in_contents,
+    is_statistic,
+    pointers,
+    structural,
+    without_pointers,
+)
 
 __all__ = [
     "MATERIAL",
@@ -108,24 +117,40 @@ def _number_pattern(rules: Rules) -> re.Pattern[str]:
 
 def _numbers(
     old: str, new: str, rules: Rules, words: set[str] | None = None, old_context: str = "", new_context: str = ""
-) -> list[str]:
-    """Numbers, durations, ages and amounts that differ between the two (changed parts of) sentences."""
+) -> tuple[list[str], list[str]]:
+    """Numbers, durations, ages and amounts that differ between the two (changed parts of) sentences.
+
+    Returns (material, minor) reasons. A number's role decides: cross-references,
+    outline numbers, versions and years are no quantity and are left out; figures in a
+    sentence that reports statistics are updated, not promised; a retention period
+    made shorter is in the user's favour.
+    """
     if (
         not wording.DIGIT.search(old)
         and not wording.DIGIT.search(new)
         and words is not None
         and not words & _number_words(rules)
     ):
-        return []
-    old, new = _NAMED_NUMBER.sub(r"\1", wording.strip_dates(old)), _NAMED_NUMBER.sub(r"\1", wording.strip_dates(new))
+        return [], []
+    st = rules.structure
+    old, new = wording.strip_dates(old), wording.strip_dates(new)
+    notes = []
+    if (old_refs := pointers(old, st)) != (new_refs := pointers(new, st)):
+        notes.append(
+            f"cross-reference or version updated: {wording.listing(old_refs) or '-'} → {wording.listing(new_refs) or '-'}"
+        )
+    old = _NAMED_NUMBER.sub(r"\1", without_pointers(old, st))
+    new = _NAMED_NUMBER.sub(r"\1", without_pointers(new, st))
     rx = _number_pattern(rules)
     before = Counter(m.group().lower() for m in rx.finditer(old))
     after = Counter(m.group().lower() for m in rx.finditer(new))
     removed = list((before - after).elements())
     added = list((after - before).elements())
     if not removed and not added:
-        return []
+        return [], notes
     context = f"{old_context or old} {new_context or new}".lower()
+    if is_statistic(context, st):
+        return [], [f"statistics updated: {wording.listing(removed) or '-'} → {wording.listing(added) or '-'}", *notes]
     both = " ".join(removed + added)
     has_unit = any(re.search(rf"\b{re.escape(u)}\b", both) for u in rules.durations)
     if has_unit and any(re.search(rf"\b{re.escape(w)}", context) for w in rules.retention):
@@ -139,10 +164,47 @@ def _numbers(
     else:
         what = "number"
     if removed and added:
-        return [f"{what} changed: {wording.listing(removed)} → {wording.listing(added)}"]
+        change = f"{wording.listing(removed)} → {wording.listing(added)}"
+        if what == "retention period" and _shorter(removed, added, rules):
+            return [], [f"retention period shortened: {change} (in the user's favour)"]
+        return [f"{what} changed: {change}"], []
     if added:
-        return [f"{what} added: {wording.listing(added)}"]
-    return [f"{what} removed: {wording.listing(removed)}"]
+        return [f"{what} added: {wording.listing(added)}"], []
+    return [f"{what} removed: {wording.listing(removed)}"], []
+
+
+_UNIT_DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+_SMALL = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+        " seventeen eighteen nineteen twenty".split()
+    )
+}
+_SMALL.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "half": 0.5, "single": 1})
+
+
+def _days(quantity: str) -> float | None:
+    """'30 days', 'two years', '6 (six) months' as days; None when it is no duration."""
+    parts = re.findall(r"\d+(?:[.,]\d+)?|[a-z]+", quantity.lower())
+    unit = next((_UNIT_DAYS[p.rstrip("s")] for p in reversed(parts) if p.rstrip("s") in _UNIT_DAYS), None)
+    if unit is None:
+        return None
+    for part in parts:
+        if part[0].isdigit():
+            return float(part.replace(",", "")) * unit
+        if part in _SMALL:
+            return _SMALL[part] * unit
+    return None
+
+
+def _shorter(removed: list[str], added: list[str], rules: Rules) -> bool:
+    """Every new period is shorter than the shortest old one."""
+    before = [_days(q) for q in removed]
+    after = [_days(q) for q in added]
+    if None in before or None in after or not before or not after:
+        return False
+    return max(after) < min(before)  # type: ignore[type-var]
 
 
 _TERM_TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -228,9 +290,7 @@ def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[str]]
         removed = [
             t
             for t in before
-            if cat.concept(t) not in has
-            and wording.squash(t) not in new_squashed
-            and not any(t in a for a in added)
+            if cat.concept(t) not in has and wording.squash(t) not in new_squashed and not any(t in a for a in added)
         ]
         added = [t for t in added if not any(t in r and t != r for r in removed)]
         for terms, label in ((added, f"new {cat.label}"), (removed, f"{cat.label} removed")):
@@ -330,7 +390,7 @@ def _compounds(parts: list[str], wholes: list[str], notes: list[str], reverse: b
     for n, whole in enumerate(wholes):
         if len(whole) < 5 or whole in have:
             continue
-        for cut in range(2, len(whole) - 1):
+        for cut in range(1, len(whole) - 1):
             first, second = whole[:cut], whole[cut:]
             if have[first] and have[second] and (first != second or have[first] > 1):
                 have[first] -= 1
@@ -536,10 +596,13 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     old_window = wording.strip_enumerators(wording.strip_links(old_window))
     new_window = wording.strip_enumerators(wording.strip_links(new_window))
     window_words = {*rem_words, *add_words}
-    material += _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
+    number_reasons, number_notes = _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
+    material += number_reasons
     term_reasons, favour = _categories(old_window, new_window, rules)
     material += term_reasons
-    minor += favour
+    favour += [n for n in number_notes if n.startswith("retention")]
+    favour += _contacts_added(old_window, new_window, rules)
+    minor += [n for n in number_notes if not n.startswith("retention")]
     gone, came = list(lost.elements()), list(gained.elements())
     act_stems = _activity_stems(rules)
     rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w) in act_stems]
@@ -565,8 +628,10 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         commitments = (rules.negations | rules.limits | rules.obligations) - {"will"}
         if edit.kind == "delete" and (_count(words, commitments, True)):
             material.append(f"commitment removed: '{wording.quote(text)}'")
-        if len(content) >= 4:
+        if len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
             material.append(f"{unit} {verb}: '{wording.quote(text)}'")
+        elif favour and not material:
+            minor += favour
         elif not material:
             if all(wording.URLISH.match(w) for w in text.split()) and text.strip():
                 minor.append(f"link {'filled in' if verb == 'added' else 'removed'}: '{wording.quote(text)}'")
@@ -574,6 +639,11 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
                 minor.append(f"short {unit} {verb}: '{wording.quote(text)}'")
     else:
         left_rem, left_add, notes = _explain(gone, came, rules)
+        # Numbers were judged by their role above; as words they are no rewording.
+        left_rem = [w for w in left_rem if not w.isdigit()]
+        left_add = [w for w in left_add if not w.isdigit()]
+        if left_rem or left_add:
+            left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
         unexplained = len(left_rem) + len(left_add)
         links = wording.URL.findall(" ".join(h[3] for h in hunks))
         old_dates, new_dates = wording.DATE.findall(edit.old_text), wording.DATE.findall(edit.new_text)
@@ -591,15 +661,18 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             minor.append("capitalisation only" if rem_words == add_words else "word order only")
         elif not gone and not came and links:
             minor.append(f"link changed: '{wording.quote(links[0])}'")
+        if document and (left_rem or left_add or material):
+            material[:0] = _definition(edit, document, rules, left_rem, left_add)
         substantive = unexplained >= TOPIC_WORDS or material
         topics = _topics(old_plain, new_window, rules) if substantive else []
-        named = {r.split(":")[0].removeprefix("new ").removesuffix(" removed") for r in term_reasons}
+        named = {r.split(":")[0].removeprefix("new ").removesuffix(" removed") for r in term_reasons + favour}
         unnamed = sorted({c.label for c in topics} - named)
         if unnamed and substantive and len(unnamed) == len({c.label for c in topics}):
             material.append(f"{', '.join(unnamed)} clause changed: {wording.snippet(hunks)}")
-        if unexplained >= 3 and not material:
+        if unexplained >= 3 and not material and not (favour and _only_gives(edit.new_text)):
             material.append(f"wording changed: {wording.snippet(hunks)}")
         elif not material:
+            minor.extend(favour)
             minor.extend(notes)
             if unexplained:
                 minor.append(f"rewording: {wording.snippet(hunks)}")
@@ -618,11 +691,69 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     return _override(edit, rules, MINOR, _dedupe(minor) or ["editorial change"])
 
 
+# A sentence in which the company gives itself leave or does something with data: it takes, not only gives.
+_TAKES = re.compile(
+    r"\bwe(?: also)? (?:may|can|might|could|reserve|will (?:share|sell|disclose|transfer|collect|use|process))\b"
+    r"|\bwe(?: \w+){0,2} (?:share|shares|sell|sells|disclose|transfer|collect|combine|track|monitor|train)\b",
+    re.I,
+)
+
+
+def _channels_swapped(
+    old: str, new: str, removed: list[str], added: list[str], notes: list[str], rules: Rules
+) -> tuple[list[str], list[str], list[str]]:
+    """Words explained by one way of reaching the company swapped for another ("write to our office" → "help centre")."""
+    before, after = channels(old, rules.structure), channels(new, rules.structure)
+    if not before or not after or before == after:
+        return removed, added, notes
+    old_words = {w for c in before for w in wording.words(c)}
+    new_words = {w for c in after for w in wording.words(c)}
+    if not all(w in old_words for w in removed) or not all(w in new_words for w in added):
+        return removed, added, notes
+    swapped = f"contact channel changed: '{wording.quote(before[0], 50)}' → '{wording.quote(after[0], 50)}'"
+    return [], [], [*notes, swapped]
+
+
+def _only_gives(text: str) -> bool:
+    """Text that grants the user something and takes nothing: no leave or data practice of the company's."""
+    return not _TAKES.search(text)
+
+
+def _contacts_added(old: str, new: str, rules: Rules) -> list[str]:
+    """A contact for the user (a data protection officer, a representative) named where it was not."""
+    low_old, low_new = old.lower(), new.lower()
+    found = [c for c in rules.structure.contacts if re.search(rf"\b{re.escape(c)}\b", low_new) and c not in low_old]
+    found = [c for c in found if not any(c != o and c in o for o in found)]
+    return [f"contact added: {wording.listing(found)} (in the user's favour)"] if found else []
+
+
+def _definition(edit: Edit, document: Layout, rules: Rules, removed: list[str], added: list[str]) -> list[str]:
+    """A change inside a definition reaches every clause that uses the term: say so, naming one of them."""
+    st = rules.structure
+    term = defined_term(edit.new_text, st) or defined_term(edit.old_text, st)
+    if not term:
+        return []
+    uses = document.uses(term, edit.new_text)
+    if not uses:
+        return []
+    practice = _fixed_words(rules)
+    example = next((u for u in uses if set(wording.words(u)) & practice), uses[0])
+    if added and not removed:
+        what = f"widened: now also '{wording.quote(' '.join(added), 50)}'"
+    elif removed and not added:
+        what = f"narrowed: no longer '{wording.quote(' '.join(removed), 50)}'"
+    else:
+        what = f"changed: {wording.snippet(wording.hunks(edit.segments))}"
+    clauses = "1 clause uses" if len(uses) == 1 else f"{len(uses)} clauses use"
+    return [f"definition of '{term}' {what}; {clauses} the term, e.g. '{wording.quote(example, 90)}'"]
+
+
 def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
     """A reason when every block the edit touches is page furniture or navigation, on both sides."""
     headings = document.headings if document else frozenset()
-    sides = [t for t in (edit.old_text, edit.new_text) if t.strip()]
-    kinds = [structural(t, headings, rules.structure) for t in sides]
+    st = rules.structure
+    sides = [(t, s) for t, s in ((edit.old_text, edit.section), (edit.new_text, edit.new_section)) if t.strip()]
+    kinds = [structural(t, headings, st, in_contents(s, st)) for t, s in sides]
     if not sides or not all(kinds):
         return None
     kind = " and ".join(sorted({k for k in kinds if k}))
@@ -662,6 +793,8 @@ _KIND_PREFIXES = [
     ("page furniture", "furniture"),
     ("navigation", "navigation"),
     ("statistics", "statistic"),
+    ("cross-reference", "crossref"),
+    ("contact channel", "channel"),
     ("retention period shortened", "favour"),
     ("contact added", "favour"),
     ("definition ", "definition"),

@@ -105,7 +105,9 @@ def default_rules() -> Rules:
 def _build(categories: dict[str, Any], language: dict[str, Any], always=(), never=()) -> Rules:
     cats = tuple(_category(name, table) for name, table in categories.items())
     synonyms: dict[str, set[int]] = {}
-    for n, group in enumerate(language["minor"]["synonyms"]):
+    groups = list(language["minor"]["synonyms"])
+    groups += [group for table in categories.values() for group in table.get("concepts", [])]
+    for n, group in enumerate(groups):
         for word in group:
             synonyms.setdefault(word.lower(), set()).add(n)
             synonyms.setdefault(stem(word.lower()), set()).add(n)

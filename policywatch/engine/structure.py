@@ -31,6 +31,10 @@ class Structure:
     furniture: re.Pattern[str]
     furniture_words: int
     heading_number: re.Pattern[str]
+    contents_sections: frozenset[str]
+    entry_words: int
+    channels: re.Pattern[str]
+    pointers: re.Pattern[str]
     number_roles: re.Pattern[str]
     statistics: tuple[str, ...]
     min_words: int
@@ -61,6 +65,10 @@ def build(data: dict[str, Any]) -> Structure:
         furniture=re.compile(rf"^(?:{_either(data['furniture']['patterns'])})", re.I),
         furniture_words=int(data["furniture"]["max_words"]),
         heading_number=re.compile(data["navigation"]["number"], re.I),
+        contents_sections=frozenset(s.lower() for s in data["navigation"]["sections"]),
+        entry_words=int(data["navigation"]["entry_words"]),
+        channels=re.compile(_either(data["channels"]["patterns"]), re.I),
+        pointers=re.compile(roles, re.I),
         number_roles=re.compile(roles, re.I),
         statistics=tuple(s.lower() for s in nums["statistics"]),
         min_words=int(sub["min_words"]),
@@ -110,8 +118,16 @@ def is_navigation(block: str, headings: frozenset[str], st: Structure) -> bool:
     return found >= 2 and covered >= 0.8 * len(words)
 
 
-def structural(text: str, headings: frozenset[str], st: Structure) -> str | None:
-    """'page furniture' or 'navigation' when every block of ``text`` is one of those, else None."""
+def in_contents(section: str, st: Structure) -> bool:
+    """A section that holds a table of contents ("Contents", "On this page")."""
+    return bool(section) and heading_key(section.split(" > ")[-1], st) in st.contents_sections
+
+
+def structural(text: str, headings: frozenset[str], st: Structure, contents: bool = False) -> str | None:
+    """'page furniture' or 'navigation' when every block of ``text`` is one of those, else None.
+
+    ``contents``: the text sits in a table of contents, so its short entries are navigation.
+    """
     blocks = [b for b in text.split(SEP) if b.strip()]
     if not blocks:
         return None
@@ -119,6 +135,8 @@ def structural(text: str, headings: frozenset[str], st: Structure) -> str | None
     for block in blocks:
         if is_furniture(block, st):
             kinds.add("page furniture")
+        elif contents and len(block.split()) <= st.entry_words:
+            kinds.add("navigation")
         elif headings and is_navigation(block, headings, st):
             kinds.add("navigation")
         else:
@@ -132,6 +150,16 @@ def structural(text: str, headings: frozenset[str], st: Structure) -> str | None
 def without_pointers(text: str, st: Structure) -> str:
     """``text`` with the numbers that are no quantity taken out: cross-references, outline numbers, versions, years."""
     return st.number_roles.sub(" ", text) if any(c.isdigit() for c in text) else text
+
+
+def pointers(text: str, st: Structure) -> list[str]:
+    """The cross-references, outline numbers, versions and years in ``text``."""
+    return [m.group() for m in st.pointers.finditer(text)] if any(c.isdigit() for c in text) else []
+
+
+def channels(text: str, st: Structure) -> list[str]:
+    """The ways to reach the company that ``text`` names ("by writing to our office", "via the help centre")."""
+    return [m.group().strip() for m in st.channels.finditer(text)]
 
 
 def is_statistic(text: str, st: Structure) -> bool:
@@ -230,6 +258,7 @@ def refuse_non_policy(
             )
         if prose < st.min_words:
             raise NotAPolicy(f"{side} is no policy: {prose} words of prose against {other_prose:,}; not compared")
+
 
 def _side(label: str, which: str) -> str:
     return f"{which} text" if label == which else f"{label} ({which} side)"
