@@ -136,9 +136,8 @@ def _numbers(
     old, new = wording.strip_dates(old), wording.strip_dates(new)
     notes = []
     if (old_refs := pointers(old, st)) != (new_refs := pointers(new, st)):
-        notes.append(
-            f"cross-reference or version updated: {wording.listing(old_refs) or '-'} → {wording.listing(new_refs) or '-'}"
-        )
+        refs = f"{wording.listing(old_refs) or '-'} → {wording.listing(new_refs) or '-'}"
+        notes.append(f"cross-reference or version updated: {refs}")
     old = _NAMED_NUMBER.sub(r"\1", without_pointers(old, st))
     new = _NAMED_NUMBER.sub(r"\1", without_pointers(new, st))
     rx = _number_pattern(rules)
@@ -174,13 +173,9 @@ def _numbers(
 
 
 _UNIT_DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
-_SMALL = {
-    w: n
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
-        " seventeen eighteen nineteen twenty".split()
-    )
-}
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve"
+_TEENS = "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+_SMALL: dict[str, float] = {w: n for n, w in enumerate(f"{_UNITS} {_TEENS}".split())}
 _SMALL.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "half": 0.5, "single": 1})
 
 
@@ -702,7 +697,7 @@ _TAKES = re.compile(
 def _channels_swapped(
     old: str, new: str, removed: list[str], added: list[str], notes: list[str], rules: Rules
 ) -> tuple[list[str], list[str], list[str]]:
-    """Words explained by one way of reaching the company swapped for another ("write to our office" → "help centre")."""
+    """Words explained by one way to reach the company swapped for another ("write to our office" → "help centre")."""
     before, after = channels(old, rules.structure), channels(new, rules.structure)
     if not before or not after or before == after:
         return removed, added, notes
@@ -760,7 +755,8 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
     verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
     text = edit.new_text if edit.kind == "insert" else edit.old_text
     if edit.kind == "replace":
-        return f"{kind} changed, no policy text: '{wording.quote(edit.old_text, 50)}' → '{wording.quote(edit.new_text, 50)}'"
+        change = f"'{wording.quote(edit.old_text, 50)}' → '{wording.quote(edit.new_text, 50)}'"
+        return f"{kind} changed, no policy text: {change}"
     return f"{kind} {verb}, no policy text: '{wording.quote(text)}'"
 
 

@@ -135,9 +135,7 @@ def structural(text: str, headings: frozenset[str], st: Structure, contents: boo
     for block in blocks:
         if is_furniture(block, st):
             kinds.add("page furniture")
-        elif contents and len(block.split()) <= st.entry_words:
-            kinds.add("navigation")
-        elif headings and is_navigation(block, headings, st):
+        elif contents and len(block.split()) <= st.entry_words or headings and is_navigation(block, headings, st):
             kinds.add("navigation")
         else:
             return None
@@ -195,7 +193,8 @@ class Layout:
         """Blocks of the new text, other than the definition itself, that use ``term``."""
         found = self._uses.get(term)
         if found is None:
-            rx = re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])", re.I)
+            flags = 0 if term[:1].isupper() else re.I  # a defined term is used as written
+            rx = re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])", flags)
             head = definition.split(SEP, 1)[0].strip()
             found = self._uses[term] = [b for b in self.new_blocks if b != head and rx.search(b)]
         return found
