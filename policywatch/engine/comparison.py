@@ -71,8 +71,9 @@ def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = 
     memo: dict[str, list] = {}
     old_blocks = normalise(old, memo)
     new_blocks = normalise(new, memo)
-    refuse_non_policy(old, new, old_blocks, new_blocks, rules.structure, labels)
     edits = diff_blocks(old_blocks, new_blocks)
+    changed = sum(len(e.old_text) + len(e.new_text) for e in edits if e.kind != "move")
+    refuse_non_policy(old, new, old_blocks, new_blocks, rules.structure, labels, changed)
     document = layout(old_blocks, new_blocks, rules.structure) if edits else None
     changes = []
     judged = 0

@@ -716,6 +716,8 @@ def _only_gives(text: str) -> bool:
 
 def _contacts_added(old: str, new: str, rules: Rules) -> list[str]:
     """A contact for the user (a data protection officer, a representative) named where it was not."""
+    if not rules.structure.contact.search(new):
+        return []
     low_old, low_new = old.lower(), new.lower()
     found = [c for c in rules.structure.contacts if re.search(rf"\b{re.escape(c)}\b", low_new) and c not in low_old]
     found = [c for c in found if not any(c != o and c in o for o in found)]
@@ -725,7 +727,7 @@ def _contacts_added(old: str, new: str, rules: Rules) -> list[str]:
 def _definition(edit: Edit, document: Layout, rules: Rules, removed: list[str], added: list[str]) -> list[str]:
     """A change inside a definition reaches every clause that uses the term: say so, naming one of them."""
     st = rules.structure
-    term = defined_term(edit.new_text, st) or defined_term(edit.old_text, st)
+    term = defined_term(edit.new_text, st, edit.new_section) or defined_term(edit.old_text, st, edit.section)
     if not term:
         return []
     uses = document.uses(term, edit.new_text)

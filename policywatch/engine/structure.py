@@ -43,7 +43,10 @@ class Structure:
     keep_prose: float
     error_phrases: re.Pattern[str]
     definitions: tuple[re.Pattern[str], ...]
+    listed_definition: re.Pattern[str]
+    definition_sections: tuple[str, ...]
     contacts: tuple[str, ...]
+    contact: re.Pattern[str]
 
 
 def _either(patterns: list[str]) -> str:
@@ -77,7 +80,10 @@ def build(data: dict[str, Any]) -> Structure:
         keep_prose=float(sub["keep_prose"]),
         error_phrases=re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sub["error_phrases"]) + r")\b", re.I),
         definitions=tuple(re.compile(p) for p in data["definitions"]["patterns"]),
+        listed_definition=re.compile(data["definitions"]["listed"]),
+        definition_sections=tuple(s.lower() for s in data["definitions"]["sections"]),
         contacts=tuple(c.lower() for c in data["direction"]["contacts"]),
+        contact=re.compile(r"\b(?:" + "|".join(re.escape(c) for c in data["direction"]["contacts"]) + r")\b", re.I),
     )
 
 
@@ -103,18 +109,22 @@ def is_navigation(block: str, headings: frozenset[str], st: Structure) -> bool:
         return False
     if key in headings:
         return True
+    # A table of contents flattened to one line: headings, one after another, make up nearly all its words.
     words = key.split()
-    if len(words) < 4:
+    if len(words) < 4 or len(words) > 200:
         return False
-    # A table of contents flattened to one line: the headings it names cover all its words.
-    covered = found = 0
-    rest = f" {key} "
-    for heading in sorted(headings, key=len, reverse=True):
-        if len(heading) > 2 and f" {heading} " in rest:
-            count = rest.count(f" {heading} ")
-            found += count
-            covered += count * len(heading.split())
-            rest = rest.replace(f" {heading} ", "  ")
+    covered = found = at = 0
+    while at < len(words):
+        for size in range(min(12, len(words) - at), 0, -1):
+            if " ".join(words[at : at + size]) in headings:
+                found += 1
+                covered += size
+                at += size
+                break
+        else:
+            if not found:
+                return False  # it does not open with a heading
+            at += 1
     return found >= 2 and covered >= 0.8 * len(words)
 
 
@@ -169,10 +179,13 @@ def is_statistic(text: str, st: Structure) -> bool:
 # --- Definitions ---------------------------------------------------------------------------
 
 
-def defined_term(text: str, st: Structure) -> str | None:
-    """The term a block defines ("Customer Data" means ...), if it is a definition."""
+def defined_term(text: str, st: Structure, section: str = "") -> str | None:
+    """The term a block defines ("Customer Data" means ...; "Customer Data: ..." under Definitions), if any."""
     first = text.split(SEP, 1)[0].strip().lstrip("*_ ")
-    for rx in st.definitions:
+    patterns = st.definitions
+    if section and any(word in section.lower() for word in st.definition_sections):
+        patterns = (*patterns, st.listed_definition)
+    for rx in patterns:
         m = rx.search(first)
         if m:
             term = m.group("term").strip(" '\"’")
@@ -188,15 +201,28 @@ class Layout:
     headings: frozenset[str] = frozenset()
     new_blocks: tuple[str, ...] = ()
     _uses: dict[str, list[str]] = field(default_factory=dict)
+    _text: str = ""
 
     def uses(self, term: str, definition: str) -> list[str]:
         """Blocks of the new text, other than the definition itself, that use ``term``."""
         found = self._uses.get(term)
         if found is None:
+            if not self._text:
+                self._text = SEP.join(self.new_blocks)
             flags = 0 if term[:1].isupper() else re.I  # a defined term is used as written
             rx = re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])", flags)
             head = definition.split(SEP, 1)[0].strip()
-            found = self._uses[term] = [b for b in self.new_blocks if b != head and rx.search(b)]
+            found, seen = [], -1
+            for m in rx.finditer(self._text):
+                start = self._text.rfind(SEP, 0, m.start()) + 1
+                if start <= seen:
+                    continue
+                end = self._text.find(SEP, m.end())
+                block = self._text[start : end if end >= 0 else None].strip()
+                seen = start
+                if block != head:
+                    found.append(block)
+            self._uses[term] = found
         return found
 
 
@@ -222,16 +248,25 @@ def prose_words(blocks: list[Any]) -> int:
 
 
 def refuse_non_policy(
-    old: str, new: str, old_blocks: list[Any], new_blocks: list[Any], st: Structure, labels=("old", "new")
+    old: str,
+    new: str,
+    old_blocks: list[Any],
+    new_blocks: list[Any],
+    st: Structure,
+    labels: tuple[str, str] = ("old", "new"),
+    changed: int | None = None,
 ) -> None:
     """Raise ``NotAPolicy`` when one side is empty, an error page, or a policy lost to markup noise.
 
     Only judged against the other side: a short text is a policy when the other is
     short too. The new side is checked first, since it is the one usually scraped.
-    The message names the side by its label from ``labels`` (old, new).
+    The message names the side by its label from ``labels`` (old, new). ``changed``,
+    the characters the diff found changed, spares the count when most text is shared.
     """
     if new == old:
         return
+    if changed is not None and changed < st.noise_size * min(len(old), len(new)):
+        return  # most of both texts is shared: neither lost its policy
     old_prose = prose_words(old_blocks)
     new_prose = prose_words(new_blocks)
     for side, text, prose, other_text, other_prose in (
