@@ -9,7 +9,7 @@ the date and commit subject of each. Prints, for every revision, the verdict,
 the number of changes, the time compare() took, the commit subject and the first
 reasons, then a summary per document. When scripts/basecamp_labels.tsv labels the
 revisions (material or minor, by reading each diff), each line is marked where the
-verdict disagrees, and precision and recall of the material verdict are printed.
+verdict disagrees, and recall, specificity and precision of the material verdict are printed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,6 +31,47 @@ DEFAULT = Path(
     or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "basecamp-policies"
 )
 LABELS = Path(__file__).resolve().parent / "basecamp_labels.tsv"
+
+
+@dataclass
+class Tally:
+    """Verdicts against labels: material flagged (tp), missed (fn), minor flagged (fp) or kept (tn)."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, flagged: bool, material: bool) -> bool:
+        """Count one labelled verdict; True when it agrees with the label."""
+        key = ("t" if flagged == material else "f") + ("p" if flagged else "n")
+        setattr(self, key, getattr(self, key) + 1)
+        return key[0] == "t"
+
+    @property
+    def pairs(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    def precision(self) -> float:
+        return self.tp / max(1, self.tp + self.fp)
+
+    def recall(self) -> float:
+        return self.tp / max(1, self.tp + self.fn)
+
+    def specificity(self) -> float:
+        """Share of minor revisions kept minor: every false alarm costs a major version and a notice."""
+        return self.tn / max(1, self.tn + self.fp)
+
+    def summary(self) -> str:
+        return (
+            f"recall {self.recall():.1%} ({self.tp}/{self.tp + self.fn}, {self.fn} missed), "
+            f"specificity {self.specificity():.1%} ({self.tn}/{self.tn + self.fp}, {self.fp} false alarms), "
+            f"precision {self.precision():.1%}"
+        )
+
+
+def median_ms(times: list[float]) -> str:
+    return f"compare() median {statistics.median(times):.1f} ms, max {max(times):.1f} ms" if times else "no timings"
 
 
 def labels() -> dict[tuple[str, str], str]:
@@ -60,7 +102,7 @@ def main(argv: list[str]) -> int:
         print(f"evaluate_basecamp: {root}: no such folder", file=sys.stderr)
         return 2
     known = labels()
-    score = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    score = Tally()
     for folder in sorted(p for p in root.iterdir() if (p / "versions.tsv").is_file()):
         history = versions(folder)
         print(f"\n== {folder.name}: {len(history)} versions")
@@ -78,9 +120,7 @@ def main(argv: list[str]) -> int:
             flagged = result.classification == "material"
             mark = " "
             if expected:
-                key = ("t" if flagged == (expected == "material") else "f") + ("p" if flagged else "n")
-                score[key] += 1
-                mark = " " if key[0] == "t" else "✗"
+                mark = " " if score.add(flagged, expected == "material") else "✗"
             print(
                 f"{mark}{new_path.name[:3]} {row.get('date', '?'):<10} {result.classification:<8} "
                 f"{len(material):>3}/{len(result.changes):<3} changes {elapsed:6.1f} ms  {row.get('subject', '')[:70]}"
@@ -90,14 +130,11 @@ def main(argv: list[str]) -> int:
                 print(f"        {where}{change.reasons[0] if change.reasons else ''}"[:160])
         print(
             f"-- {folder.name}: material {counts['material']}, minor {counts['minor']}, none {counts['none']}; "
-            f"compare() median {statistics.median(times):.1f} ms, max {max(times):.1f} ms"
+            f"{median_ms(times)}"
         )
-    if any(score.values()):
-        tp, fp, fn = score["tp"], score["fp"], score["fn"]
-        print(f"\nagainst {LABELS.name} ({sum(score.values())} revisions, {tp + fn} labelled material):")
-        print(
-            f"precision {tp / max(1, tp + fp):.1%} ({fp} false alarms), recall {tp / max(1, tp + fn):.1%} ({fn} missed)"
-        )
+    if score.pairs:
+        print(f"\nagainst {LABELS.name} ({score.pairs} revisions, {score.tp + score.fn} labelled material):")
+        print(score.summary())
     return 0
 
 

@@ -1,0 +1,138 @@
+"""Draw revision pairs from Open Terms Archive histories for labelling, deterministically.
+
+    python scripts/ota_sample.py [--seed N] [--out FOLDER]
+
+Reads the three histories where they lie ($OTA_MIRROR, see evaluate_ota.py) and
+writes, per batch, a TSV of pairs with empty labels (repo, path, old commit,
+new commit) for a person to label by reading each diff. A pair is one recorded
+change of one privacy policy or terms document and the version before it.
+Documents drawn for the held-out batch are never drawn for a tuning batch, so the
+held-out batch is text the engine was not tuned on. Most pairs are small edits,
+as most recorded changes are; a few pairs per repository are drawn from changes
+that shrank the text to under a third, where scraping failures (error pages)
+hide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from evaluate_ota import MIRROR  # noqa: E402
+
+DOCUMENTS = {
+    "Privacy Policy",
+    "Business Privacy Policy",
+    "Terms of Service",
+    "Terms of Use",
+    "Terms and Conditions",
+    "Commercial Terms",
+    "Developer Terms",
+    "Data Processor Agreement",
+    "Trackers Policy",
+}
+RECORDED = ("Record new changes", "Update ")
+MAX_LINES = 40
+MAX_CHARS = 400_000
+# (repo, tuning pairs, shrunk tuning pairs, held-out pairs, shrunk held-out pairs)
+PLAN = (
+    ("contrib-versions", 48, 4, 15, 1),
+    ("vlopses-us-versions", 36, 3, 12, 1),
+    ("genai-eu-versions", 28, 2, 10, 1),
+)
+
+
+def git(repo: str, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(MIRROR / f"OpenTermsArchive+{repo}" / "repo"), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def pairs(repo: str) -> list[tuple[str, str, str]]:
+    """Every (path, old, new) where new is a recorded change of path and old the version before it."""
+    log = git(repo, "log", "--format=C %H|%s", "--name-only", "--no-renames", "--", *[f"*/{d}.md" for d in DOCUMENTS])
+    history: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    commit = subject = ""
+    for line in log.splitlines():
+        if line.startswith("C "):
+            commit, subject = line[2:].split("|", 1)
+        elif line.strip() and line.count("/") == 1 and line.split("/")[1][:-3] in DOCUMENTS:
+            history[line].append((commit, subject))
+    out = []
+    for path, versions in history.items():
+        for (new, subject), (old, _) in zip(versions, versions[1:], strict=False):
+            if subject.startswith(RECORDED):
+                out.append((path, old, new))
+    return sorted(out)
+
+
+def sizes(repo: str, path: str, old: str, new: str) -> tuple[int, int, int]:
+    """Changed lines, old length, new length."""
+    stat = git(repo, "diff", "--numstat", old, new, "--", path).split()
+    changed = int(stat[0]) + int(stat[1]) if stat and stat[0] != "-" else 0
+    lengths = [int(git(repo, "cat-file", "-s", f"{c}:{path}")) for c in (old, new)]
+    return changed, *lengths
+
+
+def draw(repo: str, plan: tuple[int, int, int, int], rng: random.Random) -> dict[str, list[tuple[str, ...]]]:
+    tuning, tuning_shrunk, held, held_shrunk = plan
+    candidates = pairs(repo)
+    by_path: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for pair in candidates:
+        by_path[pair[0]].append(pair)
+    paths = sorted(by_path)
+    rng.shuffle(paths)
+    services = sorted({p.split("/")[0] for p in paths})
+    rng.shuffle(services)
+    held_services = set(services[: max(1, len(services) // 4)])
+    out: dict[str, list[tuple[str, ...]]] = {"tuning": [], "heldout": []}
+    want = {"tuning": (tuning, tuning_shrunk), "heldout": (held, held_shrunk)}
+    used: set[str] = set()
+    for _ in range(6):  # several rounds, one pair per document per round, until the batches are full
+        for path in paths:
+            batch = "heldout" if path.split("/")[0] in held_services else "tuning"
+            small_wanted, shrunk_wanted = want[batch]
+            small = sum(1 for p in out[batch] if p[-1] == "small")
+            shrunk = sum(1 for p in out[batch] if p[-1] == "shrunk")
+            if small >= small_wanted and shrunk >= shrunk_wanted:
+                continue
+            options = [p for p in by_path[path] if p[2] not in used]
+            rng.shuffle(options)
+            for _, old, new in options[:8]:
+                changed, old_len, new_len = sizes(repo, path, old, new)
+                if not changed or max(old_len, new_len) > MAX_CHARS:
+                    continue
+                kind = "shrunk" if new_len < old_len / 3 else "small" if changed <= MAX_LINES else ""
+                if (kind == "small" and small < small_wanted) or (kind == "shrunk" and shrunk < shrunk_wanted):
+                    out[batch].append((repo, path, old, new, kind))
+                    used.add(new)
+                    break
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/ota-draw"))
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for repo, *plan in PLAN:
+        drawn = draw(repo, tuple(plan), random.Random(f"{args.seed}:{repo}"))
+        for batch, rows in drawn.items():
+            name = args.out / f"{batch}_{repo.split('-')[0]}.tsv"
+            name.write_text("".join("\t".join(r) + "\n" for r in sorted(rows)), encoding="utf-8")
+            print(f"{name}: {len(rows)} pairs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
