@@ -154,7 +154,11 @@ def _numbers(
     has_unit = any(re.search(rf"\b{re.escape(u)}\b", both) for u in rules.durations)
     if has_unit and any(re.search(rf"\b{re.escape(w)}", context) for w in rules.retention):
         what = "retention period"
-    elif any(re.search(rf"(?<!\w){re.escape(w)}\b", context) for w in rules.ages) and not has_unit:
+    elif (
+        not has_unit
+        and all(_plausible_age(q) for q in removed + added)
+        and any(re.search(rf"(?<!\w){re.escape(w)}\b", context) for w in rules.ages)
+    ):
         what = "age threshold"
     elif any(c in both or re.search(rf"\b{re.escape(c)}\b", context) for c in rules.currencies):
         what = "amount"
@@ -162,6 +166,10 @@ def _numbers(
         what = "time period"
     else:
         what = "number"
+    if what == "number":
+        # A number with no unit, age or currency is a phone number, a postcode, a count: no promise.
+        change = f"{wording.listing(removed) or '-'} → {wording.listing(added) or '-'}"
+        return [], [f"number without a role changed: {change}", *notes]
     if removed and added:
         change = f"{wording.listing(removed)} → {wording.listing(added)}"
         if what == "retention period" and _shorter(removed, added, rules):
@@ -177,6 +185,12 @@ _UNITS = "zero one two three four five six seven eight nine ten eleven twelve"
 _TEENS = "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
 _SMALL: dict[str, float] = {w: n for n, w in enumerate(f"{_UNITS} {_TEENS}".split())}
 _SMALL.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "half": 0.5, "single": 1})
+
+
+def _plausible_age(quantity: str) -> bool:
+    """A number that can be an age: a whole number up to 120, or one spelt out."""
+    digits = re.sub(r"\D", "", quantity)
+    return not digits or (len(digits) <= 3 and int(digits) <= 120)
 
 
 def _days(quantity: str) -> float | None:
@@ -265,7 +279,9 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
 _NO_TERMS: Counter[str] = Counter()
 
 
-def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[str]]:
+def _categories(
+    old: str, new: str, rules: Rules, old_sentence: str = "", new_sentence: str = ""
+) -> tuple[list[str], list[str]]:
     """Reasons for concepts a sentence asserts that appear or disappear: (material, in the user's favour).
 
     Terms count by concept, so a synonym or another spelling of a term already
@@ -279,6 +295,9 @@ def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[str]]
     for cat, before, after in zip(rules.categories, _terms(old, rules), _terms(new, rules), strict=True):
         if not before and not after:
             continue
+        if cat.places:
+            before = _in_context(cat, before, old_sentence or old)
+            after = _in_context(cat, after, new_sentence or new)
         had = {cat.concept(t) for t in before}
         has = {cat.concept(t) for t in after}
         added = [t for t in after if cat.concept(t) not in had and wording.squash(t) not in old_squashed]
@@ -299,6 +318,16 @@ def _categories(old: str, new: str, rules: Rules) -> tuple[list[str], list[str]]
             else:
                 material.append(text)
     return material, favour
+
+
+def _in_context(cat: Category, found: Counter[str], text: str) -> Counter[str]:
+    """The terms found, less the places, unless the text speaks of where data goes."""
+    if not any(t in cat.places for t in found):
+        return found
+    low = text.lower()
+    if any(re.search(rf"\b{re.escape(w)}\b", low) for w in cat.context):
+        return found
+    return Counter({t: n for t, n in found.items() if t not in cat.places})
 
 
 def _by_concept(cat: Category, terms: list[str]) -> list[str]:
@@ -494,22 +523,39 @@ def _known_word(word: str, rules: Rules) -> bool:
     )
 
 
-def _new_names(edit: Edit, old: str, new: str, gained: Counter[str], rules: Rules) -> list[str]:
-    """A company or product named for the first time in a sentence about who gets data.
-
-    A vendor swapped for another ("Mailchimp" → "Sendgrid") is a new recipient as
-    much as one added to a list; a name kept and extended ("Basecamp" → "Basecamp 4") is not.
-    """
+def _name_runs(old: str, new: str, gained: Counter[str], rules: Rules, document: Layout | None) -> list[str]:
+    """Names ("Acme Analytics") in ``new`` that ``old`` lacks, less the document's own (its products, itself)."""
     old_names = {w.removesuffix("'s") for w in wording.names(old)}
     added = {w.removesuffix("'s") for w in wording.names(new)} - old_names
     added = {w for w in added if w in gained and not _known_word(w, rules)}
     if not added:
         return []
+    runs = [r for r in _NAME_RUN.findall(new) if set(wording.words(r)) & added]
+    if document:
+        runs = [r for r in runs if not document.named_before(r.split()[0])]
+    return list(dict.fromkeys(runs))
+
+
+def _new_names(
+    edit: Edit, old: str, new: str, gained: Counter[str], rules: Rules, document: Layout | None = None
+) -> list[str]:
+    """A company named for the first time in a sentence about who gets data.
+
+    A vendor swapped for another ("Mailchimp" → "Sendgrid") is a new recipient as
+    much as one added to a list; a name kept and extended ("Basecamp" → "Basecamp 4")
+    is not, nor is a name the old document already used (the company's own products).
+    """
     recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
     if recipients is None or not _terms(old, rules)[recipients]:
         return []
-    runs = [r for r in _NAME_RUN.findall(new) if set(wording.words(r)) & added]
-    return [f"new recipient: {run} (named for the first time)" for run in dict.fromkeys(runs)]
+    runs = _name_runs(old, new, gained, rules, document)
+    return [f"new recipient: {run} (named for the first time)" for run in runs]
+
+
+def _including(reason: str, runs: list[str]) -> str:
+    """A reason that names a kind of recipient, with the companies the text names beside it."""
+    named = [r for r in runs if r.lower() not in reason]
+    return f"{reason}, including {wording.listing(named, 3)}" if named else reason
 
 
 _NAME_RUN = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*(?: (?:[A-Z][\w'-]*|&))*")
@@ -581,9 +627,17 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             names = wording.names(edit.old_text) | wording.names(edit.new_text)
         return Counter({w: n for w, n in counts.items() if w not in names}) if names else counts
 
+    leave: list[str] = []
     if edit.kind == "replace" and _modality(edit, rules, lost, gained, hunks):
         kept_lost, kept_gained = _without_synonyms(lost, gained, rules)
-        material += _modality(edit, rules, unnamed(kept_lost), unnamed(kept_gained), hunks)
+        kept_gained, leave = _users_leave(old_plain, new_plain, kept_gained)
+        modal = _modality(edit, rules, unnamed(kept_lost), unnamed(kept_gained), hunks)
+        if modal == [m for m in modal if m.startswith("modality changed")] and _company_commits(
+            old_plain, new_plain, kept_lost, kept_gained, rules
+        ):
+            leave += [f"commitment added: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
+        else:
+            material += modal
     if edit.kind == "replace" and edit.table and edit.old_text.lower() != edit.new_text.lower():
         # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own.
         material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
@@ -593,10 +647,11 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     window_words = {*rem_words, *add_words}
     number_reasons, number_notes = _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     material += number_reasons
-    term_reasons, favour = _categories(old_window, new_window, rules)
+    term_reasons, favour = _categories(old_window, new_window, rules, old_plain, new_plain)
     material += term_reasons
     favour += [n for n in number_notes if n.startswith("retention")]
     favour += _contacts_added(old_window, new_window, rules)
+    favour += leave
     minor += [n for n in number_notes if not n.startswith("retention")]
     gone, came = list(lost.elements()), list(gained.elements())
     act_stems = _activity_stems(rules)
@@ -613,7 +668,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         else:
             material.append(f"activity removed: {', '.join(rem_act)} ({wording.snippet(hunks, rules.activities)})")
     if edit.kind == "replace" and not any(r.startswith("new recipient") for r in term_reasons):
-        material += _new_names(edit, old_plain, new_plain, gained, rules)
+        material += _new_names(edit, old_plain, new_plain, gained, rules, document)
+    elif edit.kind == "replace" and (runs := _name_runs(old_plain, new_plain, gained, rules, document)):
+        material[:] = [_including(r, runs) if r.startswith("new recipient") else r for r in material]
     if edit.kind in ("insert", "delete"):
         text = edit.new_text if edit.kind == "insert" else edit.old_text
         words = wording.words(text)
@@ -709,6 +766,30 @@ def _channels_swapped(
     return [], [], [*notes, swapped]
 
 
+_USER_MODAL = re.compile(r"\b(?:you|users?|customers?)(?: \w+)? (may|can|might|could)\b", re.I)
+_USER_DUTY = re.compile(r"\b(?:you|users?|customers?)(?: \w+)? (?:must|shall|are required|agree)\b", re.I)
+
+
+def _users_leave(old: str, new: str, gained: Counter[str]) -> tuple[Counter[str], list[str]]:
+    """Permissions granted to the user ("you may contact...") are no leave the company takes: a note, not a change."""
+    added = Counter(m.group(1).lower() for m in _USER_MODAL.finditer(new)) - Counter(
+        m.group(1).lower() for m in _USER_MODAL.finditer(old)
+    )
+    added &= gained
+    if not added:
+        return gained, []
+    m = next(m for m in _USER_MODAL.finditer(new) if m.group(1).lower() in added)
+    return gained - added, [f"the user may now: '{wording.quote(new[m.start() : m.end() + 60], 70)}' (in the user's favour)"]
+
+
+def _company_commits(old: str, new: str, lost: Counter[str], gained: Counter[str], rules: Rules) -> bool:
+    """Only obligations were added, none of them the user's: the company binds itself further."""
+    strong = rules.obligations - {"will"}
+    if _count(lost, rules.obligations | rules.permissions) or not _count(gained, strong):
+        return False
+    return len(_USER_DUTY.findall(new)) <= len(_USER_DUTY.findall(old))
+
+
 def _only_gives(text: str) -> bool:
     """Text that grants the user something and takes nothing: no leave or data practice of the company's."""
     return not _TAKES.search(text)
@@ -795,6 +876,8 @@ _KIND_PREFIXES = [
     ("contact channel", "channel"),
     ("retention period shortened", "favour"),
     ("contact added", "favour"),
+    ("commitment added", "favour"),
+    ("the user may now", "favour"),
     ("definition ", "definition"),
     ("negation ", "negation"),
     ("limitation ", "limitation"),
@@ -807,6 +890,7 @@ _KIND_PREFIXES = [
     ("time period", "time"),
     ("date something takes effect", "time"),
     ("date changed", "time"),
+    ("number without a role", "number-noted"),
     ("number ", "number"),
     ("activity ", "activity"),
     ("new activity", "activity"),

@@ -39,6 +39,8 @@ class Category:
     topic: bool = False
     in_favour: bool = False  # terms added are in the user's favour (a right, a safeguard)
     concepts: tuple[tuple[str, str], ...] = ()  # (term's spelling-free key, its concept), for terms in a group
+    places: frozenset[str] = frozenset()  # terms that count only in a sentence holding one of ``context``
+    context: tuple[str, ...] = ()
 
     def concept(self, term: str) -> str:
         """The concept a term of this category stands for: its group's, else its own spelling-free form."""
@@ -89,6 +91,8 @@ def _category(name: str, table: dict[str, Any]) -> Category:
         bool(table.get("topic", False)),
         table.get("in_favour") == "added",
         tuple(sorted(concepts.items())),
+        frozenset(t.lower() for t in table.get("places", ())),
+        tuple(t.lower() for t in table.get("context", ())),
     )
 
 

@@ -30,6 +30,9 @@ class Structure:
 
     furniture: re.Pattern[str]
     furniture_words: int
+    furniture_sections: frozenset[str]
+    section_words: int
+    title_words: int
     heading_number: re.Pattern[str]
     contents_sections: frozenset[str]
     entry_words: int
@@ -67,6 +70,9 @@ def build(data: dict[str, Any]) -> Structure:
     return Structure(
         furniture=re.compile(rf"^(?:{_either(data['furniture']['patterns'])})", re.I),
         furniture_words=int(data["furniture"]["max_words"]),
+        furniture_sections=frozenset(s.lower() for s in data["furniture"]["sections"]),
+        section_words=int(data["furniture"]["section_words"]),
+        title_words=int(data["furniture"]["title_words"]),
         heading_number=re.compile(data["navigation"]["number"], re.I),
         contents_sections=frozenset(s.lower() for s in data["navigation"]["sections"]),
         entry_words=int(data["navigation"]["entry_words"]),
@@ -133,19 +139,43 @@ def in_contents(section: str, st: Structure) -> bool:
     return bool(section) and heading_key(section.split(" > ")[-1], st) in st.contents_sections
 
 
-def structural(text: str, headings: frozenset[str], st: Structure, contents: bool = False) -> str | None:
+def in_furniture(section: str, st: Structure) -> bool:
+    """A section of the page around the policy ("Related articles", "Was this article helpful?")."""
+    return bool(section) and heading_key(section.split(" > ")[-1], st) in st.furniture_sections
+
+
+_TITLE_WORD = re.compile(r"^(?:[A-Z0-9][\w'’&/.-]*|[(&/|:–-]+|of|and|or|the|for|a|an|to|in|on|with|by|de|du|la|le)$")
+
+
+def is_title(block: str, st: Structure) -> bool:
+    """A line that is only a title: a few capitalised words, no sentence ("Schedule 5: Data Plans")."""
+    words = block.split()
+    if not 1 <= len(words) <= st.title_words or block.rstrip()[-1:] in ".!?;," or "|" in block:
+        return False
+    return words[0][:1].isupper() and all(_TITLE_WORD.match(w.strip("()[]:,")) or not w.strip("()[]:,") for w in words)
+
+
+def structural(
+    text: str, headings: frozenset[str], st: Structure, contents: bool = False, furniture: bool = False
+) -> str | None:
     """'page furniture' or 'navigation' when every block of ``text`` is one of those, else None.
 
-    ``contents``: the text sits in a table of contents, so its short entries are navigation.
+    ``contents``: the text sits in a table of contents, so its short entries are navigation;
+    ``furniture``: it sits in a section of page furniture ("Related articles"). A lone title
+    line (a link's text, column headers) is navigation too.
     """
     blocks = [b for b in text.split(SEP) if b.strip()]
     if not blocks:
         return None
     kinds = set()
     for block in blocks:
-        if is_furniture(block, st):
+        if is_furniture(block, st) or (furniture and len(block.split()) <= st.section_words):
             kinds.add("page furniture")
-        elif contents and len(block.split()) <= st.entry_words or headings and is_navigation(block, headings, st):
+        elif (
+            (contents and len(block.split()) <= st.entry_words)
+            or (headings and is_navigation(block, headings, st))
+            or is_title(block, st)
+        ):
             kinds.add("navigation")
         else:
             return None
@@ -200,8 +230,16 @@ class Layout:
 
     headings: frozenset[str] = frozenset()
     new_blocks: tuple[str, ...] = ()
+    old_blocks: tuple[str, ...] = ()
     _uses: dict[str, list[str]] = field(default_factory=dict)
     _text: str = ""
+    _old_text: str = ""
+
+    def named_before(self, name: str) -> bool:
+        """The old document already wrote ``name``, capitalised, somewhere: it is no newcomer."""
+        if not self._old_text:
+            self._old_text = SEP.join(self.old_blocks) or " "
+        return bool(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self._old_text))
 
     def uses(self, term: str, definition: str) -> list[str]:
         """Blocks of the new text, other than the definition itself, that use ``term``."""
@@ -229,7 +267,9 @@ class Layout:
 def layout(old_blocks: list[Any], new_blocks: list[Any], st: Structure) -> Layout:
     """The headings of both sides (for navigation) and the new side's text (for definitions)."""
     headings = frozenset(heading_key(b.text, st) for b in (*old_blocks, *new_blocks) if b.kind == "heading")
-    return Layout(frozenset(h for h in headings if h), tuple(b.text for b in new_blocks))
+    return Layout(
+        frozenset(h for h in headings if h), tuple(b.text for b in new_blocks), tuple(b.text for b in old_blocks)
+    )
 
 
 # --- Substance: is it a policy at all? -------------------------------------------------------

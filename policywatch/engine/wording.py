@@ -16,8 +16,11 @@ from policywatch.dates import DATE_PATTERN
 from policywatch.engine.diff import SEP
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
+# Web and mail addresses, and the "[email protected]" a scraper leaves where a page hid a mail address.
 URL = re.compile(
-    r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)(?:/\S*)?\b", re.I
+    r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)(?:/\S*)?\b"
+    r"|\[email\s?protected\]",
+    re.I,
 )
 DATE = re.compile(DATE_PATTERN, re.I)
 # A street address, to its postcode when there is one: "30 North Racine Avenue, Suite 200, Chicago, IL 60607".
@@ -157,7 +160,7 @@ def address_change(old: str, new: str) -> str | None:
 
 def strip_links(text: str) -> str:
     """``text`` without web and mail addresses (a changed link is not a changed promise)."""
-    if "://" in text or "www." in text or _TLD_HINT.search(text):
+    if "://" in text or "www." in text or "protected]" in text or _TLD_HINT.search(text):
         return URL.sub(" ", text)
     return text
 
