@@ -692,10 +692,15 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     else:
         left_rem, left_add, notes = _explain(gone, came, rules)
         # Numbers were judged by their role above; as words they are no rewording.
-        left_rem = [w for w in left_rem if not w.isdigit()]
-        left_add = [w for w in left_add if not w.isdigit()]
+        # Numbers and months were judged by their role and by the date rule; as words they are no rewording.
+        left_rem = [w for w in left_rem if not w.isdigit() and w not in _MONTHS]
+        left_add = [w for w in left_add if not w.isdigit() and w not in _MONTHS]
         if left_rem or left_add:
             left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
+        if left_rem or left_add:
+            left_rem, left_add, notes = _names_swapped(edit, left_rem, left_add, notes, term_reasons, rules)
+        if left_add and not material and (duty := _duty_extended(hunks, new_plain, left_add, rules)):
+            material.append(duty)
         unexplained = len(left_rem) + len(left_add)
         links = wording.URL.findall(" ".join(h[3] for h in hunks))
         old_dates, new_dates = wording.DATE.findall(edit.old_text), wording.DATE.findall(edit.new_text)
@@ -779,7 +784,9 @@ def _users_leave(old: str, new: str, gained: Counter[str]) -> tuple[Counter[str]
     if not added:
         return gained, []
     m = next(m for m in _USER_MODAL.finditer(new) if m.group(1).lower() in added)
-    return gained - added, [f"the user may now: '{wording.quote(new[m.start() : m.end() + 60], 70)}' (in the user's favour)"]
+    return gained - added, [
+        f"the user may now: '{wording.quote(new[m.start() : m.end() + 60], 70)}' (in the user's favour)"
+    ]
 
 
 def _company_commits(old: str, new: str, lost: Counter[str], gained: Counter[str], rules: Rules) -> bool:
@@ -788,6 +795,49 @@ def _company_commits(old: str, new: str, lost: Counter[str], gained: Counter[str
     if _count(lost, rules.obligations | rules.permissions) or not _count(gained, strong):
         return False
     return len(_USER_DUTY.findall(new)) <= len(_USER_DUTY.findall(old))
+
+
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december"
+    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+) - {"may"}
+
+
+def _names_swapped(
+    edit: Edit, removed: list[str], added: list[str], notes: list[str], term_reasons: list[str], rules: Rules
+) -> tuple[list[str], list[str], list[str]]:
+    """Words explained by one name put for another ("Le Chat" → "Vibe") where no recipient is at stake."""
+    old_names, new_names = wording.names(edit.old_text), wording.names(edit.new_text)
+    if not all(w in old_names for w in removed) or not all(w in new_names for w in added):
+        return removed, added, notes
+    recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
+    if term_reasons or (recipients is not None and _terms(edit.new_text, rules)[recipients]):
+        return removed, added, notes
+    old_run = " ".join(w for w in edit.old_text.split() if w.strip(".,;:()").lower() in removed)
+    new_run = " ".join(w for w in edit.new_text.split() if w.strip(".,;:()").lower() in added)
+    return (
+        [],
+        [],
+        [*notes, f"name changed: '{wording.quote(old_run, 40) or '-'}' → '{wording.quote(new_run, 40) or '-'}'"],
+    )
+
+
+_LIST_JOIN = re.compile(r"^\s*(?:,|;|\bor\b|\band\b|\band/or\b)|,\s*$", re.I)
+_BINDS = re.compile(
+    r"\b(?:not|never|no|must|shall|prohibited|forbidden|banned|required|only|agree|may not|cannot)\b|n't\b", re.I
+)
+
+
+def _duty_extended(hunks, sentence: str, added: list[str], rules: Rules) -> str | None:
+    """An item added to a list in a clause that binds (a ban, a duty, a limit): the clause now reaches further."""
+    inserted = [h[3] for h in hunks if h[3].strip() and not h[2].strip()]
+    if not inserted or any(h[2].strip() for h in hunks):
+        return None
+    joined = [t for t in inserted if _LIST_JOIN.search(t)]
+    content = [w for t in joined for w in wording.words(t) if w not in rules.stopwords]
+    if not joined or not content or len(content) > 6 or not _BINDS.search(sentence):
+        return None
+    return f"list extended in a clause that binds: '{wording.quote(' '.join(t.strip() for t in joined), 60)}'"
 
 
 def _only_gives(text: str) -> bool:
@@ -874,6 +924,8 @@ _KIND_PREFIXES = [
     ("statistics", "statistic"),
     ("cross-reference", "crossref"),
     ("contact channel", "channel"),
+    ("name changed", "name"),
+    ("list extended", "duty"),
     ("retention period shortened", "favour"),
     ("contact added", "favour"),
     ("commitment added", "favour"),
