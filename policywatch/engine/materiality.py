@@ -699,17 +699,25 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
         if left_rem or left_add:
             left_rem, left_add, notes = _names_swapped(edit, left_rem, left_add, notes, term_reasons, rules)
-        if left_add and not material and (duty := _duty_extended(hunks, new_plain, left_add, rules)):
-            material.append(duty)
         unexplained = len(left_rem) + len(left_add)
         links = wording.URL.findall(" ".join(h[3] for h in hunks))
         old_dates, new_dates = wording.DATE.findall(edit.old_text), wording.DATE.findall(edit.new_text)
+        if old_dates != new_dates and _stamps(edit.old_text) != _stamps(edit.new_text):
+            # A "Last updated: <date>" run into the text: the page's date stamp, not a date in a promise.
+            minor.append(
+                f"date line updated: {wording.listing(_stamps(edit.old_text)) or '-'} → "
+                f"{wording.listing(_stamps(edit.new_text)) or '-'}"
+            )
+            old_dates = [d for d in old_dates if d not in _stamps(edit.old_text)]
+            new_dates = [d for d in new_dates if d not in _stamps(edit.new_text)]
         if old_dates != new_dates:
             dates = f"{wording.listing(old_dates) or '-'} → {wording.listing(new_dates) or '-'}"
             if _EFFECT.search(old_plain) or _EFFECT.search(new_plain):
                 material.append(f"date something takes effect changed: {dates}")
             else:
                 material.append(f"date changed: {dates}")
+        if left_add and not material and (duty := _duty_extended(edit, hunks, new_plain, rules, document)):
+            material.append(duty)
         if not rem_words and not add_words:
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
         elif not gone and not came and wording.enumerators(edit.old_text) != wording.enumerators(edit.new_text):
@@ -797,6 +805,16 @@ def _company_commits(old: str, new: str, lost: Counter[str], gained: Counter[str
     return len(_USER_DUTY.findall(new)) <= len(_USER_DUTY.findall(old))
 
 
+_STAMP = re.compile(
+    rf"\b(?:last )?(?:updated|modified|revised|reviewed)(?: on| as of)?\s*:?\s*({wording.DATE.pattern})", re.I
+)
+
+
+def _stamps(text: str) -> list[str]:
+    """The dates of the "Last updated: ..." stamps in ``text``."""
+    return [m.group(1) for m in _STAMP.finditer(text)] if wording.DIGIT.search(text) else []
+
+
 _MONTHS = frozenset(
     "january february march april may june july august september october november december"
     " jan feb mar apr jun jul aug sep sept oct nov dec".split()
@@ -828,14 +846,19 @@ _BINDS = re.compile(
 )
 
 
-def _duty_extended(hunks, sentence: str, added: list[str], rules: Rules) -> str | None:
-    """An item added to a list in a clause that binds (a ban, a duty, a limit): the clause now reaches further."""
+def _duty_extended(edit: Edit, hunks, sentence: str, rules: Rules, document: Layout | None) -> str | None:
+    """An item added to a list in a clause that binds (a ban, a duty, a limit): the clause now reaches further.
+
+    A list item binds when its list's lead-in does ("You agree not to: ... - submit material depicting ...").
+    """
     inserted = [h[3] for h in hunks if h[3].strip() and not h[2].strip()]
     if not inserted or any(h[2].strip() for h in hunks):
         return None
     joined = [t for t in inserted if _LIST_JOIN.search(t)]
     content = [w for t in joined for w in wording.words(t) if w not in rules.stopwords]
-    if not joined or not content or len(content) > 6 or not _BINDS.search(sentence):
+    if not joined or not content or len(content) > 6:
+        return None
+    if not _BINDS.search(sentence) and not (document and _BINDS.search(document.lead_in(edit.new_text))):
         return None
     return f"list extended in a clause that binds: '{wording.quote(' '.join(t.strip() for t in joined), 60)}'"
 

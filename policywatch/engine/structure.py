@@ -10,6 +10,7 @@ refused rather than judged.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -232,8 +233,28 @@ class Layout:
     new_blocks: tuple[str, ...] = ()
     old_blocks: tuple[str, ...] = ()
     _uses: dict[str, list[str]] = field(default_factory=dict)
+    new_kinds: tuple[str, ...] = ()
     _text: str = ""
+    _starts: list[int] | None = None
     _old_text: str = ""
+
+    def lead_in(self, text: str) -> str:
+        """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
+        if self._starts is None:
+            self._text = self._text or SEP.join(self.new_blocks)
+            self._starts, at = [], 0
+            for block in self.new_blocks:
+                self._starts.append(at)
+                at += len(block) + len(SEP)
+        found = self._text.find(text.split(SEP, 1)[0].strip()[:200])
+        if found < 0:
+            return ""
+        n = bisect.bisect_right(self._starts, found) - 1
+        if self.new_kinds[n] != "item":
+            return ""
+        while n > 0 and self.new_kinds[n] == "item":
+            n -= 1
+        return self.new_blocks[n] if self.new_kinds[n] != "item" else ""
 
     def named_before(self, name: str) -> bool:
         """The old document already wrote ``name``, capitalised, somewhere: it is no newcomer."""
@@ -268,7 +289,10 @@ def layout(old_blocks: list[Any], new_blocks: list[Any], st: Structure) -> Layou
     """The headings of both sides (for navigation) and the new side's text (for definitions)."""
     headings = frozenset(heading_key(b.text, st) for b in (*old_blocks, *new_blocks) if b.kind == "heading")
     return Layout(
-        frozenset(h for h in headings if h), tuple(b.text for b in new_blocks), tuple(b.text for b in old_blocks)
+        headings=frozenset(h for h in headings if h),
+        new_blocks=tuple(b.text for b in new_blocks),
+        old_blocks=tuple(b.text for b in old_blocks),
+        new_kinds=tuple(b.kind for b in new_blocks),
     )
 
 
