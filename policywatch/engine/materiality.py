@@ -669,7 +669,11 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             material.append(f"activity removed: {', '.join(rem_act)} ({wording.snippet(hunks, rules.activities)})")
     if edit.kind == "replace" and not any(r.startswith("new recipient") for r in term_reasons):
         material += _new_names(edit, old_plain, new_plain, gained, rules, document)
-    elif edit.kind == "replace" and (runs := _name_runs(old_plain, new_plain, gained, rules, document)):
+    elif (
+        edit.kind != "delete"
+        and any(r.startswith("new recipient") for r in material)
+        and (runs := _name_runs(old_plain, new_plain, gained, rules, document))
+    ):
         material[:] = [_including(r, runs) if r.startswith("new recipient") else r for r in material]
     if edit.kind in ("insert", "delete"):
         text = edit.new_text if edit.kind == "insert" else edit.old_text
@@ -732,7 +736,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         topics = _topics(old_plain, new_window, rules) if substantive else []
         named = {r.split(":")[0].removeprefix("new ").removesuffix(" removed") for r in term_reasons + favour}
         unnamed = sorted({c.label for c in topics} - named)
-        if unnamed and substantive and len(unnamed) == len({c.label for c in topics}):
+        gives = bool(favour) and not material and _only_gives(edit.new_text)
+        if unnamed and substantive and not gives and len(unnamed) == len({c.label for c in topics}):
             material.append(f"{', '.join(unnamed)} clause changed: {wording.snippet(hunks)}")
         if unexplained >= 3 and not material and not (favour and _only_gives(edit.new_text)):
             material.append(f"wording changed: {wording.snippet(hunks)}")
@@ -905,8 +910,8 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
     st = rules.structure
     sides = [(t, s) for t, s in ((edit.old_text, edit.section), (edit.new_text, edit.new_section)) if t.strip()]
     kinds = [structural(t, headings, st, in_contents(s, st)) for t, s in sides]
-    if not sides or not all(kinds):
-        return None
+    if not sides or not all(kinds) or not all(_only_gives(t) for t, _ in sides):
+        return None  # a banner that says "we may now share ..." announces a practice: judge it
     kind = " and ".join(sorted({k for k in kinds if k}))
     verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
     text = edit.new_text if edit.kind == "insert" else edit.old_text

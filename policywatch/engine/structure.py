@@ -30,6 +30,7 @@ class Structure:
     """The compiled patterns of ``rules/structure.toml``."""
 
     furniture: re.Pattern[str]
+    boxes: re.Pattern[str]
     furniture_words: int
     furniture_sections: frozenset[str]
     section_words: int
@@ -70,6 +71,7 @@ def build(data: dict[str, Any]) -> Structure:
     roles = _either([nums["cross_reference"], nums["outline"], nums["version"], nums["year"]])
     return Structure(
         furniture=re.compile(rf"^(?:{_either(data['furniture']['patterns'])})", re.I),
+        boxes=re.compile(rf"^(?:{_either(data['furniture']['boxes'])})", re.I),
         furniture_words=int(data["furniture"]["max_words"]),
         furniture_sections=frozenset(s.lower() for s in data["furniture"]["sections"]),
         section_words=int(data["furniture"]["section_words"]),
@@ -97,10 +99,25 @@ def build(data: dict[str, Any]) -> Structure:
 # --- Page furniture and navigation ----------------------------------------------------
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
 def is_furniture(block: str, st: Structure) -> bool:
-    """A short block that is part of the page around the policy (a banner, a widget, a credit line)."""
+    """A block that is part of the page around the policy (a banner, a widget, a credit line).
+
+    A short block matching a furniture pattern, a block opening like a banner or a
+    widget, or a block each of whose sentences is furniture ("Was this helpful? Yes No").
+    """
     block = block.strip()
-    return bool(block) and len(block.split()) <= st.furniture_words and bool(st.furniture.match(block))
+    size = len(block.split())
+    if not block or size > st.section_words:
+        return False
+    if st.boxes.match(block) or (size <= st.furniture_words and st.furniture.match(block)):
+        return True
+    sentences = _SENTENCE_END.split(block)
+    return len(sentences) > 1 and all(
+        len(t.split()) <= st.furniture_words and (st.furniture.match(t) or st.boxes.match(t)) for t in sentences
+    )
 
 
 def heading_key(text: str, st: Structure) -> str:
@@ -141,8 +158,11 @@ def in_contents(section: str, st: Structure) -> bool:
 
 
 def in_furniture(section: str, st: Structure) -> bool:
-    """A section of the page around the policy ("Related articles", "Was this article helpful?")."""
-    return bool(section) and heading_key(section.split(" > ")[-1], st) in st.furniture_sections
+    """A section of the page around the policy ("Related articles", "Was this article helpful?", "Revision history")."""
+    if not section:
+        return False
+    keys = [heading_key(part, st) for part in section.split(" > ")]
+    return any(key.startswith(name) for key in keys for name in st.furniture_sections)
 
 
 _TITLE_WORD = re.compile(r"^(?:[A-Z0-9][\w'’&/.-]*|[(&/|:–-]+|of|and|or|the|for|a|an|to|in|on|with|by|de|du|la|le)$")
