@@ -35,6 +35,7 @@ from policywatch.engine.structure import (
     channels,
     defined_term,
     in_contents,
+    in_furniture,
     is_statistic,
     pointers,
     structural,
@@ -820,10 +821,8 @@ def _stamps(text: str) -> list[str]:
     return [m.group(1) for m in _STAMP.finditer(text)] if wording.DIGIT.search(text) else []
 
 
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december"
-    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
-) - {"may"}
+_MONTH_NAMES = "january february march april june july august september october november december"
+_MONTHS = frozenset(f"{_MONTH_NAMES} jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
 def _names_swapped(
@@ -909,7 +908,7 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
     headings = document.headings if document else frozenset()
     st = rules.structure
     sides = [(t, s) for t, s in ((edit.old_text, edit.section), (edit.new_text, edit.new_section)) if t.strip()]
-    kinds = [structural(t, headings, st, in_contents(s, st)) for t, s in sides]
+    kinds = [structural(t, headings, st, in_contents(s, st), in_furniture(s, st)) for t, s in sides]
     if not sides or not all(kinds) or not all(_only_gives(t) for t, _ in sides):
         return None  # a banner that says "we may now share ..." announces a practice: judge it
     kind = " and ".join(sorted({k for k in kinds if k}))
