@@ -61,13 +61,14 @@ def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = 
     naming it by its label from ``labels``: judging it would only mislead.
     """
     from policywatch.engine.diff import MAX_CHARS, count_words, diff_blocks, normalise
-    from policywatch.engine.materiality import MATERIAL, default_rules, judge, judge_quickly
+    from policywatch.engine.materiality import MATERIAL, default_rules, forget, judge, judge_quickly
     from policywatch.engine.structure import layout, refuse_non_policy
 
     for name, text in (("old", old), ("new", new)):
         if len(text) > MAX_CHARS:
             raise InputTooLarge(f"{name} text is {len(text):,} characters; compare() accepts up to {MAX_CHARS:,}")
     rules = rules or default_rules()
+    forget()  # what one comparison learnt of its sentences does not carry over: each is timed on its own
     memo: dict[str, list] = {}
     old_blocks = normalise(old, memo)
     new_blocks = normalise(new, memo)

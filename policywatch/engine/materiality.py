@@ -48,6 +48,7 @@ __all__ = [
     "Category",
     "Rules",
     "default_rules",
+    "forget",
     "judge",
     "judge_quickly",
     "load_rules",
@@ -241,6 +242,7 @@ def _plural_of(word: str, base: str) -> bool:
     return word == base or word == base + "s" or word == base + "es"
 
 
+@lru_cache(maxsize=512)
 def _terms(text: str, rules: Rules) -> list[Counter[str]]:
     """Per category, how often each of its terms occurs in ``text``: whole words, longest match, plurals folded."""
     index = _term_index(rules)
@@ -278,6 +280,11 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
 
 
 _NO_TERMS: Counter[str] = Counter()
+
+
+def forget() -> None:
+    """Drop the terms remembered of sentences judged before: memory only ever serves one comparison."""
+    _terms.cache_clear()
 
 
 def _categories(
@@ -706,7 +713,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_rem, left_add, notes = _names_swapped(edit, left_rem, left_add, notes, term_reasons, rules)
         unexplained = len(left_rem) + len(left_add)
         links = wording.URL.findall(" ".join(h[3] for h in hunks))
-        old_dates, new_dates = wording.DATE.findall(edit.old_text), wording.DATE.findall(edit.new_text)
+        old_dates, new_dates = _dates(edit.old_text), _dates(edit.new_text)
         if old_dates != new_dates and _stamps(edit.old_text) != _stamps(edit.new_text):
             # A "Last updated: <date>" run into the text: the page's date stamp, not a date in a promise.
             minor.append(
@@ -814,6 +821,10 @@ def _company_commits(old: str, new: str, lost: Counter[str], gained: Counter[str
 _STAMP = re.compile(
     rf"\b(?:last )?(?:updated|modified|revised|reviewed)(?: on| as of)?\s*:?\s*({wording.DATE.pattern})", re.I
 )
+
+
+def _dates(text: str) -> list[str]:
+    return wording.DATE.findall(text) if wording.DIGIT.search(text) else []
 
 
 def _stamps(text: str) -> list[str]:

@@ -25,7 +25,7 @@ _PUNCT = re.compile(r"[^\w\s]+")
 SEP = "\n\n"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Structure:
     """The compiled patterns of ``rules/structure.toml``."""
 
@@ -114,8 +114,11 @@ def is_furniture(block: str, st: Structure) -> bool:
         return False
     if st.boxes.match(block) or (size <= st.furniture_words and st.furniture.match(block)):
         return True
+    end = _SENTENCE_END.search(block)
+    if not end or not (st.furniture.match(block[: end.start()]) or st.boxes.match(block[: end.start()])):
+        return False
     sentences = _SENTENCE_END.split(block)
-    return len(sentences) > 1 and all(
+    return all(
         len(t.split()) <= st.furniture_words and (st.furniture.match(t) or st.boxes.match(t)) for t in sentences
     )
 
@@ -152,11 +155,13 @@ def is_navigation(block: str, headings: frozenset[str], st: Structure) -> bool:
     return found >= 2 and covered >= 0.8 * len(words)
 
 
+@lru_cache(maxsize=1024)
 def in_contents(section: str, st: Structure) -> bool:
     """A section that holds a table of contents ("Contents", "On this page")."""
     return bool(section) and heading_key(section.split(" > ")[-1], st) in st.contents_sections
 
 
+@lru_cache(maxsize=1024)
 def in_furniture(section: str, st: Structure) -> bool:
     """A section of the page around the policy ("Related articles", "Was this article helpful?", "Revision history")."""
     if not section:
