@@ -728,7 +728,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
                 material.append(f"date something takes effect changed: {dates}")
             else:
                 material.append(f"date changed: {dates}")
-        if left_add and not material and (duty := _duty_extended(edit, hunks, new_plain, rules, document)):
+        if left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document)):
             material.append(duty)
         if not rem_words and not add_words:
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
@@ -771,8 +771,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
 
 # A sentence in which the company gives itself leave or does something with data: it takes, not only gives.
 _TAKES = re.compile(
-    r"\bwe(?: also)? (?:may|can|might|could|reserve|will (?:share|sell|disclose|transfer|collect|use|process))\b"
-    r"|\bwe(?: \w+){0,2} (?:share|shares|sell|sells|disclose|transfer|collect|combine|track|monitor|train)\b",
+    r"\bwe(?: \w+){0,3} (?:share|shares|sell|sells|disclose|transfer|collect|combine|track|monitor|train|use|process"
+    r"|retain|keep|store|access|analy[sz]e|change|modify|suspend|terminate|charge)\b",
     re.I,
 )
 
@@ -855,27 +855,32 @@ def _names_swapped(
     )
 
 
-_LIST_JOIN = re.compile(r"^\s*(?:,|;|\bor\b|\band\b|\band/or\b)|,\s*$", re.I)
 _BINDS = re.compile(
     r"\b(?:not|never|no|must|shall|prohibited|forbidden|banned|required|only|agree|may not|cannot)\b|n't\b", re.I
 )
 
 
-def _duty_extended(edit: Edit, hunks, sentence: str, rules: Rules, document: Layout | None) -> str | None:
+def _duty_extended(
+    edit: Edit, sentence: str, removed: list[str], added: list[str], rules: Rules, document: Layout | None
+) -> str | None:
     """An item added to a list in a clause that binds (a ban, a duty, a limit): the clause now reaches further.
 
-    A list item binds when its list's lead-in does ("You agree not to: ... - submit material depicting ...").
+    ``added`` are the words the change added that nothing explains; each must stand in a list of the new
+    sentence ("violent, hateful or obscene"). A list item binds when its list's lead-in does ("You agree
+    not to: ... - upload material that ...").
     """
-    inserted = [h[3] for h in hunks if h[3].strip() and not h[2].strip()]
-    if not inserted or any(h[2].strip() for h in hunks):
+    if removed or not added or len(added) > 6:
         return None
-    joined = [t for t in inserted if _LIST_JOIN.search(t)]
-    content = [w for t in joined for w in wording.words(t) if w not in rules.stopwords]
-    if not joined or not content or len(content) > 6:
-        return None
+    low = sentence.lower()
+    for word in added:
+        w = re.escape(word)
+        if not re.search(
+            rf"(?:,|\bor\b|\band\b|/)\s*(?:\w+\s+){{0,2}}{w}\b|\b{w}(?:\s+\w+){{0,2}}\s*(?:,|\bor\b|\band\b)", low
+        ):
+            return None
     if not _BINDS.search(sentence) and not (document and _BINDS.search(document.lead_in(edit.new_text))):
         return None
-    return f"list extended in a clause that binds: '{wording.quote(' '.join(t.strip() for t in joined), 60)}'"
+    return f"list extended in a clause that binds: '{wording.quote(', '.join(added), 60)}'"
 
 
 def _only_gives(text: str) -> bool:

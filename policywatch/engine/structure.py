@@ -118,9 +118,7 @@ def is_furniture(block: str, st: Structure) -> bool:
     if not end or not (st.furniture.match(block[: end.start()]) or st.boxes.match(block[: end.start()])):
         return False
     sentences = _SENTENCE_END.split(block)
-    return all(
-        len(t.split()) <= st.furniture_words and (st.furniture.match(t) or st.boxes.match(t)) for t in sentences
-    )
+    return all(len(t.split()) <= st.furniture_words and (st.furniture.match(t) or st.boxes.match(t)) for t in sentences)
 
 
 def heading_key(text: str, st: Structure) -> str:
