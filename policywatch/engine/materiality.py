@@ -352,7 +352,12 @@ def _topics(old: str, new: str, rules: Rules) -> list[Category]:
     ``new`` need only hold what the new sentence added (its windows): the rest is in ``old``.
     """
     found = [a or b for a, b in zip(_terms(old, rules), _terms(new, rules), strict=True)]
-    return [cat for cat, hits in zip(rules.categories, found, strict=True) if cat.topic and hits]
+    both = f"{old} {new}"
+    return [
+        cat
+        for cat, hits in zip(rules.categories, found, strict=True)
+        if cat.topic and hits and (not cat.places or _in_context(cat, hits, both))
+    ]
 
 
 def _synonyms(word: str, rules: Rules) -> frozenset[int]:
@@ -841,6 +846,8 @@ def _names_swapped(
 ) -> tuple[list[str], list[str], list[str]]:
     """Words explained by one name put for another ("Le Chat" → "Vibe") where no recipient is at stake."""
     old_names, new_names = wording.names(edit.old_text), wording.names(edit.new_text)
+    if not removed or not added:
+        return removed, added, notes  # a name added or dropped is no swap
     if not all(w in old_names for w in removed) or not all(w in new_names for w in added):
         return removed, added, notes
     recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
@@ -874,10 +881,8 @@ def _duty_extended(
     low = sentence.lower()
     for word in added:
         w = re.escape(word)
-        if not re.search(
-            rf"(?:,|\bor\b|\band\b|/)\s*(?:\w+\s+){{0,2}}{w}\b|\b{w}(?:\s+\w+){{0,2}}\s*(?:,|\bor\b|\band\b)", low
-        ):
-            return None
+        if not re.search(rf"(?:,|\bor\b|\band\b|/)\s*(?:\w+\s+){{0,2}}{w}\s*(?:[,;:.)/]|\bor\b|\band\b|$)", low):
+            return None  # the word is no item of its own between a list's separators
     if not _BINDS.search(sentence) and not (document and _BINDS.search(document.lead_in(edit.new_text))):
         return None
     return f"list extended in a clause that binds: '{wording.quote(', '.join(added), 60)}'"
