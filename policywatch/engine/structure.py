@@ -73,7 +73,9 @@ def build(data: dict[str, Any]) -> Structure:
         furniture=re.compile(rf"^(?:{_either(data['furniture']['patterns'])})", re.I),
         boxes=re.compile(rf"^(?:{_either(data['furniture']['boxes'])})", re.I),
         furniture_words=int(data["furniture"]["max_words"]),
-        furniture_sections=frozenset(s.lower() for s in data["furniture"]["sections"]),
+        furniture_sections=frozenset(
+            " ".join(_PUNCT.sub(" ", s.lower()).split()) for s in data["furniture"]["sections"]
+        ),
         section_words=int(data["furniture"]["section_words"]),
         title_words=int(data["furniture"]["title_words"]),
         heading_number=re.compile(data["navigation"]["number"], re.I),
@@ -164,8 +166,8 @@ def in_furniture(section: str, st: Structure) -> bool:
     """A section of the page around the policy ("Related articles", "Was this article helpful?", "Revision history")."""
     if not section:
         return False
-    keys = [heading_key(part, st) for part in section.split(" > ")]
-    return any(key.startswith(name) for key in keys for name in st.furniture_sections)
+    keys = [f" {heading_key(part, st)} " for part in section.split(" > ")]
+    return any(f" {name} " in key for key in keys for name in st.furniture_sections)
 
 
 _TITLE_WORD = re.compile(r"^(?:[A-Z0-9][\w'’&/.-]*|[(&/|:–-]+|of|and|or|the|for|a|an|to|in|on|with|by|de|du|la|le)$")

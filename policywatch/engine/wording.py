@@ -44,8 +44,13 @@ def names(text: str) -> set[str]:
     return {w.lower() for w in _NAME.findall(text)} - {w for w in _WORD.findall(text) if w.islower()}
 
 
+_DOTTED = re.compile(r"\b([A-Za-z])\.([A-Za-z])\.(?:([A-Za-z])\.)?")
+
+
 def words(text: str) -> list[str]:
-    """The lower-cased words of ``text`` (contractions kept whole: "don't")."""
+    """The lower-cased words of ``text`` (contractions kept whole: "don't"; "U.S." is "us", as "US" is)."""
+    if "." in text:
+        text = _DOTTED.sub(r"\1\2\3", text)
     return [w.lower() for w in _WORD.findall(text)]
 
 
