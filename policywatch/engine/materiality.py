@@ -538,6 +538,8 @@ def _known_word(word: str, rules: Rules) -> bool:
 
 def _name_runs(old: str, new: str, gained: Counter[str], rules: Rules, document: Layout | None) -> list[str]:
     """Names ("Acme Analytics") in ``new`` that ``old`` lacks, less the document's own (its products, itself)."""
+    if not any(_written_capitalised(w, new) for w in gained):
+        return []
     old_names = {w.removesuffix("'s") for w in wording.names(old)}
     added = {w.removesuffix("'s") for w in wording.names(new)} - old_names
     added = {w for w in added if w in gained and not _known_word(w, rules)}
@@ -563,6 +565,11 @@ def _new_names(
         return []
     runs = _name_runs(old, new, gained, rules, document)
     return [f"new recipient: {run} (named for the first time)" for run in runs]
+
+
+def _written_capitalised(word: str, text: str) -> bool:
+    """``word`` appears capitalised somewhere in ``text`` (a quick test before looking for names)."""
+    return word[:1].upper() + word[1:] in text or word.upper() in text
 
 
 def _including(reason: str, runs: list[str]) -> str:
@@ -845,9 +852,13 @@ def _names_swapped(
     edit: Edit, removed: list[str], added: list[str], notes: list[str], term_reasons: list[str], rules: Rules
 ) -> tuple[list[str], list[str], list[str]]:
     """Words explained by one name put for another ("Le Chat" → "Vibe") where no recipient is at stake."""
-    old_names, new_names = wording.names(edit.old_text), wording.names(edit.new_text)
     if not removed or not added:
         return removed, added, notes  # a name added or dropped is no swap
+    if not all(_written_capitalised(w, edit.old_text) for w in removed) or not all(
+        _written_capitalised(w, edit.new_text) for w in added
+    ):
+        return removed, added, notes
+    old_names, new_names = wording.names(edit.old_text), wording.names(edit.new_text)
     if not all(w in old_names for w in removed) or not all(w in new_names for w in added):
         return removed, added, notes
     recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
@@ -929,8 +940,12 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
     headings = document.headings if document else frozenset()
     st = rules.structure
     sides = [(t, s) for t, s in ((edit.old_text, edit.section), (edit.new_text, edit.new_section)) if t.strip()]
-    kinds = [structural(t, headings, st, in_contents(s, st), in_furniture(s, st)) for t, s in sides]
-    if not sides or not all(kinds) or not all(_only_gives(t) for t, _ in sides):
+    kinds = []
+    for t, s in sides:
+        kinds.append(structural(t, headings, st, in_contents(s, st), in_furniture(s, st)))
+        if not kinds[-1]:
+            return None
+    if not sides or not all(_only_gives(t) for t, _ in sides):
         return None  # a banner that says "we may now share ..." announces a practice: judge it
     kind = " and ".join(sorted({k for k in kinds if k}))
     verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")

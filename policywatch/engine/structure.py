@@ -129,8 +129,17 @@ def heading_key(text: str, st: Structure) -> str:
     return " ".join(_PUNCT.sub(" ", text.lower()).split())
 
 
+@lru_cache(maxsize=8)
+def _first_words(headings: frozenset[str]) -> frozenset[str]:
+    return frozenset(h.split()[0] for h in headings if h)
+
+
 def is_navigation(block: str, headings: frozenset[str], st: Structure) -> bool:
     """A block that only names sections of the document: a table-of-contents entry or a run of them."""
+    firsts = _first_words(headings)
+    head = [(_PUNCT.sub(" ", w.lower()).split() or [""])[0] for w in block.split(None, 2)[:2]]
+    if not any(w in firsts for w in head):
+        return False  # neither of its first two words opens a heading (the first may be a number)
     key = heading_key(block, st)
     if not key:
         return False
