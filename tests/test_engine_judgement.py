@@ -226,6 +226,20 @@ def test_an_item_added_to_a_list_of_what_the_user_may_not_upload_is_material():
     assert reasons(result)[0].startswith("list extended in a clause that binds")
 
 
+def test_an_activity_added_to_what_the_company_promises_not_to_do_is_in_the_users_favour():
+    old = "Acme does not collect, access, or store any message you send."
+    result = compare(policy(old), policy(old.replace("access, or", "access, retain, or")))
+    assert result.classification == "minor"
+    assert reasons(result)[0] == "more the company promises not to do: retain (in the user's favour)"
+
+
+def test_a_practice_added_after_a_promise_not_to_is_material():
+    old = "We do not sell your data."
+    result = compare(policy(old), policy("We do not sell your data but share it with advertisers."))
+    assert result.classification == "material"
+    assert "new recipient: advertisers" in reasons(result)
+
+
 # --- Definitions ------------------------------------------------------------------------------
 
 

@@ -567,6 +567,46 @@ def _new_names(
     return [f"new recipient: {run} (named for the first time)" for run in runs]
 
 
+# Words that end the reach of a negation over the list that follows it.
+_BREAKS = re.compile(r"[.;:!?]|\b(?:but|except|unless|however|although|though|while|whereas|instead|we|you)\b", re.I)
+
+
+def _under_negation(sentence: str, term: str, rules: Rules) -> bool:
+    """Every use of ``term`` in ``sentence`` sits in a list a negation governs ("does not collect, retain or ...")."""
+    low = sentence.lower()
+    found = False
+    for m in re.finditer(rf"(?<![\w-]){re.escape(term)}", low):
+        found = True
+        before = low[: m.start()].split()[-14:]
+        at = max((n for n, w in enumerate(before) if w.strip(",") in rules.negations or w.endswith("n't")), default=-1)
+        if at < 0 or _BREAKS.search(" ".join(before[at + 1 :])):
+            return False
+    return found
+
+
+def _promised_not(
+    material: list[str], sentence: str, lost: Counter[str], gained: Counter[str], rules: Rules
+) -> tuple[list[str], list[str]]:
+    """Terms and activities added inside a negated list are more the company promises not to do: in the user's favour.
+
+    Only when the negations themselves are unchanged and every material reason is such an addition.
+    """
+    if _count(gained, rules.negations, True) != _count(lost, rules.negations, True):
+        return material, []
+    added: list[str] = []
+    for reason in material:
+        label, _, terms = reason.partition(": ")
+        if label == "new activity":
+            terms = terms.split(" (", 1)[0]
+        elif not label.startswith("new ") or label.endswith("clause changed"):
+            return material, []
+        added += [t.split(" (", 1)[0].strip() for t in terms.split(", ")]
+    if not added or not all(_under_negation(sentence, t, rules) for t in added):
+        return material, []
+    added = list(dict.fromkeys(added))
+    return [], [f"more the company promises not to do: {wording.listing(added)} (in the user's favour)"]
+
+
 def _written_capitalised(word: str, text: str) -> bool:
     """``word`` appears capitalised somewhere in ``text`` (a quick test before looking for names)."""
     return word[:1].upper() + word[1:] in text or word.upper() in text
@@ -687,6 +727,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             material.append(f"new activity: {', '.join(add_act)} ({wording.snippet(hunks, rules.activities)})")
         else:
             material.append(f"activity removed: {', '.join(rem_act)} ({wording.snippet(hunks, rules.activities)})")
+    if edit.kind == "replace" and material and not rem_act and not any("removed" in r for r in material):
+        material, promised = _promised_not(material, new_plain, lost, gained, rules)
+        favour += promised
     if edit.kind == "replace" and not any(r.startswith("new recipient") for r in term_reasons):
         material += _new_names(edit, old_plain, new_plain, gained, rules, document)
     elif (
@@ -783,7 +826,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
 
 # A sentence in which the company gives itself leave or does something with data: it takes, not only gives.
 _TAKES = re.compile(
-    r"\bwe(?: \w+){0,3} (?:share|shares|sell|sells|disclose|transfer|collect|combine|track|monitor|train|use|process"
+    r"\bwe(?: (?!not\b|never\b|don't\b|won't\b)[\w']+){0,3} (?:share|shares|sell|sells|disclose|transfer"
+    r"|collect|combine|track|monitor|train|use|process"
     r"|retain|keep|store|access|analy[sz]e|change|modify|suspend|terminate|charge)\b",
     re.I,
 )
@@ -873,8 +917,12 @@ def _names_swapped(
     )
 
 
+# A clause that binds the user: a duty or a ban on "you", or a ban in general.
 _BINDS = re.compile(
-    r"\b(?:not|never|no|must|shall|prohibited|forbidden|banned|required|only|agree|may not|cannot)\b|n't\b", re.I
+    r"\b(?:you|users?|customers?|members?|developers?)\b[^.;]{0,60}?"
+    r"(?:\b(?:not|never|no|must|shall|agree|cannot|only|required)\b|n't\b)"
+    r"|\b(?:prohibited|forbidden|banned|not permitted|not allowed)\b",
+    re.I,
 )
 
 
@@ -892,7 +940,9 @@ def _duty_extended(
     low = sentence.lower()
     for word in added:
         w = re.escape(word)
-        if not re.search(rf"(?:,|\bor\b|\band\b|/)\s*(?:\w+\s+){{0,2}}{w}\s*(?:[,;:.)/]|\bor\b|\band\b|$)", low):
+        if not re.search(
+            rf"(?:,|\bor\b|\band\b|/)\s*(?:\w+\s+){{0,2}}{w}(?:\s+\w+){{0,2}}\s*(?:[,;:.)/]|\bor\b|\band\b|$)", low
+        ):
             return None  # the word is no item of its own between a list's separators
     if not _BINDS.search(sentence) and not (document and _BINDS.search(document.lead_in(edit.new_text))):
         return None
@@ -992,6 +1042,7 @@ _KIND_PREFIXES = [
     ("retention period shortened", "favour"),
     ("contact added", "favour"),
     ("commitment added", "favour"),
+    ("more the company promises not", "favour"),
     ("the user may now", "favour"),
     ("definition ", "definition"),
     ("negation ", "negation"),

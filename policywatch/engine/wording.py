@@ -18,7 +18,7 @@ from policywatch.engine.diff import SEP
 _WORD = re.compile(r"\w+(?:'\w+)*")
 # Web and mail addresses, and the "[email protected]" a scraper leaves where a page hid a mail address.
 URL = re.compile(
-    r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)(?:/\S*)?\b"
+    r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev|ai|tv|ca|au|nl|es|ch|se|jp|ie)(?:/\S*)?\b"
     r"|\[email\s?protected\]",
     re.I,
 )
@@ -29,7 +29,7 @@ _ADDRESS = re.compile(
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct|Parkway|Pkwy)\b\.?"
     r"(?:[^.;]{0,80}\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}))?"
 )
-_TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)\b", re.I)
+_TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev|ai|tv|ca|au|nl|es|ch|se|jp|ie)\b", re.I)
 _NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*")
 URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|io|de|fr|uk|eu)(?:/\S*)?$", re.I)
 DIGIT = re.compile(r"\d")
