@@ -307,3 +307,16 @@ def test_the_same_texts_give_the_same_json_whatever_was_compared_before():
     first = verdict(*edits).to_json()
     verdict(("our subsidiaries", "our subsidiary companies"))
     assert verdict(*edits).to_json() == first
+
+
+def test_cookie_names_changed_in_a_table_row_are_identifiers_not_a_statement():
+    body = "| Provider | Cookies | Lifetime |\n|---|---|---|\n| Acme | _ac_ID1 ^_acx$ | 2 years |\n"
+    result = verdict(("_ac_ID1 ^_acx$", "_ac_ID2 ^_acy$ _acz_9"), body=body)
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("identifiers in a table changed")
+
+
+def test_a_tick_added_in_a_table_is_still_a_statement():
+    body = "| Category | Collected | Sold |\n|---|---|---|\n| Biometric information | | |\n"
+    result = verdict(("| Biometric information | | |", "| Biometric information | ✓ | |"), body=body)
+    assert result.classification == "material"

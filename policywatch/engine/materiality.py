@@ -111,7 +111,7 @@ def _number_pattern(rules: Rules) -> re.Pattern[str]:
     words = "|".join(sorted(rules.number_words, key=len, reverse=True))
     units = "|".join(re.escape(u) for u in sorted(rules.durations, key=len, reverse=True))
     return re.compile(
-        rf"(?:[$€£]\s?)?(?<![\w.])(?:\d+(?:[.,]\d+)*|(?:{words})(?:[ -](?:{words}))*)(?![\w])"
+        rf"(?:[$€£]\s?)?(?<![\w.-])(?:\d+(?:[.,]\d+)*|(?:{words})(?:[ -](?:{words}))*)(?![\w])"
         rf"(?:\s?%| percent)?(?:\s*\(\s*\d+\s*\))?(?:\s+(?:{units})\b)?",
         re.I,
     )
@@ -607,6 +607,20 @@ def _promised_not(
     return [], [f"more the company promises not to do: {wording.listing(added)} (in the user's favour)"]
 
 
+_IDENTIFIER = re.compile(r"^(?=.*[_^$*\\./\d])[\w^$*\\./:-]+$")
+
+
+def _only_identifiers_differ(old: str, new: str) -> bool:
+    """Two table rows that differ only in cells made of identifiers ("_ga_3J7PP", "^_utm.*", "example.com")."""
+    old_cells, new_cells = old.split(" | "), new.split(" | ")
+    if len(old_cells) != len(new_cells) or SEP in old or SEP in new:
+        return False
+    changed = [(a, b) for a, b in zip(old_cells, new_cells, strict=True) if a != b]
+    return bool(changed) and all(
+        all(_IDENTIFIER.match(t) for t in f"{a} {b}".split()) and f"{a} {b}".split() for a, b in changed
+    )
+
+
 def _written_capitalised(word: str, text: str) -> bool:
     """``word`` appears capitalised somewhere in ``text`` (a quick test before looking for names)."""
     return word[:1].upper() + word[1:] in text or word.upper() in text
@@ -699,8 +713,13 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         else:
             material += modal
     if edit.kind == "replace" and edit.table and edit.old_text.lower() != edit.new_text.lower():
-        # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own.
-        material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
+        # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own;
+        # cells of identifiers (cookie names, domains, keys) name things, they state nothing.
+        if _only_identifiers_differ(edit.old_text, edit.new_text):
+            row = f"'{wording.quote(edit.old_text, 50)}' → '{wording.quote(edit.new_text, 50)}'"
+            return _override(edit, rules, MINOR, [f"identifiers in a table changed: {row}"])
+        else:
+            material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
     old_window, new_window = wording.windows(edit.segments)
     old_window = wording.strip_enumerators(wording.strip_links(old_window))
     new_window = wording.strip_enumerators(wording.strip_links(new_window))
@@ -1065,6 +1084,7 @@ _KIND_PREFIXES = [
     ("paragraph ", "content"),
     ("section rewritten", "rewrite"),
     ("table entry", "table"),
+    ("identifiers in a table", "identifiers"),
     ("wording changed", "wording"),
     ("section '", "section"),
     ("spelling corrected", "typo"),
