@@ -226,6 +226,12 @@ def test_an_item_added_to_a_list_of_what_the_user_may_not_upload_is_material():
     assert reasons(result)[0].startswith("list extended in a clause that binds")
 
 
+def test_what_may_befall_the_user_is_no_leave_given_to_the_user():
+    old = "We bill your card each month."
+    result = compare(policy(old), policy("We bill your card each month and you may be charged a late fee."))
+    assert result.classification == "material"
+
+
 def test_an_activity_added_to_what_the_company_promises_not_to_do_is_in_the_users_favour():
     old = "Acme does not collect, access, or store any message you send."
     result = compare(policy(old), policy(old.replace("access, or", "access, retain, or")))

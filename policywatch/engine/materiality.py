@@ -867,7 +867,11 @@ def _channels_swapped(
     return [], [], [*notes, swapped]
 
 
-_USER_MODAL = re.compile(r"\b(?:you|users?|customers?)(?: \w+)? (may|can|might|could)\b", re.I)
+# The user's own leave ("you may contact us"), not what may befall the user ("you may be charged").
+_USER_MODAL = re.compile(
+    r"\b(?:you|users?|customers?)(?: \w+)? (may|can|might|could)\b(?! be\b| not\b| no longer\b| lose\b| have to\b)",
+    re.I,
+)
 _USER_DUTY = re.compile(r"\b(?:you|users?|customers?)(?: \w+)? (?:must|shall|are required|agree)\b", re.I)
 
 
