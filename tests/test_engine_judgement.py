@@ -246,6 +246,19 @@ def test_a_practice_added_after_a_promise_not_to_is_material():
     assert "new recipient: advertisers" in reasons(result)
 
 
+def test_one_of_the_users_duties_struck_out_is_in_the_users_favour():
+    old = "Your app must comply with our Content Rules and follow our Review Guidelines."
+    result = compare(policy(old), policy("Your app must comply with our Content Rules."))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("duty on the user dropped")
+
+
+def test_an_alternative_struck_out_of_a_users_duty_is_material():
+    old = "You must be 18 or older, or have the consent of a parent, and you agree not to share your account."
+    result = compare(policy(old), policy(old.replace(", or have the consent of a parent,", "")))
+    assert result.classification == "material"
+
+
 # --- Definitions ------------------------------------------------------------------------------
 
 

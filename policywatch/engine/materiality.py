@@ -804,6 +804,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
                 material.append(f"date changed: {dates}")
         if left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document)):
             material.append(duty)
+        if left_rem and not left_add and not material and (lighter := _duty_dropped(edit, hunks, old_plain, document)):
+            favour.append(lighter)
         if not rem_words and not add_words:
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
         elif not gone and not came and wording.enumerators(edit.old_text) != wording.enumerators(edit.new_text):
@@ -942,11 +944,27 @@ def _names_swapped(
 
 # A clause that binds the user: a duty or a ban on "you", or a ban in general.
 _BINDS = re.compile(
-    r"\b(?:you|users?|customers?|members?|developers?)\b[^.;]{0,60}?"
+    r"\b(?:you|your|users?|customers?|members?|developers?|licensees?|the (?:assets?|apps?|applications?|content"
+    r"|submissions?))\b[^.;]{0,60}?"
     r"(?:\b(?:not|never|no|must|shall|agree|cannot|only|required)\b|n't\b)"
     r"|\b(?:prohibited|forbidden|banned|not permitted|not allowed)\b",
     re.I,
 )
+
+
+def _duty_dropped(edit: Edit, hunks, sentence: str, document: Layout | None) -> str | None:
+    """One of several duties on the user struck out ("must comply with X and follow Y" → "must comply with X").
+
+    Only a conjunct ("and ..."): striking an alternative ("or have a parent's consent") leaves fewer ways to comply.
+    """
+    if any(h[3].strip(" ,.;") for h in hunks):
+        return None
+    dropped = [h[2].strip() for h in hunks if h[2].strip()]
+    if not dropped or not all(re.match(r"^,?\s*and\b", d, re.I) for d in dropped):
+        return None
+    if not _BINDS.search(sentence) and not (document and _BINDS.search(document.lead_in(edit.old_text))):
+        return None
+    return f"duty on the user dropped: '{wording.quote(' '.join(dropped), 60)}' (in the user's favour)"
 
 
 def _duty_extended(
@@ -1066,6 +1084,7 @@ _KIND_PREFIXES = [
     ("contact added", "favour"),
     ("commitment added", "favour"),
     ("more the company promises not", "favour"),
+    ("duty on the user dropped", "favour"),
     ("the user may now", "favour"),
     ("definition ", "definition"),
     ("negation ", "negation"),
