@@ -144,6 +144,11 @@ def test_a_table_of_contents_entry_is_navigation_not_a_recipient():
     assert reasons(result)[0].startswith("navigation added")
 
 
+def test_a_line_naming_a_new_schedule_of_the_document_is_navigation():
+    result = verdict(("3. Your rights\n", "3. Your rights\n\nSchedule 5: fibre broadband plans\n"))
+    assert result.classification == "minor"
+
+
 def test_a_cross_reference_renumbered_is_no_retention_change():
     result = verdict(("4.2-4.5", "4.2-4.8"))
     assert result.classification == "minor"

@@ -37,6 +37,7 @@ class Structure:
     title_words: int
     heading_number: re.Pattern[str]
     contents_sections: frozenset[str]
+    part_title: re.Pattern[str]
     entry_words: int
     channels: re.Pattern[str]
     pointers: re.Pattern[str]
@@ -80,6 +81,7 @@ def build(data: dict[str, Any]) -> Structure:
         title_words=int(data["furniture"]["title_words"]),
         heading_number=re.compile(data["navigation"]["number"], re.I),
         contents_sections=frozenset(s.lower() for s in data["navigation"]["sections"]),
+        part_title=re.compile(data["navigation"]["part"], re.I),
         entry_words=int(data["navigation"]["entry_words"]),
         channels=re.compile(_either(data["channels"]["patterns"]), re.I),
         pointers=re.compile(roles, re.I),
@@ -210,6 +212,7 @@ def structural(
             (contents and len(block.split()) <= st.entry_words)
             or (headings and is_navigation(block, headings, st))
             or is_title(block, st)
+            or (len(block) <= 120 and st.part_title.match(block))
         ):
             kinds.add("navigation")
         else:
