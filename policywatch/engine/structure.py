@@ -21,6 +21,11 @@ from typing import Any
 from policywatch.errors import NotAPolicy
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'’-]*")
+# Words of prose past which a side is a policy whatever the other holds (refusal counts no further).
+PROSE_CAP = 2_000
+# Characters of new text beyond which a list item's lead-in is not looked for (each look is a scan).
+LOOKUP_CHARS = 2_000_000
 _PUNCT = re.compile(r"[^\w\s]+")
 SEP = "\n\n"
 
@@ -273,7 +278,7 @@ class Layout:
     new_kinds: tuple[str, ...] = ()
     _text: str = ""
     _starts: list[int] | None = None
-    _old_text: str = ""
+    _old_names: frozenset[str] | None = None
 
     def lead_in(self, text: str) -> str:
         """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
@@ -283,6 +288,8 @@ class Layout:
             for block in self.new_blocks:
                 self._starts.append(at)
                 at += len(block) + len(SEP)
+        if len(self._text) > LOOKUP_CHARS:
+            return ""  # past this size, a list's lead-in is not looked for (the same answer every time)
         found = self._text.find(text.split(SEP, 1)[0].strip()[:200])
         if found < 0:
             return ""
@@ -295,9 +302,9 @@ class Layout:
 
     def named_before(self, name: str) -> bool:
         """The old document already wrote ``name``, capitalised, somewhere: it is no newcomer."""
-        if not self._old_text:
-            self._old_text = SEP.join(self.old_blocks) or " "
-        return bool(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self._old_text))
+        if self._old_names is None:
+            self._old_names = frozenset(_CAPITALISED.findall(SEP.join(self.old_blocks)))
+        return name in self._old_names
 
     def uses(self, term: str, definition: str) -> list[str]:
         """Blocks of the new text, other than the definition itself, that use ``term``."""
@@ -336,15 +343,26 @@ def layout(old_blocks: list[Any], new_blocks: list[Any], st: Structure) -> Layou
 # --- Substance: is it a policy at all? -------------------------------------------------------
 
 
-def prose_words(blocks: list[Any]) -> int:
-    """Words in blocks that read as sentences (six words or more, mostly words of letters)."""
+_ALPHA_WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:'[^\W\d_]+)*(?!\w)")
+
+
+def prose_words(blocks: list[Any], cap: int | None = None) -> int:
+    """Words in blocks that read as sentences (six words or more, mostly words of letters).
+
+    Counting stops past ``cap``: a side with that much prose is a policy, however long.
+    """
     total = 0
     for block in blocks:
         if block.kind == "heading":
             continue
-        found = _WORD.findall(block.text)
-        if len(found) >= 6 and sum(w.isalpha() for w in found) >= 0.6 * len(found):
-            total += len(found)
+        size = block.text.count(" ") + 1
+        if size < 6:
+            continue
+        letters = len(_ALPHA_WORD.findall(block.text))
+        if letters >= 6 and letters >= 0.6 * size:
+            total += letters
+            if cap is not None and total > cap:
+                break
     return total
 
 
@@ -368,31 +386,34 @@ def refuse_non_policy(
         return
     if changed is not None and changed < st.noise_size * min(len(old), len(new)):
         return  # most of both texts is shared: neither lost its policy
-    old_prose = prose_words(old_blocks)
-    new_prose = prose_words(new_blocks)
-    for side, text, prose, other_text, other_prose in (
-        (_side(labels[1], "new"), new, new_prose, old, old_prose),
-        (_side(labels[0], "old"), old, old_prose, new, new_prose),
+    # Past PROSE_CAP words of prose a side is a policy, so neither side need be counted further.
+    old_prose = prose_words(old_blocks, PROSE_CAP)
+    new_prose = prose_words(new_blocks, PROSE_CAP)
+    for which, text, prose, other_text, other_prose in (
+        ("new", new, new_prose, old, old_prose),
+        ("old", old, old_prose, new, new_prose),
     ):
         if other_prose < st.min_other or prose >= st.keep_prose * other_prose:
             continue
+        side = _side(labels[1] if which == "new" else labels[0], which)
+        against = f"against {_words(other_prose)} words of policy; not compared"
         if not text.strip():
-            if side.startswith("old"):
+            if which == "old":
                 continue  # no old text: the policy is new
-            raise NotAPolicy(f"{side} is empty, against {other_prose:,} words of policy; not compared")
+            raise NotAPolicy(f"{side} is empty, {against}")
         error = st.error_phrases.search(text) if prose < st.min_words else None
         if error:
-            raise NotAPolicy(
-                f"{side} is an error page ('{error.group()}'): {prose} words of prose against {other_prose:,};"
-                " not compared"
-            )
+            raise NotAPolicy(f"{side} is an error page ('{error.group()}'): {prose} words of prose {against}")
         if len(text) >= st.noise_size * len(other_text):
             raise NotAPolicy(
-                f"{side} lost its policy to markup: {prose:,} words of prose against {other_prose:,}"
-                f" in {len(text):,} characters; not compared"
+                f"{side} lost its policy to markup: {prose:,} words of prose in {len(text):,} characters {against}"
             )
         if prose < st.min_words:
-            raise NotAPolicy(f"{side} is no policy: {prose} words of prose against {other_prose:,}; not compared")
+            raise NotAPolicy(f"{side} is no policy: {prose} words of prose {against}")
+
+
+def _words(count: int) -> str:
+    return f"{PROSE_CAP:,}+" if count > PROSE_CAP else f"{count:,}"
 
 
 def _side(label: str, which: str) -> str:
