@@ -14,6 +14,7 @@ import stat
 import sys
 from pathlib import Path
 
+STATE_DIR = ".policywatch"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 
@@ -31,6 +32,15 @@ def private_dir(path: Path, *, tighten: bool = True) -> Path:
     else:
         os.chmod(path, DIR_MODE)  # mkdir's mode passes through the umask
     return path
+
+
+def state_dir(root: Path) -> Path:
+    """``.policywatch/``, private (0700), with its own ``.gitignore`` so its files never reach a commit."""
+    folder = private_dir(root / STATE_DIR)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    return folder
 
 
 def make_private(path: Path, mode: int, *, warn: bool = True) -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 from policywatch.config import Config, load_config
 from policywatch.document import Policy, read_policy, symlink_error
 from policywatch.errors import InvalidSlug, MissingPoliciesFolder, NotARepository, PolicyNotFound
+from policywatch.filemodes import STATE_DIR
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 POLICY_SUFFIX = ".md"
-STATE_DIR = ".policywatch"
 
 
 @dataclass(frozen=True)

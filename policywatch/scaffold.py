@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policywatch.config import CONFIG_FILE
-from policywatch.errors import NotARepository
-from policywatch.project import STATE_DIR
+from policywatch.filemodes import STATE_DIR
+from policywatch.release.git import Git
 
 CONFIG_TEMPLATE = """\
 # policywatch settings. See the README for every key.
@@ -48,7 +47,7 @@ def init_project(folder: str | Path = ".", policies: str = "policies") -> InitRe
     root = _git_root(folder)
     result = InitResult(root or folder)
     if root is None:
-        _git(["init", "--quiet", str(folder)], folder)
+        Git(folder).run("init", "--quiet")
         result.git_initialised = True
     root = result.root
     config = root / CONFIG_FILE
@@ -87,12 +86,5 @@ def _has_pyproject_table(root: Path) -> bool:
 
 
 def _git_root(folder: Path) -> Path | None:
-    try:
-        out = _git(["rev-parse", "--show-toplevel"], folder, check=False)
-    except FileNotFoundError:
-        raise NotARepository("git is not installed or not on PATH") from None
-    return Path(out.stdout.strip()) if out.returncode == 0 else None
-
-
-def _git(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=check)
+    top = Git(folder).run("rev-parse", "--show-toplevel", check=False).strip()
+    return Path(top) if top else None

@@ -68,6 +68,9 @@ def _totals(pairs: int, total: dict[str, float]) -> None:
     print(f"pairs: {pairs} (material {material}, minor {pairs - material})")
     print(f"precision: {total['precision']:.1%}  (false alarms: {total['fp']})")
     print(f"recall:    {total['recall']:.1%}  (missed: {total['fn']})")
+    minor = pairs - material
+    kept = minor - total["fp"]
+    print(f"specificity: {kept / max(1, minor):.1%}  (minor kept minor: {kept} of {minor})")
 
 
 def main(argv: list[str]) -> int:

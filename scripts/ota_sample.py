@@ -10,7 +10,7 @@ Documents drawn for the held-out batch are never drawn for a tuning batch, so th
 held-out batch is text the engine was not tuned on. Most pairs are small edits,
 as most recorded changes are; a few pairs per repository are drawn from changes
 that shrank the text to under a third, where scraping failures (error pages)
-hide.
+hide, and a few held-out pairs from larger changes (41 to 200 changed lines).
 """
 
 from __future__ import annotations
@@ -40,12 +40,13 @@ DOCUMENTS = {
 RECORDED = ("Record new changes", "Update ")
 MAX_LINES = 40
 MAX_CHARS = 400_000
-# (repo, tuning pairs, shrunk tuning pairs, held-out pairs, shrunk held-out pairs)
+# (repo, tuning pairs, shrunk tuning pairs, held-out pairs, shrunk held-out pairs, larger held-out pairs)
 PLAN = (
-    ("contrib-versions", 48, 4, 15, 1),
-    ("vlopses-us-versions", 36, 3, 12, 1),
-    ("genai-eu-versions", 28, 2, 10, 1),
+    ("contrib-versions", 48, 4, 15, 1, 4),
+    ("vlopses-us-versions", 36, 3, 12, 1, 3),
+    ("genai-eu-versions", 28, 2, 10, 1, 3),
 )
+LARGER = (MAX_LINES + 1, 200)
 
 
 def git(repo: str, *args: str) -> str:
@@ -83,8 +84,8 @@ def sizes(repo: str, path: str, old: str, new: str) -> tuple[int, int, int]:
     return changed, *lengths
 
 
-def draw(repo: str, plan: tuple[int, int, int, int], rng: random.Random) -> dict[str, list[tuple[str, ...]]]:
-    tuning, tuning_shrunk, held, held_shrunk = plan
+def draw(repo: str, plan: tuple[int, ...], rng: random.Random) -> dict[str, list[tuple[str, ...]]]:
+    tuning, tuning_shrunk, held, held_shrunk, _ = plan
     candidates = pairs(repo)
     by_path: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for pair in candidates:
@@ -116,6 +117,30 @@ def draw(repo: str, plan: tuple[int, int, int, int], rng: random.Random) -> dict
                     out[batch].append((repo, path, old, new, kind))
                     used.add(new)
                     break
+    out["heldout"] += larger(repo, plan[4], by_path, held_services, used, random.Random(f"{rng.random()}:larger"))
+    return out
+
+
+def larger(
+    repo: str, wanted: int, by_path: dict, held_services: set[str], used: set[str], rng: random.Random
+) -> list[tuple[str, ...]]:
+    """A few held-out pairs with more changed lines than the small ones, where material changes are likelier.
+
+    Drawn after the rest, from a generator of their own, so adding them left the other draws as they were.
+    """
+    paths = sorted(p for p in by_path if p.split("/")[0] in held_services)
+    rng.shuffle(paths)
+    out: list[tuple[str, ...]] = []
+    for path in paths:
+        options = [p for p in by_path[path] if p[2] not in used]
+        rng.shuffle(options)
+        for _, old, new in options[:8]:
+            changed, old_len, new_len = sizes(repo, path, old, new)
+            if LARGER[0] <= changed <= LARGER[1] and max(old_len, new_len) <= MAX_CHARS and new_len >= old_len / 3:
+                out.append((repo, path, old, new, "larger"))
+                break
+        if len(out) == wanted:
+            break
     return out
 
 

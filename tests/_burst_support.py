@@ -103,7 +103,7 @@ def free_port() -> int:
 
 @contextmanager
 def waitress_serving(repo: Path, *, threads: int = 8, extra: Sequence[str] = ()) -> Iterator[str]:
-    """``policywatch.audience.unsubscribe:application`` under waitress, in a child process on a loopback port."""
+    """``policywatch.audience.service:application`` under waitress, in a child process on a loopback port."""
     port = free_port()
     command = [
         sys.executable,
@@ -113,7 +113,7 @@ def waitress_serving(repo: Path, *, threads: int = 8, extra: Sequence[str] = ())
         f"--threads={threads}",
         "--max-request-body-size=4096",
         *extra,
-        "policywatch.audience.unsubscribe:application",
+        "policywatch.audience.service:application",
     ]
     env = {**os.environ, "POLICYWATCH_REPO": str(repo)}
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: a full pipe would stall the server's log writes

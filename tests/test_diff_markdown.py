@@ -59,6 +59,7 @@ TRICKY = {
     "seven hashes are text": "####### w1\n",
     "no space after the hash is text": "#w1\n",
     "closing hashes": "## w1 ##\n",
+    "a block quote after a list item is no part of it": "> w1\n- w2\n> w3\n> ---\n",
     "heading indented by three spaces": "   ### w1\n",
 }
 

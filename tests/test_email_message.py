@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policywatch.audience.addresses import clean_name
 from policywatch.audience.channels import Notice, Recipient
-from policywatch.audience.message import InvalidRecipient, NoticeMessage, clean_name
+from policywatch.audience.message import InvalidRecipient, NoticeMessage
 from policywatch.errors import NoticeTemplateError, UnsafeHeaderText
 from policywatch.templates import template_environment
 from tests._email_support import SENDER, make_notice, make_release
@@ -208,7 +209,7 @@ _PLAIN_HEADERS = set(parse(_SHARED_MESSAGE.build(Recipient("d0", "y@example.org"
 def test_any_name_and_token_round_trip_without_adding_headers(name, token):
     data = _SHARED_MESSAGE.build(Recipient("d1", "x@example.org", name, token))
     msg = parse(data)
-    shown = clean_name(name)
+    shown = clean_name(name, repair=True)
     expected = _PLAIN_HEADERS | ({"List-Unsubscribe", "List-Unsubscribe-Post"} if token else set())
     assert set(msg.keys()) == expected
     assert len(msg.keys()) == len(expected)
@@ -224,6 +225,16 @@ def test_a_subject_that_fits_one_line_is_not_folded_after_the_colon():
     notice = make_notice(effective=make_release().effective.replace(month=4, day=14))
     data = build(notice=notice)
     assert b"Subject: Changes to Example Privacy Policy: version 2.0 takes effect on 14 April 2026\r\n" in data
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Datenschutz \xb8 Erkl\xe4rung", "00000\u080000000\xa1\xa1\xa1\xa1\U00010151\U00052d14\U0009ee52 \xb8 \U000bf0ae"],
+)
+def test_a_non_ascii_subject_arrives_with_every_space_it_was_given(title):
+    data = build(notice=make_notice(title=title))
+    assert f"Changes to {title}: version 2.0" in parse(data)["Subject"]
+    assert all(len(line) <= 78 for line in data.split(b"\r\n\r\n")[0].split(b"\r\n"))
 
 
 @pytest.mark.parametrize("use", ["{{ name | upper }}", "{{ name | title }}", "{{ unsubscribe_url | lower }}"])

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
+from tests._import_support import PACKAGE, imported
 
-ENGINE = Path(__file__).resolve().parent.parent / "policywatch" / "engine"
-LEAVES = {"policywatch.errors", "policywatch.dates", "policywatch.termsafe"}
-
-
-def _imported(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
+ENGINE = PACKAGE / "engine"
+LEAVES = {"policywatch.errors", "policywatch.dates", "policywatch.termsafe", "policywatch.settings_values"}
 
 
 def test_the_engine_imports_only_itself_and_leaf_modules_of_policywatch():
     outside = {
         f"{path.name}: {name}"
         for path in ENGINE.rglob("*.py")
-        for name in _imported(path)
+        for name in imported(path)
         if name.split(".")[0] == "policywatch" and name not in LEAVES and not name.startswith("policywatch.engine")
     }
     assert outside == set()
@@ -33,4 +22,4 @@ def test_the_leaf_modules_the_engine_uses_import_nothing_of_policywatch():
     root = ENGINE.parent.parent
     for module in LEAVES:
         path = root / (module.replace(".", "/") + ".py")
-        assert not {n for n in _imported(path) if n.split(".")[0] == "policywatch"}, module
+        assert not {n for n in imported(path) if n.split(".")[0] == "policywatch"}, module

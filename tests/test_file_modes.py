@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from policywatch.filemodes import FILE_MODE, make_private
+from policywatch.filemodes import FILE_MODE, make_private, state_dir
 from policywatch.project import open_project
-from policywatch.release.lock import Journal, publish_lock, state_dir
+from policywatch.release.journal import Journal
+from policywatch.release.lock import publish_lock
 from policywatch.store import open_project_store, open_store
 from tests._publish_support import run
 

@@ -125,7 +125,8 @@ def test_temporary_refusal_is_deferred_and_stays_owed(published, monkeypatch):
 
 
 def test_unsubscribed_before_sending_is_skipped(published, sink):
-    from policywatch.audience.outbox import Outbox, find_release
+    from policywatch.audience.announcements import find_release
+    from policywatch.audience.outbox import Outbox
     from policywatch.audience.subscribers import remove_subscriber
 
     with project_store(published) as store:

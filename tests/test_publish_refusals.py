@@ -9,7 +9,8 @@ import pytest
 from policywatch.errors import PublishLocked
 from policywatch.project import open_project
 from policywatch.release.git import Git
-from policywatch.release.lock import Journal, publish_lock
+from policywatch.release.journal import Journal
+from policywatch.release.lock import publish_lock
 from policywatch.release.publish import _prepare, begin, commit_files, publish, write_files
 from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
 
@@ -179,7 +180,7 @@ def test_a_failed_commit_puts_the_files_back_and_leaves_no_journal(changed, monk
 
 
 def test_a_publish_killed_between_two_tags_creates_only_the_missing_one(changed):
-    from policywatch.release.lock import create_tag
+    from policywatch.release.journal import create_tag
 
     edit(changed, "terms", "You may cancel at any time.", "You may cancel at any time!")
     changed.commit("Exclaim")

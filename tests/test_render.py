@@ -9,7 +9,7 @@ import pytest
 
 from policywatch import compare
 from policywatch.engine.render import Report, html_fragment, render_json, render_markdown, render_text
-from policywatch.redline_page import render_html
+from policywatch.site.redline_page import render_html
 from tests._diff_support import policy
 
 OLD = policy(

@@ -18,8 +18,8 @@ import pytest
 
 from policywatch.audience.channels import Outcome
 from policywatch.audience.outbox import Outbox
+from policywatch.audience.service.app import make_app
 from policywatch.audience.subscribers import add_subscriber
-from policywatch.audience.unsubscribe import make_app
 from policywatch.project import open_project
 from policywatch.store import project_store
 from policywatch.termsafe import printable

@@ -15,9 +15,10 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from policywatch.audience import unsubscribe
+from policywatch.audience.service import app as unsubscribe
+from policywatch.audience.service.app import link_path, make_app, normalise_prefix
+from policywatch.audience.service.tokens import mask_email
 from policywatch.audience.subscribers import add_subscriber, get_subscriber
-from policywatch.audience.unsubscribe import link_path, make_app, mask_email, normalise_prefix
 from policywatch.config import parse_config
 from policywatch.errors import UnsubscribeSettingsError
 from policywatch.project import Project, open_project

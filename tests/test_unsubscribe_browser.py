@@ -12,8 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from policywatch.audience.service.app import make_app
+from policywatch.audience.service.server import make_server_for
 from policywatch.audience.subscribers import add_subscriber, get_subscriber
-from policywatch.audience.unsubscribe import make_app, make_server_for
 from policywatch.store import open_store
 from tests._browser_support import requires_browser
 

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from policywatch.audience.service.app import MAX_URL, make_app
+from policywatch.audience.service.server import BACKLOG, make_server_for
 from policywatch.audience.subscribers import add_subscriber, get_subscriber, remove_subscriber
-from policywatch.audience.unsubscribe import BACKLOG, MAX_URL, make_app, make_server_for
 from policywatch.project import open_project
 from policywatch.store import open_store, project_store
 from tests._burst_support import one_click_burst, waitress_serving

@@ -15,9 +15,10 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pytest
 
-from policywatch.audience.outbox import Outbox, find_release
+from policywatch.audience.announcements import find_release
+from policywatch.audience.outbox import Outbox
+from policywatch.audience.service.app import make_app
 from policywatch.audience.subscribers import get_subscriber
-from policywatch.audience.unsubscribe import make_app
 from policywatch.project import open_project
 from policywatch.store import project_store
 from tests._email_support import smtp_server

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from policywatch.audience.service.app import make_app
 from policywatch.audience.subscribers import (
     add_subscriber,
     get_subscriber,
@@ -16,7 +17,6 @@ from policywatch.audience.subscribers import (
     set_status,
     unsubscribe_token,
 )
-from policywatch.audience.unsubscribe import make_app
 from policywatch.cli import app
 from policywatch.store import migrations as store_migrations
 from policywatch.store import open_store, utcnow

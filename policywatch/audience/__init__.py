@@ -1,1 +1,2 @@
-"""Telling subscribers: the ledger of deliveries, and the channels that carry them."""
+"""Telling subscribers: which releases they are owed, the ledger of deliveries, the channels
+that carry them, and the service their links point to."""

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import TextIO
 
-from policywatch.audience.outbox import Delivery, Outbox, find_release
+from policywatch.audience.announcements import find_release
+from policywatch.audience.outbox import Delivery, Outbox
 from policywatch.csvcells import SafeWriter
 from policywatch.errors import ReleaseNotFound
 from policywatch.store import Store

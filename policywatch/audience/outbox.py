@@ -13,7 +13,8 @@ holds both: a release is *ledgered* (its deliveries created) by whichever run
 first sees its tag, which is how a publish killed after tagging is still announced.
 Until a release takes effect, every run also owes it to followers who subscribed
 since (``owe_late_followers``); a release that a later one replaces before it takes
-effect is covered by the later notice (``supersede``, ``plan_notices``).
+effect is covered by the later notice (``supersede``). Which releases are owed is
+read from git by ``announcements``; this module keeps only the ledger.
 """
 
 from __future__ import annotations
@@ -25,48 +26,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policywatch.audience.channels import Outcome, Recipient
+from policywatch.audience.notify_settings import NotifySettings
 from policywatch.audience.senders import LOCK_CLASS, SenderId, on_this_host, process_gone, this_sender
-from policywatch.errors import ConfigError, NothingToAnnounce, ReleaseNotFound, UntrustedReleaseTag
-from policywatch.release.record import Release, replaced_before_effect
+from policywatch.release.record import Release
 from policywatch.store import Store, stamp, utcnow
 
 if TYPE_CHECKING:
-    from policywatch.project import Project
+    pass
 
 EMAIL = "email"
 STATES = ("queued", "sending", "sent", "failed", "skipped")
-DEFAULT_LEASE_SECONDS = 120
-DEFAULT_BATCH = 200
-DEFAULT_MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (60, 300, 900, 3600)  # before the 2nd, 3rd, ... attempt of a deferred delivery
-
-
-@dataclass(frozen=True)
-class NotifySettings:
-    """``[notify]`` in config: how long a claim lasts, how many rows a claim takes, when to give up."""
-
-    lease_seconds: int = DEFAULT_LEASE_SECONDS
-    batch_size: int = DEFAULT_BATCH
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
-    synchronous_commit: bool = False  # PostgreSQL: wait for the disk on every outcome (slower, see docs)
-    allow_no_links: bool = False  # send notices although [site] base_url is not set (no links in them)
-
-
-def notify_settings(project: Project) -> NotifySettings:
-    table = project.config.section("notify")
-    where = f"{project.config.source} [notify]"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: must be a table")
-    known = {"lease_seconds", "batch_size", "max_attempts", "synchronous_commit", "allow_no_links"}
-    for key, value in table.items():
-        if key not in known:
-            raise ConfigError(f"{where}: unknown key '{key}' (known keys: {', '.join(sorted(known))})")
-        if key in ("synchronous_commit", "allow_no_links"):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{where}: {key}: must be true or false, got {value!r}")
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError(f"{where}: {key}: must be a whole number of 1 or more, got {value!r}")
-    return NotifySettings(**table)
 
 
 @dataclass(frozen=True)
@@ -527,134 +497,3 @@ class Outbox:
             (release_tag,),
         ):
             yield Delivery(*row)
-
-
-# -- releases in git ------------------------------------------------------------------------
-
-
-def tagged_releases(project: Project) -> list[Release]:
-    """Every trusted release reachable from HEAD, oldest publication first (one git call).
-
-    A tag whose record cannot be trusted is never among them, so it is never announced.
-    """
-    from policywatch.release.history import releases_reachable
-
-    return releases_reachable(project).records()
-
-
-def find_release(project: Project, spec: str) -> Release:
-    """A release named as its tag (``privacy/v2.0``) or as ``SLUG@VERSION``; refused when its tag cannot be trusted."""
-    from policywatch.release.history import releases_reachable, tag_name
-
-    known = releases_reachable(project)
-    releases = known.records()
-    slug, at, version = spec.partition("@")
-    for release in releases:
-        if release.tag == spec or (at and release.policy == slug and release.version == version.removeprefix("v")):
-            return release
-    named = tag_name(project.config.tag_format, slug, version.removeprefix("v")) if at else spec
-    for refused in known.rejected:
-        if refused.tag == named:
-            raise UntrustedReleaseTag(refused.refusal(f"it is never announced (delete it: git tag -d {named})"))
-    known_tags = ", ".join(r.tag for r in releases[-5:]) or "none"
-    raise ReleaseNotFound(f"no release '{spec}' (give a release tag or SLUG@VERSION; latest: {known_tags})")
-
-
-def announceable(project: Project, spec: str) -> Release:
-    release = find_release(project, spec)
-    if not release.material:
-        raise NothingToAnnounce(
-            f"{release.tag} is a {release.classification} release: only material changes are announced"
-        )
-    return release
-
-
-@dataclass(frozen=True)
-class Announcement:
-    """A material release whose notice is owed, and to whom."""
-
-    release: Release
-    followers: tuple[str, ...]  # slugs whose subscribers are owed it: the policy's, and its former names
-
-    @property
-    def upcoming(self) -> bool:
-        return self.release.effective > dt.date.today()
-
-
-@dataclass(frozen=True)
-class NoticePlan:
-    """What one notify run owes: releases to ledger, releases still open to late subscribers,
-    and releases replaced before they took effect (with the release whose notice covers each)."""
-
-    new: list[Announcement]
-    open: list[Announcement]
-    superseded: list[tuple[Release, str]]
-
-    @property
-    def announced(self) -> list[Announcement]:
-        return self.new + self.open
-
-
-def former_slugs(releases: Sequence[Release]) -> dict[str, tuple[str, ...]]:
-    """Each policy's earlier slugs, followed through every rename its releases record."""
-    direct: dict[str, set[str]] = {}
-    for release in releases:
-        if release.renamed_from and release.renamed_from != release.policy:
-            direct.setdefault(release.policy, set()).add(release.renamed_from)
-    found: dict[str, tuple[str, ...]] = {}
-    for slug in direct:
-        seen: set[str] = set()
-        todo = list(direct[slug])
-        while todo:
-            old = todo.pop()
-            if old not in seen and old != slug:
-                seen.add(old)
-                todo += direct.get(old, ())
-        found[slug] = tuple(sorted(seen))
-    return found
-
-
-def policy_chains(releases: Sequence[Release]) -> dict[str, list[Release]]:
-    """The releases of each policy, oldest version first."""
-    from policywatch.release.history import version_key
-
-    chains: dict[str, list[Release]] = {}
-    for release in releases:
-        chains.setdefault(release.policy, []).append(release)
-    return {slug: sorted(chain, key=lambda r: version_key(r.version)) for slug, chain in chains.items()}
-
-
-def plan_notices(outbox: Outbox, releases: Sequence[Release], named: set[str] | None = None) -> NoticePlan:
-    """Which material releases are owed to whom.
-
-    A release replaced by a later material one before it took effect is not sent to
-    anyone not yet told: the later notice (which compares with the version in force)
-    covers it. A release not yet ledgered is owed when it is news (still in its notice
-    period, or tagged since this ledger began; older ones are history, announced only
-    when ``named``); one already ledgered stays owed to people who subscribe before it
-    takes effect. With ``named``, only those releases.
-    """
-    ledgered = outbox.ledgered()
-    started = outbox.started()
-    today = dt.date.today()
-    formers = former_slugs(releases)
-    plan = NoticePlan([], [], [])
-    for slug, chain in policy_chains([r for r in releases if r.material]).items():
-        replaced = replaced_before_effect(chain)
-        followers = (slug, *formers.get(slug, ()))
-        for index, release in enumerate(chain):
-            news = release.tag in ledgered or release.effective >= today or release.published >= started
-            if index in replaced:
-                by = chain[replaced[index]].tag
-                if news and (named is None or by in named):
-                    plan.superseded.append((release, by))
-                continue
-            if named is not None and release.tag not in named:
-                continue
-            announcement = Announcement(release, followers)
-            if release.tag not in ledgered:
-                if news or named is not None:
-                    plan.new.append(announcement)
-            elif announcement.upcoming:
-                plan.open.append(announcement)
-    return plan

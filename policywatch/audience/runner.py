@@ -15,30 +15,28 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policywatch.audience.channels import Notice, Outcome, Recipient
-from policywatch.audience.outbox import (
-    EMAIL,
+from policywatch.audience.announcements import (
     Announcement,
     NoticePlan,
-    Outbox,
+    against_version_in_force,
     announceable,
-    delivery_key,
-    follower_filter,
-    notify_settings,
     plan_notices,
     policy_chains,
+    refuse_superseded,
     tagged_releases,
 )
-from policywatch.errors import ConfigError, NothingToAnnounce
-from policywatch.release.record import ChangeSummary, Release, replaced_before_effect
+from policywatch.audience.channels import Notice, Outcome, Recipient
+from policywatch.audience.notify_settings import notify_settings
+from policywatch.audience.outbox import EMAIL, Outbox, delivery_key, follower_filter
+from policywatch.errors import ConfigError
+from policywatch.release.record import Release, replaced_before_effect
 from policywatch.store import Store, project_store
 
 if TYPE_CHECKING:
-    from policywatch.document import Policy
     from policywatch.project import Project
 
 Progress = Callable[[int, int], None]  # (settled so far, total owed)
@@ -134,24 +132,20 @@ class NotifySummary:
 
 
 def site_base_url(project: Project) -> str:
-    value = (
-        project.config.section("site").get("base_url", "") if isinstance(project.config.section("site"), dict) else ""
-    )
-    return value if isinstance(value, str) else ""
+    """The archive's address from ``[site]`` (checked), or empty when it is not set."""
+    from policywatch.site_config import read_site_settings
+
+    return read_site_settings(project.config).base_url
 
 
 def require_links(project: Project) -> None:
     """Refuse to send notices with no link to the text and no unsubscribe link, unless allowed."""
     from policywatch.config import CONFIG_FILE
-    from policywatch.site.settings import check_base_url
 
-    source = CONFIG_FILE if project.config.source == "defaults" else project.config.source
-    where = f"{source} [site] base_url"
-    if site_base_url(project).strip():
-        check_base_url(site_base_url(project), where)
-    elif not notify_settings(project).allow_no_links:
+    if not site_base_url(project) and not notify_settings(project).allow_no_links:
+        source = CONFIG_FILE if project.config.source == "defaults" else project.config.source
         raise ConfigError(
-            f"{where} is not set: notices would carry no link to the policy and no unsubscribe link; "
+            f"{source} [site] base_url is not set: notices would carry no link to the policy and no unsubscribe link; "
             "set it, or set [notify] allow_no_links = true"
         )
 
@@ -166,55 +160,6 @@ def make_notice(project: Project, release: Release, chain: Sequence[Release] = (
         )
         return Notice(against_version_in_force(project, release, chain), base_url=site_base_url(project), covers=covers)
     return Notice(release, base_url=site_base_url(project))
-
-
-def against_version_in_force(project: Project, release: Release, chain: Sequence[Release]) -> Release:
-    """``release`` with previous version, changes and reasons compared with the release it will
-    replace: the newest earlier one that takes effect (compared by the engine, texts from git)."""
-    from policywatch.release.history import version_key
-
-    replaced = replaced_before_effect(chain)
-    earlier = [
-        r for i, r in enumerate(chain) if i not in replaced and version_key(r.version) < version_key(release.version)
-    ]
-    if not earlier or earlier[-1].version == release.previous_version:
-        return release
-    prior = earlier[-1]
-    from policywatch import compare
-    from policywatch.engine.materiality import load_rules
-    from policywatch.release import history
-    from policywatch.release.pending import _reasons, content
-
-    repo = history.open_repo(project.root)
-    comparison = compare(
-        content(_policy_at(repo, prior)), content(_policy_at(repo, release)), rules=load_rules(project.config)
-    )
-    changes = [
-        ChangeSummary(c.section, c.kind, c.classification, list(c.reasons), c.old_text, c.new_text)
-        for c in comparison.changes
-    ]
-    return replace(release, previous_version=prior.version, changes=changes, reasons=_reasons(comparison.changes))
-
-
-def _policy_at(repo: Any, release: Release) -> Policy:
-    from policywatch.document import decode_policy, parse_policy
-    from policywatch.release import history
-
-    name = f"{release.tag}:{release.path}"
-    return parse_policy(
-        decode_policy(history.read_at(repo, release.commit, release.path), name), path=name, slug=release.policy
-    )
-
-
-def _refuse_superseded(tagged: Sequence[Release], chosen: Release) -> None:
-    """Naming a release that never takes effect is a mistake: its notice is the newer one's."""
-    chain = policy_chains([r for r in tagged if r.material]).get(chosen.policy, [])
-    for index, by in replaced_before_effect(chain).items():
-        if chain[index].tag == chosen.tag:
-            raise NothingToAnnounce(
-                f"{chosen.tag} was replaced by {chain[by].tag} before it took effect and its notice covers it: "
-                f"run 'policywatch notify {chain[by].tag}'"
-            )
 
 
 def webhook_names(project: Project) -> list[str]:
@@ -256,7 +201,7 @@ def run_notify(
         named: set[str] | None = None
         if release is not None:
             chosen = announceable(project, release)
-            _refuse_superseded(tagged, chosen)
+            refuse_superseded(tagged, chosen)
             named = {chosen.tag}
         elif only is not None:
             named = set(only)

@@ -33,8 +33,8 @@ def diff(
     from policywatch import compare
     from policywatch.cli._output import echo_content, warn_ignored
     from policywatch.engine.render import Report, render_json, render_markdown, render_text
-    from policywatch.redline_page import render_html
     from policywatch.release.diffsources import pairs_for, project_rules
+    from policywatch.site.redline_page import render_html
 
     pairs = pairs_for(old, new)
     warn_ignored(r.to_json() for p in pairs for r in p.ignored)

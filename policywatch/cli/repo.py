@@ -82,6 +82,6 @@ def show(
     Control characters are shown as escapes on a terminal; a pipe or a file gets the text as it is.
     """
     from policywatch.project import open_project
-    from policywatch.release.status import show_text
+    from policywatch.release.text import show_text
 
     echo_content(show_text(open_project(), spec))

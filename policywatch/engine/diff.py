@@ -298,6 +298,7 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
         if (first in "-*+•(" or first.isalnum()) and (m := _ITEM.match(line)):
             flush()
             lines, kind = [line[m.end() :]], "item"
+            quoted, code = level, False  # so that a block quote after the item interrupts it
             continue
         if code and lines and not line.startswith("    "):
             flush()  # indented code ends at the first line that is not indented

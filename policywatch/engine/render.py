@@ -6,7 +6,7 @@ that a reader sees at once what changed and why it does or does not matter.
 The terminal, Markdown and JSON views show control characters from the texts
 as escapes (``termsafe``), so a policy cannot send sequences to a terminal.
 The HTML views are fragments; a whole page around them comes from a template
-outside the engine (``policywatch.redline_page``).
+outside the engine (``policywatch.site.redline_page``).
 """
 
 from __future__ import annotations

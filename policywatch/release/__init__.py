@@ -1,1 +1,2 @@
-"""Releases: the git layer, release records, pending changes, publish, check, status and hooks."""
+"""Releases: the git layer, release records, pending changes, publish with its lock and journal,
+check, status, the text as released, and hooks."""

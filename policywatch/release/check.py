@@ -15,7 +15,7 @@ from typing import Any
 from policywatch.errors import NothingToCheck
 from policywatch.project import Project
 from policywatch.release.git import Git
-from policywatch.release.lock import JOURNAL_FILE
+from policywatch.release.journal import JOURNAL_FILE
 from policywatch.release.pending import Pending, last_reviewed, pending_changes, refuse_empty
 from policywatch.termsafe import printable, printable_json
 

@@ -70,10 +70,10 @@ def read_revision(project: Project, rev: str, path: str, cwd: Path) -> Side:
     return Side(f"{rev}:{path}", decode_policy(data, f"{rev}:{path}"))
 
 
-def last_release(project: Project, slug: str) -> Pair:
+def since_last_release(project: Project, slug: str) -> Pair:
     """A policy's last release against its working copy."""
     from policywatch.release import history
-    from policywatch.release.status import released_text
+    from policywatch.release.text import released_text
 
     path = project.policy_path(slug)
     rel_path = project.relpath(path)
@@ -92,7 +92,7 @@ def last_release(project: Project, slug: str) -> Pair:
 
 def every_policy(start: Path | str = ".") -> list[Pair]:
     project = _project(Path(start))
-    return [last_release(project, slug) for slug in project.slugs()]
+    return [since_last_release(project, slug) for slug in project.slugs()]
 
 
 def resolve(spec: str, cwd: Path | str = ".") -> Side:
@@ -107,7 +107,7 @@ def resolve(spec: str, cwd: Path | str = ".") -> Side:
             return read_revision(_project(cwd), rev, rel, cwd)
     project = _project_or_none(cwd)
     if project is not None and _looks_like_slug(spec):
-        from policywatch.release.status import show_text
+        from policywatch.release.text import show_text
 
         slug = spec.partition("@")[0]
         if (project.policies_dir / f"{slug}.md").is_file():
@@ -161,7 +161,7 @@ def pairs_for(old: str | None, new: str | None, cwd: Path | str = ".") -> list[P
     project = _project_or_none(cwd)
     slug = _slug_of(project, old, cwd) if project is not None else None
     if slug is not None:
-        pair = last_release(project, slug)
+        pair = since_last_release(project, slug)
         if pair.old is None:
             raise DiffArgumentError(f"{slug}: never released, nothing to compare with (give OLD and NEW)")
         return [pair]

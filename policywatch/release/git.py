@@ -3,16 +3,19 @@
 ``check`` runs from a pre-push hook, so it cannot afford to import gitpython
 (about 75 ms) before doing any work. This module reads tags, blobs and commit
 messages with a handful of plain ``git`` calls and writes the publication
-commit and tags the same way.
+commit and tags the same way. It is the one way the code runs plain git
+(``init``, the hooks and crash recovery too), and it imports nothing of the
+release package: ``history`` builds on it, never the reverse.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from policywatch.errors import HistoryError, NotARepository
-from policywatch.release.history import TAG_FORMAT, Tag, parse_tag_records
 
 _RS, _US = "\x1e", "\x1f"
 SYMLINK_MODE = "120000"
@@ -24,6 +27,56 @@ _IN_PROGRESS = {
     "REVERT_HEAD": "a revert",
     "BISECT_LOG": "a bisect",
 }
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag as git lists it: an annotated tag's message is where a release keeps its record."""
+
+    name: str
+    commit: str
+    message: str
+    date: dt.datetime | None
+    annotated: bool
+
+
+# Fields end at a unit separator, records at NUL: git refnames cannot hold control characters
+# and ``%(contents)`` stops at a NUL, so no tag message, however hostile, can shift a field.
+TAG_FORMAT = (
+    _US.join(
+        [
+            "%(refname:strip=2)",
+            "%(objecttype)",
+            "%(objectname)",
+            "%(*objectname)",
+            "%(taggerdate:iso-strict)",
+            "%(contents)",
+        ]
+    )
+    + "%00"
+)
+
+
+def parse_tag_records(out: str) -> list[Tag]:
+    """Tags from ``git for-each-ref --format=TAG_FORMAT`` output (shared by gitpython and plain-git readers)."""
+    tags = []
+    for record in out.split("\0"):
+        record = record.removeprefix("\n")
+        if not record:
+            continue
+        name, kind, obj, peeled, date, contents = record.split(_US, 5)
+        annotated = kind == "tag"
+        tags.append(
+            Tag(name, peeled if annotated else obj, contents.rstrip("\n") if annotated else "", _date(date), annotated)
+        )
+    return tags
+
+
+def _date(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 class Git:

@@ -15,13 +15,13 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from policywatch.errors import HistoryError, NotARepository
+from policywatch.release.git import TAG_FORMAT, Git, Tag, parse_tag_records
 from policywatch.release.record import Release, UntrustedRecord, check_record, read_record
 
 if TYPE_CHECKING:
     import git
 
     from policywatch.project import Project
-    from policywatch.release.git import Git
 
 _RS, _US = "\x1e", "\x1f"
 
@@ -41,15 +41,6 @@ class Revision:
     @property
     def short(self) -> str:
         return self.commit[:7]
-
-
-@dataclass(frozen=True)
-class Tag:
-    name: str
-    commit: str
-    message: str
-    date: dt.datetime | None
-    annotated: bool
 
 
 def open_repo(path: str | Path) -> git.Repo:
@@ -115,45 +106,6 @@ def read_at(repo: git.Repo, rev: str, path: str) -> bytes:
         return (commit.tree / path).data_stream.read()
     except KeyError:
         raise HistoryError(f"{path} does not exist at {rev}") from None
-
-
-# Fields end at a unit separator, records at NUL: git refnames cannot hold control characters
-# and ``%(contents)`` stops at a NUL, so no tag message, however hostile, can shift a field.
-TAG_FORMAT = (
-    _US.join(
-        [
-            "%(refname:strip=2)",
-            "%(objecttype)",
-            "%(objectname)",
-            "%(*objectname)",
-            "%(taggerdate:iso-strict)",
-            "%(contents)",
-        ]
-    )
-    + "%00"
-)
-
-
-def parse_tag_records(out: str) -> list[Tag]:
-    """Tags from ``git for-each-ref --format=TAG_FORMAT`` output (shared by gitpython and plain-git readers)."""
-    tags = []
-    for record in out.split("\0"):
-        record = record.removeprefix("\n")
-        if not record:
-            continue
-        name, kind, obj, peeled, date, contents = record.split(_US, 5)
-        annotated = kind == "tag"
-        tags.append(
-            Tag(name, peeled if annotated else obj, contents.rstrip("\n") if annotated else "", _date(date), annotated)
-        )
-    return tags
-
-
-def _date(text: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 def list_tags(repo: git.Repo, prefix: str = "") -> list[Tag]:
@@ -243,8 +195,6 @@ def releases_reachable(project: Project, rev: str = "HEAD", *, git: Git | None =
     disagrees with its name (``policywatch.release.record.trusted_record``) is never a
     release, only a ``RejectedTag``. Plain git, one call: ``check`` uses it too.
     """
-    from policywatch.release.git import Git
-
     git = git or Git(project.root)
     if not git.has_commits():
         return ReleaseHistory(rev, {})

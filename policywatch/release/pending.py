@@ -27,7 +27,7 @@ from policywatch.release.history import (
     tag_name,
     version_key,
 )
-from policywatch.release.lock import COMMIT_TRAILER
+from policywatch.release.journal import COMMIT_TRAILER
 from policywatch.release.record import Release
 from policywatch.release.refs import shown, tag_name_problem
 
@@ -317,6 +317,9 @@ class _Rules:
     """Materiality rules, loaded on the first comparison only (most checks compare nothing)."""
 
     def __init__(self, project: Project):
+        from policywatch.engine.rules_settings import rules_settings
+
+        rules_settings(project.config)  # a mistyped [materiality] value fails now, not at the first change
         self.project = project
         self._loaded = False
         self._rules: Any = None
@@ -356,7 +359,7 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
 
         comparison = compare(old, new, rules=rules.get())
         verdict, changes = comparison.classification, list(comparison.changes)
-        reasons = _reasons(changes)
+        reasons = reason_lines(changes)
     result = Pending(policy.slug, policy.path, policy, last, verdict, verdict, reasons, changes)
     if verdict != "none":
         # A file renamed since its release: commits made under the old name may carry the decision too.
@@ -369,8 +372,13 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
     return result
 
 
-def _reasons(changes: list[Change]) -> list[str]:
-    """One line per change: where, why, and the words involved unless the reasons already quote them."""
+def reason_lines(changes: list[Change]) -> list[str]:
+    """The reasons a release records and ``check`` prints: one line per change.
+
+    Each line says where (the section), why (the engine's reasons, or its
+    classification) and the words involved unless the reasons already quote them.
+    ``notify`` uses it too when a notice compares with the version in force, so both read alike.
+    """
     reasons = []
     for change in changes:
         where = f"{change.section}: " if change.section else ""

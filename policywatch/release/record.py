@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from policywatch.release.history import Tag
+    from policywatch.release.git import Tag
 
 TRAILER = "Policywatch-Release: "
 RECORD_VERSION = 1

@@ -22,7 +22,7 @@ from policywatch.errors import PolicyFormatError
 from policywatch.project import Project
 from policywatch.release import history
 from policywatch.release.record import Release, replaced_before_effect
-from policywatch.release.status import released_text
+from policywatch.release.text import released_text
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,112 @@
+"""The Open Terms Archive labels and how scripts/evaluate_ota.py scores them.
+
+The texts stay in their public git histories; these tests need only the label files,
+so they run without the mirrors.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+LABELS = SCRIPTS / "ota_labels"
+
+
+def load_script():
+    """Import scripts/evaluate_ota.py (scripts/ is no package), leaving sys.path as it was."""
+    spec = importlib.util.spec_from_file_location("evaluate_ota", SCRIPTS / "evaluate_ota.py")
+    module = importlib.util.module_from_spec(spec)
+    saved = list(sys.path)
+    sys.modules["evaluate_ota"] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = saved
+    return module
+
+
+@pytest.fixture(scope="module")
+def ota():
+    return load_script()
+
+
+def batch(ota, name):
+    return ota.read_labels(sorted(LABELS.glob(ota.LABELS_OF[name])))
+
+
+def test_tuning_batches_cover_the_three_histories_with_over_a_hundred_pairs(ota):
+    pairs = batch(ota, "tuning")
+    assert len(pairs) >= 110
+    assert {p.repo for p in pairs} == set(ota.REPOS)
+    assert {"material", "minor", "refuse"} <= {p.label for p in pairs}
+
+
+def test_every_pair_names_two_commits_a_kind_and_why(ota):
+    for pair in batch(ota, "tuning") + batch(ota, "heldout"):
+        assert re.fullmatch(r"[0-9a-f]{40}", pair.old) and re.fullmatch(r"[0-9a-f]{40}", pair.new), pair
+        assert pair.old != pair.new and pair.path.endswith(".md") and pair.kind and pair.note.strip(), pair
+
+
+def test_no_pair_is_labelled_twice(ota):
+    pairs = batch(ota, "tuning") + batch(ota, "heldout")
+    assert len({(p.repo, p.path, p.new) for p in pairs}) == len(pairs)
+
+
+def test_the_heldout_batch_shares_no_document_with_the_tuning_batches(ota):
+    tuning = {(p.repo, p.path) for p in batch(ota, "tuning")}
+    heldout = batch(ota, "heldout")
+    assert len(heldout) >= 35
+    assert not tuning & {(p.repo, p.path) for p in heldout}
+
+
+def outcome(ota, label, verdict):
+    return ota.Outcome(ota.Pair("r", "a/b.md", "0" * 40, "1" * 40, label, "kind", "note"), verdict, [], 1.0)
+
+
+def test_a_refusal_is_right_only_for_a_pair_labelled_refuse(ota):
+    assert outcome(ota, "refuse", ota.REFUSED).correct
+    assert outcome(ota, "material", ota.REFUSED).mistake == "refused a policy"
+    assert outcome(ota, "refuse", "material").mistake == "not refused (material)"
+
+
+def test_a_minor_pair_judged_none_is_kept_minor_and_one_judged_material_is_a_false_alarm(ota):
+    assert outcome(ota, "minor", "none").correct
+    assert outcome(ota, "minor", "material").mistake == "false alarm"
+    assert outcome(ota, "material", "minor").mistake == "missed"
+
+
+def test_a_labels_line_without_seven_columns_is_named_with_its_line(ota, tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("# header\nrepo\tpath\told\tnew\tmaterial\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"bad\.tsv:2: expected 7 columns"):
+        ota.read_labels([bad])
+
+
+def test_a_missing_mirror_is_one_line_and_exit_2(tmp_path):
+    run = subprocess.run(
+        [sys.executable, str(SCRIPTS / "evaluate_ota.py")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OTA_MIRROR": str(tmp_path / "none")},
+        check=False,
+    )
+    assert run.returncode == 2
+    assert run.stderr.strip().count("\n") == 0 and "no such repository (set $OTA_MIRROR)" in run.stderr
+
+
+def test_the_heldout_batch_warns_that_it_is_scored_once(tmp_path):
+    run = subprocess.run(
+        [sys.executable, str(SCRIPTS / "evaluate_ota.py"), "--batch", "heldout"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OTA_MIRROR": str(tmp_path / "none")},
+        check=False,
+    )
+    assert "scored once" in run.stderr and run.returncode == 2
