@@ -313,6 +313,17 @@ def test_refusal_names_the_sides_by_their_labels():
         compare(POLICY_TEXT, "Access denied", labels=("v1.0", "HEAD:privacy.md"))
 
 
+def test_another_page_captured_in_place_of_the_policy_is_refused_as_a_different_document():
+    faq = "# Acme FAQ\n\n" + "How do I reset my password? Open the app and tap the link we send you by email. " * 40
+    with pytest.raises(NotAPolicy, match="are different documents \\('Acme FAQ' and 'Privacy Policy'\\)"):
+        compare(faq, POLICY_TEXT)
+
+
+def test_a_policy_rewritten_under_a_title_that_shares_a_word_is_judged():
+    old = policy("Everything is different here. " * 80, title="Privacy Notice")
+    assert compare(old, POLICY_TEXT).classification == "material"
+
+
 def test_a_first_version_and_a_short_policy_are_not_refused():
     assert compare("", POLICY_TEXT).classification == "material"
     assert compare(policy("We keep logs."), policy("We keep logs for 7 days.")).classification == "material"

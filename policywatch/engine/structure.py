@@ -386,6 +386,15 @@ def refuse_non_policy(
         return
     if changed is not None and changed < st.noise_size * min(len(old), len(new)):
         return  # most of both texts is shared: neither lost its policy
+    if (
+        changed is not None
+        and changed >= 0.9 * (len(old) + len(new))
+        and (titles := _other_document(old_blocks, new_blocks))
+    ):
+        raise NotAPolicy(
+            f"{_side(labels[0], 'old')} and {_side(labels[1], 'new')} are different documents"
+            f" ('{titles[0]}' and '{titles[1]}'), sharing almost no text; not compared"
+        )
     # Past PROSE_CAP words of prose a side is a policy, so neither side need be counted further.
     old_prose = prose_words(old_blocks, PROSE_CAP)
     new_prose = prose_words(new_blocks, PROSE_CAP)
@@ -410,6 +419,23 @@ def refuse_non_policy(
             )
         if prose < st.min_words:
             raise NotAPolicy(f"{side} is no policy: {prose} words of prose {against}")
+
+
+_TITLE_STOP = frozenset(["a", "an", "and", "the", "of", "for", "to", "our", "your", "this", "these", "in", "on", "at", "by", "with"])
+
+
+def _other_document(old_blocks: list[Any], new_blocks: list[Any]) -> tuple[str, str] | None:
+    """The two titles, when each side opens with a title and the titles share no word: one page captured for another."""
+    titles = []
+    for blocks in (old_blocks, new_blocks):
+        first = next((b for b in blocks[:3] if b.kind == "heading"), None)
+        if first is None:
+            return None
+        titles.append(first.text)
+    old_words, new_words = ({w.lower() for w in _WORD.findall(t)} - _TITLE_STOP for t in titles)
+    if not old_words or not new_words or old_words & new_words:
+        return None
+    return titles[0][:60], titles[1][:60]
 
 
 def _words(count: int) -> str:
