@@ -386,11 +386,8 @@ def refuse_non_policy(
         return
     if changed is not None and changed < st.noise_size * min(len(old), len(new)):
         return  # most of both texts is shared: neither lost its policy
-    if (
-        changed is not None
-        and changed >= 0.9 * (len(old) + len(new))
-        and (titles := _other_document(old_blocks, new_blocks))
-    ):
+    size = sum(len(b.text) for b in old_blocks) + sum(len(b.text) for b in new_blocks)
+    if changed is not None and changed >= 0.8 * size and (titles := _other_document(old_blocks, new_blocks)):
         raise NotAPolicy(
             f"{_side(labels[0], 'old')} and {_side(labels[1], 'new')} are different documents"
             f" ('{titles[0]}' and '{titles[1]}'), sharing almost no text; not compared"
@@ -421,7 +418,9 @@ def refuse_non_policy(
             raise NotAPolicy(f"{side} is no policy: {prose} words of prose {against}")
 
 
-_TITLE_STOP = frozenset(["a", "an", "and", "the", "of", "for", "to", "our", "your", "this", "these", "in", "on", "at", "by", "with"])
+_TITLE_STOP = frozenset(
+    ["a", "an", "and", "the", "of", "for", "to", "our", "your", "this", "these", "in", "on", "at", "by", "with"]
+)
 
 
 def _other_document(old_blocks: list[Any], new_blocks: list[Any]) -> tuple[str, str] | None:
