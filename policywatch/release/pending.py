@@ -359,7 +359,7 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
     else:
         from policywatch import compare
 
-        comparison = compare(old, new, rules=rules.get())
+        comparison = compare(old, new, rules=rules.get(), labels=(f"{policy.path} at {last.tag}", policy.path))
         verdict, changes = comparison.classification, list(comparison.changes)
         reasons = reason_lines(changes)
     result = Pending(policy.slug, policy.path, policy, last, verdict, verdict, reasons, changes)
