@@ -329,6 +329,15 @@ def test_a_first_version_and_a_short_policy_are_not_refused():
     assert compare(policy("We keep logs."), policy("We keep logs for 7 days.")).classification == "material"
 
 
+def test_a_brief_first_version_that_grew_into_a_full_policy_is_judged_not_refused():
+    assert compare(policy("We do not collect personal data."), POLICY_TEXT).classification == "material"
+
+
+def test_a_full_policy_cut_to_a_few_words_is_refused_naming_the_new_side():
+    with pytest.raises(NotAPolicy, match="^new text is no policy"):
+        compare(POLICY_TEXT, policy("Privacy Policy. Coming soon."))
+
+
 def test_a_policy_cut_to_a_third_is_judged_not_refused():
     shorter = policy(BODY)
     assert compare(POLICY_TEXT, shorter).classification in ("material", "minor")

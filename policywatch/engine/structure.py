@@ -414,7 +414,8 @@ def refuse_non_policy(
             raise NotAPolicy(
                 f"{side} lost its policy to markup: {prose:,} words of prose in {len(text):,} characters {against}"
             )
-        if prose < st.min_words:
+        if prose < st.min_words and which == "new":
+            # A short old side is a policy that grew (a first, brief version), not a scraping accident.
             raise NotAPolicy(f"{side} is no policy: {prose} words of prose {against}")
 
 
