@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from policywatch.release.refs import tag_name_problem
+from policywatch.refs import tag_name_problem
 from tests._publish_support import PRIVACY, run, small_repo
 
 BAD_FILES = [

@@ -28,7 +28,7 @@ from policywatch.release.history import (
 )
 from policywatch.release.journal import COMMIT_TRAILER
 from policywatch.release.record import Release
-from policywatch.release.refs import shown, tag_name_problem
+from policywatch.refs import shown, tag_name_problem
 
 # The check on every push does without the typing module (about 5 ms to import).
 TYPE_CHECKING = False

@@ -35,7 +35,7 @@ from policywatch.release.journal import COMMIT_TRAILER, Journal, JournalTag, cre
 from policywatch.release.lock import publish_lock
 from policywatch.release.pending import FIRST_VERSION, Pending, pending_changes, refuse_empty
 from policywatch.release.record import ChangeSummary, Release, one_line_title, tag_message
-from policywatch.release.refs import shown, tag_name_problem
+from policywatch.refs import shown, tag_name_problem
 
 
 @dataclass(frozen=True)
