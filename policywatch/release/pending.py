@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from policywatch.document import Policy, decode_policy, parse_policy, symlink_error
 from policywatch.errors import EmptyPolicy, HistoryError, HistoryIncomplete, InvalidPolicyName, PolicyNotFound
 from policywatch.project import POLICY_SUFFIX, Project
+from policywatch.refs import shown, tag_name_problem
 from policywatch.release.git import SYMLINK_MODE, Git
 from policywatch.release.history import (
     RejectedTag,
@@ -28,7 +29,6 @@ from policywatch.release.history import (
 )
 from policywatch.release.journal import COMMIT_TRAILER
 from policywatch.release.record import Release
-from policywatch.refs import shown, tag_name_problem
 
 # The check on every push does without the typing module (about 5 ms to import).
 TYPE_CHECKING = False
