@@ -95,6 +95,7 @@ class Pending:
             "reasons": list(self.reasons),
             "problems": list(self.problems),
             "renamed_from": self.renamed_from,
+            "notice_days": self.policy.notice_days,
             "ignored_tags": [r.to_json() for r in self.ignored],
         }
 

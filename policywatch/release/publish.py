@@ -242,6 +242,9 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> 
 
 
 def _notice_end(item: Pending, date: dt.date, notice_days: int) -> dt.date:
+    """The publication date plus the policy's own notice period, or the project's."""
+    if item.policy.notice_days is not None:
+        notice_days = item.policy.notice_days
     try:
         return date + dt.timedelta(days=notice_days)
     except OverflowError:
