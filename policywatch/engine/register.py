@@ -225,7 +225,7 @@ def _split_item(text: str) -> tuple[str, str]:
 
 def diff_registers(old: list[Entry], new: list[Entry]) -> RegisterDiff:
     """Entries matched by name (case and formatting aside): added and changed in the new order, removed after."""
-    old_by, new_by = _keyed(old), _keyed(new)
+    old_by, new_by = keyed(old), keyed(new)
     out = RegisterDiff()
     for key, entry in new_by.items():
         before = old_by.get(key)
@@ -253,7 +253,7 @@ def diff_registers(old: list[Entry], new: list[Entry]) -> RegisterDiff:
     return out
 
 
-def _keyed(entries: list[Entry]) -> dict[str, Entry]:
+def keyed(entries: list[Entry]) -> dict[str, Entry]:
     """Entries by name; a name listed twice is told apart by its location, then by its place in the list."""
     out: dict[str, Entry] = {}
     for entry in entries:
