@@ -71,6 +71,7 @@ class Pending:
     engine_verdict: str
     reasons: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    register: list[dict[str, Any]] = field(default_factory=list)  # a register's entries added, changed, removed
     decision: Decision | None = None
     problems: list[str] = field(default_factory=list)  # metadata that contradicts history
     renamed_from: str | None = None  # the slug of the last release, when the file was renamed since
@@ -353,12 +354,12 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
     if old == new:
         verdict, changes, reasons = "none", [], []
     else:
-        from policywatch import compare
-
-        comparison = compare(old, new, rules=rules.get())
+        comparison = compare_content(policy, old, new, rules.get())
         verdict, changes = comparison.classification, list(comparison.changes)
         reasons = reason_lines(changes)
     result = Pending(policy.slug, policy.path, policy, last, verdict, verdict, reasons, changes)
+    if verdict != "none":
+        result.register = register_entries(comparison)
     if verdict != "none":
         # A file renamed since its release: commits made under the old name may carry the decision too.
         paths = [policy.path] + ([last.record.path] if last.record and last.record.path != policy.path else [])
@@ -368,6 +369,25 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
             result.verdict = decision.verdict
     result.problems = _contradictions(policy, last)
     return result
+
+
+def compare_content(policy: Policy, old: str, new: str, rules: Any):
+    """``compare`` on contents (``content``), which leave out the front matter: so a register
+    (``kind: register`` there) is handed to the register comparison here, entry by entry."""
+    if policy.kind == "register":
+        from policywatch.engine.register import DEFAULT_KEY, RegisterSettings, compare_register
+
+        return compare_register(old, new, RegisterSettings(str(policy.meta.get("register_key") or DEFAULT_KEY)), rules)
+    from policywatch import compare
+
+    return compare(old, new, rules=rules)
+
+
+def register_entries(comparison: Any) -> list[dict[str, Any]]:
+    """A register comparison's entries added, changed and removed, as plain data for the release record."""
+    from dataclasses import asdict
+
+    return [asdict(e) for e in comparison.register.entries] if comparison.register else []
 
 
 def reason_lines(changes: list[Change]) -> list[str]:

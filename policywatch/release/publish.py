@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from policywatch.document import with_metadata
 from policywatch.errors import (
@@ -60,6 +61,7 @@ class Action:
     decision_commit: str | None = None
     decision_note: str | None = None
     renamed_from: str | None = None
+    register: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def rewrites_file(self) -> bool:
@@ -84,6 +86,7 @@ class Action:
             decision_commit=self.decision_commit,
             decision_note=self.decision_note,
             renamed_from=self.renamed_from,
+            register=list(self.register),
         )
 
 
@@ -238,6 +241,7 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> 
         decision_commit=decision.commit if decision else None,
         decision_note=decision.note if decision else None,
         renamed_from=item.renamed_from,
+        register=list(item.register),
     )
 
 
