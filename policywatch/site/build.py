@@ -29,7 +29,8 @@ from policywatch.site.redlines import (
     project_cache,
 )
 from policywatch.site.registers import RegisterRow, is_register, register_csv, register_json, register_rows
-from policywatch.site.settings import SiteSettings, site_settings
+from policywatch.site.settings import site_settings
+from policywatch.site_config import SiteSettings
 
 if TYPE_CHECKING:
     import jinja2
