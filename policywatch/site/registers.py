@@ -36,6 +36,16 @@ class RegisterRow:
         """The entry's fields, known ones under their identifier names, others as their column headings."""
         return {_KEYS.get(k, k): v for k, v in self.entry.fields.items()}
 
+    def record(self) -> dict[str, str]:
+        """The row as the JSON and CSV files give it."""
+        return {
+            "name": self.name,
+            **self.fields(),
+            "added": self.added.release.published.isoformat(),
+            "added_in_version": self.added.version,
+            "section": self.entry.section,
+        }
+
 
 def is_register(version: PublishedVersion) -> bool:
     return register_settings(version.text) is not None
@@ -64,16 +74,7 @@ def register_json(archive: PolicyArchive, shown: PublishedVersion, rows: list[Re
         "version": shown.version,
         "effective": shown.effective.isoformat(),
         "url": url,
-        "entries": [
-            {
-                "name": row.name,
-                **row.fields(),
-                "added": row.added.release.published.isoformat(),
-                "added_in_version": row.added.version,
-                "section": row.entry.section,
-            }
-            for row in rows
-        ],
+        "entries": [row.record() for row in rows],
     }
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -85,12 +86,6 @@ def register_csv(rows: list[RegisterRow]) -> bytes:
     writer = SafeWriter(out)
     writer.writerow([*CSV_COLUMNS, *extra])
     for row in rows:
-        values = {
-            "name": row.name,
-            **row.fields(),
-            "added": row.added.release.published.isoformat(),
-            "added_in_version": row.added.version,
-            "section": row.entry.section,
-        }
+        values = row.record()
         writer.writerow([values.get(column, "") for column in (*CSV_COLUMNS, *extra)])
     return out.getvalue().encode("utf-8")
