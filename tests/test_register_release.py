@@ -89,3 +89,13 @@ def test_the_notice_email_shows_the_table_of_entries_before_the_other_changes(tm
     assert "- Added: Acme AI (United States; Model hosting)" in text
     assert text.index("Added: Acme AI") < text.index("What changes")
     assert "<td><strong>Added</strong></td><td>Acme AI</td><td>United States</td><td>Model hosting</td>" in html
+
+
+def test_a_register_whose_entries_can_no_longer_be_read_is_refused_naming_the_file(tmp_path, in_repo):
+    repo = released(tmp_path, in_repo)
+    repo.commit("Entries as prose", {PATH: repo.read(PATH).replace("* [", "[")})
+    result = run("check")
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"policywatch: error: {PATH}: is a register (kind: register) but lists no entries")

@@ -296,22 +296,26 @@ def reasons(entry: EntryChange) -> list[str]:
 
 def no_entries(path: str) -> PolicyFormatError:
     return PolicyFormatError(
-        path, "is a register (kind: register) but lists no entries: give a table with a key column or a list"
+        path,
+        "is a register (kind: register) but lists no entries: give a table with the key column "
+        "(register_key, Name by default) or a list",
     )
 
 
-def compare_register(old: str, new: str, settings: RegisterSettings, rules=None):
+def compare_register(old: str, new: str, settings: RegisterSettings, rules=None, *, name: str = "the new text"):
     """Judge two registers entry by entry, and the prose around the entries as any policy text.
 
     The entry changes come first, in the order a customer reads them: added,
     changed, removed. ``Comparison.register`` keeps them as a table for the views.
+    A new text with no entries where the old had some is refused, naming ``name``:
+    a broken table must not read as every sub-processor gone.
     """
     from policywatch.engine.comparison import Comparison, compare
 
     old_entries, old_prose = parse_register(old, settings)
     new_entries, new_prose = parse_register(new, settings)
     if old_entries and not new_entries:
-        raise no_entries("the new text")
+        raise no_entries(name)
     table = diff_registers(old_entries, new_entries)
     table.entries.sort(key=lambda e: ("added", "changed", "removed").index(e.status))
     sections = {e.name: e.section for e in old_entries + new_entries}

@@ -380,7 +380,8 @@ def compare_content(policy: Policy, old: str, new: str, rules: Any):
     if policy.kind == "register":
         from policywatch.engine.register import DEFAULT_KEY, RegisterSettings, compare_register
 
-        return compare_register(old, new, RegisterSettings(str(policy.meta.get("register_key") or DEFAULT_KEY)), rules)
+        key = str(policy.meta.get("register_key") or DEFAULT_KEY)
+        return compare_register(old, new, RegisterSettings(key), rules, name=policy.path)
     from policywatch import compare
 
     return compare(old, new, rules=rules)
