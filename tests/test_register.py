@@ -120,3 +120,15 @@ def test_the_same_registers_always_give_the_same_result():
     old, new = table(AWS, STRIPE), table(ACME, STRIPE.replace("Ireland", "France"))
     first = compare_register(old, new, RegisterSettings()).to_json()
     assert all(compare_register(old, new, RegisterSettings()).to_json() == first for _ in range(5))
+
+
+def test_a_list_item_indented_under_another_names_it_as_its_parent_processor():
+    text = FRONT + "* [Acme](https://a). Hosting.\n  * [Beta](https://b). Storage.\n* [Gamma](https://c). Email.\n"
+    entries, _ = parse_register(text)
+    assert [(e.name, e.get("parent")) for e in entries] == [("Acme", ""), ("Beta", "Acme"), ("Gamma", "")]
+
+
+def test_a_list_item_that_says_where_it_is_located_overrides_the_shared_location():
+    text = FRONT + "Located in the United States:\n\n* [Acme](https://a). Hosting, located in Germany.\n"
+    entries, _ = parse_register(text)
+    assert entries[0].get("location") == "Germany"

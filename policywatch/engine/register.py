@@ -34,7 +34,7 @@ _COLUMNS = {
     PARENT: ("parent", "parentprocessor", "processor", "under", "subprocessorof"),
 }
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)(?:\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
-_ITEM = re.compile(r"^(?P<indent>[ \t]{0,3})(?:[*+-]|\d+[.)])[ \t]+(?P<text>\S.*)$")
+_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[*+-]|\d+[.)])[ \t]+(?P<text>\S.*)$")
 _ROW = re.compile(r"^[ \t]{0,3}\|?.*\|.*$")
 _SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -183,28 +183,40 @@ def _table_entries(lines: list[str], key: str) -> tuple[list[Entry], set[int]]:
 
 
 def _list_entries(lines: list[str]) -> tuple[list[Entry], set[int]]:
+    """Items with the location the paragraph above gives, or their own ("located in …");
+    an item indented under another names it as its parent processor."""
     entries: list[Entry] = []
     used: set[int] = set()
     section, location = "", ""
+    parents: list[tuple[int, str]] = []  # (indent, name) of the items that enclose the next one
     for n, line in enumerate(lines):
         if m := _HEADING.match(line):
-            section, location = clean(m.group(2)), ""
+            section, location, parents = clean(m.group(2)), "", []
             if place := _SHARED_LOCATION.search(section):
                 location = place.group("place").strip()
             continue
         item = _ITEM.match(line)
         if item is None:
-            if line.strip() and (place := _SHARED_LOCATION.search(clean(line))):
-                location = place.group("place").strip()
+            if line.strip() and not line[:1].isspace():
+                parents = []
+                if place := _SHARED_LOCATION.search(clean(line)):
+                    location = place.group("place").strip()
             continue
         name, rest = _split_item(item.group("text"))
         if not name:
             continue
+        indent = len(item.group("indent").expandtabs(4))
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
         fields = {}
         if rest:
             fields[PURPOSE] = rest
-        if location:
-            fields[LOCATION] = location
+        own = _SHARED_LOCATION.search(rest)
+        if own or location:
+            fields[LOCATION] = own.group("place").strip() if own else location
+        if parents:
+            fields[PARENT] = parents[-1][1]
+        parents.append((indent, name))
         entries.append(Entry(name, fields, section, line.strip()))
         used.add(n)
     return entries, used
