@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -113,3 +114,21 @@ def test_every_page_of_a_policy_links_its_feed(site):
 def test_the_changes_page_of_a_register_release_starts_with_the_table_of_entries(site):
     html = (site / "subprocessors" / "v2.0" / "changes" / "index.html").read_text(encoding="utf-8")
     assert '<tr class="added"><td>Added</td><td>Acme AI</td><td>United States</td>' in html
+
+
+def test_during_the_notice_period_the_json_gives_the_upcoming_entries_too(tmp_path):
+    repo = two_release_repo(tmp_path / "repo")
+    repo.commit("Add the register", {PATH: V1}, date="2024-02-01T09:00:00+00:00")
+    tag_release(repo, release("subprocessors", "Sub-processors", "1.0", None, "initial", "2024-02-01"))
+    repo.commit("New sub-processor: Acme AI", {PATH: V2}, date="2024-03-01T09:00:00+00:00")
+    upcoming = release("subprocessors", "Sub-processors", "2.0", "1.0", "material", "2024-03-31")
+    tag_release(repo, dataclasses.replace(upcoming, published=dt.date(2024, 3, 1)))
+    out = tmp_path / "site"
+    build_project_site(open_project(repo.root), out, base_url=BASE, today=dt.date(2024, 3, 10), use_cache=False)
+    data = json.loads((out / "subprocessors" / "register.json").read_text(encoding="utf-8"))
+    assert data["version"] == "1.0"
+    assert "Acme AI" not in [e["name"] for e in data["entries"]]
+    assert data["upcoming"]["version"] == "2.0"
+    assert data["upcoming"]["effective"] == "2024-03-31"
+    acme = next(e for e in data["upcoming"]["entries"] if e["name"] == "Acme AI")
+    assert (acme["added"], acme["added_in_version"]) == ("2024-03-01", "2.0")

@@ -241,7 +241,9 @@ class _Builder:
             return None
         rows = register_rows(archive, shown)
         url = urls.policy_url(self.settings.base_url, archive.slug)
-        self.files[urls.register_json_path(archive.slug)] = register_json(archive, shown, rows, url)
+        coming = [v for v in archive.upcoming(self.today) if v is not shown and is_register(v)]
+        upcoming = (coming[-1], register_rows(archive, coming[-1])) if coming else None
+        self.files[urls.register_json_path(archive.slug)] = register_json(archive, shown, rows, url, upcoming)
         self.files[urls.register_csv_path(archive.slug)] = register_csv(rows)
         return rows
 

@@ -67,8 +67,16 @@ def _entries(version: PublishedVersion) -> list[Entry]:
     return parse_register(version.text, settings)[0] if settings else []
 
 
-def register_json(archive: PolicyArchive, shown: PublishedVersion, rows: list[RegisterRow], url: str) -> bytes:
-    data = {
+def register_json(
+    archive: PolicyArchive,
+    shown: PublishedVersion,
+    rows: list[RegisterRow],
+    url: str,
+    upcoming: tuple[PublishedVersion, list[RegisterRow]] | None = None,
+) -> bytes:
+    """The register as published on its page; with ``upcoming``, the entries of the newest version
+    still in its notice period too (a new sub-processor is announced before it takes effect)."""
+    data: dict = {
         "policy": archive.slug,
         "title": shown.release.title,
         "version": shown.version,
@@ -76,6 +84,13 @@ def register_json(archive: PolicyArchive, shown: PublishedVersion, rows: list[Re
         "url": url,
         "entries": [row.record() for row in rows],
     }
+    if upcoming:
+        version, coming = upcoming
+        data["upcoming"] = {
+            "version": version.version,
+            "effective": version.effective.isoformat(),
+            "entries": [row.record() for row in coming],
+        }
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
