@@ -12,7 +12,7 @@ from policywatch.release.record import parse_tag
 from policywatch.templates import template_environment
 from tests._email_support import SENDER
 from tests._publish_support import run
-from tests.conftest import new_git_project
+from tests._git_support import new_git_project
 
 PATH = "policies/subprocessors.md"
 REGISTER = """---
