@@ -132,3 +132,9 @@ def test_a_list_item_that_says_where_it_is_located_overrides_the_shared_location
     text = FRONT + "Located in the United States:\n\n* [Acme](https://a). Hosting, located in Germany.\n"
     entries, _ = parse_register(text)
     assert entries[0].get("location") == "Germany"
+
+
+def test_a_table_without_a_location_column_takes_the_location_its_heading_gives():
+    text = FRONT + "## Sub-processors hosted in the EU\n\n| Name | Purpose |\n|---|---|\n| Acme | Hosting |\n"
+    entries, _ = parse_register(text)
+    assert entries[0].get("location") == "EU"

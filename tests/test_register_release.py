@@ -11,8 +11,8 @@ from policywatch.release.history import list_tags, open_repo
 from policywatch.release.record import parse_tag
 from policywatch.templates import template_environment
 from tests._email_support import SENDER
-from tests._publish_support import run
 from tests._git_support import new_git_project
+from tests._publish_support import run
 
 PATH = "policies/subprocessors.md"
 REGISTER = """---

@@ -14,7 +14,7 @@ import pytest
 from policywatch.project import open_project
 from policywatch.release.record import ChangeSummary
 from policywatch.site.build import build_project_site
-from tests._site_support import release, tag_release, two_release_repo
+from tests._site_support import Page, release, tag_release, two_release_repo
 
 BASE = "https://policies.example.com/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -132,3 +132,9 @@ def test_during_the_notice_period_the_json_gives_the_upcoming_entries_too(tmp_pa
     assert data["upcoming"]["effective"] == "2024-03-31"
     acme = next(e for e in data["upcoming"]["entries"] if e["name"] == "Acme AI")
     assert (acme["added"], acme["added_in_version"]) == ("2024-03-01", "2.0")
+
+
+def test_the_register_page_and_its_changes_page_are_well_formed(site):
+    for path in ("subprocessors/index.html", "subprocessors/v2.0/changes/index.html"):
+        page = Page((site / path).read_text(encoding="utf-8"))
+        assert page.unbalanced == [], path

@@ -153,15 +153,19 @@ def parse_register(text: str, settings: RegisterSettings | None = None) -> tuple
 
 
 def _table_entries(lines: list[str], key: str) -> tuple[list[Entry], set[int]]:
+    """Rows of the tables that have the key column; a table without a location column takes
+    the one a heading or paragraph above it gives ("Hosted in the EU")."""
     entries: list[Entry] = []
     used: set[int] = set()
-    section = ""
+    section, location = "", ""
     n = 0
     while n < len(lines):
         if m := _HEADING.match(lines[n]):
-            section = clean(m.group(2))
+            section, location = clean(m.group(2)), ""
         header = _cells(lines[n]) if _ROW.match(lines[n]) else []
         if not (header and n + 1 < len(lines) and "|" in lines[n + 1] and _SEPARATOR.match(lines[n + 1])):
+            if lines[n].strip() and (place := _SHARED_LOCATION.search(clean(lines[n]))):
+                location = place.group("place").strip()
             n += 1
             continue
         names = [h.casefold() for h in header]
@@ -177,6 +181,8 @@ def _table_entries(lines: list[str], key: str) -> tuple[list[Entry], set[int]]:
             used.add(n)
             if key_at < len(cells) and cells[key_at]:
                 fields = {col: cells[i] for i, col in enumerate(columns) if i != key_at and i < len(cells) and cells[i]}
+                if location and LOCATION not in columns:
+                    fields[LOCATION] = location
                 entries.append(Entry(cells[key_at], fields, section, lines[n].strip()))
             n += 1
     return entries, used
