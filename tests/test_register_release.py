@@ -7,6 +7,7 @@ import email.policy
 
 from policywatch.audience.channels import Notice, Recipient
 from policywatch.audience.message import NoticeMessage
+from policywatch.audience.webhook import payload
 from policywatch.release.history import list_tags, open_repo
 from policywatch.release.record import parse_tag
 from policywatch.templates import template_environment
@@ -99,3 +100,14 @@ def test_a_register_whose_entries_can_no_longer_be_read_is_refused_naming_the_fi
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1
     assert lines[0].startswith(f"policywatch: error: {PATH}: is a register (kind: register) but lists no entries")
+
+
+def test_the_json_webhook_carries_the_entries_added_changed_and_removed(tmp_path, in_repo):
+    repo = released(tmp_path, in_repo)
+    repo.commit("New sub-processor: Acme AI", {PATH: repo.read(PATH) + ACME})
+    run("publish", "--yes", "--date", "2024-04-01")
+    data = payload(Notice(record(repo, "subprocessors/v2.0")), "subprocessors/v2.0:webhook:ops")
+    assert [(e["status"], e["name"], e["classification"]) for e in data["register"]] == [
+        ("added", "Acme AI", "material")
+    ]
+    assert "register" not in payload(Notice(record(repo, "subprocessors/v1.0")), "subprocessors/v1.0:webhook:ops")
