@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 
@@ -11,7 +12,7 @@ from policywatch.audience.webhook import payload
 from policywatch.release.history import list_tags, open_repo
 from policywatch.release.record import parse_tag
 from policywatch.templates import template_environment
-from tests._email_support import SENDER
+from tests._email_support import SENDER, smtp_server
 from tests._git_support import new_git_project
 from tests._publish_support import run
 
@@ -111,3 +112,30 @@ def test_the_json_webhook_carries_the_entries_added_changed_and_removed(tmp_path
         ("added", "Acme AI", "material")
     ]
     assert "register" not in payload(Notice(record(repo, "subprocessors/v1.0")), "subprocessors/v1.0:webhook:ops")
+
+
+def test_a_notice_sent_over_smtp_against_the_version_in_force_lists_every_entry_added_since(
+    tmp_path, in_repo, monkeypatch, sqlite_url
+):
+    """2.0 adds Acme AI and 3.0 adds Beta before 2.0 takes effect: one notice, against 1.0, naming both."""
+    for name in ("POLICYWATCH_FROM", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("POLICYWATCH_DATABASE_URL", sqlite_url)
+    repo = released(tmp_path, in_repo)
+    settings = '[site]\nbase_url = "https://policies.example.com/"\n\n[email]\nfrom = "Privacy <privacy@example.com>"\n'
+    repo.commit("Configure notices", {"policywatch.toml": settings})
+    repo.commit("New sub-processor: Acme AI", {PATH: repo.read(PATH) + ACME})
+    today = dt.date.today().isoformat()  # notices are owed only for releases not yet in effect
+    assert run("publish", "--yes", "--no-notify", "--date", today).exit_code == 0
+    repo.commit("New sub-processor: Beta", {PATH: repo.read(PATH) + "* [Beta](https://beta.example). Backups.\n"})
+    assert run("publish", "--yes", "--no-notify", "--date", today).exit_code == 0
+    run("subscribers", "add", "customer@example.com")
+    with smtp_server() as (controller, handler):
+        monkeypatch.setenv("POLICYWATCH_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+        result = run("notify")
+    assert result.exit_code == 0, result.output
+    [message] = handler.messages
+    text = " ".join(message.message().get_body(("plain",)).get_content().split())
+    assert "Version 3.0 replaces version 1.0" in text
+    assert "- Added: Acme AI (United States; Model hosting)" in text
+    assert "- Added: Beta (United States; Backups)" in text
