@@ -10,7 +10,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from typer.testing import CliRunner
 
+from policywatch.cli import app
 from policywatch.project import open_project
 from policywatch.release.record import ChangeSummary
 from policywatch.site.build import build_project_site
@@ -19,6 +21,7 @@ from tests._site_support import Page, release, tag_release, two_release_repo
 BASE = "https://policies.example.com/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 PATH = "policies/subprocessors.md"
+runner = CliRunner()
 V1 = """---
 title: Sub-processors
 kind: register
@@ -138,3 +141,21 @@ def test_the_register_page_and_its_changes_page_are_well_formed(site):
     for path in ("subprocessors/index.html", "subprocessors/v2.0/changes/index.html"):
         page = Page((site / path).read_text(encoding="utf-8"))
         assert page.unbalanced == [], path
+
+
+def test_the_feed_command_writes_one_policys_feed(tmp_path, in_repo):
+    repo = in_repo(two_release_repo(tmp_path / "repo"))
+    result = runner.invoke(app, ["feed", "privacy.xml", "--policy", "privacy", "--base-url", BASE])
+    assert result.exit_code == 0, result.output
+    feed = ET.parse(repo.root / "privacy.xml").getroot()
+    assert feed.findtext(f"{ATOM}id") == BASE + "privacy/feed.xml"
+    assert len(feed.findall(f"{ATOM}entry")) == 2
+
+
+def test_the_feed_command_refuses_a_policy_never_released_in_one_line(tmp_path, in_repo):
+    in_repo(two_release_repo(tmp_path / "repo"))
+    result = runner.invoke(app, ["feed", "x.xml", "--policy", "nosuch", "--base-url", BASE])
+    assert result.exit_code != 0
+    assert result.stderr.strip().splitlines() == [
+        "policywatch: error: no released policy 'nosuch': its feed would be empty"
+    ]
