@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from policywatch import compare
 from policywatch.engine.register import RegisterSettings, compare_register, parse_register
+from policywatch.engine.render import Report, render_markdown
 
 FRONT = "---\ntitle: Sub-processors\nkind: register\n---\n\n# Sub-processors\n\nWe use these sub-processors.\n\n"
 HEADER = "| Name | Purpose | Data categories | Location | Transfer mechanism |\n|---|---|---|---|---|\n"
@@ -138,3 +139,11 @@ def test_a_table_without_a_location_column_takes_the_location_its_heading_gives(
     text = FRONT + "## Sub-processors hosted in the EU\n\n| Name | Purpose |\n|---|---|\n| Acme | Hosting |\n"
     entries, _ = parse_register(text)
     assert entries[0].get("location") == "EU"
+
+
+def test_a_markdown_comment_counts_the_entries_past_its_limit_instead_of_listing_them():
+    many = "".join(f"| Vendor {n} | Hosting | Logs | Canada | SCCs |\n" for n in range(400))
+    out = render_markdown([Report("subprocessors", "v1", "v2", compare(table(AWS), table(AWS, many)))], limit=4000)
+    assert "| Added | Vendor 0 | Canada | Hosting |   |" in out
+    assert "more entries: run `policywatch diff --format html`." in out
+    assert len(out) < 8000

@@ -46,8 +46,11 @@ def text_lines(table: RegisterDiff | None) -> list[str]:
     return out
 
 
-def markdown_table(table: RegisterDiff | None) -> list[str]:
-    """A GitHub-flavoured Markdown table, cells escaped; empty when nothing was added, changed or removed."""
+def markdown_table(table: RegisterDiff | None, limit: int | None = None) -> list[str]:
+    """A GitHub-flavoured Markdown table, cells escaped; empty when nothing was added, changed or removed.
+
+    With ``limit`` (characters), rows past it are counted instead of shown, as the redline's changes are.
+    """
     found = rows(table)
     if not found:
         return []
@@ -56,7 +59,14 @@ def markdown_table(table: RegisterDiff | None) -> list[str]:
         return printable(" ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")) or " "
 
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in found]
+    size = sum(len(line) + 1 for line in lines)
+    for n, row in enumerate(found):
+        line = "| " + " | ".join(cell(c) for c in row) + " |"
+        size += len(line) + 1
+        if limit is not None and size > limit:
+            lines += ["", f"… and {len(found) - n} more entries: run `policywatch diff --format html`."]
+            break
+        lines.append(line)
     return lines + [""]
 
 

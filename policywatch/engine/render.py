@@ -170,12 +170,14 @@ def render_markdown(reports: list[Report], material_only: bool = False, limit: i
             continue
         comparison = report.comparison
         verdict = {"material": "**Material change**", "minor": "Minor changes only", "none": "No change"}
+        entries = markdown_table(comparison.register, limit - size)
+        size += sum(len(line) + 1 for line in entries)
         lines += [
             f"### {_md(report.name)}: {verdict[comparison.classification]}",
             "",
             printable(f"`{report.old_label}` → `{report.new_label}` · {summary(comparison)}"),
             "",
-            *markdown_table(comparison.register),
+            *entries,
         ]
         for section, changes in by_section(visible(comparison, material_only)):
             lines += [f"#### {_md(section or PREAMBLE)}", ""]
