@@ -295,6 +295,13 @@ def _check_register_keys(meta: dict[str, Any], front: str, path: str) -> None:
         raise PolicyFormatError(
             path, f"front matter 'kind' must be one of {', '.join(KINDS)}, got {kind!r}", _key_line(front, "kind")
         )
+    key = meta.get("register_key")
+    if key is not None and (not isinstance(key, str) or not key.strip()):
+        raise PolicyFormatError(
+            path,
+            f"front matter 'register_key' must name the table column of the entries (e.g. Name), got {key!r}",
+            _key_line(front, "register_key"),
+        )
     if "notice_days" not in meta:
         return
     value = meta["notice_days"]

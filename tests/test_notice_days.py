@@ -1,4 +1,4 @@
-"""`notice_days` in a policy's front matter overrides the project's notice period, validated on reading."""
+"""A policy's own front matter keys: notice_days (overriding the project's notice period), kind and register_key."""
 
 from __future__ import annotations
 
@@ -71,3 +71,9 @@ def test_check_names_the_policys_own_notice_period(tmp_path, in_repo):
     assert "(60 days' notice, from its front matter)" in result.stdout
     data = json.loads(run("check", "--format", "json").stdout)
     assert {p["policy"]: p["notice_days"] for p in data["policies"]} == {"privacy": 60, "terms": None}
+
+
+@pytest.mark.parametrize("value", ["[Name, Entity]", "''", "{a: b}"])
+def test_a_register_key_that_is_not_a_column_name_is_refused(value):
+    with pytest.raises(PolicyFormatError, match="'register_key' must name the table column"):
+        parse_policy(f"---\nkind: register\nregister_key: {value}\n---\n# T\n", path="t.md")
