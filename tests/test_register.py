@@ -147,3 +147,12 @@ def test_a_markdown_comment_counts_the_entries_past_its_limit_instead_of_listing
     assert "| Added | Vendor 0 | Canada | Hosting |   |" in out
     assert "more entries: run `policywatch diff --format html`." in out
     assert len(out) < 8000
+
+
+def test_a_register_with_little_text_around_its_entries_is_still_judged_when_that_text_changes():
+    head = "| Name | Location |\n|---|---|\n| Stripe | Ireland |\n"
+    front = "---\nkind: register\n---\n"
+    result = compare(front + "# Subs\n\n" + head, front + "# Sub-processors\n\n" + head + "| Acme AI | Canada |\n")
+    assert result.classification == "material"
+    assert result.changes[0].reasons == ["new sub-processor: Acme AI (Canada)"]
+    assert len(result.changes) == 2  # and the heading's change

@@ -320,29 +320,51 @@ def no_entries(path: str) -> PolicyFormatError:
     )
 
 
-def compare_register(old: str, new: str, settings: RegisterSettings, rules=None, *, name: str = "the new text"):
+def compare_register(
+    old: str, new: str, settings: RegisterSettings, rules=None, *, labels: tuple[str, str] = ("old", "new")
+):
     """Judge two registers entry by entry, and the prose around the entries as any policy text.
 
     The entry changes come first, in the order a customer reads them: added,
     changed, removed. ``Comparison.register`` keeps them as a table for the views.
-    A new text with no entries where the old had some is refused, naming ``name``:
+    A new text with no entries where the old had some is refused, naming it by its label:
     a broken table must not read as every sub-processor gone.
     """
-    from policywatch.engine.comparison import Comparison, compare
+    from policywatch.engine.comparison import Comparison
 
     old_entries, old_prose = parse_register(old, settings)
     new_entries, new_prose = parse_register(new, settings)
     if old_entries and not new_entries:
-        raise no_entries(name)
+        raise no_entries(labels[1])
     table = diff_registers(old_entries, new_entries)
     table.entries.sort(key=lambda e: ("added", "changed", "removed").index(e.status))
     sections = {e.name: e.section for e in old_entries + new_entries}
     changes = [_change(e, sections.get(e.name, "")) for e in table.entries]
-    changes += compare(old_prose, new_prose, rules=rules).changes
+    changes += _compare_prose(old_prose, new_prose, old_entries, new_entries, rules, labels)
     if not changes:
         return Comparison("none", register=table)
     verdict = "material" if any(c.classification == "material" for c in changes) else "minor"
     return Comparison(verdict, changes, register=table)
+
+
+def _compare_prose(old: str, new: str, old_entries: list[Entry], new_entries: list[Entry], rules, labels) -> list:
+    """The changes to the text around the entries.
+
+    That text alone can be a heading and a line, too little for ``compare`` to tell it is
+    the same document; the entries both sides list say it is. So when it is refused, it is
+    compared again with those entries' lines (the same on both sides) beside it.
+    """
+    from policywatch.engine.comparison import compare
+    from policywatch.errors import NotAPolicy
+
+    try:
+        return compare(old, new, rules=rules, labels=labels).changes
+    except NotAPolicy:
+        kept = keyed(new_entries)
+        shared = "\n".join(e.line for key, e in keyed(old_entries).items() if key in kept)
+        if not shared:
+            raise
+        return compare(f"{old}\n\n{shared}\n", f"{new}\n\n{shared}\n", rules=rules, labels=labels).changes
 
 
 def _change(entry: EntryChange, section: str):

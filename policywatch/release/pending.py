@@ -359,7 +359,9 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
     if old == new:
         verdict, changes, reasons = "none", [], []
     else:
-        comparison = compare_content(policy, old, new, rules.get())
+        comparison = compare_content(
+            policy, old, new, rules.get(), labels=(f"{policy.path} at {last.tag}", policy.path)
+        )
         verdict, changes = comparison.classification, list(comparison.changes)
         reasons = reason_lines(changes)
     result = Pending(policy.slug, policy.path, policy, last, verdict, verdict, reasons, changes)
@@ -376,17 +378,17 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
     return result
 
 
-def compare_content(policy: Policy, old: str, new: str, rules: Any):
+def compare_content(policy: Policy, old: str, new: str, rules: Any, labels: tuple[str, str] = ("old", "new")):
     """``compare`` on contents (``content``), which leave out the front matter: so a register
     (``kind: register`` there) is handed to the register comparison here, entry by entry."""
     if policy.kind == "register":
         from policywatch.engine.register import DEFAULT_KEY, RegisterSettings, compare_register
 
         key = str(policy.meta.get("register_key") or DEFAULT_KEY)
-        return compare_register(old, new, RegisterSettings(key), rules, name=policy.path)
+        return compare_register(old, new, RegisterSettings(key), rules, labels=labels)
     from policywatch import compare
 
-    return compare(old, new, rules=rules)
+    return compare(old, new, rules=rules, labels=labels)
 
 
 def register_entries(comparison: Any) -> list[dict[str, Any]]:
