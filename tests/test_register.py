@@ -156,3 +156,10 @@ def test_a_register_with_little_text_around_its_entries_is_still_judged_when_tha
     assert result.classification == "material"
     assert result.changes[0].reasons == ["new sub-processor: Acme AI (Canada)"]
     assert len(result.changes) == 2  # and the heading's change
+
+
+def test_a_changed_entry_strikes_out_only_the_values_that_changed():
+    result = compare(table(AWS, STRIPE), table(AWS, STRIPE.replace("Ireland", "France")))
+    segments = result.changes[0].segments
+    assert ["delete", "Ireland"] in segments and ["insert", "France"] in segments
+    assert ["equal", "Payment processing"] in segments

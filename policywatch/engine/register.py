@@ -373,7 +373,23 @@ def _change(entry: EntryChange, section: str):
     kind = {"added": "insert", "changed": "replace", "removed": "delete"}[entry.status]
     old = _line(entry.name, entry.old_fields) if entry.status != "added" else ""
     new = _line(entry.name, entry.fields) if entry.status != "removed" else ""
-    return Change(section or "Sub-processors", kind, old, new, entry.classification, reasons(entry))
+    change = Change(section or "Sub-processors", kind, old, new, entry.classification, reasons(entry))
+    if entry.status == "changed":
+        change.segments = _field_segments(entry)
+    return change
+
+
+def _field_segments(entry: EntryChange) -> list[list[str]]:
+    """A changed entry's redline field by field: only the values that changed are struck out and added."""
+    segments = [["equal", entry.name]]
+    for name in _ordered(set(entry.fields) | set(entry.old_fields)):
+        old, new = entry.old_fields.get(name, ""), entry.fields.get(name, "")
+        segments.append(["equal", " · "])
+        if name not in entry.changed:
+            segments.append(["equal", new])
+            continue
+        segments += [[op, text] for op, text in (("delete", old), ("insert", new)) if text]
+    return segments
 
 
 def _line(name: str, fields: dict[str, str]) -> str:
