@@ -113,6 +113,9 @@ def pending_changes(
     git: Git | None = None,
 ) -> list[Pending]:
     """The pending release of each policy at ``rev`` (a git revision, or None for the working tree)."""
+    from policywatch.site_config import read_site_settings
+
+    read_site_settings(project.config)  # a mistyped [site] key fails check and status too, not only site build
     git = git or Git(project.root)
     if rev is None:
         current = _working_policies(project, slugs)
