@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 from policywatch.document import with_metadata
 from policywatch.errors import (
@@ -63,6 +64,7 @@ class Action:
     decision_note: str | None = None
     renamed_from: str | None = None
     summary: str = ""
+    register: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def rewrites_file(self) -> bool:
@@ -88,6 +90,7 @@ class Action:
             decision_note=self.decision_note,
             renamed_from=self.renamed_from,
             summary=self.summary,
+            register=list(self.register),
         )
 
 
@@ -254,10 +257,14 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str, sum
         decision_note=decision.note if decision else None,
         renamed_from=item.renamed_from,
         summary=summary,
+        register=list(item.register),
     )
 
 
 def _notice_end(item: Pending, date: dt.date, notice_days: int) -> dt.date:
+    """The publication date plus the policy's own notice period, or the project's."""
+    if item.policy.notice_days is not None:
+        notice_days = item.policy.notice_days
     try:
         return date + dt.timedelta(days=notice_days)
     except OverflowError:
