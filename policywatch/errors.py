@@ -146,6 +146,10 @@ class DateOutOfRange(PolicywatchError):
     """A publication date plus the notice period falls outside the calendar Python can hold."""
 
 
+class InvalidSummary(PolicywatchError):
+    """A release summary that cannot be used: empty, too long, unreadable, or naming a policy not released."""
+
+
 # --- Notify: subscribers, ledger and store ------------------------------------
 
 

@@ -262,3 +262,9 @@ def test_a_template_using_an_unknown_variable_is_reported_with_its_name(tmp_path
 def test_a_base_url_with_non_ascii_characters_gives_an_ascii_unsubscribe_header():
     msg = parse(build(notice=Notice(make_release(), base_url="https://politiques.exemple.fr/données")))
     assert msg["List-Unsubscribe"] == "<https://politiques.exemple.fr/donn%C3%A9es/unsubscribe?token=tok-ada>"
+
+
+def test_a_summary_that_names_the_marker_prefix_is_sent_as_written():
+    text, html = bodies(build(notice=make_notice(summary="Our templates use PWSLOT markers.")))
+    assert "Our templates use PWSLOT markers." in text
+    assert "Our templates use PWSLOT markers." in html

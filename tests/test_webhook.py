@@ -296,3 +296,16 @@ def test_two_webhooks_with_one_name_are_refused():
     entry = {"name": "ops", "url": "https://h.example/x", "format": "slack"}
     with pytest.raises(WebhookSettingsError, match="used twice"):
         parse_webhooks([entry, entry], environ={})
+
+
+def test_the_slack_format_gives_the_summary_under_the_headline_escaped():
+    settings = WebhookSettings("chat", "https://hooks.example.com/x", "slack")
+    notice = make_notice(summary="We now share data with <!channel> partners.")
+    lines = json.loads(WebhookChannel(settings).body(notice, HOOK))["text"].split("\n")
+    assert lines[1] == "We now share data with &lt;!channel&gt; partners."
+    assert lines[2].startswith("• Sharing:")
+
+
+def test_the_json_body_says_null_for_the_summary_when_nobody_wrote_one():
+    settings = WebhookSettings("ops", "https://hooks.example.com/x", "json", SECRET)
+    assert json.loads(WebhookChannel(settings).body(make_notice(), HOOK))["summary"] is None

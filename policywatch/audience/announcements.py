@@ -165,7 +165,8 @@ def plan_notices(outbox: Outbox, releases: Sequence[Release], named: set[str] | 
 
 def against_version_in_force(project: Project, release: Release, chain: Sequence[Release]) -> Release:
     """``release`` with previous version, changes and reasons compared with the release it will
-    replace: the newest earlier one that takes effect (compared by the engine, texts from git)."""
+    replace: the newest earlier one that takes effect (compared by the engine, texts from git),
+    and the summaries of every release since that one, oldest first."""
     from policywatch.release.history import version_key
 
     replaced = replaced_before_effect(chain)
@@ -186,11 +187,14 @@ def against_version_in_force(project: Project, release: Release, chain: Sequence
         ChangeSummary(c.section, c.kind, c.classification, list(c.reasons), c.old_text, c.new_text)
         for c in comparison.changes
     ]
+    since = [r for r in chain if version_key(prior.version) < version_key(r.version) <= version_key(release.version)]
+    summary = "\n\n".join(r.summary for r in since if r.summary)
     return replace(
         release,
         previous_version=prior.version,
         changes=changes,
         reasons=reason_lines(comparison.changes),
+        summary=summary,
         register=register_entries(comparison),
     )
 

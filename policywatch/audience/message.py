@@ -49,7 +49,7 @@ _SOFT_BREAK = b"=\r\n"
 _EXCERPT_CHARS = 240
 _EXCERPT_CHANGES = 3
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
-_MARKER_TRACE = "pwslot"  # every marker starts with it; found anywhere else, a template altered one
+_MARKER_TRACE = "pwslot"  # every marker starts with it and the message's nonce; found elsewhere, a template altered one
 _EMPTY_FIRST_LINE = re.compile(rb"^([!-9;-~]+):\r\n[ \t]+", re.MULTILINE)
 _WORD_OCTETS = 45  # base64 of 45 octets is 60 characters: 72 with =?utf-8?b??=
 
@@ -122,6 +122,7 @@ def notice_context(notice: Notice) -> dict[str, Any]:
         "effective_text": format_date(release.effective),
         "published_text": format_date(release.published),
         "material": release.material,
+        "summary": release.summary_paragraphs,
         "changes": material,
         "reasons": release.reasons,
         "excerpt": excerpt,
@@ -278,7 +279,9 @@ class NoticeMessage:
         names = {self._marker("name"): f"{part}:name", self._marker("unsubscribe"): f"{part}:unsubscribe"}
         pattern = re.compile("|".join(re.escape(m) for m in names))
         fixed = pattern.split(body)
-        if any(_MARKER_TRACE in piece.lower() for piece in fixed):
+        # This message's own markers only: user text (a summary, a changed paragraph) may say "pwslot".
+        trace = f"{_MARKER_TRACE}{self._nonce}"
+        if any(trace in piece.lower() for piece in fixed):
             template = TEXT_TEMPLATE if part == "text" else HTML_TEMPLATE
             raise NoticeTemplateError(
                 f"templates/{template}: 'name' and 'unsubscribe_url' differ for each recipient and must be "

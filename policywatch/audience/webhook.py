@@ -122,6 +122,7 @@ def payload(notice: Notice, delivery_id: str) -> dict[str, Any]:
         "effective": release.effective.isoformat(),
         "published": release.published.isoformat(),
         "tag": release.tag,
+        "summary": release.summary or None,
         "reasons": list(release.reasons),
         "changes": [
             {"section": c.section, "kind": c.kind, "classification": c.classification, "reasons": list(c.reasons)}
@@ -144,6 +145,7 @@ def slack_payload(notice: Notice) -> dict[str, Any]:
     if release.material:
         headline += f": material change, effective {release.effective.isoformat()}"
     lines = [headline]
+    lines += [_slack_escape(paragraph) for paragraph in release.summary_paragraphs]
     material = [c for c in release.changes if c.classification == "material"]
     for change in material[:10]:
         reasons = "; ".join(change.reasons)

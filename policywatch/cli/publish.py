@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
@@ -40,6 +41,18 @@ def publish(
     date: str = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Publication date (default: today)."),
     no_notify: bool = typer.Option(False, "--no-notify", help="Do not hand the releases to notify."),
     as_: Verdict = typer.Option(None, "--as", help="Decide the verdict instead of the engine."),
+    summary: list[str] = typer.Option(
+        None,
+        "--summary",
+        metavar="TEXT",
+        help="What the release means for readers; 'SLUG: TEXT' for one policy. Wins over Policy-Summary: trailers.",
+    ),
+    summary_file: Path = typer.Option(
+        None,
+        "--summary-file",
+        metavar="PATH",
+        help="Read the summary from a file (UTF-8; blank lines part paragraphs).",
+    ),
 ) -> None:
     """Release every policy changed since its last release: versions, dates, one commit, a tag each."""
     from policywatch.dates import InvalidDate, parse_iso_date
@@ -47,6 +60,7 @@ def publish(
     from policywatch.project import open_project
     from policywatch.release.publish import describe
     from policywatch.release.publish import publish as run_publish
+    from policywatch.release.summary import Given
 
     day = None
     if date is not None:
@@ -57,6 +71,7 @@ def publish(
 
     def confirm(plan) -> bool:
         _print_plan(plan, describe, "will publish")
+        _warn_unsummarised(plan)
         try:
             return typer.confirm(f"Publish {plural(len(plan.actions), 'release')}?", default=False)
         except typer.Abort:
@@ -70,6 +85,7 @@ def publish(
         override=as_.value if as_ else None,
         dry_run=dry_run,
         confirm=None if yes else confirm,
+        summary=Given(tuple(summary or ()), summary_file),
     )
     for note in result.repaired:
         echo(f"note: {note}")
@@ -80,10 +96,13 @@ def publish(
         return
     if dry_run:
         _print_plan(result.plan, describe, "would publish (dry run, nothing written)")
+        _warn_unsummarised(result.plan)
         return
     if not result.releases:
         typer.echo("nothing published")
         raise typer.Exit(1)
+    if yes:
+        _warn_unsummarised(result.plan)
     for action in result.plan.actions:
         echo(f"published {describe(action)} [{action.tag}]")
     typer.echo("push the release with: git push --follow-tags")
@@ -92,11 +111,20 @@ def publish(
 
 
 def _print_plan(plan, describe, heading: str) -> None:
+    from policywatch.release.record import paragraphs
+
     typer.echo(f"{heading}, publication date {plan.date.isoformat()}:")
     for action in plan.actions:
         echo(f"  {describe(action)} [{action.tag}]")
+        for number, paragraph in enumerate(paragraphs(action.summary)):
+            echo(f"    {'summary: ' if number == 0 else '         '}{paragraph}")
         for reason in action.reasons[:10]:
             echo(f"    - {reason}")
+
+
+def _warn_unsummarised(plan) -> None:
+    for warning in plan.unsummarised():
+        echo(f"policywatch: warning: {warning}", err=True)
 
 
 def _announce(project, releases) -> None:

@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from policywatch.document import with_metadata
@@ -29,7 +30,7 @@ from policywatch.errors import (
 )
 from policywatch.filemodes import state_dir
 from policywatch.files import atomic_write
-from policywatch.project import Project
+from policywatch.project import POLICY_SUFFIX, Project
 from policywatch.refs import shown, tag_name_problem
 from policywatch.release.git import Git
 from policywatch.release.history import tag_name, version_key
@@ -37,6 +38,8 @@ from policywatch.release.journal import COMMIT_TRAILER, Journal, JournalTag, cre
 from policywatch.release.lock import publish_lock
 from policywatch.release.pending import FIRST_VERSION, Pending, pending_changes, refuse_empty
 from policywatch.release.record import ChangeSummary, Release, one_line_title, tag_message
+from policywatch.release.summary import TRAILER_KEY as SUMMARY_TRAILER
+from policywatch.release.summary import Given, Since, from_trailers
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Action:
     decision_commit: str | None = None
     decision_note: str | None = None
     renamed_from: str | None = None
+    summary: str = ""
     register: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -85,6 +89,7 @@ class Action:
             decision_commit=self.decision_commit,
             decision_note=self.decision_note,
             renamed_from=self.renamed_from,
+            summary=self.summary,
             register=list(self.register),
         )
 
@@ -98,6 +103,15 @@ class Plan:
 
     def releases(self, commit: str) -> list[Release]:
         return [a.release(self.date, commit) for a in self.actions]
+
+    def unsummarised(self) -> list[str]:
+        """A warning for each material release that no person summarised."""
+        return [
+            f"{a.slug}: material release {a.version} has no summary; give one with --summary or a "
+            f"'{SUMMARY_TRAILER}:' trailer"
+            for a in self.actions
+            if a.classification == "material" and not a.summary
+        ]
 
 
 @dataclass
@@ -131,8 +145,10 @@ def plan_publication(
     notice_days: int,
     tag_format: str,
     existing_tags: dict[str, str],
+    summaries: dict[str, str] | None = None,
 ) -> Plan:
     """What a publication on ``date`` releases. Pure: reads nothing, writes nothing."""
+    summaries = summaries or {}
     actions, unchanged = [], []
     for item in items:
         # Metadata that contradicts the history fails check, so it stops a publish even with no text to release.
@@ -142,7 +158,7 @@ def plan_publication(
             continue
         _refuse_untrusted(item)
         _refuse_earlier_date(item, date)
-        action = _action(item, date, notice_days, tag_format)
+        action = _action(item, date, notice_days, tag_format, summaries.get(item.slug, ""))
         if why := tag_name_problem(action.tag):
             raise InvalidPolicyName(
                 f"{item.path}: version {shown(action.version)} cannot be released: git refuses the tag "
@@ -188,7 +204,7 @@ def _refuse_earlier_date(item: Pending, date: dt.date) -> None:
         )
 
 
-def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> Action:
+def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str, summary: str) -> Action:
     policy = item.policy
     if item.verdict == "initial":
         version = policy.version or FIRST_VERSION
@@ -240,6 +256,7 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> 
         decision_commit=decision.commit if decision else None,
         decision_note=decision.note if decision else None,
         renamed_from=item.renamed_from,
+        summary=summary,
         register=list(item.register),
     )
 
@@ -274,24 +291,36 @@ def publish(
     dry_run: bool = False,
     confirm: Callable[[Plan], bool] | None = None,
     lock_wait: float = 30.0,
+    summary: Given | None = None,
 ) -> PublishResult:
-    """Release every policy that changed since its last release (or only ``slugs``)."""
+    """Release every policy that changed since its last release (or only ``slugs``).
+
+    ``summary`` (the ``--summary`` options) wins over the ``Policy-Summary:`` trailers.
+    """
     git = Git(project.root)
     date = date or dt.date.today()
+    summary = summary or Given()
     if dry_run:
-        plan = _prepare(project, git, slugs, date, override)
+        plan = _prepare(project, git, slugs, date, override, summary)
         notes = ["an interrupted publish will be completed or rolled back first"] if Journal.load(project.root) else []
         return PublishResult(plan, plan.releases(""), None, notes, True)
     with publish_lock(project.root, lock_wait):
         repaired = recover(project.root, git)
-        plan = _prepare(project, git, slugs, date, override)
+        plan = _prepare(project, git, slugs, date, override, summary)
         if not plan.actions or (confirm is not None and not confirm(plan)):
             return PublishResult(plan, [], None, repaired, False)
         commit = apply_plan(project, git, plan)
     return PublishResult(plan, plan.releases(commit), commit, repaired, False)
 
 
-def _prepare(project: Project, git: Git, slugs: list[str] | None, date: dt.date, override: str | None) -> Plan:
+def _prepare(
+    project: Project,
+    git: Git,
+    slugs: list[str] | None,
+    date: dt.date,
+    override: str | None,
+    summary: Given = Given(),  # frozen: one shared default is safe
+) -> Plan:
     if what := git.operation_in_progress():
         raise OperationInProgress(f"{project.root}: the repository is in the middle of {what}; finish it first")
     if not git.has_commits():
@@ -310,7 +339,29 @@ def _prepare(project: Project, git: Git, slugs: list[str] | None, date: dt.date,
         notice_days=project.config.notice_days,
         tag_format=project.config.tag_format,
         existing_tags=existing,
+        summaries=_summaries(project, git, items, summary),
     )
+
+
+def _summaries(project: Project, git: Git, items: list[Pending], given: Given) -> dict[str, str]:
+    """Each released policy's summary: from the options where they give one, else from its commits' trailers."""
+    releasing = [item for item in items if item.verdict != "none"]
+    if not releasing:
+        return {}
+    folder = project.config.policies
+    slugs = {PurePosixPath(p).stem for p in git.list_files("HEAD", folder) if p.endswith(POLICY_SUFFIX)}
+    found = given.for_policies([item.slug for item in releasing], slugs) if given else {}
+    wanted = [
+        Since(
+            item.slug,
+            item.last.commit if item.last else None,
+            (item.path,) + ((item.last.record.path,) if item.last and item.last.record else ()),
+            item.renamed_from,
+        )
+        for item in releasing
+        if item.slug not in found
+    ]
+    return {**from_trailers(git, "HEAD", wanted, slugs), **found}
 
 
 def begin(project: Project, git: Git, plan: Plan) -> Journal:

@@ -4,6 +4,10 @@ It lives in the annotated tag's message (a readable summary, then one
 ``Policywatch-Release:`` line of JSON), so a release and its record can never
 disagree, survive a clone, and need no database. Notify and the site read it.
 
+A person's summary of the release, when there is one, comes right after the
+first line, one paragraph per line; records written before summaries existed
+read as having none.
+
 The JSON line is pure ASCII (``ensure_ascii``): no text in a title or a change
 can break it into two lines or end it early, whatever line separators (U+2028,
 U+2029, U+0085), control characters or NUL it holds. The readable summary has
@@ -63,12 +67,17 @@ class Release:
     decision_commit: str | None = None
     decision_note: str | None = None
     renamed_from: str | None = None  # the policy's slug before its file was renamed
+    summary: str = ""  # written by a person (--summary or Policy-Summary: trailers); paragraphs split by a blank line
     # A register's entries added, changed and removed: status, name, fields, old_fields, changed, classification.
     register: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def material(self) -> bool:
         return self.classification == "material"
+
+    @property
+    def summary_paragraphs(self) -> list[str]:
+        return paragraphs(self.summary)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -137,6 +146,8 @@ def _field(name: str, value: Any) -> Any:
         return None
     if not isinstance(value, str):
         raise UntrustedRecord(f"its release record's '{name}' is not a text: {_short(value)}")
+    if name == "summary":
+        return clean_summary(value)
     if name == "classification" and value not in _CLASSIFICATIONS:
         raise UntrustedRecord(f"its release record's classification {_short(value)} is not material, minor or initial")
     return value
@@ -214,6 +225,21 @@ def one_line(text: str) -> str:
     return _SURROGATES.sub("\ufffd", _LINE_BREAKERS.sub(" ", text))
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def clean_summary(text: str) -> str:
+    """A person's summary as records hold it: paragraphs (split at blank lines), each one line of single spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = (" ".join(one_line(part).split()) for part in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def paragraphs(summary: str) -> list[str]:
+    """The paragraphs of a summary as records hold it."""
+    return [p for p in summary.split("\n\n") if p]
+
+
 def one_line_title(title: str) -> str:
     """A title as releases carry it: one line, so it can head a notice's subject and a feed entry as it is."""
     return " ".join(one_line(title).split())
@@ -244,6 +270,8 @@ def tag_message(release: Release) -> str:
     if release.material:
         head += f" change, effective {release.effective.isoformat()}"
     lines = [one_line(head), ""]
+    if release.summary_paragraphs:
+        lines += [line for paragraph in release.summary_paragraphs for line in (one_line(paragraph), "")]
     if release.renamed_from:
         lines += [one_line(f"renamed from {release.renamed_from}"), ""]
     if release.decided_by != "engine":

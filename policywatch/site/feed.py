@@ -74,6 +74,7 @@ def entry_title(version: PublishedVersion) -> str:
 
 
 def entry_summary(version: PublishedVersion) -> str:
+    """The person's summary first, when there is one; then the verdict, the date and the engine's reasons."""
     release = version.release
     lines = [f"{verdict_label(release.classification)}.", f"Takes effect on {release.effective.isoformat()}."]
     if release.previous_version:
@@ -81,6 +82,8 @@ def entry_summary(version: PublishedVersion) -> str:
     if release.reasons:
         lines.append("Reasons:")
         lines += [f"- {reason}" for reason in release.reasons]
+    if release.summary:
+        return release.summary + "\n\n" + "\n".join(lines)
     return "\n".join(lines)
 
 

@@ -90,7 +90,63 @@ def cases() -> list[Case]:
             accept(all_of(new_tag("privacy/v3.0", "Política – 隐私"), _feed_has("3.0"))),
         )
     )
+    out += summary_cases()
     return out
+
+
+def summary_cases() -> list[Case]:
+    """A release summary is user text: given on the command line, in a file, or in a commit's trailer."""
+    return [
+        Case(
+            "--summary holding a terminal escape and a line separator",
+            CATEGORY,
+            material,
+            ("publish", "--yes", "--summary", "We sell\x1b[2J your data\u2028now."),
+            accept(all_of(new_tag("privacy/v3.0", "We sell [2J your data now."), _no_escape("privacy/v3.0"))),
+        ),
+        Case(
+            "--summary of 100,000 characters",
+            CATEGORY,
+            material,
+            ("publish", "--yes", "--summary", "x" * 100_000),
+            refuse("2,000"),
+        ),
+        Case(
+            "--summary-file /dev/zero",
+            CATEGORY,
+            material,
+            ("publish", "--yes", "--summary-file", "/dev/zero"),
+            refuse("/dev/zero"),
+        ),
+        Case(
+            "--summary-file a folder",
+            CATEGORY,
+            material,
+            ("publish", "--yes", "--summary-file", "."),
+            refuse("summary file"),
+        ),
+        Case(
+            "Policy-Summary: trailer of 5,000 characters",
+            CATEGORY,
+            _trailer("a" * 5000),
+            ("publish", "--yes"),
+            refuse("Policy-Summary", "--summary"),
+        ),
+    ]
+
+
+def _trailer(value: str) -> Setup:
+    def setup(sb: Sandbox) -> None:
+        sb.material_edit(message=f"Sell data\n\nPolicy-Summary: {value}")
+
+    return setup
+
+
+def _no_escape(tag: str) -> Check:
+    def check(sb: Sandbox, r: Result) -> str | None:
+        return "the record holds a control character" if "\x1b" in sb.tag_message(tag) else None
+
+    return check
 
 
 def _says_nobody(sb: Sandbox, r: Result) -> str | None:
