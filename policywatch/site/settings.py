@@ -10,7 +10,7 @@ from policywatch.config import Config, get
 from policywatch.errors import SiteConfigError
 from policywatch.redaction import redact_url, split_url
 
-_KEYS = {"base_url", "title", "author", "lang", "compare_all_up_to"}
+_KEYS = {"base_url", "title", "author", "lang", "compare_all_up_to", "subscribe_url"}
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -23,6 +23,7 @@ class SiteSettings:
     author: str = ""  # who publishes the feed; the title when empty
     lang: str = "en"
     compare_all_up_to: int = 12  # pre-build every pairwise comparison up to this many versions
+    subscribe_url: str = ""  # where the policy pages' subscribe form posts (the service's /subscribe); none if ""
 
     @property
     def host(self) -> str:
@@ -72,4 +73,7 @@ def site_settings(config: Config, base_url: str | None = None) -> SiteSettings:
     limit = get(table, "compare_all_up_to", int, SiteSettings.compare_all_up_to, where)
     if limit < 2:
         raise SiteConfigError(f"{where}: compare_all_up_to: must be 2 or more, got {limit}")
-    return SiteSettings(url, title, author, lang, limit)
+    subscribe = get(table, "subscribe_url", str, "", where).strip()
+    if subscribe:
+        subscribe = check_base_url(subscribe, f"{where} subscribe_url").removesuffix("/")
+    return SiteSettings(url, title, author, lang, limit, subscribe)

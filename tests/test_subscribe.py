@@ -1,0 +1,245 @@
+"""Self-service subscribing: the form's POST, the emailed link, the confirmation and the welcome.
+
+A real repository, the service on a real loopback HTTP server, a real SMTP server
+(aiosmtpd) to read the emails from, and both databases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from policywatch.audience.service.app import make_app
+from policywatch.audience.signups import make_token, read_token
+from policywatch.audience.subscribers import get_subscriber
+from policywatch.errors import ServiceSettingsError
+from policywatch.project import open_project
+from policywatch.store import project_store
+from tests._publish_support import run
+from tests._subscribe_support import FORM, SECRET, SITE_URL, company_repo, mailbox, token_of, write_config
+from tests._unsubscribe_support import serving
+
+pytest_plugins = ["tests._store_fixtures"]
+
+
+@pytest.fixture
+def company(tmp_path, in_repo, monkeypatch, any_url):
+    monkeypatch.setenv("POLICYWATCH_DATABASE_URL", any_url)
+    return company_repo(tmp_path / "company", in_repo)
+
+
+@pytest.fixture
+def inbox(company, monkeypatch):
+    with mailbox(monkeypatch) as box:
+        yield box
+
+
+@pytest.fixture
+def service(company, inbox) -> Iterator[str]:
+    app = make_app(open_project(company.root))
+    with serving(app) as base:
+        yield base
+    app.signups.mailer.close()
+
+
+def subscribe(base: str, email: str, *policies: str, headers: dict | None = None, **extra: str) -> httpx.Response:
+    """The form's POST as a browser sends it: urlencoded, ``policy`` repeated."""
+    fields = [("email", email), *(("policy", p) for p in policies), *extra.items()]
+    return httpx.post(f"{base}/subscribe", content=urlencode(fields), headers=headers or FORM)
+
+
+def on_service(link: str, base: str) -> str:
+    return base + "/confirm?token=" + token_of(link)
+
+
+def subscriber(repo, email: str):
+    with project_store(open_project(repo.root)) as store:
+        return get_subscriber(store, email)
+
+
+def requests(repo) -> list[tuple]:
+    with project_store(open_project(repo.root)) as store:
+        return store.query(
+            "SELECT email, policies, request_address, request_agent, confirmed_at, confirm_address, confirm_agent"
+            " FROM subscribe_requests ORDER BY id"
+        )
+
+
+def test_a_subscribe_post_answers_check_your_inbox_and_subscribes_nobody(service, company, inbox):
+    response = subscribe(service, "ana@example.com")
+    assert response.status_code == 200 and "Check your inbox" in response.text
+    assert subscriber(company, "ana@example.com") is None
+
+
+def test_the_confirmation_email_carries_a_link_on_the_site_url(service, inbox):
+    subscribe(service, "ana@example.com")
+    assert inbox.confirmation_link("ana@example.com").startswith(SITE_URL + "confirm?token=")
+
+
+def test_opening_the_link_shows_a_button_and_subscribes_nobody(service, company, inbox):
+    subscribe(service, "ana@example.com")
+    page = httpx.get(on_service(inbox.confirmation_link("ana@example.com"), service))
+    assert page.status_code == 200 and "<button" in page.text and "a***@example.com" in page.text
+    assert subscriber(company, "ana@example.com") is None
+
+
+def test_pressing_the_button_subscribes_to_the_policies_asked_for(service, company, inbox):
+    subscribe(service, "ana@example.com", "privacy")
+    response = httpx.post(on_service(inbox.confirmation_link("ana@example.com"), service))
+    assert response.status_code == 200 and "You are subscribed" in response.text
+    found = subscriber(company, "ana@example.com")
+    assert (found.status, found.policies) == ("active", ("privacy",))
+
+
+def test_no_policy_field_means_every_policy(service, company, inbox):
+    subscribe(service, "ana@example.com")
+    httpx.post(on_service(inbox.confirmation_link("ana@example.com"), service))
+    assert subscriber(company, "ana@example.com").follows_all
+
+
+def test_the_confirmation_records_when_and_from_where_as_proof_of_consent(service, company, inbox):
+    subscribe(service, "ana@example.com", headers={**FORM, "User-Agent": "Asking Browser/1.0"})
+    link = on_service(inbox.confirmation_link("ana@example.com"), service)
+    httpx.post(link, headers={"User-Agent": "Confirming Browser/2.0"})
+    [(email, _, asked_from, asked_agent, confirmed_at, confirmed_from, confirmed_agent)] = requests(company)
+    assert (email, asked_from, asked_agent) == ("ana@example.com", "127.0.0.1", "Asking Browser/1.0")
+    assert (confirmed_from, confirmed_agent) == ("127.0.0.1", "Confirming Browser/2.0")
+    assert confirmed_at.startswith(dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"))
+
+
+def test_a_link_works_once(service, company, inbox):
+    subscribe(service, "ana@example.com")
+    link = on_service(inbox.confirmation_link("ana@example.com"), service)
+    httpx.post(link)
+    again = httpx.post(link)
+    assert again.status_code == 200 and "already confirmed" in again.text
+    assert len(inbox.wait_for("ana@example.com", 2)) == 2  # the confirmation and one welcome, no second welcome
+
+
+def test_an_altered_token_is_not_recognised(service, company, inbox):
+    subscribe(service, "ana@example.com")
+    token = token_of(inbox.confirmation_link("ana@example.com"))
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    response = httpx.post(f"{service}/confirm?token={forged}")
+    assert response.status_code == 404
+    assert subscriber(company, "ana@example.com") is None
+
+
+def test_an_expired_token_is_refused_before_the_database_is_asked():
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    assert read_token(SECRET.encode(), make_token(SECRET.encode(), "n" * 22, past)) is None
+
+
+def test_a_token_signed_with_another_secret_is_refused():
+    future = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    assert read_token(SECRET.encode(), make_token(b"another secret entirely, 32 chars+", "n" * 22, future)) is None
+
+
+def test_an_address_that_is_not_one_gets_a_400_and_no_email(service, inbox):
+    response = subscribe(service, "not an address")
+    assert response.status_code == 400
+    assert inbox.handler.messages == []
+
+
+def test_an_unknown_policy_gets_a_400(service, inbox):
+    assert subscribe(service, "ana@example.com", "nonsense").status_code == 400
+
+
+def test_the_honeypot_filled_in_answers_the_same_page_and_sends_nothing(service, company, inbox):
+    response = subscribe(service, "ana@example.com", website="http://spam.example")
+    assert response.status_code == 200 and "Check your inbox" in response.text
+    assert inbox.wait_for("ana@example.com", timeout=0.5) == [] and requests(company) == []
+
+
+def test_an_address_over_its_daily_limit_gets_the_same_page_and_no_more_email(service, company, inbox):
+    pages = [subscribe(service, "ana@example.com") for _ in range(4)]
+    assert [p.status_code for p in pages] == [200] * 4 and all("Check your inbox" in p.text for p in pages)
+    assert len(inbox.wait_for("ana@example.com", 4, timeout=1.0)) == 3
+
+
+def test_a_client_over_its_hourly_limit_gets_no_more_emails(service, company, inbox):
+    for i in range(11):
+        assert subscribe(service, f"person{i}@example.com").status_code == 200
+    assert len(requests(company)) == 10
+
+
+def test_a_post_from_a_foreign_origin_is_refused(service, company, inbox):
+    response = subscribe(service, "ana@example.com", headers={**FORM, "Origin": "https://evil.example"})
+    assert response.status_code == 403 and requests(company) == []
+
+
+def test_a_post_from_the_site_origin_is_accepted(service, company, inbox):
+    response = subscribe(service, "ana@example.com", headers={**FORM, "Origin": "https://policies.example.com"})
+    assert response.status_code == 200 and len(requests(company)) == 1
+
+
+def test_a_referer_from_a_foreign_site_is_refused(service, company, inbox):
+    response = subscribe(service, "ana@example.com", headers={**FORM, "Referer": "https://evil.example/form"})
+    assert response.status_code == 403
+
+
+def test_the_token_never_reaches_the_logs(company, inbox, capfd):
+    access = io.StringIO()
+    app = make_app(open_project(company.root))
+    with serving(app, access_log=access) as base:
+        subscribe(base, "ana@example.com")
+        token = token_of(inbox.confirmation_link("ana@example.com"))
+        httpx.get(f"{base}/confirm?token={token}")
+        httpx.post(f"{base}/confirm?token={token}")
+        inbox.wait_for("ana@example.com", 2)
+    app.signups.mailer.close()
+    logs = access.getvalue() + "".join(capfd.readouterr())
+    assert "confirm" in logs and token not in logs and "ana@example.com" not in logs
+
+
+def test_pending_confirmations_are_capped(company, inbox):
+    write_config(company, "subscribe = true\nmax_pending = 2\n")
+    app = make_app(open_project(company.root))
+    with serving(app) as base:
+        for name in ("a", "b", "c"):
+            assert subscribe(base, f"{name}@example.com").status_code == 200
+    app.signups.mailer.close()
+    assert [row[0] for row in requests(company)] == ["a@example.com", "b@example.com"]
+
+
+def test_the_service_refuses_to_start_without_a_secret(company, inbox, monkeypatch):
+    monkeypatch.delenv("POLICYWATCH_SECRET")
+    with pytest.raises(ServiceSettingsError, match="POLICYWATCH_SECRET"):
+        make_app(open_project(company.root))
+
+
+def test_serve_without_a_secret_fails_in_one_line(company, inbox, monkeypatch):
+    monkeypatch.delenv("POLICYWATCH_SECRET")
+    result = run("serve", "--port", "0")
+    assert result.exit_code != 0 and "POLICYWATCH_SECRET" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_links_are_built_on_the_service_url_when_one_is_set(company, inbox):
+    write_config(company, 'subscribe = true\nurl = "https://service.example.net/pw/"\n')
+    app = make_app(open_project(company.root))
+    with serving(app) as base:
+        subscribe(base, "ana@example.com")
+        assert inbox.confirmation_link("ana@example.com").startswith("https://service.example.net/pw/confirm?token=")
+    app.signups.mailer.close()
+
+
+def test_without_subscribe_enabled_there_is_no_subscribe_endpoint(company, inbox):
+    write_config(company, "subscribe = false\n")
+    with serving(make_app(open_project(company.root))) as base:
+        assert subscribe(base, "ana@example.com").status_code == 404
+
+
+def test_a_person_who_had_unsubscribed_is_active_again_with_a_new_token(service, company, inbox):
+    assert run("subscribers", "add", "ana@example.com").exit_code == 0
+    old = subscriber(company, "ana@example.com").token
+    assert run("subscribers", "remove", "ana@example.com").exit_code == 0
+    subscribe(service, "ana@example.com")
+    httpx.post(on_service(inbox.confirmation_link("ana@example.com"), service))
+    found = subscriber(company, "ana@example.com")
+    assert found.status == "active" and found.token != old and found.unsubscribed_at is None
