@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import httpx
@@ -20,6 +21,7 @@ from policywatch.audience.subscribers import get_subscriber
 from policywatch.errors import ServiceSettingsError
 from policywatch.project import open_project
 from policywatch.store import project_store
+from tests._burst_support import waitress_serving
 from tests._publish_support import run
 from tests._subscribe_support import FORM, SECRET, SITE_URL, company_repo, mailbox, token_of, write_config
 from tests._unsubscribe_support import serving
@@ -243,3 +245,82 @@ def test_a_person_who_had_unsubscribed_is_active_again_with_a_new_token(service,
     httpx.post(on_service(inbox.confirmation_link("ana@example.com"), service))
     found = subscriber(company, "ana@example.com")
     assert found.status == "active" and found.token != old and found.unsubscribed_at is None
+
+
+# -- the welcome email ------------------------------------------------------------------------
+
+
+def publish_material_change_today(repo) -> None:
+    repo.write("policies/privacy.md", repo.read("policies/privacy.md").replace("We do not sell", "We may sell", 1))
+    repo.commit("Allow selling")
+    today = dt.date.today().isoformat()
+    result = run("publish", "--yes", "--date", today, "--no-notify")
+    assert result.exit_code == 0, result.output
+
+
+def confirm_by_email(service: str, inbox, address: str, *policies: str):
+    subscribe(service, address, *policies)
+    httpx.post(on_service(inbox.confirmation_link(address), service))
+    return inbox.wait_for(address, 2)[1]
+
+
+def test_the_welcome_lists_a_change_published_and_not_yet_in_effect(service, company, inbox):
+    publish_material_change_today(company)
+    welcome = confirm_by_email(service, inbox, "ana@example.com")
+    body = welcome.get_body(("plain",)).get_content()
+    assert "version 2.0" in body and SITE_URL + "privacy/v2.0/changes/" in body
+    assert welcome["List-Unsubscribe"].startswith(f"<{SITE_URL}unsubscribe?token=")
+
+
+def test_the_welcome_leaves_out_changes_to_policies_not_followed(service, company, inbox):
+    publish_material_change_today(company)
+    body = confirm_by_email(service, inbox, "ana@example.com", "cookies").get_body(("plain",)).get_content()
+    assert "version 2.0" not in body and "No announced change" in body
+
+
+def test_a_change_told_in_the_welcome_is_not_sent_again_by_notify(service, company, inbox):
+    publish_material_change_today(company)
+    confirm_by_email(service, inbox, "ana@example.com")
+    result = run("notify")
+    assert result.exit_code == 0, result.output
+    assert len(inbox.wait_for("ana@example.com", 3, timeout=0.5)) == 2
+
+
+def test_the_audit_shows_the_change_as_sent_by_the_welcome(service, company, inbox):
+    publish_material_change_today(company)
+    welcome = confirm_by_email(service, inbox, "ana@example.com")
+    with project_store(open_project(company.root)) as store:
+        rows = store.query(
+            "SELECT target, state, message_id, detail FROM deliveries WHERE release_tag = 'privacy/v2.0'"
+        )
+    assert rows == [("ana@example.com", "sent", welcome["Message-ID"], "told in the welcome email after confirming")]
+
+
+def test_others_still_get_the_notice_of_a_change_the_welcome_ledgered(service, company, inbox):
+    assert run("subscribers", "add", "bo@example.org").exit_code == 0
+    publish_material_change_today(company)
+    confirm_by_email(service, inbox, "ana@example.com")
+    assert run("notify").exit_code == 0
+    assert len(inbox.wait_for("bo@example.org")) == 1
+
+
+# -- production servers and concurrency -------------------------------------------------------
+
+
+def test_under_waitress_a_subscription_is_requested_and_confirmed(company, inbox):
+    with waitress_serving(company.root) as base:
+        assert subscribe(base, "ana@example.com").status_code == 200
+        token = token_of(inbox.confirmation_link("ana@example.com"))
+        assert "<button" in httpx.get(f"{base}/confirm?token={token}").text
+        assert httpx.post(f"{base}/confirm?token={token}").status_code == 200
+        assert len(inbox.wait_for("ana@example.com", 2)) == 2
+    assert subscriber(company, "ana@example.com").status == "active"
+
+
+def test_simultaneous_confirmations_subscribe_once_and_welcome_once(service, company, inbox):
+    subscribe(service, "ana@example.com")
+    link = on_service(inbox.confirmation_link("ana@example.com"), service)
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda _: httpx.post(link).text, range(8)))
+    assert sum("already confirmed" not in page for page in pages) == 1
+    assert len(inbox.wait_for("ana@example.com", 3, timeout=1.0)) == 2
