@@ -13,6 +13,7 @@ from typing import Any
 
 from policywatch.dates import DATE_ORDERS
 from policywatch.errors import ConfigError
+from policywatch.settings_values import Table
 
 CONFIG_FILE = "policywatch.toml"
 DEFAULT_TAG_FORMAT = "{slug}/v{version}"
@@ -67,39 +68,19 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def parse_config(table: dict[str, Any], source: str) -> Config:
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: must be a table of settings")
-    unknown = set(table) - _TOP_KEYS - SECTION_KEYS
-    if unknown:
-        known = ", ".join(sorted(_TOP_KEYS | SECTION_KEYS))
-        raise ConfigError(f"{source}: unknown key '{sorted(unknown)[0]}' (known keys: {known})")
-    policies = get(table, "policies", str, "policies", source)
+    values = Table(table, source, ConfigError, _TOP_KEYS | SECTION_KEYS)
+    policies = values.text("policies", "policies")
     if not policies.strip() or Path(policies).is_absolute() or ".." in Path(policies).parts:
         raise ConfigError(f"{source}: policies: must be a folder inside the repository, got '{policies}'")
-    notice = get(table, "notice_days", int, 30, source)
-    if notice < 0:
-        raise ConfigError(f"{source}: notice_days: must be 0 or more, got {notice}")
-    tag_format = get(table, "tag_format", str, DEFAULT_TAG_FORMAT, source)
+    notice = values.whole_number("notice_days", 30, low=0)
+    tag_format = values.text("tag_format", DEFAULT_TAG_FORMAT)
     if "{slug}" not in tag_format or "{version}" not in tag_format:
         raise ConfigError(f"{source}: tag_format: must contain {{slug}} and {{version}}, got '{tag_format}'")
-    review = get(table, "review_months", int, 12, source)
-    if review < 1:
-        raise ConfigError(f"{source}: review_months: must be 1 or more, got {review}")
-    date_order = get(table, "date_order", str, None, source)
+    review = values.whole_number("review_months", 12, low=1)
+    date_order = values.text("date_order")
     if date_order is not None and date_order not in DATE_ORDERS:
         raise ConfigError(
             f'{source}: date_order: must be "dmy" (03/04/2024 is 3 April) or "mdy" (March 4), got \'{date_order}\''
         )
     sections = {k: v for k, v in table.items() if k in SECTION_KEYS}
     return Config(policies.strip().rstrip("/"), notice, tag_format, review, source, sections, date_order)
-
-
-def get(table: dict[str, Any], key: str, kind: type, default: Any, where: str) -> Any:
-    """One typed value from a TOML table, with an error that names the key."""
-    if key not in table:
-        return default
-    value = table[key]
-    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-        raise ConfigError(f"{where}: {key}: must be {_KIND_NAMES.get(kind, kind.__name__)}, got {value!r}")
-    return value
-
-
-_KIND_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list", dict: "a table"}

@@ -7,6 +7,7 @@ this module, so a password is never printed, however badly the URL is formed.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import SplitResult, unquote, urlsplit
 
@@ -64,6 +65,16 @@ def split_url(
     if port == 0:
         raise error(f"{where}: the port must be a whole number from 1 to 65535, got 0")
     return parts, port
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address is this machine, where plain (unencrypted) traffic never leaves it."""
+    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _secrets(url: str) -> set[str]:

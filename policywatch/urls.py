@@ -9,6 +9,23 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from policywatch.errors import SiteConfigError
+from policywatch.redaction import redact_url, split_url
+
+
+def check_base_url(url: str, where: str) -> str:
+    """An absolute http(s) URL with a host, normalised to end in '/'."""
+    url = url.strip()
+    parts, _ = split_url(url, where, SiteConfigError, at_in_path=True)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SiteConfigError(
+            f"{where}: base URL must be an absolute http(s) URL such as https://example.com/policies/, "
+            f"got '{redact_url(url)}'"
+        )
+    if parts.query or parts.fragment:
+        raise SiteConfigError(f"{where}: base URL must not have a query or fragment, got '{redact_url(url)}'")
+    return url if url.endswith("/") else url + "/"
+
 
 def _join(base: str, path: str) -> str:
     return base.rstrip("/") + "/" + path if base else "/" + path

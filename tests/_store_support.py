@@ -176,7 +176,8 @@ EMAIL_CONFIG = (
 def claim_until_empty(url: str, tag: str, out: str, batch: int) -> None:
     """A sender in its own process: claim batches and mark each delivery sent, writing what it took."""
     from policywatch.audience.channels import Outcome
-    from policywatch.audience.outbox import NotifySettings, Outbox
+    from policywatch.audience.notify_settings import NotifySettings
+    from policywatch.audience.outbox import Outbox
     from policywatch.store import open_store
 
     store = open_store(url)
@@ -195,7 +196,8 @@ def claim_and_hang(url: str, tag: str, batch: int, lease_seconds: int) -> None:
     import sys
     import time
 
-    from policywatch.audience.outbox import NotifySettings, Outbox
+    from policywatch.audience.notify_settings import NotifySettings
+    from policywatch.audience.outbox import Outbox
     from policywatch.store import open_store
 
     outbox = Outbox(open_store(url), NotifySettings(batch_size=batch, lease_seconds=lease_seconds))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policywatch.audience.addresses import check_address
-from policywatch.audience.smtp_settings import sender_settings, valid_address
+from policywatch.audience.addresses import check_address, valid_address
+from policywatch.audience.smtp_settings import sender_settings
 from policywatch.audience.subscribers import import_csv, iter_subscribers, normalise_email
 from policywatch.errors import EmailSettingsError, InvalidEmail
 from tests._store_support import write_csv

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests._import_support import PACKAGE, imported
 
 ENGINE = PACKAGE / "engine"
-LEAVES = {"policywatch.errors", "policywatch.dates", "policywatch.termsafe"}
+LEAVES = {"policywatch.errors", "policywatch.dates", "policywatch.termsafe", "policywatch.settings_values"}
 
 
 def test_the_engine_imports_only_itself_and_leaf_modules_of_policywatch():

@@ -13,7 +13,7 @@ from policywatch.cli import app
 from policywatch.project import open_project
 from policywatch.site.archive import load_archive
 from policywatch.site.feed import build_feed
-from policywatch.site.settings import SiteSettings
+from policywatch.site_config import SiteSettings
 from tests._site_support import REASON, release, tag_release, two_release_repo
 from tests.conftest import new_git_project
 

@@ -8,7 +8,8 @@ import pytest
 
 from policywatch.audience.announcements import announceable, find_release, plan_notices, tagged_releases
 from policywatch.audience.channels import Outcome
-from policywatch.audience.outbox import NotifySettings, Outbox
+from policywatch.audience.notify_settings import NotifySettings
+from policywatch.audience.outbox import Outbox
 from policywatch.audience.subscribers import add_subscriber, remove_subscriber
 from policywatch.errors import NothingToAnnounce, ReleaseNotFound
 from policywatch.project import open_project

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from policywatch.audience.outbox import NotifySettings, Outbox
+from policywatch.audience.notify_settings import NotifySettings
+from policywatch.audience.outbox import Outbox
 from policywatch.store import open_store
 from policywatch.store.migrations import MIGRATIONS
 from tests._store_support import make_release, seed_subscribers

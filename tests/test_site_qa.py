@@ -15,7 +15,7 @@ from policywatch.project import open_project
 from policywatch.site.archive import load_archive
 from policywatch.site.build import build_project_site
 from policywatch.site.feed import build_feed
-from policywatch.site.settings import SiteSettings
+from policywatch.site_config import SiteSettings
 from tests._site_support import TODAY, V1, V2, release, tag_release, two_release_repo
 from tests.conftest import new_git_project
 from tests.test_site import Page

@@ -31,6 +31,7 @@ from policywatch.audience.smtp_settings import (
     sender_settings,
     smtp_settings,
 )
+from policywatch.files import atomic_write
 
 if TYPE_CHECKING:
     import aiosmtplib
@@ -208,12 +209,9 @@ class EmailChannel:
         """A dry run's file: one per delivery, named so no two addresses share it, never overwritten."""
         assert self.dry_run_dir is not None
         path = self.dry_run_dir / eml_name(recipient.delivery_id)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
+        if path.exists():
             return Outcome(recipient.delivery_id, "failed", f"dry run: {path} already exists, not overwritten", msgid)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        atomic_write(path, data, mode=0o600)
         return Outcome(recipient.delivery_id, "sent", f"dry run: written to {path}", msgid)
 
     async def _send_once(self, slot: int, address: str, data: bytes) -> str:

@@ -26,15 +26,15 @@ import re
 import secrets
 from dataclasses import dataclass
 from email import quoprimime
-from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from policywatch import urls
+from policywatch.audience.addresses import CONTROLS, clean_name, decode_encoded_words, valid_address
 from policywatch.audience.channels import Notice, Recipient
-from policywatch.audience.smtp_settings import SenderSettings, valid_address
+from policywatch.audience.smtp_settings import SenderSettings
 from policywatch.errors import NoticeTemplateError, UnsafeHeaderText
 
 if TYPE_CHECKING:
@@ -46,9 +46,6 @@ HTML_TEMPLATE = "email/body.html"
 
 _CRLF = "\r\n"
 _SOFT_BREAK = b"=\r\n"
-# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
-_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
 _EXCERPT_CHARS = 240
 _EXCERPT_CHANGES = 3
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
@@ -61,33 +58,12 @@ class InvalidRecipient(ValueError):
     """An address that cannot be put safely in an envelope or a header."""
 
 
-def decode_encoded_words(text: str) -> str:
-    """What a mail reader would display: RFC 2047 encoded words decoded, repeatedly."""
-    for _ in range(4):
-        if not _ENCODED_WORD.search(text):
-            break
-        try:
-            decoded = str(make_header(decode_header(text)))
-        except (ValueError, LookupError, UnicodeError):
-            decoded = _ENCODED_WORD.sub(" ", text)
-        if decoded == text:
-            break
-        text = decoded
-    return text
-
-
 def check_header_text(text: str, what: str) -> str:
     """Refuse text that would start a new header line, raw or once decoded."""
     for candidate in (text, decode_encoded_words(text)):
-        if _CONTROLS.search(candidate):
+        if CONTROLS.search(candidate):
             raise UnsafeHeaderText(f"{what}: contains a line break or control character: {text!r}")
     return text
-
-
-def clean_name(name: str) -> str:
-    """A display name safe for a header and a greeting: decoded, one line, no controls."""
-    text = _CONTROLS.sub(" ", decode_encoded_words(name))
-    return " ".join(text.split())[:100]
 
 
 def message_id(delivery_id: str, domain: str) -> str:
@@ -204,7 +180,7 @@ class NoticeMessage:
         address = recipient.address.strip()
         if not valid_address(address):
             raise InvalidRecipient(f"'{recipient.address}' is not a deliverable email address")
-        name = clean_name(recipient.name)
+        name = clean_name(recipient.name, repair=True)
         unsubscribe = self.unsubscribe_url(recipient.unsubscribe_token)
         variant = self._variant(bool(name), bool(unsubscribe))
         fills = {

@@ -26,48 +26,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policywatch.audience.channels import Outcome, Recipient
+from policywatch.audience.notify_settings import NotifySettings
 from policywatch.audience.senders import LOCK_CLASS, SenderId, on_this_host, process_gone, this_sender
-from policywatch.errors import ConfigError
 from policywatch.release.record import Release
 from policywatch.store import Store, stamp, utcnow
 
 if TYPE_CHECKING:
-    from policywatch.project import Project
+    pass
 
 EMAIL = "email"
 STATES = ("queued", "sending", "sent", "failed", "skipped")
-DEFAULT_LEASE_SECONDS = 120
-DEFAULT_BATCH = 200
-DEFAULT_MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (60, 300, 900, 3600)  # before the 2nd, 3rd, ... attempt of a deferred delivery
-
-
-@dataclass(frozen=True)
-class NotifySettings:
-    """``[notify]`` in config: how long a claim lasts, how many rows a claim takes, when to give up."""
-
-    lease_seconds: int = DEFAULT_LEASE_SECONDS
-    batch_size: int = DEFAULT_BATCH
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
-    synchronous_commit: bool = False  # PostgreSQL: wait for the disk on every outcome (slower, see docs)
-    allow_no_links: bool = False  # send notices although [site] base_url is not set (no links in them)
-
-
-def notify_settings(project: Project) -> NotifySettings:
-    table = project.config.section("notify")
-    where = f"{project.config.source} [notify]"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: must be a table")
-    known = {"lease_seconds", "batch_size", "max_attempts", "synchronous_commit", "allow_no_links"}
-    for key, value in table.items():
-        if key not in known:
-            raise ConfigError(f"{where}: unknown key '{key}' (known keys: {', '.join(sorted(known))})")
-        if key in ("synchronous_commit", "allow_no_links"):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{where}: {key}: must be true or false, got {value!r}")
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError(f"{where}: {key}: must be a whole number of 1 or more, got {value!r}")
-    return NotifySettings(**table)
 
 
 @dataclass(frozen=True)

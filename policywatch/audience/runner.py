@@ -30,7 +30,8 @@ from policywatch.audience.announcements import (
     tagged_releases,
 )
 from policywatch.audience.channels import Notice, Outcome, Recipient
-from policywatch.audience.outbox import EMAIL, Outbox, delivery_key, follower_filter, notify_settings
+from policywatch.audience.notify_settings import notify_settings
+from policywatch.audience.outbox import EMAIL, Outbox, delivery_key, follower_filter
 from policywatch.errors import ConfigError
 from policywatch.release.record import Release, replaced_before_effect
 from policywatch.store import Store, project_store
@@ -131,24 +132,20 @@ class NotifySummary:
 
 
 def site_base_url(project: Project) -> str:
-    value = (
-        project.config.section("site").get("base_url", "") if isinstance(project.config.section("site"), dict) else ""
-    )
-    return value if isinstance(value, str) else ""
+    """The archive's address from ``[site]`` (checked), or empty when it is not set."""
+    from policywatch.site_config import read_site_settings
+
+    return read_site_settings(project.config).base_url
 
 
 def require_links(project: Project) -> None:
     """Refuse to send notices with no link to the text and no unsubscribe link, unless allowed."""
     from policywatch.config import CONFIG_FILE
-    from policywatch.site.settings import check_base_url
 
-    source = CONFIG_FILE if project.config.source == "defaults" else project.config.source
-    where = f"{source} [site] base_url"
-    if site_base_url(project).strip():
-        check_base_url(site_base_url(project), where)
-    elif not notify_settings(project).allow_no_links:
+    if not site_base_url(project) and not notify_settings(project).allow_no_links:
+        source = CONFIG_FILE if project.config.source == "defaults" else project.config.source
         raise ConfigError(
-            f"{where} is not set: notices would carry no link to the policy and no unsubscribe link; "
+            f"{source} [site] base_url is not set: notices would carry no link to the policy and no unsubscribe link; "
             "set it, or set [notify] allow_no_links = true"
         )
 

@@ -7,18 +7,18 @@ first message rather than halfway through a mailing.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import formataddr, getaddresses, parseaddr
+from email.utils import formataddr
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote
 
-from policywatch.audience.addresses import check_address
+from policywatch.audience.addresses import sender_address
 from policywatch.errors import EmailSettingsError, InsecureSmtpRefused
-from policywatch.redaction import redact_url, split_url
+from policywatch.redaction import is_loopback, redact_url, split_url
+from policywatch.settings_values import Table, flag_from_text, number_from_text
 
 URL_VAR = "POLICYWATCH_SMTP_URL"
 PASSWORD_VAR = "POLICYWATCH_SMTP_PASSWORD"
@@ -32,13 +32,13 @@ _SCHEMES: dict[str, tuple[Security, int]] = {
 }
 
 # Tunables accepted both in the URL query and in [email]; the URL wins.
-_NUMBERS: dict[str, tuple[type, float, float | None]] = {
-    # key: (type, minimum, maximum)
-    "pool_size": (int, 1, 64),
-    "rate": (float, 0, None),  # messages per second over the whole pool; 0 = unlimited
-    "timeout": (float, 0.01, 3600),  # seconds for one message, connecting included
-    "retries": (int, 0, 20),  # further attempts after a temporary failure
-    "backoff": (float, 0, 600),  # seconds before the first retry, doubled each time
+_NUMBERS: dict[str, tuple[bool, float, float | None]] = {
+    # key: (whole number, minimum, maximum)
+    "pool_size": (True, 1, 64),
+    "rate": (False, 0, None),  # messages per second over the whole pool; 0 = unlimited
+    "timeout": (False, 0.01, 3600),  # seconds for one message, connecting included
+    "retries": (True, 0, 20),  # further attempts after a temporary failure
+    "backoff": (False, 0, 600),  # seconds before the first retry, doubled each time
 }
 _DEFAULTS = {"pool_size": 4, "rate": 0.0, "timeout": 30.0, "retries": 3, "backoff": 1.0}
 _URL_ONLY = {"insecure", "cafile"}
@@ -79,22 +79,16 @@ class SenderSettings:
         return self.address.rpartition("@")[2]
 
 
-def email_section(config_section: Any, source: str) -> dict[str, Any]:
-    if not isinstance(config_section, dict):
-        raise EmailSettingsError(f"{source}: email: must be a table")
-    unknown = sorted(set(config_section) - _EMAIL_KEYS)
-    if unknown:
-        raise EmailSettingsError(
-            f"{source}: email.{unknown[0]}: unknown key (known keys: {', '.join(sorted(_EMAIL_KEYS))})"
-        )
-    return config_section
+def email_section(config_section: Any, source: str) -> Table:
+    """``[email]``, checked to be a table of known keys; its values are read where they are used."""
+    return Table(config_section, f"{source}: email", EmailSettingsError, _EMAIL_KEYS, sep=".")
 
 
 def parse_smtp_url(
-    url: str, email: Mapping[str, Any] | None = None, *, source: str = "config", password: str | None = None
+    url: str, email: Mapping[str, Any] | Table | None = None, *, source: str = "config", password: str | None = None
 ) -> SmtpSettings:
     """Settings from an ``smtp://``, ``smtp+tls://`` or ``smtp+ssl://`` URL, tunables from ``[email]``."""
-    email = email or {}
+    table = _table(email, source)
     where = URL_VAR
     parts, port = split_url(url.strip(), where, EmailSettingsError)
     scheme = parts.scheme.lower()
@@ -114,20 +108,21 @@ def parse_smtp_url(
             known = ", ".join(sorted({*_NUMBERS, *_URL_ONLY}))
             raise EmailSettingsError(f"{where}: unknown query parameter '{key}' (known: {known})")
         query[key] = value
-    insecure = _flag(query.get("insecure", "0"), f"{where}: insecure")
+    insecure = flag_from_text(query.get("insecure", "0"), f"{where}: insecure", EmailSettingsError)
     if security == "plain" and not insecure and not is_loopback(host):
         raise InsecureSmtpRefused(
             f"{where}: plain smtp:// to {host} would send mail and credentials unencrypted; "
             "use smtp+tls:// or smtp+ssl://, or add ?insecure=1 if you mean it"
         )
     numbers = {}
-    for key, (kind, low, high) in _NUMBERS.items():
+    for key, (whole, low, high) in _NUMBERS.items():
         if key in query:
-            numbers[key] = _number(query[key], kind, low, high, f"{where}: {key}")
-        elif key in email:
-            numbers[key] = _number(email[key], kind, low, high, f"{source}: email.{key}")
+            label = f"{where}: {key}"
+            numbers[key] = number_from_text(query[key], label, EmailSettingsError, whole=whole, low=low, high=high)
+        elif whole:
+            numbers[key] = table.whole_number(key, _DEFAULTS[key], low=low, high=high)
         else:
-            numbers[key] = _DEFAULTS[key]
+            numbers[key] = table.number(key, _DEFAULTS[key], low=low, high=high)
     cafile = query.get("cafile") or None
     if cafile is not None and not Path(cafile).is_file():
         raise EmailSettingsError(f"{where}: cafile: no such file '{cafile}'")
@@ -147,7 +142,7 @@ def parse_smtp_url(
 
 
 def smtp_settings(
-    email: Mapping[str, Any], *, source: str = "config", environ: Mapping[str, str] | None = None
+    email: Mapping[str, Any] | Table, *, source: str = "config", environ: Mapping[str, str] | None = None
 ) -> SmtpSettings:
     env = os.environ if environ is None else environ
     url = env.get(URL_VAR, "").strip()
@@ -157,34 +152,24 @@ def smtp_settings(
 
 
 def sender_settings(
-    email: Mapping[str, Any], *, source: str = "config", environ: Mapping[str, str] | None = None
+    email: Mapping[str, Any] | Table, *, source: str = "config", environ: Mapping[str, str] | None = None
 ) -> SenderSettings:
     """The sender from ``POLICYWATCH_FROM`` or ``[email] from`` (the environment wins)."""
     env = os.environ if environ is None else environ
+    table = _table(email, source)
     if env.get(FROM_VAR, "").strip():
         raw, where = env[FROM_VAR].strip(), FROM_VAR
-    elif "from" in email:
-        raw, where = email["from"], f"{source}: email.from"
+    elif "from" in table:
+        raw, where = table.values["from"], table.label("from")
     else:
         raise EmailSettingsError(
             f'{source}: email.from: not set (or set {FROM_VAR}), e.g. "Privacy <privacy@example.com>"'
         )
-    if not isinstance(raw, str):
-        raise EmailSettingsError(f"{where}: must be a string, got {raw!r}")
-    if any(ch in raw for ch in "\r\n\0"):
-        raise EmailSettingsError(f"{where}: must be one line")
-    name, address = parseaddr(raw) if "<" in raw else ("", raw)
-    if "<" in raw and len(getaddresses([raw])) != 1:
-        raise EmailSettingsError(f"{where}: '{raw}' must be one address")
-    address, problem = check_address(address or raw)
-    if address is None:
-        raise EmailSettingsError(f"{where}: '{raw}' is not an email address ({problem})")
-    if "=?" in name:
-        raise EmailSettingsError(f"{where}: write the name as plain text, not as RFC 2047 encoded words")
-    list_id = _string(email, "list_id", f"<policies.{address.rpartition('@')[2]}>", source)
+    name, address = sender_address(raw, where)
+    list_id = table.text("list_id", f"<policies.{address.rpartition('@')[2]}>", one_line=True, strip=True)
     if not list_id.endswith(">"):
         list_id = f"<{list_id}>"
-    unsubscribe = _string(email, "unsubscribe_url", "", source)
+    unsubscribe = table.text("unsubscribe_url", "", one_line=True, strip=True)
     if unsubscribe and (
         "{token}" not in unsubscribe
         or not unsubscribe.startswith(("https://", "http://"))
@@ -198,47 +183,8 @@ def sender_settings(
     return SenderSettings(address, formataddr((name, address)) if name else address, list_id, unsubscribe)
 
 
-def valid_address(address: str) -> bool:
-    """Whether a recipient passes the one address validator (so a header or SMTP command cannot be split on it)."""
-    return check_address(address)[0] is not None
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _flag(value: str, where: str) -> bool:
-    if value.lower() in ("1", "true", "yes"):
-        return True
-    if value.lower() in ("0", "false", "no", ""):
-        return False
-    raise EmailSettingsError(f"{where}: must be 1 or 0, got '{value}'")
-
-
-def _number(value: Any, kind: type, low: float, high: float | None, where: str) -> Any:
-    if isinstance(value, bool):
-        raise EmailSettingsError(f"{where}: must be a number, got {value!r}")
-    try:
-        number = kind(value)
-        if kind is int and isinstance(value, float | str) and float(value) != number:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise EmailSettingsError(
-            f"{where}: must be {'a whole number' if kind is int else 'a number'}, got {value!r}"
-        ) from None
-    if number < low or (high is not None and number > high):
-        bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-        raise EmailSettingsError(f"{where}: must be {bounds}, got {value!r}")
-    return number
-
-
-def _string(table: Mapping[str, Any], key: str, default: str, source: str) -> str:
-    value = table.get(key, default)
-    if not isinstance(value, str) or any(ch in value for ch in "\r\n\0"):
-        raise EmailSettingsError(f"{source}: email.{key}: must be a one-line string, got {value!r}")
-    return value.strip()
+def _table(email: Mapping[str, Any] | Table | None, source: str) -> Table:
+    """``[email]`` as a checked table; a plain mapping (a caller's own) is read the same way."""
+    if isinstance(email, Table):
+        return email
+    return Table(email or {}, f"{source}: email", EmailSettingsError, sep=".")

@@ -8,14 +8,13 @@ and to CSV in batches; nothing here holds the whole list in memory.
 from __future__ import annotations
 
 import csv
-import os
+import io
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policywatch.audience.addresses import normalise_address
+from policywatch.audience.addresses import clean_name, normalise_address
 from policywatch.audience.service.tokens import new_token
 from policywatch.csvcells import SafeWriter, restore
 from policywatch.errors import (
@@ -25,6 +24,7 @@ from policywatch.errors import (
     SubscriberFileError,
     SubscriberNotFound,
 )
+from policywatch.files import atomic_writer
 from policywatch.project import check_slug
 from policywatch.store import Store, utcnow
 
@@ -32,7 +32,6 @@ STATUSES = ("active", "unsubscribed", "bounced")
 CSV_HEADER = ("email", "name", "policies")
 IMPORT_BATCH = 1000
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by errors="surrogateescape"
 _COLUMNS = "email, name, policies, status, token, created_at, updated_at, unsubscribed_at"
 
@@ -73,19 +72,6 @@ class ImportResult:
 def normalise_email(raw: str) -> str:
     """The stored form of a subscriber's address; the one validator the sender is checked by too."""
     return normalise_address(raw)
-
-
-def clean_name(raw: str | None) -> str:
-    """A display name that cannot break a header: one line, no control characters."""
-    raw = raw or ""
-    if _CONTROL.search(raw.replace("\t", " ")):
-        raise InvalidSubscriber(f"name {raw!r}: must be one line without control characters")
-    name = " ".join(raw.split())
-    if _CONTROL.search(name):
-        raise InvalidSubscriber(f"name {raw!r}: contains a control character")
-    if len(name) > 200:
-        raise InvalidSubscriber(f"name '{name[:40]}...': longer than 200 characters")
-    return name
 
 
 def parse_policies(raw: str | Iterable[str], known: Iterable[str] | None = None) -> tuple[str, ...]:
@@ -324,21 +310,15 @@ def export_csv(store: Store, path: str | Path) -> int:
         raise SubscriberFileError(f"{path}: is a folder, not a file name")
     count = 0
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise SubscriberFileError(f"{path}: cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with atomic_writer(path, mode=0o600) as raw:  # addresses: for the owner's eyes only
+            handle = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             writer = SafeWriter(handle)
             writer.writerow(CSV_HEADER)
             for sub in iter_subscribers(store, "active"):
                 writer.writerow((sub.email, sub.name, ";".join(sub.policies)))
                 count += 1
-        os.replace(tmp, path)
+            handle.flush()
+            handle.detach()
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise SubscriberFileError(f"{path}: cannot write: {exc.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return count

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from policywatch import urls
 from policywatch.audience.channels import Notice, Outcome, Recipient, Report
-from policywatch.audience.smtp_settings import is_loopback
 from policywatch.errors import WebhookSettingsError
-from policywatch.redaction import redact_url, split_url
+from policywatch.redaction import is_loopback, redact_url, split_url
+from policywatch.settings_values import Table
 
 if TYPE_CHECKING:
     import httpx
@@ -239,25 +239,19 @@ def parse_webhooks(
     seen: set[str] = set()
     for index, entry in enumerate(entries):
         where = f"{source}: webhooks[{index}]"
-        if not isinstance(entry, dict):
-            raise WebhookSettingsError(f"{where}: must be a table")
-        unknown = sorted(set(entry) - _KEYS)
-        if unknown:
-            raise WebhookSettingsError(f"{where}.{unknown[0]}: unknown key (known keys: {', '.join(sorted(_KEYS))})")
-        name = _text(entry, "name", where)
+        name = Table(entry, where, WebhookSettingsError, _KEYS).text("name", required=True, strip=True)
         if not _NAME.match(name):
             raise WebhookSettingsError(f"{where}.name: use letters, digits, '.', '-' and '_', got '{name}'")
         if name in seen:
             raise WebhookSettingsError(f"{where}.name: '{name}' is used twice")
         seen.add(name)
         where = f"{source}: webhooks '{name}'"
-        url = _text(entry, "url", where)
+        table = Table(entry, where, WebhookSettingsError)
+        url = table.text("url", required=True, strip=True)
         parts, _ = split_url(url, f"{where}: url", WebhookSettingsError, at_in_path=True)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise WebhookSettingsError(f"{where}: url: must be an http(s) URL, got '{redact_url(url)}'")
-        insecure = entry.get("insecure", False)
-        if not isinstance(insecure, bool):
-            raise WebhookSettingsError(f"{where}: insecure: must be true or false")
+        insecure = table.flag("insecure", False)
         if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
             raise WebhookSettingsError(
                 f"{where}: url: plain http:// to {parts.hostname} is refused; use https:// or set insecure = true"
@@ -267,7 +261,7 @@ def parse_webhooks(
             raise WebhookSettingsError(f"{where}: format: must be 'json' or 'slack', got {fmt!r}")
         secret = None
         if "secret_env" in entry:
-            variable = _text(entry, "secret_env", where)
+            variable = table.text("secret_env", required=True, strip=True)
             secret = env.get(variable)
             if not secret:
                 raise WebhookSettingsError(f"{where}: secret_env: environment variable {variable} is not set")
@@ -285,9 +279,9 @@ def parse_webhooks(
                 url=url,
                 format=fmt,
                 secret=secret,
-                timeout=_number(entry, "timeout", 10.0, 0.01, where),
-                retries=int(_number(entry, "retries", 3, 0, where, whole=True)),
-                backoff=_number(entry, "backoff", 1.0, 0, where),
+                timeout=table.number("timeout", 10.0, low=0.01),
+                retries=table.whole_number("retries", 3, low=0),
+                backoff=table.number("backoff", 1.0, low=0),
             )
         )
     return result
@@ -297,19 +291,3 @@ def webhook_channels(project: Project) -> list[WebhookChannel]:
     """One channel per ``[[webhooks]]`` entry of the project's config."""
     settings = parse_webhooks(project.config.section("webhooks"), source=project.config.source)
     return [WebhookChannel(s) for s in settings]
-
-
-def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise WebhookSettingsError(f"{where}: {key}: required, a non-empty string")
-    return value.strip()
-
-
-def _number(entry: Mapping[str, Any], key: str, default: float, low: float, where: str, whole: bool = False) -> float:
-    value = entry.get(key, default)
-    kinds = (int,) if whole else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or value < low:
-        kind = "a whole number" if whole else "a number"
-        raise WebhookSettingsError(f"{where}: {key}: must be {kind} of at least {low:g}, got {value!r}")
-    return float(value)

@@ -23,16 +23,17 @@ def serve(
     policywatch.audience.service:application under a WSGI server such as waitress.
     """
     from policywatch.audience.service.app import UNSUBSCRIBE_PATH, link_path, make_app, normalise_prefix
-    from policywatch.audience.service.server import is_loopback, make_server_for
+    from policywatch.audience.service.server import make_server_for
     from policywatch.project import open_project
+    from policywatch.redaction import is_loopback
 
     path = normalise_prefix(prefix) + UNSUBSCRIBE_PATH
     project = open_project()
+    linked = link_path(project)  # reads [site] and [email]: a mistake there stops the server before it starts
     application = make_app(project, prefix=prefix)
     server = make_server_for(application, host, port, workers=workers)
     bound_host, bound_port = server.server_address[:2]
     typer.echo(f"serving http://{bound_host}:{bound_port}{path}?token=... (Ctrl-C to stop)", err=True)
-    linked = link_path(project)
     if linked is None:
         typer.echo("note: notices carry no unsubscribe link: set [site] base_url or [email] unsubscribe_url", err=True)
     elif linked != path:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from policywatch.engine.rules_settings import rules_settings
 from policywatch.engine.wording import stem
 from policywatch.errors import RulesError
 
@@ -111,45 +112,18 @@ def load_rules(config: Any = None) -> Rules:
     itself, or None for the shipped rules. Every value is checked; an error
     names the key.
     """
-    if config is None:
+    settings = rules_settings(config)
+    if settings is None:
         return default_rules()
-    where = "materiality"
-    if hasattr(config, "section"):
-        table = config.section("materiality")
-        where = f"{config.source}: materiality"
-    else:
-        table = config
-    if not table:
-        return default_rules()
-    if not isinstance(table, dict):
-        raise RulesError(f"{where}: must be a table")
-    known = {"terms", "categories", "always_material", "never_material"}
-    for key in table:
-        if key not in known:
-            raise RulesError(f"{where}.{key}: unknown key (known keys: {', '.join(sorted(known))})")
+    where = settings.where
     categories = _read_rules_file("categories.toml")
     language = _read_rules_file("language.toml")
-    for name, spec in _table(table, "categories", where).items():
-        key = f"{where}.categories.{name}"
-        spec = spec if isinstance(spec, dict) else None
-        if spec is None:
-            raise RulesError(f"{key}: must be a table with 'label' and 'terms'")
-        unknown = set(spec) - {"label", "terms", "topic"}
-        if unknown:
-            raise RulesError(f"{key}.{sorted(unknown)[0]}: unknown key (known keys: label, terms, topic)")
-        label = spec.get("label", name.replace("_", " "))
-        if not isinstance(label, str) or not label.strip():
-            raise RulesError(f"{key}.label: must be a non-empty string")
-        if not isinstance(spec.get("topic", False), bool):
-            raise RulesError(f"{key}.topic: must be true or false")
-        terms = _strings(spec.get("terms"), f"{key}.terms")
-        existing = categories.setdefault(name, {"label": label, "terms": []})
-        existing["terms"] = list(existing["terms"]) + terms
-        existing["label"] = label
-        existing["topic"] = spec.get("topic", existing.get("topic", False))
-    for name, terms in _table(table, "terms", where).items():
-        key = f"{where}.terms.{name}"
-        values = _strings(terms, key)
+    for name, spec in settings.categories.items():
+        existing = categories.setdefault(name, {"label": spec.label, "terms": []})
+        existing["terms"] = list(existing["terms"]) + spec.terms
+        existing["label"] = spec.label
+        existing["topic"] = spec.topic if spec.topic is not None else existing.get("topic", False)
+    for name, values in settings.terms.items():
         if name in categories:
             categories[name]["terms"] = list(categories[name]["terms"]) + values
         elif name in _LANGUAGE_LISTS:
@@ -157,20 +131,5 @@ def load_rules(config: Any = None) -> Rules:
             language[section][entry] = list(language[section][entry]) + values
         else:
             known_names = ", ".join(sorted([*categories, *_LANGUAGE_LISTS]))
-            raise RulesError(f"{key}: unknown word list (known: {known_names})")
-    always = _strings(table.get("always_material", []), f"{where}.always_material")
-    never = _strings(table.get("never_material", []), f"{where}.never_material")
-    return _build(categories, language, always, never)
-
-
-def _table(table: dict[str, Any], key: str, where: str) -> dict[str, Any]:
-    value = table.get(key, {})
-    if not isinstance(value, dict):
-        raise RulesError(f"{where}.{key}: must be a table")
-    return value
-
-
-def _strings(value: Any, key: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise RulesError(f"{key}: must be a list of non-empty strings, got {value!r}")
-    return [v.strip() for v in value]
+            raise RulesError(f"{where}.terms.{name}: unknown word list (known: {known_names})")
+    return _build(categories, language, settings.always_material, settings.never_material)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import shlex
-import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from policywatch.errors import HookExists, HookNotInstalled
+from policywatch.files import atomic_write
 from policywatch.release.git import Git
 
 MARKER = "# policywatch pre-push hook"
@@ -96,10 +96,7 @@ def install_pre_push(root: str | Path, *, chain: bool = False, python: str | Non
                 raise HookExists(f"{kept}: already exists; merge it with {path.name} by hand, then try again")
             os.replace(path, kept)
             action = "chained"
-    tmp = hooks / ".pre-push.policywatch"
-    tmp.write_text(hook_script(python, chain), encoding="utf-8")
-    tmp.chmod(tmp.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    os.replace(tmp, path)
+    atomic_write(path, hook_script(python, chain), mode=0o755)
     return HookInstall(path, action, kept if chain else None)
 
 

@@ -317,6 +317,9 @@ class _Rules:
     """Materiality rules, loaded on the first comparison only (most checks compare nothing)."""
 
     def __init__(self, project: Project):
+        from policywatch.engine.rules_settings import rules_settings
+
+        rules_settings(project.config)  # a mistyped [materiality] value fails now, not at the first change
         self.project = project
         self._loaded = False
         self._rules: Any = None

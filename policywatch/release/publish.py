@@ -9,11 +9,9 @@ journal (``policywatch.release.journal``) so a run killed half-way is repaired b
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from policywatch.document import with_metadata
 from policywatch.errors import (
@@ -29,6 +27,7 @@ from policywatch.errors import (
     VersionMovedBack,
 )
 from policywatch.filemodes import state_dir
+from policywatch.files import atomic_write
 from policywatch.project import Project
 from policywatch.release.git import Git
 from policywatch.release.history import tag_name, version_key
@@ -322,7 +321,8 @@ def begin(project: Project, git: Git, plan: Plan) -> Journal:
 def write_files(project: Project, plan: Plan) -> None:
     for action in plan.actions:
         if action.rewrites_file:
-            _write_atomic(project.root / action.path, action.new_text, state_dir(project.root))
+            # The temporary file goes in the state folder: one left by a crash must not look like a policy edit.
+            atomic_write(project.root / action.path, action.new_text, temp_dir=state_dir(project.root))
 
 
 def commit_files(project: Project, git: Git, plan: Plan, journal: Journal) -> str:
@@ -376,11 +376,3 @@ def describe(action: Action) -> str:
     if action.renamed_from:
         head += f" (renamed from {action.renamed_from})"
     return head
-
-
-def _write_atomic(path: Path, text: str, scratch: Path) -> None:
-    tmp = scratch / f"{path.name}.publishing"
-    with open(tmp, "w", encoding="utf-8", errors="surrogateescape", newline="") as handle:
-        handle.write(text)
-    os.chmod(tmp, path.stat().st_mode & 0o777)
-    os.replace(tmp, path)

@@ -28,7 +28,8 @@ from policywatch.site.redlines import (
     compute_redlines,
     project_cache,
 )
-from policywatch.site.settings import SiteSettings, site_settings
+from policywatch.site.settings import site_settings
+from policywatch.site_config import SiteSettings
 
 if TYPE_CHECKING:
     import jinja2

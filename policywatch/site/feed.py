@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from policywatch import __version__, urls
 from policywatch.site.archive import PolicyArchive, PublishedVersion, verdict_label
-from policywatch.site.settings import SiteSettings
+from policywatch.site_config import SiteSettings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml"

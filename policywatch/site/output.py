@@ -1,8 +1,8 @@
 """Writing built files so that a reader never sees half a site or half a feed.
 
-Everything is written to a temporary sibling first and renamed into place: a
-failure (a full disk, an error while building) leaves the previous site or
-feed as it was and no temporary files behind. A folder is only ever replaced
+Everything is written to a temporary sibling first, flushed to disk, and renamed
+into place: a failure (a full disk, an error while building, a power cut) leaves
+the previous site or feed as it was and no temporary files behind. A folder is only ever replaced
 when it is empty or holds a site policywatch built (it carries a marker file),
 so a mistyped path cannot wipe someone's documents.
 """
@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from policywatch.errors import SiteOutputError
+from policywatch.files import atomic_write, fsync_folder
 
 MARKER = ".policywatch-site"
 _MARKER_TEXT = b"Built by policywatch; 'policywatch site build' replaces this whole folder.\n"
@@ -34,15 +35,20 @@ def write_tree(files: Mapping[str, bytes], out: str | Path) -> Path:
         raise SiteOutputError(f"{out}: cannot write in {parent}: {exc.strerror}") from None
     old = None
     try:
+        folders = {staging}
         for relpath, data in {**files, MARKER: _MARKER_TEXT}.items():
             target = staging.joinpath(*_safe_parts(relpath))
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            folders.update(p for p in target.parents if p.is_relative_to(staging))
+            _write_flushed(target, data)
+        for folder in folders:
+            fsync_folder(folder)
         staging.chmod(0o755)
         if out.exists():
             old = parent / f".{out.name}.old-{os.getpid()}"
             os.replace(out, old)
         os.replace(staging, out)
+        fsync_folder(parent)
     except OSError as exc:
         if old is not None and not out.exists():
             os.replace(old, out)
@@ -64,20 +70,18 @@ def write_file(data: bytes, out: str | Path) -> Path:
     if not parent.is_dir():
         raise SiteOutputError(f"{out}: folder {parent} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise SiteOutputError(f"{out}: cannot write in {parent}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
+        atomic_write(out, data, mode=0o644)
     except OSError as exc:
         raise SiteOutputError(f"{out}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return out
+
+
+def _write_flushed(path: Path, data: bytes) -> None:
+    """A new file in the staging folder, on disk before the folder is renamed into place."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _check_replaceable(out: Path) -> None:

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -27,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 import policywatch
+from policywatch.files import atomic_write
 
 CACHE_FOLDER = "policywatch/site-redlines"  # inside the git folder: never published, never committed
 POOL_MIN_PAIRS = 8  # fewer than this are compared in-process: starting workers would cost more
@@ -116,10 +116,7 @@ class RedlineCache:
         """Store one entry atomically; a cache that cannot be written only costs time."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(asdict(view), handle)
-            os.replace(tmp, self._path(old, new))
+            atomic_write(self._path(old, new), json.dumps(asdict(view)), mode=0o600)
         except OSError:
             return
 

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from policywatch.errors import ConfigError, DatabaseError
 from policywatch.filemodes import STATE_DIR, state_dir
 from policywatch.redaction import redact_url, split_url
+from policywatch.settings_values import Table
 
 ENV_URL = "POLICYWATCH_DATABASE_URL"
 DEFAULT_FILE = "state.db"
@@ -59,17 +60,18 @@ def stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def database_url(root: str | Path, config_section: dict[str, Any] | None = None) -> str:
+def database_url(root: str | Path, config_section: Any = None, *, source: str = "config") -> str:
     """Where the state lives: the environment first, then config, then the default SQLite file."""
     url = os.environ.get(ENV_URL, "").strip()
-    if config_section:
-        if not isinstance(config_section, dict) or set(config_section) - {"url"}:
-            raise ConfigError("[database]: the only key is 'url' (the password belongs in the environment)")
-        value = config_section.get("url", "")
-        if not isinstance(value, str):
-            raise ConfigError(f"[database] url: must be a string, got {value!r}")
-        url = url or value.strip()
-    return url or default_url(root)
+    table = Table(
+        {} if config_section is None else config_section,
+        f"{source} [database]",
+        ConfigError,
+        {"url"},
+        note="; the password belongs in the environment",
+    )
+    value = table.text("url", "", strip=True)
+    return url or value or default_url(root)
 
 
 def default_url(root: str | Path) -> str:
@@ -102,7 +104,7 @@ def open_store(url: str) -> Store:
 
 def open_project_store(project: Any) -> Store:
     """The store of a policy repository (a ``Project``); the default one lives in the private state folder."""
-    url = database_url(project.root, project.config.section("database"))
+    url = database_url(project.root, project.config.section("database"), source=project.config.source)
     if url == default_url(project.root):
         state_dir(project.root)
     return open_store(url)

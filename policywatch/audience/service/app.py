@@ -180,14 +180,16 @@ def link_path(project: Project) -> str | None:
     """
     from urllib.parse import urlsplit
 
-    email = project.config.section("email")
-    site = project.config.section("site")
-    custom = email.get("unsubscribe_url", "") if isinstance(email, dict) else ""
-    if isinstance(custom, str) and custom.strip():
-        return urlsplit(custom.strip()).path or "/"
-    base = site.get("base_url", "") if isinstance(site, dict) else ""
-    if isinstance(base, str) and base.strip():
-        return urlsplit(base.strip()).path.rstrip("/") + UNSUBSCRIBE_PATH
+    from policywatch.audience.smtp_settings import email_section
+    from policywatch.site_config import read_site_settings
+
+    email = email_section(project.config.section("email"), project.config.source)
+    custom = email.text("unsubscribe_url", "", one_line=True, strip=True)
+    if custom:
+        return urlsplit(custom).path or "/"
+    base = read_site_settings(project.config).base_url
+    if base:
+        return urlsplit(base).path.rstrip("/") + UNSUBSCRIBE_PATH
     return None
 
 

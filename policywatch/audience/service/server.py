@@ -9,7 +9,6 @@ never carries the query string, where the tokens are. In production a WSGI serve
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import sys
 import threading
@@ -178,13 +177,3 @@ def make_server_for(
     server.set_app(app)
     server.access_log = access_log
     return server
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` is reachable from this machine only (then plain HTTP needs no proxy in front)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

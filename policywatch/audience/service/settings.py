@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from policywatch.config import get
 from policywatch.errors import ServiceSettingsError
+from policywatch.settings_values import Table
+from policywatch.urls import check_base_url
 
 if TYPE_CHECKING:
     from policywatch.project import Project
@@ -62,54 +63,36 @@ def origin_of(url: str) -> str:
 
 def service_settings(project: Project, environ: Mapping[str, str] | None = None) -> ServiceSettings:
     """``[service]`` with ``[site] base_url`` and ``[site] subscribe_url``; the secret from the environment."""
-    from policywatch.site.settings import check_base_url
+    from policywatch.site_config import read_site_settings
 
     env = os.environ if environ is None else environ
     where = f"{project.config.source} [service]"
-    table = project.config.section("service")
-    if not isinstance(table, dict):
-        raise ServiceSettingsError(f"{where}: must be a table")
-    unknown = set(table) - _KEYS
-    if unknown:
-        raise ServiceSettingsError(
-            f"{where}: unknown key '{sorted(unknown)[0]}' (known keys: {', '.join(sorted(_KEYS))})"
-        )
-    site = project.config.section("site")
-    site = site if isinstance(site, dict) else {}
-    base = site.get("base_url", "")
-    url = ""
-    if "url" in table:
-        url = check_base_url(get(table, "url", str, "", where), f"{where} url")
-    elif isinstance(base, str) and base.strip():
-        url = check_base_url(base, f"{project.config.source} [site] base_url")
-    subscribe = get(table, "subscribe", bool, False, where)
-    numbers = {}
-    for key in ("confirm_days", "per_client_per_hour", "per_address_per_day", "max_pending"):
-        value = get(table, key, int, getattr(ServiceSettings, key), where)
-        if value < 1:
-            raise ServiceSettingsError(f"{where}: {key}: must be 1 or more, got {value}")
-        numbers[key] = value
-    extra = get(table, "allowed_origins", list, [], where)
+    table = Table(project.config.section("service"), where, ServiceSettingsError, _KEYS)
+    site = read_site_settings(project.config)
+    url = table.text("url", "", strip=True)
+    url = check_base_url(url, f"{where} url") if url else site.base_url
+    subscribe = table.flag("subscribe", False)
+    numbers = {
+        key: table.whole_number(key, getattr(ServiceSettings, key), low=1)
+        for key in ("confirm_days", "per_client_per_hour", "per_address_per_day", "max_pending")
+    }
     origins = []
-    for entry in extra:
-        origin = origin_of(entry) if isinstance(entry, str) else ""
-        if not origin or origin != entry.strip().rstrip("/").lower():
+    for entry in table.strings("allowed_origins"):
+        origin = origin_of(entry)
+        if not origin or origin != entry.rstrip("/").lower():
             raise ServiceSettingsError(
-                f"{where}: allowed_origins: each must be scheme://host[:port] such as https://example.com, "
-                f"got {entry!r}"
+                f"{table.label('allowed_origins')}: each must be scheme://host[:port] such as https://example.com,"
+                f" got {entry!r}"
             )
         origins.append(origin)
-    subscribe_url = site.get("subscribe_url", "")
-    for known in (url, base, subscribe_url):
-        if isinstance(known, str) and origin_of(known):
-            origins.append(origin_of(known))
-    secret = env.get(SECRET_VAR, "")
+    origins += [origin_of(known) for known in (url, site.base_url, site.subscribe_url) if origin_of(known)]
+    secret = env.get(SECRET_VAR, "").strip()
     if subscribe:
         if not url:
             raise ServiceSettingsError(
                 f"{where}: subscribe = true needs [service] url or [site] base_url: confirmation links are built on it"
             )
-        if len(secret.strip()) < MIN_SECRET:
+        if len(secret) < MIN_SECRET:
             raise ServiceSettingsError(
                 f"{SECRET_VAR}: must be set to at least {MIN_SECRET} random characters when [service] subscribe = true"
                 " (for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
@@ -117,7 +100,7 @@ def service_settings(project: Project, environ: Mapping[str, str] | None = None)
     return ServiceSettings(
         url=url,
         subscribe=subscribe,
-        secret=secret.strip().encode("utf-8") if subscribe else b"",
+        secret=secret.encode("utf-8") if subscribe else b"",
         origins=tuple(dict.fromkeys(origins)),
         **numbers,
     )

@@ -73,6 +73,7 @@ def make_signups(project: Project) -> Signups | None:
     from policywatch.audience.service.mail import Mailer
     from policywatch.audience.service.settings import service_settings
     from policywatch.audience.smtp_settings import email_section, sender_settings, smtp_settings
+    from policywatch.site_config import read_site_settings
     from policywatch.templates import template_environment
 
     settings = service_settings(project)
@@ -82,10 +83,8 @@ def make_signups(project: Project) -> Signups | None:
     section = email_section(project.config.section("email"), source)
     sender = sender_settings(section, source=source, environ=os.environ)
     smtp = smtp_settings(section, source=source, environ=os.environ)
-    site = project.config.section("site")
-    base = site.get("base_url", "") if isinstance(site, dict) else ""
     mailer = Mailer(smtp, sender, template_environment(project.root))
-    return Signups(project, settings, mailer, base.strip() if isinstance(base, str) else "")
+    return Signups(project, settings, mailer, read_site_settings(project.config).base_url)
 
 
 # -- the endpoints ------------------------------------------------------------------------
