@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -338,3 +342,18 @@ def test_simultaneous_confirmations_subscribe_once_and_welcome_once(service, com
         pages = list(pool.map(lambda _: httpx.post(link).text, range(8)))
     assert sum("already confirmed" not in page for page in pages) == 1
     assert len(inbox.wait_for("ana@example.com", 3, timeout=1.0)) == 2
+
+
+def test_serve_says_it_takes_subscriptions_and_does(company, inbox):
+    command = [sys.executable, "-m", "policywatch", "serve", "--port", "0"]
+    process = subprocess.Popen(command, cwd=company.root, stderr=subprocess.PIPE, text=True)
+    try:
+        base = re.search(r"http://127\.0\.0\.1:\d+", process.stderr.readline()).group(0)
+        response = subscribe(base, "ana@example.com")
+        link = inbox.confirmation_link("ana@example.com")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+    announced = process.stderr.read()
+    assert "POST /subscribe" in announced and f"{SITE_URL}confirm" in announced
+    assert response.status_code == 200 and link.startswith(SITE_URL + "confirm?token=")
