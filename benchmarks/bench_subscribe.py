@@ -31,29 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_unsubscribe import serve_serving  # noqa: E402
 from policywatch.project import open_project  # noqa: E402
 from policywatch.store import project_store  # noqa: E402
-from tests._burst_support import waitress_serving  # noqa: E402
+from tests._burst_support import form_post, waitress_serving  # noqa: E402
 from tests._email_support import smtp_server  # noqa: E402
 from tests._subscribe_support import SECRET, company_repo, write_config  # noqa: E402
 
 SERVERS = {"serve": serve_serving, "waitress": waitress_serving}
 LIMITS = "subscribe = true\nper_client_per_hour = 1000000\nmax_pending = 1000000\n"
-
-
-async def post(host: str, port: int, body: bytes) -> tuple[int, float]:
-    began = time.perf_counter()
-    reader, writer = await asyncio.open_connection(host, port)
-    try:
-        head = (
-            f"POST /subscribe HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-        )
-        writer.write(head.encode("ascii") + body)
-        await writer.drain()
-        status = await reader.readline()
-        await reader.read()
-        return int(status.split()[1]), time.perf_counter() - began
-    finally:
-        writer.close()
 
 
 async def load(base: str, clients: int, requests: int, run: str) -> tuple[Counter, list[float], float]:
@@ -64,7 +47,7 @@ async def load(base: str, clients: int, requests: int, run: str) -> tuple[Counte
     async def client(number: int) -> None:
         for i in range(requests):
             body = urlencode([("email", f"c{number}.r{i}.{run}@example.com"), ("policy", "privacy")]).encode()
-            status, seconds = await post(parts.hostname, parts.port, body)
+            status, seconds = await form_post(parts.hostname, parts.port, "/subscribe", body)
             statuses[status] += 1
             latencies.append(seconds)
 
