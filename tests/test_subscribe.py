@@ -21,10 +21,17 @@ import httpx
 import pytest
 
 from policywatch.audience.service.app import make_app
-from policywatch.audience.signups import make_token, read_token
+from policywatch.audience.signups import (
+    Limits,
+    Origin,
+    confirm_subscription,
+    make_token,
+    read_token,
+    request_subscription,
+)
 from policywatch.audience.subscribers import get_subscriber
 from policywatch.audience.welcome import WELCOME_DETAIL
-from policywatch.errors import ServiceSettingsError
+from policywatch.errors import PolicywatchError, ServiceSettingsError
 from policywatch.project import open_project
 from policywatch.store import project_store
 from tests._burst_support import waitress_serving
@@ -357,3 +364,39 @@ def test_serve_says_it_takes_subscriptions_and_does(company, inbox):
     announced = process.stderr.read()
     assert "POST /subscribe" in announced and f"{SITE_URL}confirm" in announced
     assert response.status_code == 200 and link.startswith(SITE_URL + "confirm?token=")
+
+
+# -- settings and the store -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("service", "named"),
+    [
+        ('subscribe = true\nurl = "ftp://service.example.net/"\n', "[service] url"),
+        ('subscribe = true\nallowed_origins = ["https://example.com/path"]\n', "allowed_origins"),
+        ("subscribe = true\nconfirm_days = 0\n", "confirm_days"),
+        ("subscribe = true\nmax_pendings = 5\n", "max_pendings"),
+    ],
+)
+def test_a_bad_service_setting_is_refused_naming_the_key(company, inbox, service, named):
+    write_config(company, service)
+    with pytest.raises(PolicywatchError, match=re.escape(named)):
+        make_app(open_project(company.root))
+
+
+def test_a_link_expires_after_the_configured_days(store):
+    now = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+    origin = Origin("127.0.0.1", "test")
+    made = request_subscription(store, SECRET.encode(), "ana@example.com", (), origin, Limits(days=2), now=now)
+    assert read_token(SECRET.encode(), made.token, now + dt.timedelta(days=2) - dt.timedelta(seconds=1))
+    assert read_token(SECRET.encode(), made.token, now + dt.timedelta(days=2)) is None
+
+
+def test_confirming_records_the_confirmation_once(store):
+    origin = Origin("192.0.2.1", "first")
+    made = request_subscription(store, SECRET.encode(), "ana@example.com", ("privacy",), origin)
+    nonce = read_token(SECRET.encode(), made.token)
+    first = confirm_subscription(store, nonce, origin)
+    again = confirm_subscription(store, nonce, Origin("198.51.100.7", "second"))
+    assert (first.changed, again.changed, again.confirmed_at) == (True, False, first.confirmed_at)
+    assert store.query("SELECT confirm_address, confirm_agent FROM subscribe_requests") == [("192.0.2.1", "first")]
