@@ -30,7 +30,7 @@ from policywatch.audience.subscribers import add_subscriber  # noqa: E402
 from policywatch.project import open_project  # noqa: E402
 from policywatch.store import project_store  # noqa: E402
 from tests._burst_support import one_click_burst, waitress_serving  # noqa: E402
-from tests.conftest import new_git_project  # noqa: E402
+from tests._git_support import new_git_project  # noqa: E402
 
 
 def make_repo(root: Path, count: int) -> list[str]:

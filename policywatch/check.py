@@ -12,10 +12,33 @@ import os
 import sys
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, sized to the terminal without importing shutil (and the compression
+    modules shutil brings), which argparse does for every option it adds."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_columns() - 2)
+
+
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` finds it: $COLUMNS, the terminal, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def parser() -> argparse.ArgumentParser:
     """The options of `policywatch check`, for the hook and for the full command line alike."""
     p = argparse.ArgumentParser(
         prog="policywatch check",
+        formatter_class=_Formatter,
         description="Fail (exit 1) on an unpublished material change or metadata that contradicts "
         "the release history; exit 2 when the check cannot be made.",
     )

@@ -6,14 +6,17 @@ instead of deep inside a release.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from policywatch.dates import DATE_ORDERS
 from policywatch.errors import ConfigError
 from policywatch.settings_values import Table
+
+# The check on every push does without the typing module (about 5 ms to import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_FILE = "policywatch.toml"
 DEFAULT_TAG_FORMAT = "{slug}/v{version}"
@@ -57,6 +60,8 @@ def load_config(root: str | Path) -> Config:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a file to read: the pre-push check often has none
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:

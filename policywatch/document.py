@@ -10,10 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from policywatch.dates import (
     DATE_PATTERN,
@@ -23,6 +21,14 @@ from policywatch.dates import (
     parse_iso_date,
 )
 from policywatch.errors import PolicyFormatError
+from policywatch.frontmatter import simple_front_matter
+
+# The check on every push does without the typing module (about 5 ms to import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    import yaml
 
 MAX_POLICY_BYTES = 10 * 1024 * 1024
 
@@ -41,8 +47,11 @@ _UPDATED_LABELS = (
     r"last\s+updated(?:\s+on)?|last\s+modified(?:\s+on)?|last\s+revised(?:\s+on)?|last\s+changed"
     r"|date\s+of\s+last\s+revision|updated(?:\s+on)?|revised(?:\s+on)?"
 )
+# Each match starts on the line break before its line (the body is read with one put in front):
+# a pattern that starts with a character set lets the regex engine skip to the next line break,
+# several times faster than testing every position for a line start.
 _DATE_LINE = re.compile(
-    rf"{_BOL}(?P<pre>[ \t>*_#\-]*)(?P<label>(?P<eff>{_EFFECTIVE_LABELS})|(?P<upd>{_UPDATED_LABELS}))"
+    rf"[\r\n](?P<pre>[ \t>*_#\-]*)(?P<label>(?P<eff>{_EFFECTIVE_LABELS})|(?P<upd>{_UPDATED_LABELS}))"
     rf"(?P<sep>[ \t]*[*_]*[ \t]*[:：]?[ \t]*[*_]*[ \t]*)(?P<date>{DATE_PATTERN})(?P<post>[ \t*_.)]*){_EOL}",
     re.I,
 )
@@ -54,14 +63,22 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _AS_WRITTEN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "int", "float", "timestamp")}
 
 
-class _StringLoader(yaml.SafeLoader):
-    """Safe YAML that keeps scalars as written: '1.0' stays a version, dates stay text."""
+@cache
+def _string_loader() -> type[yaml.SafeLoader]:
+    """Safe YAML that keeps scalars as written: '1.0' stays a version, dates stay text.
 
+    Built on first use: most front matter never needs PyYAML (``policywatch.frontmatter``).
+    """
+    import yaml
 
-_StringLoader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool")]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    class StringLoader(yaml.SafeLoader):
+        pass
+
+    StringLoader.yaml_implicit_resolvers = {
+        key: [(tag, rx) for tag, rx in resolvers if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool")]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return StringLoader
 
 
 @dataclass(frozen=True)
@@ -205,7 +222,30 @@ def _line_breaks(text: str, start: int, end: int) -> int:
 
 
 def _parse_front_matter(front: str, path: str) -> dict[str, Any]:
-    loader = _StringLoader(front)
+    simple = simple_front_matter(front)
+    if simple is None:
+        meta = _read_yaml(front, path)
+    else:
+        meta, written = simple
+        meta.update({key: value for key, value in written.items() if key in _TEXT_KEYS})
+    for key in ("effective", "updated"):
+        if meta.get(key) in (None, ""):
+            meta.pop(key, None)
+            continue
+        if not isinstance(meta[key], str):
+            raise PolicyFormatError(path, f"front matter '{key}' must be a date (YYYY-MM-DD)", _key_line(front, key))
+        try:
+            meta[key] = parse_iso_date(meta[key])
+        except InvalidDate as exc:
+            raise PolicyFormatError(path, f"front matter '{key}': {exc}", _key_line(front, key)) from None
+    return meta
+
+
+def _read_yaml(front: str, path: str) -> dict[str, Any]:
+    """The front matter read as YAML, with every refusal: the path for all that is not flat ``key: value``."""
+    import yaml
+
+    loader = _string_loader()(front)
     try:
         _check_nesting(front, path)
         node = loader.get_single_node() if front.strip() else None
@@ -231,16 +271,6 @@ def _parse_front_matter(front: str, path: str) -> dict[str, Any]:
         raise PolicyFormatError(path, f"front matter must be a mapping of keys to values (key: value), not a {kind}", 2)
     meta = dict(data)
     meta.update(_text_values(node, path))
-    for key in ("effective", "updated"):
-        if meta.get(key) in (None, ""):
-            meta.pop(key, None)
-            continue
-        if not isinstance(meta[key], str):
-            raise PolicyFormatError(path, f"front matter '{key}' must be a date (YYYY-MM-DD)", _key_line(front, key))
-        try:
-            meta[key] = parse_iso_date(meta[key])
-        except InvalidDate as exc:
-            raise PolicyFormatError(path, f"front matter '{key}': {exc}", _key_line(front, key)) from None
     return meta
 
 
@@ -249,8 +279,10 @@ def _check_nesting(front: str, path: str) -> None:
 
     ``[[[[...`` thousands deep would otherwise exhaust the stack.
     """
+    import yaml
+
     depth = 0
-    for event in yaml.parse(front, Loader=_StringLoader):
+    for event in yaml.parse(front, Loader=_string_loader()):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_NESTING:
@@ -262,6 +294,8 @@ def _check_nesting(front: str, path: str) -> None:
 
 def _text_values(node: yaml.Node | None, path: str) -> dict[str, str | None]:
     """Title and version exactly as written; and no key given twice (YAML would keep the last, a release the first)."""
+    import yaml
+
     values: dict[str, str | None] = {}
     if not isinstance(node, yaml.MappingNode):
         return values
@@ -293,7 +327,10 @@ def _find_date_lines(
     body: str, offset: int, first_line: int, path: str, date_order: str | None
 ) -> tuple[DateLine, ...]:
     found: dict[str, DateLine] = {}
-    for m in _DATE_LINE.finditer(body):
+    # Offsets in ``text`` are one more than in ``body``; a match's start is the break ending the line before.
+    text = "\n" + body
+    offset -= 1
+    for m in _DATE_LINE.finditer(text):
         kind = "effective" if m.group("eff") else "updated"
         if kind in found:
             continue
@@ -303,6 +340,8 @@ def _find_date_lines(
         except InvalidDate as exc:
             raise PolicyFormatError(path, f"{m.group('label')} line: {exc}", line) from None
         found[kind] = DateLine(kind, line, offset + m.start("date"), offset + m.end("date"), day, fmt, m.group("label"))
+        if len(found) == 2:
+            break
     return tuple(sorted(found.values(), key=lambda d: d.start))
 
 
@@ -342,6 +381,8 @@ def with_metadata(
 
 
 def _yaml_scalar(value: str) -> str:
+    import yaml
+
     return yaml.safe_dump(value, default_style='"', width=10_000).strip()
 
 

@@ -48,9 +48,12 @@ class Project:
         if not path.is_file():
             if not self.policies_dir.is_dir():
                 self.policy_paths()
-            known = ", ".join(self.slugs()) or "none"
-            raise PolicyNotFound(f"no policy '{slug}' in {self.config.policies}/ (known: {known})")
+            raise PolicyNotFound(f"no policy '{slug}' in {self.config.policies}/ {self.known_hint()}")
         return path
+
+    def known_hint(self) -> str:
+        """``(known: a, b)``: what to add when a name given on the command line is no policy here."""
+        return f"(known: {', '.join(self.slugs()) or 'none'})"
 
     def relpath(self, path: Path) -> str:
         """The path from the root, naming a symbolic link itself rather than its target."""

@@ -6,6 +6,9 @@ import random
 import re
 from pathlib import Path
 
+from policywatch import compare
+from policywatch.engine.comparison import Change
+
 SEEDS = Path(__file__).resolve().parent.parent / "policies"
 
 
@@ -16,6 +19,13 @@ def seed(name: str = "zepp-privacy") -> str:
 def policy(body: str, title: str = "Privacy Policy") -> str:
     """A small policy file with front matter around ``body``."""
     return f'---\ntitle: {title}\nversion: "1.0"\n---\n# {title}\n\n{body.strip()}\n'
+
+
+def judged(old: str, new: str, **kw) -> Change:
+    """The one change compare() finds between two small policies around ``old`` and ``new``."""
+    result = compare(policy(old), policy(new), **kw)
+    assert len(result.changes) == 1, result.changes
+    return result.changes[0]
 
 
 def paragraphs(text: str) -> list[str]:

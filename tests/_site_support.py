@@ -1,12 +1,13 @@
-"""A policy repository with real releases (annotated tags carrying release records), for site and feed tests."""
+"""A policy repository with real releases (tags carrying release records), and a reader for the built pages."""
 
 from __future__ import annotations
 
 import datetime as dt
+from html.parser import HTMLParser
 from pathlib import Path
 
 from policywatch.release.record import ChangeSummary, Release, tag_message
-from tests.conftest import GitProject, new_git_project
+from tests._git_support import GitProject, new_git_project
 
 V1 = """---
 title: Example Privacy Policy
@@ -84,3 +85,49 @@ def two_release_repo(root: Path) -> GitProject:
         ),
     )
     return project
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Page(HTMLParser):
+    """What the tests look at in a built page: tags in order, their attributes, and the visible text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.text_parts: list[str] = []
+        self.unbalanced: list[str] = []  # end tags that close nothing open, and tags left open
+        self._open: list[str] = []
+        self._skip = 0
+        self.feed(html)
+        self.unbalanced += self._open
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+        if tag not in VOID:
+            self._open.append(tag)
+        if tag in ("style", "title", "script"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if self._open and self._open[-1] == tag:
+            self._open.pop()
+        else:
+            self.unbalanced.append(f"</{tag}>")
+        if tag in ("style", "title", "script"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text_parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.text_parts).split())
+
+    def all(self, tag: str) -> list[dict[str, str]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+    def headings(self) -> list[int]:
+        return [int(name[1]) for name, _ in self.tags if len(name) == 2 and name[0] == "h" and name[1].isdigit()]

@@ -6,7 +6,6 @@ import datetime as dt
 import email
 import email.policy
 import os
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from policywatch.release.record import ChangeSummary, Release, tag_message
+from tests._email_support import free_port
 
 PG_BASE = os.environ.get("POLICYWATCH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -78,7 +78,7 @@ def tag_release(project, release: Release) -> Release:
 
 def repo_with_policy(root: Path, slugs: tuple[str, ...] = ("privacy",), config: str = ""):
     """A policy repository with one commit holding a short policy per slug."""
-    from tests.conftest import new_git_project
+    from tests._git_support import new_git_project
 
     project = new_git_project(root)
     files = {f"policies/{slug}.md": f"---\ntitle: {slug}\nversion: '1.0'\n---\n# {slug}\n\nText.\n" for slug in slugs}
@@ -90,12 +90,6 @@ def repo_with_policy(root: Path, slugs: tuple[str, ...] = ("privacy",), config: 
 
 
 # -- a real SMTP server and a real webhook receiver ---------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -243,3 +237,16 @@ def seed_subscribers(store, count: int, domain: str = "example.org") -> None:
         import_csv(store, handle.name)
     finally:
         Path(handle.name).unlink()
+
+
+def released_with_subscribers(root: Path, subscribers: int, notify: str, url: str | None = None):
+    """A repository with a material privacy 2.0 release, email and ``[notify]`` settings, and that many
+    subscribers in the ledger at ``url`` (by default the repository's own SQLite file): what notify runs on."""
+    from policywatch.store import open_store
+
+    repo = repo_with_policy(root, ("privacy",), EMAIL_CONFIG + "\n[notify]\n" + notify)
+    tag_release(repo, make_release("privacy", "2.0"))
+    url = url or f"sqlite:///{repo.root / '.policywatch' / 'state.db'}"
+    store = open_store(url)
+    seed_subscribers(store, subscribers)
+    return repo, url, store

@@ -1,85 +1,50 @@
-"""Fixtures that build real git repositories with real policy files.
+"""Fixtures shared by the whole suite: real git repositories, a browser, and real databases.
 
-``GitProject`` drives git through its command line, as a user would, with a
-fixed identity and clock so commits are reproducible.
+Git: ``empty_repo``, ``policy_repo`` and ``in_repo`` build on ``tests._git_support``.
+Databases: ``sqlite_url``, ``pg_url``, ``pg_store``, and ``any_url`` / ``store``, which run a
+test once on SQLite and once on PostgreSQL. PostgreSQL tests run in a schema of their own,
+made for the test and dropped after it, so runs never see each other's rows; they skip
+only when no server answers.
 """
 
 from __future__ import annotations
 
+import ast
 import os
+import secrets
 import shutil
 import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-SEEDS = Path(__file__).resolve().parent.parent / "policies"
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Policy Author",
-    "GIT_AUTHOR_EMAIL": "author@example.com",
-    "GIT_COMMITTER_NAME": "Policy Author",
-    "GIT_COMMITTER_EMAIL": "author@example.com",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
+from policywatch.store import Store, open_store
+from tests._git_support import SEEDS, GitProject, new_git_project
+from tests._publish_support import MATERIAL_EDIT, edit, released_repo
+from tests._store_support import PG_BASE, postgres_unreachable, schema_url
 
 
-class GitProject:
-    """A temporary policy repository; every method is one git action."""
+@pytest.fixture
+def imports_of():
+    """Run Python code in a fresh interpreter: its completed process, and which of ``names`` it had imported at exit.
 
-    def __init__(self, root: Path):
-        self.root = root
+    The list is written to stderr at exit, after anything the code printed.
+    """
 
-    def git(self, *args: str, check: bool = True) -> str:
-        env = {**os.environ, **GIT_ENV, "HOME": str(self.root.parent)}
-        out = subprocess.run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True)
-        if check and out.returncode != 0:
-            raise AssertionError(f"git {' '.join(args)} failed: {out.stderr}")
-        return out.stdout.strip()
+    def run(
+        code: str, names: tuple[str, ...], cwd: Path | None = None
+    ) -> tuple[subprocess.CompletedProcess, list[str]]:
+        report = (
+            "import atexit, sys\n"
+            f"atexit.register(lambda: print([m for m in {names!r} if m in sys.modules], file=sys.stderr))\n"
+        )
+        out = subprocess.run([sys.executable, "-c", report + code], cwd=cwd, capture_output=True, text=True)
+        return out, ast.literal_eval(out.stderr.strip().splitlines()[-1])
 
-    def write(self, relpath: str, content: str | bytes) -> Path:
-        path = self.root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8", newline="")
-        return path
-
-    def read(self, relpath: str) -> str:
-        return (self.root / relpath).read_text(encoding="utf-8")
-
-    def commit(self, message: str, files: dict[str, str | bytes] | None = None, date: str | None = None) -> str:
-        for relpath, content in (files or {}).items():
-            self.write(relpath, content)
-        self.git("add", "-A")
-        env_date = date or "2024-01-01T12:00:00+00:00"
-        os.environ["GIT_AUTHOR_DATE"] = os.environ["GIT_COMMITTER_DATE"] = env_date
-        try:
-            self.git("commit", "-q", "--allow-empty", "-m", message)
-        finally:
-            del os.environ["GIT_AUTHOR_DATE"], os.environ["GIT_COMMITTER_DATE"]
-        return self.git("rev-parse", "HEAD")
-
-    def tag(self, name: str, message: str | None = None, rev: str = "HEAD") -> None:
-        if message is None:
-            self.git("tag", name, rev)
-        else:
-            self.git("tag", "-a", name, "-m", message, rev)
-
-    def head(self) -> str:
-        return self.git("rev-parse", "HEAD")
-
-
-def new_git_project(root: Path) -> GitProject:
-    root.mkdir(parents=True, exist_ok=True)
-    project = GitProject(root)
-    project.git("init", "-q", "-b", "main")
-    project.git("config", "user.name", GIT_ENV["GIT_AUTHOR_NAME"])
-    project.git("config", "user.email", GIT_ENV["GIT_AUTHOR_EMAIL"])
-    project.git("config", "commit.gpgsign", "false")
-    project.git("config", "tag.gpgsign", "false")
-    return project
+    return run
 
 
 @pytest.fixture
@@ -110,6 +75,15 @@ def in_repo(monkeypatch: pytest.MonkeyPatch):
     return enter
 
 
+@pytest.fixture
+def changed(tmp_path: Path, in_repo) -> GitProject:
+    """A released repository (1.0, run from inside it), then a committed material edit of privacy."""
+    repo = in_repo(released_repo(tmp_path))
+    edit(repo, "privacy", *MATERIAL_EDIT)
+    repo.commit("Allow selling data")
+    return repo
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Headless Debian chromium through playwright; modules using it mark themselves ``requires_browser``."""
@@ -121,3 +95,71 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
         yield browser
         browser.close()
+
+
+@contextmanager
+def _fresh_schema() -> Iterator[str]:
+    reason = postgres_unreachable()
+    if reason:
+        pytest.skip(reason)
+    import psycopg
+
+    schema = f"pw_test_{os.getpid()}_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_BASE, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield schema_url(schema)
+    finally:
+        with psycopg.connect(PG_BASE, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL whose connections all work in a fresh, empty schema; the schema is dropped afterwards."""
+    with _fresh_schema() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _pg_shared_url() -> Iterator[str]:
+    with _fresh_schema() as url:
+        open_store(url).close()
+        yield url
+
+
+@pytest.fixture
+def pg_store(_pg_shared_url: str) -> Iterator[Store]:
+    """A migrated PostgreSQL store with empty tables (one schema per test session, emptied per test)."""
+    opened = open_store(_pg_shared_url)
+    opened.execute("TRUNCATE deliveries, releases, subscribers RESTART IDENTITY CASCADE")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_url(request: pytest.FixtureRequest) -> str:
+    """Each test that takes this runs on both databases."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """Each test that takes this runs on both databases."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("pg_store")
+        return
+    opened = open_store(request.getfixturevalue("sqlite_url"))
+    try:
+        yield opened
+    finally:
+        opened.close()

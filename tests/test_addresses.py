@@ -10,8 +10,6 @@ from policywatch.audience.subscribers import import_csv, iter_subscribers, norma
 from policywatch.errors import EmailSettingsError, InvalidEmail
 from tests._store_support import write_csv
 
-pytest_plugins = ["tests._store_fixtures"]
-
 ACCEPTED = [
     ("Jane.Doe@Example.COM", "jane.doe@example.com"),
     ("a+tag@sub.example.org", "a+tag@sub.example.org"),

@@ -68,7 +68,7 @@ def test_audit_of_an_unknown_release_is_a_one_line_error(announced):
 
 
 def test_audit_still_works_after_the_tag_is_deleted(announced, tmp_path):
-    from tests.conftest import GitProject
+    from tests._git_support import GitProject
 
     GitProject(announced.root).git("tag", "-d", "privacy/v2.0")
     result = runner.invoke(app, ["audit", "privacy@2.0", "--format", "json"], catch_exceptions=False)

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from policywatch.cli import app
-from tests._publish_support import tag_release
+from tests._publish_support import assert_one_line_error, tag_release
 
 runner = CliRunner()
 POLICY = "policies/zepp-privacy.md"
@@ -17,15 +17,6 @@ SELL = "We do not sell any personal information to third parties."
 
 def run(*args: str):
     return runner.invoke(app, ["diff", *args], catch_exceptions=False)
-
-
-def assert_one_line_error(result, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("policywatch: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 @pytest.fixture
@@ -131,6 +122,10 @@ def test_missing_file_is_a_one_line_error(released):
 
 def test_unknown_name_is_a_one_line_error(released):
     assert_one_line_error(run("nosuchpolicy"), "nosuchpolicy")
+
+
+def test_a_misspelt_policy_name_is_answered_with_the_known_policies_like_show_and_log(released):
+    assert_one_line_error(run("zepp-privcy"), "'zepp-privcy'", "(known: fitbit-store-privacy, zepp-privacy)")
 
 
 def test_bad_revision_is_a_one_line_error(released):

@@ -1,31 +1,13 @@
-"""The repository commands as a user runs them: init, status, log, show, and their errors."""
+"""The repository commands as a user runs them: init, log, show, and their errors (status: test_status.py)."""
 
 import json
 import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
 from policywatch.cli import app
-from tests._publish_support import tag_release
-
-runner = CliRunner()
-
-
-def run(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
-
-
-def assert_one_line_error(result, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("policywatch: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0]
-    assert "Traceback" not in result.output
-
+from tests._publish_support import assert_one_line_error, run, runner, tag_release
 
 # -- init -----------------------------------------------------------------------------------
 
@@ -63,44 +45,6 @@ def test_init_in_a_subfolder_sets_up_the_enclosing_repository(empty_repo, monkey
     run("init")
     assert (empty_repo.root / "policywatch.toml").is_file()
     assert not (empty_repo.root / "docs" / ".git").exists()
-
-
-# -- status ---------------------------------------------------------------------------------
-
-
-def test_status_lists_every_policy(policy_repo, in_repo):
-    in_repo(policy_repo)
-    result = run("status")
-    assert result.exit_code == 0
-    assert "zepp-privacy" in result.output and "Zepp Health Privacy Policy" in result.output
-    assert "fitbit-store-privacy" in result.output
-    assert "never released" in result.output
-
-
-def test_status_json_reports_release_and_pending_change(policy_repo, in_repo):
-    in_repo(policy_repo)
-    tag_release(policy_repo, "zepp-privacy")
-    policy_repo.write("policies/zepp-privacy.md", policy_repo.read("policies/zepp-privacy.md") + "\nNew clause.\n")
-    data = {row["slug"]: row for row in json.loads(run("status", "--format", "json").stdout)}
-    assert data["zepp-privacy"]["last_release"] == "zepp-privacy/v1.0"
-    assert data["zepp-privacy"]["changed_since_release"] is True
-    assert data["zepp-privacy"]["effective"] == "2024-08-09"
-    assert data["fitbit-store-privacy"]["last_release"] is None
-
-
-def test_status_says_clean_when_nothing_changed_since_the_release(policy_repo, in_repo):
-    in_repo(policy_repo)
-    tag_release(policy_repo, "zepp-privacy")
-    data = {row["slug"]: row for row in json.loads(run("status", "-f", "json").stdout)}
-    assert data["zepp-privacy"]["changed_since_release"] is False
-
-
-def test_status_works_in_a_repository_with_no_commits(empty_repo, in_repo):
-    in_repo(empty_repo)
-    empty_repo.write("policies/terms.md", "# Terms\n")
-    result = run("status")
-    assert result.exit_code == 0
-    assert "no commits" in result.output
 
 
 # -- log and show ---------------------------------------------------------------------------

@@ -7,9 +7,7 @@ import json
 import pytest
 
 from tests._email_support import smtp_server
-from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
-
-CONFIG = '[site]\nbase_url = "https://policies.example.com"\n\n[email]\nfrom = "Privacy <privacy@example.com>"\n'
+from tests._publish_support import published_to_announce, run
 
 
 @pytest.fixture
@@ -17,13 +15,7 @@ def announced(tmp_path, in_repo, monkeypatch):
     """A material release of the privacy policy with one subscriber, not yet announced."""
     monkeypatch.delenv("POLICYWATCH_FROM", raising=False)
     monkeypatch.delenv("POLICYWATCH_SMTP_URL", raising=False)
-    repo = in_repo(released_repo(tmp_path))
-    edit(repo, "privacy", *MATERIAL_EDIT)
-    repo.commit("Allow selling data", {"policywatch.toml": CONFIG})
-    assert run("subscribers", "add", "alice@example.com", "--name", "Alice Smith").exit_code == 0
-    result = run("publish", "--yes", "--date", "2024-03-15", "--no-notify")
-    assert result.exit_code == 0, result.output
-    return repo
+    return published_to_announce(tmp_path, in_repo, "alice@example.com", "--name", "Alice Smith")
 
 
 def test_the_notice_for_a_published_release_tells_what_changed_and_when(announced, monkeypatch):

@@ -8,7 +8,7 @@ from policywatch.errors import HistoryError, NotARepository
 from policywatch.project import open_project
 from policywatch.release import history
 from policywatch.release.record import Release, tag_message
-from tests.conftest import new_git_project
+from tests._git_support import new_git_project
 
 
 def test_revisions_are_newest_first_with_their_subjects(empty_repo):

@@ -11,19 +11,13 @@ from __future__ import annotations
 import pytest
 
 from policywatch import compare
-from tests._diff_support import policy
+from tests._diff_support import judged, policy
 from tests.corpus_heldout import evaluate, load_cases, scores
 
 
 @pytest.fixture(scope="module")
 def outcomes():
     return evaluate()
-
-
-def judged(old: str, new: str):
-    result = compare(policy(old), policy(new))
-    assert len(result.changes) == 1, result.changes
-    return result.changes[0]
 
 
 def test_heldout_corpus_has_forty_pairs_about_half_of_each_label():

@@ -153,14 +153,21 @@ def test_two_worker_processes_send_each_notice_once(published, sink):
     assert sink.per_recipient() == {address: 1 for address in FOLLOWERS}
 
 
-def test_webhook_gets_one_signed_post_per_release(tmp_path, monkeypatch, sink):
+@pytest.fixture
+def ops_webhook(tmp_path, monkeypatch, sink):
+    """privacy 2.0 released, with one signed JSON webhook posting to a live receiver: (project, posts received)."""
     monkeypatch.setenv("HOOK_SECRET", "s3cret")
     with webhook_receiver() as (url, received):
         config = f'\n[[webhooks]]\nname = "ops"\nurl = "{url}"\nformat = "json"\nsecret_env = "HOOK_SECRET"\n'
         repo, project = make_repo(tmp_path, monkeypatch, config)
         tag_release(repo, make_release("privacy", "2.0"))
-        run_notify(project)
-        run_notify(project)
+        yield project, received
+
+
+def test_webhook_gets_one_signed_post_per_release(ops_webhook):
+    project, received = ops_webhook
+    run_notify(project)
+    run_notify(project)
     assert len(received) == 1
     headers, body = received[0]
     signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
@@ -216,13 +223,9 @@ def test_notify_without_smtp_settings_is_a_one_line_error(published, monkeypatch
         assert store.query("SELECT DISTINCT state FROM deliveries") == [("queued",)]
 
 
-def test_dry_run_counts_webhook_posts_without_making_them(tmp_path, monkeypatch, sink):
-    monkeypatch.setenv("HOOK_SECRET", "s3cret")
-    with webhook_receiver() as (url, received):
-        config = f'\n[[webhooks]]\nname = "ops"\nurl = "{url}"\nformat = "json"\nsecret_env = "HOOK_SECRET"\n'
-        repo, project = make_repo(tmp_path, monkeypatch, config)
-        tag_release(repo, make_release("privacy", "2.0"))
-        summary = run_notify(project, dry_run=True, eml_dir=tmp_path / "eml")
+def test_dry_run_counts_webhook_posts_without_making_them(tmp_path, ops_webhook):
+    project, received = ops_webhook
+    summary = run_notify(project, dry_run=True, eml_dir=tmp_path / "eml")
     assert (summary.would_post, summary.ok, received) == (1, True, [])
 
 

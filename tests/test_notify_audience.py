@@ -22,8 +22,6 @@ from tests._email_support import Handler, smtp_server
 from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
 from tests._store_support import make_release, tag_release
 
-pytest_plugins = ["tests._store_fixtures"]
-
 BASE_URL = "https://policies.example.com/"
 LINKED = f'[site]\nbase_url = "{BASE_URL}"\n\n[email]\nfrom = "Privacy <privacy@example.com>"\n'
 UNLINKED = '[email]\nfrom = "Privacy <privacy@example.com>"\n'
@@ -305,7 +303,7 @@ def test_notices_without_links_go_out_when_the_setting_allows_them(unlinked, mon
 def test_init_writes_commented_examples_of_the_archive_url_and_the_sender(tmp_path, in_repo):
     from policywatch.config import load_config
     from policywatch.site.settings import site_settings
-    from tests.conftest import new_git_project
+    from tests._git_support import new_git_project
 
     project = in_repo(new_git_project(tmp_path / "fresh"))
     assert run("init").exit_code == 0

@@ -21,24 +21,13 @@ from collections import Counter
 
 import pytest
 
-from policywatch.store import open_store
-from tests._store_support import (
-    EMAIL_CONFIG,
-    Sink,
-    make_release,
-    repo_with_policy,
-    seed_subscribers,
-    smtp_sink,
-    start_notify,
-    tag_release,
-)
-
-pytest_plugins = ["tests._store_fixtures"]
+from tests._store_support import Sink, released_with_subscribers, smtp_sink, start_notify
 
 SUBSCRIBERS = 500
 POOL = 4
 KILLS = 3
 LEASE = 120  # long: a re-run can finish only by taking back the dead sender's batch at once
+NOTIFY = f"lease_seconds = {LEASE}\nbatch_size = 25\n"
 
 
 class SlowSink(Sink):
@@ -55,13 +44,7 @@ def _start(repo, url: str, port: int, *args: str) -> subprocess.Popen:
 
 def _released_on_sqlite(tmp_path, subscribers: int):
     """A repository with a material release, its SQLite ledger, and that many subscribers."""
-    config = EMAIL_CONFIG + f"\n[notify]\nlease_seconds = {LEASE}\nbatch_size = 25\n"
-    repo = repo_with_policy(tmp_path / "repo", ("privacy",), config)
-    tag_release(repo, make_release("privacy", "2.0"))
-    url = f"sqlite:///{repo.root / '.policywatch' / 'state.db'}"
-    store = open_store(url)
-    seed_subscribers(store, subscribers)
-    return repo, url, store
+    return released_with_subscribers(tmp_path / "repo", subscribers, NOTIFY)
 
 
 def _wait_for(sink: Sink, messages: int) -> None:
@@ -83,11 +66,7 @@ def _kill_after(proc: subprocess.Popen, sink: Sink, messages: int) -> None:
 def _kill_and_resume(tmp_path, url: str, seed: int) -> dict:
     """Kill the sender up to KILLS times, each time starting the next run at once; the last must finish."""
     rng = random.Random(seed)
-    config = EMAIL_CONFIG + f"\n[notify]\nlease_seconds = {LEASE}\nbatch_size = 25\n"
-    repo = repo_with_policy(tmp_path / "repo", ("privacy",), config)
-    tag_release(repo, make_release("privacy", "2.0"))
-    store = open_store(url)
-    seed_subscribers(store, SUBSCRIBERS)
+    repo, url, store = released_with_subscribers(tmp_path / "repo", SUBSCRIBERS, NOTIFY, url)
     with smtp_sink(SlowSink()) as (port, sink):
         for _ in range(KILLS):
             _kill_after(_start(repo, url, port), sink, rng.randrange(1, SUBSCRIBERS // (KILLS + 1)))
@@ -123,18 +102,11 @@ def _check(result: dict, kills: int, record_property) -> None:
 
 
 @pytest.mark.slow
-def test_killed_and_rerun_at_once_notify_on_sqlite_tells_everyone_exactly_once(tmp_path, record_property):
+def test_killed_and_rerun_at_once_notify_tells_everyone_exactly_once(tmp_path, any_url, record_property):
+    """On SQLite and on PostgreSQL."""
     seed = int(os.environ.get("POLICYWATCH_KILL_SEED", random.randrange(1 << 30)))
     print(f"seed {seed}")
-    url = f"sqlite:///{tmp_path / 'repo' / '.policywatch' / 'state.db'}"
-    _check(_kill_and_resume(tmp_path, url, seed), KILLS, record_property)
-
-
-@pytest.mark.slow
-def test_killed_and_rerun_at_once_notify_on_postgres_tells_everyone_exactly_once(tmp_path, pg_url, record_property):
-    seed = int(os.environ.get("POLICYWATCH_KILL_SEED", random.randrange(1 << 30)))
-    print(f"seed {seed}")
-    _check(_kill_and_resume(tmp_path, pg_url, seed), KILLS, record_property)
+    _check(_kill_and_resume(tmp_path, any_url, seed), KILLS, record_property)
 
 
 def test_a_run_right_after_a_killed_one_finishes_everything(tmp_path, record_property):

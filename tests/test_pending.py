@@ -1,5 +1,7 @@
 """The pending verdict of each policy: last release against the committed text or the working tree."""
 
+import pytest
+
 from policywatch.project import open_project
 from policywatch.release.pending import parse_trailer, pending_changes
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, small_repo
@@ -83,20 +85,31 @@ def test_trailer_parsing_takes_the_last_valid_trailer_and_ignores_other_values()
     assert parse_trailer("No trailer here") is None
 
 
-def test_an_effective_date_moved_before_the_release_is_a_contradiction(tmp_path):
+@pytest.mark.parametrize(
+    ("old", "new", "message", "problem"),
+    [
+        pytest.param(
+            "effective: 2024-03-01",
+            "effective: 2024-02-01",
+            "Backdate",
+            "earlier than 2024-03-01",
+            id="an_effective_date_moved_before_the_release",
+        ),
+        pytest.param(
+            'version: "1.0"',
+            'version: "0.9"',
+            "Lower version",
+            "version 0.9 is lower than 1.0",
+            id="a_version_lower_than_the_released_one",
+        ),
+    ],
+)
+def test_metadata_that_contradicts_the_release_is_a_contradiction(tmp_path, old, new, message, problem):
     repo = released_repo(tmp_path)
-    edit(repo, "terms", "effective: 2024-03-01", "effective: 2024-02-01")
-    repo.commit("Backdate")
+    edit(repo, "terms", old, new)
+    repo.commit(message)
     item = next(p for p in pending_changes(open_project(repo.root)) if p.slug == "terms")
-    assert any("earlier than 2024-03-01" in p for p in item.problems)
-
-
-def test_a_version_lower_than_the_released_one_is_a_contradiction(tmp_path):
-    repo = released_repo(tmp_path)
-    edit(repo, "terms", 'version: "1.0"', 'version: "0.9"')
-    repo.commit("Lower version")
-    item = next(p for p in pending_changes(open_project(repo.root)) if p.slug == "terms")
-    assert any("version 0.9 is lower than 1.0" in p for p in item.problems)
+    assert any(problem in p for p in item.problems)
 
 
 def test_pending_at_an_older_revision_reads_that_revision(tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests._git_support import new_git_project
 from tests._publish_support import PRIVACY, TERMS, run
-from tests.conftest import new_git_project
 
 BAD = [
     pytest.param("---\ntitle: T\neffective: 2024-02-30\n---\nbody\n", "policies/bad.md:3:", id="feb-30"),

@@ -9,9 +9,8 @@ from typer.testing import CliRunner
 from policywatch.cli import app
 from policywatch.project import open_project
 from policywatch.site.build import build_project_site
-from tests._site_support import V1
-from tests.conftest import new_git_project
-from tests.test_site import Page
+from tests._git_support import new_git_project
+from tests._site_support import V1, Page
 
 runner = CliRunner()
 

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import pytest
 from typer.testing import CliRunner
 
 from policywatch.cli import app
@@ -16,9 +17,8 @@ from policywatch.site.archive import load_archive
 from policywatch.site.build import build_project_site
 from policywatch.site.feed import build_feed
 from policywatch.site_config import SiteSettings
-from tests._site_support import TODAY, V1, V2, release, tag_release, two_release_repo
-from tests.conftest import new_git_project
-from tests.test_site import Page
+from tests._git_support import new_git_project
+from tests._site_support import TODAY, V1, V2, Page, release, tag_release, two_release_repo
 
 BASE = "https://policies.example.com/"
 runner = CliRunner()
@@ -72,12 +72,29 @@ def renamed_repo(root):
     return project
 
 
-def test_a_renamed_policy_keeps_its_old_pages_and_points_to_its_new_name(tmp_path):
+@pytest.mark.parametrize(
+    ("path", "text", "href"),
+    [
+        pytest.param(
+            "privacy",
+            "renamed to Example Data Protection Policy on 10 April 2024",
+            "../data-protection/",
+            id="the_old_name_keeps_its_pages_and_points_to_the_new_name",
+        ),
+        pytest.param(
+            "data-protection",
+            "Formerly Example Privacy Policy, renamed on 10 April 2024",
+            "../privacy/versions/",
+            id="the_new_name_links_back_to_the_earlier_versions",
+        ),
+    ],
+)
+def test_a_renamed_policy_links_its_old_and_new_names(tmp_path, path, text, href):
     project = renamed_repo(tmp_path / "repo")
     build(project, tmp_path / "out", today=dt.date(2024, 5, 1))
-    old = page(tmp_path / "out", "privacy")
-    assert "renamed to Example Data Protection Policy on 10 April 2024" in old.text
-    assert {"href": "../data-protection/"} in old.all("a")
+    shown = page(tmp_path / "out", path)
+    assert text in shown.text
+    assert {"href": href} in shown.all("a")
 
 
 def test_the_index_lists_a_renamed_policy_only_under_its_new_name_as_in_effect(tmp_path):
@@ -223,14 +240,6 @@ def test_site_build_into_a_path_that_is_a_file_fails_with_one_line_and_keeps_the
     assert result.exit_code == 2
     assert result.output == "policywatch: error: public: exists and is not a folder\n"
     assert (project.root / "public").read_text(encoding="utf-8") == "notes"
-
-
-def test_the_new_name_of_a_renamed_policy_links_back_to_its_earlier_versions(tmp_path):
-    project = renamed_repo(tmp_path / "repo")
-    build(project, tmp_path / "out", today=dt.date(2024, 5, 1))
-    new = page(tmp_path / "out", "data-protection")
-    assert "Formerly Example Privacy Policy, renamed on 10 April 2024" in new.text
-    assert {"href": "../privacy/versions/"} in new.all("a")
 
 
 def test_a_policy_deleted_from_a_top_level_policies_folder_is_shown_as_withdrawn(tmp_path):

@@ -12,8 +12,8 @@ from policywatch.errors import SiteTemplateError
 from policywatch.project import open_project
 from policywatch.site.build import build_project_site
 from policywatch.site.redlines import CACHE_FOLDER, RedlineCache, compute_redlines
+from tests._git_support import new_git_project
 from tests._site_support import TODAY, V1, release, tag_release, two_release_repo
-from tests.conftest import new_git_project
 
 BASE = "https://policies.example.com/"
 

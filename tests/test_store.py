@@ -11,8 +11,6 @@ from policywatch.project import open_project
 from policywatch.store import database_url, open_project_store, open_store
 from policywatch.store.migrations import LATEST, MIGRATIONS, current_version
 
-pytest_plugins = ["tests._store_fixtures"]
-
 
 def test_default_store_is_sqlite_file_under_dot_policywatch(policy_repo, monkeypatch):
     monkeypatch.delenv("POLICYWATCH_DATABASE_URL", raising=False)
@@ -99,3 +97,23 @@ def test_unknown_database_setting_is_a_config_error(tmp_path, monkeypatch):
     monkeypatch.delenv("POLICYWATCH_DATABASE_URL", raising=False)
     with pytest.raises(ConfigError, match=r"\[database\]"):
         database_url(tmp_path, {"url": "sqlite:///x.db", "password": "hunter2"})
+
+
+def test_a_postgresql_url_without_psycopg_installed_names_the_extra_in_one_line(policy_repo):
+    import os
+    import subprocess
+    import sys
+
+    # As if psycopg were not installed: an import of it fails, as it does without the extra.
+    code = (
+        "import sys; sys.modules['psycopg'] = None;"
+        "sys.argv = ['policywatch', 'subscribers', 'list'];"
+        "from policywatch.__main__ import main; main()"
+    )
+    env = {**os.environ, "POLICYWATCH_DATABASE_URL": "postgresql://someone:secret@127.0.0.1:5432/test"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=policy_repo.root, env=env, capture_output=True, text=True)
+    assert out.returncode == DatabaseError.exit_code != 0
+    assert out.stderr.splitlines() == [
+        "policywatch: error: postgresql://someone:***@127.0.0.1:5432/test: PostgreSQL needs psycopg, "
+        "which is not installed (pip install 'policywatch[postgres]')"
+    ]

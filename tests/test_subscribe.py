@@ -39,8 +39,6 @@ from tests._publish_support import run
 from tests._subscribe_support import FORM, SECRET, SITE_URL, company_repo, mailbox, token_of, write_config
 from tests._unsubscribe_support import serving
 
-pytest_plugins = ["tests._store_fixtures"]
-
 
 @pytest.fixture
 def company(tmp_path, in_repo, monkeypatch, any_url):

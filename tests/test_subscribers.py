@@ -28,8 +28,6 @@ from policywatch.errors import (
 )
 from tests._store_support import write_csv
 
-pytest_plugins = ["tests._store_fixtures"]
-
 
 @pytest.mark.parametrize(
     ("raw", "expected"),

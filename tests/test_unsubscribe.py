@@ -23,11 +23,9 @@ from policywatch.config import parse_config
 from policywatch.errors import UnsubscribeSettingsError
 from policywatch.project import Project, open_project
 from policywatch.store import open_store, project_store
+from tests._git_support import new_git_project
 from tests._publish_support import run
 from tests._unsubscribe_support import ONE_CLICK, serving
-from tests.conftest import new_git_project
-
-pytest_plugins = ["tests._store_fixtures"]
 
 NONCE = re.compile(r"nonce(?:-|=\")[A-Za-z0-9_-]+")
 

@@ -21,8 +21,8 @@ from policywatch.audience.subscribers import add_subscriber, get_subscriber, rem
 from policywatch.project import open_project
 from policywatch.store import open_store, project_store
 from tests._burst_support import one_click_burst, waitress_serving
+from tests._git_support import new_git_project
 from tests._unsubscribe_support import ONE_CLICK, serving
-from tests.conftest import new_git_project
 
 BURST = 100
 

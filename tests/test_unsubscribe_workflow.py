@@ -22,9 +22,9 @@ from policywatch.audience.subscribers import get_subscriber
 from policywatch.project import open_project
 from policywatch.store import project_store
 from tests._email_support import smtp_server
+from tests._git_support import SEEDS, new_git_project
 from tests._publish_support import run
 from tests._unsubscribe_support import ONE_CLICK, serving
-from tests.conftest import SEEDS, new_git_project
 
 BASE_URL = "https://policies.example.com/legal/"
 SUBSCRIBERS = "email,name,policies\nana@example.com,Ana,\nbo@example.org,Bo,privacy\n"

@@ -22,9 +22,7 @@ from policywatch.store import migrations as store_migrations
 from policywatch.store import open_store, utcnow
 from policywatch.store.migrations import LATEST, current_version
 from tests._store_support import write_csv
-from tests.test_unsubscribe import ONE_CLICK, serving
-
-pytest_plugins = ["tests._store_fixtures"]
+from tests._unsubscribe_support import ONE_CLICK, serving
 
 _V1_ROWS = [
     (

@@ -14,7 +14,7 @@ import pytest
 
 from policywatch.release.record import TRAILER, tag_message
 from tests._email_support import smtp_server
-from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run, tag_release
+from tests._publish_support import MATERIAL_EDIT, assert_one_line_error, edit, released_repo, run, tag_release
 from tests._site_support import release
 
 CONFIG = '[site]\nbase_url = "https://policies.example.com"\n\n[email]\nfrom = "Privacy <privacy@example.com>"\n'
@@ -80,11 +80,7 @@ def assert_warned(result, repo) -> None:
 
 
 def assert_refused(result, repo, *fragments: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("policywatch: error: "), result.stderr
-    for fragment in (BAD, repo.reason, *fragments):
-        assert fragment in lines[0], lines[0]
+    assert_one_line_error(result, BAD, repo.reason, *fragments)
 
 
 def test_status_names_the_bad_tag_and_shows_the_last_trusted_release(bad):

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests._email_support import smtp_server
+from tests._git_support import SEEDS, new_git_project
 from tests._publish_support import run
-from tests.conftest import SEEDS, new_git_project
 
 BASE_URL = "https://policies.example.com/"
 SUBSCRIBERS = "email,name,policies\nana@example.com,Ana,\nbo@example.org,Bo,privacy\ncy@example.net,Cy,terms\n"

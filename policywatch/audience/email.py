@@ -32,6 +32,7 @@ from policywatch.audience.smtp_settings import (
     smtp_settings,
 )
 from policywatch.files import atomic_write
+from policywatch.plural import plural
 
 if TYPE_CHECKING:
     import aiosmtplib
@@ -197,7 +198,7 @@ class EmailChannel:
                 await asyncio.sleep(self.smtp.backoff * 2 ** (attempt - 1))
                 if self.unusable is not None:  # another connection found the server unusable meanwhile
                     return Outcome(recipient.delivery_id, "unsent", self.unusable, msgid)
-        return Outcome(recipient.delivery_id, "deferred", f"after {attempts} attempts: {detail}", msgid)
+        return Outcome(recipient.delivery_id, "deferred", f"after {plural(attempts, 'attempt')}: {detail}", msgid)
 
     def _give_up(self, recipient: Recipient, detail: str, msgid: str) -> Outcome:
         """The server cannot be used: nothing else is tried in this run, and nothing counts as an attempt."""

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from policywatch.audience.channels import Outcome, Recipient
 from policywatch.audience.notify_settings import NotifySettings
 from policywatch.audience.senders import LOCK_CLASS, SenderId, on_this_host, process_gone, this_sender
+from policywatch.plural import plural
 from policywatch.release.record import Release
 from policywatch.store import Store, stamp, utcnow
 
@@ -339,7 +340,7 @@ class Outbox:
             state, result = "failed", "failed"
             detail = outcome.detail
             if outcome.status == "deferred":
-                detail = f"gave up after {attempts} attempts: {outcome.detail}"
+                detail = f"gave up after {plural(attempts, 'attempt')}: {outcome.detail}"
         changed = self.store.execute(
             "UPDATE deliveries SET state = ?, detail = ?, message_id = COALESCE(?, message_id), not_before = ?,"
             " updated_at = ?, lease_owner = NULL, lease_until = NULL"

@@ -33,6 +33,7 @@ from policywatch.audience.channels import Notice, Outcome, Recipient
 from policywatch.audience.notify_settings import notify_settings
 from policywatch.audience.outbox import EMAIL, Outbox, delivery_key, follower_filter
 from policywatch.errors import ConfigError
+from policywatch.plural import plural
 from policywatch.release.record import Release, replaced_before_effect
 from policywatch.store import Store, project_store
 
@@ -78,7 +79,7 @@ class NotifySummary:
         line = (
             f"sent {self.sent}, failed {self.failed}, skipped {self.skipped}, "
             f"deferred {self.deferred}, still pending {self.pending} "
-            f"({len(self.releases)} release(s), {self.seconds:.1f} s)"
+            f"({plural(len(self.releases), 'release')}, {self.seconds:.1f} s)"
         )
         if self.duplicates:
             line += f"; {self.duplicates} sent twice after a lost lease"

@@ -25,6 +25,7 @@ from policywatch.errors import (
     SubscriberNotFound,
 )
 from policywatch.files import atomic_writer
+from policywatch.plural import plural
 from policywatch.project import check_slug
 from policywatch.store import Store, utcnow
 
@@ -278,7 +279,7 @@ def _header(path: Path, header: list[str] | None) -> dict[str, int]:
 
 def _import_row(record: list[str], columns: dict[str, int], known: list[str] | None) -> tuple:
     if len(record) > len(columns):
-        raise InvalidSubscriber(f"{len(record)} fields, the header has {len(columns)}")
+        raise InvalidSubscriber(f"{plural(len(record), 'field')}, the header has {len(columns)}")
 
     def cell(name: str) -> str:
         index = columns.get(name)

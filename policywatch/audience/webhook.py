@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from policywatch import urls
 from policywatch.audience.channels import Notice, Outcome, Recipient, Report
 from policywatch.errors import WebhookSettingsError
+from policywatch.plural import plural
 from policywatch.redaction import is_loopback, redact_url, split_url
 from policywatch.settings_values import Table
 
@@ -223,7 +224,7 @@ class WebhookChannel:
                 return Outcome(recipient.delivery_id, "failed", detail)
             if 300 <= status < 400:
                 return Outcome(recipient.delivery_id, "failed", f"{detail} (redirects are not followed)")
-        return Outcome(recipient.delivery_id, "deferred", f"after {attempts} attempts: {detail}")
+        return Outcome(recipient.delivery_id, "deferred", f"after {plural(attempts, 'attempt')}: {detail}")
 
 
 def parse_webhooks(

@@ -12,14 +12,71 @@ from __future__ import annotations
 import sys
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from policywatch import __version__
 from policywatch.errors import PolicywatchError
 from policywatch.termsafe import printable
 
 
-class _Group(TyperGroup):
+class _Flag(TyperOption):
+    def display_type_rich(self, ctx):
+        return None
+
+
+class _Option(TyperOption):
+    def display_type_rich(self, ctx):
+        shown = super().display_type_rich(ctx)
+        # A repeatable option takes one value each time: <str>, not <list[str]>.
+        return f"<{shown[len('<list[') : -len(']>')]}>" if shown and shown.startswith("<list[") else shown
+
+
+class _Argument(TyperArgument):
+    def display_type_rich(self, ctx):
+        return super().display_type_rich(ctx) if self.type_descriptor.is_choice else None
+
+
+class _FlagsAsFlags:
+    """Help in which a flag looks like a flag.
+
+    typer prints ``<bool>`` after every flag (``--dry-run <bool>``) and a type after
+    every argument (``SLUG <list[str]>``), so ``publish --dry-run true`` looked right
+    and published a policy named "true". Here a flag shows no value, an argument
+    shows its name (with its choices if it has any), and a repeatable option the
+    type of one value.
+    """
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if type(param) is TyperOption:
+                param.__class__ = _Flag if param.is_flag else _Option
+            elif type(param) is TyperArgument:
+                param.__class__ = _Argument
+        return params
+
+
+class _Command(_FlagsAsFlags, TyperCommand):
+    pass
+
+
+class _SubGroup(_FlagsAsFlags, TyperGroup):
+    pass
+
+
+class Typer(typer.Typer):
+    """``typer.Typer`` whose commands and groups print the help above; every command group uses it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("cls", _SubGroup)
+        super().__init__(*args, **kwargs)
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+class _Group(_FlagsAsFlags, TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -30,7 +87,7 @@ class _Group(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
 
 
-app = typer.Typer(
+app = Typer(
     cls=_Group,
     help="Run public policies the way you run code: versioned, diffed, released and announced.",
     no_args_is_help=True,

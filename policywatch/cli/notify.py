@@ -13,6 +13,7 @@ import typer
 
 from policywatch.cli import app
 from policywatch.cli._output import FORMAT_OPTION, Format, echo
+from policywatch.plural import plural
 
 
 class AuditFormat(StrEnum):
@@ -88,7 +89,8 @@ def notify(
             echo(f"policywatch: {line}", err=True)
         if dry_run:
             typer.echo(
-                f"dry run: {summary.sent} emails written to {summary.eml_dir}, {summary.would_post} webhook posts "
+                f"dry run: {plural(summary.sent, 'email')} written to {summary.eml_dir}, "
+                f"{plural(summary.would_post, 'webhook post')} "
                 "not made; nothing sent or recorded"
             )
         elif not summary.releases and not summary.pending and not summary.covered:

@@ -6,8 +6,9 @@ from enum import StrEnum
 
 import typer
 
-from policywatch.cli import app
+from policywatch.cli import Typer, app
 from policywatch.cli._output import echo
+from policywatch.plural import plural
 
 
 @app.command(
@@ -57,7 +58,7 @@ def publish(
     def confirm(plan) -> bool:
         _print_plan(plan, describe, "will publish")
         try:
-            return typer.confirm(f"Publish {len(plan.actions)} release(s)?", default=False)
+            return typer.confirm(f"Publish {plural(len(plan.actions), 'release')}?", default=False)
         except typer.Abort:
             return False
 
@@ -121,7 +122,7 @@ def _announce(project, releases) -> None:
         raise typer.Exit(1)
 
 
-hook_app = typer.Typer(help="Install git hooks that run `policywatch check`.", no_args_is_help=True)
+hook_app = Typer(help="Install git hooks that run `policywatch check`.", no_args_is_help=True)
 app.add_typer(hook_app, name="hook")
 
 

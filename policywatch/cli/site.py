@@ -6,10 +6,11 @@ from pathlib import Path
 
 import typer
 
-from policywatch.cli import app
+from policywatch.cli import Typer, app
 from policywatch.cli._output import echo
+from policywatch.plural import plural
 
-site_app = typer.Typer(help="Build the public archive of released policies.", no_args_is_help=True)
+site_app = Typer(help="Build the public archive of released policies.", no_args_is_help=True)
 app.add_typer(site_app, name="site")
 
 BASE_URL_OPTION = typer.Option(
@@ -30,7 +31,10 @@ def build(
     from policywatch.site.build import build_project_site
 
     result = build_project_site(open_project(), out, base_url=base_url, use_cache=not no_cache)
-    typer.echo(f"wrote {result.pages} pages for {result.policies} policies ({result.versions} versions) to {out}")
+    typer.echo(
+        f"wrote {plural(result.pages, 'page')} for {plural(result.policies, 'policy')} "
+        f"({plural(result.versions, 'version')}) to {out}"
+    )
     if result.redlines.pairs:
         stats = result.redlines
         typer.echo(f"redlines: {stats.computed} compared, {stats.reused} reused from an earlier build")
@@ -57,6 +61,6 @@ def feed(
     archives, warnings = read_archive(project)
     write_file(build_feed(archives, settings, generated=dt.datetime.now(dt.UTC)), out)
     entries = sum(len(a.versions) for a in archives)
-    typer.echo(f"wrote {entries} entries to {out}")
+    typer.echo(f"wrote {plural(entries, 'entry')} to {out}")
     for warning in warnings:
         echo(f"policywatch: warning: {warning}", err=True)

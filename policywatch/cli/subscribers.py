@@ -7,10 +7,11 @@ from pathlib import Path
 
 import typer
 
-from policywatch.cli import app
+from policywatch.cli import Typer, app
 from policywatch.cli._output import FORMAT_OPTION, Format, echo, print_json
+from policywatch.plural import plural
 
-subscribers_app = typer.Typer(
+subscribers_app = Typer(
     help="Manage the people who are told about material changes.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -102,7 +103,7 @@ def export(path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV file t
 
     with project_store(open_project()) as store:
         count = export_csv(store, path)
-    echo(f"exported {count} subscribers to {path}")
+    echo(f"exported {plural(count, 'subscriber')} to {path}")
 
 
 @subscribers_app.command("import")
@@ -125,7 +126,7 @@ def import_(
             echo(f"{path}:{error.line}: {error.message}", err=True)
         echo(
             f"{path}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
-            f"{len(result.errors)} bad rows skipped"
+            f"{plural(len(result.errors), 'bad row')} skipped"
         )
     if result.errors:
         raise typer.Exit(2)

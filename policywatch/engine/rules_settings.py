@@ -8,10 +8,14 @@ a mistyped value fails on the first run, not on the first material edit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from policywatch.errors import RulesError
 from policywatch.settings_values import Table, strings, text
+
+# The check on every push does without the typing module (about 5 ms to import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 KEYS = {"terms", "categories", "always_material", "never_material"}
 CATEGORY_KEYS = {"label", "terms", "topic"}

@@ -10,14 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from policywatch.errors import NothingToCheck
+from policywatch.plural import plural
 from policywatch.project import Project
 from policywatch.release.git import Git
 from policywatch.release.journal import JOURNAL_FILE
 from policywatch.release.pending import Pending, last_reviewed, pending_changes, refuse_empty
 from policywatch.termsafe import printable, printable_json
+
+# The check on every push does without the typing module (about 5 ms to import).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,7 @@ def findings_for(item: Pending, today: dt.date, review_months: int) -> list[Find
             Finding(
                 item.slug,
                 "warning",
-                f"not reviewed since {reviewed.isoformat()} (more than {review_months} months; "
+                f"not reviewed since {reviewed.isoformat()} (more than {plural(review_months, 'month')}; "
                 "California expects privacy policies to be updated at least yearly)",
             )
         )
@@ -137,12 +142,11 @@ def render_text(result: CheckResult) -> str:
         lines += [f"  - {reason}" for reason in finding.reasons[:20]]
         if len(finding.reasons) > 20:
             lines.append(f"  ... and {len(finding.reasons) - 20} more")
-    n = len(result.policies)
-    noun = "policy" if n == 1 else "policies"
+    policies = plural(len(result.policies), "policy")
     if result.ok:
-        lines.append(f"ok: {n} {noun} checked against {result.against}")
+        lines.append(f"ok: {policies} checked against {result.against}")
     else:
-        lines.append(f"check failed: {len(result.errors)} problem(s) in {n} {noun} at {result.against}")
+        lines.append(f"check failed: {plural(len(result.errors), 'problem')} in {policies} at {result.against}")
     return printable("\n".join(lines))
 
 

@@ -115,7 +115,8 @@ def resolve(spec: str, cwd: Path | str = ".") -> Side:
                 p = project.policy_path(slug)
                 return read_file(p, project.relpath(p))
             return Side(spec, show_text(project, spec))
-    raise DiffArgumentError(f"'{spec}': no such file, REV:PATH or policy")
+    hint = f" {project.known_hint()}" if project is not None and project.policies_dir.is_dir() else ""
+    raise DiffArgumentError(f"'{spec}': no such file, REV:PATH or policy{hint}")
 
 
 def project_rules(cwd: Path | str = "."):

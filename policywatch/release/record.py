@@ -20,9 +20,12 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import TYPE_CHECKING, Any
 
+# The check on every push does without the typing module (about 5 ms to import).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from policywatch.release.git import Tag
 
 TRAILER = "Policywatch-Release: "

@@ -28,9 +28,14 @@ class PostgresStore:
     dialect = "postgresql"
 
     def __init__(self, url: str):
-        import psycopg
-
         self.url = redact_url(url)
+        try:
+            import psycopg
+        except ImportError:
+            raise DatabaseError(
+                f"{self.url}: PostgreSQL needs psycopg, which is not installed (pip install 'policywatch[postgres]')"
+            ) from None
+
         self._conninfo = url
         self._psycopg = psycopg
         try:

@@ -1,7 +1,7 @@
 """The plain-git reader behind check: blobs in one batch, tags with their messages, repository states."""
 
 from policywatch.release.git import Git
-from tests.conftest import new_git_project
+from tests._git_support import new_git_project
 
 
 def test_read_blobs_returns_files_and_none_for_missing_paths_and_folders(tmp_path):

@@ -6,29 +6,15 @@ import json
 
 import pytest
 
-from policywatch.store import open_store
-from tests._store_support import (
-    EMAIL_CONFIG,
-    make_release,
-    repo_with_policy,
-    seed_subscribers,
-    smtp_sink,
-    start_notify,
-    tag_release,
-)
-
-pytest_plugins = ["tests._store_fixtures"]
+from tests._store_support import released_with_subscribers, smtp_sink, start_notify
 
 SUBSCRIBERS = 600
 
 
 @pytest.fixture
 def project_on_postgres(tmp_path, pg_url):
-    repo = repo_with_policy(tmp_path / "repo", ("privacy",), EMAIL_CONFIG + "\n[notify]\nbatch_size = 20\n")
-    tag_release(repo, make_release("privacy", "2.0"))
-    store = open_store(pg_url)
-    seed_subscribers(store, SUBSCRIBERS)
-    yield repo, pg_url, store
+    repo, url, store = released_with_subscribers(tmp_path / "repo", SUBSCRIBERS, "batch_size = 20\n", pg_url)
+    yield repo, url, store
     store.close()
 
 

@@ -14,8 +14,8 @@ from policywatch.project import open_project
 from policywatch.site.archive import load_archive
 from policywatch.site.feed import build_feed
 from policywatch.site_config import SiteSettings
+from tests._git_support import new_git_project
 from tests._site_support import REASON, release, tag_release, two_release_repo
-from tests.conftest import new_git_project
 
 A = "{http://www.w3.org/2005/Atom}"
 BASE = "https://policies.example.com/legal/"

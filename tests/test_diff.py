@@ -5,8 +5,9 @@ fast line parser; the site renders it with markdown-it. Every heading-like line
 carries a unique word (``w1``, ``w2``...), and both readings must put the same
 words in headings, in the same order. Lists whose items hold indented blocks
 (``- a`` then ``    # b``) and list markers CommonMark does not know (``a.``,
-``(i)``) are outside what the engine's parser follows, so the generated
-documents keep indentation and list items apart.
+``(i)``) and lazy continuation lines of a block quote are outside what the
+engine's parser follows, so the generated documents keep indentation and list
+items apart and end a block quote with a blank line.
 """
 
 from __future__ import annotations
@@ -108,7 +109,14 @@ LISTS = ["- {w}", "* {w}", "1. {w}"]
 
 def _document(pieces: list[str]) -> str:
     counter = itertools.count(1)
-    return "\n".join(re.sub(r"\{w\}", lambda _: f"w{next(counter)}", p) for p in pieces) + "\n"
+    lines = []
+    for piece in pieces:
+        # A line after a block quote that is not quoted itself would be a lazy continuation of it,
+        # which the engine's parser does not follow (policies do not write them): a blank line ends the quote.
+        if lines and lines[-1].lstrip().startswith(">") and piece and not piece.lstrip().startswith(">"):
+            lines.append("")
+        lines.append(re.sub(r"\{w\}", lambda _: f"w{next(counter)}", piece))
+    return "\n".join(lines) + "\n"
 
 
 documents = st.one_of(

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from policywatch.csvcells import FORMULA_STARTS, SEPARATORS, neutralise, restore
 from tests._email_support import Handler, smtp_server
-from tests._publish_support import MATERIAL_EDIT, edit, released_repo, run
-from tests.conftest import new_git_project
+from tests._git_support import new_git_project
+from tests._publish_support import published_to_announce, run
 
 HOSTILE_NAMES = [
     "=1+2",
@@ -111,13 +111,7 @@ def announced(tmp_path, in_repo, monkeypatch):
     """A material release of the privacy policy with one subscriber, not yet announced."""
     monkeypatch.delenv("POLICYWATCH_DATABASE_URL", raising=False)
     monkeypatch.delenv("POLICYWATCH_FROM", raising=False)
-    repo = in_repo(released_repo(tmp_path))
-    edit(repo, "privacy", *MATERIAL_EDIT)
-    config = '[site]\nbase_url = "https://policies.example.com"\n\n[email]\nfrom = "Privacy <privacy@example.com>"\n'
-    repo.commit("Allow selling data", {"policywatch.toml": config})
-    assert run("subscribers", "add", "--name", "@Ann", "--", "-ann@example.com").exit_code == 0
-    assert run("publish", "--yes", "--date", "2024-03-15", "--no-notify").exit_code == 0
-    return repo
+    return published_to_announce(tmp_path, in_repo, "--name", "@Ann", "--", "-ann@example.com")
 
 
 @pytest.mark.parametrize(

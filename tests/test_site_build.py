@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,56 +15,10 @@ from policywatch.errors import SiteOutputError, SiteTemplateError
 from policywatch.project import open_project
 from policywatch.site.archive import PolicyArchive
 from policywatch.site.build import build_project_site, compare_pairs
-from tests._site_support import REASON, TODAY, release, tag_release, two_release_repo
-from tests.conftest import new_git_project
+from tests._git_support import new_git_project
+from tests._site_support import REASON, TODAY, Page, release, tag_release, two_release_repo
 
 BASE = "https://policies.example.com/"
-
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class Page(HTMLParser):
-    """What the tests look at in a built page: tags in order, their attributes, and the visible text."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str]]] = []
-        self.text_parts: list[str] = []
-        self.unbalanced: list[str] = []  # end tags that close nothing open, and tags left open
-        self._open: list[str] = []
-        self._skip = 0
-        self.feed(html)
-        self.unbalanced += self._open
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, {k: v or "" for k, v in attrs}))
-        if tag not in VOID:
-            self._open.append(tag)
-        if tag in ("style", "title", "script"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if self._open and self._open[-1] == tag:
-            self._open.pop()
-        else:
-            self.unbalanced.append(f"</{tag}>")
-        if tag in ("style", "title", "script"):
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.text_parts.append(data)
-
-    @property
-    def text(self) -> str:
-        return " ".join("".join(self.text_parts).split())
-
-    def all(self, tag: str) -> list[dict[str, str]]:
-        return [attrs for name, attrs in self.tags if name == tag]
-
-    def headings(self) -> list[int]:
-        return [int(name[1]) for name, _ in self.tags if len(name) == 2 and name[0] == "h" and name[1].isdigit()]
 
 
 @pytest.fixture
@@ -294,7 +247,7 @@ def test_site_build_command_reports_what_it_wrote(repo, in_repo):
     in_repo(repo)
     result = runner.invoke(app, ["site", "build", "public", "--base-url", BASE])
     assert result.exit_code == 0, result.output
-    assert "wrote 9 pages for 1 policies (2 versions) to public" in result.output
+    assert "wrote 9 pages for 1 policy (2 versions) to public" in result.output
     assert (repo.root / "public/privacy/v2.0/changes/index.html").is_file()
 
 

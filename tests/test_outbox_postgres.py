@@ -1,6 +1,6 @@
 """The ledger on PostgreSQL: several senders share the work, none sends twice, a dead one's batch is reclaimed.
 
-Every test runs in a schema of its own (see ``tests._store_fixtures``) and skips
+Every test runs in a schema of its own (see ``pg_url`` in conftest.py) and skips
 only when no PostgreSQL answers at 127.0.0.1:5432.
 """
 
@@ -20,8 +20,6 @@ from policywatch.audience.outbox import Outbox
 from policywatch.store import open_store
 from policywatch.store.migrations import MIGRATIONS
 from tests._store_support import make_release, seed_subscribers
-
-pytest_plugins = ["tests._store_fixtures"]
 
 TAG = "privacy/v2.0"
 ROOT = Path(__file__).resolve().parent.parent

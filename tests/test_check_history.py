@@ -11,8 +11,8 @@ from pathlib import Path
 
 from policywatch.release.git import Git
 from policywatch.release.record import parse_tag
+from tests._git_support import GitProject
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
-from tests.conftest import GitProject
 
 
 def clone(source: GitProject, dest: Path, *options: str) -> GitProject:
