@@ -24,6 +24,7 @@ from policywatch.audience.service.app import make_app
 from policywatch.audience.signups import (
     Limits,
     Origin,
+    client_bucket,
     confirm_subscription,
     make_token,
     read_token,
@@ -398,3 +399,15 @@ def test_confirming_records_the_confirmation_once(store):
     again = confirm_subscription(store, nonce, Origin("198.51.100.7", "second"))
     assert (first.changed, again.changed, again.confirmed_at) == (True, False, first.confirmed_at)
     assert store.query("SELECT confirm_address, confirm_agent FROM subscribe_requests") == [("192.0.2.1", "first")]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("2001:db8::1", "2001:db8::ffff:1"), ("::ffff:192.0.2.1", "192.0.2.1")],
+)
+def test_one_ipv6_network_or_one_mapped_ipv4_address_is_one_client(one, other):
+    assert client_bucket(one) == client_bucket(other)
+
+
+def test_two_ipv6_networks_are_two_clients():
+    assert client_bucket("2001:db8:0:1::1") != client_bucket("2001:db8:0:2::1")

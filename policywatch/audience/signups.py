@@ -19,6 +19,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 from dataclasses import dataclass
@@ -111,6 +112,19 @@ def hit(store: Store, bucket: str, limit: int, window: dt.timedelta, now: dt.dat
     return rows[0][0] <= limit
 
 
+def client_bucket(address: str) -> str:
+    """The rate-limit counter of a client: its IPv4 address, or its IPv6 /64 (one host may hold all of it)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "client:" + address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return f"client:{ip.ipv4_mapped}"
+        return f"client:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
+    return f"client:{ip}"
+
+
 def address_bucket(email: str) -> str:
     """The rate-limit counter of an address, named by a hash: the counters hold no address."""
     return "address:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
@@ -131,7 +145,7 @@ def request_subscription(
     requests already waiting for confirmation. The caller answers the same page either way.
     """
     moment = now or dt.datetime.now(dt.UTC)
-    if not hit(store, "client:" + origin.address, limits.per_client_per_hour, dt.timedelta(hours=1), moment):
+    if not hit(store, client_bucket(origin.address), limits.per_client_per_hour, dt.timedelta(hours=1), moment):
         return "client"
     if not hit(store, address_bucket(email), limits.per_address_per_day, dt.timedelta(days=1), moment):
         return "address"

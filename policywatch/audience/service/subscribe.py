@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from policywatch import urls
 from policywatch.audience.addresses import check_address
+from policywatch.audience.service.mail import CONFIRM_EMAIL, WELCOME_EMAIL, Mailer
 from policywatch.audience.service.settings import ServiceSettings, origin_of
 from policywatch.audience.service.tokens import mask_email
 from policywatch.audience.signups import (
@@ -34,7 +35,6 @@ from policywatch.audience.signups import (
 
 if TYPE_CHECKING:
     from policywatch.audience.service.app import Reply, Request, ServiceApp
-    from policywatch.audience.service.mail import Mailer
     from policywatch.audience.subscribers import Subscriber
     from policywatch.project import Project
 
@@ -70,7 +70,6 @@ def make_signups(project: Project) -> Signups | None:
     """The subscribe endpoints' parts when ``[service] subscribe = true``; raises on any setting they lack."""
     import os
 
-    from policywatch.audience.service.mail import Mailer
     from policywatch.audience.service.settings import service_settings
     from policywatch.audience.smtp_settings import email_section, sender_settings, smtp_settings
     from policywatch.site_config import read_site_settings
@@ -105,17 +104,17 @@ def subscribe(service: ServiceApp, request: Request) -> Reply:
         return service.page(PROBLEM_TEMPLATE, status=400, problem="policy")
     page = service.page(INBOX_TEMPLATE, masked=mask_email(address))
     if any(value.strip() for value in request.form.get(HONEYPOT, [])):
-        _log(service, request, "request dropped: the hidden field was filled in")
+        _log(request, "request dropped: the hidden field was filled in")
         return page
     with service.store() as store:
         outcome = request_subscription(store, signups.settings.secret, address, asked, _origin(request), signups.limits)
     if not isinstance(outcome, Requested):
         why = {"client": "client address", "address": "email address", "pending": "pending confirmations"}[outcome]
-        _log(service, request, f"request refused: over the limit of {why}")
+        _log(request, f"request refused: over the limit of {why}")
         return page
     link = signups.settings.link(CONFIRM_PATH) + "?token=" + outcome.token
     mail = signups.mailer.render(
-        "subscribe/confirm_email.txt",
+        CONFIRM_EMAIL,
         address,
         link=link,
         policies=list(asked),
@@ -123,7 +122,7 @@ def subscribe(service: ServiceApp, request: Request) -> Reply:
         expires=outcome.expires_at,
     )
     signups.mailer.send_later(lambda: signups.mailer.send(mail), f"confirmation of request {outcome.id}")
-    _log(service, request, f"request {outcome.id}: confirmation email queued")
+    _log(request, f"request {outcome.id}: confirmation email queued")
     return page
 
 
@@ -163,7 +162,7 @@ def confirm(service: ServiceApp, request: Request) -> Reply:
     if done is None:
         return service.page(PROBLEM_TEMPLATE, status=404, problem="link")
     if done.changed:
-        _log(service, request, f"request {done.request_id} confirmed at {done.confirmed_at}")
+        _log(request, f"request {done.request_id} confirmed at {done.confirmed_at}")
         subscriber = done.subscriber
         signups.mailer.send_later(
             lambda: welcome(service, signups, subscriber), f"welcome of request {done.request_id}"
@@ -191,7 +190,7 @@ def welcome(service: ServiceApp, signups: Signups, subscriber: Subscriber) -> No
         for a in owed
     ]
     mail = signups.mailer.render(
-        "subscribe/welcome_email.txt",
+        WELCOME_EMAIL,
         subscriber.email,
         headers={
             "List-Id": signups.mailer.sender.list_id,
@@ -254,7 +253,7 @@ def _origin_allowed(environ: dict[str, Any], allowed: tuple[str, ...], *, allow_
     return origin in allowed or origin == own
 
 
-def _log(service: ServiceApp, request: Request, line: str) -> None:
+def _log(request: Request, line: str) -> None:
     from policywatch.audience.service.app import log
 
     log(request.environ, f"policywatch subscribe: {line}")
