@@ -411,3 +411,14 @@ def test_one_ipv6_network_or_one_mapped_ipv4_address_is_one_client(one, other):
 
 def test_two_ipv6_networks_are_two_clients():
     assert client_bucket("2001:db8:0:1::1") != client_bucket("2001:db8:0:2::1")
+
+
+def test_a_confirmation_the_mail_server_refuses_is_one_log_line_without_the_address(company, inbox, capfd):
+    inbox.handler.refuse["ana@example.com"] = "550 5.1.1 <ana@example.com>: no such user"
+    app = make_app(open_project(company.root))
+    with serving(app) as base:
+        assert subscribe(base, "ana@example.com").status_code == 200
+    app.signups.mailer.close()
+    lines = [line for line in capfd.readouterr().err.splitlines() if "not sent" in line]
+    assert len(lines) == 1 and "confirmation of request 1" in lines[0] and "a***@example.com" in lines[0]
+    assert "ana@example.com" not in lines[0]

@@ -77,14 +77,19 @@ class Mailer:
         message.set_content(body.lstrip("\n"), charset="utf-8")
         return Mail(to, message)
 
-    def send_later(self, job: Callable[[], None], what: str) -> Future:
-        """Run ``job`` on a mail thread; a failure becomes one line in the log naming ``what``."""
+    def send_later(self, job: Callable[[], None], what: str, address: str) -> Future:
+        """Run ``job`` on a mail thread; a failure becomes one line in the log naming ``what``.
+
+        A server's refusal often quotes the recipient: ``address`` is masked in the line.
+        """
+        from policywatch.audience.service.tokens import mask_email
 
         def run() -> None:
             try:
                 job()
             except Exception as exc:  # noqa: BLE001 - the request is long answered: the log is the only place left
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                reason = reason.replace(address, mask_email(address))
                 sys.stderr.write(printable(f"policywatch subscribe: {what}: not sent: {reason}") + "\n")
                 sys.stderr.flush()
 

@@ -121,7 +121,7 @@ def subscribe(service: ServiceApp, request: Request) -> Reply:
         days=signups.settings.confirm_days,
         expires=outcome.expires_at,
     )
-    signups.mailer.send_later(lambda: signups.mailer.send(mail), f"confirmation of request {outcome.id}")
+    signups.mailer.send_later(lambda: signups.mailer.send(mail), f"confirmation of request {outcome.id}", address)
     _log(request, f"request {outcome.id}: confirmation email queued")
     return page
 
@@ -165,7 +165,7 @@ def confirm(service: ServiceApp, request: Request) -> Reply:
         _log(request, f"request {done.request_id} confirmed at {done.confirmed_at}")
         subscriber = done.subscriber
         signups.mailer.send_later(
-            lambda: welcome(service, signups, subscriber), f"welcome of request {done.request_id}"
+            lambda: welcome(service, signups, subscriber), f"welcome of request {done.request_id}", subscriber.email
         )
     return service.page(
         CONFIRMED_TEMPLATE, masked=mask_email(done.subscriber.email), changed=done.changed, at=done.confirmed_at
