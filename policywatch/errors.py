@@ -10,6 +10,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_USAGE = 2
+EXIT_NOT_A_POLICY = 3
 
 
 class PolicywatchError(Exception):
@@ -66,6 +67,12 @@ class InputTooLarge(PolicywatchError):
 
 class DiffArgumentError(PolicywatchError):
     """An OLD or NEW argument of ``diff`` names no file, revision or policy."""
+
+
+class NotAPolicy(PolicywatchError):
+    """One side of a comparison is no policy (empty, an error page, markup noise): it is refused, not judged."""
+
+    exit_code = EXIT_NOT_A_POLICY
 
 
 # --- Publishing, check and hooks ---------------------------------------------

@@ -14,6 +14,22 @@ def test_check_passes_when_every_policy_is_released(tmp_path, in_repo):
     assert "ok: 2 policies checked against HEAD" in result.output
 
 
+def test_check_refuses_a_policy_whose_text_became_an_error_page_naming_the_file(tmp_path, in_repo):
+    repo = in_repo(released_repo(tmp_path))
+    text = repo.read("policies/privacy.md")
+    front = text[: text.index("\n---\n", 4) + 5]
+    sections = "".join(
+        f"\n## Part {n}\n\nWe keep your order history {n} so that support can help you.\n" for n in range(40)
+    )
+    repo.commit("Longer", {"policies/privacy.md": text + sections})
+    assert run("publish", "--yes", "--no-notify", "--as", "minor").exit_code == 0
+    repo.commit("Scraped", {"policies/privacy.md": front + "Something went wrong. Refresh\n"})
+    result = run("check")
+    assert result.exit_code == 3, result.output
+    assert "policies/privacy.md (new side) is an error page" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
 def test_check_fails_on_an_unpublished_material_change_and_lists_the_reasons(tmp_path, in_repo):
     repo = in_repo(released_repo(tmp_path))
     edit(repo, "privacy", *MATERIAL_EDIT)

@@ -172,3 +172,15 @@ def test_a_folder_is_a_one_line_error(released):
 def test_a_policy_file_path_alone_is_compared_with_its_last_release(released):
     data = json.loads(run(POLICY, "--format", "json").stdout)
     assert data["classification"] == "material"
+
+
+def test_a_new_side_that_is_no_policy_is_refused_in_one_line_naming_the_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    sentence = "We collect your name and email address when you sign up and use them to run your account. "
+    (tmp_path / "a.md").write_text("# P\n\n" + sentence * 40 + "\n")
+    (tmp_path / "b.md").write_text("Something went wrong. Refresh\n")
+    result = run("a.md", "b.md")
+    assert result.exit_code == 3, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("policywatch: error: b.md (new side) is an error page")

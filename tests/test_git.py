@@ -18,6 +18,42 @@ def test_read_blobs_returns_files_and_none_for_missing_paths_and_folders(tmp_pat
     }
 
 
+def test_file_modes_list_the_folder_as_git_ls_tree_does(tmp_path):
+    repo = new_git_project(tmp_path / "repo")
+    files = {"policies/a b.md": "a\n", "policies/datenschutz-ü.md": "ü\n", "policies/sub/c.md": "c\n", "x.md": "x\n"}
+    repo.commit("Add", files)
+    (repo.root / "policies" / "link.md").symlink_to("a b.md")
+    (repo.root / "policies" / "run.sh").write_text("#!/bin/sh\n")
+    (repo.root / "policies" / "run.sh").chmod(0o755)
+    repo.git("add", "-A")
+    head = repo.commit("Link and script")
+    listed = repo.git("-c", "core.quotePath=false", "ls-tree", head, "--", "policies/").splitlines()
+    expected = {line.split("\t")[1]: line.split(" ")[0] for line in listed}
+    modes = Git(repo.root).file_modes(head, "policies/")
+    assert modes == expected
+    assert modes["policies/link.md"] == "120000" and modes["policies/sub"] == "040000"
+
+
+def test_file_modes_of_a_missing_folder_or_a_file_are_empty(tmp_path):
+    repo = new_git_project(tmp_path / "repo")
+    head = repo.commit("Add", {"policies/a.md": "a\n"})
+    git = Git(repo.root)
+    assert git.file_modes(head, "nowhere") == {}
+    assert git.file_modes(head, "policies/a.md") == {}
+
+
+def test_one_git_reads_many_objects_through_one_session_and_closes_it(tmp_path):
+    repo = new_git_project(tmp_path / "repo")
+    head = repo.commit("Add", {"policies/a.md": "alpha\n"})
+    git = Git(repo.root)
+    assert git.read_blobs([f"{head}:policies/a.md"]) == {f"{head}:policies/a.md": b"alpha\n"}
+    session = git._batch
+    assert git.file_modes(head, "policies") == {"policies/a.md": "100644"}
+    assert git._batch is session and session.poll() is None
+    git.close()
+    assert session.returncode == 0
+
+
 def test_tags_merged_into_a_commit_leave_out_tags_on_other_branches(tmp_path):
     repo = new_git_project(tmp_path / "repo")
     repo.commit("One", {"a.md": "1\n"})

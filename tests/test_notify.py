@@ -310,7 +310,9 @@ def test_a_closed_port_is_named_in_one_line_and_exits_2(published, monkeypatch):
     port = free_port()
     result = _notify_with(published, monkeypatch, f"smtp://127.0.0.1:{port}?backoff=0.01&retries=0")
     assert result.exit_code == 2
-    assert f"policywatch: cannot send email: smtp://127.0.0.1:{port}: connection refused" in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"policywatch: error: cannot send email: smtp://127.0.0.1:{port}: connection refused; ")
+    assert "still pending: run 'policywatch notify' again" in line
     assert _queued_untried(published)
 
 
@@ -323,7 +325,8 @@ def test_tls_that_cannot_be_set_up_is_named_and_exits_2(published, monkeypatch, 
     with smtp_sink() as (port, server):
         result = _notify_with(published, monkeypatch, f"{scheme}://127.0.0.1:{port}?backoff=0.01")
     assert result.exit_code == 2
-    assert f"policywatch: cannot send email: {scheme}://127.0.0.1:{port}: {cause}" in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"policywatch: error: cannot send email: {scheme}://127.0.0.1:{port}: {cause}")
     assert server.messages == [] and _queued_untried(published)
 
 

@@ -87,6 +87,14 @@ class NotifySummary:
             line += f"; {self.covered} not sent, covered by a newer notice"
         return line
 
+    def problem_lines(self) -> list[str]:
+        """What went wrong, one line each; a server that could not be used is one error line saying what is left."""
+        lines = []
+        if self.blocked:
+            left = f"; {self.pending} still pending: run 'policywatch notify' again" if self.pending else ""
+            lines.append(f"error: {'; '.join(self.blocked)}{left}")
+        return lines + [p for p in self.problems if p not in self.blocked]
+
     def untold_lines(self) -> list[str]:
         """One line per material release that has nobody to tell, as ``notify`` and ``publish`` print it."""
         return [

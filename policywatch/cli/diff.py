@@ -40,7 +40,12 @@ def diff(
     warn_ignored(r.to_json() for p in pairs for r in p.ignored)
     rules = project_rules()
     reports = [
-        Report(p.name, p.old.label if p.old else "", p.new.label, compare(p.old.text, p.new.text, rules=rules))
+        Report(
+            p.name,
+            p.old.label,
+            p.new.label,
+            compare(p.old.text, p.new.text, rules=rules, labels=(p.old.label, p.new.label)),
+        )
         if p.old
         else Report(p.name, "", p.new.label, None)
         for p in pairs

@@ -83,7 +83,7 @@ def notify(
     if fmt is Format.json:
         print_json({**vars(summary), "ok": summary.ok, "ignored_tags": [r.to_json() for r in ignored]})
     else:
-        for problem in summary.problems:
+        for problem in summary.problem_lines():
             echo(f"policywatch: {problem}", err=True)
         for line in summary.untold_lines():
             echo(f"policywatch: {line}", err=True)
@@ -99,7 +99,7 @@ def notify(
             )
         else:
             typer.echo(summary.counts())
-            if summary.pending:
+            if summary.pending and not summary.blocked:  # a blocked server's line already says what is left
                 typer.echo(f"policywatch: {summary.pending_line()}", err=True)
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)

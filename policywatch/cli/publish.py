@@ -112,7 +112,7 @@ def _announce(project, releases) -> None:
         echo(f"policywatch: notices not sent: {error}", err=True)
         typer.echo("the release is published: fix this, then run 'policywatch notify' to send its notices", err=True)
         raise typer.Exit(error.exit_code) from None
-    for problem in summary.problems:
+    for problem in summary.problem_lines():
         echo(f"policywatch: {problem}", err=True)
     for line in summary.untold_lines():
         echo(f"policywatch: {line}", err=True)

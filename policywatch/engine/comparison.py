@@ -53,27 +53,35 @@ REWRITTEN_MIN_WORDS = 20
 JUDGE_CHARS = 1_500_000
 
 
-def compare(old: str, new: str, *, rules: Any = None) -> Comparison:
+def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = ("old", "new")) -> Comparison:
     """Compare two policy texts (Markdown, front matter ignored) and judge every change.
 
     ``rules`` is a ``materiality.Rules`` (see ``load_rules``); None uses the shipped rules.
+    A side that is no policy (empty, an error page, markup noise) raises ``NotAPolicy``
+    naming it by its label from ``labels``: judging it would only mislead.
     """
     from policywatch.engine.diff import MAX_CHARS, count_words, diff_blocks, normalise
-    from policywatch.engine.materiality import MATERIAL, default_rules, judge, judge_quickly
+    from policywatch.engine.materiality import MATERIAL, default_rules, forget, judge, judge_quickly
+    from policywatch.engine.structure import layout, refuse_non_policy
 
     for name, text in (("old", old), ("new", new)):
         if len(text) > MAX_CHARS:
             raise InputTooLarge(f"{name} text is {len(text):,} characters; compare() accepts up to {MAX_CHARS:,}")
     rules = rules or default_rules()
+    forget()  # what one comparison learnt of its sentences does not carry over: each is timed on its own
     memo: dict[str, list] = {}
     old_blocks = normalise(old, memo)
-    edits = diff_blocks(old_blocks, normalise(new, memo))
+    new_blocks = normalise(new, memo)
+    edits = diff_blocks(old_blocks, new_blocks)
+    changed = sum(len(e.old_text) + len(e.new_text) for e in edits if e.kind != "move")
+    refuse_non_policy(old, new, old_blocks, new_blocks, rules.structure, labels, changed)
+    document = layout(old_blocks, new_blocks, rules.structure) if edits else None
     changes = []
     judged = 0
     for edit in edits:
         quick = judged > JUDGE_CHARS
         judged += len(edit.old_text) + len(edit.new_text)
-        classification, reasons = (judge_quickly if quick else judge)(edit, rules)
+        classification, reasons = (judge_quickly if quick else judge)(edit, rules, document)
         changes.append(
             Change(edit.section, edit.kind, edit.old_text, edit.new_text, classification, reasons, edit.segments)
         )

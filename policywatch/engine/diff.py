@@ -61,6 +61,7 @@ _TRANSLATE = {
     ord("\u2026"): "...",
 }
 _FOLD = {chr(k): v or "" for k, v in _TRANSLATE.items()}
+_SPACES_NFKC = "\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\u3000"
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -129,6 +130,10 @@ def fold_unicode(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if text.isascii():
         return text
+    # Spaces first (NFKC makes each a plain space too): a non-breaking space is what usually needs the NFKC pass.
+    for char in _SPACES_NFKC:
+        if char in text:
+            text = text.replace(char, " ")
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     for char, replacement in _FOLD.items():

@@ -30,6 +30,17 @@ from functools import lru_cache
 from policywatch.engine import wording
 from policywatch.engine.diff import SEP, Edit
 from policywatch.engine.rulebook import Category, Rules, default_rules, load_rules
+from policywatch.engine.structure import (
+    Layout,
+    channels,
+    defined_term,
+    in_contents,
+    in_furniture,
+    is_statistic,
+    pointers,
+    structural,
+    without_pointers,
+)
 
 __all__ = [
     "MATERIAL",
@@ -37,6 +48,7 @@ __all__ = [
     "Category",
     "Rules",
     "default_rules",
+    "forget",
     "judge",
     "judge_quickly",
     "load_rules",
@@ -99,7 +111,7 @@ def _number_pattern(rules: Rules) -> re.Pattern[str]:
     words = "|".join(sorted(rules.number_words, key=len, reverse=True))
     units = "|".join(re.escape(u) for u in sorted(rules.durations, key=len, reverse=True))
     return re.compile(
-        rf"(?:[$€£]\s?)?(?<![\w.])(?:\d+(?:[.,]\d+)*|(?:{words})(?:[ -](?:{words}))*)(?![\w])"
+        rf"(?:[$€£]\s?)?(?<![\w.-])(?:\d+(?:[.,]\d+)*|(?:{words})(?:[ -](?:{words}))*)(?![\w])"
         rf"(?:\s?%| percent)?(?:\s*\(\s*\d+\s*\))?(?:\s+(?:{units})\b)?",
         re.I,
     )
@@ -107,29 +119,48 @@ def _number_pattern(rules: Rules) -> re.Pattern[str]:
 
 def _numbers(
     old: str, new: str, rules: Rules, words: set[str] | None = None, old_context: str = "", new_context: str = ""
-) -> list[str]:
-    """Numbers, durations, ages and amounts that differ between the two (changed parts of) sentences."""
+) -> tuple[list[str], list[str]]:
+    """Numbers, durations, ages and amounts that differ between the two (changed parts of) sentences.
+
+    Returns (material, minor) reasons. A number's role decides: cross-references,
+    outline numbers, versions and years are no quantity and are left out; figures in a
+    sentence that reports statistics are updated, not promised; a retention period
+    made shorter is in the user's favour.
+    """
     if (
         not wording.DIGIT.search(old)
         and not wording.DIGIT.search(new)
         and words is not None
         and not words & _number_words(rules)
     ):
-        return []
-    old, new = _NAMED_NUMBER.sub(r"\1", wording.strip_dates(old)), _NAMED_NUMBER.sub(r"\1", wording.strip_dates(new))
+        return [], []
+    st = rules.structure
+    old, new = wording.strip_dates(old), wording.strip_dates(new)
+    notes = []
+    if (old_refs := pointers(old, st)) != (new_refs := pointers(new, st)):
+        refs = f"{wording.listing(old_refs) or '-'} → {wording.listing(new_refs) or '-'}"
+        notes.append(f"cross-reference or version updated: {refs}")
+    old = _NAMED_NUMBER.sub(r"\1", without_pointers(old, st))
+    new = _NAMED_NUMBER.sub(r"\1", without_pointers(new, st))
     rx = _number_pattern(rules)
     before = Counter(m.group().lower() for m in rx.finditer(old))
     after = Counter(m.group().lower() for m in rx.finditer(new))
     removed = list((before - after).elements())
     added = list((after - before).elements())
     if not removed and not added:
-        return []
+        return [], notes
     context = f"{old_context or old} {new_context or new}".lower()
+    if is_statistic(context, st):
+        return [], [f"statistics updated: {wording.listing(removed) or '-'} → {wording.listing(added) or '-'}", *notes]
     both = " ".join(removed + added)
     has_unit = any(re.search(rf"\b{re.escape(u)}\b", both) for u in rules.durations)
     if has_unit and any(re.search(rf"\b{re.escape(w)}", context) for w in rules.retention):
         what = "retention period"
-    elif any(re.search(rf"(?<!\w){re.escape(w)}\b", context) for w in rules.ages) and not has_unit:
+    elif (
+        not has_unit
+        and all(_plausible_age(q) for q in removed + added)
+        and any(re.search(rf"(?<!\w){re.escape(w)}\b", context) for w in rules.ages)
+    ):
         what = "age threshold"
     elif any(c in both or re.search(rf"\b{re.escape(c)}\b", context) for c in rules.currencies):
         what = "amount"
@@ -137,11 +168,54 @@ def _numbers(
         what = "time period"
     else:
         what = "number"
+    if what == "number":
+        # A number with no unit, age or currency is a phone number, a postcode, a count: no promise.
+        change = f"{wording.listing(removed) or '-'} → {wording.listing(added) or '-'}"
+        return [], [f"number without a role changed: {change}", *notes]
     if removed and added:
-        return [f"{what} changed: {wording.listing(removed)} → {wording.listing(added)}"]
+        change = f"{wording.listing(removed)} → {wording.listing(added)}"
+        if what == "retention period" and _shorter(removed, added, rules):
+            return [], [f"retention period shortened: {change} (in the user's favour)"]
+        return [f"{what} changed: {change}"], []
     if added:
-        return [f"{what} added: {wording.listing(added)}"]
-    return [f"{what} removed: {wording.listing(removed)}"]
+        return [f"{what} added: {wording.listing(added)}"], []
+    return [f"{what} removed: {wording.listing(removed)}"], []
+
+
+_UNIT_DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve"
+_TEENS = "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+_SMALL: dict[str, float] = {w: n for n, w in enumerate(f"{_UNITS} {_TEENS}".split())}
+_SMALL.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "half": 0.5, "single": 1})
+
+
+def _plausible_age(quantity: str) -> bool:
+    """A number that can be an age: a whole number up to 120, or one spelt out."""
+    digits = re.sub(r"\D", "", quantity)
+    return not digits or (len(digits) <= 3 and int(digits) <= 120)
+
+
+def _days(quantity: str) -> float | None:
+    """'30 days', 'two years', '6 (six) months' as days; None when it is no duration."""
+    parts = re.findall(r"\d+(?:[.,]\d+)?|[a-z]+", quantity.lower())
+    unit = next((_UNIT_DAYS[p.rstrip("s")] for p in reversed(parts) if p.rstrip("s") in _UNIT_DAYS), None)
+    if unit is None:
+        return None
+    for part in parts:
+        if part[0].isdigit():
+            return float(part.replace(",", "")) * unit
+        if part in _SMALL:
+            return _SMALL[part] * unit
+    return None
+
+
+def _shorter(removed: list[str], added: list[str], rules: Rules) -> bool:
+    """Every new period is shorter than the shortest old one."""
+    before = [_days(q) for q in removed]
+    after = [_days(q) for q in added]
+    if None in before or None in after or not before or not after:
+        return False
+    return max(after) < min(before)  # type: ignore[type-var]
 
 
 _TERM_TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -168,6 +242,7 @@ def _plural_of(word: str, base: str) -> bool:
     return word == base or word == base + "s" or word == base + "es"
 
 
+@lru_cache(maxsize=512)
 def _terms(text: str, rules: Rules) -> list[Counter[str]]:
     """Per category, how often each of its terms occurs in ``text``: whole words, longest match, plurals folded."""
     index = _term_index(rules)
@@ -207,27 +282,68 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
 _NO_TERMS: Counter[str] = Counter()
 
 
-def _categories(old: str, new: str, rules: Rules) -> list[str]:
-    """Reasons for terms that appear or disappear."""
-    reasons = []
+def forget() -> None:
+    """Drop the terms remembered of sentences judged before: memory only ever serves one comparison."""
+    _terms.cache_clear()
+
+
+def _categories(
+    old: str, new: str, rules: Rules, old_sentence: str = "", new_sentence: str = ""
+) -> tuple[list[str], list[str]]:
+    """Reasons for concepts a sentence asserts that appear or disappear: (material, in the user's favour).
+
+    Terms count by concept, so a synonym or another spelling of a term already
+    there ("subsidiaries" → "subsidiary companies", "behavioral" → "behavioural")
+    is no new concept. One reason per category and direction names the new
+    concepts, each once, with the other words of its group found beside it.
+    """
+    material: list[str] = []
+    favour: list[str] = []
     old_squashed, new_squashed = wording.squash(old), wording.squash(new)
     for cat, before, after in zip(rules.categories, _terms(old, rules), _terms(new, rules), strict=True):
-        added = [t for t in after if after[t] > before[t] and wording.squash(t) not in old_squashed]
+        if not before and not after:
+            continue
+        if cat.places:
+            before = _in_context(cat, before, old_sentence or old)
+            after = _in_context(cat, after, new_sentence or new)
+        had = {cat.concept(t) for t in before}
+        has = {cat.concept(t) for t in after}
+        added = [t for t in after if cat.concept(t) not in had and wording.squash(t) not in old_squashed]
         removed = [
             t
             for t in before
-            if before[t] > after[t] and wording.squash(t) not in new_squashed and not any(t in a for a in added)
+            if cat.concept(t) not in has and wording.squash(t) not in new_squashed and not any(t in a for a in added)
         ]
         added = [t for t in added if not any(t in r and t != r for r in removed)]
-        for term in added[:TERMS_PER_REASON]:
-            reasons.append(f"new {cat.label}: {term}")
-        if len(added) > TERMS_PER_REASON:
-            reasons.append(f"new {cat.label}: {wording.listing(added[TERMS_PER_REASON:], 0)}")
-        for term in removed[:TERMS_PER_REASON]:
-            reasons.append(f"{cat.label} removed: {term}")
-        if len(removed) > TERMS_PER_REASON:
-            reasons.append(f"{cat.label} removed: {wording.listing(removed[TERMS_PER_REASON:], 0)}")
-    return reasons
+        for terms, label in ((added, f"new {cat.label}"), (removed, f"{cat.label} removed")):
+            if not terms:
+                continue
+            named = _by_concept(cat, terms)
+            shown = named[:TERMS_PER_REASON]
+            text = f"{label}: {shown[0]}" if len(named) == 1 else f"{label}: {wording.listing(named, TERMS_PER_REASON)}"
+            if cat.in_favour and terms is added:
+                favour.append(f"{text} (in the user's favour)")
+            else:
+                material.append(text)
+    return material, favour
+
+
+def _in_context(cat: Category, found: Counter[str], text: str) -> Counter[str]:
+    """The terms found, less the places, unless the text speaks of where data goes."""
+    if not any(t in cat.places for t in found):
+        return found
+    low = text.lower()
+    if any(re.search(rf"\b{re.escape(w)}\b", low) for w in cat.context):
+        return found
+    return Counter({t: n for t, n in found.items() if t not in cat.places})
+
+
+def _by_concept(cat: Category, terms: list[str]) -> list[str]:
+    """Terms grouped by concept, each concept once: 'precise location (gps)'."""
+    groups: dict[str, list[str]] = {}
+    for term in terms:
+        groups.setdefault(cat.concept(term), []).append(term)
+    return [f"{g[0]} ({', '.join(g[1:])})" if len(g) > 1 else g[0] for g in groups.values()]
 
 
 def _topics(old: str, new: str, rules: Rules) -> list[Category]:
@@ -236,7 +352,12 @@ def _topics(old: str, new: str, rules: Rules) -> list[Category]:
     ``new`` need only hold what the new sentence added (its windows): the rest is in ``old``.
     """
     found = [a or b for a, b in zip(_terms(old, rules), _terms(new, rules), strict=True)]
-    return [cat for cat, hits in zip(rules.categories, found, strict=True) if cat.topic and hits]
+    both = f"{old} {new}"
+    return [
+        cat
+        for cat, hits in zip(rules.categories, found, strict=True)
+        if cat.topic and hits and (not cat.places or _in_context(cat, hits, both))
+    ]
 
 
 def _synonyms(word: str, rules: Rules) -> frozenset[int]:
@@ -306,7 +427,7 @@ def _compounds(parts: list[str], wholes: list[str], notes: list[str], reverse: b
     for n, whole in enumerate(wholes):
         if len(whole) < 5 or whole in have:
             continue
-        for cut in range(2, len(whole) - 1):
+        for cut in range(1, len(whole) - 1):
             first, second = whole[:cut], whole[cut:]
             if have[first] and have[second] and (first != second or have[first] > 1):
                 have[first] -= 1
@@ -415,40 +536,123 @@ def _known_word(word: str, rules: Rules) -> bool:
     )
 
 
-def _new_names(edit: Edit, old: str, new: str, gained: Counter[str], rules: Rules) -> list[str]:
-    """A company or product named for the first time in a sentence about who gets data.
-
-    A vendor swapped for another ("Mailchimp" → "Sendgrid") is a new recipient as
-    much as one added to a list; a name kept and extended ("Basecamp" → "Basecamp 4") is not.
-    """
+def _name_runs(old: str, new: str, gained: Counter[str], rules: Rules, document: Layout | None) -> list[str]:
+    """Names ("Acme Analytics") in ``new`` that ``old`` lacks, less the document's own (its products, itself)."""
+    if not any(_written_capitalised(w, new) for w in gained):
+        return []
     old_names = {w.removesuffix("'s") for w in wording.names(old)}
     added = {w.removesuffix("'s") for w in wording.names(new)} - old_names
     added = {w for w in added if w in gained and not _known_word(w, rules)}
     if not added:
         return []
+    runs = [r for r in _NAME_RUN.findall(new) if set(wording.words(r)) & added]
+    if document:
+        runs = [r for r in runs if not document.named_before(r.split()[0])]
+    return list(dict.fromkeys(runs))
+
+
+def _new_names(
+    edit: Edit, old: str, new: str, gained: Counter[str], rules: Rules, document: Layout | None = None
+) -> list[str]:
+    """A company named for the first time in a sentence about who gets data.
+
+    A vendor swapped for another ("Mailchimp" → "Sendgrid") is a new recipient as
+    much as one added to a list; a name kept and extended ("Basecamp" → "Basecamp 4")
+    is not, nor is a name the old document already used (the company's own products).
+    """
     recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
     if recipients is None or not _terms(old, rules)[recipients]:
         return []
-    runs = [r for r in _NAME_RUN.findall(new) if set(wording.words(r)) & added]
-    return [f"new recipient: {run} (named for the first time)" for run in dict.fromkeys(runs)]
+    runs = _name_runs(old, new, gained, rules, document)
+    return [f"new recipient: {run} (named for the first time)" for run in runs]
+
+
+# Words that end the reach of a negation over the list that follows it.
+_BREAKS = re.compile(r"[.;:!?]|\b(?:but|except|unless|however|although|though|while|whereas|instead|we|you)\b", re.I)
+
+
+def _under_negation(sentence: str, term: str, rules: Rules) -> bool:
+    """Every use of ``term`` in ``sentence`` sits in a list a negation governs ("does not collect, retain or ...")."""
+    low = sentence.lower()
+    found = False
+    for m in re.finditer(rf"(?<![\w-]){re.escape(term)}", low):
+        found = True
+        before = low[: m.start()].split()[-14:]
+        at = max((n for n, w in enumerate(before) if w.strip(",") in rules.negations or w.endswith("n't")), default=-1)
+        if at < 0 or _BREAKS.search(" ".join(before[at + 1 :])):
+            return False
+    return found
+
+
+def _promised_not(
+    material: list[str], sentence: str, lost: Counter[str], gained: Counter[str], rules: Rules
+) -> tuple[list[str], list[str]]:
+    """Terms and activities added inside a negated list are more the company promises not to do: in the user's favour.
+
+    Only when the negations themselves are unchanged and every material reason is such an addition.
+    """
+    if _count(gained, rules.negations, True) != _count(lost, rules.negations, True):
+        return material, []
+    added: list[str] = []
+    for reason in material:
+        label, _, terms = reason.partition(": ")
+        if label == "new activity":
+            terms = terms.split(" (", 1)[0]
+        elif not label.startswith("new ") or label.endswith("clause changed"):
+            return material, []
+        added += [t.split(" (", 1)[0].strip() for t in terms.split(", ")]
+    if not added or not all(_under_negation(sentence, t, rules) for t in added):
+        return material, []
+    added = list(dict.fromkeys(added))
+    return [], [f"more the company promises not to do: {wording.listing(added)} (in the user's favour)"]
+
+
+_IDENTIFIER = re.compile(r"^(?=.*[_^$*\\./\d])[\w^$*\\./:-]+$")
+
+
+def _only_identifiers_differ(old: str, new: str) -> bool:
+    """Two table rows that differ only in cells made of identifiers ("_ga_3J7PP", "^_utm.*", "example.com")."""
+    old_cells, new_cells = old.split(" | "), new.split(" | ")
+    if len(old_cells) != len(new_cells) or SEP in old or SEP in new:
+        return False
+    changed = [(a, b) for a, b in zip(old_cells, new_cells, strict=True) if a != b]
+    return bool(changed) and all(
+        all(_IDENTIFIER.match(t) for t in f"{a} {b}".split()) and f"{a} {b}".split() for a, b in changed
+    )
+
+
+def _written_capitalised(word: str, text: str) -> bool:
+    """``word`` appears capitalised somewhere in ``text`` (a quick test before looking for names)."""
+    return word[:1].upper() + word[1:] in text or word.upper() in text
+
+
+def _including(reason: str, runs: list[str]) -> str:
+    """A reason that names a kind of recipient, with the companies the text names beside it."""
+    named = [r for r in runs if r.lower() not in reason]
+    return f"{reason}, including {wording.listing(named, 3)}" if named else reason
 
 
 _NAME_RUN = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*(?: (?:[A-Z][\w'-]*|&))*")
 
 
-def judge_quickly(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
+def judge_quickly(edit: Edit, rules: Rules | None = None, document: Layout | None = None) -> tuple[str, list[str]]:
     """A verdict from the shape of the edit alone, once the judging budget is spent: it errs towards material."""
     rules = rules or default_rules()
     if edit.kind == "move" or edit.dateline or edit.heading:
-        return judge(edit, rules)
+        return judge(edit, rules, document)
     words = len(edit.old_text.split()) + len(edit.new_text.split())
     verb = {"insert": "text added", "delete": "text removed"}.get(edit.kind, "wording changed")
     why = "not analysed: the comparison's size limit for analysis was reached"
     return _override(edit, rules, MATERIAL, [f"{verb} ({words} words; {why})"])
 
 
-def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
-    """Classify one edit as material or minor, with the reasons."""
+def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None) -> tuple[str, list[str]]:
+    """Classify one edit as material or minor, with the reasons.
+
+    ``document`` (from ``structure.layout``) tells what the two texts hold as
+    wholes: their headings, to know a table of contents, and the new text's
+    clauses, to judge a changed definition by the clauses that use the term.
+    """
     rules = rules or default_rules()
     if edit.kind == "move":
         where = f" (now under '{edit.new_section}')" if edit.new_section and edit.new_section != edit.section else ""
@@ -467,6 +671,8 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         if edit.old_text.lower() == edit.new_text.lower():
             what = "capitalisation only"
         return _override(edit, rules, MINOR, [f"{what}: {wording.snippet(hunks)}"])
+    if page := _page_structure(edit, rules, document):
+        return _override(edit, rules, MINOR, [page])
     old_plain = wording.strip_enumerators(wording.strip_links(edit.old_text))
     new_plain = wording.strip_enumerators(wording.strip_links(edit.new_text))
     if edit.kind == "replace" and (moved_address := wording.address_change(old_plain, new_plain)):
@@ -495,19 +701,37 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             names = wording.names(edit.old_text) | wording.names(edit.new_text)
         return Counter({w: n for w, n in counts.items() if w not in names}) if names else counts
 
+    leave: list[str] = []
     if edit.kind == "replace" and _modality(edit, rules, lost, gained, hunks):
         kept_lost, kept_gained = _without_synonyms(lost, gained, rules)
-        material += _modality(edit, rules, unnamed(kept_lost), unnamed(kept_gained), hunks)
+        kept_gained, leave = _users_leave(old_plain, new_plain, kept_gained)
+        modal = _modality(edit, rules, unnamed(kept_lost), unnamed(kept_gained), hunks)
+        if modal == [m for m in modal if m.startswith("modality changed")] and _company_commits(
+            old_plain, new_plain, kept_lost, kept_gained, rules
+        ):
+            leave += [f"commitment added: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
+        else:
+            material += modal
     if edit.kind == "replace" and edit.table and edit.old_text.lower() != edit.new_text.lower():
-        # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own.
-        material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
+        # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own;
+        # cells of identifiers (cookie names, domains, keys) name things, they state nothing.
+        if _only_identifiers_differ(edit.old_text, edit.new_text):
+            row = f"'{wording.quote(edit.old_text, 50)}' → '{wording.quote(edit.new_text, 50)}'"
+            return _override(edit, rules, MINOR, [f"identifiers in a table changed: {row}"])
+        else:
+            material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
     old_window, new_window = wording.windows(edit.segments)
     old_window = wording.strip_enumerators(wording.strip_links(old_window))
     new_window = wording.strip_enumerators(wording.strip_links(new_window))
     window_words = {*rem_words, *add_words}
-    material += _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
-    term_reasons = _categories(old_window, new_window, rules)
+    number_reasons, number_notes = _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
+    material += number_reasons
+    term_reasons, favour = _categories(old_window, new_window, rules, old_plain, new_plain)
     material += term_reasons
+    favour += [n for n in number_notes if n.startswith("retention")]
+    favour += _contacts_added(old_window, new_window, rules)
+    favour += leave
+    minor += [n for n in number_notes if not n.startswith("retention")]
     gone, came = list(lost.elements()), list(gained.elements())
     act_stems = _activity_stems(rules)
     rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w) in act_stems]
@@ -522,8 +746,17 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             material.append(f"new activity: {', '.join(add_act)} ({wording.snippet(hunks, rules.activities)})")
         else:
             material.append(f"activity removed: {', '.join(rem_act)} ({wording.snippet(hunks, rules.activities)})")
+    if edit.kind == "replace" and material and not rem_act and not any("removed" in r for r in material):
+        material, promised = _promised_not(material, new_plain, lost, gained, rules)
+        favour += promised
     if edit.kind == "replace" and not any(r.startswith("new recipient") for r in term_reasons):
-        material += _new_names(edit, old_plain, new_plain, gained, rules)
+        material += _new_names(edit, old_plain, new_plain, gained, rules, document)
+    elif (
+        edit.kind != "delete"
+        and any(r.startswith("new recipient") for r in material)
+        and (runs := _name_runs(old_plain, new_plain, gained, rules, document))
+    ):
+        material[:] = [_including(r, runs) if r.startswith("new recipient") else r for r in material]
     if edit.kind in ("insert", "delete"):
         text = edit.new_text if edit.kind == "insert" else edit.old_text
         words = wording.words(text)
@@ -533,8 +766,10 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
         commitments = (rules.negations | rules.limits | rules.obligations) - {"will"}
         if edit.kind == "delete" and (_count(words, commitments, True)):
             material.append(f"commitment removed: '{wording.quote(text)}'")
-        if len(content) >= 4:
+        if len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
             material.append(f"{unit} {verb}: '{wording.quote(text)}'")
+        elif favour and not material:
+            minor += favour
         elif not material:
             if all(wording.URLISH.match(w) for w in text.split()) and text.strip():
                 minor.append(f"link {'filled in' if verb == 'added' else 'removed'}: '{wording.quote(text)}'")
@@ -542,15 +777,35 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
                 minor.append(f"short {unit} {verb}: '{wording.quote(text)}'")
     else:
         left_rem, left_add, notes = _explain(gone, came, rules)
+        # Numbers were judged by their role above; as words they are no rewording.
+        # Numbers and months were judged by their role and by the date rule; as words they are no rewording.
+        left_rem = [w for w in left_rem if not w.isdigit() and w not in _MONTHS]
+        left_add = [w for w in left_add if not w.isdigit() and w not in _MONTHS]
+        if left_rem or left_add:
+            left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
+        if left_rem or left_add:
+            left_rem, left_add, notes = _names_swapped(edit, left_rem, left_add, notes, term_reasons, rules)
         unexplained = len(left_rem) + len(left_add)
         links = wording.URL.findall(" ".join(h[3] for h in hunks))
-        old_dates, new_dates = wording.DATE.findall(edit.old_text), wording.DATE.findall(edit.new_text)
+        old_dates, new_dates = _dates(edit.old_text), _dates(edit.new_text)
+        if old_dates != new_dates and _stamps(edit.old_text) != _stamps(edit.new_text):
+            # A "Last updated: <date>" run into the text: the page's date stamp, not a date in a promise.
+            minor.append(
+                f"date line updated: {wording.listing(_stamps(edit.old_text)) or '-'} → "
+                f"{wording.listing(_stamps(edit.new_text)) or '-'}"
+            )
+            old_dates = [d for d in old_dates if d not in _stamps(edit.old_text)]
+            new_dates = [d for d in new_dates if d not in _stamps(edit.new_text)]
         if old_dates != new_dates:
             dates = f"{wording.listing(old_dates) or '-'} → {wording.listing(new_dates) or '-'}"
             if _EFFECT.search(old_plain) or _EFFECT.search(new_plain):
                 material.append(f"date something takes effect changed: {dates}")
             else:
                 material.append(f"date changed: {dates}")
+        if left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document)):
+            material.append(duty)
+        if left_rem and not left_add and not material and (lighter := _duty_dropped(edit, hunks, old_plain, document)):
+            favour.append(lighter)
         if not rem_words and not add_words:
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
         elif not gone and not came and wording.enumerators(edit.old_text) != wording.enumerators(edit.new_text):
@@ -559,15 +814,19 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
             minor.append("capitalisation only" if rem_words == add_words else "word order only")
         elif not gone and not came and links:
             minor.append(f"link changed: '{wording.quote(links[0])}'")
+        if document and (left_rem or left_add or material):
+            material[:0] = _definition(edit, document, rules, left_rem, left_add)
         substantive = unexplained >= TOPIC_WORDS or material
         topics = _topics(old_plain, new_window, rules) if substantive else []
-        named = {r.split(":")[0].removeprefix("new ").removesuffix(" removed") for r in term_reasons}
+        named = {r.split(":")[0].removeprefix("new ").removesuffix(" removed") for r in term_reasons + favour}
         unnamed = sorted({c.label for c in topics} - named)
-        if unnamed and substantive and len(unnamed) == len({c.label for c in topics}):
+        gives = bool(favour) and not material and _only_gives(edit.new_text)
+        if unnamed and substantive and not gives and len(unnamed) == len({c.label for c in topics}):
             material.append(f"{', '.join(unnamed)} clause changed: {wording.snippet(hunks)}")
-        if unexplained >= 3 and not material:
+        if unexplained >= 3 and not material and not (favour and _only_gives(edit.new_text)):
             material.append(f"wording changed: {wording.snippet(hunks)}")
         elif not material:
+            minor.extend(favour)
             minor.extend(notes)
             if unexplained:
                 minor.append(f"rewording: {wording.snippet(hunks)}")
@@ -584,6 +843,208 @@ def judge(edit: Edit, rules: Rules | None = None) -> tuple[str, list[str]]:
     if material:
         return _override(edit, rules, MATERIAL, _dedupe(material))
     return _override(edit, rules, MINOR, _dedupe(minor) or ["editorial change"])
+
+
+# A sentence in which the company gives itself leave or does something with data: it takes, not only gives.
+_TAKES = re.compile(
+    r"\bwe(?: (?!not\b|never\b|don't\b|won't\b)[\w']+){0,3} (?:share|shares|sell|sells|disclose|transfer"
+    r"|collect|combine|track|monitor|train|use|process"
+    r"|retain|keep|store|access|analy[sz]e|change|modify|suspend|terminate|charge)\b",
+    re.I,
+)
+
+
+def _channels_swapped(
+    old: str, new: str, removed: list[str], added: list[str], notes: list[str], rules: Rules
+) -> tuple[list[str], list[str], list[str]]:
+    """Words explained by one way to reach the company swapped for another ("write to our office" → "help centre")."""
+    before, after = channels(old, rules.structure), channels(new, rules.structure)
+    if not before or not after or before == after:
+        return removed, added, notes
+    old_words = {w for c in before for w in wording.words(c)}
+    new_words = {w for c in after for w in wording.words(c)}
+    if not all(w in old_words for w in removed) or not all(w in new_words for w in added):
+        return removed, added, notes
+    swapped = f"contact channel changed: '{wording.quote(before[0], 50)}' → '{wording.quote(after[0], 50)}'"
+    return [], [], [*notes, swapped]
+
+
+# The user's own leave ("you may contact us"), not what may befall the user ("you may be charged").
+_USER_MODAL = re.compile(
+    r"\b(?:you|users?|customers?)(?: \w+)? (may|can|might|could)\b(?! be\b| not\b| no longer\b| lose\b| have to\b)",
+    re.I,
+)
+_USER_DUTY = re.compile(r"\b(?:you|users?|customers?)(?: \w+)? (?:must|shall|are required|agree)\b", re.I)
+
+
+def _users_leave(old: str, new: str, gained: Counter[str]) -> tuple[Counter[str], list[str]]:
+    """Permissions granted to the user ("you may contact...") are no leave the company takes: a note, not a change."""
+    added = Counter(m.group(1).lower() for m in _USER_MODAL.finditer(new)) - Counter(
+        m.group(1).lower() for m in _USER_MODAL.finditer(old)
+    )
+    added &= gained
+    if not added:
+        return gained, []
+    m = next(m for m in _USER_MODAL.finditer(new) if m.group(1).lower() in added)
+    return gained - added, [
+        f"the user may now: '{wording.quote(new[m.start() : m.end() + 60], 70)}' (in the user's favour)"
+    ]
+
+
+def _company_commits(old: str, new: str, lost: Counter[str], gained: Counter[str], rules: Rules) -> bool:
+    """Only obligations were added, none of them the user's: the company binds itself further."""
+    strong = rules.obligations - {"will"}
+    if _count(lost, rules.obligations | rules.permissions) or not _count(gained, strong):
+        return False
+    return len(_USER_DUTY.findall(new)) <= len(_USER_DUTY.findall(old))
+
+
+_STAMP = re.compile(
+    rf"\b(?:last )?(?:updated|modified|revised|reviewed)(?: on| as of)?\s*:?\s*({wording.DATE.pattern})", re.I
+)
+
+
+def _dates(text: str) -> list[str]:
+    return wording.DATE.findall(text) if wording.DIGIT.search(text) else []
+
+
+def _stamps(text: str) -> list[str]:
+    """The dates of the "Last updated: ..." stamps in ``text``."""
+    return [m.group(1) for m in _STAMP.finditer(text)] if wording.DIGIT.search(text) else []
+
+
+_MONTH_NAMES = "january february march april june july august september october november december"
+_MONTHS = frozenset(f"{_MONTH_NAMES} jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def _names_swapped(
+    edit: Edit, removed: list[str], added: list[str], notes: list[str], term_reasons: list[str], rules: Rules
+) -> tuple[list[str], list[str], list[str]]:
+    """Words explained by one name put for another ("Le Chat" → "Vibe") where no recipient is at stake."""
+    if not removed or not added:
+        return removed, added, notes  # a name added or dropped is no swap
+    if not all(_written_capitalised(w, edit.old_text) for w in removed) or not all(
+        _written_capitalised(w, edit.new_text) for w in added
+    ):
+        return removed, added, notes
+    old_names, new_names = wording.names(edit.old_text), wording.names(edit.new_text)
+    if not all(w in old_names for w in removed) or not all(w in new_names for w in added):
+        return removed, added, notes
+    recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
+    if term_reasons or (recipients is not None and _terms(edit.new_text, rules)[recipients]):
+        return removed, added, notes
+    old_run = " ".join(w for w in edit.old_text.split() if w.strip(".,;:()").lower() in removed)
+    new_run = " ".join(w for w in edit.new_text.split() if w.strip(".,;:()").lower() in added)
+    return (
+        [],
+        [],
+        [*notes, f"name changed: '{wording.quote(old_run, 40) or '-'}' → '{wording.quote(new_run, 40) or '-'}'"],
+    )
+
+
+# A clause that binds the user: a duty or a ban on "you", or a ban in general.
+_BINDS = re.compile(
+    r"\b(?:you|your|users?|customers?|members?|developers?|licensees?|the (?:assets?|apps?|applications?|content"
+    r"|submissions?))\b[^.;]{0,60}?"
+    r"(?:\b(?:not|never|no|must|shall|agree|cannot|only|required)\b|n't\b)"
+    r"|\b(?:prohibited|forbidden|banned|not permitted|not allowed)\b",
+    re.I,
+)
+
+
+def _duty_dropped(edit: Edit, hunks, sentence: str, document: Layout | None) -> str | None:
+    """One of several duties on the user struck out ("must comply with X and follow Y" → "must comply with X").
+
+    Only a conjunct ("and ..."): striking an alternative ("or have a parent's consent") leaves fewer ways to comply.
+    """
+    if any(h[3].strip(" ,.;") for h in hunks):
+        return None
+    dropped = [h[2].strip() for h in hunks if h[2].strip()]
+    if not dropped or not all(re.match(r"^,?\s*and\b", d, re.I) for d in dropped):
+        return None
+    if not _BINDS.search(sentence) and not (document and _BINDS.search(document.lead_in(edit.old_text))):
+        return None
+    return f"duty on the user dropped: '{wording.quote(' '.join(dropped), 60)}' (in the user's favour)"
+
+
+def _duty_extended(
+    edit: Edit, sentence: str, removed: list[str], added: list[str], rules: Rules, document: Layout | None
+) -> str | None:
+    """An item added to a list in a clause that binds (a ban, a duty, a limit): the clause now reaches further.
+
+    ``added`` are the words the change added that nothing explains; each must stand in a list of the new
+    sentence ("violent, hateful or obscene"). A list item binds when its list's lead-in does ("You agree
+    not to: ... - upload material that ...").
+    """
+    if removed or not added or len(added) > 6:
+        return None
+    low = sentence.lower()
+    for word in added:
+        w = re.escape(word)
+        if not re.search(
+            rf"(?:,|\bor\b|\band\b|/)\s*(?:\w+\s+){{0,2}}{w}(?:\s+\w+){{0,2}}\s*(?:[,;:.)/]|\bor\b|\band\b|$)", low
+        ):
+            return None  # the word is no item of its own between a list's separators
+    if not _BINDS.search(sentence) and not (document and _BINDS.search(document.lead_in(edit.new_text))):
+        return None
+    return f"list extended in a clause that binds: '{wording.quote(', '.join(added), 60)}'"
+
+
+def _only_gives(text: str) -> bool:
+    """Text that grants the user something and takes nothing: no leave or data practice of the company's."""
+    return not _TAKES.search(text)
+
+
+def _contacts_added(old: str, new: str, rules: Rules) -> list[str]:
+    """A contact for the user (a data protection officer, a representative) named where it was not."""
+    if not rules.structure.contact.search(new):
+        return []
+    low_old, low_new = old.lower(), new.lower()
+    found = [c for c in rules.structure.contacts if re.search(rf"\b{re.escape(c)}\b", low_new) and c not in low_old]
+    found = [c for c in found if not any(c != o and c in o for o in found)]
+    return [f"contact added: {wording.listing(found)} (in the user's favour)"] if found else []
+
+
+def _definition(edit: Edit, document: Layout, rules: Rules, removed: list[str], added: list[str]) -> list[str]:
+    """A change inside a definition reaches every clause that uses the term: say so, naming one of them."""
+    st = rules.structure
+    term = defined_term(edit.new_text, st, edit.new_section) or defined_term(edit.old_text, st, edit.section)
+    if not term:
+        return []
+    uses = document.uses(term, edit.new_text)
+    if not uses:
+        return []
+    practice = _fixed_words(rules)
+    example = next((u for u in uses if set(wording.words(u)) & practice), uses[0])
+    if added and not removed:
+        what = f"widened: now also '{wording.quote(' '.join(added), 50)}'"
+    elif removed and not added:
+        what = f"narrowed: no longer '{wording.quote(' '.join(removed), 50)}'"
+    else:
+        what = f"changed: {wording.snippet(wording.hunks(edit.segments))}"
+    clauses = "1 clause uses" if len(uses) == 1 else f"{len(uses)} clauses use"
+    return [f"definition of '{term}' {what}; {clauses} the term, e.g. '{wording.quote(example, 90)}'"]
+
+
+def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
+    """A reason when every block the edit touches is page furniture or navigation, on both sides."""
+    headings = document.headings if document else frozenset()
+    st = rules.structure
+    sides = [(t, s) for t, s in ((edit.old_text, edit.section), (edit.new_text, edit.new_section)) if t.strip()]
+    kinds = []
+    for t, s in sides:
+        kinds.append(structural(t, headings, st, in_contents(s, st), in_furniture(s, st)))
+        if not kinds[-1]:
+            return None
+    if not sides or not all(_only_gives(t) for t, _ in sides):
+        return None  # a banner that says "we may now share ..." announces a practice: judge it
+    kind = " and ".join(sorted({k for k in kinds if k}))
+    verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
+    text = edit.new_text if edit.kind == "insert" else edit.old_text
+    if edit.kind == "replace":
+        change = f"'{wording.quote(edit.old_text, 50)}' → '{wording.quote(edit.new_text, 50)}'"
+        return f"{kind} changed, no policy text: {change}"
+    return f"{kind} {verb}, no policy text: '{wording.quote(text)}'"
 
 
 def _dedupe(items: list[str]) -> list[str]:
@@ -612,6 +1073,20 @@ def _override(edit: Edit, rules: Rules, classification: str, reasons: list[str])
 
 
 _KIND_PREFIXES = [
+    ("page furniture", "furniture"),
+    ("navigation", "navigation"),
+    ("statistics", "statistic"),
+    ("cross-reference", "crossref"),
+    ("contact channel", "channel"),
+    ("name changed", "name"),
+    ("list extended", "duty"),
+    ("retention period shortened", "favour"),
+    ("contact added", "favour"),
+    ("commitment added", "favour"),
+    ("more the company promises not", "favour"),
+    ("duty on the user dropped", "favour"),
+    ("the user may now", "favour"),
+    ("definition ", "definition"),
     ("negation ", "negation"),
     ("limitation ", "limitation"),
     ("obligation turned", "modality"),
@@ -623,6 +1098,7 @@ _KIND_PREFIXES = [
     ("time period", "time"),
     ("date something takes effect", "time"),
     ("date changed", "time"),
+    ("number without a role", "number-noted"),
     ("number ", "number"),
     ("activity ", "activity"),
     ("new activity", "activity"),
@@ -631,6 +1107,7 @@ _KIND_PREFIXES = [
     ("paragraph ", "content"),
     ("section rewritten", "rewrite"),
     ("table entry", "table"),
+    ("identifiers in a table", "identifiers"),
     ("wording changed", "wording"),
     ("section '", "section"),
     ("spelling corrected", "typo"),

@@ -14,7 +14,8 @@ from importlib import resources
 from typing import Any
 
 from policywatch.engine.rules_settings import rules_settings
-from policywatch.engine.wording import stem
+from policywatch.engine.structure import Structure, default_structure
+from policywatch.engine.wording import stem, term_key
 from policywatch.errors import RulesError
 
 # Word lists of language.toml that [materiality.terms] may extend, and where they live in the file.
@@ -37,6 +38,15 @@ class Category:
     label: str
     terms: tuple[str, ...]
     topic: bool = False
+    in_favour: bool = False  # terms added are in the user's favour (a right, a safeguard)
+    concepts: tuple[tuple[str, str], ...] = ()  # (term's spelling-free key, its concept), for terms in a group
+    places: frozenset[str] = frozenset()  # terms that count only in a sentence holding one of ``context``
+    context: tuple[str, ...] = ()
+
+    def concept(self, term: str) -> str:
+        """The concept a term of this category stands for: its group's, else its own spelling-free form."""
+        key = term_key(term)
+        return _concept_map(self).get(key, key)
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,32 @@ class Rules:
     always_material: tuple[str, ...] = ()
     never_material: tuple[str, ...] = ()
     generic_names: frozenset[str] = frozenset()  # "Inc", "Center": capitalised, but they name no new party
+    structure: Structure = field(default_factory=default_structure, hash=False)
 
     def __hash__(self) -> int:
         return id(self)
+
+
+@lru_cache(maxsize=256)
+def _concept_map(category: Category) -> dict[str, str]:
+    return dict(category.concepts)
+
+
+def _category(name: str, table: dict[str, Any]) -> Category:
+    groups = [[t.lower() for t in group] for group in table.get("concepts", [])]
+    terms = [t.lower() for t in table["terms"]]
+    terms += [t for group in groups for t in group if t not in terms]
+    concepts = {term_key(t): term_key(group[0]) for group in groups for t in group}
+    return Category(
+        name,
+        table["label"],
+        tuple(dict.fromkeys(terms)),
+        bool(table.get("topic", False)),
+        table.get("in_favour") == "added",
+        tuple(sorted(concepts.items())),
+        frozenset(t.lower() for t in table.get("places", ())),
+        tuple(t.lower() for t in table.get("context", ())),
+    )
 
 
 def _read_rules_file(name: str) -> dict[str, Any]:
@@ -75,12 +108,11 @@ def default_rules() -> Rules:
 
 
 def _build(categories: dict[str, Any], language: dict[str, Any], always=(), never=()) -> Rules:
-    cats = tuple(
-        Category(name, table["label"], tuple(t.lower() for t in table["terms"]), bool(table.get("topic", False)))
-        for name, table in categories.items()
-    )
+    cats = tuple(_category(name, table) for name, table in categories.items())
     synonyms: dict[str, set[int]] = {}
-    for n, group in enumerate(language["minor"]["synonyms"]):
+    groups = list(language["minor"]["synonyms"])
+    groups += [group for table in categories.values() for group in table.get("concepts", [])]
+    for n, group in enumerate(groups):
         for word in group:
             synonyms.setdefault(word.lower(), set()).add(n)
             synonyms.setdefault(stem(word.lower()), set()).add(n)

@@ -16,8 +16,11 @@ from policywatch.dates import DATE_PATTERN
 from policywatch.engine.diff import SEP
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
+# Web and mail addresses, and the "[email protected]" a scraper leaves where a page hid a mail address.
 URL = re.compile(
-    r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)(?:/\S*)?\b", re.I
+    r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev|ai|tv|ca|au|nl|es|ch|se|jp|ie)(?:/\S*)?\b"
+    r"|\[email\s?protected\]",
+    re.I,
 )
 DATE = re.compile(DATE_PATTERN, re.I)
 # A street address, to its postcode when there is one: "30 North Racine Avenue, Suite 200, Chicago, IL 60607".
@@ -26,7 +29,7 @@ _ADDRESS = re.compile(
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct|Parkway|Pkwy)\b\.?"
     r"(?:[^.;]{0,80}\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}))?"
 )
-_TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev)\b", re.I)
+_TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev|ai|tv|ca|au|nl|es|ch|se|jp|ie)\b", re.I)
 _NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*")
 URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|io|de|fr|uk|eu)(?:/\S*)?$", re.I)
 DIGIT = re.compile(r"\d")
@@ -41,8 +44,13 @@ def names(text: str) -> set[str]:
     return {w.lower() for w in _NAME.findall(text)} - {w for w in _WORD.findall(text) if w.islower()}
 
 
+_DOTTED = re.compile(r"\b([A-Za-z])\.([A-Za-z])\.(?:([A-Za-z])\.)?")
+
+
 def words(text: str) -> list[str]:
-    """The lower-cased words of ``text`` (contractions kept whole: "don't")."""
+    """The lower-cased words of ``text`` (contractions kept whole: "don't"; "U.S." is "us", as "US" is)."""
+    if "." in text:
+        text = _DOTTED.sub(r"\1\2\3", text)
     return [w.lower() for w in _WORD.findall(text)]
 
 
@@ -157,7 +165,7 @@ def address_change(old: str, new: str) -> str | None:
 
 def strip_links(text: str) -> str:
     """``text`` without web and mail addresses (a changed link is not a changed promise)."""
-    if "://" in text or "www." in text or _TLD_HINT.search(text):
+    if "://" in text or "www." in text or "protected]" in text or _TLD_HINT.search(text):
         return URL.sub(" ", text)
     return text
 
@@ -192,12 +200,28 @@ _VARIANTS = [
 ]
 
 
+@lru_cache(maxsize=1)
+def _american() -> dict[str, str]:
+    """British spellings to American ones, from the breame package's maintained list."""
+    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
+
+    return BRITISH_ENGLISH_SPELLINGS
+
+
 @lru_cache(maxsize=8192)
 def variant_key(word: str) -> str:
-    """British and American spellings of a word share a key."""
+    """British and American spellings of a word share a key ("behavioural", "behavioral")."""
+    word = _american().get(word, word)
     for rx, repl in _VARIANTS:
         word = rx.sub(repl, word)
     return word
+
+
+@lru_cache(maxsize=8192)
+def term_key(term: str) -> str:
+    """A term's spelling-free form: one spelling per word, hyphens and spaces alike ("e-mail", "email")."""
+    parts = re.findall(r"\w+", term.lower())
+    return "".join(variant_key(p) for p in parts)
 
 
 def near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int]:

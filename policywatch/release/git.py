@@ -84,6 +84,20 @@ class Git:
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
+        self._commits = False  # True once the repository is known to have a commit
+        self._batch: subprocess.Popen[bytes] | None = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the ``cat-file`` session, if one was started."""
+        batch, self._batch = getattr(self, "_batch", None), None
+        if batch is not None:
+            batch.stdin.close()  # type: ignore[union-attr]
+            batch.wait()
+            batch.stdout.close()  # type: ignore[union-attr]
+            batch.stderr.close()  # type: ignore[union-attr]
 
     def run(self, *args: str, input: str | None = None, check: bool = True) -> str:
         try:
@@ -104,7 +118,17 @@ class Git:
         return out.stdout
 
     def has_commits(self) -> bool:
-        return self.run("rev-parse", "--verify", "-q", "HEAD", check=False).strip() != ""
+        if not self._commits:
+            self._commits = self.run("rev-parse", "--verify", "-q", "HEAD", check=False).strip() != ""
+        return self._commits
+
+    def resolve(self, rev: str) -> tuple[bool, str | None]:
+        """(whether the clone is shallow, the commit ``rev`` names or None), in one git call."""
+        out = self.run("rev-parse", "--is-shallow-repository", "--verify", "-q", f"{rev}^{{commit}}", check=False)
+        words = out.split()
+        commit = words[1] if len(words) > 1 else None
+        self._commits = self._commits or commit is not None
+        return bool(words) and words[0] == "true", commit
 
     def rev_parse(self, rev: str) -> str:
         out = self.run("rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False).strip()
@@ -141,34 +165,60 @@ class Git:
 
     def file_modes(self, rev: str, folder: str) -> dict[str, str]:
         """``{path: mode}`` of the entries directly inside ``folder`` at ``rev`` (120000 is a symbolic link)."""
-        out = self.run("ls-tree", "-z", rev, "--", folder.rstrip("/") + "/")
-        entries = (line.partition("\t") for line in out.split("\0") if line)
-        return {path: meta.split(" ", 1)[0] for meta, _, path in entries}
+        folder = folder.rstrip("/")
+        found = self._object(f"{rev}:{folder}")
+        if found is None or found[0] != b"tree":
+            return {}
+        data, pos, modes = found[1], 0, {}
+        width = found[2]
+        while pos < len(data):
+            space = data.index(b" ", pos)
+            nul = data.index(b"\0", space)
+            name = data[space + 1 : nul].decode("utf-8", errors="surrogateescape")
+            modes[f"{folder}/{name}"] = data[pos:space].decode("ascii").zfill(6)
+            pos = nul + 1 + width
+        return modes
 
     def read_blobs(self, specs: list[str]) -> dict[str, bytes | None]:
-        """``{"REV:path": bytes}`` for many files in one ``git cat-file --batch``; None where missing."""
-        if not specs:
-            return {}
-        proc = subprocess.run(
-            ["git", "cat-file", "--batch"],
-            cwd=self.root,
-            input="".join(f"{s}\n" for s in specs).encode("utf-8"),
-            capture_output=True,
-        )
-        if proc.returncode != 0:
-            raise HistoryError(f"git cat-file failed: {proc.stderr.decode(errors='replace').strip()}")
-        data, pos, found = proc.stdout, 0, {}
+        """``{"REV:path": bytes}`` for many files, through one ``git cat-file --batch`` session; None where missing."""
+        found: dict[str, bytes | None] = {}
         for spec in specs:
-            end = data.index(b"\n", pos)
-            header = data[pos:end].split()
-            pos = end + 1
-            if len(header) != 3 or not header[2].isdigit():  # "<spec> missing" / "ambiguous"
-                found[spec] = None
-                continue
-            size = int(header[2])
-            found[spec] = data[pos : pos + size] if header[1] == b"blob" else None
-            pos += size + 1
+            obj = self._object(spec)
+            found[spec] = obj[1] if obj is not None and obj[0] == b"blob" else None
         return found
+
+    def _object(self, spec: str) -> tuple[bytes, bytes, int] | None:
+        """(type, content, hash width in bytes) of the object ``spec`` names; None when there is none.
+
+        One ``cat-file --batch`` process serves every read of a command: a check
+        reads the policy folder, the policies and their released texts through it.
+        """
+        if "\n" in spec:
+            return None
+        if self._batch is None:
+            self._batch = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        batch = self._batch
+        try:
+            batch.stdin.write(spec.encode("utf-8", errors="surrogateescape") + b"\n")  # type: ignore[union-attr]
+            batch.stdin.flush()  # type: ignore[union-attr]
+            header = batch.stdout.readline().split()  # type: ignore[union-attr]
+            if len(header) != 3 or not header[2].isdigit():  # "<spec> missing" / "ambiguous"
+                if not header:
+                    raise OSError("no answer")
+                return None
+            size = int(header[2])
+            data = batch.stdout.read(size + 1)[:size]  # type: ignore[union-attr]
+        except OSError:
+            error = batch.stderr.read().decode(errors="replace").strip() if batch.poll() is not None else ""  # type: ignore[union-attr]
+            self.close()
+            raise HistoryError(f"git cat-file failed: {error or 'it stopped answering'}") from None
+        return header[1], data, len(header[0]) // 2
 
     def messages(self, since: str | None, until: str, path: str) -> list[tuple[str, str]]:
         """(commit, message) of commits touching ``path`` after ``since`` up to ``until``, newest first."""

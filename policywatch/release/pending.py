@@ -163,16 +163,15 @@ def _resolve(git: Git, rev: str) -> str | None:
     """The commit ``rev`` names, in one git call that also says whether the clone is shallow."""
     if rev.startswith("-"):
         raise HistoryError(f"unknown revision '{shown(rev)}'")
-    out = git.run("rev-parse", "--is-shallow-repository", "--verify", "-q", f"{rev}^{{commit}}", check=False).split()
-    shallow = bool(out) and out[0] == "true"
-    if len(out) < 2:
+    shallow, commit = git.resolve(rev)
+    if commit is None:
         if rev == "HEAD" and not git.has_commits():
             return None
         hint = " (shallow clone: run 'git fetch --unshallow')" if shallow else ""
         raise HistoryError(f"unknown revision '{shown(rev)}'{hint}")
     if shallow:
         raise _shallow(rev)
-    return out[1]
+    return commit
 
 
 def _shallow(where: str) -> HistoryIncomplete:
@@ -360,7 +359,7 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
     else:
         from policywatch import compare
 
-        comparison = compare(old, new, rules=rules.get())
+        comparison = compare(old, new, rules=rules.get(), labels=(f"{policy.path} at {last.tag}", policy.path))
         verdict, changes = comparison.classification, list(comparison.changes)
         reasons = reason_lines(changes)
     result = Pending(policy.slug, policy.path, policy, last, verdict, verdict, reasons, changes)

@@ -1,0 +1,446 @@
+"""How a policy page is built, beside what it says: furniture, navigation, number roles, definitions, substance.
+
+A web page carries more than its policy: banners, feedback widgets, shop and
+newsletter chrome, credit lines, a table of contents, cross-references into
+itself. None of it is a promise, so the rules must know it when they see it.
+The patterns are data (``rules/structure.toml``); this module applies them.
+It also decides whether a text is a policy at all, so that an error page is
+refused rather than judged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from policywatch.errors import NotAPolicy
+
+_WORD = re.compile(r"\w+(?:'\w+)*")
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w'’-]*")
+# Words of prose past which a side is a policy whatever the other holds (refusal counts no further).
+PROSE_CAP = 2_000
+# Characters of new text beyond which a list item's lead-in is not looked for (each look is a scan).
+LOOKUP_CHARS = 2_000_000
+_PUNCT = re.compile(r"[^\w\s]+")
+SEP = "\n\n"
+
+
+@dataclass(frozen=True, eq=False)
+class Structure:
+    """The compiled patterns of ``rules/structure.toml``."""
+
+    furniture: re.Pattern[str]
+    boxes: re.Pattern[str]
+    furniture_words: int
+    furniture_sections: frozenset[str]
+    section_words: int
+    title_words: int
+    heading_number: re.Pattern[str]
+    contents_sections: frozenset[str]
+    part_title: re.Pattern[str]
+    entry_words: int
+    channels: re.Pattern[str]
+    pointers: re.Pattern[str]
+    number_roles: re.Pattern[str]
+    statistics: tuple[str, ...]
+    min_words: int
+    min_other: int
+    noise_size: float
+    keep_prose: float
+    error_phrases: re.Pattern[str]
+    definitions: tuple[re.Pattern[str], ...]
+    listed_definition: re.Pattern[str]
+    definition_sections: tuple[str, ...]
+    contacts: tuple[str, ...]
+    contact: re.Pattern[str]
+
+
+def _either(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def default_structure() -> Structure:
+    """The structure rules shipped with policywatch."""
+    text = resources.files("policywatch.engine.rules").joinpath("structure.toml").read_text(encoding="utf-8")
+    return build(tomllib.loads(text))
+
+
+def build(data: dict[str, Any]) -> Structure:
+    nums = data["numbers"]
+    sub = data["substance"]
+    roles = _either([nums["cross_reference"], nums["outline"], nums["version"], nums["year"]])
+    return Structure(
+        furniture=re.compile(rf"^(?:{_either(data['furniture']['patterns'])})", re.I),
+        boxes=re.compile(rf"^(?:{_either(data['furniture']['boxes'])})", re.I),
+        furniture_words=int(data["furniture"]["max_words"]),
+        furniture_sections=frozenset(
+            " ".join(_PUNCT.sub(" ", s.lower()).split()) for s in data["furniture"]["sections"]
+        ),
+        section_words=int(data["furniture"]["section_words"]),
+        title_words=int(data["furniture"]["title_words"]),
+        heading_number=re.compile(data["navigation"]["number"], re.I),
+        contents_sections=frozenset(s.lower() for s in data["navigation"]["sections"]),
+        part_title=re.compile(data["navigation"]["part"], re.I),
+        entry_words=int(data["navigation"]["entry_words"]),
+        channels=re.compile(_either(data["channels"]["patterns"]), re.I),
+        pointers=re.compile(roles, re.I),
+        number_roles=re.compile(roles, re.I),
+        statistics=tuple(s.lower() for s in nums["statistics"]),
+        min_words=int(sub["min_words"]),
+        min_other=int(sub["min_other"]),
+        noise_size=float(sub["noise_size"]),
+        keep_prose=float(sub["keep_prose"]),
+        error_phrases=re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sub["error_phrases"]) + r")\b", re.I),
+        definitions=tuple(re.compile(p) for p in data["definitions"]["patterns"]),
+        listed_definition=re.compile(data["definitions"]["listed"]),
+        definition_sections=tuple(s.lower() for s in data["definitions"]["sections"]),
+        contacts=tuple(c.lower() for c in data["direction"]["contacts"]),
+        contact=re.compile(r"\b(?:" + "|".join(re.escape(c) for c in data["direction"]["contacts"]) + r")\b", re.I),
+    )
+
+
+# --- Page furniture and navigation ----------------------------------------------------
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+def is_furniture(block: str, st: Structure) -> bool:
+    """A block that is part of the page around the policy (a banner, a widget, a credit line).
+
+    A short block matching a furniture pattern, a block opening like a banner or a
+    widget, or a block each of whose sentences is furniture ("Was this helpful? Yes No").
+    """
+    block = block.strip()
+    size = len(block.split())
+    if not block or size > st.section_words:
+        return False
+    if st.boxes.match(block) or (size <= st.furniture_words and st.furniture.match(block)):
+        return True
+    end = _SENTENCE_END.search(block)
+    if not end or not (st.furniture.match(block[: end.start()]) or st.boxes.match(block[: end.start()])):
+        return False
+    sentences = _SENTENCE_END.split(block)
+    return all(len(t.split()) <= st.furniture_words and (st.furniture.match(t) or st.boxes.match(t)) for t in sentences)
+
+
+def heading_key(text: str, st: Structure) -> str:
+    """A heading or a table-of-contents entry reduced to its words: no numbering, case or punctuation."""
+    text = st.heading_number.sub("", text.strip())
+    return " ".join(_PUNCT.sub(" ", text.lower()).split())
+
+
+@lru_cache(maxsize=8)
+def _first_words(headings: frozenset[str]) -> frozenset[str]:
+    return frozenset(h.split()[0] for h in headings if h)
+
+
+def is_navigation(block: str, headings: frozenset[str], st: Structure) -> bool:
+    """A block that only names sections of the document: a table-of-contents entry or a run of them."""
+    firsts = _first_words(headings)
+    head = [(_PUNCT.sub(" ", w.lower()).split() or [""])[0] for w in block.split(None, 2)[:2]]
+    if not any(w in firsts for w in head):
+        return False  # neither of its first two words opens a heading (the first may be a number)
+    key = heading_key(block, st)
+    if not key:
+        return False
+    if key in headings:
+        return True
+    # A table of contents flattened to one line: headings, one after another, make up nearly all its words.
+    words = key.split()
+    if len(words) < 4 or len(words) > 200:
+        return False
+    covered = found = at = 0
+    while at < len(words):
+        for size in range(min(12, len(words) - at), 0, -1):
+            if " ".join(words[at : at + size]) in headings:
+                found += 1
+                covered += size
+                at += size
+                break
+        else:
+            if not found:
+                return False  # it does not open with a heading
+            at += 1
+    return found >= 2 and covered >= 0.8 * len(words)
+
+
+@lru_cache(maxsize=1024)
+def in_contents(section: str, st: Structure) -> bool:
+    """A section that holds a table of contents ("Contents", "On this page")."""
+    return bool(section) and heading_key(section.split(" > ")[-1], st) in st.contents_sections
+
+
+@lru_cache(maxsize=1024)
+def in_furniture(section: str, st: Structure) -> bool:
+    """A section of the page around the policy ("Related articles", "Was this article helpful?", "Revision history")."""
+    if not section:
+        return False
+    keys = [f" {heading_key(part, st)} " for part in section.split(" > ")]
+    return any(f" {name} " in key for key in keys for name in st.furniture_sections)
+
+
+_TITLE_WORD = re.compile(r"^(?:[A-Z0-9][\w'’&/.-]*|[(&/|:–-]+|of|and|or|the|for|a|an|to|in|on|with|by|de|du|la|le)$")
+
+
+def is_title(block: str, st: Structure) -> bool:
+    """A line that is only a title: a few capitalised words, no sentence ("Schedule 5: Data Plans")."""
+    words = block.split()
+    if not 1 <= len(words) <= st.title_words or block.rstrip()[-1:] in ".!?;," or "|" in block:
+        return False
+    return words[0][:1].isupper() and all(_TITLE_WORD.match(w.strip("()[]:,")) or not w.strip("()[]:,") for w in words)
+
+
+def structural(
+    text: str, headings: frozenset[str], st: Structure, contents: bool = False, furniture: bool = False
+) -> str | None:
+    """'page furniture' or 'navigation' when every block of ``text`` is one of those, else None.
+
+    ``contents``: the text sits in a table of contents, so its short entries are navigation;
+    ``furniture``: it sits in a section of page furniture ("Related articles"). A lone title
+    line (a link's text, column headers) is navigation too.
+    """
+    blocks = [b for b in text.split(SEP) if b.strip()]
+    if not blocks:
+        return None
+    kinds = set()
+    for block in blocks:
+        if is_furniture(block, st) or (furniture and len(block.split()) <= st.section_words):
+            kinds.add("page furniture")
+        elif (
+            (contents and len(block.split()) <= st.entry_words)
+            or (headings and is_navigation(block, headings, st))
+            or is_title(block, st)
+            or (len(block) <= 120 and st.part_title.match(block))
+        ):
+            kinds.add("navigation")
+        else:
+            return None
+    return " and ".join(sorted(kinds))
+
+
+# --- Numbers and their roles ---------------------------------------------------------------
+
+
+def without_pointers(text: str, st: Structure) -> str:
+    """``text`` with the numbers that are no quantity taken out: cross-references, outline numbers, versions, years."""
+    return st.number_roles.sub(" ", text) if any(c.isdigit() for c in text) else text
+
+
+def pointers(text: str, st: Structure) -> list[str]:
+    """The cross-references, outline numbers, versions and years in ``text``."""
+    return [m.group() for m in st.pointers.finditer(text)] if any(c.isdigit() for c in text) else []
+
+
+def channels(text: str, st: Structure) -> list[str]:
+    """The ways to reach the company that ``text`` names ("by writing to our office", "via the help centre")."""
+    return [m.group().strip() for m in st.channels.finditer(text)]
+
+
+def is_statistic(text: str, st: Structure) -> bool:
+    """A sentence that reports figures (requests received, an average): its numbers are statistics."""
+    low = text.lower()
+    return any(marker in low for marker in st.statistics)
+
+
+# --- Definitions ---------------------------------------------------------------------------
+
+
+def defined_term(text: str, st: Structure, section: str = "") -> str | None:
+    """The term a block defines ("Customer Data" means ...; "Customer Data: ..." under Definitions), if any."""
+    first = text.split(SEP, 1)[0].strip().lstrip("*_ ")
+    patterns = st.definitions
+    if section and any(word in section.lower() for word in st.definition_sections):
+        patterns = (*patterns, st.listed_definition)
+    for rx in patterns:
+        m = rx.search(first)
+        if m:
+            term = m.group("term").strip(" '\"’")
+            if term and len(term) > 1:
+                return term
+    return None
+
+
+@dataclass
+class Layout:
+    """What the engine knows about the two documents as wholes: their headings and the new text's blocks."""
+
+    headings: frozenset[str] = frozenset()
+    new_blocks: tuple[str, ...] = ()
+    old_blocks: tuple[str, ...] = ()
+    _uses: dict[str, list[str]] = field(default_factory=dict)
+    new_kinds: tuple[str, ...] = ()
+    _text: str = ""
+    _starts: list[int] | None = None
+    _old_names: frozenset[str] | None = None
+
+    def lead_in(self, text: str) -> str:
+        """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
+        if self._starts is None:
+            self._text = self._text or SEP.join(self.new_blocks)
+            self._starts, at = [], 0
+            for block in self.new_blocks:
+                self._starts.append(at)
+                at += len(block) + len(SEP)
+        if len(self._text) > LOOKUP_CHARS:
+            return ""  # past this size, a list's lead-in is not looked for (the same answer every time)
+        found = self._text.find(text.split(SEP, 1)[0].strip()[:200])
+        if found < 0:
+            return ""
+        n = bisect.bisect_right(self._starts, found) - 1
+        if self.new_kinds[n] != "item":
+            return ""
+        while n > 0 and self.new_kinds[n] == "item":
+            n -= 1
+        return self.new_blocks[n] if self.new_kinds[n] != "item" else ""
+
+    def named_before(self, name: str) -> bool:
+        """The old document already wrote ``name``, capitalised, somewhere: it is no newcomer."""
+        if self._old_names is None:
+            self._old_names = frozenset(_CAPITALISED.findall(SEP.join(self.old_blocks)))
+        return name in self._old_names
+
+    def uses(self, term: str, definition: str) -> list[str]:
+        """Blocks of the new text, other than the definition itself, that use ``term``."""
+        found = self._uses.get(term)
+        if found is None:
+            if not self._text:
+                self._text = SEP.join(self.new_blocks)
+            flags = 0 if term[:1].isupper() else re.I  # a defined term is used as written
+            rx = re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])", flags)
+            head = definition.split(SEP, 1)[0].strip()
+            found, seen = [], -1
+            for m in rx.finditer(self._text):
+                start = self._text.rfind(SEP, 0, m.start()) + 1
+                if start <= seen:
+                    continue
+                end = self._text.find(SEP, m.end())
+                block = self._text[start : end if end >= 0 else None].strip()
+                seen = start
+                if block != head:
+                    found.append(block)
+            self._uses[term] = found
+        return found
+
+
+def layout(old_blocks: list[Any], new_blocks: list[Any], st: Structure) -> Layout:
+    """The headings of both sides (for navigation) and the new side's text (for definitions)."""
+    headings = frozenset(heading_key(b.text, st) for b in (*old_blocks, *new_blocks) if b.kind == "heading")
+    return Layout(
+        headings=frozenset(h for h in headings if h),
+        new_blocks=tuple(b.text for b in new_blocks),
+        old_blocks=tuple(b.text for b in old_blocks),
+        new_kinds=tuple(b.kind for b in new_blocks),
+    )
+
+
+# --- Substance: is it a policy at all? -------------------------------------------------------
+
+
+_ALPHA_WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:'[^\W\d_]+)*(?!\w)")
+
+
+def prose_words(blocks: list[Any], cap: int | None = None) -> int:
+    """Words in blocks that read as sentences (six words or more, mostly words of letters).
+
+    Counting stops past ``cap``: a side with that much prose is a policy, however long.
+    """
+    total = 0
+    for block in blocks:
+        if block.kind == "heading":
+            continue
+        size = block.text.count(" ") + 1
+        if size < 6:
+            continue
+        letters = len(_ALPHA_WORD.findall(block.text))
+        if letters >= 6 and letters >= 0.6 * size:
+            total += letters
+            if cap is not None and total > cap:
+                break
+    return total
+
+
+def refuse_non_policy(
+    old: str,
+    new: str,
+    old_blocks: list[Any],
+    new_blocks: list[Any],
+    st: Structure,
+    labels: tuple[str, str] = ("old", "new"),
+    changed: int | None = None,
+) -> None:
+    """Raise ``NotAPolicy`` when one side is empty, an error page, or a policy lost to markup noise.
+
+    Only judged against the other side: a short text is a policy when the other is
+    short too. The new side is checked first, since it is the one usually scraped.
+    The message names the side by its label from ``labels`` (old, new). ``changed``,
+    the characters the diff found changed, spares the count when most text is shared.
+    """
+    if new == old:
+        return
+    if changed is not None and changed < st.noise_size * min(len(old), len(new)):
+        return  # most of both texts is shared: neither lost its policy
+    size = sum(len(b.text) for b in old_blocks) + sum(len(b.text) for b in new_blocks)
+    if changed is not None and changed >= 0.8 * size and (titles := _other_document(old_blocks, new_blocks)):
+        raise NotAPolicy(
+            f"{_side(labels[0], 'old')} and {_side(labels[1], 'new')} are different documents"
+            f" ('{titles[0]}' and '{titles[1]}'), sharing almost no text; not compared"
+        )
+    # Past PROSE_CAP words of prose a side is a policy, so neither side need be counted further.
+    old_prose = prose_words(old_blocks, PROSE_CAP)
+    new_prose = prose_words(new_blocks, PROSE_CAP)
+    for which, text, prose, other_text, other_prose in (
+        ("new", new, new_prose, old, old_prose),
+        ("old", old, old_prose, new, new_prose),
+    ):
+        if other_prose < st.min_other or prose >= st.keep_prose * other_prose:
+            continue
+        side = _side(labels[1] if which == "new" else labels[0], which)
+        against = f"against {_words(other_prose)} words of policy; not compared"
+        if not text.strip():
+            if which == "old":
+                continue  # no old text: the policy is new
+            raise NotAPolicy(f"{side} is empty, {against}")
+        error = st.error_phrases.search(text) if prose < st.min_words else None
+        if error:
+            raise NotAPolicy(f"{side} is an error page ('{error.group()}'): {prose} words of prose {against}")
+        if len(text) >= st.noise_size * len(other_text):
+            raise NotAPolicy(
+                f"{side} lost its policy to markup: {prose:,} words of prose in {len(text):,} characters {against}"
+            )
+        if prose < st.min_words and which == "new":
+            # A short old side is a policy that grew (a first, brief version), not a scraping accident.
+            raise NotAPolicy(f"{side} is no policy: {prose} words of prose {against}")
+
+
+_TITLE_STOP = frozenset(
+    ["a", "an", "and", "the", "of", "for", "to", "our", "your", "this", "these", "in", "on", "at", "by", "with"]
+)
+
+
+def _other_document(old_blocks: list[Any], new_blocks: list[Any]) -> tuple[str, str] | None:
+    """The two titles, when each side opens with a title and the titles share no word: one page captured for another."""
+    titles = []
+    for blocks in (old_blocks, new_blocks):
+        first = next((b for b in blocks[:3] if b.kind == "heading"), None)
+        if first is None:
+            return None
+        titles.append(first.text)
+    old_words, new_words = ({w.lower() for w in _WORD.findall(t)} - _TITLE_STOP for t in titles)
+    if not old_words or not new_words or old_words & new_words:
+        return None
+    return titles[0][:60], titles[1][:60]
+
+
+def _words(count: int) -> str:
+    return f"{PROSE_CAP:,}+" if count > PROSE_CAP else f"{count:,}"
+
+
+def _side(label: str, which: str) -> str:
+    return f"{which} text" if label == which else f"{label} ({which} side)"

@@ -1,0 +1,366 @@
+"""Judgement on real text: concepts, document structure, direction, definitions and refusal.
+
+Every text here is made up, in the shapes that scraped policy histories take.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policywatch import compare
+from policywatch.errors import EXIT_NOT_A_POLICY, NotAPolicy
+from tests._diff_support import policy
+
+BODY = """\
+## Contents
+
+1. Information we collect
+2. How we share information
+3. Your rights
+
+## Information we collect
+
+We collect your name, e-mail address and the files you upload. We use behavioral advertising cookies on our site.
+
+## How we share information
+
+We share personal information with our subsidiaries and with service providers who help us run the service.
+See Sections 4.2-4.5 for how long we keep data.
+
+"Customer Data" means files and comments that you upload to the service.
+
+We may use Customer Data to train models that improve the service.
+
+We keep account data for 90 days after you close your account.
+
+In 2023 we received 1,234 requests to delete data and complied with 1,100 of them.
+
+Our registered office is at 9 Example Street, 75003 Paris.
+
+## Your rights
+
+You may ask us for a copy of your data. You can opt out of marketing by writing to our office.
+
+You agree not to upload:
+
+- material that is unlawful, violent or hateful;
+- material that infringes the rights of others.
+
+Theme by Acme Themes.
+"""
+
+
+def verdict(*edits: tuple[str, str], body: str = BODY):
+    new = body
+    for old, replacement in edits:
+        assert body.count(old) == 1, old
+        new = new.replace(old, replacement)
+    return compare(policy(body), policy(new))
+
+
+def reasons(result) -> list[str]:
+    return [r for change in result.changes for r in change.reasons]
+
+
+# --- Concepts, not surface words ------------------------------------------------------------
+
+
+def test_british_and_american_spellings_of_a_category_term_are_one_concept():
+    result = verdict(("behavioral advertising", "behavioural advertising"))
+    assert result.classification == "minor"
+    assert "spelling variant: 'behavioral' → 'behavioural'" in reasons(result)
+
+
+def test_a_hyphen_dropped_from_e_mail_changes_nothing():
+    result = verdict(("e-mail address", "email address"))
+    assert result.classification == "minor"
+
+
+def test_a_synonym_of_a_recipient_is_no_new_recipient():
+    result = verdict(("our subsidiaries", "our subsidiary companies"))
+    assert result.classification == "minor"
+    assert "synonym: 'subsidiaries' → 'subsidiary companies'" in reasons(result)
+
+
+def test_a_new_concept_of_the_same_category_is_still_material():
+    result = verdict(("our subsidiaries", "our subsidiaries and data brokers"))
+    assert result.classification == "material"
+    assert "new recipient: data brokers" in reasons(result)
+
+
+def test_terms_of_one_concept_are_named_in_one_reason():
+    result = verdict(("We collect your name,", "We collect your precise location and GPS position, your name,"))
+    assert "new data category: precise location (gps)" in reasons(result)
+
+
+def test_a_recipient_the_text_names_is_named_in_the_reason():
+    result = verdict(("and with service providers", "and with advertising partners, including Foursquare, and"))
+    assert "new recipient: advertising partners, including Foursquare" in reasons(result)
+
+
+def test_a_country_named_for_who_may_sign_up_is_no_international_transfer():
+    body = "Acme Ltd provides the service if you are a resident of a country in the EEA or Switzerland.\n"
+    result = verdict(("EEA or", "EEA, United Kingdom or"), body=body)
+    assert result.classification == "minor"
+
+
+def test_a_country_named_as_where_data_is_stored_is_an_international_transfer():
+    body = "Your data is stored on servers in the EEA.\n"
+    result = verdict(("in the EEA.", "in the EEA and China."), body=body)
+    assert "new international transfer: china" in reasons(result)
+
+
+# --- Document structure -------------------------------------------------------------------------
+
+
+def test_an_update_banner_is_page_furniture():
+    result = verdict(
+        ("## Contents", "We have updated our privacy policy. Takes effect on 1 March 2024.\n\n## Contents")
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("page furniture added")
+
+
+def test_a_banner_that_announces_a_practice_is_judged_as_text():
+    banner = "We have updated our policy: we may now share your location with advertisers.\n\n## Contents"
+    result = verdict(("## Contents", banner))
+    assert result.classification == "material"
+
+
+def test_a_feedback_widget_under_its_own_heading_is_page_furniture():
+    widget = "## Was this article helpful?\n\nYes\n\nNo\n\nTell us more about what we could improve.\n\nSubmit\n"
+    result = verdict(("Theme by Acme Themes.\n", "Theme by Acme Themes.\n\n" + widget))
+    assert result.classification == "minor"
+
+
+def test_shop_chrome_and_credit_lines_are_page_furniture():
+    result = verdict(("Theme by Acme Themes.", "Theme by Other Themes.\n\nBasket (0)"))
+    assert result.classification == "minor"
+
+
+def test_a_table_of_contents_entry_is_navigation_not_a_recipient():
+    result = verdict(("3. Your rights\n", "3. Your rights\n4. Service providers\n"))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("navigation added")
+
+
+def test_a_line_naming_a_new_schedule_of_the_document_is_navigation():
+    result = verdict(("3. Your rights\n", "3. Your rights\n\nSchedule 5: fibre broadband plans\n"))
+    assert result.classification == "minor"
+
+
+def test_a_cross_reference_renumbered_is_no_retention_change():
+    result = verdict(("4.2-4.5", "4.2-4.8"))
+    assert result.classification == "minor"
+    assert reasons(result) == ["cross-reference or version updated: Sections 4.2-4.5 → Sections 4.2-4.8"]
+
+
+def test_refreshed_statistics_are_no_retention_change():
+    result = verdict(("1,234", "1,502"), ("1,100", "1,311"))
+    assert result.classification == "minor"
+    assert reasons(result) == ["statistics updated: 1,234, 1,100 → 1,502, 1,311"]
+
+
+def test_a_postcode_is_no_age_threshold():
+    result = verdict(("9 Example Street, 75003 Paris", "26 Sample Road, 75011 Paris"))
+    assert result.classification == "minor"
+
+
+def test_a_scraped_mail_placeholder_replaced_by_the_address_is_a_link_change():
+    body = "Write to [email protected] with any question about your rights.\n"
+    result = verdict(("[email protected]", "privacy@example.com"), body=body)
+    assert result.classification == "minor"
+
+
+def test_one_way_to_reach_the_company_swapped_for_another_is_minor():
+    result = verdict(("by writing to our office", "through the help centre"))
+    assert result.classification == "minor"
+    assert "contact channel changed: 'by writing to our office' → 'through the help centre'" in reasons(result)
+
+
+# --- Direction ------------------------------------------------------------------------------------
+
+
+def test_a_right_to_complain_added_is_in_the_users_favour():
+    edit = ("You can opt out", "You have the right to lodge a complaint with a supervisory authority. You can opt out")
+    result = verdict(edit)
+    assert result.classification == "minor"
+    assert any("in the user's favour" in r for r in reasons(result))
+
+
+def test_a_data_protection_officer_contact_added_is_in_the_users_favour():
+    result = verdict(
+        ("## Your rights\n", "## Your rights\n\nYou can contact our Data Protection Officer at dpo@example.com.\n")
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("contact added: data protection officer")
+
+
+def test_shorter_retention_is_in_the_users_favour():
+    result = verdict(("90 days", "30 days"))
+    assert result.classification == "minor"
+    assert reasons(result) == ["retention period shortened: 90 days → 30 days (in the user's favour)"]
+
+
+def test_longer_retention_is_material():
+    result = verdict(("90 days", "180 days"))
+    assert reasons(result) == ["retention period changed: 90 days → 180 days"]
+    assert result.classification == "material"
+
+
+def test_will_not_turned_into_may_is_material():
+    result = verdict(("We may use Customer Data", "We will not use Customer Data"))
+    assert result.classification == "material"
+    result = compare(policy("We will not use your files."), policy("We may use your files."))
+    assert result.classification == "material"
+
+
+def test_a_right_added_together_with_a_new_recipient_is_material():
+    edit = (
+        "for 90 days",
+        "for 90 days and share it with advertisers; you may lodge a complaint with a supervisory authority",
+    )
+    result = verdict(edit)
+    assert result.classification == "material"
+    assert "new recipient: advertisers" in reasons(result)
+
+
+def test_an_item_added_to_a_list_of_what_the_user_may_not_upload_is_material():
+    result = verdict(("unlawful, violent or hateful", "unlawful, violent, hateful or obscene"))
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("list extended in a clause that binds")
+
+
+def test_what_may_befall_the_user_is_no_leave_given_to_the_user():
+    old = "We bill your card each month."
+    result = compare(policy(old), policy("We bill your card each month and you may be charged a late fee."))
+    assert result.classification == "material"
+
+
+def test_an_activity_added_to_what_the_company_promises_not_to_do_is_in_the_users_favour():
+    old = "Acme does not collect, access, or store any message you send."
+    result = compare(policy(old), policy(old.replace("access, or", "access, retain, or")))
+    assert result.classification == "minor"
+    assert reasons(result)[0] == "more the company promises not to do: retain (in the user's favour)"
+
+
+def test_a_practice_added_after_a_promise_not_to_is_material():
+    old = "We do not sell your data."
+    result = compare(policy(old), policy("We do not sell your data but share it with advertisers."))
+    assert result.classification == "material"
+    assert "new recipient: advertisers" in reasons(result)
+
+
+def test_one_of_the_users_duties_struck_out_is_in_the_users_favour():
+    old = "Your app must comply with our Content Rules and follow our Review Guidelines."
+    result = compare(policy(old), policy("Your app must comply with our Content Rules."))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("duty on the user dropped")
+
+
+def test_an_alternative_struck_out_of_a_users_duty_is_material():
+    old = "You must be 18 or older, or have the consent of a parent, and you agree not to share your account."
+    result = compare(policy(old), policy(old.replace(", or have the consent of a parent,", "")))
+    assert result.classification == "material"
+
+
+# --- Definitions ------------------------------------------------------------------------------
+
+
+def test_a_widened_definition_is_judged_by_the_clauses_that_use_the_term():
+    result = verdict(("files and comments", "files, comments and call transcripts"))
+    assert result.classification == "material"
+    first = reasons(result)[0]
+    assert first.startswith("definition of 'Customer Data' widened: now also 'call transcripts'")
+    assert "We may use Customer Data to train models" in first
+
+
+def test_a_definition_reworded_in_other_words_of_the_same_meaning_stays_minor():
+    result = verdict(("files and comments that you upload", "files and comments that you upload"))
+    assert result.classification == "none"
+    result = verdict(("files and comments that you upload to", "files and comments that you upload onto"))
+    assert result.classification == "minor"
+
+
+# --- Refusal ----------------------------------------------------------------------------------
+
+POLICY_TEXT = policy(BODY * 3)
+
+
+@pytest.mark.parametrize(
+    ("new", "said"),
+    [
+        ("Something went wrong. Refresh", "new text is an error page ('Something went wrong')"),
+        ("", "new text is empty"),
+        ("<div class='x'>" * 2000 + "Loading", "new text lost its policy to markup"),
+    ],
+)
+def test_a_new_side_that_is_no_policy_is_refused_naming_the_side(new, said):
+    with pytest.raises(NotAPolicy) as refused:
+        compare(POLICY_TEXT, new)
+    assert said in str(refused.value)
+    assert "\n" not in str(refused.value)
+    assert refused.value.exit_code == EXIT_NOT_A_POLICY
+
+
+def test_an_old_side_that_was_an_error_page_is_refused_naming_the_old_side():
+    with pytest.raises(NotAPolicy, match="^old text is an error page"):
+        compare("Page not found", POLICY_TEXT)
+
+
+def test_refusal_names_the_sides_by_their_labels():
+    with pytest.raises(NotAPolicy, match=r"^HEAD:privacy.md \(new side\) is an error page"):
+        compare(POLICY_TEXT, "Access denied", labels=("v1.0", "HEAD:privacy.md"))
+
+
+def test_another_page_captured_in_place_of_the_policy_is_refused_as_a_different_document():
+    faq = "# Acme FAQ\n\n" + "How do I reset my password? Open the app and tap the link we send you by email. " * 40
+    with pytest.raises(NotAPolicy, match="are different documents \\('Acme FAQ' and 'Privacy Policy'\\)"):
+        compare(faq, POLICY_TEXT)
+
+
+def test_a_policy_rewritten_under_a_title_that_shares_a_word_is_judged():
+    old = policy("Everything is different here. " * 80, title="Privacy Notice")
+    assert compare(old, POLICY_TEXT).classification == "material"
+
+
+def test_a_first_version_and_a_short_policy_are_not_refused():
+    assert compare("", POLICY_TEXT).classification == "material"
+    assert compare(policy("We keep logs."), policy("We keep logs for 7 days.")).classification == "material"
+
+
+def test_a_brief_first_version_that_grew_into_a_full_policy_is_judged_not_refused():
+    assert compare(policy("We do not collect personal data."), POLICY_TEXT).classification == "material"
+
+
+def test_a_full_policy_cut_to_a_few_words_is_refused_naming_the_new_side():
+    with pytest.raises(NotAPolicy, match="^new text is no policy"):
+        compare(POLICY_TEXT, policy("Privacy Policy. Coming soon."))
+
+
+def test_a_policy_cut_to_a_third_is_judged_not_refused():
+    shorter = policy(BODY)
+    assert compare(POLICY_TEXT, shorter).classification in ("material", "minor")
+
+
+# --- Determinism ------------------------------------------------------------------------------
+
+
+def test_the_same_texts_give_the_same_json_whatever_was_compared_before():
+    edits = (("files and comments", "files, comments and call transcripts"), ("90 days", "30 days"))
+    first = verdict(*edits).to_json()
+    verdict(("our subsidiaries", "our subsidiary companies"))
+    assert verdict(*edits).to_json() == first
+
+
+def test_cookie_names_changed_in_a_table_row_are_identifiers_not_a_statement():
+    body = "| Provider | Cookies | Lifetime |\n|---|---|---|\n| Acme | _ac_ID1 ^_acx$ | 2 years |\n"
+    result = verdict(("_ac_ID1 ^_acx$", "_ac_ID2 ^_acy$ _acz_9"), body=body)
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("identifiers in a table changed")
+
+
+def test_a_tick_added_in_a_table_is_still_a_statement():
+    body = "| Category | Collected | Sold |\n|---|---|---|\n| Biometric information | | |\n"
+    result = verdict(("| Biometric information | | |", "| Biometric information | ✓ | |"), body=body)
+    assert result.classification == "material"
