@@ -81,6 +81,7 @@ def parse_config(table: dict[str, Any], source: str) -> Config:
     tag_format = values.text("tag_format", DEFAULT_TAG_FORMAT)
     if "{slug}" not in tag_format or "{version}" not in tag_format:
         raise ConfigError(f"{source}: tag_format: must contain {{slug}} and {{version}}, got '{tag_format}'")
+    _check_tag_format(tag_format, source)
     review = values.whole_number("review_months", 12, low=1)
     date_order = values.text("date_order")
     if date_order is not None and date_order not in DATE_ORDERS:
@@ -89,3 +90,19 @@ def parse_config(table: dict[str, Any], source: str) -> Config:
         )
     sections = {k: v for k, v in table.items() if k in SECTION_KEYS}
     return Config(policies.strip().rstrip("/"), notice, tag_format, review, source, sections, date_order)
+
+
+def _check_tag_format(tag_format: str, source: str) -> None:
+    """A format that cannot make a tag is the setting's fault, said once, not each policy file's."""
+    from policywatch.refs import shown, tag_name_problem
+
+    try:
+        sample = tag_format.format(slug="privacy", version="1.0")
+    except (KeyError, IndexError, ValueError, AttributeError):
+        raise ConfigError(
+            f"{source}: tag_format: only {{slug}} and {{version}} may stand in braces, got '{shown(tag_format)}'"
+        ) from None
+    if problem := tag_name_problem(sample):
+        raise ConfigError(
+            f"{source}: tag_format: '{shown(tag_format)}' cannot name a git tag ('{shown(sample)}': {problem})"
+        )

@@ -228,8 +228,14 @@ def _parse_front_matter(front: str, path: str) -> dict[str, Any]:
     else:
         meta, written = simple
         meta.update({key: value for key, value in written.items() if key in _TEXT_KEYS})
+    for key in ("version", "effective", "updated"):
+        if isinstance(meta.get(key), str) and not meta[key].strip():
+            # An empty value is a mistake to name, not a missing key: it would pass every check unseen.
+            raise PolicyFormatError(
+                path, f"front matter '{key}' is empty; give a value or remove the line", _key_line(front, key)
+            )
     for key in ("effective", "updated"):
-        if meta.get(key) in (None, ""):
+        if meta.get(key) is None:
             meta.pop(key, None)
             continue
         if not isinstance(meta[key], str):

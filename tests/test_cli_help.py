@@ -43,3 +43,19 @@ def test_every_flag_of_publish_is_listed_without_a_value(markup):
 
 def test_the_commands_reached_include_the_nested_ones():
     assert {("publish",), ("hook", "install"), ("subscribers", "add"), ("site", "build")} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["publish", "--as", "huge"], "policywatch publish: Invalid value for '--as'"),
+        (["publish", "--bogus"], "policywatch publish: No such option: --bogus"),
+        (["bogus"], "policywatch: No such command 'bogus'"),
+    ],
+    ids=["bad-choice", "unknown-option", "unknown-command"],
+)
+def test_a_usage_mistake_is_one_error_line_that_points_to_the_help(args, said):
+    result = runner.invoke(app, args, prog_name="policywatch")
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"policywatch: error: {said}") and line.endswith("--help')")

@@ -343,3 +343,10 @@ def test_a_symlinked_policy_is_refused_naming_the_link(tmp_path):
 def test_a_value_that_does_not_fit_its_explicit_tag_is_one_line(key, value):
     err = _error(f"---\n{key}: {value}\n---\nbody\n")
     assert "explicit !!tag" in str(err)
+
+
+@pytest.mark.parametrize("line", ['version: ""', "effective: ''", 'updated: "  "'])
+def test_an_empty_version_or_date_is_named_with_its_line(line):
+    key = line.split(":")[0]
+    with pytest.raises(PolicyFormatError, match=f"^policies/x.md:3: front matter '{key}' is empty"):
+        parse_policy(f"---\ntitle: X\n{line}\n---\n# X\n\nBody.\n", path="policies/x.md")

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from policywatch.release.refs import tag_name_problem
+from policywatch.refs import tag_name_problem
 from tests._publish_support import PRIVACY, run, small_repo
 
 BAD_FILES = [
@@ -33,6 +33,15 @@ def test_check_refuses_a_policy_file_name_that_cannot_name_a_tag(tmp_path, in_re
     assert result.exit_code == 2
     assert f"policies/{name}: this file name cannot name a release tag" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["check", "publish"])
+def test_a_committed_file_name_holding_a_line_break_is_named_not_skipped(tmp_path, in_repo, command):
+    repo = in_repo(small_repo(tmp_path))
+    repo.commit("Add a policy", {"policies/new\nline.md": PRIVACY})
+    result = run(command, *(["--yes", "--no-notify"] if command == "publish" else []))
+    assert result.exit_code == 2
+    assert "policies/new\\x0aline.md: this file name cannot name a release tag" in result.stderr
 
 
 def test_status_refuses_a_policy_file_name_that_cannot_name_a_tag(tmp_path, in_repo):

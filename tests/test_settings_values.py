@@ -181,3 +181,14 @@ def test_every_reader_of_the_site_section_names_an_unknown_key(tmp_path, reader)
     read = require_links if reader == "notify" else link_path
     with pytest.raises(SiteConfigError, match=r"^policywatch\.toml \[site\]: unknown key 'titel'"):
         read(Project(tmp_path, config))
+
+
+@pytest.mark.parametrize("command", ["check", "status"])
+def test_check_and_status_name_an_unknown_site_key_even_when_nothing_changed(policy_repo, in_repo, command):
+    from tests._publish_support import run
+
+    in_repo(policy_repo)
+    policy_repo.commit("Site", {"policywatch.toml": '[site]\nbase_ulr = "https://example.com/"\n'})
+    result = run(command)
+    assert result.exit_code != 0
+    assert "policywatch.toml [site]: unknown key 'base_ulr'" in result.stderr

@@ -78,8 +78,20 @@ class Typer(typer.Typer):
 
 class _Group(_FlagsAsFlags, TyperGroup):
     def invoke(self, ctx):
+        # Typer bundles its own Click; its usage errors are the ones a command's arguments raise.
+        from typer._click.exceptions import UsageError
+
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            if exc.ctx is None or "--debug" in sys.argv:
+                raise
+            # One line, like every other error, instead of Click's usage box.
+            where = exc.ctx.command_path
+            typer.echo(
+                f"policywatch: error: {where}: {printable(exc.format_message())} (see '{where} --help')", err=True
+            )
+            raise typer.Exit(exc.exit_code) from None
         except PolicywatchError as exc:
             if "--debug" in sys.argv or (ctx.obj or {}).get("debug"):
                 raise

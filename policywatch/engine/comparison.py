@@ -64,9 +64,10 @@ def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = 
     from policywatch.engine.materiality import MATERIAL, default_rules, forget, judge, judge_quickly
     from policywatch.engine.structure import layout, refuse_non_policy
 
-    for name, text in (("old", old), ("new", new)):
+    for name, label, text in (("old", labels[0], old), ("new", labels[1], new)):
         if len(text) > MAX_CHARS:
-            raise InputTooLarge(f"{name} text is {len(text):,} characters; compare() accepts up to {MAX_CHARS:,}")
+            side = f"{name} text" if label == name else f"{label} ({name} side)"
+            raise InputTooLarge(f"{side} is {len(text):,} characters; compare() accepts up to {MAX_CHARS:,}")
     rules = rules or default_rules()
     forget()  # what one comparison learnt of its sentences does not carry over: each is timed on its own
     memo: dict[str, list] = {}

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from policywatch.document import Policy, decode_policy, parse_policy, symlink_error
 from policywatch.errors import EmptyPolicy, HistoryError, HistoryIncomplete, InvalidPolicyName, PolicyNotFound
 from policywatch.project import POLICY_SUFFIX, Project
+from policywatch.refs import shown, tag_name_problem
 from policywatch.release.git import SYMLINK_MODE, Git
 from policywatch.release.history import (
     RejectedTag,
@@ -28,7 +29,6 @@ from policywatch.release.history import (
 )
 from policywatch.release.journal import COMMIT_TRAILER
 from policywatch.release.record import Release
-from policywatch.release.refs import shown, tag_name_problem
 
 # The check on every push does without the typing module (about 5 ms to import).
 TYPE_CHECKING = False
@@ -111,6 +111,9 @@ def pending_changes(
     git: Git | None = None,
 ) -> list[Pending]:
     """The pending release of each policy at ``rev`` (a git revision, or None for the working tree)."""
+    from policywatch.site_config import read_site_settings
+
+    read_site_settings(project.config)  # a mistyped [site] key fails check and status too, not only site build
     git = git or Git(project.root)
     if rev is None:
         current = _working_policies(project, slugs)
@@ -183,11 +186,16 @@ def _shallow(where: str) -> HistoryIncomplete:
 
 def check_policy_names(policies: list[Policy], tag_format: str) -> None:
     """Refuse a policy whose file name cannot name its release tag (git would refuse it, or read it as an option)."""
-    for policy in policies:
-        tag = tag_name(tag_format, policy.slug, FIRST_VERSION)
+    check_path_names([policy.path for policy in policies], tag_format)
+
+
+def check_path_names(paths: list[str], tag_format: str) -> None:
+    """``check_policy_names`` for files not read yet: a name git cannot read back (a line break) is refused too."""
+    for path in paths:
+        tag = tag_name(tag_format, PurePosixPath(path).stem, FIRST_VERSION)
         if why := tag_name_problem(tag):
             raise InvalidPolicyName(
-                f"{shown(policy.path)}: this file name cannot name a release tag ('{shown(tag)}': {why}); "
+                f"{shown(path)}: this file name cannot name a release tag ('{shown(tag)}': {why}); "
                 "rename the file with letters, digits, '.', '-' and '_'"
             )
 
@@ -292,6 +300,7 @@ def _policies_at(project: Project, git: Git, commit: str, slugs: list[str] | Non
         paths = [by_slug[s] for s in slugs]
     if link := next((p for p in paths if modes[p] == SYMLINK_MODE), None):
         raise symlink_error(link)
+    check_path_names(paths, project.config.tag_format)
     blobs = git.read_blobs([f"{commit}:{p}" for p in paths])
     policies = []
     for path in paths:

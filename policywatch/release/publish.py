@@ -29,13 +29,13 @@ from policywatch.errors import (
 from policywatch.filemodes import state_dir
 from policywatch.files import atomic_write
 from policywatch.project import Project
+from policywatch.refs import shown, tag_name_problem
 from policywatch.release.git import Git
 from policywatch.release.history import tag_name, version_key
 from policywatch.release.journal import COMMIT_TRAILER, Journal, JournalTag, create_tag, digest, recover
 from policywatch.release.lock import publish_lock
 from policywatch.release.pending import FIRST_VERSION, Pending, pending_changes, refuse_empty
 from policywatch.release.record import ChangeSummary, Release, one_line_title, tag_message
-from policywatch.release.refs import shown, tag_name_problem
 
 
 @dataclass(frozen=True)
