@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     import yaml
 
 MAX_POLICY_BYTES = 10 * 1024 * 1024
+# A notice period longer than ten years is a typo, not a promise to customers.
+MAX_NOTICE_DAYS = 3650
+KINDS = ("policy", "register")
 
 # Lines end in LF, CRLF or a lone CR (old Mac files): every pattern accepts all three.
 _BOL = r"(?:(?<=[\r\n])|\A)"
@@ -128,6 +131,16 @@ class Policy:
     @property
     def effective(self) -> dt.date | None:
         return self._date("effective")
+
+    @property
+    def kind(self) -> str:
+        """ "register" for a list of sub-processors judged entry by entry; "policy" otherwise."""
+        return self.meta.get("kind") or "policy"
+
+    @property
+    def notice_days(self) -> int | None:
+        """The policy's own notice period (front matter ``notice_days``); None: the project's default."""
+        return self.meta.get("notice_days")
 
     @property
     def updated(self) -> dt.date | None:
@@ -244,6 +257,7 @@ def _parse_front_matter(front: str, path: str) -> dict[str, Any]:
             meta[key] = parse_iso_date(meta[key])
         except InvalidDate as exc:
             raise PolicyFormatError(path, f"front matter '{key}': {exc}", _key_line(front, key)) from None
+    _check_register_keys(meta, front, path)
     return meta
 
 
@@ -278,6 +292,32 @@ def _read_yaml(front: str, path: str) -> dict[str, Any]:
     meta = dict(data)
     meta.update(_text_values(node, path))
     return meta
+
+
+def _check_register_keys(meta: dict[str, Any], front: str, path: str) -> None:
+    """``kind`` and ``notice_days`` change how a policy is judged and released: refuse a value that cannot be meant."""
+    kind = meta.get("kind")
+    if kind is not None and kind not in KINDS:
+        raise PolicyFormatError(
+            path, f"front matter 'kind' must be one of {', '.join(KINDS)}, got {kind!r}", _key_line(front, "kind")
+        )
+    key = meta.get("register_key")
+    if key is not None and (not isinstance(key, str) or not key.strip()):
+        raise PolicyFormatError(
+            path,
+            f"front matter 'register_key' must name the table column of the entries (e.g. Name), got {key!r}",
+            _key_line(front, "register_key"),
+        )
+    if "notice_days" not in meta:
+        return
+    value = meta["notice_days"]
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,5}", value) or int(value) > MAX_NOTICE_DAYS:
+        raise PolicyFormatError(
+            path,
+            f"front matter 'notice_days' must be a whole number of days from 0 to {MAX_NOTICE_DAYS}, got {value!r}",
+            _key_line(front, "notice_days"),
+        )
+    meta["notice_days"] = int(value)
 
 
 def _check_nesting(front: str, path: str) -> None:

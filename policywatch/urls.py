@@ -67,6 +67,20 @@ def feed_path() -> str:
     return "feed.xml"
 
 
+def policy_feed_path(slug: str) -> str:
+    """The Atom feed of one policy's releases."""
+    return f"{quote(slug)}/feed.xml"
+
+
+def register_json_path(slug: str) -> str:
+    """A register's entries as JSON, beside its page."""
+    return f"{quote(slug)}/register.json"
+
+
+def register_csv_path(slug: str) -> str:
+    return f"{quote(slug)}/register.csv"
+
+
 def stylesheet_path() -> str:
     return "style.css"
 
@@ -93,3 +107,7 @@ def compare_url(base: str, slug: str, old: str, new: str) -> str:
 
 def feed_url(base: str) -> str:
     return _join(base, feed_path())
+
+
+def policy_feed_url(base: str, slug: str) -> str:
+    return _join(base, policy_feed_path(slug))

@@ -175,20 +175,24 @@ def against_version_in_force(project: Project, release: Release, chain: Sequence
     if not earlier or earlier[-1].version == release.previous_version:
         return release
     prior = earlier[-1]
-    from policywatch import compare
     from policywatch.engine.materiality import load_rules
     from policywatch.release import history
-    from policywatch.release.pending import content, reason_lines
+    from policywatch.release.pending import compare_content, content, reason_lines, register_entries
 
     repo = history.open_repo(project.root)
-    comparison = compare(
-        content(_policy_at(repo, prior)), content(_policy_at(repo, release)), rules=load_rules(project.config)
-    )
+    new = _policy_at(repo, release)
+    comparison = compare_content(new, content(_policy_at(repo, prior)), content(new), load_rules(project.config))
     changes = [
         ChangeSummary(c.section, c.kind, c.classification, list(c.reasons), c.old_text, c.new_text)
         for c in comparison.changes
     ]
-    return replace(release, previous_version=prior.version, changes=changes, reasons=reason_lines(comparison.changes))
+    return replace(
+        release,
+        previous_version=prior.version,
+        changes=changes,
+        reasons=reason_lines(comparison.changes),
+        register=register_entries(comparison),
+    )
 
 
 def _policy_at(repo: Any, release: Release) -> Policy:

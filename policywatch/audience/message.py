@@ -129,7 +129,16 @@ def notice_context(notice: Notice) -> dict[str, Any]:
         "more_changes": max(0, len(material) - len(excerpt_changes)),
         "links": links,
         "covers": list(notice.covers),
+        "register_rows": register_rows(release.register),
     }
+
+
+def register_rows(entries: list[dict[str, Any]]) -> list[tuple[str, str, str, str, str]]:
+    """A register release's entries added, changed and removed, as the table a customer reads first."""
+    from policywatch.engine.register import EntryChange, RegisterDiff
+    from policywatch.engine.register_view import rows
+
+    return rows(RegisterDiff([EntryChange(**e) for e in entries])) if entries else []
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def payload(notice: Notice, delivery_id: str) -> dict[str, Any]:
             "version": urls.version_url(base, release.policy, release.version),
             "changes": urls.redline_url(base, release.policy, release.version),
         }
-    return {
+    data = {
         "event": EVENT,
         "delivery_id": delivery_id,
         "policy": release.policy,
@@ -129,6 +129,9 @@ def payload(notice: Notice, delivery_id: str) -> dict[str, Any]:
         ],
         "links": links,
     }
+    if release.register:  # a register's entries added, changed and removed, as machines want them
+        data["register"] = [dict(e) for e in release.register]
+    return data
 
 
 def slack_payload(notice: Notice) -> dict[str, Any]:

@@ -44,13 +44,14 @@ def status(fmt: Format = FORMAT_OPTION) -> None:
             s.title,
             s.version or "-",
             s.effective or "-",
+            f"{s.notice_days} days",
             s.last_release or "(never released)",
             {None: "-", True: "changed", False: "clean"}[s.changed_since_release] + (f" ({s.note})" if s.note else ""),
             s.pending or "-",
         ]
         for s in statuses
     ]
-    print_table(["POLICY", "TITLE", "VERSION", "EFFECTIVE", "LAST RELEASE", "SINCE RELEASE", "PENDING"], rows)
+    print_table(["POLICY", "TITLE", "VERSION", "EFFECTIVE", "NOTICE", "LAST RELEASE", "SINCE RELEASE", "PENDING"], rows)
 
 
 @app.command()

@@ -46,20 +46,29 @@ def build(
 def feed(
     out: Path = typer.Argument(..., help="File to write the Atom feed to, e.g. feed.xml."),
     base_url: str = BASE_URL_OPTION,
+    policy: str = typer.Option(None, "--policy", metavar="SLUG", help="Only this policy's releases."),
 ) -> None:
-    """Write the Atom feed of every release, newest first."""
+    """Write the Atom feed of every release, newest first (or of one policy's, with --policy)."""
     import datetime as dt
 
+    from policywatch.errors import PolicyNotFound
     from policywatch.project import open_project
     from policywatch.site.archive import read_archive
-    from policywatch.site.feed import build_feed
+    from policywatch.site.feed import build_feed, build_policy_feed
     from policywatch.site.output import write_file
     from policywatch.site.settings import site_settings
 
     project = open_project()
     settings = site_settings(project.config, base_url)
     archives, warnings = read_archive(project)
-    write_file(build_feed(archives, settings, generated=dt.datetime.now(dt.UTC)), out)
+    now = dt.datetime.now(dt.UTC)
+    if policy is not None:
+        archives = [a for a in archives if a.slug == policy]
+        if not archives:
+            raise PolicyNotFound(f"no released policy '{policy}': its feed would be empty")
+        write_file(build_policy_feed(archives[0], settings, generated=now), out)
+    else:
+        write_file(build_feed(archives, settings, generated=now), out)
     entries = sum(len(a.versions) for a in archives)
     typer.echo(f"wrote {plural(entries, 'entry')} to {out}")
     for warning in warnings:

@@ -8,9 +8,12 @@ together and names the sections that were largely rewritten.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policywatch.errors import InputTooLarge
+
+if TYPE_CHECKING:
+    from policywatch.engine.register import RegisterDiff
 
 
 @dataclass
@@ -35,9 +38,13 @@ class Change:
 class Comparison:
     classification: str  # material | minor | none
     changes: list[Change] = field(default_factory=list)
+    register: RegisterDiff | None = None  # entries added, changed, removed (registers only)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.register is None:
+            del data["register"]
+        return data
 
     @property
     def material_changes(self) -> list[Change]:
@@ -56,6 +63,8 @@ JUDGE_CHARS = 1_500_000
 def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = ("old", "new")) -> Comparison:
     """Compare two policy texts (Markdown, front matter ignored) and judge every change.
 
+    A text whose front matter says ``kind: register`` is judged entry by entry (``register``).
+
     ``rules`` is a ``materiality.Rules`` (see ``load_rules``); None uses the shipped rules.
     A side that is no policy (empty, an error page, markup noise) raises ``NotAPolicy``
     naming it by its label from ``labels``: judging it would only mislead.
@@ -68,6 +77,10 @@ def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = 
         if len(text) > MAX_CHARS:
             side = f"{name} text" if label == name else f"{label} ({name} side)"
             raise InputTooLarge(f"{side} is {len(text):,} characters; compare() accepts up to {MAX_CHARS:,}")
+    from policywatch.engine.register import compare_register, register_settings
+
+    if settings := register_settings(new) or register_settings(old):
+        return compare_register(old, new, settings, rules, labels=labels)
     rules = rules or default_rules()
     forget()  # what one comparison learnt of its sentences does not carry over: each is timed on its own
     memo: dict[str, list] = {}

@@ -17,6 +17,7 @@ from html import escape
 from typing import Any
 
 from policywatch.engine.comparison import Change, Comparison
+from policywatch.engine.register_view import html_table, markdown_table, text_lines
 from policywatch.termsafe import printable, printable_json
 
 PREAMBLE = "(opening)"
@@ -114,6 +115,8 @@ def render_text(reports: list[Report], material_only: bool = False, *, color: bo
         comparison = report.comparison
         verdict_style = {"material": "bold red", "minor": "yellow", "none": "green"}[comparison.classification]
         console.print(Text(summary(comparison), style=verdict_style))
+        for line in text_lines(comparison.register):
+            console.print(Text(f"  {line}", style="bold" if line.startswith("+") else ""))
         for section, changes in by_section(visible(comparison, material_only)):
             console.print(Text(f"\n§ {printable(section or PREAMBLE)}", style="bold cyan"))
             for change in changes:
@@ -167,11 +170,14 @@ def render_markdown(reports: list[Report], material_only: bool = False, limit: i
             continue
         comparison = report.comparison
         verdict = {"material": "**Material change**", "minor": "Minor changes only", "none": "No change"}
+        entries = markdown_table(comparison.register, limit - size)
+        size += sum(len(line) + 1 for line in entries)
         lines += [
             f"### {_md(report.name)}: {verdict[comparison.classification]}",
             "",
             printable(f"`{report.old_label}` → `{report.new_label}` · {summary(comparison)}"),
             "",
+            *entries,
         ]
         for section, changes in by_section(visible(comparison, material_only)):
             lines += [f"#### {_md(section or PREAMBLE)}", ""]
@@ -264,4 +270,4 @@ def html_fragment(comparison: Comparison, material_only: bool = False) -> str:
     ``change minor``; removed text in ``<del>``, added text in ``<ins>``, and the
     reasons in a ``<ul class="reasons">`` beside it.
     """
-    return html_changes(visible(comparison, material_only))
+    return html_table(comparison.register) + html_changes(visible(comparison, material_only))

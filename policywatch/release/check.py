@@ -61,7 +61,7 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
     refuse_empty(items)
     findings: list[Finding] = []
     for item in items:
-        findings += findings_for(item, today, project.config.review_months)
+        findings += findings_for(item, today, project.config.review_months, project.config.notice_days)
     if (project.state_dir / JOURNAL_FILE).exists():
         findings.append(
             Finding(
@@ -85,8 +85,10 @@ def _nothing_to_check(project: Project, against: str) -> NothingToCheck:
     return NothingToCheck(f"{folder}/: no policy at {against}: nothing to check ({project.config.source})")
 
 
-def findings_for(item: Pending, today: dt.date, review_months: int) -> list[Finding]:
+def findings_for(item: Pending, today: dt.date, review_months: int, notice_days: int = 30) -> list[Finding]:
     out = []
+    own = item.policy.notice_days
+    notice = f"{notice_days} days' notice" if own is None else f"{own} days' notice, from its front matter"
     if item.verdict == "material":
         who = ""
         if item.decision:
@@ -100,7 +102,8 @@ def findings_for(item: Pending, today: dt.date, review_months: int) -> list[Find
             Finding(
                 item.slug,
                 "error",
-                f"material change since {item.last.tag}{renamed} is not published{who}; run 'policywatch publish'",
+                f"material change since {item.last.tag}{renamed} is not published{who}; "
+                f"run 'policywatch publish' ({notice})",
                 material or item.reasons,
             )
         )

@@ -74,6 +74,7 @@ class Pending:
     engine_verdict: str
     reasons: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    register: list[dict[str, Any]] = field(default_factory=list)  # a register's entries added, changed, removed
     decision: Decision | None = None
     problems: list[str] = field(default_factory=list)  # metadata that contradicts history
     renamed_from: str | None = None  # the slug of the last release, when the file was renamed since
@@ -98,6 +99,7 @@ class Pending:
             "reasons": list(self.reasons),
             "problems": list(self.problems),
             "renamed_from": self.renamed_from,
+            "notice_days": self.policy.notice_days,
             "ignored_tags": [r.to_json() for r in self.ignored],
         }
 
@@ -366,12 +368,14 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
     if old == new:
         verdict, changes, reasons = "none", [], []
     else:
-        from policywatch import compare
-
-        comparison = compare(old, new, rules=rules.get(), labels=(f"{policy.path} at {last.tag}", policy.path))
+        comparison = compare_content(
+            policy, old, new, rules.get(), labels=(f"{policy.path} at {last.tag}", policy.path)
+        )
         verdict, changes = comparison.classification, list(comparison.changes)
         reasons = reason_lines(changes)
     result = Pending(policy.slug, policy.path, policy, last, verdict, verdict, reasons, changes)
+    if verdict != "none":
+        result.register = register_entries(comparison)
     if verdict != "none":
         # A file renamed since its release: commits made under the old name may carry the decision too.
         paths = [policy.path] + ([last.record.path] if last.record and last.record.path != policy.path else [])
@@ -381,6 +385,26 @@ def _pending(policy: Policy, last: LastRelease, git: Git, head: str, rules: _Rul
             result.verdict = decision.verdict
     result.problems = _contradictions(policy, last)
     return result
+
+
+def compare_content(policy: Policy, old: str, new: str, rules: Any, labels: tuple[str, str] = ("old", "new")):
+    """``compare`` on contents (``content``), which leave out the front matter: so a register
+    (``kind: register`` there) is handed to the register comparison here, entry by entry."""
+    if policy.kind == "register":
+        from policywatch.engine.register import DEFAULT_KEY, RegisterSettings, compare_register
+
+        key = str(policy.meta.get("register_key") or DEFAULT_KEY)
+        return compare_register(old, new, RegisterSettings(key), rules, labels=labels)
+    from policywatch import compare
+
+    return compare(old, new, rules=rules, labels=labels)
+
+
+def register_entries(comparison: Any) -> list[dict[str, Any]]:
+    """A register comparison's entries added, changed and removed, as plain data for the release record."""
+    from dataclasses import asdict
+
+    return [asdict(e) for e in comparison.register.entries] if comparison.register else []
 
 
 def reason_lines(changes: list[Change]) -> list[str]:

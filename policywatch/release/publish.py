@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from policywatch.document import with_metadata
 from policywatch.errors import (
@@ -59,6 +60,7 @@ class Action:
     decision_commit: str | None = None
     decision_note: str | None = None
     renamed_from: str | None = None
+    register: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def rewrites_file(self) -> bool:
@@ -83,6 +85,7 @@ class Action:
             decision_commit=self.decision_commit,
             decision_note=self.decision_note,
             renamed_from=self.renamed_from,
+            register=list(self.register),
         )
 
 
@@ -237,10 +240,14 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str) -> 
         decision_commit=decision.commit if decision else None,
         decision_note=decision.note if decision else None,
         renamed_from=item.renamed_from,
+        register=list(item.register),
     )
 
 
 def _notice_end(item: Pending, date: dt.date, notice_days: int) -> dt.date:
+    """The publication date plus the policy's own notice period, or the project's."""
+    if item.policy.notice_days is not None:
+        notice_days = item.policy.notice_days
     try:
         return date + dt.timedelta(days=notice_days)
     except OverflowError:

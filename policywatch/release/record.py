@@ -63,6 +63,8 @@ class Release:
     decision_commit: str | None = None
     decision_note: str | None = None
     renamed_from: str | None = None  # the policy's slug before its file was renamed
+    # A register's entries added, changed and removed: status, name, fields, old_fields, changed, classification.
+    register: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def material(self) -> bool:
@@ -72,6 +74,8 @@ class Release:
         data = asdict(self)
         for key in ("effective", "updated", "published"):
             data[key] = getattr(self, key).isoformat()
+        if not self.register:
+            del data["register"]
         return data
 
     @classmethod
@@ -127,6 +131,8 @@ def _field(name: str, value: Any) -> Any:
         return value
     if name == "changes":
         return _changes(value)
+    if name == "register":
+        return _register(value)
     if name in _OPTIONAL_TEXT and value is None:
         return None
     if not isinstance(value, str):
@@ -150,6 +156,42 @@ def _changes(value: Any) -> list[ChangeSummary]:
             raise UntrustedRecord("its release record's 'changes' is not a list of changes")
         out.append(ChangeSummary(**change))
     return out
+
+
+_ENTRY_STATUSES = {"added", "changed", "removed"}
+
+
+def _register(value: Any) -> list[dict[str, Any]]:
+    """A register's entry changes, each checked field by field: notices and the site show them as they are."""
+
+    def texts(d: Any) -> bool:
+        return isinstance(d, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in d.items())
+
+    def valid(e: Any) -> bool:
+        return (
+            isinstance(e, dict)
+            and e.get("status") in _ENTRY_STATUSES
+            and isinstance(e.get("name"), str)
+            and texts(e.get("fields", {}))
+            and texts(e.get("old_fields", {}))
+            and isinstance(e.get("changed", []), list)
+            and all(isinstance(c, str) for c in e.get("changed", []))
+            and e.get("classification", "material") in ("material", "minor")
+        )
+
+    if not isinstance(value, list) or not all(valid(e) for e in value):
+        raise UntrustedRecord("its release record's 'register' is not a list of entry changes")
+    return [
+        {
+            "status": e["status"],
+            "name": e["name"],
+            "fields": dict(e.get("fields", {})),
+            "old_fields": dict(e.get("old_fields", {})),
+            "changed": list(e.get("changed", [])),
+            "classification": e.get("classification", "material"),
+        }
+        for e in value
+    ]
 
 
 def _short(value: Any) -> str:

@@ -24,6 +24,8 @@ class PolicyStatus:
     note: str | None = None
     pending: str | None = None  # what a publish would release now: material | minor | none | initial
     ignored_tags: list[dict[str, str]] = field(default_factory=list)  # release tags that cannot be trusted
+    notice_days: int = 30  # the policy's own notice period, else the project's
+    kind: str = "policy"  # policy | register
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ def policy_statuses(project: Project) -> list[PolicyStatus]:
                 note,
                 pending.get(policy.slug),
                 [r.to_json() for r in known.rejected_of(policy.slug)],
+                project.config.notice_days if policy.notice_days is None else policy.notice_days,
+                policy.kind,
             )
         )
     return out

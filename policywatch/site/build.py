@@ -28,6 +28,7 @@ from policywatch.site.redlines import (
     compute_redlines,
     project_cache,
 )
+from policywatch.site.registers import RegisterRow, is_register, register_csv, register_json, register_rows
 from policywatch.site.settings import site_settings
 from policywatch.site_config import SiteSettings
 
@@ -158,7 +159,7 @@ class _Builder:
 
         self.load_templates()  # a broken template fails now, not after every comparison
         self._views, self.redline_stats = compute_redlines(
-            ((old.body, new.body) for old, new in self.redlined_pairs()), self.cache, self.workers
+            ((compared(old), compared(new)) for old, new in self.redlined_pairs()), self.cache, self.workers
         )
         summaries = [self.summary(a) for a in self.archives]
         self.page(
@@ -175,6 +176,8 @@ class _Builder:
         return {unquote(path): data for path, data in self.files.items()}
 
     def policy_pages(self, archive: PolicyArchive) -> None:
+        from policywatch.site.feed import build_policy_feed
+
         summary = self.summary(archive)
         shown = summary["current"] or (archive.upcoming(self.today) or archive.versions[-1:])[0]
         self.page(
@@ -183,7 +186,11 @@ class _Builder:
             policy=summary,
             version=shown,
             text=self.text(shown),
+            register=self.register(archive, shown),
             page_title=archive.title,
+        )
+        self.files[urls.policy_feed_path(archive.slug)] = build_policy_feed(
+            archive, self.settings, generated=self.generated
         )
         self.page(
             urls.archive_path(archive.slug),
@@ -228,6 +235,18 @@ class _Builder:
                 page_title=f"{archive.title}: version {old.version} compared with {new.version}",
             )
 
+    def register(self, archive: PolicyArchive, shown: PublishedVersion) -> list[RegisterRow] | None:
+        """For a register, its entries with the date each was added, also written as JSON and CSV beside the page."""
+        if not is_register(shown):
+            return None
+        rows = register_rows(archive, shown)
+        url = urls.policy_url(self.settings.base_url, archive.slug)
+        coming = [v for v in archive.upcoming(self.today) if v is not shown and is_register(v)]
+        upcoming = (coming[-1], register_rows(archive, coming[-1])) if coming else None
+        self.files[urls.register_json_path(archive.slug)] = register_json(archive, shown, rows, url, upcoming)
+        self.files[urls.register_csv_path(archive.slug)] = register_csv(rows)
+        return rows
+
     def redlined_pairs(self) -> list[tuple[PublishedVersion, PublishedVersion]]:
         """Every pair of versions some page shows a redline of, before any page is rendered."""
         pairs = []
@@ -256,7 +275,7 @@ class _Builder:
     def redline(self, old: PublishedVersion | None, new: PublishedVersion) -> Redline:
         if old is None:
             return Redline(None, new, None)
-        pair = (old.body, new.body)
+        pair = (compared(old), compared(new))
         if pair not in self._views:  # every pair is computed up front; this only serves a page added without it
             self._views[pair] = compute_redline(pair)[0]
         return Redline(old, new, self._views[pair])
@@ -312,6 +331,11 @@ class _Builder:
             Markup=Markup,
             **{"page_title": self.settings.title, **context},
         )
+
+
+def compared(version: PublishedVersion) -> str:
+    """The text a redline compares: the body, or the whole file for a register (its front matter says so)."""
+    return version.text if is_register(version) else version.body
 
 
 def _template_file(env: jinja2.Environment, name: str) -> str:

@@ -23,19 +23,33 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def build_feed(archives: Iterable[PolicyArchive], settings: SiteSettings, *, generated: dt.datetime) -> bytes:
-    """The feed document; ``generated`` dates a feed that has no entries yet."""
+    """The feed of every policy's releases; ``generated`` dates a feed that has no entries yet."""
+    url = urls.feed_url(settings.base_url)
+    return _feed(list(archives), settings, generated, url, f"{settings.title}: policy releases", settings.base_url)
+
+
+def build_policy_feed(archive: PolicyArchive, settings: SiteSettings, *, generated: dt.datetime) -> bytes:
+    """The feed of one policy's releases, for customers who watch that policy alone (a sub-processor list)."""
+    url = urls.policy_feed_url(settings.base_url, archive.slug)
+    page = urls.policy_url(settings.base_url, archive.slug)
+    return _feed([archive], settings, generated, url, f"{settings.title}: {archive.title} releases", page)
+
+
+def _feed(
+    archives: list[PolicyArchive], settings: SiteSettings, generated: dt.datetime, url: str, title: str, page: str
+) -> bytes:
     entries = sorted(
         ((archive, version) for archive in archives for version in archive.versions),
         key=lambda item: (_utc(item[1].released_at), item[0].slug, item[1].version),
         reverse=True,
     )
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
-    _text(feed, "id", urls.feed_url(settings.base_url))
-    _text(feed, "title", f"{settings.title}: policy releases")
+    _text(feed, "id", url)
+    _text(feed, "title", title)
     updated = max((_utc(v.released_at) for _, v in entries), default=_utc(generated))
     _text(feed, "updated", _stamp(updated))
-    _link(feed, "self", urls.feed_url(settings.base_url), MEDIA_TYPE)
-    _link(feed, "alternate", settings.base_url, "text/html")
+    _link(feed, "self", url, MEDIA_TYPE)
+    _link(feed, "alternate", page, "text/html")
     author = ET.SubElement(feed, _q("author"))
     _text(author, "name", settings.publisher)
     generator = _text(feed, "generator", "policywatch")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policywatch.engine.comparison import Comparison
+from policywatch.engine.register_view import html_table
 from policywatch.engine.render import PREAMBLE, Report, by_section, html_changes, summary, visible
 
 if TYPE_CHECKING:
@@ -37,5 +38,11 @@ def render_html(reports: list[Report], material_only: bool = False, title: str |
         ]
 
     title = title or ("Policy changes" if len(reports) != 1 else f"Changes to {reports[0].name}")
+
+    def register_table(comparison: Comparison) -> Markup:
+        return Markup(html_table(comparison.register))
+
     template = template_environment().get_template("redline/page.html")
-    return template.render(title=title, reports=reports, summary=summary, sections=sections)
+    return template.render(
+        title=title, reports=reports, summary=summary, sections=sections, register_table=register_table
+    )
