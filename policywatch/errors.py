@@ -216,6 +216,10 @@ class UnsubscribeSettingsError(PolicywatchError):
     """The unsubscribe endpoint cannot start: a bad path prefix, or an address it cannot listen on."""
 
 
+class ServiceSettingsError(ConfigError):
+    """``[service]`` is invalid, or subscriptions are enabled without the secret that signs their links."""
+
+
 # --- Site and feed ---------------------------------------------------------------
 
 

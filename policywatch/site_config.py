@@ -15,7 +15,7 @@ from policywatch.errors import SiteConfigError
 from policywatch.settings_values import Table
 from policywatch.urls import check_base_url
 
-SITE_KEYS = {"base_url", "title", "author", "lang", "compare_all_up_to"}
+SITE_KEYS = {"base_url", "title", "author", "lang", "compare_all_up_to", "subscribe_url"}
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -28,6 +28,7 @@ class SiteSettings:
     author: str = ""  # who publishes the feed; the title when empty
     lang: str = "en"
     compare_all_up_to: int = 12  # pre-build every pairwise comparison up to this many versions
+    subscribe_url: str = ""  # where the policy pages' subscribe form posts (the service's /subscribe); none if ""
 
     @property
     def host(self) -> str:
@@ -51,4 +52,7 @@ def read_site_settings(config: Config) -> SiteSettings:
     if not _LANG.match(lang):
         raise SiteConfigError(f"{where}: lang: must be a language tag such as 'en' or 'de-CH', got '{lang}'")
     limit = table.whole_number("compare_all_up_to", SiteSettings.compare_all_up_to, low=2)
-    return SiteSettings(url, title, author, lang, limit)
+    subscribe = table.text("subscribe_url", "", strip=True)
+    if subscribe:
+        subscribe = check_base_url(subscribe, f"{where} subscribe_url").removesuffix("/")
+    return SiteSettings(url, title, author, lang, limit, subscribe)

@@ -53,14 +53,19 @@ class Burst:
 
 async def _post(host: str, port: int, path: str, start: asyncio.Event, timeout: float) -> tuple[int, float]:
     await start.wait()
+    return await form_post(host, port, path, ONE_CLICK_BODY, timeout)
+
+
+async def form_post(host: str, port: int, path: str, body: bytes, timeout: float = 60.0) -> tuple[int, float]:
+    """One form POST on a connection of its own: the reply's status and the seconds it took."""
     began = time.perf_counter()
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     try:
         head = (
             f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(ONE_CLICK_BODY)}\r\nConnection: close\r\n\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
         )
-        writer.write(head.encode("ascii") + ONE_CLICK_BODY)
+        writer.write(head.encode("ascii") + body)
         await writer.drain()
         status_line = await asyncio.wait_for(reader.readline(), timeout)
         if not status_line:

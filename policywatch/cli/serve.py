@@ -16,7 +16,8 @@ def serve(
     ),
     workers: int = typer.Option(16, "--workers", min=1, max=256, help="Threads answering requests."),
 ) -> None:
-    """Serve the unsubscribe page (GET confirms, POST unsubscribes) for this repository.
+    """Serve the unsubscribe page (GET confirms, POST unsubscribes) for this repository, and with
+    [service] subscribe = true the subscribe form's POST and its emailed confirmation links.
 
     Plain HTTP from the standard library (a bounded pool of worker threads), for
     local use or behind a TLS proxy; in production run
@@ -42,6 +43,10 @@ def serve(
             " (or use --prefix)",
             err=True,
         )
+    if application.signups is not None:
+        base = normalise_prefix(prefix)
+        confirm = application.signups.settings.link("confirm")
+        typer.echo(f"taking subscriptions: POST {base}/subscribe; confirmation links go to {confirm}", err=True)
     if not is_loopback(host):
         typer.echo("note: plain HTTP: put a TLS-terminating reverse proxy in front of it", err=True)
     try:
@@ -50,3 +55,5 @@ def serve(
         pass
     finally:
         server.server_close()
+        if application.signups is not None:
+            application.signups.mailer.close()  # the emails already queued are sent before it stops

@@ -88,6 +88,33 @@ MIGRATIONS: tuple[Migration, ...] = (
         "releases.superseded_by: the release whose notice covers one replaced before it took effect",
         ("ALTER TABLE releases ADD COLUMN superseded_by TEXT",),
     ),
+    Migration(
+        4,
+        "subscribe requests (double opt-in and proof of consent) and shared rate-limit counters",
+        (
+            """CREATE TABLE subscribe_requests (
+                id {id},
+                nonce_hash TEXT NOT NULL UNIQUE,
+                email TEXT NOT NULL,
+                policies TEXT NOT NULL DEFAULT '',
+                requested_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                request_address TEXT NOT NULL DEFAULT '',
+                request_agent TEXT NOT NULL DEFAULT '',
+                confirmed_at TEXT,
+                confirm_address TEXT,
+                confirm_agent TEXT,
+                subscriber_id {ref} REFERENCES subscribers(id) ON DELETE SET NULL
+            )""",
+            "CREATE INDEX subscribe_requests_email ON subscribe_requests (email)",
+            "CREATE INDEX subscribe_requests_open ON subscribe_requests (expires_at) WHERE confirmed_at IS NULL",
+            """CREATE TABLE rate_limits (
+                bucket TEXT PRIMARY KEY,
+                window_start TEXT NOT NULL,
+                hits INTEGER NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -38,6 +38,7 @@ from policywatch.termsafe import printable
 if TYPE_CHECKING:
     import jinja2
 
+    from policywatch.audience.service.subscribe import Signups
     from policywatch.project import Project
 
 ENV_REPO = "POLICYWATCH_REPO"
@@ -55,6 +56,7 @@ ERROR_TEMPLATE = "unsubscribe/error.html"
 _REASONS = {
     200: "200 OK",
     400: "400 Bad Request",
+    403: "403 Forbidden",
     404: "404 Not Found",
     405: "405 Method Not Allowed",
     413: "413 Content Too Large",
@@ -63,6 +65,7 @@ _REASONS = {
 }
 _ERRORS = {
     400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "This request was not sent from a page this service knows."),
     404: ("Link not recognised", "This unsubscribe link is not valid. Check that the whole link was copied."),
     405: ("Method not allowed", "Open this page in a web browser."),
     413: ("Request too large", "The request was larger than this page accepts."),
@@ -200,10 +203,17 @@ class ServiceApp:
         prefix: str = "",
         templates_root: str | Path | None = None,
         max_body: int = MAX_BODY,
+        signups: Signups | None = None,
     ):
         self.stores = stores
         self.prefix = normalise_prefix(prefix)
-        self.routes = {(method, self.prefix + path): endpoint for (method, path), endpoint in ROUTES.items()}
+        self.signups = signups
+        routes = dict(ROUTES)
+        if signups is not None:
+            from policywatch.audience.service.subscribe import ROUTES as SUBSCRIBE_ROUTES
+
+            routes.update(SUBSCRIBE_ROUTES)
+        self.routes = {(method, self.prefix + path): endpoint for (method, path), endpoint in routes.items()}
         self.methods = tuple(dict.fromkeys(method for method, _ in self.routes))
         self.max_body = max_body
         self.templates_root = templates_root
@@ -265,8 +275,8 @@ class ServiceApp:
         finally:
             store.close()
 
-    def page(self, template: str, **context: Any) -> Reply:
-        return Reply(200, self._render(template, **context))
+    def page(self, template: str, status: int = 200, **context: Any) -> Reply:
+        return Reply(status, self._render(template, **context))
 
     def error(self, status: int) -> Reply:
         title, message = _ERRORS[status]
@@ -398,10 +408,18 @@ def make_app(
 
     A store object is not accepted: SQLite connections cannot cross threads, so
     every request opens its own connection. Templates come from the repository's
-    ``templates/`` folder first, when the source is a repository.
+    ``templates/`` folder first, when the source is a repository. A repository's
+    service also takes subscriptions when ``[service] subscribe = true``, and then
+    refuses to start without the secret and the mail settings they need.
     """
     stores, root = _store_factory(source)
-    return ServiceApp(stores, prefix=prefix, templates_root=root, max_body=max_body)
+    signups = None
+    if root is not None:
+        from policywatch.audience.service.subscribe import make_signups
+        from policywatch.project import Project, open_project
+
+        signups = make_signups(source if isinstance(source, Project) else open_project(root))
+    return ServiceApp(stores, prefix=prefix, templates_root=root, max_body=max_body, signups=signups)
 
 
 _default_app: ServiceApp | None = None
