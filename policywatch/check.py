@@ -2,22 +2,26 @@
 
 The check runs on every push, and typer's start-up alone costs more than the
 check, so ``policywatch check`` and ``python -m policywatch.check`` both come
-here: one definition of the options, one help text, one exit code.
+here: one definition of the options, one help text, one exit code. The hook's
+own call (``--against REF``) is read without importing argparse, whose import
+is a tenth of the check's start-up; anything else goes to the parser.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
+TYPE_CHECKING = False  # typing itself is not imported on the push path
+if TYPE_CHECKING:
+    import argparse
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help layout, sized to the terminal without importing shutil (and the compression
-    modules shutil brings), which argparse does for every option it adds."""
+FORMATS = ("text", "json")
 
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=_columns() - 2)
+
+def default_against() -> str:
+    """The pre-commit framework names the commit being pushed in $PRE_COMMIT_TO_REF."""
+    return os.environ.get("PRE_COMMIT_TO_REF") or "HEAD"
 
 
 def _columns() -> int:
@@ -36,21 +40,50 @@ def _columns() -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The options of `policywatch check`, for the hook and for the full command line alike."""
+    import argparse
+
+    class Formatter(argparse.HelpFormatter):
+        """argparse's layout, sized without importing shutil (and the compression modules it brings)."""
+
+        def __init__(self, prog: str) -> None:
+            super().__init__(prog, width=_columns() - 2)
+
     p = argparse.ArgumentParser(
         prog="policywatch check",
-        formatter_class=_Formatter,
+        formatter_class=Formatter,
         description="Fail (exit 1) on an unpublished material change or metadata that contradicts "
         "the release history; exit 2 when the check cannot be made.",
     )
     p.add_argument(
         "--against",
-        default=os.environ.get("PRE_COMMIT_TO_REF") or "HEAD",
+        default=default_against(),
         metavar="REF",
         help="check the policies as committed at REF (default: $PRE_COMMIT_TO_REF, which the "
         "pre-commit framework sets to the commit being pushed, else HEAD)",
     )
-    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--format", "-f", choices=FORMATS, default="text", help="output format (default: text)")
     return p
+
+
+def plain_options(argv: list[str]) -> tuple[str, str] | None:
+    """(against, format) for the calls the hooks make, read as ``parser()`` reads them; None for anything else."""
+    against, fmt = default_against(), "text"
+    rest = list(argv)
+    while rest:
+        name, equals, value = rest.pop(0).partition("=")
+        if name not in ("--against", "--format", "-f") or (equals and name == "-f"):
+            return None  # argparse reads "-f=json" as "=json"; help, mistakes and abbreviations are its too
+        if not equals:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        if name == "--against":
+            against = value
+        elif value in FORMATS:
+            fmt = value
+        else:
+            return None
+    return against, fmt
 
 
 def _joined(argv: list[str]) -> list[str]:
@@ -65,7 +98,12 @@ def _joined(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the check; 0 passed, 1 failed, 2 could not judge (the error's own code)."""
-    args = parser().parse_args(_joined(sys.argv[1:] if argv is None else argv))
+    argv = _joined(sys.argv[1:] if argv is None else argv)
+    options = plain_options(argv)
+    if options is None:
+        args = parser().parse_args(argv)
+        options = (args.against, args.format)
+    against, fmt = options
 
     from policywatch.errors import PolicywatchError
     from policywatch.project import open_project
@@ -73,13 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     from policywatch.termsafe import printable
 
     try:
-        result = run_check(open_project(), args.against)
+        result = run_check(open_project(), against)
     except PolicywatchError as exc:
         print(f"policywatch: error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     for tag in ignored_tags(result):
         print(f"policywatch: warning: ignoring tag {tag['tag']}: {tag['reason']}", file=sys.stderr)
-    print(render_json(result) if args.format == "json" else render_text(result))
+    print(render_json(result) if fmt == "json" else render_text(result))
     return 0 if result.ok else 1
 
 

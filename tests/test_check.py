@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
 
@@ -225,3 +227,41 @@ def test_a_push_without_a_settings_file_is_checked_without_yaml_typing_tomllib_o
     code = "import sys; sys.argv = ['policywatch', 'check']; import policywatch.__main__ as m; m.main()"
     out, imported = imports_of(code, ("yaml", "typing", "tomllib", "shutil"), cwd=repo.root)
     assert (out.returncode, imported) == (0, [])
+
+
+WORDS = [
+    "--against",
+    "--against=",
+    "--against=HEAD~1",
+    "main",
+    "-x",
+    "--format",
+    "--format=json",
+    "-f",
+    "json",
+    "text",
+    "xml",
+    "-f=json",
+    "--ag",
+    "-fjson",
+    "--",
+    "--help",
+]
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=5))
+def test_the_hooks_plain_reading_of_options_agrees_with_the_parser(argv):
+    from policywatch.check import _joined, parser, plain_options
+
+    argv = _joined(argv)
+    plain = plain_options(argv)
+    if plain is not None:
+        args = parser().parse_args(argv)
+        assert plain == (args.against, args.format)
+
+
+def test_the_hooks_usual_call_does_not_import_argparse(imports_of, tmp_path):
+    repo = released_repo(tmp_path)
+    code = "import policywatch.check as c; print(c.main(['--against', 'HEAD']))"
+    out, loaded = imports_of(code, ("argparse",), cwd=repo.root)
+    assert out.stdout.splitlines()[-1] == "0" and loaded == []

@@ -113,9 +113,10 @@ def pending_changes(
     git: Git | None = None,
 ) -> list[Pending]:
     """The pending release of each policy at ``rev`` (a git revision, or None for the working tree)."""
-    from policywatch.site_config import read_site_settings
+    if "site" in project.config.sections:  # a mistyped [site] key fails check and status too, not only site build
+        from policywatch.site_config import read_site_settings
 
-    read_site_settings(project.config)  # a mistyped [site] key fails check and status too, not only site build
+        read_site_settings(project.config)
     git = git or Git(project.root)
     if rev is None:
         current = _working_policies(project, slugs)
@@ -330,9 +331,10 @@ class _Rules:
     """Materiality rules, loaded on the first comparison only (most checks compare nothing)."""
 
     def __init__(self, project: Project):
-        from policywatch.engine.rules_settings import rules_settings
+        if "materiality" in project.config.sections:  # a mistyped value fails now, not at the first change
+            from policywatch.engine.rules_settings import rules_settings
 
-        rules_settings(project.config)  # a mistyped [materiality] value fails now, not at the first change
+            rules_settings(project.config)
         self.project = project
         self._loaded = False
         self._rules: Any = None

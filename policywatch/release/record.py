@@ -96,13 +96,22 @@ class Release:
         if not isinstance(version, int) or isinstance(version, bool) or version > RECORD_VERSION:
             raise UntrustedRecord(f"its release record has an unknown record version {version!r}")
         values: dict[str, Any] = {}
-        for spec in fields(cls):
-            if spec.name not in data:
-                if spec.name in _REQUIRED:
-                    raise UntrustedRecord(f"its release record has no '{spec.name}'")
+        for name in _field_names(cls):  # every check reads every release record: names computed once
+            if name not in data:
+                if name in _REQUIRED:
+                    raise UntrustedRecord(f"its release record has no '{name}'")
                 continue
-            values[spec.name] = _field(spec.name, data[spec.name])
+            values[name] = _field(name, data[name])
         return cls(**values)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(spec.name for spec in fields(cls))
+    return _FIELD_NAMES[cls]
 
 
 class UntrustedRecord(ValueError):
