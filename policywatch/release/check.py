@@ -81,6 +81,8 @@ def _nothing_to_check(project: Project, against: str) -> NothingToCheck:
     from policywatch.config import CONFIG_FILE
 
     folder = project.config.policies
+    if against == "HEAD" and not Git(project.root).has_commits():
+        return NothingToCheck("the repository has no commits yet: nothing to check (commit the policies first)")
     if project.config.source == "defaults":
         return NothingToCheck(
             f"{CONFIG_FILE}: not found, and no policy in {folder}/ at {against}: nothing to check "
