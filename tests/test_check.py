@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
@@ -254,6 +254,7 @@ WORDS = [
 
 
 @given(st.lists(st.sampled_from(WORDS), max_size=5))
+@example(["--against", "--"])
 def test_the_hooks_plain_reading_of_options_agrees_with_the_parser(argv):
     from policywatch.check import _joined, parser, plain_options
 
