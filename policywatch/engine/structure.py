@@ -338,8 +338,9 @@ class Layout:
             if len(words) < st.restated_words:
                 continue
             rare = sorted((w for w in words if w in index), key=lambda w: (len(index[w]), w))[:3]
-            spans = sorted({(m, m + 2) for n in {n for w in rare for n in index[w]} for m in (n - 1, n) if m >= 0})
-            spans = [(n, n + 1) for n in sorted({n for w in rare for n in index[w]})] + spans
+            hits = sorted({n for w in rare for n in index[w]})
+            # Each sentence holding a rare word alone first, then with the sentence before or after it.
+            spans = [(n, n + 1) for n in hits] + sorted({(m, m + 2) for n in hits for m in (n - 1, n) if m >= 0})
             twin = None
             for start, end in spans:
                 said = frozenset().union(*(olds[n][0] for n in range(start, min(end, len(olds)))))
