@@ -873,7 +873,10 @@ def _restated(edit: Edit, hunks, lost: Counter[str], document: Layout, rules: Ru
     """
     if edit.kind == "delete" or edit.moved or any(w not in rules.stopwords for w in lost):
         return None
-    added = edit.new_text if edit.kind == "insert" else " ".join(h[3] for h in hunks)
+    pieces = [h[3] for h in hunks if any(w not in rules.stopwords for w in wording.words(h[3]))]
+    if edit.kind == "replace" and any(len(wording.words(p)) < rules.structure.restated_words for p in pieces):
+        return None  # a word or two slipped in beside the copy is judged as it is, not restated away
+    added = edit.new_text if edit.kind == "insert" else " ".join(pieces)
     said = document.restated(added, rules.structure, _fixed_words(rules))
     if said is None:
         return None

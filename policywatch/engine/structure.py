@@ -324,6 +324,10 @@ class Layout:
         say "we sell". Sentences shorter than ``st.restated_words`` (a clause's title) are not weighed,
         but at least one sentence must be.
         """
+        sentences = (frozenset(t.lower() for t in _TOKEN.findall(s)) for s in _SENTENCES.split(text))
+        weighed = [w for w in sentences if len(w) >= st.restated_words]
+        if not weighed or sum(map(len, self.old_blocks)) > LOOKUP_CHARS:
+            return None  # nothing to weigh, or past the size where the old text is read sentence by sentence
         if self._old_sentences is None:
             self._old_sentences, self._old_index = [], {}
             for block in self.old_blocks:
@@ -333,10 +337,7 @@ class Layout:
                         self._old_index.setdefault(w, []).append(len(self._old_sentences))
                     self._old_sentences.append((words, sentence))
         index, olds, first = self._old_index or {}, self._old_sentences, None
-        for sentence in _SENTENCES.split(text):
-            words = frozenset(w.lower() for w in _TOKEN.findall(sentence))
-            if len(words) < st.restated_words:
-                continue
+        for words in weighed:
             rare = sorted((w for w in words if w in index), key=lambda w: (len(index[w]), w))[:3]
             hits = sorted({n for w in rare for n in index[w]})
             # Each sentence holding a rare word alone first, then with the sentence before or after it.
