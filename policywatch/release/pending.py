@@ -424,6 +424,8 @@ def reason_lines(changes: list[Change]) -> list[str]:
     for change in changes:
         where = f"{change.section}: " if change.section else ""
         why = "; ".join(change.reasons) or change.classification
+        if change.summary and change.summary != why:
+            why = f"{change.summary} ({why})"
         text = " ".join((change.new_text or change.old_text).split())
         quoted = ""
         if text and text[:40] not in why:
