@@ -79,6 +79,7 @@ class Pending:
     problems: list[str] = field(default_factory=list)  # metadata that contradicts history
     renamed_from: str | None = None  # the slug of the last release, when the file was renamed since
     ignored: list[RejectedTag] = field(default_factory=list)  # release tags that cannot be trusted
+    releases: tuple[ReleaseTag, ...] = ()  # every trusted release of this policy, oldest first
 
     @property
     def decided_by(self) -> str:
@@ -162,6 +163,7 @@ def pending_changes(
         out.append(item)
     for item in out:
         item.ignored = known.rejected_of(item.slug)
+        item.releases = known.of(item.slug)
     return out
 
 
