@@ -82,7 +82,7 @@ def supports(language: str) -> bool:
 def find_dates(text: str, language: str) -> list[LocalDate]:
     """The first effective and the first last-updated date line of ``text`` (a policy body) in ``language``."""
     found: dict[str, LocalDate] = {}
-    for m in _line_pattern(_base(language)).finditer(text):
+    for m in _line_pattern(_locale(language)).finditer(text):
         kind = "effective" if m.group("eff") else "updated"
         if kind in found:
             continue
@@ -99,7 +99,7 @@ def rewrite_dates(text: str, language: str, *, effective: dt.date | None, update
     if not supports(language):
         raise UnknownDateLanguage(language)
     values = {"effective": effective, "updated": updated}
-    locale = language.replace("-", "_")
+    locale = _locale(language)
     for line in reversed(find_dates(text, language)):
         if (new := values[line.kind]) is not None:
             text = text[: line.start] + line.format(new, locale) + text[line.end :]
@@ -107,28 +107,35 @@ def rewrite_dates(text: str, language: str, *, effective: dt.date | None, update
 
 
 def _base(language: str) -> str:
-    return language.partition("-")[0].lower()
+    return language.replace("_", "-").partition("-")[0].lower()
+
+
+def _locale(language: str) -> str:
+    """Babel's name for a language tag: ``de_AT`` for de-AT."""
+    return language.replace("-", "_")
 
 
 @cache
-def _months(language: str) -> dict[str, tuple[int, str]]:
-    """Month names (wide and abbreviated, lower case, with and without the dot) -> (month, CLDR width)."""
+def _months(locale: str) -> dict[str, tuple[int, str]]:
+    """Month names of the locale and of its language (wide and abbreviated, lower case, with and without the
+    dot) -> (month, CLDR width): an Austrian text may say "Jänner" or "Januar"."""
     from babel.dates import get_month_names
 
     names: dict[str, tuple[int, str]] = {}
-    for width, pattern in (("abbreviated", "MMM"), ("wide", "MMMM")):
-        for month, name in get_month_names(width, locale=language).items():
-            names[name.lower()] = (month, pattern)
-            names.setdefault(name.lower().rstrip("."), (month, pattern))
+    for where in dict.fromkeys((_base(locale), locale)):
+        for width, pattern in (("abbreviated", "MMM"), ("wide", "MMMM")):
+            for month, name in get_month_names(width, locale=where).items():
+                names[name.lower()] = (month, pattern)
+                names.setdefault(name.lower().rstrip("."), (month, pattern))
     return names
 
 
 @cache
-def _line_pattern(language: str) -> re.Pattern[str]:
-    effective, updated = LABELS[language]
-    names = sorted(_months(language), key=len, reverse=True)
+def _line_pattern(locale: str) -> re.Pattern[str]:
+    effective, updated = LABELS[_base(locale)]
+    names = sorted(_months(locale), key=len, reverse=True)
     months = "|".join(re.escape(n) + ("" if n.endswith(".") else r"\.?") for n in names)
-    named = _NAMED[language][0].format(months=f"(?:{months})")
+    named = _NAMED[_base(locale)][0].format(months=f"(?:{months})")
     return re.compile(
         rf"(?:(?<=[\r\n])|\A)(?P<pre>[ \t>*_#\-]*)(?P<label>(?P<eff>{effective})|(?P<upd>{updated}))"
         rf"(?P<sep>{_SPACE}[*_]*{_SPACE}[:：]?{_SPACE}[*_]*{_SPACE})"
@@ -145,8 +152,9 @@ def _read(m: re.Match[str], language: str) -> tuple[dt.date, str, bool]:
         day = dt.date(int(m.group("ny")), int(month), int(d))  # dmy: every language here writes day first
         return day, f"{'dd' if len(d) == 2 else 'd'}{sep}{'MM' if len(month) == 2 else 'M'}{sep}y", False
     base = _base(language)
+    names = _months(_locale(language))
     written = m.group("m").lower()
-    month, width = _months(base).get(written) or _months(base)[written.rstrip(".")]
+    month, width = names.get(written) or names[written.rstrip(".")]
     d = m.group("d")
     first = d.lower() == "1er"
     day = dt.date(int(m.group("y")), month, 1 if first else int(d))
