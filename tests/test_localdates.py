@@ -17,7 +17,9 @@ EFFECTIVE, UPDATED = dt.date(2024, 8, 9), dt.date(2024, 7, 1)
         pytest.param("de", "Stand: 1. März 2024", "Stand: 1. Juli 2024", id="de_stand"),
         pytest.param("de", "Gültig ab: 1. März 2024", "Gültig ab: 9. August 2024", id="de_gueltig_ab"),
         pytest.param("de", "**Gültig ab:** 01.03.2024", "**Gültig ab:** 09.08.2024", id="de_numeric_padded"),
-        pytest.param("de", "Zuletzt aktualisiert am 3. Jan. 2024", "Zuletzt aktualisiert am 1. Juli 2024", id="de_abbr"),
+        pytest.param(
+            "de", "Zuletzt aktualisiert am 3. Jan. 2024", "Zuletzt aktualisiert am 1. Juli 2024", id="de_abbr"
+        ),
         pytest.param(
             "fr",
             "Date d'entrée en vigueur : 1er mars 2024",
