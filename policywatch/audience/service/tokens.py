@@ -98,9 +98,7 @@ def object_token(subscriber_id: int, unsubscribe_token: str, tag: str, expires: 
     return f"{subscriber_id}.{expires}.{_object_signature(unsubscribe_token, subscriber_id, tag, expires)}"
 
 
-def subscriber_of_object_token(
-    store: Store, token: str, tag: str, now: float | None = None
-) -> tuple[int, str] | None:
+def subscriber_of_object_token(store: Store, token: str, tag: str, now: float | None = None) -> tuple[int, str] | None:
     """(id, email) of the subscriber a genuine, unexpired objection token for ``tag`` was made for; else None."""
     match = _OBJECT_TOKEN.match(token)
     if not match:
