@@ -3,7 +3,8 @@
 Building a message with the standard library's email package costs about a
 millisecond, more than the SMTP exchange. So the templates are rendered and the
 message serialised once per notice, with opaque markers where each recipient's
-parts go (name, To, Message-ID, unsubscribe link). The serialised bytes are cut
+parts go (name, To, Message-ID, unsubscribe link, and a register release's
+objection link). The serialised bytes are cut
 at the markers; a recipient's message is the pieces joined with that recipient's
 parts, each encoded for where it lands:
 
@@ -34,6 +35,9 @@ from urllib.parse import quote
 from policywatch import urls
 from policywatch.audience.addresses import CONTROLS, clean_name, decode_encoded_words, valid_address
 from policywatch.audience.channels import Notice, Recipient
+from policywatch.audience.objections import link_expiry, objection_deadline
+from policywatch.audience.service.settings import service_link
+from policywatch.audience.service.tokens import object_token
 from policywatch.audience.smtp_settings import SenderSettings
 from policywatch.errors import NoticeTemplateError, UnsafeHeaderText
 
@@ -131,6 +135,8 @@ def notice_context(notice: Notice) -> dict[str, Any]:
         "links": links,
         "covers": list(notice.covers),
         "register_rows": register_rows(release.register),
+        "objection_deadline": objection_deadline(release),
+        "objection_deadline_text": format_date(deadline) if (deadline := objection_deadline(release)) else "",
     }
 
 
@@ -166,9 +172,13 @@ class NoticeMessage:
         self._nonce = secrets.token_hex(8)
         self._date = format_datetime(now or dt.datetime.now(dt.UTC))
         check_header_text(notice.release.title, f"release {notice.release.tag}: title")
-        subject = self._render(SUBJECT_TEMPLATE, name="", unsubscribe_url="")
+        subject = self._render(SUBJECT_TEMPLATE, name="", unsubscribe_url="", object_url="")
         self.subject = check_header_text(" ".join(subject.split()), f"templates/{SUBJECT_TEMPLATE}")
-        self._variants: dict[tuple[bool, bool], _Variant] = {}
+        self._variants: dict[tuple[bool, bool, bool], _Variant] = {}
+        deadline = objection_deadline(notice.release)
+        base = notice.service_url.strip() or notice.base_url.strip()
+        self._object_base = service_link(base, "object") if notice.objections and deadline and base else ""
+        self._object_expires = link_expiry(deadline) if deadline else 0
 
     def message_id(self, recipient: Recipient) -> str:
         return message_id(recipient.delivery_id, self.sender.domain)
@@ -179,11 +189,19 @@ class NoticeMessage:
         token = quote(token, safe="")
         if self.sender.unsubscribe_url:
             return self.sender.unsubscribe_url.replace("{token}", token)
-        base = self.notice.base_url.strip()
+        base = self.notice.service_url.strip() or self.notice.base_url.strip()
         if not base:
             return ""
         # A header holds ASCII only: percent-encode anything else the base URL brings (and spaces).
         return quote(f"{base.rstrip('/')}/unsubscribe?token={token}", safe=_URL_SAFE)
+
+    def object_url(self, recipient: Recipient) -> str:
+        """The recipient's own link to object to a register release; "" when the notice carries none."""
+        if not self._object_base or not recipient.subscriber_id or not recipient.unsubscribe_token:
+            return ""
+        tag = self.notice.release.tag
+        token = object_token(recipient.subscriber_id, recipient.unsubscribe_token, tag, self._object_expires)
+        return quote(f"{self._object_base}?token={token}&release={quote(tag, safe='')}", safe=_URL_SAFE)
 
     def build(self, recipient: Recipient) -> bytes:
         """The complete message for one recipient, CRLF line ends, 7-bit clean."""
@@ -192,13 +210,16 @@ class NoticeMessage:
             raise InvalidRecipient(f"'{recipient.address}' is not a deliverable email address")
         name = clean_name(recipient.name, repair=True)
         unsubscribe = self.unsubscribe_url(recipient.unsubscribe_token)
-        variant = self._variant(bool(name), bool(unsubscribe))
+        objecting = self.object_url(recipient)
+        variant = self._variant(bool(name), bool(unsubscribe), bool(objecting))
         fills = {
             "headers": self._headers(address, name, self.message_id(recipient), unsubscribe),
             "text:name": _qp(name),
             "text:unsubscribe": _qp(unsubscribe),
             "html:name": _qp(html.escape(name)),
             "html:unsubscribe": _qp(html.escape(unsubscribe)),
+            "text:object": _qp(objecting),
+            "html:object": _qp(html.escape(objecting)),
         }
         return b"".join(fills[p] if isinstance(p, str) else p for p in variant.pieces)
 
@@ -224,17 +245,18 @@ class NoticeMessage:
     def _marker(self, slot: str) -> str:
         return f"{_MARKER_TRACE.upper()}{self._nonce}{slot.upper()}X"
 
-    def _variant(self, has_name: bool, has_unsubscribe: bool) -> _Variant:
-        key = (has_name, has_unsubscribe)
+    def _variant(self, has_name: bool, has_unsubscribe: bool, has_object: bool = False) -> _Variant:
+        key = (has_name, has_unsubscribe, has_object)
         if key not in self._variants:
-            self._variants[key] = self._compile(has_name, has_unsubscribe)
+            self._variants[key] = self._compile(*key)
         return self._variants[key]
 
-    def _compile(self, has_name: bool, has_unsubscribe: bool) -> _Variant:
+    def _compile(self, has_name: bool, has_unsubscribe: bool, has_object: bool) -> _Variant:
         """Render both bodies with markers, serialise once, cut at the markers."""
         recipient = {
             "name": self._marker("name") if has_name else "",
             "unsubscribe_url": self._marker("unsubscribe") if has_unsubscribe else "",
+            "object_url": self._marker("object") if has_object else "",
         }
         text = self._render(TEXT_TEMPLATE, **recipient)
         body_html = self._render(HTML_TEMPLATE, **recipient)
@@ -276,7 +298,11 @@ class NoticeMessage:
         """Quoted-printable pieces of one body; each slot stands alone between soft breaks."""
         if not body.endswith("\n"):
             body += "\n"
-        names = {self._marker("name"): f"{part}:name", self._marker("unsubscribe"): f"{part}:unsubscribe"}
+        names = {
+            self._marker("name"): f"{part}:name",
+            self._marker("unsubscribe"): f"{part}:unsubscribe",
+            self._marker("object"): f"{part}:object",
+        }
         pattern = re.compile("|".join(re.escape(m) for m in names))
         fixed = pattern.split(body)
         # This message's own markers only: user text (a summary, a changed paragraph) may say "pwslot".
@@ -284,8 +310,8 @@ class NoticeMessage:
         if any(trace in piece.lower() for piece in fixed):
             template = TEXT_TEMPLATE if part == "text" else HTML_TEMPLATE
             raise NoticeTemplateError(
-                f"templates/{template}: 'name' and 'unsubscribe_url' differ for each recipient and must be "
-                "inserted as they are ({{ name }}), not changed by a filter"
+                f"templates/{template}: 'name', 'unsubscribe_url' and 'object_url' differ for each recipient and must "
+                "be inserted as they are ({{ name }}), not changed by a filter"
             )
         pieces: list[bytes | str] = []
         for index, match in enumerate(pattern.finditer(body)):

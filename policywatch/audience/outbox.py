@@ -273,7 +273,7 @@ class Outbox:
                     continue
                 key = delivery_key(release_tag, channel, target)
                 self._inflight[key] = (row_id, lease, attempts)
-                recipients.append(Recipient(key, target, name, token))
+                recipients.append(Recipient(key, target, name, token, subscriber_id or 0))
             if gone:
                 self.store.executemany(
                     "UPDATE deliveries SET state = 'skipped', detail = ?, updated_at = ?,"

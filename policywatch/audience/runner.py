@@ -167,8 +167,15 @@ def make_notice(project: Project, release: Release, chain: Sequence[Release] = (
         covers = tuple(
             material[i].version for i, by in replaced_before_effect(material).items() if material[by].tag == release.tag
         )
-        return Notice(against_version_in_force(project, release, chain), base_url=site_base_url(project), covers=covers)
-    return Notice(release, base_url=site_base_url(project))
+        release = against_version_in_force(project, release, chain)
+    else:
+        covers = ()
+    from policywatch.audience.service.settings import public_settings
+
+    service = public_settings(project)
+    return Notice(
+        release, base_url=site_base_url(project), covers=covers, service_url=service.url, objections=service.objections
+    )
 
 
 def webhook_names(project: Project) -> list[str]:
@@ -487,24 +494,24 @@ def _would_receive(
     the active subscribers of ``followers`` it has no delivery for yet."""
     marks = ", ".join("?" * len(states))
     rows = store.stream(
-        "SELECT d.target, s.name, s.token FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
+        "SELECT d.target, s.name, s.token, s.id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
         f" WHERE d.release_tag = ? AND d.channel = ? AND d.state IN ({marks}) AND s.status = 'active'"
         " ORDER BY d.id",
         (release.tag, EMAIL, *states),
     )
-    for email, name, token in rows:
-        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
+    for email, name, token, subscriber_id in rows:
+        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token, subscriber_id)
     if not followers:
         return
     follows, params = follower_filter(followers)
     rows = store.stream(
-        f"SELECT s.email, s.name, s.token FROM subscribers s WHERE {follows} AND NOT EXISTS"
+        f"SELECT s.email, s.name, s.token, s.id FROM subscribers s WHERE {follows} AND NOT EXISTS"
         " (SELECT 1 FROM deliveries d WHERE d.release_tag = ? AND d.channel = ? AND d.target = s.email)"
         " ORDER BY s.id",
         (*params, release.tag, EMAIL),
     )
-    for email, name, token in rows:
-        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
+    for email, name, token, subscriber_id in rows:
+        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token, subscriber_id)
 
 
 def _count_webhooks(store: Store, tag: str, states: tuple[str, ...]) -> int:

@@ -115,6 +115,37 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        5,
+        "objections to register releases, one per subscriber and release, and every step of each",
+        (
+            """CREATE TABLE objections (
+                id {id},
+                release_tag TEXT NOT NULL,
+                subscriber_id {ref} REFERENCES subscribers(id) ON DELETE SET NULL,
+                email TEXT NOT NULL,
+                reason TEXT NOT NULL DEFAULT '',
+                deadline TEXT NOT NULL,
+                late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1)),
+                status TEXT NOT NULL DEFAULT 'open'
+                    CHECK (status IN ('open', 'resolved', 'withdrawn', 'terminated')),
+                objected_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                request_address TEXT NOT NULL DEFAULT '',
+                request_agent TEXT NOT NULL DEFAULT '',
+                UNIQUE (release_tag, email)
+            )""",
+            "CREATE INDEX objections_subscriber ON objections (subscriber_id)",
+            """CREATE TABLE objection_events (
+                id {id},
+                objection_id {ref} NOT NULL REFERENCES objections(id) ON DELETE CASCADE,
+                status TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                at TEXT NOT NULL
+            )""",
+            "CREATE INDEX objection_events_objection ON objection_events (objection_id, id)",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

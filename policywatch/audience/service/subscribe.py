@@ -68,22 +68,14 @@ class Signups:
 
 def make_signups(project: Project) -> Signups | None:
     """The subscribe endpoints' parts when ``[service] subscribe = true``; raises on any setting they lack."""
-    import os
-
+    from policywatch.audience.service.mail import project_mailer
     from policywatch.audience.service.settings import service_settings
-    from policywatch.audience.smtp_settings import email_section, sender_settings, smtp_settings
     from policywatch.site_config import read_site_settings
-    from policywatch.templates import template_environment
 
     settings = service_settings(project)
     if not settings.subscribe:
         return None
-    source = project.config.source
-    section = email_section(project.config.section("email"), source)
-    sender = sender_settings(section, source=source, environ=os.environ)
-    smtp = smtp_settings(section, source=source, environ=os.environ)
-    mailer = Mailer(smtp, sender, template_environment(project.root))
-    return Signups(project, settings, mailer, read_site_settings(project.config).base_url)
+    return Signups(project, settings, project_mailer(project), read_site_settings(project.config).base_url)
 
 
 # -- the endpoints ------------------------------------------------------------------------
