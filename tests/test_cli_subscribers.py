@@ -93,7 +93,7 @@ def _import_bytes(repo, data: bytes):
         (b"email,name\na@example.com," + b"x" * 140_000 + b"\n", "in.csv:2: not a readable CSV file: field larger"),
         (b"\xe9mail,name\n", "in.csv:1: not UTF-8 text (save the file as UTF-8 CSV)"),
         ("email,name\na@example.com,A\n".encode("utf-16"), "in.csv:1: not UTF-8 text"),
-        (b"", "in.csv: empty file (expected the header email,name,policies)"),
+        (b"", "in.csv: empty file (expected the header email,name,policies,language)"),
         (b"em\x00ail,name\n", "in.csv:1: bad header 'em\\x00ail,name'"),
         (b"email," + b"n" * 5_000 + b"\n", "in.csv:1: bad header 'email,nnn"),
     ],

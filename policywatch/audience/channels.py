@@ -26,6 +26,7 @@ class Notice:
     base_url: str = ""  # public archive (config [site] base_url); links are relative to it
     redline_excerpt: str = ""  # short plain-text excerpt of the material changes, optional
     covers: tuple[str, ...] = ()  # versions this release replaced before they took effect
+    language: str = ""  # a translation's language tag: its templates and date format; "" for the source's
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Recipient:
     address: str
     name: str = ""
     unsubscribe_token: str = ""
+    language: str = ""  # the subscriber's language, which picks the notice they are sent ("" for the source's)
 
 
 @dataclass(frozen=True)
