@@ -119,8 +119,24 @@ def _shorten(text: str, limit: int = _EXCERPT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def notice_context(notice: Notice) -> dict[str, Any]:
-    """Everything the templates show that is the same for every recipient."""
+def template_language(env: jinja2.Environment, language: str) -> str:
+    """The language of the templates a notice in ``language`` is written with: its own folder's
+    (``de-AT``, else ``de``), or ``""`` for the default ones, whose dates stay as the source's."""
+    import jinja2
+
+    for name in template_names(SUBJECT_TEMPLATE, language)[:-1]:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateNotFound:
+            continue
+        return name.split("/")[1]
+    return ""
+
+
+def notice_context(notice: Notice, language: str | None = None) -> dict[str, Any]:
+    """Everything the templates show that is the same for every recipient; dates and numbers
+    written for ``language`` (by default the notice's)."""
+    language = notice.language if language is None else language
     release = notice.release
     material = [c for c in release.changes if c.classification == "material"] or list(release.changes)
     base = notice.base_url.strip()
@@ -157,10 +173,10 @@ def notice_context(notice: Notice) -> dict[str, Any]:
         "old_version": release.previous_version,
         "new_version": release.version,
         "effective": release.effective,
-        "effective_text": local_date(release.effective, notice.language),
-        "published_text": local_date(release.published, notice.language),
-        "language": notice.language,
-        "number": lambda value: local_number(value, notice.language),
+        "effective_text": local_date(release.effective, language),
+        "published_text": local_date(release.published, language),
+        "language": language,
+        "number": lambda value: local_number(value, language),
         "material": release.material,
         "summary": release.summary_paragraphs,
         "changes": material,
@@ -202,7 +218,8 @@ class NoticeMessage:
         self.notice = notice
         self.sender = sender
         self._env = env
-        self._context = notice_context(notice)
+        self.language = template_language(env, notice.language) if notice.language else ""
+        self._context = notice_context(notice, self.language)
         self._nonce = secrets.token_hex(8)
         self._date = format_datetime(now or dt.datetime.now(dt.UTC))
         check_header_text(notice.release.title, f"release {notice.release.tag}: title")
@@ -252,7 +269,7 @@ class NoticeMessage:
     def _render(self, template: str, **recipient: str) -> str:
         import jinja2
 
-        names = template_names(template, self.notice.language)
+        names = template_names(template, self.language)
         try:
             found = self._env.select_template(names)
         except jinja2.TemplateSyntaxError as exc:
