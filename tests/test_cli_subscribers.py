@@ -69,7 +69,9 @@ def test_import_reports_bad_lines_exits_2_and_keeps_good_rows(repo):
 def test_export_writes_the_csv_file_with_every_cell_quoted(repo):
     run("subscribers", "add", "a@example.com", "--name", "A")
     assert run("subscribers", "export", "out.csv").exit_code == 0
-    assert (repo.root / "out.csv").read_text(encoding="utf-8") == '"email","name","policies"\n"a@example.com","A",""\n'
+    assert (repo.root / "out.csv").read_text(
+        encoding="utf-8"
+    ) == '"email","name","policies","language"\n"a@example.com","A","",""\n'
 
 
 def test_unreachable_database_is_a_one_line_error_without_the_password(repo, monkeypatch):
