@@ -14,6 +14,10 @@ parts, each encoded for where it lands:
   no value can break a line or end the part;
 - the per-recipient headers are written here, from values cleaned of anything
   that could start a new header line, RFC 2047 encoded words included.
+
+A translation's notice (``Notice.language``) is rendered from the templates of its
+language (``email/de/body.txt``, then ``email/body.txt``), with its dates and numbers
+written for that language by Babel, which is imported only when such a notice is made.
 """
 
 from __future__ import annotations
@@ -80,13 +84,63 @@ def format_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _english(language: str) -> bool:
+    return not language or language.split("-", 1)[0] == "en"
+
+
+def local_date(day: dt.date, language: str = "") -> str:
+    """A date as a reader of ``language`` writes it (``9. August 2024``, ``9 août 2024``); the source's as before."""
+    if _english(language):
+        return format_date(day)
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, format="long", locale=language.replace("-", "_"))
+
+
+def local_number(number: float, language: str = "") -> str:
+    """A number as a reader of ``language`` writes it (``1.234`` in German, ``1 234`` in French)."""
+    if _english(language):
+        return f"{number:,}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, locale=language.replace("-", "_"))
+
+
+def template_names(name: str, language: str) -> list[str]:
+    """Where a language's template is looked for, first found wins: ``email/de-AT/``, ``email/de/``, ``email/``."""
+    folder, _, leaf = name.rpartition("/")
+    names = []
+    if language:
+        names.append(f"{folder}/{language}/{leaf}")
+        primary = language.split("-", 1)[0]
+        if primary != language:
+            names.append(f"{folder}/{primary}/{leaf}")
+    return [*names, name]
+
+
 def _shorten(text: str, limit: int = _EXCERPT_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def notice_context(notice: Notice) -> dict[str, Any]:
-    """Everything the templates show that is the same for every recipient."""
+def template_language(env: jinja2.Environment, language: str) -> str:
+    """The language of the templates a notice in ``language`` is written with: its own folder's
+    (``de-AT``, else ``de``), or ``""`` for the default ones, whose dates stay as the source's."""
+    import jinja2
+
+    for name in template_names(SUBJECT_TEMPLATE, language)[:-1]:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateNotFound:
+            continue
+        return name.split("/")[1]
+    return ""
+
+
+def notice_context(notice: Notice, language: str | None = None) -> dict[str, Any]:
+    """Everything the templates show that is the same for every recipient; dates and numbers
+    written for ``language`` (by default the notice's)."""
+    language = notice.language if language is None else language
     release = notice.release
     material = [c for c in release.changes if c.classification == "material"] or list(release.changes)
     base = notice.base_url.strip()
@@ -123,8 +177,10 @@ def notice_context(notice: Notice) -> dict[str, Any]:
         "old_version": release.previous_version,
         "new_version": release.version,
         "effective": release.effective,
-        "effective_text": format_date(release.effective),
-        "published_text": format_date(release.published),
+        "effective_text": local_date(release.effective, language),
+        "published_text": local_date(release.published, language),
+        "language": language,
+        "number": lambda value: local_number(value, language),
         "material": release.material,
         "summary": release.summary_paragraphs,
         "changes": material,
@@ -168,7 +224,8 @@ class NoticeMessage:
         self.notice = notice
         self.sender = sender
         self._env = env
-        self._context = notice_context(notice)
+        self.language = template_language(env, notice.language) if notice.language else ""
+        self._context = notice_context(notice, self.language)
         self._nonce = secrets.token_hex(8)
         self._date = format_datetime(now or dt.datetime.now(dt.UTC))
         check_header_text(notice.release.title, f"release {notice.release.tag}: title")
@@ -233,14 +290,17 @@ class NoticeMessage:
     def _render(self, template: str, **recipient: str) -> str:
         import jinja2
 
+        names = template_names(template, self.language)
         try:
-            return self._env.get_template(template).render(**self._context, **recipient)
+            found = self._env.select_template(names)
         except jinja2.TemplateSyntaxError as exc:
-            raise NoticeTemplateError(f"templates/{template}:{exc.lineno}: {exc.message}") from None
-        except jinja2.TemplateNotFound:
+            raise NoticeTemplateError(f"templates/{exc.name or template}:{exc.lineno}: {exc.message}") from None
+        except jinja2.TemplatesNotFound:
             raise NoticeTemplateError(f"templates/{template}: template not found") from None
+        try:
+            return found.render(**self._context, **recipient)
         except jinja2.TemplateError as exc:
-            raise NoticeTemplateError(f"templates/{template}: {exc}") from None
+            raise NoticeTemplateError(f"templates/{found.name}: {exc}") from None
 
     def _marker(self, slot: str) -> str:
         return f"{_MARKER_TRACE.upper()}{self._nonce}{slot.upper()}X"

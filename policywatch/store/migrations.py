@@ -146,6 +146,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX objection_events_objection ON objection_events (objection_id, id)",
         ),
     ),
+    Migration(
+        7,
+        "the reader's language: subscribers.language and subscribe_requests.language ('' for the source's),"
+        " and deliveries.language, the language each notice was sent in",
+        (
+            "ALTER TABLE subscribers ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE subscribe_requests ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE deliveries ADD COLUMN language TEXT",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version
@@ -156,10 +166,15 @@ def current_version(store: Store) -> int:
     return rows[0][0] or 0
 
 
+def applied_versions(store: Store) -> set[int]:
+    return {row[0] for row in store.query("SELECT version FROM schema_version")}
+
+
 def migrate(store: Store) -> int:
     """Apply what is missing, under the write lock, in one transaction; returns the schema version."""
+    wanted = {migration.version for migration in MIGRATIONS}
     try:
-        if current_version(store) == LATEST:
+        if applied_versions(store) == wanted:
             return LATEST
     except Exception:  # no schema_version table yet: a new database
         pass
@@ -170,13 +185,17 @@ def migrate(store: Store) -> int:
         store.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
         )
-        have = current_version(store)  # again, now that this writer holds the lock
-        if have > LATEST:
+        applied = applied_versions(store)  # again, now that this writer holds the lock
+        unknown = applied - wanted
+        if unknown:
             raise DatabaseError(
-                f"{store.url}: schema version {have} is newer than this policywatch knows ({LATEST}): upgrade it"
+                f"{store.url}: schema version {max(unknown)} is newer than this policywatch knows ({LATEST}): "
+                "upgrade it"
             )
         for migration in MIGRATIONS:
-            if migration.version <= have:
+            # Each one not yet applied, not only those above the highest: numbers are taken in
+            # parallel lines of work, so a lower one may arrive after a higher one was applied.
+            if migration.version in applied:
                 continue
             for statement in migration.statements:
                 store.execute(statement.format(**types))
