@@ -570,7 +570,8 @@ def _would_receive(
     the active subscribers of ``followers`` it has no delivery for yet."""
     marks = ", ".join("?" * len(states))
     rows = store.stream(
-        "SELECT d.target, s.name, s.token, s.id, s.language FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
+        "SELECT d.target, s.name, s.token, s.id, s.language"
+        " FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
         f" WHERE d.release_tag = ? AND d.channel = ? AND d.state IN ({marks}) AND s.status = 'active'"
         " ORDER BY d.id",
         (release.tag, EMAIL, *states),
