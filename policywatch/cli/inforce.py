@@ -7,6 +7,8 @@ import typer
 from policywatch.cli import app
 from policywatch.cli._output import FORMAT_OPTION, Format, echo, print_json
 
+_ACCEPTANCE = {"material": "to be accepted again", "initial": "to be accepted"}
+
 
 @app.command("in-force")
 def in_force(
@@ -44,8 +46,8 @@ def in_force(
     echo(f"{slug} {answer.version} is in force on {day.isoformat()} ({dates}; {kind})")
     for coming in answer.upcoming:
         assert coming.start is not None  # upcoming versions take effect
-        accept = "to be accepted again" if coming.release.material else "no new acceptance needed"
         kind = verdict_label(coming.release.classification).lower()
+        accept = _ACCEPTANCE.get(coming.release.classification, "no new acceptance needed")
         echo(f"upcoming: {coming.version} takes effect on {coming.start.isoformat()} ({kind}; {accept})")
     if line.withdrawn is not None:
         how = f"renamed to {line.renamed_to}" if line.renamed_to else "withdrawn"
