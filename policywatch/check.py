@@ -96,6 +96,29 @@ def _joined(argv: list[str]) -> list[str]:
     return out
 
 
+def defer_inspect() -> None:
+    """Put off importing ``inspect`` until something uses it.
+
+    ``dataclasses`` imports it at the top for one call, made only for a class
+    without a docstring, and the import is a tenth of the check's start-up. The
+    stand-in loads the real module on first use and then steps aside, so nothing
+    behaves differently; only the hook's process installs it.
+    """
+    if "inspect" in sys.modules:
+        return
+    stand_in = type(sys)("inspect")
+
+    def load(name: str) -> object:
+        del sys.modules["inspect"]
+        import inspect
+
+        stand_in.__dict__.update(inspect.__dict__)
+        return getattr(inspect, name)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]
+    sys.modules["inspect"] = stand_in
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the check; 0 passed, 1 failed, 2 could not judge (the error's own code)."""
     argv = _joined(sys.argv[1:] if argv is None else argv)
@@ -105,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         options = (args.against, args.format)
     against, fmt = options
 
+    defer_inspect()
     from policywatch.errors import PolicywatchError
     from policywatch.project import open_project
     from policywatch.release.check import ignored_tags, render_json, render_text, run_check

@@ -12,10 +12,10 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from policywatch.errors import NothingToCheck
+from policywatch.filemodes import JOURNAL_FILE
 from policywatch.plural import plural
 from policywatch.project import Project
 from policywatch.release.git import Git
-from policywatch.release.journal import JOURNAL_FILE
 from policywatch.release.pending import Pending, last_reviewed, pending_changes, refuse_empty
 from policywatch.termsafe import printable, printable_json
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing the check found about one policy; an error fails the push."""
+
     policy: str
     level: str  # "error" (exit 1) | "warning"
     message: str
@@ -35,6 +37,8 @@ class Finding:
 
 @dataclass
 class CheckResult:
+    """What the check found at one revision: the hook's output and exit code come from it."""
+
     against: str
     findings: list[Finding]
     policies: list[dict[str, Any]]

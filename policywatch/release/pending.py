@@ -27,8 +27,7 @@ from policywatch.release.history import (
     tag_name,
     version_key,
 )
-from policywatch.release.journal import COMMIT_TRAILER
-from policywatch.release.record import Release
+from policywatch.release.record import COMMIT_TRAILER, Release
 
 # The check on every push does without the typing module (about 5 ms to import).
 TYPE_CHECKING = False
@@ -47,6 +46,8 @@ FETCH_ALL = "git fetch --tags --unshallow (in GitHub Actions: fetch-depth: 0 and
 
 @dataclass(frozen=True)
 class LastRelease:
+    """The release a policy's unpublished text is judged against."""
+
     version: str
     tag: str
     commit: str
@@ -66,6 +67,8 @@ class Decision:
 
 @dataclass
 class Pending:
+    """A policy's text and its verdict against its last release: what check, status and publish act on."""
+
     slug: str
     path: str
     policy: Policy  # the text being checked (at the revision, or the working tree)
