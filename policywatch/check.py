@@ -87,10 +87,13 @@ def plain_options(argv: list[str]) -> tuple[str, str] | None:
 
 
 def _joined(argv: list[str]) -> list[str]:
-    """``--against -x`` as ``--against=-x``: a revision starting with a dash is still the value, for git to refuse."""
+    """``--against -x`` as ``--against=-x``: a revision starting with a dash is still the value, for git to refuse.
+
+    ``--`` stays apart: argparse drops it from a joined value and would check against nothing.
+    """
     out = list(argv)
     for i, arg in enumerate(out[:-1]):
-        if arg == "--against" and out[i + 1].startswith("-"):
+        if arg == "--against" and out[i + 1].startswith("-") and out[i + 1] != "--":
             out[i : i + 2] = [f"--against={out[i + 1]}"]
             break
     return out

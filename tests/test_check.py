@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
@@ -176,12 +176,14 @@ def test_the_pre_commit_framework_hook_is_declared():
     assert hook["entry"] == "python -m policywatch.check" and hook["pass_filenames"] is False
 
 
-def test_check_in_a_repository_without_commits_fails_as_having_nothing_to_check(empty_repo, in_repo):
+def test_check_in_a_repository_without_commits_says_so_and_fails(empty_repo, in_repo):
     in_repo(empty_repo)
     empty_repo.write("policies/terms.md", "# Terms\n")
     result = run("check")
     assert result.exit_code == 2
-    assert "no policy in policies/ at HEAD: nothing to check" in result.stderr
+    assert result.stderr == (
+        "policywatch: error: the repository has no commits yet: nothing to check (commit the policies first)\n"
+    )
 
 
 def test_check_lists_only_the_material_reasons_of_a_failing_policy(tmp_path, in_repo):
@@ -252,6 +254,7 @@ WORDS = [
 
 
 @given(st.lists(st.sampled_from(WORDS), max_size=5))
+@example(["--against", "--"])
 def test_the_hooks_plain_reading_of_options_agrees_with_the_parser(argv):
     from policywatch.check import _joined, parser, plain_options
 
