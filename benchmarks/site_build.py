@@ -9,6 +9,7 @@ site builds:
 - cold, in one process (no redline cache, no worker processes);
 - cold, with worker processes;
 - the daily rebuild: nothing released since the last build (every redline from the cache);
+- ``site build --if-due`` deciding that nothing is due;
 - the rebuild after one new release of the longest policy.
 
 Run by hand:
@@ -35,6 +36,7 @@ from policywatch.project import open_project
 from policywatch.release.record import Release, tag_message
 from policywatch.site.archive import load_archive
 from policywatch.site.build import BuildResult, build_project_site
+from policywatch.site.due import site_due
 from policywatch.site.feed import build_feed
 from policywatch.site.redlines import text_key
 from policywatch.site.settings import SiteSettings
@@ -155,6 +157,9 @@ def main() -> None:
         for seconds, old, new in result.redlines.slowest[:3]:
             print(f"  slowest pair: {names.get(old, old)} -> {names.get(new, new)}: {seconds:.2f} s")
         timed_build(project, out, "daily rebuild, nothing released")
+        started = time.perf_counter()
+        due = site_due(project, out, today=dt.datetime.now(dt.UTC).date(), base_url="https://example.com/")
+        print(f"site build --if-due, {due.reason}: {time.perf_counter() - started:.2f} s")
         release_one_more(root)
         timed_build(open_project(root), out, "rebuild after one new privacy release")
 

@@ -46,6 +46,15 @@ class PolicyNotFound(PolicywatchError):
     """A slug, path or version names no policy."""
 
 
+class NothingInForce(PolicywatchError):
+    """No version of a policy is in force on the day asked: none released, none in effect yet, or withdrawn.
+
+    An answer rather than a mistake, so it exits 1 (like a check that found something), not 2.
+    """
+
+    exit_code = EXIT_FOUND
+
+
 class InvalidSlug(PolicywatchError):
     """A slug that is not a plain file name."""
 

@@ -81,6 +81,16 @@ def register_csv_path(slug: str) -> str:
     return f"{quote(slug)}/register.csv"
 
 
+def api_current_path(slug: str) -> str:
+    """For applications: the version in force, the upcoming one and when it takes over."""
+    return f"api/{quote(slug)}/current.json"
+
+
+def api_versions_path(slug: str) -> str:
+    """For applications: every version with the days it was in force."""
+    return f"api/{quote(slug)}/versions.json"
+
+
 def stylesheet_path() -> str:
     return "style.css"
 
@@ -111,3 +121,11 @@ def feed_url(base: str) -> str:
 
 def policy_feed_url(base: str, slug: str) -> str:
     return _join(base, policy_feed_path(slug))
+
+
+def source_url(base: str, slug: str, version: str) -> str:
+    return _join(base, source_path(slug, version))
+
+
+def api_versions_url(base: str, slug: str) -> str:
+    return _join(base, api_versions_path(slug))

@@ -25,12 +25,28 @@ def build(
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Compare every pair of versions again instead of reusing earlier builds' redlines."
     ),
+    if_due: bool = typer.Option(
+        False,
+        "--if-due",
+        help="Rebuild only when something was released or a version has taken effect since OUT was built.",
+    ),
 ) -> None:
-    """Write the static site: every policy, every released version, redlines, comparisons and the feed."""
+    """Write the static site: every policy, every released version, redlines, comparisons, the feed and the API."""
+    import datetime as dt
+
     from policywatch.project import open_project
     from policywatch.site.build import build_project_site
+    from policywatch.site.due import site_due
 
-    result = build_project_site(open_project(), out, base_url=base_url, use_cache=not no_cache)
+    project = open_project()
+    now = dt.datetime.now(dt.UTC)
+    if if_due:
+        due = site_due(project, out, today=now.date(), base_url=base_url)
+        if not due.due:
+            echo(due.reason)
+            return
+        echo(f"due: {due.reason}")
+    result = build_project_site(project, out, base_url=base_url, now=now, use_cache=not no_cache)
     typer.echo(
         f"wrote {plural(result.pages, 'page')} for {plural(result.policies, 'policy')} "
         f"({plural(result.versions, 'version')}) to {out}"

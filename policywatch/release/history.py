@@ -226,6 +226,50 @@ def policies_folder(policies: str) -> str:
     return "" if folder == "." else folder
 
 
+def policy_file(policies: str, slug: str) -> str:
+    """The repository path of a policy's file in the policies folder, as git spells it."""
+    return f"{policies_folder(policies)}/{slug}.md".lstrip("/")
+
+
+def slug_of(policies: str, path: str) -> str | None:
+    """The slug of a policy file at ``path``; None for a path outside the policies folder or not Markdown."""
+    folder, _, name = path.rpartition("/")
+    if folder != policies_folder(policies) or not name.endswith(".md"):
+        return None
+    return name[: -len(".md")]
+
+
+@dataclass(frozen=True)
+class Removal:
+    """How a file left the latest commit: the commit that deleted it, its day, and the path it was renamed to."""
+
+    commit: str
+    day: dt.date
+    renamed_to: str | None = None
+
+
+def removal(repo: git.Repo, path: str) -> Removal | None:
+    """How ``path`` left ``HEAD``; None while it is still there (or when no commit deleted it).
+
+    A policy's file gone from the latest commit means the policy is withdrawn (or
+    renamed): the site marks it so and no version of it is in force any more.
+    """
+    try:
+        repo.head.commit.tree / path
+        return None
+    except KeyError:
+        pass
+    deleted = repo.git.log("-1", "--diff-filter=D", "--format=%H %cI", "HEAD", "--", path).split()
+    if not deleted:
+        return None
+    commit, day = deleted[0], dt.datetime.fromisoformat(deleted[1]).date()
+    for line in repo.git.show("-M", "--name-status", "--format=", commit).splitlines():
+        fields = line.split("\t")
+        if fields[0].startswith("R") and len(fields) == 3 and fields[1] == path:
+            return Removal(commit, day, fields[2])
+    return Removal(commit, day)
+
+
 def _any_release(tag_format: str) -> re.Pattern[str]:
     """A regex that matches any policy's release tags, capturing slug and version."""
     rx = re.escape(tag_format).replace(r"\{slug\}", r"(?P<slug>[^/]+?)", 1)

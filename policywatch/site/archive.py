@@ -127,39 +127,14 @@ def read_archive(project: Project) -> tuple[list[PolicyArchive], list[str]]:
 
 def retirement(project: Project, repo, slug: str, archives: dict[str, PolicyArchive]) -> Retirement | None:
     """How the policy's file left the latest commit; None while it is still there."""
-    path = _policy_file(project, slug)
-    if _in_head(repo, path):
+    policies = project.config.policies
+    gone = history.removal(repo, history.policy_file(policies, slug))
+    if gone is None:
         return None
-    deleted = repo.git.log("-1", "--diff-filter=D", "--format=%H %cI", "HEAD", "--", path).split()
-    if not deleted:
-        return None
-    commit, day = deleted[0], dt.datetime.fromisoformat(deleted[1]).date()
-    for line in repo.git.show("-M", "--name-status", "--format=", commit).splitlines():
-        fields = line.split("\t")
-        if fields[0].startswith("R") and len(fields) == 3 and fields[1] == path:
-            new = _slug_of(project, fields[2])
-            if new in archives and archives[new].versions:
-                return Retirement(day, new, archives[new].title)
-    return Retirement(day)
-
-
-def _policy_file(project: Project, slug: str) -> str:
-    return f"{history.policies_folder(project.config.policies)}/{slug}.md".lstrip("/")
-
-
-def _slug_of(project: Project, path: str) -> str | None:
-    folder, _, name = path.rpartition("/")
-    if folder != history.policies_folder(project.config.policies) or not name.endswith(".md"):
-        return None
-    return name[: -len(".md")]
-
-
-def _in_head(repo, path: str) -> bool:
-    try:
-        repo.head.commit.tree / path
-    except KeyError:
-        return False
-    return True
+    new = history.slug_of(policies, gone.renamed_to) if gone.renamed_to else None
+    if new in archives and archives[new].versions:
+        return Retirement(gone.day, new, archives[new].title)
+    return Retirement(gone.day)
 
 
 def policy_archive(project: Project, repo, slug: str, releases: tuple[history.ReleaseTag, ...]) -> PolicyArchive:

@@ -125,6 +125,7 @@ def build_project_site(
     workers: int | None = None,
 ) -> BuildResult:
     """Read the releases from git, build the site and replace ``out`` with it."""
+    from policywatch.site.due import STATE_FILE, build_state
     from policywatch.site.output import write_tree
     from policywatch.templates import template_environment
 
@@ -135,6 +136,7 @@ def build_project_site(
     env = template_environment(project.root)
     builder = _Builder(archives, settings, env, today or now.date(), now, cache, workers)
     files = builder.build()
+    files[STATE_FILE] = build_state(archives, settings, builder.today)
     write_tree(files, out)
     pages = sum(name.endswith("index.html") for name in files)
     versions = sum(len(a.versions) for a in archives)
@@ -159,6 +161,7 @@ class _Builder:
         env.filters.setdefault("long_date", long_date)
 
     def build(self) -> dict[str, bytes]:
+        from policywatch.site.api import api_files
         from policywatch.site.feed import build_feed
 
         self.load_templates()  # a broken template fails now, not after every comparison
@@ -176,6 +179,7 @@ class _Builder:
             self.policy_pages(archive)
         self.files[urls.stylesheet_path()] = self.env.loader.get_source(self.env, STYLESHEET)[0].encode("utf-8")
         self.files[urls.feed_path()] = build_feed(self.archives, self.settings, generated=self.generated)
+        self.files.update(api_files(self.archives, self.settings.base_url, self.today))
         # Pages are addressed by URL path (percent-encoded); the server decodes it to find the file.
         return {unquote(path): data for path, data in self.files.items()}
 
