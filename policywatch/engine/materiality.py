@@ -761,7 +761,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     if rem_act or add_act:
         rem_act = _unpaired(list(unnamed(Counter(rem_act)).elements()), came, rules)
         add_act = _unpaired(list(unnamed(Counter(add_act)).elements()), gone, rules)
-    if edit.kind == "replace" and Counter(_verb_key(w, rules) for w in rem_act) != Counter(_verb_key(w, rules) for w in add_act):
+    verbs_before, verbs_after = (Counter(_verb_key(w, rules) for w in side) for side in (rem_act, add_act))
+    if edit.kind == "replace" and verbs_before != verbs_after:
         if rem_act and add_act:
             material.append(f"activity changed: '{', '.join(rem_act)}' → '{', '.join(add_act)}'")
         elif add_act:

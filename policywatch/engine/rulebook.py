@@ -122,7 +122,8 @@ def languages() -> tuple[str, ...]:
 @lru_cache(maxsize=8)
 def default_rules(language: str = "en") -> Rules:
     """The rules shipped with policywatch, for texts in ``language`` (an ISO 639-1 code)."""
-    return _build(_read_rules_file("categories.toml", language), _read_rules_file("language.toml", language), code=language)
+    categories = _read_rules_file("categories.toml", language)
+    return _build(categories, _read_rules_file("language.toml", language), code=language)
 
 
 def _build(
