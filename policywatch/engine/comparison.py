@@ -104,7 +104,7 @@ def compare(
         return compare_register(old, new, settings, rules, labels=labels)
     from policywatch.engine.languages import ENGLISH, prepare, resolve
 
-    said = resolve(new if new.strip() else old, language)
+    said = resolve(f"{new}\n\n{old}" if new.strip() else old, language)  # front matter first; both sides' words
     rules = rules or default_rules()
     if said.code != ENGLISH:
         from policywatch.engine.rulebook import rules_for
