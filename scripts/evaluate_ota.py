@@ -36,7 +36,7 @@ from evaluate_basecamp import Tally, median_ms  # noqa: E402
 MIRROR = Path(os.environ.get("OTA_MIRROR") or "/work/.mirror")
 REPOS = ("contrib-versions", "vlopses-us-versions", "genai-eu-versions")
 LABELS = Path(__file__).resolve().parent / "ota_labels"
-LABELS_OF = {"tuning": "tuning_*.tsv", "heldout": "heldout.tsv"}
+LABELS_OF = {"tuning": "tuning_*.tsv", "heldout": "heldout.tsv", "languages": "lang_*.tsv"}
 REFUSED = "refused"
 
 

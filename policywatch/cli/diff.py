@@ -44,7 +44,7 @@ def diff(
             p.name,
             p.old.label,
             p.new.label,
-            compare(p.old.text, p.new.text, rules=rules, labels=(p.old.label, p.new.label)),
+            compare(p.old.text, p.new.text, rules=rules, labels=(p.old.label, p.new.label), language=_language(p.name)),
         )
         if p.old
         else Report(p.name, "", p.new.label, None)
@@ -58,3 +58,12 @@ def diff(
         typer.echo(render_markdown(reports, material_only), nl=False)
     else:
         typer.echo(render_text(reports, material_only, color=sys.stdout.isatty()), nl=False)
+
+
+def _language(name: str) -> str | None:
+    """The language a translation's slug names ("privacy.de"); None lets compare() read or detect it."""
+    from pathlib import PurePath
+
+    from policywatch.locales import split_translation
+
+    return split_translation(PurePath(name).stem if name.endswith(".md") else name)[1]

@@ -43,12 +43,23 @@ class Comparison:
     classification: str  # material | minor | none
     changes: list[Change] = field(default_factory=list)
     register: RegisterDiff | None = None  # entries added, changed, removed (registers only)
+    language: str = "en"  # the language the texts were judged in (ISO 639-1)
+    language_detected: bool = False  # True when no file name or front matter said it
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         if self.register is None:
             del data["register"]
+        if self.language == "en":  # the default needs no saying; any other language is named
+            del data["language"], data["language_detected"]
         return data
+
+    @property
+    def language_note(self) -> str:
+        """'de', or 'de (detected)' when the texts did not say their language; '' for English."""
+        if self.language == "en":
+            return ""
+        return f"{self.language} (detected)" if self.language_detected else self.language
 
     @property
     def material_changes(self) -> list[Change]:
@@ -64,11 +75,21 @@ REWRITTEN_MIN_WORDS = 20
 JUDGE_CHARS = 1_500_000
 
 
-def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = ("old", "new")) -> Comparison:
+def compare(
+    old: str,
+    new: str,
+    *,
+    rules: Any = None,
+    labels: tuple[str, str] = ("old", "new"),
+    language: str | None = None,
+) -> Comparison:
     """Compare two policy texts (Markdown, front matter ignored) and judge every change.
 
     A text whose front matter says ``kind: register`` is judged entry by entry (``register``).
 
+    ``language`` is the texts' ISO 639-1 code as the caller knows it (a translation's file
+    name); without it, a ``language:`` front matter field says it, else it is detected from
+    the new text. Texts in another language than English are judged by that language's rules.
     ``rules`` is a ``materiality.Rules`` (see ``load_rules``); None uses the shipped rules.
     A side that is no policy (empty, an error page, markup noise) raises ``NotAPolicy``
     naming it by its label from ``labels``: judging it would only mislead.
@@ -85,7 +106,15 @@ def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = 
 
     if settings := register_settings(new) or register_settings(old):
         return _summarised(compare_register(old, new, settings, rules, labels=labels))
+    from policywatch.engine.languages import ENGLISH, prepare, resolve
+
+    said = resolve(f"{new}\n\n{old}" if new.strip() else old, language)  # front matter first; both sides' words
     rules = rules or default_rules()
+    if said.code != ENGLISH:
+        from policywatch.engine.rulebook import rules_for
+
+        rules = rules_for(rules, said.code)
+        old, new = prepare(old, said.code), prepare(new, said.code)
     forget()  # what one comparison learnt of its sentences does not carry over: each is timed on its own
     memo: dict[str, list] = {}
     old_blocks = normalise(old, memo)
@@ -105,9 +134,9 @@ def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = 
         )
     _name_rewritten_sections(old_blocks, edits, changes, count_words)
     if not changes:
-        return Comparison("none")
+        return Comparison("none", language=said.code, language_detected=said.detected)
     verdict = MATERIAL if any(c.classification == MATERIAL for c in changes) else "minor"
-    return _summarised(Comparison(verdict, changes))
+    return _summarised(Comparison(verdict, changes, language=said.code, language_detected=said.detected))
 
 
 def _summarised(comparison: Comparison) -> Comparison:

@@ -87,7 +87,7 @@ def _modality(edit: Edit, rules: Rules, old_w: Counter[str], new_w: Counter[str]
     if lim:
         verb = "removed" if lim < 0 else "added"
         reasons.append(f"limitation {verb}: {wording.snippet(hunks, rules.limits)}")
-    strong = rules.obligations - {"will"}
+    strong = rules.obligations - rules.weak
     perm = _count(new_w, rules.permissions) - _count(old_w, rules.permissions)
     obl_all = _count(new_w, rules.obligations) - _count(old_w, rules.obligations)
     obl_strong = _count(new_w, strong) - _count(old_w, strong)
@@ -195,8 +195,14 @@ def _plausible_age(quantity: str) -> bool:
     return not digits or (len(digits) <= 3 and int(digits) <= 120)
 
 
-def _days(quantity: str) -> float | None:
+def _days(quantity: str, rules: Rules) -> float | None:
     """'30 days', 'two years', '6 (six) months' as days; None when it is no duration."""
+    if rules.unit_days:  # another language than English: units by their base form, numbers in digits
+        parts = re.findall(r"\d+(?:[.,]\d+)?|[^\W\d]+", quantity.lower())
+        units = [rules.unit_days.get(rules.stem(p)) for p in reversed(parts)]
+        unit = next((u for u in units if u is not None), None)
+        number = next((p for p in parts if p[0].isdigit()), None)
+        return float(number.replace(",", ".")) * unit if unit is not None and number else None
     parts = re.findall(r"\d+(?:[.,]\d+)?|[a-z]+", quantity.lower())
     unit = next((_UNIT_DAYS[p.rstrip("s")] for p in reversed(parts) if p.rstrip("s") in _UNIT_DAYS), None)
     if unit is None:
@@ -211,8 +217,8 @@ def _days(quantity: str) -> float | None:
 
 def _shorter(removed: list[str], added: list[str], rules: Rules) -> bool:
     """Every new period is shorter than the shortest old one."""
-    before = [_days(q) for q in removed]
-    after = [_days(q) for q in added]
+    before = [_days(q, rules) for q in removed]
+    after = [_days(q, rules) for q in added]
     if None in before or None in after or not before or not after:
         return False
     return max(after) < min(before)  # type: ignore[type-var]
@@ -231,6 +237,8 @@ def _term_index(rules: Rules) -> dict[str, list[tuple[tuple[str, ...], str, tupl
     index: dict[str, list[tuple[tuple[str, ...], str, tuple[int, ...]]]] = {}
     for term, cats in owners.items():
         words = tuple(w for w in _TERM_TOKEN.findall(term) if w != "-")
+        if rules.language != "en":  # terms are matched by their words' base forms: "Partnern" is "Partner"
+            words = tuple(rules.stem(w) for w in words)
         if words:
             index.setdefault(words[0], []).append((words, term, tuple(cats)))
     for entries in index.values():
@@ -250,6 +258,8 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
     words = _TERM_TOKEN.findall(text.lower())
     if "-" in text:
         words = [w for w in words if w != "-"]
+    if rules.language != "en":
+        words = [rules.stem(w) for w in words]
     i, n = 0, len(words)
     while i < n:
         word = words[i]
@@ -361,7 +371,7 @@ def _topics(old: str, new: str, rules: Rules) -> list[Category]:
 
 
 def _synonyms(word: str, rules: Rules) -> frozenset[int]:
-    return rules.synonyms.get(word) or rules.synonyms.get(wording.stem(word)) or frozenset()
+    return rules.synonyms.get(word) or rules.synonyms.get(rules.stem(word)) or frozenset()
 
 
 def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[str], list[str], list[str]]:
@@ -383,7 +393,7 @@ def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[s
     for n, a in enumerate(added):
         pool.setdefault(a, []).append(n)
         by_key[0].setdefault(wording.variant_key(a), []).append(n)
-        by_key[1].setdefault(wording.stem(a), []).append(n)
+        by_key[1].setdefault(rules.stem(a), []).append(n)
         for group in _synonyms(a, rules):
             by_key[2].setdefault(group, []).append(n)
     used: set[int] = set()
@@ -402,7 +412,7 @@ def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[s
             continue
         if (n := take(by_key[0].get(wording.variant_key(r)))) is not None:
             notes.append(f"spelling variant: '{r}' → '{added[n]}'")
-        elif (n := take(by_key[1].get(wording.stem(r)))) is not None:
+        elif (n := take(by_key[1].get(rules.stem(r)))) is not None:
             notes.append(f"word form: '{r}' → '{added[n]}'")
         elif (n := take([m for g in _synonyms(r, rules) for m in by_key[2].get(g, ())])) is not None:
             notes.append(f"synonym: '{r}' → '{added[n]}'")
@@ -482,10 +492,12 @@ def _phrases(words: list[str], others: list[str], rules: Rules) -> list[str]:
 
 @lru_cache(maxsize=64)
 def _activity_stems(rules: Rules) -> frozenset[str]:
-    return frozenset(_verb_key(v) for v in rules.activities)
+    return frozenset(_verb_key(v, rules) for v in rules.activities)
 
 
-def _verb_key(word: str) -> str:
+def _verb_key(word: str, rules: Rules) -> str:
+    if rules.language != "en":
+        return rules.stem(word)
     return wording.stem(wording.variant_key(word))
 
 
@@ -524,13 +536,23 @@ def _names_a_page(filled: str, rules: Rules) -> bool:
     return not any(found for cat, found in hits if cat.name != "recipients")
 
 
+def _names(text: str, rules: Rules) -> set[str]:
+    """``wording.names``, less the common nouns of a language that capitalises them (German)."""
+    found = wording.names(text)
+    if rules.language == "en" or not found:
+        return found
+    from policywatch.engine.languages import known
+
+    return {w for w in found if not known(w, rules.language)}
+
+
 def _known_word(word: str, rules: Rules) -> bool:
     """A word of the rules' own vocabulary, or a generic one: capitalised, it still names no new party."""
     return (
         word in rules.stopwords
         or word in rules.generic_names
         or bool(_synonyms(word, rules))
-        or _verb_key(word) in _activity_stems(rules)
+        or _verb_key(word, rules) in _activity_stems(rules)
         or word in _fixed_words(rules)
         or any(_terms(word, rules))
     )
@@ -540,8 +562,8 @@ def _name_runs(old: str, new: str, gained: Counter[str], rules: Rules, document:
     """Names ("Acme Analytics") in ``new`` that ``old`` lacks, less the document's own (its products, itself)."""
     if not any(_written_capitalised(w, new) for w in gained):
         return []
-    old_names = {w.removesuffix("'s") for w in wording.names(old)}
-    added = {w.removesuffix("'s") for w in wording.names(new)} - old_names
+    old_names = {w.removesuffix("'s") for w in _names(old, rules)}
+    added = {w.removesuffix("'s") for w in _names(new, rules)} - old_names
     added = {w for w in added if w in gained and not _known_word(w, rules)}
     if not added:
         return []
@@ -707,7 +729,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         """Without words that are part of a name: "Do Not Track" is not a negation."""
         nonlocal names
         if names is None:
-            names = wording.names(edit.old_text) | wording.names(edit.new_text)
+            names = _names(edit.old_text, rules) | _names(edit.new_text, rules)
         return Counter({w: n for w, n in counts.items() if w not in names}) if names else counts
 
     leave: list[str] = []
@@ -746,12 +768,13 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     minor += [n for n in number_notes if not n.startswith("retention")]
     gone, came = list(lost.elements()), list(gained.elements())
     act_stems = _activity_stems(rules)
-    rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w) in act_stems]
-    add_act = [w for w in came if w not in rules.stopwords and _verb_key(w) in act_stems]
+    rem_act = [w for w in gone if w not in rules.stopwords and _verb_key(w, rules) in act_stems]
+    add_act = [w for w in came if w not in rules.stopwords and _verb_key(w, rules) in act_stems]
     if rem_act or add_act:
         rem_act = _unpaired(list(unnamed(Counter(rem_act)).elements()), came, rules)
         add_act = _unpaired(list(unnamed(Counter(add_act)).elements()), gone, rules)
-    if edit.kind == "replace" and Counter(map(_verb_key, rem_act)) != Counter(map(_verb_key, add_act)):
+    verbs_before, verbs_after = (Counter(_verb_key(w, rules) for w in side) for side in (rem_act, add_act))
+    if edit.kind == "replace" and verbs_before != verbs_after:
         if rem_act and add_act:
             material.append(f"activity changed: '{', '.join(rem_act)}' → '{', '.join(add_act)}'")
         elif add_act:
@@ -775,7 +798,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         content = [w for w in words if w not in rules.stopwords]
         unit = "paragraph" if SEP in text else "text"
         verb = "added" if edit.kind == "insert" else "removed"
-        commitments = (rules.negations | rules.limits | rules.obligations) - {"will"}
+        commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
         if edit.kind == "delete" and (_count(words, commitments, True)):
             material.append(f"commitment removed: '{wording.quote(text)}'")
         if len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
@@ -936,7 +959,7 @@ def _users_leave(old: str, new: str, gained: Counter[str]) -> tuple[Counter[str]
 
 def _company_commits(old: str, new: str, lost: Counter[str], gained: Counter[str], rules: Rules) -> bool:
     """Only obligations were added, none of them the user's: the company binds itself further."""
-    strong = rules.obligations - {"will"}
+    strong = rules.obligations - rules.weak
     if _count(lost, rules.obligations | rules.permissions) or not _count(gained, strong):
         return False
     return len(_USER_DUTY.findall(new)) <= len(_USER_DUTY.findall(old))
@@ -991,7 +1014,7 @@ def _names_swapped(
         _written_capitalised(w, edit.new_text) for w in added
     ):
         return removed, added, notes
-    old_names, new_names = wording.names(edit.old_text), wording.names(edit.new_text)
+    old_names, new_names = _names(edit.old_text, rules), _names(edit.new_text, rules)
     if not all(w in old_names for w in removed) or not all(w in new_names for w in added):
         return removed, added, notes
     recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)

@@ -111,6 +111,8 @@ def render_text(reports: list[Report], material_only: bool = False, *, color: bo
             console.print(head)
             continue
         head.append(printable(f"  {report.old_label} → {report.new_label}"), style="dim")
+        if report.comparison.language_note:
+            head.append(f"  language: {report.comparison.language_note}", style="dim")
         console.print(head)
         comparison = report.comparison
         verdict_style = {"material": "bold red", "minor": "yellow", "none": "green"}[comparison.classification]

@@ -8,12 +8,13 @@ the key. See ``policywatch.engine.materiality`` for how the rules are applied.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from policywatch.engine.rules_settings import rules_settings
+from policywatch.engine.rules_settings import RulesSettings, rules_settings
 from policywatch.engine.structure import Structure, default_structure
 from policywatch.engine.wording import stem, term_key
 from policywatch.errors import RulesError
@@ -71,6 +72,11 @@ class Rules:
     generic_names: frozenset[str] = frozenset()  # "Inc", "Center": capitalised, but they name no new party
     pronouns: frozenset[str] = frozenset()  # "them" → "messages": the noun spelled out
     structure: Structure = field(default_factory=default_structure, hash=False)
+    language: str = "en"  # ISO 639-1 code of the texts these rules read
+    stem: Callable[[str], str] = field(default=stem, hash=False, compare=False)  # a word's base form
+    weak: frozenset[str] = frozenset({"will"})  # obligations that are also a tense ("will", "werden")
+    unit_days: dict[str, float] = field(default_factory=dict, hash=False)  # base form of a unit → days (not English)
+    settings: RulesSettings | None = field(default=None, hash=False, compare=False)  # the project's additions
 
     def __hash__(self) -> int:
         return id(self)
@@ -98,17 +104,37 @@ def _category(name: str, table: dict[str, Any]) -> Category:
     )
 
 
-def _read_rules_file(name: str) -> dict[str, Any]:
-    return tomllib.loads(resources.files("policywatch.engine.rules").joinpath(name).read_text(encoding="utf-8"))
+def _read_rules_file(name: str, code: str = "en") -> dict[str, Any]:
+    """A shipped rules file: English at the top of ``rules/``, other languages in a folder named by their code."""
+    folder = resources.files("policywatch.engine.rules")
+    if code != "en":
+        folder = folder.joinpath(code)
+        if not folder.joinpath(name).is_file():
+            raise RulesError(f"no materiality rules for language '{code}' (rules exist for: {', '.join(languages())})")
+    return tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=1)
-def default_rules() -> Rules:
-    """The rules shipped with policywatch."""
-    return _build(_read_rules_file("categories.toml"), _read_rules_file("language.toml"))
+def languages() -> tuple[str, ...]:
+    """The languages with shipped rules: English and every folder of ``rules/`` holding a rule set."""
+    folder = resources.files("policywatch.engine.rules")
+    return ("en", *sorted(f.name for f in folder.iterdir() if f.is_dir() and f.joinpath("categories.toml").is_file()))
 
 
-def _build(categories: dict[str, Any], language: dict[str, Any], always=(), never=()) -> Rules:
+@lru_cache(maxsize=8)
+def default_rules(language: str = "en") -> Rules:
+    """The rules shipped with policywatch, for texts in ``language`` (an ISO 639-1 code)."""
+    categories = _read_rules_file("categories.toml", language)
+    return _build(categories, _read_rules_file("language.toml", language), code=language)
+
+
+def _build(
+    categories: dict[str, Any], language: dict[str, Any], always=(), never=(), code: str = "en", settings=None
+) -> Rules:
+    base = stem
+    if code != "en":
+        from policywatch.engine.languages import lemmatiser
+
+        base = lemmatiser(code)
     cats = tuple(_category(name, table) for name, table in categories.items())
     synonyms: dict[str, set[int]] = {}
     groups = list(language["minor"]["synonyms"])
@@ -116,7 +142,7 @@ def _build(categories: dict[str, Any], language: dict[str, Any], always=(), neve
     for n, group in enumerate(groups):
         for word in group:
             synonyms.setdefault(word.lower(), set()).add(n)
-            synonyms.setdefault(stem(word.lower()), set()).add(n)
+            synonyms.setdefault(base(word.lower()), set()).add(n)
     nums = language["numbers"]
     return Rules(
         categories=cats,
@@ -136,22 +162,35 @@ def _build(categories: dict[str, Any], language: dict[str, Any], always=(), neve
         never_material=tuple(never),
         generic_names=frozenset(w.lower() for w in language.get("names", {}).get("generic", ())),
         pronouns=frozenset(w.lower() for w in language["minor"].get("pronouns", ())),
+        language=code,
+        stem=base,
+        weak=frozenset(language["modality"].get("weak", ["will"])),
+        unit_days={base(unit): float(days) for unit, days in nums.get("units", {}).items()},
+        settings=settings,
     )
 
 
-def load_rules(config: Any = None) -> Rules:
-    """The shipped rules, extended by a project's ``[materiality]`` table.
+def load_rules(config: Any = None, language: str = "en") -> Rules:
+    """The shipped rules for ``language``, extended by a project's ``[materiality]`` table.
 
     ``config`` is a ``policywatch.config.Config``, the ``[materiality]`` table
     itself, or None for the shipped rules. Every value is checked; an error
-    names the key.
+    names the key. The table's additions apply to every language's rules.
     """
-    settings = rules_settings(config)
+    return _extended(rules_settings(config), language)
+
+
+def rules_for(rules: Rules, language: str) -> Rules:
+    """``rules`` for texts in ``language``: the same project additions on that language's shipped rules."""
+    return rules if rules.language == language else _extended(rules.settings, language)
+
+
+def _extended(settings: RulesSettings | None, code: str) -> Rules:
     if settings is None:
-        return default_rules()
+        return default_rules(code)
     where = settings.where
-    categories = _read_rules_file("categories.toml")
-    language = _read_rules_file("language.toml")
+    categories = _read_rules_file("categories.toml", code)
+    language = _read_rules_file("language.toml", code)
     for name, spec in settings.categories.items():
         existing = categories.setdefault(name, {"label": spec.label, "terms": []})
         existing["terms"] = list(existing["terms"]) + spec.terms
@@ -166,4 +205,4 @@ def load_rules(config: Any = None) -> Rules:
         else:
             known_names = ", ".join(sorted([*categories, *_LANGUAGE_LISTS]))
             raise RulesError(f"{where}.terms.{name}: unknown word list (known: {known_names})")
-    return _build(categories, language, settings.always_material, settings.never_material)
+    return _build(categories, language, settings.always_material, settings.never_material, code, settings)

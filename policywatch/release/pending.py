@@ -405,7 +405,15 @@ def compare_content(policy: Policy, old: str, new: str, rules: Any, labels: tupl
         return compare_register(old, new, RegisterSettings(key), rules, labels=labels)
     from policywatch import compare
 
-    return compare(old, new, rules=rules, labels=labels)
+    return compare(old, new, rules=rules, labels=labels, language=_language_of(policy))
+
+
+def _language_of(policy: Policy) -> str | None:
+    """A translation's language from its slug, else its ``language:`` front matter; None to detect it."""
+    from policywatch.locales import split_translation
+
+    declared = policy.meta.get("language")
+    return split_translation(policy.slug)[1] or (declared if isinstance(declared, str) and declared else None)
 
 
 def register_entries(comparison: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,111 @@
+"""Which language a policy is written in, and its words reduced to their dictionary forms.
+
+The language comes from the caller (a translation's file name, a ``language:``
+front matter field); a text without either is detected here from the share of
+each language's commonest words (``rules/detection.toml``): deterministic,
+instant, and enough for the several hundred words of a policy. Word forms are
+reduced with simplemma, a maintained lemmatiser, imported only when a text in
+another language than English is judged: the push check never loads it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+ENGLISH = "en"
+# A language needs this many of its marker words, and this lead over the next one, to be named.
+MIN_HITS = 5
+MIN_LEAD = 1.5
+_WORD = re.compile(r"\w+(?:'\w+)*")
+# French and Italian elide before a vowel: "n'utilisons", "l'utilisateur", "qu'il" are two words each.
+_ELISION = re.compile(r"\b(?P<head>[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)", re.I)
+_ELIDING = frozenset({"fr", "it"})
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$", re.S | re.M)
+_DECLARED = re.compile(r"^language[ \t]*:[ \t]*['\"]?([A-Za-z]{2,3}(?:-[A-Za-z]{2})?)['\"]?[ \t]*(?:#.*)?$", re.M)
+
+
+@dataclass(frozen=True)
+class Language:
+    """The language a comparison used, and whether it was detected rather than given."""
+
+    code: str
+    detected: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.code} (detected)" if self.detected else self.code
+
+
+@lru_cache(maxsize=1)
+def _profiles() -> dict[str, frozenset[str]]:
+    text = resources.files("policywatch.engine.rules").joinpath("detection.toml").read_text(encoding="utf-8")
+    return {code: frozenset(words) for code, words in tomllib.loads(text)["markers"].items()}
+
+
+def supported() -> tuple[str, ...]:
+    """Languages with materiality rules of their own (English first)."""
+    return tuple(_profiles())
+
+
+def detect(text: str) -> str:
+    """The language ``text`` is most likely written in; English when no other language clearly leads.
+
+    Counts each profile's marker words among the first 5,000 words; ties and thin
+    evidence fall back to English, the language the rules were first written for.
+    """
+    words = [w.lower() for w in _WORD.findall(_ELISION.sub(r"\g<head> ", text[:60_000]))][:5000]
+    hits = {code: sum(1 for w in words if w in markers) for code, markers in _profiles().items()}
+    ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
+    best, count = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    if best == ENGLISH or count < MIN_HITS or count < MIN_LEAD * runner_up:
+        return ENGLISH
+    return best
+
+
+def resolve(text: str, given: str | None = None) -> Language:
+    """The language to judge ``text`` in: ``given`` (a file name's tag, front matter), else detected.
+
+    A regional tag ("pt-BR", "de-AT") is judged by its language's rules.
+    """
+    if given:
+        return Language(given.split("-", 1)[0].lower())
+    front = _FRONT.match(text)
+    if front and (declared := _DECLARED.search(front.group(1))):
+        return Language(declared.group(1).split("-", 1)[0].lower())
+    return Language(detect(text[front.end() :] if front else text), detected=True)
+
+
+def prepare(text: str, code: str) -> str:
+    """``text`` with what the word rules cannot read spelt out: elided articles and negations stand apart."""
+    if code not in _ELIDING or ("'" not in text and "\u2019" not in text):
+        return text
+    return _ELISION.sub(r"\g<head>' ", text.replace("\u2019", "'"))
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str, code: str) -> str:
+    """The dictionary form of a lower-case word ("partnern" → "partner", "pourra" → "pouvoir")."""
+    import simplemma
+
+    return simplemma.lemmatize(word, lang=code).lower()
+
+
+def lemmatiser(code: str):
+    """A one-argument function reducing a word of language ``code`` to its dictionary form."""
+
+    def reduce(word: str) -> str:
+        return lemma(word, code)
+
+    return reduce
+
+
+@lru_cache(maxsize=65536)
+def known(word: str, code: str) -> bool:
+    """``word`` is in the lemmatiser's dictionary of ``code``: a common noun, not a name, in German."""
+    import simplemma
+
+    return simplemma.is_known(word, lang=code) or simplemma.is_known(word.lower(), lang=code)
