@@ -906,7 +906,9 @@ def _restated(edit: Edit, hunks, lost: Counter[str], document: Layout, rules: Ru
     fresh = {t.lower() for t in _TOKEN.findall(added)} - {t.lower() for t in _TOKEN.findall(said)}
     fresh -= rules.stopwords
     acts = _activity_stems(rules)
-    if any(w in _fixed_words(rules) or _verb_key(w) in acts for w in fresh) or any(_terms(" ".join(fresh), rules)):
+    if any(w in _fixed_words(rules) or _verb_key(w, rules) in acts for w in fresh):
+        return None
+    if any(_terms(" ".join(fresh), rules)):
         return None
     return said
 
@@ -990,10 +992,10 @@ def _spelled_out(
     pronouns = [w for w in gone if w in rules.pronouns]
     if not pronouns:
         return added, notes
-    named = {wording.stem(w) for w in wording.words(old)}
+    named = {rules.stem(w) for w in wording.words(old)}
     left = []
     for word in added:
-        if pronouns and wording.stem(word) in named:
+        if pronouns and rules.stem(word) in named:
             notes = [*notes, f"pronoun spelled out: '{pronouns.pop(0)}' → '{word}'"]
         else:
             left.append(word)
