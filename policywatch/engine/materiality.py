@@ -581,8 +581,9 @@ def _name_runs(old: str, new: str, gained: Counter[str], rules: Rules, document:
         return []
     runs = [r for r in _NAME_RUN.findall(new) if set(wording.words(r)) & added]
     if document:
-        renamed = set(document.renames().values())
-        runs = [r for r in runs if not document.named_before(r.split()[0]) and r.split()[0].lower() not in renamed]
+        runs = [
+            r for r in runs if not document.named_before(r.split()[0]) and not _renamed_to(r.split()[0], old, document)
+        ]
     return list(dict.fromkeys(runs))
 
 
@@ -674,13 +675,15 @@ def _only_identifiers_differ(
     return bool(named), lost
 
 
-_MARKS = re.compile(r"[\s\"'“”‘’,.;:]+")
+_MARKS = re.compile(r"[\s\"'“”‘’,.;:-]+")
 
 
 def _row_reworded(old: str, new: str, lost: Counter[str], gained: Counter[str], rules: Rules) -> bool:
     """A table row whose words changed beyond punctuation, quotes, spelling variants and synonyms."""
+    if _MARKS.sub("", old).lower() == _MARKS.sub("", new).lower():
+        return False  # quotes, hyphens, commas or case only
     if not lost and not gained:
-        return _MARKS.sub("", old) != _MARKS.sub("", new)  # a tick or a symbol that is no word
+        return True  # a tick or a symbol that is no word
     left_rem, left_add, _ = _explain(list(lost.elements()), list(gained.elements()), rules)
     figures = {_in_figures(w) for w in left_rem} ^ {_in_figures(w) for w in left_add}
     return bool(left_rem or left_add) and bool(figures)
@@ -1052,15 +1055,21 @@ def _spelled_out(
     return left, notes
 
 
+def _renamed_to(name: str, old: str, document: Layout) -> bool:
+    """``name`` took the place of a name the old sentence wrote, throughout the document (a rename, no newcomer)."""
+    return any(
+        document.renamed(o.removesuffix("'s"), name.removesuffix("'s")) for o in re.findall(r"[A-Z][\w'-]*", old)
+    )
+
+
 def _renamed(
     edit: Edit, removed: list[str], added: list[str], notes: list[str], document: Layout
 ) -> tuple[list[str], list[str], list[str]]:
     """Words explained by the document's own name changed throughout ("GraphCMS" → "Hygraph" everywhere)."""
     old_names = {w.lower(): w for w in re.findall(r"[A-Z][\w'’-]*", edit.old_text)}
     new_names = {w.lower(): w for w in re.findall(r"[A-Z][\w'’-]*", edit.new_text)}
-    renames = document.renames()
     pairs = [(old_names[r], new_names[a]) for r in removed for a in added if r in old_names and a in new_names]
-    found = [(o, n) for o, n in pairs if renames.get(o.lower().removesuffix("'s")) == n.lower().removesuffix("'s")]
+    found = [(o, n) for o, n in pairs if document.renamed(o.removesuffix("'s"), n.removesuffix("'s"))]
     if not found:
         return removed, added, notes
     gone = {o.lower() for o, _ in found}

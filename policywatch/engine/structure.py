@@ -446,7 +446,8 @@ class Layout:
     _text: str = ""
     _starts: list[int] | None = None
     _old_names: frozenset[str] | None = None
-    _renames: dict[str, str] | None = None
+    _joined: tuple[str, str, str] | None = None
+    _leading: frozenset[str] | None = None
     _old_sentences: list[tuple[frozenset[str], str]] | None = None
     _old_index: dict[str, list[int]] | None = None
 
@@ -470,27 +471,31 @@ class Layout:
             n -= 1
         return self.new_blocks[n] if self.new_kinds[n] != "item" else ""
 
-    def renames(self, top: int = 3) -> dict[str, str]:
-        """The document's own names (among its ``top`` most written) replaced by another name throughout.
+    def renamed(self, old_name: str, new_name: str, top: int = 3) -> bool:
+        """The document's own name (one of its ``top`` most written) replaced by ``new_name`` throughout.
 
-        Lower-cased old name → new name: the old name (nearly) gone from the new text, the new name nowhere in
-        the old one and written about as often. A company or product renamed, not a vendor swapped in a clause.
+        The old name (nearly) gone from the new text, the new name nowhere in the old one and written about
+        as often: a company or product renamed, not a vendor swapped in a clause. Counted only for a pair
+        that passes the quick counts first, so an ordinary edit costs no scan of the whole document.
         """
-        if self._renames is None:
-            before, after = (
-                Counter(w.lower().removesuffix("'s").removesuffix("’s") for w in _CAPITALISED.findall(SEP.join(b)))
-                for b in (self.old_blocks, self.new_blocks)
+        if not self._joined:
+            old = SEP.join(self.old_blocks)
+            self._joined = (old, old.lower(), SEP.join(self.new_blocks).lower())
+        old_text, new_text = self._joined[1], self._joined[2]
+        old_name, new_name = (n.lower().removesuffix("'s").removesuffix("’s") for n in (old_name, new_name))
+        count = old_text.count(old_name)
+        if count < top or new_text.count(old_name) * 5 > count or old_text.count(new_name):
+            return False
+        if new_text.count(new_name) * 2 < count:
+            return False
+        if self._leading is None:
+            names = Counter(
+                w.lower().removesuffix("'s").removesuffix("’s") for w in _CAPITALISED.findall(self._joined[0])
             )
-            leading = [(w, n) for w, n in before.most_common(top + len(_COMMON)) if w not in _COMMON][:top]
-            arriving = [(w, n) for w, n in after.most_common(top + len(_COMMON)) if w not in _COMMON and not before[w]]
-            self._renames = {}
-            for old, count in leading:
-                if count < top or after[old] * 5 > count:
-                    continue
-                new = next((w for w, n in arriving if 2 * n >= count and w not in self._renames.values()), None)
-                if new:
-                    self._renames[old] = new
-        return self._renames
+            self._leading = frozenset(
+                w for w, _ in [(w, n) for w, n in names.most_common(top + len(_COMMON)) if w not in _COMMON][:top]
+            )
+        return old_name in self._leading
 
     def named_before(self, name: str) -> bool:
         """The old document already wrote ``name``, capitalised, somewhere: it is no newcomer."""
