@@ -150,6 +150,11 @@ class InvalidSummary(PolicywatchError):
     """A release summary that cannot be used: empty, too long, unreadable, or naming a policy not released."""
 
 
+class TranslationOutOfStep(PolicywatchError):
+    """A translation out of step with its source: stale after a material change, unlinked, or named to follow later
+    when it does not."""
+
+
 # --- Notify: subscribers, ledger and store ------------------------------------
 
 
@@ -187,6 +192,10 @@ class UntrustedReleaseTag(ReleaseNotFound):
 
 class NothingToAnnounce(PolicywatchError):
     """The release named is not a material change, so it is not announced."""
+
+
+class ObjectionNotFound(PolicywatchError):
+    """No objection has the id given."""
 
 
 # --- Notify: email and webhook channels ----------------------------------------

@@ -82,6 +82,7 @@ class Pending:
     problems: list[str] = field(default_factory=list)  # metadata that contradicts history
     renamed_from: str | None = None  # the slug of the last release, when the file was renamed since
     ignored: list[RejectedTag] = field(default_factory=list)  # release tags that cannot be trusted
+    releases: tuple[ReleaseTag, ...] = ()  # every trusted release of this policy, oldest first
 
     @property
     def decided_by(self) -> str:
@@ -166,6 +167,7 @@ def pending_changes(
         out.append(item)
     for item in out:
         item.ignored = known.rejected_of(item.slug)
+        item.releases = known.of(item.slug)
     return out
 
 
