@@ -49,7 +49,7 @@ PLAN = (
     ("genai-eu-versions", 28, 2, 10, 1, 3),
 )
 LARGER = (MAX_LINES + 1, 200)
-# A fresh held-out batch (--fresh): (repo, small pairs, shrunk pairs, larger pairs), from documents no labels file holds.
+# A fresh held-out batch (--fresh), from documents no labels file holds: (repo, small, shrunk, larger pairs).
 FRESH = (
     ("contrib-versions", 18, 1, 3),
     ("vlopses-us-versions", 13, 1, 3),
