@@ -1,6 +1,6 @@
 """Draw revision pairs from Open Terms Archive histories for labelling, deterministically.
 
-    python scripts/ota_sample.py [--seed N] [--out FOLDER]
+    python scripts/ota_sample.py [--seed N] [--out FOLDER] [--fresh]
 
 Reads the three histories where they lie ($OTA_MIRROR, see evaluate_ota.py) and
 writes, per batch, a TSV of pairs with empty labels (repo, path, old commit,
@@ -11,6 +11,8 @@ held-out batch is text the engine was not tuned on. Most pairs are small edits,
 as most recorded changes are; a few pairs per repository are drawn from changes
 that shrank the text to under a third, where scraping failures (error pages)
 hide, and a few held-out pairs from larger changes (41 to 200 changed lines).
+``--fresh`` draws one more held-out batch, from documents that no labels file in
+scripts/ota_labels/ holds (used with a seed of its own: 2 for heldout2.tsv).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evaluate_ota import MIRROR  # noqa: E402
+from evaluate_ota import LABELS, MIRROR  # noqa: E402
 
 DOCUMENTS = {
     "Privacy Policy",
@@ -47,6 +49,12 @@ PLAN = (
     ("genai-eu-versions", 28, 2, 10, 1, 3),
 )
 LARGER = (MAX_LINES + 1, 200)
+# A fresh held-out batch (--fresh), from documents no labels file holds: (repo, small, shrunk, larger pairs).
+FRESH = (
+    ("contrib-versions", 18, 1, 3),
+    ("vlopses-us-versions", 13, 1, 3),
+    ("genai-eu-versions", 11, 1, 2),
+)
 
 
 def git(repo: str, *args: str) -> str:
@@ -84,9 +92,24 @@ def sizes(repo: str, path: str, old: str, new: str) -> tuple[int, int, int]:
     return changed, *lengths
 
 
-def draw(repo: str, plan: tuple[int, ...], rng: random.Random) -> dict[str, list[tuple[str, ...]]]:
+def labelled() -> set[tuple[str, str]]:
+    """Every (repo, document) in a labels file already written: a fresh batch draws none of them."""
+    found = set()
+    for file in LABELS.glob("*.tsv"):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            cells = line.split("\t")
+            if len(cells) == 7 and not line.startswith("#"):
+                found.add((cells[0], cells[1]))
+    return found
+
+
+def draw(
+    repo: str, plan: tuple[int, ...], rng: random.Random, exclude: set[tuple[str, str]] | None = None
+) -> dict[str, list[tuple[str, ...]]]:
+    """Pairs of one repository per batch. With ``exclude`` (a fresh batch), every document not labelled
+    before is held out, and the pairs all go to the held-out batch."""
     tuning, tuning_shrunk, held, held_shrunk, _ = plan
-    candidates = pairs(repo)
+    candidates = [p for p in pairs(repo) if exclude is None or (repo, p[0]) not in exclude]
     by_path: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for pair in candidates:
         by_path[pair[0]].append(pair)
@@ -94,7 +117,7 @@ def draw(repo: str, plan: tuple[int, ...], rng: random.Random) -> dict[str, list
     rng.shuffle(paths)
     services = sorted({p.split("/")[0] for p in paths})
     rng.shuffle(services)
-    held_services = set(services[: max(1, len(services) // 4)])
+    held_services = set(services if exclude is not None else services[: max(1, len(services) // 4)])
     out: dict[str, list[tuple[str, ...]]] = {"tuning": [], "heldout": []}
     want = {"tuning": (tuning, tuning_shrunk), "heldout": (held, held_shrunk)}
     used: set[str] = set()
@@ -148,8 +171,19 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--out", type=Path, default=Path("/tmp/ota-draw"))
+    parser.add_argument("--fresh", action="store_true", help="one held-out batch of documents never labelled before")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.fresh:
+        exclude = labelled()
+        rows = []
+        for repo, small, shrunk, large in FRESH:
+            drawn = draw(repo, (0, 0, small, shrunk, large), random.Random(f"{args.seed}:{repo}"), exclude)
+            rows += sorted(drawn["heldout"])
+        name = args.out / "heldout_fresh.tsv"
+        name.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+        print(f"{name}: {len(rows)} pairs, none from the {len(exclude)} documents labelled before")
+        return 0
     for repo, *plan in PLAN:
         drawn = draw(repo, tuple(plan), random.Random(f"{args.seed}:{repo}"))
         for batch, rows in drawn.items():

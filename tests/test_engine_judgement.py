@@ -449,3 +449,188 @@ def test_a_copied_clause_that_names_a_new_kind_of_data_is_no_restatement():
     )
     result = verdict(("A. Fees. You will pay the fees shown at checkout.", copied), body=AGREEMENTS)
     assert result.classification == "material"
+
+
+# --- Page furniture by its shape and role ------------------------------------------------------
+
+
+def test_icon_names_run_together_by_the_scraper_are_page_furniture():
+    debris = "Sprite 4caret-downcaret-upSprite 12menu-openmenu-closedSprite 7search-iconSprite 9play-filledSprite 3"
+    result = verdict(("Theme by Acme Themes.", f"{debris}\n\nTheme by Acme Themes."))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("page furniture added")
+
+
+def test_a_cookie_consent_banner_with_its_buttons_is_page_furniture():
+    banner = (
+        "We would like to use cookies to remember your choices and show you content you may like. "
+        "You can accept all cookies or keep only the necessary ones.\n\nAccept all cookiesReject all"
+    )
+    result = verdict(("Theme by Acme Themes.", f"{banner}\n\nTheme by Acme Themes."))
+    assert result.classification == "minor"
+
+
+def test_cookie_text_without_a_row_of_buttons_is_judged_as_policy_text():
+    text = "We use cookies to show you advertising from our partners based on what you read."
+    result = verdict(("Theme by Acme Themes.", f"{text}\n\nTheme by Acme Themes."))
+    assert result.classification == "material"
+
+
+def test_a_widget_of_short_questions_is_page_furniture():
+    widget = "How is Acme paid for?\n\nWhat do I agree to?\n\nHow do I report a post?\n\nI have another question"
+    result = verdict(("Theme by Acme Themes.", f"Theme by Acme Themes.\n\n{widget}"))
+    assert result.classification == "minor"
+
+
+def test_a_question_followed_by_its_answer_is_judged_as_policy_text():
+    faq = "Do you sell my data?\n\nYes, we sell your browsing history to data brokers."
+    result = verdict(("Theme by Acme Themes.", f"{faq}\n\nTheme by Acme Themes."))
+    assert result.classification == "material"
+
+
+def test_a_site_menu_with_a_shop_offer_and_no_policy_vocabulary_is_page_furniture():
+    old = "Store Finder Gift Cards Sign In My Account Lamps Rugs Sofas Garden Outdoor Lighting Kitchen"
+    new = (
+        "Store Finder Gift Cards Sign In My Account Free delivery on orders over $75. "
+        "Not valid on earlier orders. Lamps Rugs Sofas Garden Outdoor Lighting Kitchen"
+    )
+    body = f"{old}\n\n{BODY}"
+    result = compare(policy(body), policy(body.replace(old, new)))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("page furniture changed")
+
+
+def test_a_menu_followed_by_a_clause_about_data_is_judged_as_policy_text():
+    old = "Store Finder Gift Cards Sign In My Account Lamps Rugs Sofas"
+    new = "Store Finder Gift Cards Sign In My Account We sell your purchase history to data brokers."
+    body = f"{old}\n\n{BODY}"
+    result = compare(policy(body), policy(body.replace(old, new)))
+    assert result.classification == "material"
+
+
+def test_a_pointer_to_another_notice_removed_is_navigation():
+    pointer = "Read the Regional Privacy Notice for more details about how we handle your information."
+    body = BODY.replace("## Your rights\n", f"## Your rights\n\n{pointer}\n")
+    result = compare(policy(body), policy(BODY))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("navigation removed")
+
+
+def test_a_sentence_that_binds_the_user_is_no_mere_pointer():
+    clause = "Read the Community Guidelines: you must follow them or we may close your account."
+    body = BODY.replace("## Your rights\n", f"## Your rights\n\n{clause}\n")
+    assert compare(policy(BODY), policy(body)).classification == "material"
+
+
+def test_words_of_furniture_do_not_count_towards_a_rewritten_section():
+    debris = " ".join(f"Sprite {n}caret-down{n}menu-open" for n in range(30))
+    body = f"{debris}\n\nCopyright 2020 Acme Ltd. All rights reserved.\n\n{BODY}"
+    result = compare(policy(body), policy(BODY))
+    assert result.classification == "minor"
+    assert not any(r.startswith("section rewritten") for r in reasons(result))
+
+
+# --- Error pages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "This page isn't available right now. Please try reloading the page.",
+        "This page isn’t available\n\nAn unexpected error has occurred. Come back later.",
+        "Oops! The page you are looking for could not be found.",
+        "Please enable JavaScript to view this page.",
+        "Access denied. You don't have permission to view this page.",
+    ],
+)
+def test_an_error_page_is_refused_against_a_short_page_too(page):
+    short = "Legal Home · Terms · Privacy · Cookies · Developer Terms · Community Standards · Help"
+    with pytest.raises(NotAPolicy, match="^new text is an error page"):
+        compare(short, page)
+
+
+def test_a_short_policy_that_mentions_a_forbidden_practice_is_no_error_page():
+    old = "We collect your email address to send receipts."
+    new = "We collect your email address to send receipts. Selling personal data to advertisers is forbidden."
+    assert compare(old, new).classification in ("minor", "material")
+
+
+def test_a_page_titled_with_an_error_above_other_text_is_refused():
+    old = "This page isn't available\n==========================\n\n" + BODY.split("## Your rights")[1]
+    with pytest.raises(NotAPolicy, match="^old text opens with an error \\('isn't available'\\)"):
+        compare(old, POLICY_TEXT)
+
+
+def test_a_policy_that_says_a_feature_is_not_available_is_judged():
+    new = BODY.replace("You may ask us", "Export is not available in every country. You may ask us")
+    assert compare(policy(BODY), policy(new)).classification in ("minor", "material")
+
+
+# --- Renames, typography, spelling, links -------------------------------------------------------
+
+
+def test_the_companys_own_name_changed_throughout_is_a_name_change():
+    text = "\n\n".join(
+        [
+            "# Terms of Nimbus",
+            '"Nimbus" means Nimbus Ltd and its services.',
+            "Nimbus may share account data with service providers that host the Nimbus service.",
+            "Nimbus will tell you before these terms change.",
+            "You agree that Nimbus may suspend accounts that break these terms.",
+        ]
+    )
+    result = compare(text, text.replace("Nimbus", "Cirrus"))
+    assert result.classification == "minor"
+    assert any(r.startswith("name changed throughout the document: 'Nimbus' → 'Cirrus'") for r in reasons(result))
+
+
+def test_a_vendor_swapped_in_one_clause_is_still_a_new_recipient():
+    text = "\n\n".join(
+        [
+            "# Acme privacy",
+            "Acme collects your name. Acme stores it. Acme keeps it safe.",
+            "Acme shares your email address with service providers such as Mailjet to send newsletters.",
+        ]
+    )
+    result = compare(text, text.replace("Mailjet", "Sendora"))
+    assert result.classification == "material"
+
+
+def test_a_number_written_out_in_words_is_the_same_quantity():
+    assert verdict(("for 90 days after", "for ninety days after")).classification == "minor"
+
+
+def test_a_date_written_day_first_is_the_same_date():
+    result = verdict(("Our registered office", "Since May 3, 2023 our registered office"))
+    again = compare(
+        policy(BODY.replace("Our registered office", "Since May 3, 2023 our registered office")),
+        policy(BODY.replace("Our registered office", "Since 3 May 2023 our registered office")),
+    )
+    assert result.classification == "material"  # a date added to a clause is judged
+    assert again.classification == "minor"
+
+
+def test_a_table_row_with_straightened_quotes_and_a_british_spelling_states_nothing_new():
+    old = "| Name | Purpose |\n|---|---|\n| pref | Keeps your “language” choice among visits |\n"
+    new = '| Name | Purpose |\n|---|---|\n| pref | Keeps your "language" choice amongst visits |\n'
+    assert compare(policy(BODY + old), policy(BODY + new)).classification == "minor"
+
+
+def test_a_table_row_with_a_new_purpose_is_still_material():
+    old = "| Name | Purpose |\n|---|---|\n| pref | Keeps your language choice |\n"
+    new = "| Name | Purpose |\n|---|---|\n| pref | Keeps your language choice and targets advertising |\n"
+    assert compare(policy(BODY + old), policy(BODY + new)).classification == "material"
+
+
+def test_a_typo_fixed_inside_a_category_term_is_no_new_term():
+    body = BODY.replace("to train models", "to train out models")
+    result = compare(policy(body), policy(body.replace("train out models", "to train our models")))
+    assert result.classification == "minor"
+
+
+def test_a_link_cell_that_lost_its_text_is_a_value_lost_in_the_capture():
+    old = "| Region | Notice |\n|---|---|\n| Canada | Notice for Canada |\n"
+    new = "| Region | Notice |\n|---|---|\n| Canada | [](https://example.com/ca) |\n"
+    result = compare(policy(BODY + old), policy(BODY + new))
+    assert result.classification == "minor"
+    assert any(r.startswith("value lost in the page's capture") for r in reasons(result))

@@ -73,6 +73,8 @@ REWRITTEN_MIN_WORDS = 20
 # get a verdict from their size alone. Counted in characters, not seconds, so the same two texts always
 # get the same verdict; judging runs at about 1 MB a second.
 JUDGE_CHARS = 1_500_000
+# Reasons of changes to the page around the policy (see ``materiality._page_structure``).
+STRUCTURAL = ("page furniture", "navigation")
 
 
 def compare(
@@ -95,7 +97,7 @@ def compare(
     naming it by its label from ``labels``: judging it would only mislead.
     """
     from policywatch.engine.diff import MAX_CHARS, count_words, diff_blocks, normalise
-    from policywatch.engine.materiality import MATERIAL, default_rules, forget, judge, judge_quickly
+    from policywatch.engine.materiality import MATERIAL, default_rules, forget, judge, judge_quickly, vocabulary_size
     from policywatch.engine.structure import layout, refuse_non_policy
 
     for name, label, text in (("old", labels[0], old), ("new", labels[1], new)):
@@ -121,7 +123,7 @@ def compare(
     new_blocks = normalise(new, memo)
     edits = diff_blocks(old_blocks, new_blocks)
     changed = sum(len(e.old_text) + len(e.new_text) for e in edits if e.kind != "move")
-    refuse_non_policy(old, new, old_blocks, new_blocks, rules.structure, labels, changed)
+    refuse_non_policy(old, new, old_blocks, new_blocks, rules.structure, labels, changed, vocabulary_size(rules))
     document = layout(old_blocks, new_blocks, rules.structure) if edits else None
     changes = []
     judged = 0
@@ -157,8 +159,8 @@ def _name_rewritten_sections(old_blocks, edits, changes: list[Change], count_wor
     gone: dict[str, int] = {}
     first: dict[str, Change] = {}
     for edit, change in zip(edits, changes, strict=True):
-        if edit.kind == "move":
-            continue
+        if edit.kind == "move" or (change.reasons and change.reasons[0].startswith(STRUCTURAL)):
+            continue  # page furniture and navigation are no words of the policy's
         for section, deleted in edit.deleted_words.items():
             gone[section] = gone.get(section, 0) + deleted
             first.setdefault(section, change)

@@ -36,6 +36,7 @@ from policywatch.engine.structure import (
     defined_term,
     in_contents,
     in_furniture,
+    is_control,
     is_statistic,
     pointers,
     structural,
@@ -53,6 +54,7 @@ __all__ = [
     "judge_quickly",
     "load_rules",
     "reason_kind",
+    "vocabulary_size",
 ]
 
 MATERIAL, MINOR = "material", "minor"
@@ -143,8 +145,8 @@ def _numbers(
     old = _NAMED_NUMBER.sub(r"\1", without_pointers(old, st))
     new = _NAMED_NUMBER.sub(r"\1", without_pointers(new, st))
     rx = _number_pattern(rules)
-    before = Counter(m.group().lower() for m in rx.finditer(old))
-    after = Counter(m.group().lower() for m in rx.finditer(new))
+    before = Counter(_in_figures(m.group()) for m in rx.finditer(old))
+    after = Counter(_in_figures(m.group()) for m in rx.finditer(new))
     removed = list((before - after).elements())
     added = list((after - before).elements())
     if not removed and not added:
@@ -187,6 +189,12 @@ _UNITS = "zero one two three four five six seven eight nine ten eleven twelve"
 _TEENS = "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
 _SMALL: dict[str, float] = {w: n for n, w in enumerate(f"{_UNITS} {_TEENS}".split())}
 _SMALL.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "half": 0.5, "single": 1})
+
+
+def _in_figures(quantity: str) -> str:
+    """A quantity with its small numbers in figures: "seven days" and "7 days" are one quantity."""
+    words = quantity.lower().split()
+    return " ".join(str(int(_SMALL[w])) if w in _SMALL and _SMALL[w] >= 1 else w for w in words)
 
 
 def _plausible_age(quantity: str) -> bool:
@@ -319,6 +327,8 @@ def _categories(
         had = {cat.concept(t) for t in before}
         has = {cat.concept(t) for t in after}
         added = [t for t in after if cat.concept(t) not in had and wording.squash(t) not in old_squashed]
+        if added and " " in (old_sentence or old):
+            added = [t for t in added if not _misspelt_in(t, old_sentence or old)]
         removed = [
             t
             for t in before
@@ -336,6 +346,30 @@ def _categories(
             else:
                 material.append(text)
     return material, favour
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Two words of three letters or more one keystroke apart: one letter changed, added or dropped."""
+    if a == b or min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _misspelt_in(term: str, text: str) -> bool:
+    """``text`` already wrote ``term`` of several words with one of them misspelt ("train out models")."""
+    parts = term.lower().split()
+    if len(parts) < 2:
+        return False
+    found = wording.words(text)
+    for at in range(len(found) - len(parts) + 1):
+        pairs = list(zip(parts, found[at : at + len(parts)], strict=True))
+        slips = [p for p in pairs if p[0] != p[1]]
+        if len(slips) == 1 and _one_slip(*slips[0]):
+            return True
+    return False
 
 
 def _in_context(cat: Category, found: Counter[str], text: str) -> Counter[str]:
@@ -569,7 +603,9 @@ def _name_runs(old: str, new: str, gained: Counter[str], rules: Rules, document:
         return []
     runs = [r for r in _NAME_RUN.findall(new) if set(wording.words(r)) & added]
     if document:
-        runs = [r for r in runs if not document.named_before(r.split()[0])]
+        runs = [
+            r for r in runs if not document.named_before(r.split()[0]) and not _renamed_to(r.split()[0], old, document)
+        ]
     return list(dict.fromkeys(runs))
 
 
@@ -629,6 +665,15 @@ def _promised_not(
     return [], [f"more the company promises not to do: {wording.listing(added)} (in the user's favour)"]
 
 
+_EMPTY_LINK = re.compile(r"^\[\]\([^)\s]*\)$")
+
+
+def _unfilled(cell: str, placeholders: frozenset[str]) -> bool:
+    """A cell the scraper failed to fill: a placeholder ("undefined") or a link that lost its text ("[](url)")."""
+    cell = cell.strip()
+    return cell.lower() in placeholders or bool(_EMPTY_LINK.match(cell))
+
+
 _IDENTIFIER = re.compile(r"^(?=.*[_^$*\\./\d])[\w^$*\\./:-]+$")
 
 
@@ -643,13 +688,27 @@ def _only_identifiers_differ(
     if len(old_cells) != len(new_cells) or SEP in old or SEP in new:
         return None
     changed = [(a, b) for a, b in zip(old_cells, new_cells, strict=True) if a != b]
-    lost = [f"'{a.strip()}' → '{b.strip()}'" for a, b in changed if b.strip().lower() in placeholders]
-    named = [(a, b) for a, b in changed if b.strip().lower() not in placeholders]
+    lost = [f"'{a.strip()}' → '{b.strip()}'" for a, b in changed if _unfilled(b, placeholders)]
+    named = [(a, b) for a, b in changed if not _unfilled(b, placeholders)]
     if not changed or not all(
         all(_IDENTIFIER.match(t) for t in f"{a} {b}".split()) and f"{a} {b}".split() for a, b in named
     ):
         return None
     return bool(named), lost
+
+
+_MARKS = re.compile(r"[\s\"'“”‘’,.;:-]+")
+
+
+def _row_reworded(old: str, new: str, lost: Counter[str], gained: Counter[str], rules: Rules) -> bool:
+    """A table row whose words changed beyond punctuation, quotes, spelling variants and synonyms."""
+    if _MARKS.sub("", old).lower() == _MARKS.sub("", new).lower():
+        return False  # quotes, hyphens, commas or case only
+    if not lost and not gained:
+        return True  # a tick or a symbol that is no word
+    left_rem, left_add, _ = _explain(list(lost.elements()), list(gained.elements()), rules)
+    figures = {_in_figures(w) for w in left_rem} ^ {_in_figures(w) for w in left_add}
+    return bool(left_rem or left_add) and bool(figures)
 
 
 def _written_capitalised(word: str, text: str) -> bool:
@@ -743,7 +802,12 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             leave += [f"commitment added: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
         else:
             material += modal
-    if edit.kind == "replace" and edit.table and edit.old_text.lower() != edit.new_text.lower():
+    if (
+        edit.kind == "replace"
+        and edit.table
+        and edit.old_text.lower() != edit.new_text.lower()
+        and _row_reworded(edit.old_text, edit.new_text, lost, gained, rules)
+    ):
         # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own;
         # cells of identifiers (cookie names, domains, keys) name things, they state nothing.
         cells = _only_identifiers_differ(edit.old_text, edit.new_text, rules.structure.placeholders)
@@ -820,6 +884,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_add, notes = _spelled_out(left_add, gone, old_plain, notes, rules)
         if left_rem or left_add:
             left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
+        if left_rem and left_add and document:
+            left_rem, left_add, notes = _renamed(edit, left_rem, left_add, notes, document)
         if left_rem or left_add:
             left_rem, left_add, notes = _names_swapped(edit, left_rem, left_add, notes, term_reasons, rules)
         unexplained = len(left_rem) + len(left_add)
@@ -833,7 +899,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             )
             old_dates = [d for d in old_dates if d not in _stamps(edit.old_text)]
             new_dates = [d for d in new_dates if d not in _stamps(edit.new_text)]
-        if old_dates != new_dates:
+        if old_dates != new_dates and not _same_dates(old_dates, new_dates):
             dates = f"{wording.listing(old_dates) or '-'} → {wording.listing(new_dates) or '-'}"
             if _EFFECT.search(old_plain) or _EFFECT.search(new_plain):
                 material.append(f"date something takes effect changed: {dates}")
@@ -976,6 +1042,18 @@ def _dates(text: str) -> list[str]:
     return wording.DATE.findall(text) if wording.DIGIT.search(text) else []
 
 
+def _same_dates(old: list[str], new: list[str]) -> bool:
+    """The same days, however written ("May 3, 2023" and "3 May 2023")."""
+    return [_day(d) for d in old] == [_day(d) for d in new]
+
+
+def _day(date: str) -> str:
+    parts = re.findall(r"\d+|[a-z]+", date.lower())
+    month = next((p[:3] for p in parts if p[:3] in _MONTHS or p == "may"), "")
+    figures = sorted((p for p in parts if p.isdigit()), key=len)
+    return " ".join([*(str(int(f)) for f in figures), month]) if month else date.lower()
+
+
 def _stamps(text: str) -> list[str]:
     """The dates of the "Last updated: ..." stamps in ``text``."""
     return [m.group(1) for m in _STAMP.finditer(text)] if wording.DIGIT.search(text) else []
@@ -1000,6 +1078,29 @@ def _spelled_out(
         else:
             left.append(word)
     return left, notes
+
+
+def _renamed_to(name: str, old: str, document: Layout) -> bool:
+    """``name`` took the place of a name the old sentence wrote, throughout the document (a rename, no newcomer)."""
+    return any(
+        document.renamed(o.removesuffix("'s"), name.removesuffix("'s")) for o in re.findall(r"[A-Z][\w'-]*", old)
+    )
+
+
+def _renamed(
+    edit: Edit, removed: list[str], added: list[str], notes: list[str], document: Layout
+) -> tuple[list[str], list[str], list[str]]:
+    """Words explained by the document's own name changed throughout ("GraphCMS" → "Hygraph" everywhere)."""
+    old_names = {w.lower(): w for w in re.findall(r"[A-Z][\w'’-]*", edit.old_text)}
+    new_names = {w.lower(): w for w in re.findall(r"[A-Z][\w'’-]*", edit.new_text)}
+    pairs = [(old_names[r], new_names[a]) for r in removed for a in added if r in old_names and a in new_names]
+    found = [(o, n) for o, n in pairs if document.renamed(o.removesuffix("'s"), n.removesuffix("'s"))]
+    if not found:
+        return removed, added, notes
+    gone = {o.lower() for o, _ in found}
+    came = {n.lower() for _, n in found}
+    note = f"name changed throughout the document: '{found[0][0]}' → '{found[0][1]}'"
+    return [w for w in removed if w not in gone], [w for w in added if w not in came], [*notes, note]
 
 
 def _names_swapped(
@@ -1127,6 +1228,23 @@ def _definition(edit: Edit, document: Layout, rules: Rules, removed: list[str], 
     return [f"definition of '{term}' {what}; {clauses} the term, e.g. '{wording.quote(example, 90)}'"]
 
 
+@lru_cache(maxsize=64)
+def vocabulary_size(rules: Rules):
+    """A count of the distinct terms of the policy's vocabulary in a text (an error page has next to none)."""
+    return lambda text: sum(len(found) for found in _terms(text, rules))
+
+
+@lru_cache(maxsize=64)
+def _vocabulary(rules: Rules):
+    """A test of whether a text speaks the policy's language: any term of any category (data, recipients, ...)."""
+    return lambda text: any(_terms(text, rules))
+
+
+def _asks_consent(text: str, st) -> bool:
+    """A consent banner with its buttons: it asks leave for what the policy itself must say, it grants none."""
+    return any(is_control(block, st) for block in text.split(SEP))
+
+
 def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
     """A reason when every block the edit touches is page furniture or navigation, on both sides."""
     headings = document.headings if document else frozenset()
@@ -1134,10 +1252,10 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
     sides = [(t, s) for t, s in ((edit.old_text, edit.section), (edit.new_text, edit.new_section)) if t.strip()]
     kinds = []
     for t, s in sides:
-        kinds.append(structural(t, headings, st, in_contents(s, st), in_furniture(s, st)))
+        kinds.append(structural(t, headings, st, in_contents(s, st), in_furniture(s, st), _vocabulary(rules)))
         if not kinds[-1]:
             return None
-    if not sides or not all(_only_gives(t) for t, _ in sides):
+    if not sides or not all(_only_gives(t) or _asks_consent(t, st) for t, _ in sides):
         return None  # a banner that says "we may now share ..." announces a practice: judge it
     kind = " and ".join(sorted({k for k in kinds if k}))
     verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -27,6 +29,35 @@ PROSE_CAP = 2_000
 # Characters of new text beyond which a list item's lead-in is not looked for (each look is a scan).
 LOOKUP_CHARS = 2_000_000
 _PUNCT = re.compile(r"[^\w\s]+")
+# Capitalised words that open sentences, not names.
+_COMMON = frozenset(
+    [
+        "we",
+        "you",
+        "your",
+        "our",
+        "the",
+        "this",
+        "these",
+        "that",
+        "if",
+        "in",
+        "for",
+        "to",
+        "any",
+        "by",
+        "of",
+        "and",
+        "or",
+        "not",
+        "it",
+        "as",
+        "on",
+        "at",
+        "an",
+        "a",
+    ]
+)
 SEP = "\n\n"
 
 
@@ -61,6 +92,18 @@ class Structure:
     placeholders: frozenset[str] = frozenset()
     restated_share: float = 1.0
     restated_words: int = 6
+    controls: re.Pattern[str] | None = None
+    control_words: int = 12
+    consent_text: re.Pattern[str] | None = None
+    debris_share: float = 0.3
+    debris_length: int = 30
+    question_words: int = 12
+    menu_words: int = 6
+    pointer: re.Pattern[str] | None = None
+    documents: re.Pattern[str] | None = None
+    error_words: int = 150
+    error_terms: int = 1
+    error_shared: float = 0.5
 
 
 def _either(patterns: list[str]) -> str:
@@ -108,6 +151,18 @@ def build(data: dict[str, Any]) -> Structure:
         placeholders=frozenset(p.lower() for p in data["artefacts"]["placeholders"]),
         restated_share=float(data["restatement"]["share"]),
         restated_words=int(data["restatement"]["min_words"]),
+        controls=re.compile(rf"(?:{data['furniture']['controls']}\s*)+", re.I),
+        control_words=int(data["furniture"]["control_words"]),
+        consent_text=re.compile(data["furniture"]["consent_text"], re.I),
+        debris_share=float(data["furniture"]["debris_share"]),
+        debris_length=int(data["furniture"]["debris_length"]),
+        question_words=int(data["furniture"]["question_words"]),
+        menu_words=int(data["furniture"]["menu_words"]),
+        pointer=re.compile(data["navigation"]["pointer"], re.I),
+        documents=re.compile(data["navigation"]["documents"]),
+        error_words=int(sub["error_words"]),
+        error_terms=int(sub["error_terms"]),
+        error_shared=float(sub["error_shared"]),
     )
 
 
@@ -205,32 +260,136 @@ def is_title(block: str, st: Structure) -> bool:
     return words[0][:1].isupper() and all(_TITLE_WORD.match(w.strip("()[]:,")) or not w.strip("()[]:,") for w in words)
 
 
+_GLUE = re.compile(r"[a-z][A-Z]|\d[A-Za-z]|[A-Za-z]\d")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_QUESTIONS = re.compile(r"(?<=\?)\s+")
+_LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.I)
+_BINDING = re.compile(r"\b(?:agree|must|shall|bound|consent|required)\b", re.I)
+
+
+def is_debris(block: str, st: Structure) -> bool:
+    """Icon or image names run together by the scraper ("Asset 5arrow-downchevron-upAsset 31"): no text at all."""
+    tokens = block.split()
+    if len(tokens) < 5:
+        return False
+    glued = sum(1 for t in tokens if "/" not in t and (_GLUE.search(t) or len(t) > st.debris_length))
+    return glued >= st.debris_share * len(tokens)
+
+
+def is_control(block: str, st: Structure) -> bool:
+    """A row of buttons ("Accept all cookies", "Reject all", "Manage preferences"), glued or not."""
+    if st.controls is None or len(block.split()) > st.control_words:
+        return False
+    return bool(st.controls.fullmatch(_CAMEL.sub(" ", block.strip())))
+
+
+def is_questions(block: str, st: Structure) -> bool:
+    """A block of short questions only ("How is the service funded? How do I report content?"): a help widget."""
+    parts = _QUESTIONS.split(block.strip())
+    return all(p.endswith("?") and len(p.split()) <= st.question_words for p in parts)
+
+
+def is_pointer(block: str, st: Structure) -> bool:
+    """Sentences that only send the reader to another document ("Read the Regional Notice for more details")."""
+    if st.pointer is None or st.documents is None or _BINDING.search(block):
+        return False
+    sentences = _SENTENCE_END.split(block.strip())
+    return all(st.pointer.match(t) and st.documents.search(t) for t in sentences)
+
+
+def menu_run(block: str, st: Structure) -> int:
+    """How many characters a site menu takes at the start of ``block`` (title words, no sentence), else 0."""
+    words = block.split()
+    count = 0
+    for word in words:
+        bare = word.strip("()[]")
+        if not bare or not _TITLE_WORD.match(bare) or word[-1:] in ".!?;,":
+            break
+        count += 1
+    if count < st.menu_words:
+        return 0
+    return len(" ".join(words[:count]))
+
+
+def outside_menus(text: str) -> str:
+    """``text`` without its runs of three or more title words: the words a menu does not account for."""
+    kept: list[str] = []
+    run: list[str] = []
+    for word in [*text.split(), "."]:
+        bare = word.strip("()[]*:\\\"'")
+        if bare and _TITLE_WORD.match(bare) and word[-1:] not in ".!?;,":
+            run.append(word)
+            continue
+        kept += run if len(run) < 3 else []
+        run = []
+        kept.append(word)
+    return " ".join(kept[:-1])
+
+
+def _is_label(block: str) -> bool:
+    """A short line that is no sentence: the label of a widget or of the link beside it."""
+    return len(block.split()) <= 10 and block.rstrip()[-1:] not in ".!?;:,"
+
+
 def structural(
-    text: str, headings: frozenset[str], st: Structure, contents: bool = False, furniture: bool = False
+    text: str,
+    headings: frozenset[str],
+    st: Structure,
+    contents: bool = False,
+    furniture: bool = False,
+    vocabulary: Callable[[str], bool] | None = None,
 ) -> str | None:
     """'page furniture' or 'navigation' when every block of ``text`` is one of those, else None.
 
     ``contents``: the text sits in a table of contents, so its short entries are navigation;
     ``furniture``: it sits in a section of page furniture ("Related articles"). A lone title
-    line (a link's text, column headers) is navigation too.
+    line (a link's text, column headers) is navigation too. Furniture is also known by its
+    shape and role: icon debris, a row of buttons and the consent banner around it, a widget
+    of questions, a site menu that holds none of the policy's ``vocabulary`` (a test of a text
+    for terms of data, recipients, purposes, rights...), a pointer to another document.
     """
     blocks = [b for b in text.split(SEP) if b.strip()]
     if not blocks:
         return None
     kinds = set()
+    pending = []
+    controls = any(is_control(b, st) for b in blocks)
+    widgets = False
     for block in blocks:
-        if is_furniture(block, st) or (furniture and len(block.split()) <= st.section_words):
+        if (
+            is_furniture(block, st)
+            or (furniture and len(block.split()) <= st.section_words)
+            or is_debris(block, st)
+            or is_control(block, st)
+        ):
             kinds.add("page furniture")
+        elif is_questions(block, st):
+            kinds.add("page furniture")
+            widgets = True
         elif (
             (contents and len(block.split()) <= st.entry_words)
             or (headings and is_navigation(block, headings, st))
             or is_title(block, st)
             or (len(block) <= 120 and st.part_title.match(block))
+            or _LINK_ONLY.match(block.strip())
         ):
             kinds.add("navigation")
+        elif is_pointer(block, st):
+            kinds.add("navigation")
+            widgets = True
+        elif vocabulary is not None and menu_run(block, st) and not vocabulary(outside_menus(block)):
+            kinds.add("page furniture")
+        else:
+            pending.append(block)
+    for block in pending:
+        # What a banner or a widget says beside its buttons, questions or pointers.
+        if controls and st.consent_text and len(block.split()) <= st.section_words and st.consent_text.search(block):
+            kinds.add("page furniture")
+        elif widgets and _is_label(block):
+            continue
         else:
             return None
-    return " and ".join(sorted(kinds))
+    return " and ".join(sorted(kinds)) or None
 
 
 # --- Numbers and their roles ---------------------------------------------------------------
@@ -287,6 +446,8 @@ class Layout:
     _text: str = ""
     _starts: list[int] | None = None
     _old_names: frozenset[str] | None = None
+    _joined: tuple[str, str, str] | None = None
+    _leading: frozenset[str] | None = None
     _old_sentences: list[tuple[frozenset[str], str]] | None = None
     _old_index: dict[str, list[int]] | None = None
 
@@ -309,6 +470,32 @@ class Layout:
         while n > 0 and self.new_kinds[n] == "item":
             n -= 1
         return self.new_blocks[n] if self.new_kinds[n] != "item" else ""
+
+    def renamed(self, old_name: str, new_name: str, top: int = 3) -> bool:
+        """The document's own name (one of its ``top`` most written) replaced by ``new_name`` throughout.
+
+        The old name (nearly) gone from the new text, the new name nowhere in the old one and written about
+        as often: a company or product renamed, not a vendor swapped in a clause. Counted only for a pair
+        that passes the quick counts first, so an ordinary edit costs no scan of the whole document.
+        """
+        if not self._joined:
+            old = SEP.join(self.old_blocks)
+            self._joined = (old, old.lower(), SEP.join(self.new_blocks).lower())
+        old_text, new_text = self._joined[1], self._joined[2]
+        old_name, new_name = (n.lower().removesuffix("'s").removesuffix("’s") for n in (old_name, new_name))
+        count = old_text.count(old_name)
+        if count < top or new_text.count(old_name) * 5 > count or old_text.count(new_name):
+            return False
+        if new_text.count(new_name) * 2 < count:
+            return False
+        if self._leading is None:
+            names = Counter(
+                w.lower().removesuffix("'s").removesuffix("’s") for w in _CAPITALISED.findall(self._joined[0])
+            )
+            self._leading = frozenset(
+                w for w, _ in [(w, n) for w, n in names.most_common(top + len(_COMMON)) if w not in _COMMON][:top]
+            )
+        return old_name in self._leading
 
     def named_before(self, name: str) -> bool:
         """The old document already wrote ``name``, capitalised, somewhere: it is no newcomer."""
@@ -421,6 +608,7 @@ def refuse_non_policy(
     st: Structure,
     labels: tuple[str, str] = ("old", "new"),
     changed: int | None = None,
+    vocabulary: Callable[[str], int] | None = None,
 ) -> None:
     """Raise ``NotAPolicy`` when one side is empty, an error page, or a policy lost to markup noise.
 
@@ -428,12 +616,14 @@ def refuse_non_policy(
     short too. The new side is checked first, since it is the one usually scraped.
     The message names the side by its label from ``labels`` (old, new). ``changed``,
     the characters the diff found changed, spares the count when most text is shared.
+    ``vocabulary`` counts the terms of the policy's vocabulary in a text: an error page has next to none.
     """
     if new == old:
         return
     if changed is not None and changed < st.noise_size * min(len(old), len(new)):
         return  # most of both texts is shared: neither lost its policy
     size = sum(len(b.text) for b in old_blocks) + sum(len(b.text) for b in new_blocks)
+    _refuse_error_page(old, new, old_blocks, new_blocks, st, labels, changed, size, vocabulary)
     if changed is not None and changed >= 0.8 * size and (titles := _other_document(old_blocks, new_blocks)):
         raise NotAPolicy(
             f"{_side(labels[0], 'old')} and {_side(labels[1], 'new')} are different documents"
@@ -464,6 +654,45 @@ def refuse_non_policy(
         if prose < st.min_words and which == "new":
             # A short old side is a policy that grew (a first, brief version), not a scraping accident.
             raise NotAPolicy(f"{side} is no policy: {prose} words of prose {against}")
+
+
+def _refuse_error_page(
+    old: str,
+    new: str,
+    old_blocks: list[Any],
+    new_blocks: list[Any],
+    st: Structure,
+    labels: tuple[str, str],
+    changed: int | None,
+    size: int,
+    vocabulary: Callable[[str], int] | None,
+) -> None:
+    """Refuse a side that is an error page, whatever the other side holds.
+
+    Short, next to none of the policy's vocabulary and an error's wording ("This page isn't available",
+    "Access denied", "Please enable JavaScript"); or a page that opens with an error and shares little
+    with the other side (an error banner over whatever else the scraper found).
+    """
+    for which, text, blocks in (("new", new, new_blocks), ("old", old, old_blocks)):
+        if not blocks:
+            continue
+        side = _side(labels[1] if which == "new" else labels[0], which)
+        words = sum(b.text.count(" ") + 1 for b in blocks[: st.error_words])
+        if words < st.error_words and (m := st.error_phrases.search(text.replace("’", "'"))):
+            terms = vocabulary(text) if vocabulary else 0
+            if terms <= st.error_terms:
+                raise NotAPolicy(
+                    f"{side} is an error page ('{m.group()}'): {words} words, {terms} of the policy's terms;"
+                    " not compared"
+                )
+        opening = blocks[0].text.replace("’", "'")
+        if (
+            len(opening.split()) <= st.question_words
+            and (blocks[0].kind == "heading" or (changed is not None and changed >= st.error_shared * size))
+            and (m := st.error_phrases.search(opening))
+        ):
+            # The page's title is an error, or an error opens a page that shares little with the other side.
+            raise NotAPolicy(f"{side} opens with an error ('{m.group()}'); not compared")
 
 
 _TITLE_STOP = frozenset(
