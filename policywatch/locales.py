@@ -8,6 +8,8 @@ This module is read on the push path: it imports nothing.
 
 from __future__ import annotations
 
+TRANSLATION_OF = "translation_of"  # the front matter key naming the source version a translation translates
+
 _CODES = (
     "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy "
     "da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu "

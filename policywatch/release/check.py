@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass, field
 
 from policywatch.errors import NothingToCheck
 from policywatch.filemodes import JOURNAL_FILE
+from policywatch.locales import TRANSLATION_OF, split_translation
 from policywatch.plural import plural
 from policywatch.project import Project
 from policywatch.release.git import Git
 from policywatch.release.pending import Pending, last_reviewed, pending_changes, refuse_empty
-from policywatch.release.translations import link_translations
 from policywatch.termsafe import printable, printable_json
 
 # The check on every push does without the typing module (about 5 ms to import).
@@ -68,7 +68,7 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
     for item in items:
         findings += findings_for(item, today, project.config.review_months, project.config.notice_days)
     summaries = [i.summary() for i in items]
-    links = {link.slug: link for link in link_translations(items)}
+    links = {link.slug: link for link in _translation_links(items)}
     for summary in summaries:
         if link := links.get(summary["policy"]):
             findings += [Finding(link.slug, "error", why) for why in link.errors]
@@ -83,6 +83,15 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
             )
         )
     return CheckResult(against, findings, summaries)
+
+
+def _translation_links(items: list[Pending]) -> list:
+    """Each translation against its source; the linking is loaded only for a repository that has one."""
+    if not any(split_translation(i.slug)[1] or TRANSLATION_OF in i.policy.meta for i in items):
+        return []
+    from policywatch.release.translations import link_translations
+
+    return link_translations(items)
 
 
 def _nothing_to_check(project: Project, against: str) -> NothingToCheck:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from policywatch.locales import TRANSLATION_OF as KEY
 from policywatch.locales import split_translation
 from policywatch.plural import plural
 from policywatch.release.history import version_key
 from policywatch.release.pending import Pending
-
-KEY = "translation_of"
 
 
 @dataclass(frozen=True)
