@@ -92,3 +92,15 @@ def check_anchors(store: Store, found: Iterable[Anchor]) -> str | None:
                 f"the database has {have[:12]}: the ledger was rewritten"
             )
     return None
+
+
+def record_for_tags(project, tags: Iterable[str]) -> chain.Head | None:
+    """``record_head`` on the commits of these release tags, with the project's store; None when off or none."""
+    wanted = set(tags)
+    if not enabled(project) or not wanted:  # the setting is read, and checked, on every run
+        return None
+    from policywatch.store import project_store
+
+    commits = [tag.commit for tag in Git(project.root).tags() if tag.name in wanted]
+    with project_store(project) as store:
+        return record_head(project, store, commits)

@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -252,7 +253,7 @@ def read(path: str | Path) -> dict[str, bytes]:
             if len(set(names)) != len(names):
                 raise EvidenceMismatch(f"{path}: names a file twice")
             return {name: archive.read(name) for name in names}
-    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error) as exc:
         raise EvidenceMismatch(f"{path}: not a readable bundle: {exc}") from None
 
 

@@ -70,21 +70,6 @@ def ledger(table: str, columns: Sequence[str], where: str = "") -> Ledger:
     return entry
 
 
-DELIVERIES = ledger(
-    "deliveries",
-    (
-        "id",
-        "release_tag",
-        "channel",
-        "target",
-        "subscriber_id",
-        "CASE WHEN state = 'sending' THEN 'queued' ELSE state END AS state",
-        "message_id",
-        "detail",
-        "created_at",
-        "sent_at",
-    ),
-)
 SUBSCRIBERS = ledger("subscribers", ("id", "email", "name", "policies", "status", "created_at", "unsubscribed_at"))
 CONFIRMATIONS = ledger(
     "subscribe_requests",
@@ -101,6 +86,23 @@ CONFIRMATIONS = ledger(
         "subscriber_id",
     ),
     where="confirmed_at IS NOT NULL",  # an unconfirmed request is nobody's consent, and expires
+)
+
+
+DELIVERIES = ledger(
+    "deliveries",
+    (
+        "id",
+        "release_tag",
+        "channel",
+        "target",
+        "subscriber_id",
+        "CASE WHEN state = 'sending' THEN 'queued' ELSE state END AS state",
+        "message_id",
+        "detail",
+        "created_at",
+        "sent_at",
+    ),
 )
 
 
