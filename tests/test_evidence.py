@@ -356,7 +356,7 @@ def test_a_chain_rewritten_throughout_passes_without_an_anchor(company):
 
 
 def test_a_chain_rewritten_throughout_is_caught_by_the_head_recorded_in_git(tmp_path, monkeypatch, sqlite_url):
-    root = _company(tmp_path, monkeypatch, sqlite_url, "\n[evidence]\ngit_note = true\n")
+    _company(tmp_path, monkeypatch, sqlite_url, "\n[evidence]\ngit_note = true\n")
     _rewrite_chain(sqlite_url)
     _refused(run("verify", "--store"), "git note", "the ledger was rewritten")
 
