@@ -34,6 +34,7 @@ from policywatch.store import Store, utcnow
 
 GENESIS = "0" * 64
 PAGE = 2000  # rows read per query when a bulk write is chained
+INSERT_ROWS = 500  # events per INSERT: 3,500 parameters, under SQLite's limit of 32,766
 
 
 @dataclass(frozen=True)
@@ -169,9 +170,13 @@ def record(store: Store, table: str, op: str, rows: Iterable[Sequence[Any]]) -> 
             seq += 1
             prev = link(seq, prev, digest(content))
             events.append((seq, table, row_id, op, content, prev, now))
-        store.executemany(
-            "INSERT INTO ledger_chain (seq, tbl, row_id, op, content, hash, at) VALUES (?, ?, ?, ?, ?, ?, ?)", events
-        )
+        for start in range(0, len(events), INSERT_ROWS):  # one round trip per slice, not one per event
+            chunk = events[start : start + INSERT_ROWS]
+            store.execute(
+                "INSERT INTO ledger_chain (seq, tbl, row_id, op, content, hash, at) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
+                [value for event in chunk for value in event],
+            )
         store.execute("UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", (seq, prev))
     return len(items)
 
