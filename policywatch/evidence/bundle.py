@@ -191,9 +191,11 @@ def _chain(store: Store, tags: set[str], anchored: Iterable[int]) -> tuple[bytes
     top = chain.head(store)
     firsts = [seq for seq in anchored if 0 < seq <= top.seq]
     if ids:
-        marks = ", ".join("?" * len(ids))
+        marks = ", ".join("?" * len(tags))
         first = store.query(
-            f"SELECT MIN(seq) FROM ledger_chain WHERE tbl = 'deliveries' AND row_id IN ({marks})", sorted(ids)
+            "SELECT MIN(seq) FROM ledger_chain WHERE tbl = 'deliveries' AND row_id IN"
+            f" (SELECT id FROM deliveries WHERE release_tag IN ({marks}))",
+            sorted(tags),
         )[0][0]
         if first is not None:
             firsts.append(int(first))
