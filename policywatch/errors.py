@@ -150,6 +150,11 @@ class InvalidSummary(PolicywatchError):
     """A release summary that cannot be used: empty, too long, unreadable, or naming a policy not released."""
 
 
+class TranslationOutOfStep(PolicywatchError):
+    """A translation out of step with its source: stale after a material change, unlinked, or named to follow later
+    when it does not."""
+
+
 # --- Notify: subscribers, ledger and store ------------------------------------
 
 

@@ -12,11 +12,12 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from policywatch.errors import NothingToCheck
+from policywatch.filemodes import JOURNAL_FILE
 from policywatch.plural import plural
 from policywatch.project import Project
 from policywatch.release.git import Git
-from policywatch.release.journal import JOURNAL_FILE
 from policywatch.release.pending import Pending, last_reviewed, pending_changes, refuse_empty
+from policywatch.release.translations import link_translations
 from policywatch.termsafe import printable, printable_json
 
 # The check on every push does without the typing module (about 5 ms to import).
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing the check found about one policy; an error fails the push."""
+
     policy: str
     level: str  # "error" (exit 1) | "warning"
     message: str
@@ -35,6 +38,8 @@ class Finding:
 
 @dataclass
 class CheckResult:
+    """What the check found at one revision: the hook's output and exit code come from it."""
+
     against: str
     findings: list[Finding]
     policies: list[dict[str, Any]]
@@ -62,6 +67,13 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
     findings: list[Finding] = []
     for item in items:
         findings += findings_for(item, today, project.config.review_months, project.config.notice_days)
+    summaries = [i.summary() for i in items]
+    links = {link.slug: link for link in link_translations(items)}
+    for summary in summaries:
+        if link := links.get(summary["policy"]):
+            findings += [Finding(link.slug, "error", why) for why in link.errors]
+            findings += [Finding(link.slug, "warning", why) for why in link.warnings]
+            summary["translation"] = link.to_json()
     if (project.state_dir / JOURNAL_FILE).exists():
         findings.append(
             Finding(
@@ -70,13 +82,15 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
                 f"a publish was interrupted (.policywatch/{JOURNAL_FILE}); run 'policywatch publish' to finish it",
             )
         )
-    return CheckResult(against, findings, [i.summary() for i in items])
+    return CheckResult(against, findings, summaries)
 
 
 def _nothing_to_check(project: Project, against: str) -> NothingToCheck:
     from policywatch.config import CONFIG_FILE
 
     folder = project.config.policies
+    if against == "HEAD" and not Git(project.root).has_commits():
+        return NothingToCheck("the repository has no commits yet: nothing to check (commit the policies first)")
     if project.config.source == "defaults":
         return NothingToCheck(
             f"{CONFIG_FILE}: not found, and no policy in {folder}/ at {against}: nothing to check "
