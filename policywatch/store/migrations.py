@@ -153,6 +153,12 @@ MIGRATIONS += (
 )
 
 LATEST = MIGRATIONS[-1].version
+_ALL = frozenset(m.version for m in MIGRATIONS)
+
+
+def _applied(store: Store) -> set[int]:
+    """Versions applied, each checked on its own: one numbered below another applied earlier still runs."""
+    return {row[0] for row in store.query("SELECT version FROM schema_version")}
 
 
 def current_version(store: Store) -> int:
@@ -163,7 +169,7 @@ def current_version(store: Store) -> int:
 def migrate(store: Store) -> int:
     """Apply what is missing, under the write lock, in one transaction; returns the schema version."""
     try:
-        if current_version(store) == LATEST:
+        if _applied(store) == _ALL:
             return LATEST
     except Exception:  # no schema_version table yet: a new database
         pass
@@ -179,8 +185,9 @@ def migrate(store: Store) -> int:
             raise DatabaseError(
                 f"{store.url}: schema version {have} is newer than this policywatch knows ({LATEST}): upgrade it"
             )
+        applied = _applied(store)
         for migration in MIGRATIONS:
-            if migration.version <= have:
+            if migration.version in applied:
                 continue
             for statement in migration.statements:
                 store.execute(statement.format(**types))
