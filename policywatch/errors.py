@@ -194,6 +194,10 @@ class NothingToAnnounce(PolicywatchError):
     """The release named is not a material change, so it is not announced."""
 
 
+class ObjectionNotFound(PolicywatchError):
+    """No objection has the id given."""
+
+
 # --- Notify: email and webhook channels ----------------------------------------
 
 

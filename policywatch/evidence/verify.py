@@ -172,6 +172,7 @@ def _audit(files: dict[str, bytes], tag: str, chained: dict[int, dict]) -> int:
             "sent_at": found["sent_at"] or "",
             "detail": joined_detail(note, found["detail"]),
             "created_at": found["created_at"],
+            "language": found.get("language") or "",
         }
         shown = {key: row[key] for key in expected}
         shown["state"] = "queued" if shown["state"] == "sending" else shown["state"]

@@ -71,7 +71,9 @@ def ledger(table: str, columns: Sequence[str], where: str = "") -> Ledger:
     return entry
 
 
-SUBSCRIBERS = ledger("subscribers", ("id", "email", "name", "policies", "status", "created_at", "unsubscribed_at"))
+SUBSCRIBERS = ledger(
+    "subscribers", ("id", "email", "name", "policies", "language", "status", "created_at", "unsubscribed_at")
+)
 CONFIRMATIONS = ledger(
     "subscribe_requests",
     (
@@ -85,6 +87,7 @@ CONFIRMATIONS = ledger(
         "confirm_address",
         "confirm_agent",
         "subscriber_id",
+        "language",
     ),
     where="confirmed_at IS NOT NULL",  # an unconfirmed request is nobody's consent, and expires
 )
@@ -103,8 +106,28 @@ DELIVERIES = ledger(
         "detail",
         "created_at",
         "sent_at",
+        "language",
     ),
 )
+
+
+OBJECTIONS = ledger(
+    "objections",
+    (
+        "id",
+        "release_tag",
+        "subscriber_id",
+        "email",
+        "reason",
+        "deadline",
+        "late",
+        "status",
+        "objected_at",
+        "request_address",
+        "request_agent",
+    ),
+)
+OBJECTION_STEPS = ledger("objection_events", ("id", "objection_id", "status", "note", "at"))
 
 
 @dataclass(frozen=True)
@@ -234,6 +257,8 @@ def chain_existing(store: Store, tables: Iterable[str]) -> int:
     """Chain the rows already in ``tables`` (the migration that starts the chain)."""
     total = 0
     for table in tables:
+        if not table_exists(store, table):
+            continue
         entry = LEDGERS[table]
         total += record_where(store, table, "existing", entry.where or "1 = 1")
     return total
