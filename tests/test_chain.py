@@ -186,3 +186,25 @@ def test_four_senders_racing_on_postgresql_leave_one_unbroken_chain(pg_url, tmp_
         assert chain.check_store(store) is None
     finally:
         store.close()
+
+
+def test_an_objection_and_each_step_of_its_history_are_chained(store):
+    from policywatch.audience.objections import record_objection, resolve_objection
+
+    subscriber, _ = add_subscriber(store, "ann@example.com")
+    row_id = store.query("SELECT id FROM subscribers")[0][0]
+    recorded = record_objection(store, "vendors/v2.0", row_id, subscriber.email, "No.", dt.date(2030, 1, 1))
+    resolve_objection(store, recorded.objection.id, "resolved", "talked it through")
+    assert _ops(store, "objections") == ["objected", "resolved"]
+    assert _ops(store, "objection_events") == ["objected", "resolved"]
+    assert chain.check_store(store) is None
+
+
+def test_an_objection_changed_with_raw_sql_is_found(store):
+    from policywatch.audience.objections import record_objection
+
+    subscriber, _ = add_subscriber(store, "ann@example.com")
+    row_id = store.query("SELECT id FROM subscribers")[0][0]
+    record_objection(store, "vendors/v2.0", row_id, subscriber.email, "No.", dt.date(2030, 1, 1))
+    store.execute("UPDATE objections SET reason = 'Yes.'")
+    assert "objections row 1 differs" in chain.check_store(store)
