@@ -152,10 +152,17 @@ def test_the_same_state_gives_the_same_bundle_bytes(bundle, tmp_path):
     assert again.read_bytes() == bundle.read_bytes()
 
 
-def test_objections_and_acceptances_say_when_the_database_keeps_none(bundle):
-    files = _files(bundle)
-    assert json.loads(files["responses/objections.json"])["recorded"] is False
-    assert json.loads(files["responses/acceptances.json"])["recorded"] is False
+def test_a_release_nobody_objected_to_has_an_empty_list_of_objections(bundle):
+    assert json.loads(_files(bundle)["responses/objections.json"]) == {
+        "objections": [],
+        "recorded": True,
+        "release": "privacy/v2.0",
+    }
+
+
+def test_acceptances_say_when_the_database_keeps_none(bundle):
+    found = json.loads(_files(bundle)["responses/acceptances.json"])
+    assert found["recorded"] is False and "no 'acceptances' table" in found["why"]
 
 
 def test_the_first_release_has_no_redline_and_says_why(sqlite_company, tmp_path):
@@ -194,7 +201,7 @@ def test_verify_outside_a_repository_checks_the_bundle_and_says_git_was_not_chec
 
 # -- one changed byte, anywhere ---------------------------------------------------------------------
 
-KINDS = [
+KINDS = [  # one of each kind of file the bundle holds
     "release/privacy.md",
     "release/privacy.md.sha256",
     "release/record.json",
@@ -409,3 +416,24 @@ def test_a_bad_evidence_setting_is_named(sqlite_company):
     )
     result = run("notify")
     assert result.exit_code == 2 and "[evidence]: git_note" in result.stderr
+
+
+def test_the_bundle_lists_the_objections_to_the_release_when_there_are_any(sqlite_company, tmp_path):
+    import datetime as dt
+
+    from policywatch.audience.objections import record_objection
+
+    store = open_store(sqlite_company[1])
+    try:
+        row_id = store.query("SELECT id FROM subscribers WHERE email = 'bo@example.org'")[0][0]
+        record_objection(store, "privacy/v2.0", row_id, "bo@example.org", "I do not agree.", dt.date(2026, 4, 1))
+    finally:
+        store.close()
+    out = tmp_path / "evidence.zip"
+    assert run("evidence", "privacy@2.0", str(out)).exit_code == 0
+    found = json.loads(_files(out)["responses/objections.json"])
+    assert found["recorded"] is True
+    assert [(o["email"], o["reason"], o["status"]) for o in found["objections"]] == [
+        ("bo@example.org", "I do not agree.", "open")
+    ]
+    assert run("verify", str(out)).exit_code == 0
