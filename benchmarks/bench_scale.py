@@ -266,6 +266,13 @@ def reset_ledger(url: str) -> None:
         else:
             store.execute("DELETE FROM deliveries")
             store.execute("DELETE FROM releases")
+        # The deliveries' chain events go too, so each run appends to a chain of the same length.
+        store.execute("DELETE FROM ledger_chain WHERE tbl = 'deliveries'")
+        store.execute(
+            "UPDATE chain_head SET seq = (SELECT COALESCE(MAX(seq), 0) FROM ledger_chain),"
+            " hash = COALESCE((SELECT hash FROM ledger_chain ORDER BY seq DESC LIMIT 1), ?)",
+            ("0" * 64,),
+        )
     finally:
         store.close()
 

@@ -41,7 +41,7 @@ class Config:
 
 _TOP_KEYS = {"policies", "notice_days", "tag_format", "review_months", "date_order"}
 # Tables that their own modules validate when they need them.
-SECTION_KEYS = {"materiality", "email", "webhooks", "site", "database", "notify", "service"}
+SECTION_KEYS = {"materiality", "email", "webhooks", "site", "database", "notify", "service", "evidence"}
 
 
 def load_config(root: str | Path) -> Config:

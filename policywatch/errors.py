@@ -251,3 +251,16 @@ class SiteTemplateError(PolicywatchError):
 
 class SiteOutputError(PolicywatchError):
     """The site or feed cannot be written where asked; the message names the path."""
+
+
+# --- Evidence ----------------------------------------------------------------------
+
+
+class EvidenceError(PolicywatchError):
+    """An evidence bundle cannot be written (a release without its text, an unwritable path)."""
+
+
+class EvidenceMismatch(PolicywatchError):
+    """A bundle, the ledger's chain or a chain head recorded in git does not match; the message names what."""
+
+    exit_code = EXIT_FOUND

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from policywatch.store import Store, open_store
+from policywatch.store.chain import GENESIS
 from tests._git_support import SEEDS, GitProject, new_git_project
 from tests._publish_support import MATERIAL_EDIT, edit, released_repo
 from tests._store_support import PG_BASE, postgres_unreachable, schema_url
@@ -132,7 +133,8 @@ def _pg_shared_url() -> Iterator[str]:
 def pg_store(_pg_shared_url: str) -> Iterator[Store]:
     """A migrated PostgreSQL store with empty tables (one schema per test session, emptied per test)."""
     opened = open_store(_pg_shared_url)
-    opened.execute("TRUNCATE deliveries, releases, subscribers RESTART IDENTITY CASCADE")
+    opened.execute("TRUNCATE deliveries, releases, subscribers, ledger_chain RESTART IDENTITY CASCADE")
+    opened.execute("UPDATE chain_head SET seq = 0, hash = ?", (GENESIS,))
     try:
         yield opened
     finally:

@@ -26,6 +26,8 @@ ALLOWED = {
     "release": {BASE, "leaf", "engine"},
     "audience": {BASE, "leaf", "engine", "release", "store"},
     "site": {BASE, "leaf", "engine", "release"},
+    # A release's evidence: its redline page (site), the ledger (audience, store) and git (release).
+    "evidence": {BASE, "leaf", "engine", "release", "audience", "store", "site"},
 }
 # Base modules that import nothing of ours but each other: the engine and the store may use them.
 LEAVES = {"errors", "dates", "termsafe", "filemodes", "files", "redaction", "settings_values"}

@@ -78,7 +78,7 @@ def audit_rows(store: Store, tag: str, policy: str, version: str) -> Iterator[Au
     seen = {tag}
     covering: str | None = tag
     while covering is not None:
-        note = "" if covering == tag else f"covers {tag} (replaced before it took effect)"
+        note = "" if covering == tag else covering_note(tag)
         if covering != tag:
             policy, version = _release_names(store, covering, policy, version)
         delivery: Delivery
@@ -95,7 +95,7 @@ def audit_rows(store: Store, tag: str, policy: str, version: str) -> Iterator[Au
                 delivery.attempts,
                 delivery.message_id or "",
                 delivery.sent_at or "",
-                "; ".join(part for part in (note, delivery.detail) if part),
+                joined_detail(note, delivery.detail),
                 delivery.created_at,
                 delivery.updated_at,
             )
@@ -104,6 +104,15 @@ def audit_rows(store: Store, tag: str, policy: str, version: str) -> Iterator[Au
             break
         if covering is not None:
             seen.add(covering)
+
+
+def covering_note(tag: str) -> str:
+    """What a delivery of a newer release says in the audit of ``tag``, which it covers."""
+    return f"covers {tag} (replaced before it took effect)"
+
+
+def joined_detail(note: str, detail: str) -> str:
+    return "; ".join(part for part in (note, detail) if part)
 
 
 def _release_names(store: Store, tag: str, policy: str, version: str) -> tuple[str, str]:

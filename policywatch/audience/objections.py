@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from policywatch.errors import ObjectionNotFound
-from policywatch.store import Store, stamp
+from policywatch.store import Store, chain, stamp
 
 if TYPE_CHECKING:
     from policywatch.release.record import Release
@@ -106,7 +106,7 @@ def record_objection(
         )
         if rows:
             note = "objected after the deadline" if late else "objected"
-            _event(store, rows[0][0], "open", note, at)
+            _event(store, rows[0][0], "open", note, at, op="objected")
             return Recorded(get_objection(store, rows[0][0]), True)
         found = store.query("SELECT id FROM objections WHERE release_tag = ? AND email = ?", (release_tag, email))
     return Recorded(get_objection(store, found[0][0]), False)
@@ -124,7 +124,7 @@ def resolve_objection(store: Store, objection_id: int, status: str, note: str = 
             raise ObjectionNotFound(
                 f"objection {objection_id}: no objection has this id (see 'policywatch objections')"
             )
-        _event(store, objection_id, status, note, at)
+        _event(store, objection_id, status, note, at, op=status)
     return get_objection(store, objection_id)
 
 
@@ -158,8 +158,11 @@ def _with_events(store: Store, rows: list[tuple]) -> list[Objection]:
     ]
 
 
-def _event(store: Store, objection_id: int, status: str, note: str, at: str) -> None:
-    store.execute(
-        "INSERT INTO objection_events (objection_id, status, note, at) VALUES (?, ?, ?, ?)",
+def _event(store: Store, objection_id: int, status: str, note: str, at: str, *, op: str) -> None:
+    """A step of the objection's history, and both rows chained: the last writes of the transaction."""
+    rows = store.query(
+        "INSERT INTO objection_events (objection_id, status, note, at) VALUES (?, ?, ?, ?) RETURNING id",
         (objection_id, status, note, at),
     )
+    chain.record_ids(store, "objections", op, [objection_id])
+    chain.record_ids(store, "objection_events", op, [rows[0][0]])

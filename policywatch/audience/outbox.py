@@ -30,7 +30,7 @@ from policywatch.audience.notify_settings import NotifySettings
 from policywatch.audience.senders import LOCK_CLASS, SenderId, on_this_host, process_gone, this_sender
 from policywatch.plural import plural
 from policywatch.release.record import Release
-from policywatch.store import Store, stamp, utcnow
+from policywatch.store import Store, chain, stamp, utcnow
 
 if TYPE_CHECKING:
     pass
@@ -162,13 +162,22 @@ class Outbox:
                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (release_tag, channel, target) DO NOTHING",
                     (release.tag, f"webhook:{name}", name, now, now),
                 )
+            self._chain_created(release.tag, now)
         return created
 
     def owe_late_followers(self, release: Release, followers: Sequence[str] = ()) -> int:
         """Owe an already ledgered release to active followers who have no delivery of it yet
         (they subscribed after it was ledgered); returns how many. Each is owed it once."""
+        now = utcnow()
         with self.store.transaction():
-            return self._owe_followers(release, followers or (release.policy,), utcnow())
+            created = self._owe_followers(release, followers or (release.policy,), now)
+            if created:
+                self._chain_created(release.tag, now)
+            return created
+
+    def _chain_created(self, release_tag: str, now: str) -> None:
+        # Every row this transaction created carries its moment: ON CONFLICT kept any older one as it was.
+        chain.record_where(self.store, "deliveries", "owed", "release_tag = ? AND created_at = ?", (release_tag, now))
 
     def _owe_followers(self, release: Release, followers: Sequence[str], now: str) -> int:
         # Those already owed it are left out by the unique index (ON CONFLICT), one probe each. Not
@@ -196,11 +205,14 @@ class Outbox:
                 "UPDATE releases SET superseded_by = ? WHERE tag = ? AND (superseded_by IS NULL OR superseded_by <> ?)",
                 (by, release.tag, by),
             )
-            return self.store.execute(
+            skipped = self.store.query(
                 "UPDATE deliveries SET state = 'skipped', detail = ?, updated_at = ?,"
-                " lease_owner = NULL, lease_until = NULL WHERE release_tag = ? AND state IN ('queued', 'failed')",
+                " lease_owner = NULL, lease_until = NULL WHERE release_tag = ? AND state IN ('queued', 'failed')"
+                + chain.DELIVERIES.returning,
                 (f"superseded before it took effect: covered by the notice of {by}", now, release.tag),
             )
+            chain.record(self.store, "deliveries", "skipped", sorted(skipped))
+            return len(skipped)
 
     def superseded_by(self, release_tag: str) -> str | None:
         rows = self.store.query("SELECT superseded_by FROM releases WHERE tag = ?", (release_tag,))
@@ -281,6 +293,7 @@ class Outbox:
                     " lease_owner = NULL, lease_until = NULL WHERE id = ?",
                     gone,
                 )
+                chain.record_ids(self.store, "deliveries", "skipped", [row[2] for row in gone])
         return Claim(release_tag, channel, recipients, len(gone))
 
     def _take(self, lease: str, until: str, now: str, tag: str, channel: str, which: str, limit: int, *extra) -> list:
@@ -321,7 +334,8 @@ class Outbox:
                 return "stale"
         now = utcnow()
         if outcome.status == "sent":
-            changed = self.store.execute(
+            changed = self._outcome(
+                "sent",
                 "UPDATE deliveries SET state = 'sent', message_id = ?, detail = ?, sent_at = ?, updated_at = ?,"
                 " language = COALESCE(?, language), lease_owner = NULL, lease_until = NULL"
                 " WHERE id = ? AND state <> 'sent'",
@@ -329,7 +343,8 @@ class Outbox:
             )
             return "sent" if changed else "duplicate"
         if outcome.status == "unsent":
-            changed = self.store.execute(
+            changed = self._outcome(
+                "unsent",
                 "UPDATE deliveries SET state = 'queued', attempts = attempts - 1, detail = ?, updated_at = ?,"
                 " lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 'sending' AND lease_owner = ?",
                 (outcome.detail, now, row_id, lease),
@@ -345,7 +360,8 @@ class Outbox:
             detail = outcome.detail
             if outcome.status == "deferred":
                 detail = f"gave up after {plural(attempts, 'attempt')}: {outcome.detail}"
-        changed = self.store.execute(
+        changed = self._outcome(
+            result,
             "UPDATE deliveries SET state = ?, detail = ?, message_id = COALESCE(?, message_id), not_before = ?,"
             " updated_at = ?, language = COALESCE(?, language), lease_owner = NULL, lease_until = NULL"
             " WHERE id = ? AND state = 'sending' AND lease_owner = ?",
@@ -362,6 +378,13 @@ class Outbox:
             ),
         )
         return result if changed else "stale"
+
+    def _outcome(self, op: str, sql: str, params: Sequence) -> bool:
+        """Write one outcome and chain it, in one transaction: both or neither."""
+        with self.store.transaction():
+            rows = self.store.query(sql + chain.DELIVERIES.returning, params)
+            chain.record(self.store, "deliveries", op, rows)
+        return bool(rows)
 
     def renew(self) -> int:
         """Extend the lease on everything this sender still holds.
@@ -481,8 +504,13 @@ class Outbox:
         now = utcnow()
         sql = "UPDATE deliveries SET state = 'queued', not_before = '', updated_at = ? WHERE state = 'failed'"
         if tags is None:
-            return self.store.execute(sql, (now,))
-        return sum(self.store.execute(sql + " AND release_tag = ?", (now, tag)) for tag in tags)
+            return self._requeue(sql, (now,))
+        return sum(self._requeue(sql + " AND release_tag = ?", (now, tag)) for tag in tags)
+
+    def _requeue(self, sql: str, params: Sequence) -> int:
+        with self.store.transaction():
+            rows = self.store.query(sql + chain.DELIVERIES.returning, params)
+            return chain.record(self.store, "deliveries", "retry", sorted(rows))
 
     def counts(self, tags: Iterable[str] | None = None) -> dict[str, int]:
         """Deliveries per state, over some releases or all."""

@@ -28,7 +28,7 @@ from typing import Literal
 from policywatch.audience.languages import follow_translations
 from policywatch.audience.service.tokens import new_token
 from policywatch.audience.subscribers import Subscriber, get_subscriber
-from policywatch.store import Store, stamp
+from policywatch.store import Store, chain, stamp
 
 _TOKEN = re.compile(r"^([A-Za-z0-9_-]{22})\.([0-9]{1,12})\.([A-Za-z0-9_-]{43})$")
 MAX_AGENT = 300  # characters of a user agent kept as proof
@@ -226,6 +226,8 @@ def confirm_subscription(store: Store, nonce: str, origin: Origin, now: dt.datet
             "UPDATE subscribe_requests SET subscriber_id = (SELECT id FROM subscribers WHERE email = ?) WHERE id = ?",
             (email, row_id),
         )
+        chain.record_where(store, "subscribers", "confirmed", "email = ?", (email,))
+        chain.record_ids(store, "subscribe_requests", "confirmed", [row_id])
     subscriber = get_subscriber(store, email)
     assert subscriber is not None
     return Confirmed(row_id, subscriber, True, now_text)

@@ -28,7 +28,7 @@ from policywatch.errors import (
 from policywatch.files import atomic_writer
 from policywatch.plural import plural
 from policywatch.project import check_slug
-from policywatch.store import Store, utcnow
+from policywatch.store import Store, chain, utcnow
 
 STATUSES = ("active", "unsubscribed", "bounced")
 CSV_HEADER = ("email", "name", "policies", "language")
@@ -150,6 +150,7 @@ def add_subscriber(
                 (address, display, slugs, language, new_token(), now, now),
             )
             outcome = "added"
+        chain.record_where(store, "subscribers", outcome, "email = ?", (address,))
     found = get_subscriber(store, address)
     assert found is not None
     return found, outcome
@@ -173,11 +174,13 @@ def set_status(store: Store, email: str, status: str) -> Subscriber:
         token, tokens = "CASE WHEN status = 'active' THEN token ELSE ? END", (new_token(),)
     else:
         moment, extra = "unsubscribed_at", ()
-    changed = store.execute(
-        f"UPDATE subscribers SET token = {token}, status = ?, updated_at = ?, unsubscribed_at = {moment}"
-        " WHERE email = ?",
-        (*tokens, status, now, *extra, address),
-    )
+    with store.transaction():
+        changed = store.query(
+            f"UPDATE subscribers SET token = {token}, status = ?, updated_at = ?, unsubscribed_at = {moment}"
+            " WHERE email = ?" + chain.SUBSCRIBERS.returning,
+            (*tokens, status, now, *extra, address),
+        )
+        chain.record(store, "subscribers", status, changed)
     if not changed:
         raise SubscriberNotFound(f"{address}: no such subscriber")
     found = get_subscriber(store, address)
@@ -226,8 +229,9 @@ def _upsert(store: Store, batch: list[tuple]) -> int:
     batch keeps its last row, as a second import of it would.
     """
     rows = list({row[0]: row for row in batch}.values())
-    sql = _UPSERT_HEAD + ", ".join([_UPSERT_ROW] * len(rows)) + _UPSERT_TAIL
-    return store.execute(sql, [value for row in rows for value in row])
+    sql = _UPSERT_HEAD + ", ".join([_UPSERT_ROW] * len(rows)) + _UPSERT_TAIL + chain.SUBSCRIBERS.returning
+    written = store.query(sql, [value for row in rows for value in row])
+    return chain.record(store, "subscribers", "imported", sorted(written))
 
 
 def import_csv(store: Store, path: str | Path, known: Iterable[str] | None = None) -> ImportResult:

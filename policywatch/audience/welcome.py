@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from policywatch.audience.announcements import Announcement, plan_notices, tagged_releases
 from policywatch.audience.outbox import EMAIL, NotifySettings, Outbox
 from policywatch.audience.subscribers import Subscriber
-from policywatch.store import Store, utcnow
+from policywatch.store import Store, chain, utcnow
 
 if TYPE_CHECKING:
     from policywatch.project import Project
@@ -54,25 +54,27 @@ def record_welcome(
     for announcement in owed:
         if announcement.release.tag not in ledgered:
             outbox.ledger_release(announcement.release, hooks, announcement.followers)
-        changed += store.execute(
-            "INSERT INTO deliveries (release_tag, channel, target, subscriber_id, state, attempts, message_id, detail,"
-            " language, created_at, updated_at, sent_at) VALUES (?, ?, ?, (SELECT id FROM subscribers WHERE email = ?),"
-            " 'sent', 1, ?, ?, ?, ?, ?, ?) ON CONFLICT (release_tag, channel, target) DO UPDATE SET state = 'sent',"
-            " message_id = excluded.message_id, detail = excluded.detail, language = excluded.language,"
-            " sent_at = excluded.sent_at,"
-            " updated_at = excluded.updated_at, lease_owner = NULL, lease_until = NULL"
-            " WHERE deliveries.state IN ('queued', 'failed', 'skipped')",
-            (
-                announcement.release.tag,
-                EMAIL,
-                subscriber.email,
-                subscriber.email,
-                message_id,
-                WELCOME_DETAIL,
-                language,
-                now,
-                now,
-                now,
-            ),
-        )
+        with store.transaction():
+            rows = store.query(
+                "INSERT INTO deliveries (release_tag, channel, target, subscriber_id, state, attempts, message_id,"
+                " detail, language, created_at, updated_at, sent_at)"
+                " VALUES (?, ?, ?, (SELECT id FROM subscribers WHERE email = ?), 'sent', 1, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (release_tag, channel, target) DO UPDATE SET state = 'sent',"
+                " message_id = excluded.message_id, detail = excluded.detail, language = excluded.language,"
+                " sent_at = excluded.sent_at, updated_at = excluded.updated_at, lease_owner = NULL, lease_until = NULL"
+                " WHERE deliveries.state IN ('queued', 'failed', 'skipped')" + chain.DELIVERIES.returning,
+                (
+                    announcement.release.tag,
+                    EMAIL,
+                    subscriber.email,
+                    subscriber.email,
+                    message_id,
+                    WELCOME_DETAIL,
+                    language,
+                    now,
+                    now,
+                    now,
+                ),
+            )
+            changed += chain.record(store, "deliveries", "welcome", rows)
     return changed

@@ -125,7 +125,18 @@ def _root(
 
 
 # Importing a command module registers its commands; the modules import the library lazily.
-from policywatch.cli import diff, inforce, notify, objections, publish, repo, serve, site, subscribers  # noqa: E402,F401
+from policywatch.cli import (  # noqa: E402,F401
+    diff,
+    evidence,
+    inforce,
+    notify,
+    objections,
+    publish,
+    repo,
+    serve,
+    site,
+    subscribers,
+)
 
 
 def main() -> None:

@@ -67,6 +67,9 @@ def notify(
     from policywatch.release.history import releases_reachable
 
     project = open_project()
+    from policywatch.evidence.anchor import enabled
+
+    enabled(project)  # a bad [evidence] setting stops the run before anything is sent
     ignored = releases_reachable(project).rejected if release is None else ()  # a named one is refused instead
     warn_ignored(r.to_json() for r in ignored)
     with _progress_bar(_interactive() and fmt is Format.text) as progress:
@@ -80,6 +83,10 @@ def notify(
             progress=progress,
             eml_dir=eml_dir,
         )
+    if not dry_run:
+        from policywatch.evidence.anchor import record_for_tags
+
+        record_for_tags(project, summary.releases)
     if fmt is Format.json:
         print_json({**vars(summary), "ok": summary.ok, "ignored_tags": [r.to_json() for r in ignored]})
     else:

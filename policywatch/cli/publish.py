@@ -84,6 +84,9 @@ def publish(
             return False
 
     project = open_project()
+    from policywatch.evidence.anchor import enabled
+
+    enabled(project)  # a bad [evidence] setting stops the run before anything is written
     result = run_publish(
         project,
         slugs or None,
@@ -113,8 +116,14 @@ def publish(
     for action in result.plan.actions:
         echo(f"published {describe(action)} [{action.tag}]")
     typer.echo("push the release with: git push --follow-tags")
+    from policywatch.evidence.anchor import record_for_tags
+
+    tags = [release.tag for release in result.releases]
+    if record_for_tags(project, tags) is not None:
+        typer.echo("chain head recorded in git: push it with: git push origin refs/notes/policywatch")
     if not no_notify:
         _announce(project, result.releases)
+        record_for_tags(project, tags)
 
 
 def _print_plan(plan, describe, heading: str) -> None:

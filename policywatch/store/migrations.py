@@ -8,6 +8,7 @@ policywatch is refused rather than damaged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from policywatch.errors import DatabaseError
@@ -25,6 +26,7 @@ class Migration:
     version: int
     description: str
     statements: tuple[str, ...]
+    then: Callable[[Store], object] | None = None  # a step SQL alone cannot do, run after the statements
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -158,6 +160,39 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
+
+def _chain_existing(store: Store) -> object:
+    from policywatch.store.chain import chain_existing
+
+    return chain_existing(store, ("subscribers", "subscribe_requests", "deliveries", "objections", "objection_events"))
+
+
+MIGRATIONS += (
+    Migration(
+        8,
+        "the ledger's hash chain: one event per write to a ledger row, and the head; rows already there chained",
+        (
+            """CREATE TABLE ledger_chain (
+                seq {ref} PRIMARY KEY,
+                tbl TEXT NOT NULL,
+                row_id {ref} NOT NULL,
+                op TEXT NOT NULL,
+                content TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                at TEXT NOT NULL
+            )""",
+            "CREATE INDEX ledger_chain_row ON ledger_chain (tbl, row_id, seq)",
+            """CREATE TABLE chain_head (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                seq {ref} NOT NULL,
+                hash TEXT NOT NULL
+            )""",
+            "INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')",
+        ),
+        _chain_existing,
+    ),
+)
+
 LATEST = MIGRATIONS[-1].version
 
 
@@ -199,6 +234,8 @@ def migrate(store: Store) -> int:
                 continue
             for statement in migration.statements:
                 store.execute(statement.format(**types))
+            if migration.then is not None:
+                migration.then(store)
             store.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (migration.version, utcnow())
             )

@@ -15,7 +15,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from policywatch.store import Store, utcnow
+from policywatch.store import Store, chain, utcnow
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 
@@ -68,11 +68,14 @@ def unsubscribe_by_token(store: Store, token: str) -> tuple[Person | None, bool]
     if not valid_token(token):
         return None, False
     now = utcnow()
-    changed = store.execute(
-        "UPDATE subscribers SET status = 'unsubscribed', updated_at = ?, unsubscribed_at = COALESCE(unsubscribed_at, ?)"
-        " WHERE token = ? AND status <> 'unsubscribed'",
-        (now, now, token),
-    )
+    with store.transaction():
+        changed = store.query(
+            "UPDATE subscribers SET status = 'unsubscribed', updated_at = ?,"
+            " unsubscribed_at = COALESCE(unsubscribed_at, ?) WHERE token = ? AND status <> 'unsubscribed'"
+            + chain.SUBSCRIBERS.returning,
+            (now, now, token),
+        )
+        chain.record(store, "subscribers", "unsubscribed", changed)
     return find_by_token(store, token), bool(changed)
 
 
