@@ -47,6 +47,13 @@ def serve(
         base = normalise_prefix(prefix)
         confirm = application.signups.settings.link("confirm")
         typer.echo(f"taking subscriptions: POST {base}/subscribe; confirmation links go to {confirm}", err=True)
+    api = application.acceptances
+    if api is not None:
+        base = normalise_prefix(prefix)
+        if api.enabled:
+            typer.echo(f"acceptances API on: POST {base}/api/acceptances, GET {base}/api/acceptances/<subject>", err=True)
+        else:
+            typer.echo("acceptances API off: set POLICYWATCH_API_KEY to turn it on", err=True)
     if not is_loopback(host):
         typer.echo("note: plain HTTP: put a TLS-terminating reverse proxy in front of it", err=True)
     try:

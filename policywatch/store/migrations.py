@@ -3,7 +3,9 @@
 Each migration is written once; ``{id}`` and ``{ref}`` stand for the two column
 types the databases spell differently. ``schema_version`` records what has been
 applied, so opening a store brings it up to date and a store written by a newer
-policywatch is refused rather than damaged.
+policywatch is refused rather than damaged. Each migration is looked up by its
+own number, so one numbered below a migration already applied (two features
+developed side by side) is still applied.
 """
 
 from __future__ import annotations
@@ -115,9 +117,46 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        6,
+        "acceptances of policy versions by an application's users, and the API's idempotency keys",
+        (
+            # One row per subject, policy and version: a repeat (a retry, a re-run import) adds nothing;
+            # the earliest acceptance is kept. The unique index also answers the lookup by subject.
+            """CREATE TABLE acceptances (
+                id {id},
+                subject TEXT NOT NULL,
+                policy TEXT NOT NULL,
+                version TEXT NOT NULL,
+                accepted_at TEXT NOT NULL,
+                source TEXT NOT NULL CHECK (source IN ('web', 'app', 'api')),
+                recorded_at TEXT NOT NULL,
+                UNIQUE (subject, policy, version)
+            )""",
+            "CREATE INDEX acceptances_policy ON acceptances (policy, subject, version)",
+            """CREATE TABLE idempotency_keys (
+                scope TEXT NOT NULL,
+                key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                response TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (scope, key)
+            )""",
+            "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version
+
+
+_ALL = frozenset(m.version for m in MIGRATIONS)
+
+
+def _applied(store: Store) -> set[int]:
+    """Versions applied, each checked on its own: one numbered below another applied earlier still runs."""
+    return {row[0] for row in store.query("SELECT version FROM schema_version")}
 
 
 def current_version(store: Store) -> int:
@@ -128,7 +167,7 @@ def current_version(store: Store) -> int:
 def migrate(store: Store) -> int:
     """Apply what is missing, under the write lock, in one transaction; returns the schema version."""
     try:
-        if current_version(store) == LATEST:
+        if _applied(store) == _ALL:
             return LATEST
     except Exception:  # no schema_version table yet: a new database
         pass
@@ -144,8 +183,9 @@ def migrate(store: Store) -> int:
             raise DatabaseError(
                 f"{store.url}: schema version {have} is newer than this policywatch knows ({LATEST}): upgrade it"
             )
+        applied = _applied(store)
         for migration in MIGRATIONS:
-            if migration.version <= have:
+            if migration.version in applied:
                 continue
             for statement in migration.statements:
                 store.execute(statement.format(**types))

@@ -38,6 +38,7 @@ from policywatch.termsafe import printable
 if TYPE_CHECKING:
     import jinja2
 
+    from policywatch.audience.service.acceptances import AcceptancesApi
     from policywatch.audience.service.subscribe import Signups
     from policywatch.project import Project
 
@@ -55,13 +56,18 @@ ERROR_TEMPLATE = "unsubscribe/error.html"
 
 _REASONS = {
     200: "200 OK",
+    201: "201 Created",
     400: "400 Bad Request",
+    401: "401 Unauthorized",
     403: "403 Forbidden",
     404: "404 Not Found",
     405: "405 Method Not Allowed",
+    409: "409 Conflict",
     413: "413 Content Too Large",
     414: "414 URI Too Long",
+    422: "422 Unprocessable Content",
     500: "500 Internal Server Error",
+    503: "503 Service Unavailable",
 }
 _ERRORS = {
     400: ("Bad request", "The request could not be understood."),
@@ -82,6 +88,7 @@ class Request:
     query: dict[str, list[str]]
     form: dict[str, list[str]]  # the fields of a form POST's body; empty otherwise
     environ: dict[str, Any]
+    body: bytes = b""  # a POST's body as it came (a JSON endpoint reads it)
 
     def values(self, name: str) -> list[str]:
         """A parameter's values: from the query, else from the form."""
@@ -204,6 +211,7 @@ class ServiceApp:
         templates_root: str | Path | None = None,
         max_body: int = MAX_BODY,
         signups: Signups | None = None,
+        acceptances: AcceptancesApi | None = None,
     ):
         self.stores = stores
         self.prefix = normalise_prefix(prefix)
@@ -213,6 +221,11 @@ class ServiceApp:
             from policywatch.audience.service.subscribe import ROUTES as SUBSCRIBE_ROUTES
 
             routes.update(SUBSCRIBE_ROUTES)
+        self.acceptances = acceptances
+        if acceptances is not None:
+            from policywatch.audience.service.acceptances import ROUTES as ACCEPTANCE_ROUTES
+
+            routes.update(ACCEPTANCE_ROUTES)
         self.routes = {(method, self.prefix + path): endpoint for (method, path), endpoint in routes.items()}
         self.methods = tuple(dict.fromkeys(method for method, _ in self.routes))
         self.max_body = max_body
@@ -259,12 +272,14 @@ class ServiceApp:
                 return self.error(refused.status)
         path = environ.get("PATH_INFO", "")
         endpoint = self.routes.get((method, path))
+        if endpoint is None and path.rpartition("/")[2]:  # a route ending in /* takes any last segment
+            endpoint = self.routes.get((method, path.rpartition("/")[0] + "/*"))
         if endpoint is None:
             allowed = tuple(m for m, p in self.routes if p == path)
             return self._not_allowed(allowed) if allowed else self.error(404)
         form = parse_qs(body.decode("latin-1"), keep_blank_values=True) if body and _is_form(environ) else {}
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        return endpoint(self, Request(method, query, form, environ))
+        return endpoint(self, Request(method, query, form, environ, body))
 
     @contextmanager
     def store(self) -> Iterator[Store]:
@@ -413,13 +428,18 @@ def make_app(
     refuses to start without the secret and the mail settings they need.
     """
     stores, root = _store_factory(source)
-    signups = None
+    signups = acceptances = None
     if root is not None:
+        from policywatch.audience.service.acceptances import make_acceptances
         from policywatch.audience.service.subscribe import make_signups
         from policywatch.project import Project, open_project
 
-        signups = make_signups(source if isinstance(source, Project) else open_project(root))
-    return ServiceApp(stores, prefix=prefix, templates_root=root, max_body=max_body, signups=signups)
+        project = source if isinstance(source, Project) else open_project(root)
+        signups = make_signups(project)
+        acceptances = make_acceptances(project, stores)
+    return ServiceApp(
+        stores, prefix=prefix, templates_root=root, max_body=max_body, signups=signups, acceptances=acceptances
+    )
 
 
 _default_app: ServiceApp | None = None
