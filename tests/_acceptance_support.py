@@ -51,4 +51,5 @@ def post(base: str, body, headers: dict[str, str] | None = None) -> httpx.Respon
 
 
 def lookup(base: str, subject: str, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.get(f"{base}/api/acceptances/{subject}", headers=headers if headers is not None else bearer(), timeout=10)
+    sent = headers if headers is not None else bearer()
+    return httpx.get(f"{base}/api/acceptances/{subject}", headers=sent, timeout=10)

@@ -34,7 +34,7 @@ MAX_SUBJECT = 200
 CLOCK_SKEW = dt.timedelta(minutes=5)  # an accepted_at this far ahead of our clock is still taken as now-ish
 
 # An application's user id: printable, no spaces and no slash (it is a path segment of the lookup URL).
-_SUBJECT = re.compile(r"^[A-Za-z0-9._~:@+=|-]{1,%d}$" % MAX_SUBJECT)
+_SUBJECT = re.compile(rf"^[A-Za-z0-9._~:@+=|-]{{1,{MAX_SUBJECT}}}$")
 _WORD = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 
 
@@ -83,7 +83,7 @@ def parse_moment(text: str, now: dt.datetime | None = None) -> str:
 def check_acceptance(
     catalog: Catalog, subject: str, policy: str, version: str, source: str, accepted_at: str | None = None
 ) -> Acceptance:
-    """An acceptance ready to store: ``InvalidAcceptance`` naming the field, ``ReleaseNotFound`` for a version never released."""
+    """An acceptance to store; ``InvalidAcceptance`` names the field, ``ReleaseNotFound`` an unreleased version."""
     if not valid_subject(subject):
         raise invalid("subject", f"must be 1 to {MAX_SUBJECT} characters of letters, digits and ._~:@+=|- (no spaces)")
     if not _WORD.match(policy):
@@ -251,7 +251,8 @@ def _records(path: Path, reader) -> Iterator[list[str]]:
     except csv.Error as exc:
         raise AcceptanceFileError(f"{path}:{reader.line_num}: not a readable CSV file: {exc}") from None
     except UnicodeDecodeError:
-        raise AcceptanceFileError(f"{path}:{reader.line_num + 1}: not UTF-8 text (save the file as UTF-8 CSV)") from None
+        where = f"{path}:{reader.line_num + 1}"
+        raise AcceptanceFileError(f"{where}: not UTF-8 text (save the file as UTF-8 CSV)") from None
 
 
 def _header(path: Path, header: list[str] | None) -> dict[str, int]:

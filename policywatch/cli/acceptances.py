@@ -77,7 +77,8 @@ def report(
         echo(f"  accepted:    {found.accepted} (this version or a later one)")
         if found.required_version and found.required_version != found.version:
             echo(f"  must accept: {found.must_accept} (accepted a version before {found.required_version})")
-            echo(f"  covered:     {found.not_required} (accepted {found.required_version} or later; minor changes since)")
+            since = f"accepted {found.required_version} or later; only minor changes since"
+            echo(f"  covered:     {found.not_required} ({since})")
         else:
             echo(f"  must accept: {found.must_accept} (accepted an earlier version, not this one)")
         if found.first_accepted_at:

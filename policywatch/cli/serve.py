@@ -51,7 +51,8 @@ def serve(
     if api is not None:
         base = normalise_prefix(prefix)
         if api.enabled:
-            typer.echo(f"acceptances API on: POST {base}/api/acceptances, GET {base}/api/acceptances/<subject>", err=True)
+            routes = f"POST {base}/api/acceptances, GET {base}/api/acceptances/<subject>"
+            typer.echo(f"acceptances API on: {routes}", err=True)
         else:
             typer.echo("acceptances API off: set POLICYWATCH_API_KEY to turn it on", err=True)
     if not is_loopback(host):

@@ -17,6 +17,7 @@ from a ``LiveCatalog`` that reads git at start and again only when the tags move
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -63,10 +64,8 @@ class ThreadStores:
     def discard(self) -> None:
         store, self._local.store = getattr(self._local, "store", None), None
         if store is not None:
-            try:
+            with contextlib.suppress(Exception):  # already broken: closing it is all that was wanted
                 store.close()
-            except Exception:  # already broken: closing it is all that was wanted
-                pass
 
 
 @dataclass
