@@ -13,10 +13,11 @@ records, so a version takes effect at midnight UTC without any re-read.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,11 @@ class Version:
     effective: dt.date
     published: dt.date
 
+    @functools.cached_property
+    def earliest_acceptance(self) -> str:
+        """The first day (ISO) an acceptance of it can have been made: the day before publication, for time zones."""
+        return (self.published - dt.timedelta(days=1)).isoformat()
+
     @property
     def needs_acceptance(self) -> bool:
         """A material change (or the first version) asks for acceptance; a minor one never does."""
@@ -50,9 +56,13 @@ class PolicyVersions:
 
     slug: str
     versions: tuple[Version, ...]
+    by_version: dict[str, Version] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_version", {v.version: v for v in self.versions})  # an import asks per row
 
     def find(self, version: str) -> Version | None:
-        return next((v for v in self.versions if v.version == version), None)
+        return self.by_version.get(version)
 
     def in_force(self, today: dt.date) -> Version | None:
         """The newest version whose effective date has come (a minor release keeps its predecessor's date)."""
