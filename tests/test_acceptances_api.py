@@ -167,7 +167,9 @@ def test_an_overlong_idempotency_key_is_a_400(base):
 # -- authentication ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("headers", [{}, bearer("wrong-" + API_KEY), {"Authorization": API_KEY}, {"Authorization": "Bearer"}])
+@pytest.mark.parametrize(
+    "headers", [{}, bearer("wrong-" + API_KEY), {"Authorization": API_KEY}, {"Authorization": "Bearer"}]
+)
 def test_a_missing_or_wrong_key_is_a_401_on_both_routes(base, database, headers):
     response = post(base, ALICE, {"Authorization": headers.get("Authorization", "")})
     assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
