@@ -191,3 +191,17 @@ def test_report_of_an_unknown_version_is_a_one_line_error(accepted):
     assert result.stderr.strip() == (
         "policywatch: error: no release 'privacy@8.0' (give SLUG@VERSION; latest: privacy@3.0, terms@1.0)"
     )
+
+
+def test_the_earliest_acceptance_of_a_version_is_kept_within_a_file_and_across_imports(repo, url):
+    first = write(repo, HEADER + f"u1,privacy,2.0,{at(-60)},web\nu1,privacy,2.0,{at(-80)},app\n", "one.csv")
+    assert run("acceptances", "import", str(first)).exit_code == 0
+    second = write(repo, HEADER + f"u1,privacy,2.0,{at(-70)},api\nu1,privacy,2.0,{at(-90)},web\n", "two.csv")
+    assert run("acceptances", "import", str(second)).exit_code == 0
+    store = open_store(url)
+    try:
+        assert store.query("SELECT accepted_at, source FROM acceptances") == [
+            (f"{days(-90).isoformat()}T09:00:00.000000Z", "web")
+        ]
+    finally:
+        store.close()

@@ -29,7 +29,7 @@ from policywatch.store import Store, utcnow
 
 SOURCES = ("web", "app", "api")
 CSV_HEADER = ("subject", "policy", "version", "accepted_at", "source")
-IMPORT_BATCH = 1000
+IMPORT_BATCH = 5000
 MAX_SUBJECT = 200
 CLOCK_SKEW = dt.timedelta(minutes=5)  # an accepted_at this far ahead of our clock is still taken as now-ish
 
@@ -115,18 +115,26 @@ def check_acceptance(
     return Acceptance(subject, policy, version, moment, source)
 
 
-_UPSERT_HEAD = "INSERT INTO acceptances (subject, policy, version, accepted_at, source, recorded_at) VALUES "
-_UPSERT_ROW = "(?, ?, ?, ?, ?, ?)"
 # The earliest acceptance of a version is the one that counts, whatever order the rows arrive in.
-_UPSERT_TAIL = (
+_UPSERT = (
+    "INSERT INTO acceptances (subject, policy, version, accepted_at, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (subject, policy, version) DO UPDATE SET accepted_at = excluded.accepted_at,"
     " source = excluded.source, recorded_at = excluded.recorded_at"
     " WHERE excluded.accepted_at < acceptances.accepted_at"
 )
 
 
+_COLUMNS = ("subject", "policy", "version", "accepted_at", "source", "recorded_at")
+_UPSERT_COPIED = _UPSERT.replace("VALUES (?, ?, ?, ?, ?, ?)", f"SELECT {', '.join(_COLUMNS)} FROM incoming_acceptances")
+
+
 def record_acceptances(store: Store, batch: list[Acceptance]) -> int:
-    """Store a batch in one statement; returns rows inserted or moved earlier. A repeat changes nothing."""
+    """Store a batch; returns rows inserted or moved earlier. A repeat changes nothing.
+
+    On PostgreSQL the batch is copied (``COPY``) into a temporary table and upserted from
+    there in one statement: several times faster than a statement per row, or one long
+    statement of many rows (whose placeholders psycopg parses again on every call).
+    """
     earliest: dict[tuple[str, str, str], Acceptance] = {}
     for item in batch:  # one statement may not touch a row twice
         key = (item.subject, item.policy, item.version)
@@ -135,9 +143,15 @@ def record_acceptances(store: Store, batch: list[Acceptance]) -> int:
     if not earliest:
         return 0
     now = utcnow()
-    sql = _UPSERT_HEAD + ", ".join([_UPSERT_ROW] * len(earliest)) + _UPSERT_TAIL
-    params = [v for a in earliest.values() for v in (a.subject, a.policy, a.version, a.accepted_at, a.source, now)]
-    return store.execute(sql, params)
+    rows = [(a.subject, a.policy, a.version, a.accepted_at, a.source, now) for a in earliest.values()]
+    if len(rows) == 1:
+        return store.execute(_UPSERT, rows[0])
+    if store.dialect != "postgresql":
+        return store.executemany(_UPSERT, rows)
+    store.execute(f"CREATE TEMP TABLE IF NOT EXISTS incoming_acceptances ({', '.join(c + ' TEXT' for c in _COLUMNS)})")
+    store.execute("TRUNCATE incoming_acceptances")
+    store.copy_into("incoming_acceptances", _COLUMNS, rows)  # type: ignore[attr-defined]
+    return store.execute(_UPSERT_COPIED)
 
 
 def record_acceptance(store: Store, acceptance: Acceptance) -> tuple[Acceptance, bool]:
