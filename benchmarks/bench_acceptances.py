@@ -160,6 +160,24 @@ def waitress_pid(port: str) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process on this machine (others' work on it included: an upper bound)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip().startswith("postgres"):
+                total += cpu_seconds(int(entry.name))
+        except OSError:
+            continue
+    return total
+
+
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -193,11 +211,14 @@ def main() -> int:
         os.environ["POLICYWATCH_API_KEY"] = API_KEY
         with waitress_serving(root, threads=args.threads) as base:
             asyncio.run(load(base, args.subjects, 4, 50))  # warm up: connections opened, code paths loaded
-            figures["load_before_lookups"] = load_average()
-            result = asyncio.run(load(base, args.subjects, args.clients, args.requests))
-            figures["load_after_lookups"] = load_average()
             pid = waitress_pid(base.rsplit(":", 1)[1])
-            memory = rss_of(pid) if pid else {}
+            assert pid is not None, "the waitress process was not found"
+            figures["load_before_lookups"] = load_average()
+            app_cpu, pg_cpu = cpu_seconds(pid), postgres_cpu_seconds()
+            result = asyncio.run(load(base, args.subjects, args.clients, args.requests))
+            app_cpu, pg_cpu = cpu_seconds(pid) - app_cpu, postgres_cpu_seconds() - pg_cpu
+            figures["load_after_lookups"] = load_average()
+            memory = rss_of(pid)
         total = len(result["latencies"])
         figures.update(
             lookups=total,
@@ -210,6 +231,8 @@ def main() -> int:
             server_rss_kib=memory.get("VmRSS"),
             server_peak_rss_kib=memory.get("VmHWM"),
             must_accept_share=round(result["must"] / max(1, total), 3),
+            server_cpu_ms_per_lookup=round(1000 * app_cpu / total, 3),
+            postgres_cpu_ms_per_lookup=round(1000 * pg_cpu / total, 3),
             clients=args.clients,
             threads=args.threads,
         )
@@ -218,6 +241,9 @@ def main() -> int:
     )
     print(f"  client p50 {figures['client_p50_ms']} ms, p99 {figures['client_p99_ms']} ms")
     print(f"  in-app p50 {figures['app_p50_ms']} ms, p99 {figures['app_p99_ms']} ms (Server-Timing)")
+    app_ms, pg_ms = figures["server_cpu_ms_per_lookup"], figures["postgres_cpu_ms_per_lookup"]
+    print(f"  CPU per lookup: waitress {app_ms} ms, PostgreSQL {pg_ms} ms (all its processes: an upper bound)")
+    print(f"  so two idle cores would answer about {2000 / (app_ms + pg_ms):.0f} lookups/s")
     print(f"  waitress RSS {memory.get('VmRSS', 0) / 1024:.0f} MiB, peak {memory.get('VmHWM', 0) / 1024:.0f} MiB")
     print(f"  load average {figures['load_before_lookups']} before, {figures['load_after_lookups']} after")
     if args.out:
