@@ -159,6 +159,16 @@ def test_different_idempotency_keys_are_different_requests(base):
     assert post(base, ALICE, {"Idempotency-Key": "b"}).status_code == 200
 
 
+def test_simultaneous_requests_with_one_idempotency_key_record_once_and_answer_alike(base, database):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: post(base, ALICE, {"Idempotency-Key": "burst"}), range(8)))
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.content for a in answers}) == 1
+    assert len(rows(database)) == 1
+
+
 def test_an_overlong_idempotency_key_is_a_400(base):
     response = post(base, ALICE, {"Idempotency-Key": "x" * 256})
     assert response.status_code == 400 and response.json()["field"] == "Idempotency-Key"

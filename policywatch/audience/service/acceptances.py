@@ -111,6 +111,10 @@ class AcceptancesApi:
         raise AssertionError("unreachable")
 
 
+class _Overtaken(Exception):
+    """Another request with the same idempotency key committed first: this one's writes are rolled back."""
+
+
 class _Unavailable(Exception):
     """The database could not be reached: the endpoint answers 503."""
 
@@ -185,21 +189,24 @@ def record(service: ServiceApp, request: Request) -> Reply:
             kept, created = record_acceptance(store, acceptance)
             return _json(201 if created else 200, {"acceptance": kept.to_json(), "created": created})
         _purge(api, store)
-        with store.transaction():
-            earlier = _remembered(store, api.scope, key)
-            if earlier is None:
-                kept, created = record_acceptance(store, acceptance)
-                status, body = 201 if created else 200, {"acceptance": kept.to_json(), "created": created}
-                text = json.dumps(body, sort_keys=True)
-                stored = store.execute(
-                    "INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING",
-                    (api.scope, key, fingerprint, status, text, utcnow()),
-                )
-                if stored:
+        try:
+            with store.transaction():
+                earlier = _remembered(store, api.scope, key)
+                if earlier is None:
+                    kept, created = record_acceptance(store, acceptance)
+                    status, body = 201 if created else 200, {"acceptance": kept.to_json(), "created": created}
+                    text = json.dumps(body, sort_keys=True)
+                    stored = store.execute(
+                        "INSERT INTO idempotency_keys (scope, key, request_hash, status, response, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING",
+                        (api.scope, key, fingerprint, status, text, utcnow()),
+                    )
+                    if not stored:
+                        raise _Overtaken()  # a request with the same key got there first: undo ours
                     return _json(status, body)
-                earlier = _remembered(store, api.scope, key)  # a request with the same key got there first
-                assert earlier is not None
+        except _Overtaken:
+            earlier = _remembered(store, api.scope, key)
+            assert earlier is not None
         first_hash, status, text = earlier
         if not hmac.compare_digest(first_hash, fingerprint):
             return _json(
