@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -53,7 +51,9 @@ def report(
     fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """How many subjects accepted a version, how many still must, and since when it is in force."""
+    import csv
     import datetime as dt
+    import sys
 
     from policywatch.audience.acceptances import acceptance_report
     from policywatch.audience.catalog import read_catalog
