@@ -87,13 +87,39 @@ def plain_options(argv: list[str]) -> tuple[str, str] | None:
 
 
 def _joined(argv: list[str]) -> list[str]:
-    """``--against -x`` as ``--against=-x``: a revision starting with a dash is still the value, for git to refuse."""
+    """``--against -x`` as ``--against=-x``: a revision starting with a dash is still the value, for git to refuse.
+
+    ``--`` stays apart: argparse drops it from a joined value and would check against nothing.
+    """
     out = list(argv)
     for i, arg in enumerate(out[:-1]):
-        if arg == "--against" and out[i + 1].startswith("-"):
+        if arg == "--against" and out[i + 1].startswith("-") and out[i + 1] != "--":
             out[i : i + 2] = [f"--against={out[i + 1]}"]
             break
     return out
+
+
+def defer_inspect() -> None:
+    """Put off importing ``inspect`` until something uses it.
+
+    ``dataclasses`` imports it at the top for one call, made only for a class
+    without a docstring, and the import is a tenth of the check's start-up. The
+    stand-in loads the real module on first use and then steps aside, so nothing
+    behaves differently; only the hook's process installs it.
+    """
+    if "inspect" in sys.modules:
+        return
+    stand_in = type(sys)("inspect")
+
+    def load(name: str) -> object:
+        del sys.modules["inspect"]
+        import inspect
+
+        stand_in.__dict__.update(inspect.__dict__)
+        return getattr(inspect, name)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]
+    sys.modules["inspect"] = stand_in
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         options = (args.against, args.format)
     against, fmt = options
 
+    defer_inspect()
     from policywatch.errors import PolicywatchError
     from policywatch.project import open_project
     from policywatch.release.check import ignored_tags, render_json, render_text, run_check

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 STATE_DIR = ".policywatch"
+JOURNAL_FILE = "publish-journal.json"  # in STATE_DIR while a publish is under way (release.journal)
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 

@@ -17,6 +17,8 @@ POLICY_SUFFIX = ".md"
 
 @dataclass(frozen=True)
 class Project:
+    """A repository that holds policies, with its settings."""
+
     root: Path
     config: Config
 

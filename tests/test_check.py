@@ -1,9 +1,11 @@
 """`policywatch check`: the gate that fails on unpublished material changes and contradicting metadata."""
 
 import json
+import subprocess
+import sys
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests._publish_support import MATERIAL_EDIT, MINOR_EDIT, edit, released_repo, run, small_repo
@@ -174,12 +176,14 @@ def test_the_pre_commit_framework_hook_is_declared():
     assert hook["entry"] == "python -m policywatch.check" and hook["pass_filenames"] is False
 
 
-def test_check_in_a_repository_without_commits_fails_as_having_nothing_to_check(empty_repo, in_repo):
+def test_check_in_a_repository_without_commits_says_so_and_fails(empty_repo, in_repo):
     in_repo(empty_repo)
     empty_repo.write("policies/terms.md", "# Terms\n")
     result = run("check")
     assert result.exit_code == 2
-    assert "no policy in policies/ at HEAD: nothing to check" in result.stderr
+    assert result.stderr == (
+        "policywatch: error: the repository has no commits yet: nothing to check (commit the policies first)\n"
+    )
 
 
 def test_check_lists_only_the_material_reasons_of_a_failing_policy(tmp_path, in_repo):
@@ -250,6 +254,7 @@ WORDS = [
 
 
 @given(st.lists(st.sampled_from(WORDS), max_size=5))
+@example(["--against", "--"])
 def test_the_hooks_plain_reading_of_options_agrees_with_the_parser(argv):
     from policywatch.check import _joined, parser, plain_options
 
@@ -265,3 +270,32 @@ def test_the_hooks_usual_call_does_not_import_argparse(imports_of, tmp_path):
     code = "import policywatch.check as c; print(c.main(['--against', 'HEAD']))"
     out, loaded = imports_of(code, ("argparse",), cwd=repo.root)
     assert out.stdout.splitlines()[-1] == "0" and loaded == []
+
+
+INSPECT_AT_EXIT = (
+    "import sys; sys.argv = ['policywatch', 'check']; import policywatch.__main__ as m\n"
+    "try:\n    m.main()\nexcept SystemExit as done:\n    print('exit', done.code)\n"
+    "print('inspect loaded:', 'signature' in vars(sys.modules.get('inspect', sys)))\n"
+)
+
+
+@pytest.mark.parametrize(("material", "code"), [(False, 0), (True, 1)], ids=["released", "material_change"])
+def test_the_hook_never_loads_inspect(tmp_path, material, code):
+    repo = released_repo(tmp_path)
+    if material:
+        edit(repo, "privacy", *MATERIAL_EDIT)
+        repo.commit("Sell data")
+    out = subprocess.run([sys.executable, "-c", INSPECT_AT_EXIT], cwd=repo.root, capture_output=True, text=True)
+    assert out.stdout.splitlines()[-2:] == [f"exit {code}", "inspect loaded: False"], out.stdout + out.stderr
+
+
+def test_the_deferred_inspect_is_the_real_module_on_first_use():
+    code = (
+        "import sys; from policywatch.check import defer_inspect; defer_inspect()\n"
+        "from dataclasses import dataclass\n"
+        "@dataclass\nclass Point:\n    x: int\n"
+        "import inspect\n"
+        "print(Point.__doc__, inspect.signature(len), sys.modules['inspect'] is inspect or 'stand-in kept')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "Point(x: int) (obj, /) True", out.stdout + out.stderr

@@ -203,6 +203,27 @@ def test_publish_releases_a_renamed_policy_as_a_major_release_under_its_new_name
     assert "renamed from privacy" in repo.git("tag", "-l", "--format=%(contents)", "privacy-policy/v2.0")
 
 
+def test_diff_compares_a_renamed_policy_with_its_release_under_the_old_name(tmp_path, in_repo):
+    renamed_with_a_material_edit(tmp_path, in_repo)
+    result = run("diff", "privacy-policy")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("privacy-policy  privacy/v1.0 → policies/privacy-policy.md\nmaterial:")
+    assert "advertising partners" in result.output
+
+
+def test_status_shows_a_renamed_policys_release_under_the_old_name(tmp_path, in_repo):
+    renamed_with_a_material_edit(tmp_path, in_repo)
+    result = run("status", "--format", "json")
+    assert result.exit_code == 0, result.output
+    row = next(r for r in json.loads(result.output) if r["slug"] == "privacy-policy")
+    assert (row["slug"], row["last_release"], row["changed_since_release"], row["pending"]) == (
+        "privacy-policy",
+        "privacy/v1.0",
+        True,
+        "material",
+    )
+
+
 def test_a_published_rename_passes_the_next_check(tmp_path, in_repo):
     renamed_with_a_material_edit(tmp_path, in_repo)
     assert run("publish", "--yes", "--no-notify", "--date", "2024-03-15").exit_code == 0

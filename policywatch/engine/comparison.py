@@ -36,6 +36,8 @@ class Change:
 
 @dataclass
 class Comparison:
+    """The verdict on two texts and the changes it rests on."""
+
     classification: str  # material | minor | none
     changes: list[Change] = field(default_factory=list)
     register: RegisterDiff | None = None  # entries added, changed, removed (registers only)

@@ -462,6 +462,8 @@ def align_blocks(a: list[str], b: list[str]) -> list[tuple[int, int]]:
 
 @dataclass
 class _Region:
+    """Blocks between two anchors, still to be aligned."""
+
     old: list[int]
     new: list[int]
 

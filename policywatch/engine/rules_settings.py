@@ -23,6 +23,8 @@ CATEGORY_KEYS = {"label", "terms", "topic"}
 
 @dataclass(frozen=True)
 class CategorySettings:
+    """A data category as a project's settings name it: its label and the terms that mean it."""
+
     label: str
     terms: list[str]
     topic: bool | None  # None: as shipped (or not a topic, for a new category)

@@ -12,10 +12,10 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from policywatch.errors import NothingToCheck
+from policywatch.filemodes import JOURNAL_FILE
 from policywatch.plural import plural
 from policywatch.project import Project
 from policywatch.release.git import Git
-from policywatch.release.journal import JOURNAL_FILE
 from policywatch.release.pending import Pending, last_reviewed, pending_changes, refuse_empty
 from policywatch.termsafe import printable, printable_json
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing the check found about one policy; an error fails the push."""
+
     policy: str
     level: str  # "error" (exit 1) | "warning"
     message: str
@@ -35,6 +37,8 @@ class Finding:
 
 @dataclass
 class CheckResult:
+    """What the check found at one revision: the hook's output and exit code come from it."""
+
     against: str
     findings: list[Finding]
     policies: list[dict[str, Any]]
@@ -77,6 +81,8 @@ def _nothing_to_check(project: Project, against: str) -> NothingToCheck:
     from policywatch.config import CONFIG_FILE
 
     folder = project.config.policies
+    if against == "HEAD" and not Git(project.root).has_commits():
+        return NothingToCheck("the repository has no commits yet: nothing to check (commit the policies first)")
     if project.config.source == "defaults":
         return NothingToCheck(
             f"{CONFIG_FILE}: not found, and no policy in {folder}/ at {against}: nothing to check "

@@ -80,7 +80,7 @@ def since_last_release(project: Project, slug: str) -> Pair:
     new = read_file(path, rel_path)
     known = history.releases_reachable(project)
     ignored = tuple(known.rejected_of(slug))
-    last = known.last(slug)
+    last = known.last(slug) or _release_before_rename(project, known, slug, rel_path)
     if last is None:
         return Pair(slug, None, new, ignored)
     repo = history.open_repo(project.root)
@@ -88,6 +88,17 @@ def since_last_release(project: Project, slug: str) -> Pair:
     if text is None:
         raise HistoryError(f"{last.tag} does not contain {rel_path}")
     return Pair(slug, Side(last.tag, text), new, ignored)
+
+
+def _release_before_rename(project: Project, known, slug: str, path: str):
+    """The last release of the policy this file was renamed from, as check and publish see it; None if none."""
+    from policywatch.release.git import Git
+    from policywatch.release.pending import renamed_releases
+
+    git = Git(project.root)
+    if not git.has_commits():
+        return None
+    return renamed_releases(git, "HEAD", {path: slug}, set(project.slugs()), known).get(slug)
 
 
 def every_policy(start: Path | str = ".") -> list[Pair]:

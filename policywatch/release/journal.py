@@ -15,11 +15,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from policywatch.errors import InterruptedPublish
-from policywatch.filemodes import FILE_MODE, STATE_DIR, state_dir
+from policywatch.filemodes import FILE_MODE, JOURNAL_FILE, STATE_DIR, state_dir
+from policywatch.files import atomic_write
 from policywatch.release.git import Git
-
-JOURNAL_FILE = "publish-journal.json"
-COMMIT_TRAILER = "Policywatch-Publish"
+from policywatch.release.record import COMMIT_TRAILER
 
 
 def digest(text: str) -> str:
@@ -45,8 +44,6 @@ class Journal:
     commit: str | None = None  # set once the publication commit exists
 
     def save(self, root: Path) -> None:
-        from policywatch.files import atomic_write  # not at the top: the pre-push check reads JOURNAL_FILE only
-
         atomic_write(state_dir(root) / JOURNAL_FILE, json.dumps(asdict(self), indent=1), mode=FILE_MODE)
 
     @staticmethod

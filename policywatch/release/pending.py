@@ -27,8 +27,7 @@ from policywatch.release.history import (
     tag_name,
     version_key,
 )
-from policywatch.release.journal import COMMIT_TRAILER
-from policywatch.release.record import Release
+from policywatch.release.record import COMMIT_TRAILER, Release
 
 # The check on every push does without the typing module (about 5 ms to import).
 TYPE_CHECKING = False
@@ -47,6 +46,8 @@ FETCH_ALL = "git fetch --tags --unshallow (in GitHub Actions: fetch-depth: 0 and
 
 @dataclass(frozen=True)
 class LastRelease:
+    """The release a policy's unpublished text is judged against."""
+
     version: str
     tag: str
     commit: str
@@ -66,6 +67,8 @@ class Decision:
 
 @dataclass
 class Pending:
+    """A policy's text and its verdict against its last release: what check, status and publish act on."""
+
     slug: str
     path: str
     policy: Policy  # the text being checked (at the revision, or the working tree)
@@ -136,7 +139,8 @@ def pending_changes(
     known = releases_reachable(project, head, git=git)
     releases = {policy.slug: last for policy in current if (last := known.last(policy.slug))}
     unreleased = [p for p in current if p.slug not in releases]
-    renamed = _renames(git, head, unreleased, {p.slug for p in current}, known) if unreleased else {}
+    present = {p.slug for p in current}
+    renamed = renamed_releases(git, head, {p.path: p.slug for p in unreleased}, present, known) if unreleased else {}
     releases.update(renamed)
     # A policy with untrusted tags of its own is refused for them, not taken for one whose tags are missing.
     lost = [p for p in unreleased if p.slug not in renamed and not known.rejected_of(p.slug)]
@@ -203,15 +207,15 @@ def check_path_names(paths: list[str], tag_format: str) -> None:
             )
 
 
-def _renames(
-    git: Git, head: str, unreleased: list[Policy], present: set[str], known: ReleaseHistory
+def renamed_releases(
+    git: Git, head: str, by_path: dict[str, str], present: set[str], known: ReleaseHistory
 ) -> dict[str, ReleaseTag]:
-    """{new slug: last release} for unreleased files that git's rename detection traces to a released one.
+    """{new slug: last release} for unreleased files (``{path: slug}``) that git traces to a released one.
 
     Only a policy released under a name that no longer exists can have been
-    renamed, so a repository without one pays nothing.
+    renamed, so a repository without one pays nothing. Check, status, diff and
+    publish all follow a rename through here.
     """
-    by_path = {p.path: p.slug for p in unreleased}
     found: dict[str, ReleaseTag] = {}
     for slug, rels in known.policies.items():
         if slug in present or not rels:

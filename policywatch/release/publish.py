@@ -34,10 +34,10 @@ from policywatch.project import POLICY_SUFFIX, Project
 from policywatch.refs import shown, tag_name_problem
 from policywatch.release.git import Git
 from policywatch.release.history import tag_name, version_key
-from policywatch.release.journal import COMMIT_TRAILER, Journal, JournalTag, create_tag, digest, recover
+from policywatch.release.journal import Journal, JournalTag, create_tag, digest, recover
 from policywatch.release.lock import publish_lock
 from policywatch.release.pending import FIRST_VERSION, Pending, pending_changes, refuse_empty
-from policywatch.release.record import ChangeSummary, Release, one_line_title, tag_message
+from policywatch.release.record import COMMIT_TRAILER, ChangeSummary, Release, one_line_title, tag_message
 from policywatch.release.summary import TRAILER_KEY as SUMMARY_TRAILER
 from policywatch.release.summary import Given, Since, from_trailers
 

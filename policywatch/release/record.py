@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from policywatch.release.git import Tag
 
 TRAILER = "Policywatch-Release: "
+COMMIT_TRAILER = "Policywatch-Publish"  # names the publish (its journal) in the commit it makes
 RECORD_VERSION = 1
 
 
@@ -50,6 +51,8 @@ class ChangeSummary:
 
 @dataclass(frozen=True)
 class Release:
+    """The record of one release, kept in its annotated tag: git alone can say what was published, when."""
+
     policy: str  # slug
     title: str
     path: str  # repository-relative path of the file at this release

@@ -58,10 +58,12 @@ def policy_statuses(project: Project) -> list[PolicyStatus]:
 
     repo = history.open_repo(project.root)
     known = history.releases_reachable(project)
-    pending = {p.slug: p.verdict for p in pending_changes(project, rev=None)}
+    items = pending_changes(project, rev=None)
+    pending = {p.slug: p.verdict for p in items}
+    renamed = {p.slug: p.renamed_from for p in items if p.renamed_from}
     out = []
     for policy in project.load_all():
-        last = known.last(policy.slug)
+        last = known.last(policy.slug) or (known.last(renamed[policy.slug]) if policy.slug in renamed else None)
         changed, note = None, None
         if last:
             old = released_text(project, repo, last, policy.path)
