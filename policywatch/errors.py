@@ -150,6 +150,11 @@ class InvalidSummary(PolicywatchError):
     """A release summary that cannot be used: empty, too long, unreadable, or naming a policy not released."""
 
 
+class TranslationOutOfStep(PolicywatchError):
+    """A translation out of step with its source: stale after a material change, unlinked, or named to follow later
+    when it does not."""
+
+
 # --- Notify: subscribers, ledger and store ------------------------------------
 
 
@@ -195,6 +200,10 @@ class InvalidAcceptance(PolicywatchError):
 
 class AcceptanceFileError(PolicywatchError):
     """An acceptances CSV file cannot be imported; the message names the file and the line."""
+
+
+class ObjectionNotFound(PolicywatchError):
+    """No objection has the id given."""
 
 
 # --- Notify: email and webhook channels ----------------------------------------

@@ -30,6 +30,13 @@ tag_format = "{{slug}}/v{{version}}"
 # Who notices are sent from (the SMTP server is POLICYWATCH_SMTP_URL in the environment).
 # [email]
 # from = "Example Privacy Team <privacy@example.com>"
+
+# The service the links in notices point to (`policywatch serve`, or the WSGI app):
+# subscribe = true takes the site's subscribe form; objections = true lets people
+# object to a register policy's (kind: register) new sub-processors until the
+# change takes effect. See docs/registers.md.
+# [service]
+# objections = true
 """
 
 

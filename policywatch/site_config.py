@@ -15,7 +15,16 @@ from policywatch.errors import SiteConfigError
 from policywatch.settings_values import Table
 from policywatch.urls import check_base_url
 
-SITE_KEYS = {"base_url", "title", "author", "lang", "compare_all_up_to", "subscribe_url"}
+SITE_KEYS = {
+    "base_url",
+    "title",
+    "author",
+    "lang",
+    "compare_all_up_to",
+    "subscribe_url",
+    "prevailing",
+    "translation_note",
+}
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -29,6 +38,8 @@ class SiteSettings:
     lang: str = "en"
     compare_all_up_to: int = 12  # pre-build every pairwise comparison up to this many versions
     subscribe_url: str = ""  # where the policy pages' subscribe form posts (the service's /subscribe); none if ""
+    prevailing: str = ""  # the language whose text prevails over translations; the site's own when empty
+    translation_note: str = ""  # a sentence each translation shows instead of the one naming ``prevailing``
 
     @property
     def host(self) -> str:
@@ -55,4 +66,8 @@ def read_site_settings(config: Config) -> SiteSettings:
     subscribe = table.text("subscribe_url", "", strip=True)
     if subscribe:
         subscribe = check_base_url(subscribe, f"{where} subscribe_url").removesuffix("/")
-    return SiteSettings(url, title, author, lang, limit, subscribe)
+    prevailing = table.text("prevailing", "", strip=True)
+    if prevailing and not _LANG.match(prevailing):
+        raise SiteConfigError(f"{where}: prevailing: must be a language tag such as 'en' or 'de', got '{prevailing}'")
+    note = " ".join(table.text("translation_note", "").split())
+    return SiteSettings(url, title, author, lang, limit, subscribe, prevailing, note)

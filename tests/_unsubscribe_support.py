@@ -13,10 +13,11 @@ ONE_CLICK = {"content": b"List-Unsubscribe=One-Click", "headers": {"Content-Type
 
 
 @contextmanager
-def serving(app, access_log: io.StringIO | None = None, **options) -> Iterator[str]:
-    """The app on a free loopback port, served as `policywatch serve` does; closing waits for every request."""
+def serving(app, access_log: io.StringIO | None = None, port: int = 0, **options) -> Iterator[str]:
+    """The app on a loopback port (by default a free one), served as `policywatch serve` does; closing waits
+    for every request."""
     server = make_server_for(
-        app, "127.0.0.1", 0, access_log=access_log if access_log is not None else io.StringIO(), **options
+        app, "127.0.0.1", port, access_log=access_log if access_log is not None else io.StringIO(), **options
     )
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

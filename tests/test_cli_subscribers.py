@@ -69,7 +69,9 @@ def test_import_reports_bad_lines_exits_2_and_keeps_good_rows(repo):
 def test_export_writes_the_csv_file_with_every_cell_quoted(repo):
     run("subscribers", "add", "a@example.com", "--name", "A")
     assert run("subscribers", "export", "out.csv").exit_code == 0
-    assert (repo.root / "out.csv").read_text(encoding="utf-8") == '"email","name","policies"\n"a@example.com","A",""\n'
+    assert (repo.root / "out.csv").read_text(
+        encoding="utf-8"
+    ) == '"email","name","policies","language"\n"a@example.com","A","",""\n'
 
 
 def test_unreachable_database_is_a_one_line_error_without_the_password(repo, monkeypatch):
@@ -93,7 +95,7 @@ def _import_bytes(repo, data: bytes):
         (b"email,name\na@example.com," + b"x" * 140_000 + b"\n", "in.csv:2: not a readable CSV file: field larger"),
         (b"\xe9mail,name\n", "in.csv:1: not UTF-8 text (save the file as UTF-8 CSV)"),
         ("email,name\na@example.com,A\n".encode("utf-16"), "in.csv:1: not UTF-8 text"),
-        (b"", "in.csv: empty file (expected the header email,name,policies)"),
+        (b"", "in.csv: empty file (expected the header email,name,policies,language)"),
         (b"em\x00ail,name\n", "in.csv:1: bad header 'em\\x00ail,name'"),
         (b"email," + b"n" * 5_000 + b"\n", "in.csv:1: bad header 'email,nnn"),
     ],

@@ -364,3 +364,88 @@ def test_a_tick_added_in_a_table_is_still_a_statement():
     body = "| Category | Collected | Sold |\n|---|---|---|\n| Biometric information | | |\n"
     result = verdict(("| Biometric information | | |", "| Biometric information | ✓ | |"), body=body)
     assert result.classification == "material"
+
+
+# --- Scraping artefacts in tables, pronouns, names, restatements ---------------------------------
+
+
+def test_a_lifetime_the_scraper_rendered_as_undefined_is_a_lost_value_not_a_change():
+    body = "| Provider | Cookies | Lifetime |\n|---|---|---|\n| Acme | _ac_ID1 ^_acx$ | 2 years |\n"
+    result = verdict(("_ac_ID1 ^_acx$ | 2 years", "_ac_ID1 | undefined"), body=body)
+    assert result.classification == "minor"
+    assert "value lost in the page's capture: '2 years' → 'undefined'" in reasons(result)
+
+
+def test_a_lifetime_changed_to_another_value_in_a_table_is_still_material():
+    body = "| Provider | Cookies | Lifetime |\n|---|---|---|\n| Acme | _ac_ID1 ^_acx$ | 2 years |\n"
+    result = verdict(("| 2 years |", "| 5 years |"), body=body)
+    assert result.classification == "material"
+
+
+PHOTOS = "You can delete your photos at any time, however many of them are still stored by us.\n\n" + BODY
+
+
+def test_a_pronoun_spelled_out_as_the_noun_the_sentence_names_is_editorial():
+    result = verdict(("however many of them are still stored", "regardless of how many photos are stored"), body=PHOTOS)
+    assert result.classification == "minor"
+    assert "pronoun spelled out: 'them' → 'photos'" in reasons(result)
+
+
+def test_a_pronoun_swapped_for_a_noun_the_sentence_never_named_is_not_spelled_out():
+    result = verdict(("many of them are still", "many voice recordings are"), body=PHOTOS)
+    assert not any(r.startswith("pronoun spelled out") for r in reasons(result))
+
+
+def test_a_product_name_extended_around_the_name_the_sentence_kept_is_a_name_change():
+    body = "Thank you for choosing the Acme application programming interface services.\n\n" + BODY
+    result = verdict(("the Acme application", "the Nova by Acme and/or Deep Search application"), body=body)
+    assert result.classification == "minor"
+    assert any(r.startswith("name changed") for r in reasons(result))
+
+
+def test_a_company_named_on_its_own_in_a_sentence_about_sharing_is_still_a_new_recipient():
+    result = verdict(("with service providers who", "with service providers such as Datavault Partners who"))
+    assert result.classification == "material"
+    assert any("Datavault" in r for r in reasons(result))
+
+
+AGREEMENTS = """\
+## Developer Policy
+
+The Free and Pro plans are designed for hobbyists, prototypes and applications with limited end-users.
+If you use the platform beyond this scope, then you must apply for an Enterprise plan.
+
+## Paid Agreement
+
+A. Fees. You will pay the fees shown at checkout.
+"""
+
+
+def test_a_clause_copied_into_a_second_agreement_of_the_page_restates_it():
+    copied = (
+        "A. Fees. You will pay the fees shown at checkout.\n\nB. Self-Serve Use. The Starter and Pro plans are "
+        "designed for hobbyists, prototypes and applications with a limited number of end-users. If you use the "
+        "platform beyond this scope, then you must apply for an Enterprise plan."
+    )
+    result = verdict(("A. Fees. You will pay the fees shown at checkout.", copied), body=AGREEMENTS)
+    assert result.classification == "minor"
+    assert any(r.startswith("restates what the document already says") for r in reasons(result))
+
+
+def test_a_copied_clause_whose_negation_was_dropped_is_no_restatement():
+    body = AGREEMENTS.replace("then you must apply", "then you may not use it and must apply")
+    copied = (
+        "A. Fees. You will pay the fees shown at checkout.\n\nB. Beyond scope. If you use the platform beyond "
+        "this scope, then you may use it and must apply for an Enterprise plan."
+    )
+    result = verdict(("A. Fees. You will pay the fees shown at checkout.", copied), body=body)
+    assert result.classification == "material"
+
+
+def test_a_copied_clause_that_names_a_new_kind_of_data_is_no_restatement():
+    copied = (
+        "A. Fees. You will pay the fees shown at checkout.\n\nB. Scope. If you use the platform beyond this "
+        "scope or upload biometric data, then you must apply for an Enterprise plan."
+    )
+    result = verdict(("A. Fees. You will pay the fees shown at checkout.", copied), body=AGREEMENTS)
+    assert result.classification == "material"

@@ -193,9 +193,9 @@ def test_export_writes_active_subscribers_as_csv(store, tmp_path):
     assert export_csv(store, out) == 2
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert rows == [
-        ["email", "name", "policies"],
-        ["a@example.com", "Ann, Jr.", "privacy"],
-        ["b@example.com", 'Bob "B"', ""],
+        ["email", "name", "policies", "language"],
+        ["a@example.com", "Ann, Jr.", "privacy", ""],
+        ["b@example.com", 'Bob "B"', "", ""],
     ]
 
 

@@ -6,6 +6,10 @@ them: the releases that exist, a release named on the command line, which
 material releases a notify run owes (news, not history; one notice when a later
 release replaces an earlier one before it takes effect), and what a notice
 compares a release with (the version in force).
+
+A translation (``privacy.de``, see ``policywatch.locales``) is never announced on
+its own: it is released with its source at the same version, and its readers are
+told in the source release's one notice, in their language (``languages``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from policywatch.errors import NothingToAnnounce, ReleaseNotFound, UntrustedReleaseTag
+from policywatch.locales import split_translation
 from policywatch.release.record import ChangeSummary, Release, replaced_before_effect
 
 if TYPE_CHECKING:
@@ -54,6 +59,12 @@ def find_release(project: Project, spec: str) -> Release:
 
 def announceable(project: Project, spec: str) -> Release:
     release = find_release(project, spec)
+    source, language = split_translation(release.policy)
+    if language:
+        raise NothingToAnnounce(
+            f"{release.tag} is the {language} translation of {source}: its readers are told in the notice of "
+            f"{source}'s release of the same version, in their language"
+        )
     if not release.material:
         raise NothingToAnnounce(
             f"{release.tag} is a {release.classification} release: only material changes are announced"
@@ -77,7 +88,7 @@ class Announcement:
     """A material release whose notice is owed, and to whom."""
 
     release: Release
-    followers: tuple[str, ...]  # slugs whose subscribers are owed it: the policy's, and its former names
+    followers: tuple[str, ...]  # slugs whose subscribers are owed it: the policy's, its former names, its translations
 
     @property
     def upcoming(self) -> bool:
@@ -117,6 +128,26 @@ def former_slugs(releases: Sequence[Release]) -> dict[str, tuple[str, ...]]:
     return found
 
 
+def translations_of(release: Release, releases: Sequence[Release]) -> dict[str, Release]:
+    """The translations released with ``release`` (same version), by language tag."""
+    found = {}
+    for other in releases:
+        source, language = split_translation(other.policy)
+        if language and source == release.policy and other.version == release.version:
+            found[language] = other
+    return found
+
+
+def translation_slugs(releases: Sequence[Release]) -> dict[str, tuple[str, ...]]:
+    """Each source's translations' slugs: someone following ``privacy.de`` follows ``privacy``."""
+    found: dict[str, set[str]] = {}
+    for release in releases:
+        source, language = split_translation(release.policy)
+        if language:
+            found.setdefault(source, set()).add(release.policy)
+    return {source: tuple(sorted(slugs)) for source, slugs in found.items()}
+
+
 def policy_chains(releases: Sequence[Release]) -> dict[str, list[Release]]:
     """The releases of each policy, oldest version first."""
     from policywatch.release.history import version_key
@@ -141,10 +172,12 @@ def plan_notices(outbox: Outbox, releases: Sequence[Release], named: set[str] | 
     started = outbox.started()
     today = dt.date.today()
     formers = former_slugs(releases)
+    translated = translation_slugs(releases)
     plan = NoticePlan([], [], [])
-    for slug, chain in policy_chains([r for r in releases if r.material]).items():
+    sources = [r for r in releases if r.material and not split_translation(r.policy)[1]]
+    for slug, chain in policy_chains(sources).items():
         replaced = replaced_before_effect(chain)
-        followers = (slug, *formers.get(slug, ()))
+        followers = (slug, *formers.get(slug, ()), *translated.get(slug, ()))
         for index, release in enumerate(chain):
             news = release.tag in ledgered or release.effective >= today or release.published >= started
             if index in replaced:

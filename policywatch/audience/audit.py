@@ -1,4 +1,5 @@
-"""Proof of notice: for one release, who was sent what, when, with which Message-ID, and the result.
+"""Proof of notice: for one release, who was sent what, when, in which language, with which Message-ID,
+and the result.
 
 Read straight from the ledger and streamed, so the proof for a million
 subscribers is written without holding it in memory.
@@ -25,6 +26,7 @@ AUDIT_COLUMNS = (
     "channel",
     "recipient",
     "name",
+    "language",
     "state",
     "attempts",
     "message_id",
@@ -43,6 +45,7 @@ class AuditRow:
     channel: str
     recipient: str
     name: str
+    language: str  # the notice's language: a translation's tag, or the source's ([site] lang); "" if never tried
     state: str
     attempts: int
     message_id: str
@@ -87,6 +90,7 @@ def audit_rows(store: Store, tag: str, policy: str, version: str) -> Iterator[Au
                 delivery.channel,
                 delivery.target,
                 delivery.name,
+                delivery.language or "",
                 delivery.state,
                 delivery.attempts,
                 delivery.message_id or "",

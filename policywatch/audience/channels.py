@@ -26,6 +26,9 @@ class Notice:
     base_url: str = ""  # public archive (config [site] base_url); links are relative to it
     redline_excerpt: str = ""  # short plain-text excerpt of the material changes, optional
     covers: tuple[str, ...] = ()  # versions this release replaced before they took effect
+    service_url: str = ""  # where the service answers ([service] url, else base_url): unsubscribe and object links
+    objections: bool = False  # the service takes objections: a register release's notice links to its form
+    language: str = ""  # a translation's language tag: its templates and date format; "" for the source's
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Recipient:
     address: str
     name: str = ""
     unsubscribe_token: str = ""
+    subscriber_id: int = 0  # 0 for a webhook; objection links name the subscriber
+    language: str = ""  # the subscriber's language, which picks the notice they are sent ("" for the source's)
 
 
 @dataclass(frozen=True)

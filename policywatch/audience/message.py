@@ -3,7 +3,8 @@
 Building a message with the standard library's email package costs about a
 millisecond, more than the SMTP exchange. So the templates are rendered and the
 message serialised once per notice, with opaque markers where each recipient's
-parts go (name, To, Message-ID, unsubscribe link). The serialised bytes are cut
+parts go (name, To, Message-ID, unsubscribe link, and a register release's
+objection link). The serialised bytes are cut
 at the markers; a recipient's message is the pieces joined with that recipient's
 parts, each encoded for where it lands:
 
@@ -13,6 +14,10 @@ parts, each encoded for where it lands:
   no value can break a line or end the part;
 - the per-recipient headers are written here, from values cleaned of anything
   that could start a new header line, RFC 2047 encoded words included.
+
+A translation's notice (``Notice.language``) is rendered from the templates of its
+language (``email/de/body.txt``, then ``email/body.txt``), with its dates and numbers
+written for that language by Babel, which is imported only when such a notice is made.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ from urllib.parse import quote
 from policywatch import urls
 from policywatch.audience.addresses import CONTROLS, clean_name, decode_encoded_words, valid_address
 from policywatch.audience.channels import Notice, Recipient
+from policywatch.audience.objections import link_expiry, objection_deadline
+from policywatch.audience.service.settings import service_link
+from policywatch.audience.service.tokens import object_token
 from policywatch.audience.smtp_settings import SenderSettings
 from policywatch.errors import NoticeTemplateError, UnsafeHeaderText
 
@@ -76,13 +84,63 @@ def format_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _english(language: str) -> bool:
+    return not language or language.split("-", 1)[0] == "en"
+
+
+def local_date(day: dt.date, language: str = "") -> str:
+    """A date as a reader of ``language`` writes it (``9. August 2024``, ``9 août 2024``); the source's as before."""
+    if _english(language):
+        return format_date(day)
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, format="long", locale=language.replace("-", "_"))
+
+
+def local_number(number: float, language: str = "") -> str:
+    """A number as a reader of ``language`` writes it (``1.234`` in German, ``1 234`` in French)."""
+    if _english(language):
+        return f"{number:,}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, locale=language.replace("-", "_"))
+
+
+def template_names(name: str, language: str) -> list[str]:
+    """Where a language's template is looked for, first found wins: ``email/de-AT/``, ``email/de/``, ``email/``."""
+    folder, _, leaf = name.rpartition("/")
+    names = []
+    if language:
+        names.append(f"{folder}/{language}/{leaf}")
+        primary = language.split("-", 1)[0]
+        if primary != language:
+            names.append(f"{folder}/{primary}/{leaf}")
+    return [*names, name]
+
+
 def _shorten(text: str, limit: int = _EXCERPT_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def notice_context(notice: Notice) -> dict[str, Any]:
-    """Everything the templates show that is the same for every recipient."""
+def template_language(env: jinja2.Environment, language: str) -> str:
+    """The language of the templates a notice in ``language`` is written with: its own folder's
+    (``de-AT``, else ``de``), or ``""`` for the default ones, whose dates stay as the source's."""
+    import jinja2
+
+    for name in template_names(SUBJECT_TEMPLATE, language)[:-1]:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateNotFound:
+            continue
+        return name.split("/")[1]
+    return ""
+
+
+def notice_context(notice: Notice, language: str | None = None) -> dict[str, Any]:
+    """Everything the templates show that is the same for every recipient; dates and numbers
+    written for ``language`` (by default the notice's)."""
+    language = notice.language if language is None else language
     release = notice.release
     material = [c for c in release.changes if c.classification == "material"] or list(release.changes)
     base = notice.base_url.strip()
@@ -119,8 +177,10 @@ def notice_context(notice: Notice) -> dict[str, Any]:
         "old_version": release.previous_version,
         "new_version": release.version,
         "effective": release.effective,
-        "effective_text": format_date(release.effective),
-        "published_text": format_date(release.published),
+        "effective_text": local_date(release.effective, language),
+        "published_text": local_date(release.published, language),
+        "language": language,
+        "number": lambda value: local_number(value, language),
         "material": release.material,
         "summary": release.summary_paragraphs,
         "changes": material,
@@ -131,6 +191,8 @@ def notice_context(notice: Notice) -> dict[str, Any]:
         "links": links,
         "covers": list(notice.covers),
         "register_rows": register_rows(release.register),
+        "objection_deadline": objection_deadline(release),
+        "objection_deadline_text": format_date(deadline) if (deadline := objection_deadline(release)) else "",
     }
 
 
@@ -162,13 +224,18 @@ class NoticeMessage:
         self.notice = notice
         self.sender = sender
         self._env = env
-        self._context = notice_context(notice)
+        self.language = template_language(env, notice.language) if notice.language else ""
+        self._context = notice_context(notice, self.language)
         self._nonce = secrets.token_hex(8)
         self._date = format_datetime(now or dt.datetime.now(dt.UTC))
         check_header_text(notice.release.title, f"release {notice.release.tag}: title")
-        subject = self._render(SUBJECT_TEMPLATE, name="", unsubscribe_url="")
+        subject = self._render(SUBJECT_TEMPLATE, name="", unsubscribe_url="", object_url="")
         self.subject = check_header_text(" ".join(subject.split()), f"templates/{SUBJECT_TEMPLATE}")
-        self._variants: dict[tuple[bool, bool], _Variant] = {}
+        self._variants: dict[tuple[bool, bool, bool], _Variant] = {}
+        deadline = objection_deadline(notice.release)
+        base = notice.service_url.strip() or notice.base_url.strip()
+        self._object_base = service_link(base, "object") if notice.objections and deadline and base else ""
+        self._object_expires = link_expiry(deadline) if deadline else 0
 
     def message_id(self, recipient: Recipient) -> str:
         return message_id(recipient.delivery_id, self.sender.domain)
@@ -179,11 +246,19 @@ class NoticeMessage:
         token = quote(token, safe="")
         if self.sender.unsubscribe_url:
             return self.sender.unsubscribe_url.replace("{token}", token)
-        base = self.notice.base_url.strip()
+        base = self.notice.service_url.strip() or self.notice.base_url.strip()
         if not base:
             return ""
         # A header holds ASCII only: percent-encode anything else the base URL brings (and spaces).
         return quote(f"{base.rstrip('/')}/unsubscribe?token={token}", safe=_URL_SAFE)
+
+    def object_url(self, recipient: Recipient) -> str:
+        """The recipient's own link to object to a register release; "" when the notice carries none."""
+        if not self._object_base or not recipient.subscriber_id or not recipient.unsubscribe_token:
+            return ""
+        tag = self.notice.release.tag
+        token = object_token(recipient.subscriber_id, recipient.unsubscribe_token, tag, self._object_expires)
+        return quote(f"{self._object_base}?token={token}&release={quote(tag, safe='')}", safe=_URL_SAFE)
 
     def build(self, recipient: Recipient) -> bytes:
         """The complete message for one recipient, CRLF line ends, 7-bit clean."""
@@ -192,13 +267,16 @@ class NoticeMessage:
             raise InvalidRecipient(f"'{recipient.address}' is not a deliverable email address")
         name = clean_name(recipient.name, repair=True)
         unsubscribe = self.unsubscribe_url(recipient.unsubscribe_token)
-        variant = self._variant(bool(name), bool(unsubscribe))
+        objecting = self.object_url(recipient)
+        variant = self._variant(bool(name), bool(unsubscribe), bool(objecting))
         fills = {
             "headers": self._headers(address, name, self.message_id(recipient), unsubscribe),
             "text:name": _qp(name),
             "text:unsubscribe": _qp(unsubscribe),
             "html:name": _qp(html.escape(name)),
             "html:unsubscribe": _qp(html.escape(unsubscribe)),
+            "text:object": _qp(objecting),
+            "html:object": _qp(html.escape(objecting)),
         }
         return b"".join(fills[p] if isinstance(p, str) else p for p in variant.pieces)
 
@@ -212,29 +290,33 @@ class NoticeMessage:
     def _render(self, template: str, **recipient: str) -> str:
         import jinja2
 
+        names = template_names(template, self.language)
         try:
-            return self._env.get_template(template).render(**self._context, **recipient)
+            found = self._env.select_template(names)
         except jinja2.TemplateSyntaxError as exc:
-            raise NoticeTemplateError(f"templates/{template}:{exc.lineno}: {exc.message}") from None
-        except jinja2.TemplateNotFound:
+            raise NoticeTemplateError(f"templates/{exc.name or template}:{exc.lineno}: {exc.message}") from None
+        except jinja2.TemplatesNotFound:
             raise NoticeTemplateError(f"templates/{template}: template not found") from None
+        try:
+            return found.render(**self._context, **recipient)
         except jinja2.TemplateError as exc:
-            raise NoticeTemplateError(f"templates/{template}: {exc}") from None
+            raise NoticeTemplateError(f"templates/{found.name}: {exc}") from None
 
     def _marker(self, slot: str) -> str:
         return f"{_MARKER_TRACE.upper()}{self._nonce}{slot.upper()}X"
 
-    def _variant(self, has_name: bool, has_unsubscribe: bool) -> _Variant:
-        key = (has_name, has_unsubscribe)
+    def _variant(self, has_name: bool, has_unsubscribe: bool, has_object: bool = False) -> _Variant:
+        key = (has_name, has_unsubscribe, has_object)
         if key not in self._variants:
-            self._variants[key] = self._compile(has_name, has_unsubscribe)
+            self._variants[key] = self._compile(*key)
         return self._variants[key]
 
-    def _compile(self, has_name: bool, has_unsubscribe: bool) -> _Variant:
+    def _compile(self, has_name: bool, has_unsubscribe: bool, has_object: bool) -> _Variant:
         """Render both bodies with markers, serialise once, cut at the markers."""
         recipient = {
             "name": self._marker("name") if has_name else "",
             "unsubscribe_url": self._marker("unsubscribe") if has_unsubscribe else "",
+            "object_url": self._marker("object") if has_object else "",
         }
         text = self._render(TEXT_TEMPLATE, **recipient)
         body_html = self._render(HTML_TEMPLATE, **recipient)
@@ -276,7 +358,11 @@ class NoticeMessage:
         """Quoted-printable pieces of one body; each slot stands alone between soft breaks."""
         if not body.endswith("\n"):
             body += "\n"
-        names = {self._marker("name"): f"{part}:name", self._marker("unsubscribe"): f"{part}:unsubscribe"}
+        names = {
+            self._marker("name"): f"{part}:name",
+            self._marker("unsubscribe"): f"{part}:unsubscribe",
+            self._marker("object"): f"{part}:object",
+        }
         pattern = re.compile("|".join(re.escape(m) for m in names))
         fixed = pattern.split(body)
         # This message's own markers only: user text (a summary, a changed paragraph) may say "pwslot".
@@ -284,8 +370,8 @@ class NoticeMessage:
         if any(trace in piece.lower() for piece in fixed):
             template = TEXT_TEMPLATE if part == "text" else HTML_TEMPLATE
             raise NoticeTemplateError(
-                f"templates/{template}: 'name' and 'unsubscribe_url' differ for each recipient and must be "
-                "inserted as they are ({{ name }}), not changed by a filter"
+                f"templates/{template}: 'name', 'unsubscribe_url' and 'object_url' differ for each recipient and must "
+                "be inserted as they are ({{ name }}), not changed by a filter"
             )
         pieces: list[bytes | str] = []
         for index, match in enumerate(pattern.finditer(body)):

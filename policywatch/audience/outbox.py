@@ -55,6 +55,7 @@ class Delivery:
     created_at: str
     updated_at: str
     sent_at: str | None
+    language: str | None = None  # the language the notice was sent in; None until it was tried (or a webhook)
 
 
 @dataclass(frozen=True)
@@ -267,13 +268,13 @@ class Outbox:
             people = self._people([row[2] for row in claimed if row[2] is not None])
             recipients, gone = [], []
             for row_id, target, subscriber_id, attempts in claimed:
-                name, token, status = people.get(subscriber_id, ("", "", "active"))
+                name, token, status, language = people.get(subscriber_id, ("", "", "active", ""))
                 if status != "active":
                     gone.append((f"subscriber {status} before sending", now, row_id))
                     continue
                 key = delivery_key(release_tag, channel, target)
                 self._inflight[key] = (row_id, lease, attempts)
-                recipients.append(Recipient(key, target, name, token))
+                recipients.append(Recipient(key, target, name, token, subscriber_id or 0, language))
             if gone:
                 self.store.executemany(
                     "UPDATE deliveries SET state = 'skipped', detail = ?, updated_at = ?,"
@@ -292,17 +293,19 @@ class Outbox:
             (lease, until, now, tag, channel, now, *extra, limit),
         )
 
-    def _people(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    def _people(self, ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
         if not ids:
             return {}
         marks = ", ".join("?" * len(ids))
-        rows = self.store.query(f"SELECT id, name, token, status FROM subscribers WHERE id IN ({marks})", ids)
-        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+        rows = self.store.query(f"SELECT id, name, token, status, language FROM subscribers WHERE id IN ({marks})", ids)
+        return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
 
     # -- recording ------------------------------------------------------------------------
 
-    def record(self, outcome: Outcome) -> str:
+    def record(self, outcome: Outcome, language: str | None = None) -> str:
         """Write one outcome at once (autocommitted); returns what it became.
+
+        ``language``: the language of the notice that was tried, kept with a ``sent`` or ``failed`` one.
 
         ``sent`` wins over anything but an earlier ``sent`` (then it is a ``duplicate``: the
         lease ran out while this sender was still at work). ``failed`` and ``deferred``
@@ -320,8 +323,9 @@ class Outbox:
         if outcome.status == "sent":
             changed = self.store.execute(
                 "UPDATE deliveries SET state = 'sent', message_id = ?, detail = ?, sent_at = ?, updated_at = ?,"
-                " lease_owner = NULL, lease_until = NULL WHERE id = ? AND state <> 'sent'",
-                (outcome.message_id, outcome.detail, now, now, row_id),
+                " language = COALESCE(?, language), lease_owner = NULL, lease_until = NULL"
+                " WHERE id = ? AND state <> 'sent'",
+                (outcome.message_id, outcome.detail, now, now, language, row_id),
             )
             return "sent" if changed else "duplicate"
         if outcome.status == "unsent":
@@ -343,10 +347,19 @@ class Outbox:
                 detail = f"gave up after {plural(attempts, 'attempt')}: {outcome.detail}"
         changed = self.store.execute(
             "UPDATE deliveries SET state = ?, detail = ?, message_id = COALESCE(?, message_id), not_before = ?,"
-            " updated_at = ?, lease_owner = NULL, lease_until = NULL"
+            " updated_at = ?, language = COALESCE(?, language), lease_owner = NULL, lease_until = NULL"
             " WHERE id = ? AND state = 'sending' AND lease_owner = ?",
             # a Message-ID names a message that was refused, for tracing; one still queued has none yet
-            (state, detail, outcome.message_id if state == "failed" else None, due, now, row_id, lease),
+            (
+                state,
+                detail,
+                outcome.message_id if state == "failed" else None,
+                due,
+                now,
+                language if state == "failed" else None,
+                row_id,
+                lease,
+            ),
         )
         return result if changed else "stale"
 
@@ -492,7 +505,7 @@ class Outbox:
         """Every delivery of one release, streamed, in the order they were created."""
         for row in self.store.stream(
             "SELECT d.release_tag, d.channel, d.target, COALESCE(s.name, ''), d.state, d.attempts, d.message_id,"
-            " d.detail, d.created_at, d.updated_at, d.sent_at"
+            " d.detail, d.created_at, d.updated_at, d.sent_at, d.language"
             " FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id"
             " WHERE d.release_tag = ? ORDER BY d.id",
             (release_tag,),

@@ -5,6 +5,11 @@ the channel reports it, and claims the next. ``workers > 1`` starts that many
 sender processes against the same database; the parent only watches the ledger
 to draw progress. Several machines running ``notify`` against one PostgreSQL
 share the work the same way.
+
+Each claimed batch of emails is split by the notice each recipient is owed: the
+translation in their language when one was released with the source, else the
+source's (``NoticeChoice``). The ledger row stays the source release's, one per
+person, so nobody is sent both, and the language sent is recorded with the outcome.
 """
 
 from __future__ import annotations
@@ -13,9 +18,9 @@ import asyncio
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +33,10 @@ from policywatch.audience.announcements import (
     policy_chains,
     refuse_superseded,
     tagged_releases,
+    translations_of,
 )
 from policywatch.audience.channels import Notice, Outcome, Recipient
+from policywatch.audience.languages import notice_language
 from policywatch.audience.notify_settings import notify_settings
 from policywatch.audience.outbox import EMAIL, Outbox, delivery_key, follower_filter
 from policywatch.errors import ConfigError
@@ -147,6 +154,13 @@ def site_base_url(project: Project) -> str:
     return read_site_settings(project.config).base_url
 
 
+def source_language(project: Project) -> str:
+    """The language the source policies (and the default templates) are written in: ``[site] lang``."""
+    from policywatch.site_config import read_site_settings
+
+    return read_site_settings(project.config).lang
+
+
 def require_links(project: Project) -> None:
     """Refuse to send notices with no link to the text and no unsubscribe link, unless allowed."""
     from policywatch.config import CONFIG_FILE
@@ -167,8 +181,60 @@ def make_notice(project: Project, release: Release, chain: Sequence[Release] = (
         covers = tuple(
             material[i].version for i, by in replaced_before_effect(material).items() if material[by].tag == release.tag
         )
-        return Notice(against_version_in_force(project, release, chain), base_url=site_base_url(project), covers=covers)
-    return Notice(release, base_url=site_base_url(project))
+        release = against_version_in_force(project, release, chain)
+    else:
+        covers = ()
+    from policywatch.audience.service.settings import public_settings
+
+    service = public_settings(project)
+    return Notice(
+        release, base_url=site_base_url(project), covers=covers, service_url=service.url, objections=service.objections
+    )
+
+
+@dataclass
+class NoticeChoice:
+    """The notices of one source release: its own, and one per translation released with it,
+    each made the first time a reader of its language is met."""
+
+    project: Project
+    release: Release
+    chains: dict[str, list[Release]]
+    translations: dict[str, Release]
+    source_language: str
+    _made: dict[str, Notice] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, project: Project, release: Release, tagged: Sequence[Release]) -> NoticeChoice:
+        chains = policy_chains(tagged)
+        return cls(project, release, chains, translations_of(release, tagged), source_language(project))
+
+    def pick(self, language: str) -> tuple[str, Notice]:
+        """(the language recorded, the notice) for a reader of ``language``."""
+        chosen = notice_language(language, self.translations)
+        if chosen not in self._made:
+            source = self._made.get("") or make_notice(
+                self.project, self.release, self.chains.get(self.release.policy, ())
+            )
+            self._made[""] = source
+            if chosen:
+                # The translation's own record, told as its source's release is: the same kind of change,
+                # the same effective date, and the same releases it replaced before they took effect.
+                text = replace(
+                    self.translations[chosen],
+                    classification=self.release.classification,
+                    effective=self.release.effective,
+                )
+                self._made[chosen] = Notice(text, base_url=source.base_url, covers=source.covers, language=chosen)
+        return chosen or self.source_language, self._made[chosen]
+
+    def split(self, recipients: Iterable[Recipient]) -> dict[str, tuple[Notice, list[Recipient]]]:
+        """Recipients grouped by the language of the notice they are owed."""
+        groups: dict[str, tuple[Notice, list[Recipient]]] = {}
+        for recipient in recipients:
+            language, notice = self.pick(recipient.language)
+            groups.setdefault(language, (notice, []))[1].append(recipient)
+        return groups
 
 
 def webhook_names(project: Project) -> list[str]:
@@ -286,18 +352,18 @@ async def _send(
     hooks = {channel.name: channel for channel in webhook_channels(project)}
     settled = 0
 
-    def report(outcome: Outcome) -> None:
+    def report(outcome: Outcome, language: str | None = None) -> None:
         nonlocal settled
-        counts[outbox.record(outcome)] += 1
+        counts[outbox.record(outcome, language)] += 1
         settled += 1
         if progress:
             progress(settled, total)
 
-    chains = policy_chains(tagged_releases(project))
+    tagged = tagged_releases(project)
     async with AsyncExitStack() as stack:
         opened: dict[str, Any] = {}
         for tag, release in releases:
-            notice = make_notice(project, release, chains.get(release.policy, ()))
+            choice = NoticeChoice.of(project, release, tagged)
             for _, channel_name in (w for w in outbox.work([tag]) if w[0] == tag):
                 channel = opened.get(channel_name)
                 if channel is None:
@@ -319,7 +385,11 @@ async def _send(
                             continue
                         break
                     try:
-                        await channel.send(notice, claim.recipients, report)
+                        if channel_name == EMAIL:
+                            for language, (notice, group) in choice.split(claim.recipients).items():
+                                await channel.send(notice, group, lambda o, lang=language: report(o, lang))
+                        else:
+                            await channel.send(choice.pick("")[1], claim.recipients, report)
                     finally:
                         outbox.release_unreported()
         blocked += [f"cannot send email: {c.unusable}" for c in opened.values() if getattr(c, "unusable", None)]
@@ -449,7 +519,7 @@ def _dry_run(
     private_folder(folder)
     summary.eml_dir = str(folder)
     hooks = webhook_names(project)
-    chains = policy_chains(list(by_tag.values()))
+    tagged = list(by_tag.values())
     counts: Counter[str] = Counter()
 
     def report(outcome: Outcome) -> None:
@@ -460,8 +530,10 @@ def _dry_run(
             for tag in summary.releases:
                 release = by_tag[tag]
                 followers = owed[tag].followers if tag in owed else ()
-                recipients = _would_receive(store, release, states, followers)
-                await channel.send(make_notice(project, release, chains[release.policy]), recipients, report)
+                choice = NoticeChoice.of(project, release, tagged)
+                for chunk in _chunks(_would_receive(store, release, states, followers)):
+                    for notice, group in choice.split(chunk).values():
+                        await channel.send(notice, group, report)
                 counts["webhooks"] += len(hooks) if tag in fresh else _count_webhooks(store, tag, states)
 
     asyncio.run(write())
@@ -471,6 +543,17 @@ def _dry_run(
     summary.would_post = counts["webhooks"]
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+def _chunks(items: Iterable[Recipient], size: int = 1000) -> Iterator[list[Recipient]]:
+    chunk: list[Recipient] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _failed_tags(store: Store, scope: set[str] | None, retry_failed: bool) -> set[str]:
@@ -487,24 +570,25 @@ def _would_receive(
     the active subscribers of ``followers`` it has no delivery for yet."""
     marks = ", ".join("?" * len(states))
     rows = store.stream(
-        "SELECT d.target, s.name, s.token FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
+        "SELECT d.target, s.name, s.token, s.id, s.language"
+        " FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id"
         f" WHERE d.release_tag = ? AND d.channel = ? AND d.state IN ({marks}) AND s.status = 'active'"
         " ORDER BY d.id",
         (release.tag, EMAIL, *states),
     )
-    for email, name, token in rows:
-        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
+    for email, name, token, subscriber_id, language in rows:
+        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token, subscriber_id, language)
     if not followers:
         return
     follows, params = follower_filter(followers)
     rows = store.stream(
-        f"SELECT s.email, s.name, s.token FROM subscribers s WHERE {follows} AND NOT EXISTS"
+        f"SELECT s.email, s.name, s.token, s.id, s.language FROM subscribers s WHERE {follows} AND NOT EXISTS"
         " (SELECT 1 FROM deliveries d WHERE d.release_tag = ? AND d.channel = ? AND d.target = s.email)"
         " ORDER BY s.id",
         (*params, release.tag, EMAIL),
     )
-    for email, name, token in rows:
-        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token)
+    for email, name, token, subscriber_id, language in rows:
+        yield Recipient(delivery_key(release.tag, EMAIL, email), email, name, token, subscriber_id, language)
 
 
 def _count_webhooks(store: Store, tag: str, states: tuple[str, ...]) -> int:

@@ -25,6 +25,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
+from policywatch.audience.languages import follow_translations
 from policywatch.audience.service.tokens import new_token
 from policywatch.audience.subscribers import Subscriber, get_subscriber
 from policywatch.store import Store, stamp
@@ -41,6 +42,7 @@ class Origin:
 
     address: str
     agent: str
+    language: str = ""  # the language its browser prefers (Accept-Language), for a subscriber who chose none
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,11 @@ def request_subscription(
     origin: Origin,
     limits: Limits = Limits(),  # noqa: B008 - frozen
     now: dt.datetime | None = None,
+    language: str = "",
 ) -> Requested | Refusal:
     """Record a request to subscribe ``email`` (already normalised) and return its link token, or why not.
+
+    ``language``: the notices' language chosen on the form (a checked tag), ``""`` when none was.
 
     Refused, without a row: a client or an address over its rate, or too many
     requests already waiting for confirmation. The caller answers the same page either way.
@@ -160,9 +165,18 @@ def request_subscription(
     nonce = secrets.token_urlsafe(16)
     expires = (moment + dt.timedelta(days=limits.days)).replace(microsecond=0)
     rows = store.query(
-        "INSERT INTO subscribe_requests (nonce_hash, email, policies, requested_at, expires_at, request_address,"
-        " request_agent) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (_nonce_hash(nonce), email, ";".join(policies), now_text, stamp(expires), origin.address, origin.agent),
+        "INSERT INTO subscribe_requests (nonce_hash, email, policies, language, requested_at, expires_at,"
+        " request_address, request_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (
+            _nonce_hash(nonce),
+            email,
+            ";".join(policies),
+            language,
+            now_text,
+            stamp(expires),
+            origin.address,
+            origin.agent,
+        ),
     )
     return Requested(rows[0][0], make_token(secret, nonce, expires), stamp(expires))
 
@@ -185,6 +199,9 @@ def confirm_subscription(store: Store, nonce: str, origin: Origin, now: dt.datet
     exactly one subscribes. A new address is added; an address that had left is
     active again with a new unsubscribe token; an active one follows the policies
     asked for as well (all, if either is all).
+
+    The language is the one chosen on the form; when none was, the confirming browser's
+    preferred one (``origin.language``) for a subscriber who has none yet.
     """
     now_text = stamp(now or dt.datetime.now(dt.UTC))
     digest = _nonce_hash(nonce)
@@ -198,12 +215,13 @@ def confirm_subscription(store: Store, nonce: str, origin: Origin, now: dt.datet
         if found is None:
             return None
         row_id, email, asked, confirmed_at = found
+        chosen = store.query("SELECT language FROM subscribe_requests WHERE id = ?", (row_id,))[0][0]
         if not claimed:
             subscriber = get_subscriber(store, email)
             if subscriber is None:  # confirmed, then removed from the database by hand
                 return None
             return Confirmed(row_id, subscriber, False, confirmed_at or now_text)
-        _subscribe(store, email, asked, now_text)
+        _subscribe(store, email, asked, now_text, chosen, origin.language)
         store.execute(
             "UPDATE subscribe_requests SET subscriber_id = (SELECT id FROM subscribers WHERE email = ?) WHERE id = ?",
             (email, row_id),
@@ -213,23 +231,30 @@ def confirm_subscription(store: Store, nonce: str, origin: Origin, now: dt.datet
     return Confirmed(row_id, subscriber, True, now_text)
 
 
-def _subscribe(store: Store, email: str, asked: tuple[str, ...], now: str) -> None:
-    rows = store.query("SELECT status, policies FROM subscribers WHERE email = ?", (email,))
+def _subscribe(store: Store, email: str, asked: tuple[str, ...], now: str, chosen: str, browser: str) -> None:
+    """``chosen``: the language asked for on the form, which always counts; ``browser``: the confirming
+    browser's, which counts only for someone with no language yet."""
+    rows = store.query("SELECT status, policies, language FROM subscribers WHERE email = ?", (email,))
+    asked, chosen = follow_translations(asked, chosen)
     wanted = ";".join(asked)
     if not rows:
         store.execute(
-            "INSERT INTO subscribers (email, name, policies, status, token, created_at, updated_at)"
-            " VALUES (?, '', ?, 'active', ?, ?, ?)",
-            (email, wanted, new_token(), now, now),
+            "INSERT INTO subscribers (email, name, policies, language, status, token, created_at, updated_at)"
+            " VALUES (?, '', ?, ?, 'active', ?, ?, ?)",
+            (email, wanted, chosen or browser, new_token(), now, now),
         )
         return
-    status, had = rows[0]
+    status, had, language = rows[0]
+    language = chosen or language or browser
     if status == "active":
         merged = "" if not had or not asked else ";".join(sorted({*had.split(";"), *asked} - {""}))
-        store.execute("UPDATE subscribers SET policies = ?, updated_at = ? WHERE email = ?", (merged, now, email))
+        store.execute(
+            "UPDATE subscribers SET policies = ?, language = ?, updated_at = ? WHERE email = ?",
+            (merged, language, now, email),
+        )
         return
     store.execute(
-        "UPDATE subscribers SET policies = ?, status = 'active', updated_at = ?, unsubscribed_at = NULL, token = ?"
-        " WHERE email = ?",
-        (wanted, now, new_token(), email),
+        "UPDATE subscribers SET policies = ?, language = ?, status = 'active', updated_at = ?,"
+        " unsubscribed_at = NULL, token = ? WHERE email = ?",
+        (wanted, language, now, new_token(), email),
     )

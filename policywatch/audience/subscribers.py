@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policywatch.audience.addresses import clean_name, normalise_address
+from policywatch.audience.languages import check_language, follow_translations
 from policywatch.audience.service.tokens import new_token
 from policywatch.csvcells import SafeWriter, restore
 from policywatch.errors import (
@@ -30,11 +31,11 @@ from policywatch.project import check_slug
 from policywatch.store import Store, utcnow
 
 STATUSES = ("active", "unsubscribed", "bounced")
-CSV_HEADER = ("email", "name", "policies")
+CSV_HEADER = ("email", "name", "policies", "language")
 IMPORT_BATCH = 1000
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by errors="surrogateescape"
-_COLUMNS = "email, name, policies, status, token, created_at, updated_at, unsubscribed_at"
+_COLUMNS = "email, name, policies, status, token, created_at, updated_at, unsubscribed_at, language"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Subscriber:
     created_at: str
     updated_at: str  # any change, including a re-import of the same address
     unsubscribed_at: str | None = None  # when they unsubscribed; set once, cleared only by a re-subscribe
+    language: str = ""  # the notices' language (a tag such as de or pt-BR); "" for the source's
 
     @property
     def follows_all(self) -> bool:
@@ -76,7 +78,9 @@ def normalise_email(raw: str) -> str:
 
 
 def parse_policies(raw: str | Iterable[str], known: Iterable[str] | None = None) -> tuple[str, ...]:
-    """Slugs followed, sorted and unique; empty means every policy. Unknown slugs are refused."""
+    """Slugs followed, sorted and unique; empty means every policy. Unknown slugs are refused.
+
+    A translation's slug is kept here; ``subscription`` turns it into its source and a language."""
     items = raw.split(";") if isinstance(raw, str) else list(raw)
     slugs = sorted({item.strip() for item in items if item.strip()})
     for slug in slugs:
@@ -90,10 +94,17 @@ def parse_policies(raw: str | Iterable[str], known: Iterable[str] | None = None)
     return tuple(slugs)
 
 
+def subscription(policies: str | Iterable[str], language: str, known: Iterable[str] | None = None) -> tuple[str, str]:
+    """(policies as stored, language) of what someone asked for: slugs checked, the language a tag or
+    ``""``, and a translation's slug stored as its source with that language (``languages``)."""
+    slugs, chosen = follow_translations(parse_policies(policies, known), check_language(language))
+    return ";".join(slugs), chosen
+
+
 def _row(row: tuple) -> Subscriber:
-    email, name, policies, status, token, created, updated, unsubscribed = row
+    email, name, policies, status, token, created, updated, unsubscribed, language = row
     slugs = tuple(p for p in policies.split(";") if p)
-    return Subscriber(email, name, slugs, status, token, created, updated, unsubscribed)
+    return Subscriber(email, name, slugs, status, token, created, updated, unsubscribed, language)
 
 
 def get_subscriber(store: Store, email: str) -> Subscriber | None:
@@ -102,7 +113,12 @@ def get_subscriber(store: Store, email: str) -> Subscriber | None:
 
 
 def add_subscriber(
-    store: Store, email: str, name: str = "", policies: Iterable[str] = (), known: Iterable[str] | None = None
+    store: Store,
+    email: str,
+    name: str = "",
+    policies: Iterable[str] = (),
+    known: Iterable[str] | None = None,
+    language: str = "",
 ) -> tuple[Subscriber, str]:
     """Subscribe an address; returns the subscriber and ``added`` or ``resubscribed``.
 
@@ -114,7 +130,7 @@ def add_subscriber(
     """
     address = normalise_email(email)
     display = clean_name(name)
-    slugs = ";".join(parse_policies(policies, known))
+    slugs, language = subscription(policies, language, known)
     now = utcnow()
     with store.transaction():
         rows = store.query("SELECT status FROM subscribers WHERE email = ?", (address,))
@@ -122,16 +138,16 @@ def add_subscriber(
             raise SubscriberExists(f"{address}: already subscribed")
         if rows:
             store.execute(
-                "UPDATE subscribers SET name = ?, policies = ?, status = 'active', updated_at = ?,"
+                "UPDATE subscribers SET name = ?, policies = ?, language = ?, status = 'active', updated_at = ?,"
                 " unsubscribed_at = NULL, token = ? WHERE email = ?",
-                (display, slugs, now, new_token(), address),
+                (display, slugs, language, now, new_token(), address),
             )
             outcome = "resubscribed"
         else:
             store.execute(
-                "INSERT INTO subscribers (email, name, policies, status, token, created_at, updated_at)"
-                " VALUES (?, ?, ?, 'active', ?, ?, ?)",
-                (address, display, slugs, new_token(), now, now),
+                "INSERT INTO subscribers (email, name, policies, language, status, token, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
+                (address, display, slugs, language, new_token(), now, now),
             )
             outcome = "added"
     found = get_subscriber(store, address)
@@ -191,12 +207,15 @@ def count_subscribers(store: Store, status: str | None = "active") -> int:
     return store.query(f"SELECT COUNT(*) FROM subscribers {where}", params)[0][0]
 
 
-_UPSERT_HEAD = "INSERT INTO subscribers (email, name, policies, status, token, created_at, updated_at) VALUES "
-_UPSERT_ROW = "(?, ?, ?, 'active', ?, ?, ?)"
+_UPSERT_HEAD = (
+    "INSERT INTO subscribers (email, name, policies, language, status, token, created_at, updated_at) VALUES "
+)
+_UPSERT_ROW = "(?, ?, ?, ?, 'active', ?, ?, ?)"
 _UPSERT_TAIL = (
     " ON CONFLICT (email) DO UPDATE SET name = excluded.name, policies = excluded.policies,"
-    " updated_at = excluded.updated_at"
+    " language = excluded.language, updated_at = excluded.updated_at"
     " WHERE subscribers.name <> excluded.name OR subscribers.policies <> excluded.policies"
+    " OR subscribers.language <> excluded.language"
 )
 
 
@@ -272,7 +291,7 @@ def _header(path: Path, header: list[str] | None) -> dict[str, int]:
         shown = ",".join(header)
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
         raise SubscriberFileError(
-            f"{path}:1: bad header {shown!r} (expected {','.join(CSV_HEADER)}; name and policies optional)"
+            f"{path}:1: bad header {shown!r} (expected {','.join(CSV_HEADER)}; all but email optional)"
         )
     return {name: names.index(name) for name in names}
 
@@ -292,13 +311,13 @@ def _import_row(record: list[str], columns: dict[str, int], known: list[str] | N
 
     email = normalise_email(cell("email"))
     name = clean_name(cell("name"))
-    policies = ";".join(parse_policies(cell("policies"), known))
+    policies, language = subscription(cell("policies"), cell("language"), known)
     now = utcnow()
-    return (email, name, policies, new_token(), now, now)
+    return (email, name, policies, language, new_token(), now, now)
 
 
 def export_csv(store: Store, path: str | Path) -> int:
-    """Write active subscribers as ``email,name,policies``; the file appears whole or not at all.
+    """Write active subscribers as ``email,name,policies,language``; the file appears whole or not at all.
 
     Cells are neutralised against formula injection (``csvcells``); ``import_csv``
     reads them back to the same addresses and names.
@@ -316,7 +335,7 @@ def export_csv(store: Store, path: str | Path) -> int:
             writer = SafeWriter(handle)
             writer.writerow(CSV_HEADER)
             for sub in iter_subscribers(store, "active"):
-                writer.writerow((sub.email, sub.name, ";".join(sub.policies)))
+                writer.writerow((sub.email, sub.name, ";".join(sub.policies), sub.language))
                 count += 1
             handle.flush()
             handle.detach()

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from policywatch import urls
 from policywatch.audience.channels import Notice, Outcome, Recipient, Report
+from policywatch.audience.objections import objection_deadline
 from policywatch.errors import WebhookSettingsError
 from policywatch.plural import plural
 from policywatch.redaction import is_loopback, redact_url, split_url
@@ -132,6 +133,9 @@ def payload(notice: Notice, delivery_id: str) -> dict[str, Any]:
     }
     if release.register:  # a register's entries added, changed and removed, as machines want them
         data["register"] = [dict(e) for e in release.register]
+    deadline = objection_deadline(release)
+    if deadline:  # each subscriber's email carries their own link to object; a webhook is told the deadline
+        data["objection_deadline"] = deadline.isoformat()
     return data
 
 

@@ -43,21 +43,23 @@ def record_welcome(
     followers and webhooks are owed it as usual). A delivery to this address still
     queued, failed or skipped becomes sent; one being sent or already sent is left alone.
     """
-    from policywatch.audience.runner import webhook_names
+    from policywatch.audience.runner import source_language, webhook_names
 
     outbox = _outbox(store)
     ledgered = outbox.ledgered()
     hooks = webhook_names(project) if any(a.release.tag not in ledgered for a in owed) else []
     now = utcnow()
+    language = source_language(project)  # the welcome is written in the source's language
     changed = 0
     for announcement in owed:
         if announcement.release.tag not in ledgered:
             outbox.ledger_release(announcement.release, hooks, announcement.followers)
         changed += store.execute(
             "INSERT INTO deliveries (release_tag, channel, target, subscriber_id, state, attempts, message_id, detail,"
-            " created_at, updated_at, sent_at) VALUES (?, ?, ?, (SELECT id FROM subscribers WHERE email = ?),"
-            " 'sent', 1, ?, ?, ?, ?, ?) ON CONFLICT (release_tag, channel, target) DO UPDATE SET state = 'sent',"
-            " message_id = excluded.message_id, detail = excluded.detail, sent_at = excluded.sent_at,"
+            " language, created_at, updated_at, sent_at) VALUES (?, ?, ?, (SELECT id FROM subscribers WHERE email = ?),"
+            " 'sent', 1, ?, ?, ?, ?, ?, ?) ON CONFLICT (release_tag, channel, target) DO UPDATE SET state = 'sent',"
+            " message_id = excluded.message_id, detail = excluded.detail, language = excluded.language,"
+            " sent_at = excluded.sent_at,"
             " updated_at = excluded.updated_at, lease_owner = NULL, lease_until = NULL"
             " WHERE deliveries.state IN ('queued', 'failed', 'skipped')",
             (
@@ -67,6 +69,7 @@ def record_welcome(
                 subscriber.email,
                 message_id,
                 WELCOME_DETAIL,
+                language,
                 now,
                 now,
                 now,

@@ -125,7 +125,17 @@ def _root(
 
 
 # Importing a command module registers its commands; the modules import the library lazily.
-from policywatch.cli import acceptances, diff, notify, publish, repo, serve, site, subscribers  # noqa: E402,F401
+from policywatch.cli import (  # noqa: E402,F401
+    acceptances,
+    diff,
+    notify,
+    objections,
+    publish,
+    repo,
+    serve,
+    site,
+    subscribers,
+)
 
 
 def main() -> None:

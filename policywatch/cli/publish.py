@@ -53,6 +53,12 @@ def publish(
         metavar="PATH",
         help="Read the summary from a file (UTF-8; blank lines part paragraphs).",
     ),
+    translations_later: list[str] = typer.Option(
+        None,
+        "--translations-later",
+        metavar="LANG[,LANG]",
+        help="Release a material change while these translations still translate the old version; recorded.",
+    ),
 ) -> None:
     """Release every policy changed since its last release: versions, dates, one commit, a tag each."""
     from policywatch.dates import InvalidDate, parse_iso_date
@@ -86,10 +92,11 @@ def publish(
         dry_run=dry_run,
         confirm=None if yes else confirm,
         summary=Given(tuple(summary or ()), summary_file),
+        translations_later=translations_later or [],
     )
     for note in result.repaired:
         echo(f"note: {note}")
-    for warning in result.plan.ignored:
+    for warning in result.plan.ignored + result.plan.notes:
         echo(f"policywatch: warning: {warning}", err=True)
     if not result.plan.actions:
         typer.echo("nothing to publish: every policy matches its last release")

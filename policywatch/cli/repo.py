@@ -51,7 +51,24 @@ def status(fmt: Format = FORMAT_OPTION) -> None:
         ]
         for s in statuses
     ]
-    print_table(["POLICY", "TITLE", "VERSION", "EFFECTIVE", "NOTICE", "LAST RELEASE", "SINCE RELEASE", "PENDING"], rows)
+    headers = ["POLICY", "TITLE", "VERSION", "EFFECTIVE", "NOTICE", "LAST RELEASE", "SINCE RELEASE", "PENDING"]
+    if any(s.source or s.translations_later for s in statuses):
+        headers.append("TRANSLATION")
+        for row, s in zip(rows, statuses, strict=True):
+            row.append(_translation_cell(s))
+            if s.source:
+                row[0] = f"  {s.slug}"
+    print_table(headers, rows)
+
+
+def _translation_cell(status) -> str:
+    """``de of 2.0: behind by 1 material release (2.0 → 3.0)`` for a locale; the languages to follow for a source."""
+    if status.translation:
+        t = status.translation
+        return f"{t['language']} of {t['translation_of'] or '?'}: {t['state']}"
+    if status.translations_later:
+        return f"translations later: {', '.join(status.translations_later)}"
+    return ""
 
 
 @app.command()

@@ -17,7 +17,8 @@ def serve(
     workers: int = typer.Option(16, "--workers", min=1, max=256, help="Threads answering requests."),
 ) -> None:
     """Serve the unsubscribe page (GET confirms, POST unsubscribes) for this repository, and with
-    [service] subscribe = true the subscribe form's POST and its emailed confirmation links.
+    [service] subscribe = true the subscribe form's POST and its emailed confirmation links, and
+    with [service] objections = true the objection links of register notices.
 
     Plain HTTP from the standard library (a bounded pool of worker threads), for
     local use or behind a TLS proxy; in production run
@@ -55,6 +56,9 @@ def serve(
             typer.echo(f"acceptances API on: {routes}", err=True)
         else:
             typer.echo("acceptances API off: set POLICYWATCH_API_KEY to turn it on", err=True)
+    if application.objecting is not None:
+        base = normalise_prefix(prefix)
+        typer.echo(f"taking objections to register releases: GET and POST {base}/object", err=True)
     if not is_loopback(host):
         typer.echo("note: plain HTTP: put a TLS-terminating reverse proxy in front of it", err=True)
     try:
@@ -63,5 +67,7 @@ def serve(
         pass
     finally:
         server.server_close()
-        if application.signups is not None:
-            application.signups.mailer.close()  # the emails already queued are sent before it stops
+        # the emails already queued are sent before it stops
+        for parts in (application.signups, application.objecting):
+            if parts is not None:
+                parts.mailer.close()

@@ -29,6 +29,7 @@ def add(
     email: str = typer.Argument(..., help="Email address."),
     name: str = typer.Option("", "--name", help="Name used to greet them."),
     policy: list[str] = typer.Option([], "--policy", help="Follow only this policy (repeatable; default: all)."),
+    language: str = typer.Option("", "--language", help="Send notices in this language (de, pt-BR) when translated."),
 ) -> None:
     """Subscribe an address to every policy, or to the ones named."""
     from policywatch.audience.subscribers import add_subscriber
@@ -37,7 +38,7 @@ def add(
 
     project = open_project()
     with project_store(project) as store:
-        sub, outcome = add_subscriber(store, email, name, policy, _known_slugs(project))
+        sub, outcome = add_subscriber(store, email, name, policy, _known_slugs(project), language)
     follows = ", ".join(sub.policies) if sub.policies else "all policies"
     typer.echo(f"{outcome} {sub.email} ({follows})")
 
@@ -77,6 +78,7 @@ def list_(
                     "email": sub.email,
                     "name": sub.name,
                     "policies": list(sub.policies),
+                    "language": sub.language,
                     "status": sub.status,
                     "created_at": sub.created_at,
                     "updated_at": sub.updated_at,
@@ -96,7 +98,7 @@ def list_(
 
 @subscribers_app.command("export")
 def export(path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV file to write.")) -> None:
-    """Write active subscribers to CSV (email,name,policies), ready to import elsewhere."""
+    """Write active subscribers to CSV (email,name,policies,language), ready to import elsewhere."""
     from policywatch.audience.subscribers import export_csv
     from policywatch.project import open_project
     from policywatch.store import project_store
@@ -108,7 +110,7 @@ def export(path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV file t
 
 @subscribers_app.command("import")
 def import_(
-    path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV with the header email,name,policies."),
+    path: Path = typer.Argument(..., metavar="FILE.csv", help="CSV with the header email,name,policies,language."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Add or update subscribers from CSV; bad rows are reported by line and the good ones kept."""

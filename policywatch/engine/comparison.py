@@ -22,7 +22,8 @@ class Change:
 
     ``old_text`` and ``new_text`` are the whole sentence(s) involved, normalised;
     ``segments`` is their word diff as ``[op, text]`` pairs (``equal``,
-    ``delete``, ``insert``) for views that show the redline inline.
+    ``delete``, ``insert``) for views that show the redline inline. ``summary`` says
+    what the reasons say in one plain sentence, for people; the reasons stay the detail.
     """
 
     section: str
@@ -32,6 +33,7 @@ class Change:
     classification: str  # material | minor
     reasons: list[str] = field(default_factory=list)
     segments: list[list[str]] = field(default_factory=list)
+    summary: str = ""
 
 
 @dataclass
@@ -82,7 +84,7 @@ def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = 
     from policywatch.engine.register import compare_register, register_settings
 
     if settings := register_settings(new) or register_settings(old):
-        return compare_register(old, new, settings, rules, labels=labels)
+        return _summarised(compare_register(old, new, settings, rules, labels=labels))
     rules = rules or default_rules()
     forget()  # what one comparison learnt of its sentences does not carry over: each is timed on its own
     memo: dict[str, list] = {}
@@ -105,7 +107,16 @@ def compare(old: str, new: str, *, rules: Any = None, labels: tuple[str, str] = 
     if not changes:
         return Comparison("none")
     verdict = MATERIAL if any(c.classification == MATERIAL for c in changes) else "minor"
-    return Comparison(verdict, changes)
+    return _summarised(Comparison(verdict, changes))
+
+
+def _summarised(comparison: Comparison) -> Comparison:
+    """Each change with its reasons said in one plain sentence, once every reason is in."""
+    from policywatch.engine.plain import sentence
+
+    for change in comparison.changes:
+        change.summary = sentence(change.classification, change.reasons)
+    return comparison
 
 
 def _name_rewritten_sections(old_blocks, edits, changes: list[Change], count_words) -> None:

@@ -610,15 +610,24 @@ def _promised_not(
 _IDENTIFIER = re.compile(r"^(?=.*[_^$*\\./\d])[\w^$*\\./:-]+$")
 
 
-def _only_identifiers_differ(old: str, new: str) -> bool:
-    """Two table rows that differ only in cells made of identifiers ("_ga_3J7PP", "^_utm.*", "example.com")."""
+def _only_identifiers_differ(
+    old: str, new: str, placeholders: frozenset[str] = frozenset()
+) -> tuple[bool, list[str]] | None:
+    """Two table rows that differ only in cells of identifiers ("_ga_3J7PP", "^_utm.*", "example.com")
+    or in cells a scraper failed to fill ("2 years" → "undefined"). None when they differ otherwise;
+    else whether identifiers differ, and the values lost to the capture, as "'2 years' → 'undefined'".
+    """
     old_cells, new_cells = old.split(" | "), new.split(" | ")
     if len(old_cells) != len(new_cells) or SEP in old or SEP in new:
-        return False
+        return None
     changed = [(a, b) for a, b in zip(old_cells, new_cells, strict=True) if a != b]
-    return bool(changed) and all(
-        all(_IDENTIFIER.match(t) for t in f"{a} {b}".split()) and f"{a} {b}".split() for a, b in changed
-    )
+    lost = [f"'{a.strip()}' → '{b.strip()}'" for a, b in changed if b.strip().lower() in placeholders]
+    named = [(a, b) for a, b in changed if b.strip().lower() not in placeholders]
+    if not changed or not all(
+        all(_IDENTIFIER.match(t) for t in f"{a} {b}".split()) and f"{a} {b}".split() for a, b in named
+    ):
+        return None
+    return bool(named), lost
 
 
 def _written_capitalised(word: str, text: str) -> bool:
@@ -715,9 +724,12 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     if edit.kind == "replace" and edit.table and edit.old_text.lower() != edit.new_text.lower():
         # A cell of a table (a tick under "Collected?", a new column value) is a statement of its own;
         # cells of identifiers (cookie names, domains, keys) name things, they state nothing.
-        if _only_identifiers_differ(edit.old_text, edit.new_text):
+        cells = _only_identifiers_differ(edit.old_text, edit.new_text, rules.structure.placeholders)
+        if cells is not None:
             row = f"'{wording.quote(edit.old_text, 50)}' → '{wording.quote(edit.new_text, 50)}'"
-            return _override(edit, rules, MINOR, [f"identifiers in a table changed: {row}"])
+            said = [f"identifiers in a table changed: {row}"] if cells[0] else []
+            said += [f"value lost in the page's capture: {wording.listing(cells[1])}"] if cells[1] else []
+            return _override(edit, rules, MINOR, said)
         else:
             material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
     old_window, new_window = wording.windows(edit.segments)
@@ -781,6 +793,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         # Numbers and months were judged by their role and by the date rule; as words they are no rewording.
         left_rem = [w for w in left_rem if not w.isdigit() and w not in _MONTHS]
         left_add = [w for w in left_add if not w.isdigit() and w not in _MONTHS]
+        if left_add:
+            left_add, notes = _spelled_out(left_add, gone, old_plain, notes, rules)
         if left_rem or left_add:
             left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
         if left_rem or left_add:
@@ -840,9 +854,38 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         minor.insert(0, f"moved{where} and edited")
         if material:
             material.append(minor[0])
+    if material and document and (said := _restated(edit, hunks, lost, document, rules)):
+        return _override(edit, rules, MINOR, [f"restates what the document already says: '{wording.quote(said)}'"])
     if material:
         return _override(edit, rules, MATERIAL, _dedupe(material))
     return _override(edit, rules, MINOR, _dedupe(minor) or ["editorial change"])
+
+
+_TOKEN = re.compile(r"\w+(?:['-]\w+)*")
+
+
+def _restated(edit: Edit, hunks, lost: Counter[str], document: Layout, rules: Rules) -> str | None:
+    """The old sentence that already says what the edit adds, when it only adds text the document says elsewhere.
+
+    A sentence copied into a second place (a clause repeated in another agreement on the same page) adds
+    no term: the words that differ from its old twin must hold no term of a category, no activity, no
+    negation, limit or modal verb.
+    """
+    if edit.kind == "delete" or edit.moved or any(w not in rules.stopwords for w in lost):
+        return None
+    pieces = [h[3] for h in hunks if any(w not in rules.stopwords for w in wording.words(h[3]))]
+    if edit.kind == "replace" and any(len(wording.words(p)) < rules.structure.restated_words for p in pieces):
+        return None  # a word or two slipped in beside the copy is judged as it is, not restated away
+    added = edit.new_text if edit.kind == "insert" else " ".join(pieces)
+    said = document.restated(added, rules.structure, _fixed_words(rules))
+    if said is None:
+        return None
+    fresh = {t.lower() for t in _TOKEN.findall(added)} - {t.lower() for t in _TOKEN.findall(said)}
+    fresh -= rules.stopwords
+    acts = _activity_stems(rules)
+    if any(w in _fixed_words(rules) or _verb_key(w) in acts for w in fresh) or any(_terms(" ".join(fresh), rules)):
+        return None
+    return said
 
 
 # A sentence in which the company gives itself leave or does something with data: it takes, not only gives.
@@ -917,12 +960,33 @@ _MONTH_NAMES = "january february march april june july august september october 
 _MONTHS = frozenset(f"{_MONTH_NAMES} jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
+def _spelled_out(
+    added: list[str], gone: list[str], old: str, notes: list[str], rules: Rules
+) -> tuple[list[str], list[str]]:
+    """Added nouns the old sentence already named, each put for a pronoun it lost ("them" → "messages")."""
+    pronouns = [w for w in gone if w in rules.pronouns]
+    if not pronouns:
+        return added, notes
+    named = {wording.stem(w) for w in wording.words(old)}
+    left = []
+    for word in added:
+        if pronouns and wording.stem(word) in named:
+            notes = [*notes, f"pronoun spelled out: '{pronouns.pop(0)}' → '{word}'"]
+        else:
+            left.append(word)
+    return left, notes
+
+
 def _names_swapped(
     edit: Edit, removed: list[str], added: list[str], notes: list[str], term_reasons: list[str], rules: Rules
 ) -> tuple[list[str], list[str], list[str]]:
-    """Words explained by one name put for another ("Le Chat" → "Vibe") where no recipient is at stake."""
-    if not removed or not added:
-        return removed, added, notes  # a name added or dropped is no swap
+    """Words explained by one name put for another ("Le Chat" → "Vibe") where no recipient is at stake.
+
+    A name added is a swap too when it joins a name the sentence kept ("the Acme app" → "the Nova by
+    Acme and/or Acme Labs app"): the product is named more fully, the sentence says nothing new.
+    """
+    if not added or (not removed and not _extends_a_name(edit.old_text, edit.new_text, added)):
+        return removed, added, notes  # a name dropped, or one added on its own, is no swap
     if not all(_written_capitalised(w, edit.old_text) for w in removed) or not all(
         _written_capitalised(w, edit.new_text) for w in added
     ):
@@ -940,6 +1004,18 @@ def _names_swapped(
         [],
         [*notes, f"name changed: '{wording.quote(old_run, 40) or '-'}' → '{wording.quote(new_run, 40) or '-'}'"],
     )
+
+
+# Capitalised words joined by spaces or the connectives of a product's name ("Nova by Acme and/or Acme Labs").
+_NAME_PHRASE = re.compile(r"[A-Z][\w'-]*(?:(?: | by | and/or | and | or | of | & |/)[A-Z][\w'-]*)*")
+
+
+def _extends_a_name(old: str, new: str, added: list[str]) -> bool:
+    """Every added word sits in a name phrase of ``new`` that also holds a name ``old`` wrote."""
+    kept = wording.names(old)
+    phrases = [set(wording.words(p)) for p in _NAME_PHRASE.findall(new)]
+    joined = [p for p in phrases if p & kept]
+    return bool(joined) and all(any(w in p for p in joined) for w in added)
 
 
 # A clause that binds the user: a duty or a ban on "you", or a ban in general.

@@ -132,6 +132,8 @@ def render_text(reports: list[Report], material_only: bool = False, *, color: bo
                         text = f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
                     body.append(text, style=style)
                 console.print(body)
+                if change.summary:
+                    console.print(Text(f"    ⇒ {printable(change.summary)}", style="bold"))
                 for reason in change.reasons:
                     style = "italic" if change.classification == "material" else "dim"
                     console.print(Text(f"      → {printable(reason)}", style=style))
@@ -193,9 +195,9 @@ def render_markdown(reports: list[Report], material_only: bool = False, limit: i
                     else:
                         parts.append(_md(text) if len(text) < 400 else _md(text[:200]) + " … " + _md(text[-150:]))
                 tag = "🔴 material" if change.classification == "material" else "minor"
-                entry = [f"- {tag} ({change.kind}): " + "".join(_pad(parts))] + [
-                    f"  - {_md(r)}" for r in change.reasons
-                ]
+                entry = [f"- {tag} ({change.kind}): " + "".join(_pad(parts))]
+                entry += [f"  - **{_md(change.summary)}**"] if change.summary else []
+                entry += [f"  - {_md(r)}" for r in change.reasons]
                 cost = sum(len(x) + 1 for x in entry)
                 if size + cost > limit:
                     left_out += 1
@@ -244,6 +246,8 @@ def _html_change(change: Change, heading: bool) -> list[str]:
         label = "Material" if change.classification == "material" else "Minor"
         body.insert(0, f'<span class="label">{label}</span> ')
     parts.append("<p>" + "".join(body) + "</p>")
+    if change.summary:
+        parts.append(f'<p class="summary">{escape(change.summary)}</p>')
     if change.reasons:
         parts.append('<ul class="reasons">' + "".join(f"<li>{escape(r)}</li>" for r in change.reasons) + "</ul>")
     parts.append("</section>")

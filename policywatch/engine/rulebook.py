@@ -69,6 +69,7 @@ class Rules:
     always_material: tuple[str, ...] = ()
     never_material: tuple[str, ...] = ()
     generic_names: frozenset[str] = frozenset()  # "Inc", "Center": capitalised, but they name no new party
+    pronouns: frozenset[str] = frozenset()  # "them" → "messages": the noun spelled out
     structure: Structure = field(default_factory=default_structure, hash=False)
 
     def __hash__(self) -> int:
@@ -134,6 +135,7 @@ def _build(categories: dict[str, Any], language: dict[str, Any], always=(), neve
         always_material=tuple(always),
         never_material=tuple(never),
         generic_names=frozenset(w.lower() for w in language.get("names", {}).get("generic", ())),
+        pronouns=frozenset(w.lower() for w in language["minor"].get("pronouns", ())),
     )
 
 

@@ -58,6 +58,9 @@ class Structure:
     definition_sections: tuple[str, ...]
     contacts: tuple[str, ...]
     contact: re.Pattern[str]
+    placeholders: frozenset[str] = frozenset()
+    restated_share: float = 1.0
+    restated_words: int = 6
 
 
 def _either(patterns: list[str]) -> str:
@@ -102,6 +105,9 @@ def build(data: dict[str, Any]) -> Structure:
         definition_sections=tuple(s.lower() for s in data["definitions"]["sections"]),
         contacts=tuple(c.lower() for c in data["direction"]["contacts"]),
         contact=re.compile(r"\b(?:" + "|".join(re.escape(c) for c in data["direction"]["contacts"]) + r")\b", re.I),
+        placeholders=frozenset(p.lower() for p in data["artefacts"]["placeholders"]),
+        restated_share=float(data["restatement"]["share"]),
+        restated_words=int(data["restatement"]["min_words"]),
     )
 
 
@@ -109,6 +115,8 @@ def build(data: dict[str, Any]) -> Structure:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+_TOKEN = re.compile(r"\w+(?:['-]\w+)*")
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n\n")
 
 
 def is_furniture(block: str, st: Structure) -> bool:
@@ -279,6 +287,8 @@ class Layout:
     _text: str = ""
     _starts: list[int] | None = None
     _old_names: frozenset[str] | None = None
+    _old_sentences: list[tuple[frozenset[str], str]] | None = None
+    _old_index: dict[str, list[int]] | None = None
 
     def lead_in(self, text: str) -> str:
         """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
@@ -305,6 +315,43 @@ class Layout:
         if self._old_names is None:
             self._old_names = frozenset(_CAPITALISED.findall(SEP.join(self.old_blocks)))
         return name in self._old_names
+
+    def restated(self, text: str, st: Structure, fixed: frozenset[str] = frozenset()) -> str | None:
+        """What the old document said that already says ``text``, when each sentence of it is said there.
+
+        A sentence is said when one old sentence, or two in a row, hold at least ``st.restated_share`` of
+        its words, and the same negations, limits and modal verbs (``fixed``): "we do not sell" does not
+        say "we sell". Sentences shorter than ``st.restated_words`` (a clause's title) are not weighed,
+        but at least one sentence must be.
+        """
+        sentences = (frozenset(t.lower() for t in _TOKEN.findall(s)) for s in _SENTENCES.split(text))
+        weighed = [w for w in sentences if len(w) >= st.restated_words]
+        if not weighed or sum(map(len, self.old_blocks)) > LOOKUP_CHARS:
+            return None  # nothing to weigh, or past the size where the old text is read sentence by sentence
+        if self._old_sentences is None:
+            self._old_sentences, self._old_index = [], {}
+            for block in self.old_blocks:
+                for sentence in _SENTENCES.split(block):
+                    words = frozenset(w.lower() for w in _TOKEN.findall(sentence))
+                    for w in words:
+                        self._old_index.setdefault(w, []).append(len(self._old_sentences))
+                    self._old_sentences.append((words, sentence))
+        index, olds, first = self._old_index or {}, self._old_sentences, None
+        for words in weighed:
+            rare = sorted((w for w in words if w in index), key=lambda w: (len(index[w]), w))[:3]
+            hits = sorted({n for w in rare for n in index[w]})
+            # Each sentence holding a rare word alone first, then with the sentence before or after it.
+            spans = [(n, n + 1) for n in hits] + sorted({(m, m + 2) for n in hits for m in (n - 1, n) if m >= 0})
+            twin = None
+            for start, end in spans:
+                said = frozenset().union(*(olds[n][0] for n in range(start, min(end, len(olds)))))
+                if len(words & said) >= st.restated_share * len(words) and words & fixed == said & fixed:
+                    twin = " ".join(olds[n][1] for n in range(start, min(end, len(olds))))
+                    break
+            if twin is None:
+                return None
+            first = f"{first} {twin}" if first else twin
+        return first
 
     def uses(self, term: str, definition: str) -> list[str]:
         """Blocks of the new text, other than the definition itself, that use ``term``."""

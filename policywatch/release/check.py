@@ -17,6 +17,7 @@ from policywatch.plural import plural
 from policywatch.project import Project
 from policywatch.release.git import Git
 from policywatch.release.pending import Pending, last_reviewed, pending_changes, refuse_empty
+from policywatch.release.translations import link_translations
 from policywatch.termsafe import printable, printable_json
 
 # The check on every push does without the typing module (about 5 ms to import).
@@ -66,6 +67,13 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
     findings: list[Finding] = []
     for item in items:
         findings += findings_for(item, today, project.config.review_months, project.config.notice_days)
+    summaries = [i.summary() for i in items]
+    links = {link.slug: link for link in link_translations(items)}
+    for summary in summaries:
+        if link := links.get(summary["policy"]):
+            findings += [Finding(link.slug, "error", why) for why in link.errors]
+            findings += [Finding(link.slug, "warning", why) for why in link.warnings]
+            summary["translation"] = link.to_json()
     if (project.state_dir / JOURNAL_FILE).exists():
         findings.append(
             Finding(
@@ -74,7 +82,7 @@ def run_check(project: Project, against: str = "HEAD", *, today: dt.date | None 
                 f"a publish was interrupted (.policywatch/{JOURNAL_FILE}); run 'policywatch publish' to finish it",
             )
         )
-    return CheckResult(against, findings, [i.summary() for i in items])
+    return CheckResult(against, findings, summaries)
 
 
 def _nothing_to_check(project: Project, against: str) -> NothingToCheck:

@@ -82,6 +82,7 @@ class Pending:
     problems: list[str] = field(default_factory=list)  # metadata that contradicts history
     renamed_from: str | None = None  # the slug of the last release, when the file was renamed since
     ignored: list[RejectedTag] = field(default_factory=list)  # release tags that cannot be trusted
+    releases: tuple[ReleaseTag, ...] = ()  # every trusted release of this policy, oldest first
 
     @property
     def decided_by(self) -> str:
@@ -166,6 +167,7 @@ def pending_changes(
         out.append(item)
     for item in out:
         item.ignored = known.rejected_of(item.slug)
+        item.releases = known.of(item.slug)
     return out
 
 
@@ -424,6 +426,8 @@ def reason_lines(changes: list[Change]) -> list[str]:
     for change in changes:
         where = f"{change.section}: " if change.section else ""
         why = "; ".join(change.reasons) or change.classification
+        if change.summary and change.summary != why:
+            why = f"{change.summary} ({why})"
         text = " ".join((change.new_text or change.old_text).split())
         quoted = ""
         if text and text[:40] not in why:

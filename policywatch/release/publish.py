@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from policywatch.document import with_metadata
+from policywatch.document import parse_policy, with_metadata
 from policywatch.errors import (
     DateOutOfRange,
     EffectiveDateMovedBack,
@@ -23,6 +23,7 @@ from policywatch.errors import (
     OperationInProgress,
     PublicationDateMovedBack,
     TagExists,
+    TranslationOutOfStep,
     UncommittedPolicyEdits,
     UnsupportedVersion,
     UntrustedReleaseTag,
@@ -30,6 +31,7 @@ from policywatch.errors import (
 )
 from policywatch.filemodes import state_dir
 from policywatch.files import atomic_write
+from policywatch.locales import language_tag, split_translation
 from policywatch.project import POLICY_SUFFIX, Project
 from policywatch.refs import shown, tag_name_problem
 from policywatch.release.git import Git
@@ -40,6 +42,7 @@ from policywatch.release.pending import FIRST_VERSION, Pending, pending_changes,
 from policywatch.release.record import COMMIT_TRAILER, ChangeSummary, Release, one_line_title, tag_message
 from policywatch.release.summary import TRAILER_KEY as SUMMARY_TRAILER
 from policywatch.release.summary import Given, Since, from_trailers
+from policywatch.release.translations import TranslationLink, link_translations, translations_of
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class Action:
     renamed_from: str | None = None
     summary: str = ""
     register: list[dict[str, Any]] = field(default_factory=list)
+    translation_of: str | None = None  # a translation released with its source: the source's version
+    translations_later: list[str] = field(default_factory=list)  # a source's translations that follow later
 
     @property
     def rewrites_file(self) -> bool:
@@ -91,6 +96,8 @@ class Action:
             renamed_from=self.renamed_from,
             summary=self.summary,
             register=list(self.register),
+            translation_of=self.translation_of,
+            translations_later=list(self.translations_later),
         )
 
 
@@ -100,6 +107,7 @@ class Plan:
     actions: list[Action]
     unchanged: list[str]  # slugs with nothing to release
     ignored: list[str] = field(default_factory=list)  # warnings naming release tags that cannot be trusted
+    notes: list[str] = field(default_factory=list)  # warnings about the releases planned (a translation's dates)
 
     def releases(self, commit: str) -> list[Release]:
         return [a.release(self.date, commit) for a in self.actions]
@@ -146,11 +154,16 @@ def plan_publication(
     tag_format: str,
     existing_tags: dict[str, str],
     summaries: dict[str, str] | None = None,
+    translations_later: tuple[str, ...] = (),
 ) -> Plan:
     """What a publication on ``date`` releases. Pure: reads nothing, writes nothing."""
     summaries = summaries or {}
-    actions, unchanged = [], []
+    actions: list[Action] = []
+    unchanged: list[str] = []
+    links = {link.slug: link for link in link_translations(items) if link.language}
     for item in items:
+        if item.slug in links:
+            continue  # after the sources: a translation may be released with its source
         # Metadata that contradicts the history fails check, so it stops a publish even with no text to release.
         _refuse_contradictions(item)
         if item.verdict == "none":
@@ -159,18 +172,117 @@ def plan_publication(
         _refuse_untrusted(item)
         _refuse_earlier_date(item, date)
         action = _action(item, date, notice_days, tag_format, summaries.get(item.slug, ""))
-        if why := tag_name_problem(action.tag):
-            raise InvalidPolicyName(
-                f"{item.path}: version {shown(action.version)} cannot be released: git refuses the tag "
-                f"'{shown(action.tag)}' ({why})"
+        actions.append(_checked(action, item, existing_tags))
+    by_slug = {a.slug: a for a in actions}
+    notes: list[str] = []
+    later_used: set[str] = set()
+    for item in items:
+        if (link := links.get(item.slug)) is None:
+            continue
+        _refuse_contradictions(item)
+        source = by_slug.get(link.source)
+        if source is not None and link.upcoming and link.translation_of == source.version:
+            _refuse_untrusted(item)
+            _refuse_earlier_date(item, date)
+            action, note = _translation_action(item, link, source, tag_format, summaries.get(item.slug, ""))
+            actions.append(_checked(action, item, existing_tags))
+            notes += [note] if note else []
+            continue
+        if source is not None and source.classification in ("material", "initial"):
+            if link.language not in translations_later or source.classification == "initial":
+                raise TranslationOutOfStep(_behind_refusal(link, source))
+            later_used.add(link.language)
+            by_slug[link.source] = replace(source, translations_later=[*source.translations_later, link.language])
+            actions[actions.index(source)] = by_slug[link.source]
+        elif link.errors and (source is not None or item.verdict != "none"):
+            raise TranslationOutOfStep(link.errors[0])
+        if item.verdict == "none":
+            unchanged.append(item.slug)
+            continue
+        _refuse_untrusted(item)
+        _refuse_earlier_date(item, date)
+        action = _action(item, date, notice_days, tag_format, summaries.get(item.slug, ""))
+        actions.append(_checked(action, item, existing_tags))
+    if unused := [lang for lang in translations_later if lang not in later_used]:
+        raise TranslationOutOfStep(
+            f"--translations-later {unused[0]}: no translation in that language falls behind a material "
+            "release of this publish"
+        )
+    return Plan(date, actions, unchanged, [r.warning for item in items for r in item.ignored], notes)
+
+
+def _checked(action: Action, item: Pending, existing_tags: dict[str, str]) -> Action:
+    """The action, unless git would refuse its tag or the tag exists already."""
+    if why := tag_name_problem(action.tag):
+        raise InvalidPolicyName(
+            f"{item.path}: version {shown(action.version)} cannot be released: git refuses the tag "
+            f"'{shown(action.tag)}' ({why})"
+        )
+    if action.tag in existing_tags:
+        raise TagExists(
+            f"tag {action.tag} already exists (at {existing_tags[action.tag][:12]}); "
+            f"{item.path} would be released as {action.version}: set its version by hand or delete the tag"
+        )
+    return action
+
+
+def _behind_refusal(link: TranslationLink, source: Action) -> str:
+    claimed = "names no translation_of"
+    if link.translation_of:
+        claimed = f"still translates {link.source} {link.translation_of}"
+    return (
+        f'{link.path} {claimed}: update it and set translation_of: "{source.version}" to release it with '
+        f"{link.source} {source.version}, or publish with --translations-later {link.language}"
+    )
+
+
+def _translation_action(
+    item: Pending, link: TranslationLink, source: Action, tag_format: str, summary: str
+) -> tuple[Action, str | None]:
+    """A translation released with its source: the same version and dates, its date lines in its own language."""
+    policy = item.policy
+    if item.last and version_key(source.version) <= version_key(item.last.version):
+        raise VersionMovedBack(
+            f"{item.path}: released as {item.last.version} already ({item.last.tag}); it cannot be released "
+            f"as {source.version} with {link.source}"
+        )
+    new = with_metadata(policy, version=source.version, effective=source.effective, updated=source.updated).text
+    note = None
+    if link.language.partition("-")[0] != "en":
+        from policywatch.localdates import rewrite_dates, supports
+
+        if supports(link.language):
+            head = len(new) - len(parse_policy(new, path=policy.path, slug=policy.slug).body)
+            new = new[:head] + rewrite_dates(
+                new[head:], link.language, effective=source.effective, updated=source.updated
             )
-        if action.tag in existing_tags:
-            raise TagExists(
-                f"tag {action.tag} already exists (at {existing_tags[action.tag][:12]}); "
-                f"{item.path} would be released as {action.version}: set its version by hand or delete the tag"
+        else:
+            note = (
+                f"{item.path}: date lines in '{link.language}' are not recognised; only its front matter "
+                "carries the new dates, check its text by hand"
             )
-        actions.append(action)
-    return Plan(date, actions, unchanged, [r.warning for item in items for r in item.ignored])
+    action = Action(
+        slug=item.slug,
+        path=item.path,
+        title=one_line_title(policy.title),
+        classification="initial" if item.last is None else source.classification,
+        previous_version=item.last.version if item.last else None,
+        version=source.version,
+        effective=source.effective,
+        updated=source.updated,
+        tag=tag_name(tag_format, item.slug, source.version),
+        old_text=policy.text,
+        new_text=new,
+        reasons=[f"translation of {link.source} {source.version}", *item.reasons],
+        changes=_change_summaries(item),
+        decided_by=source.decided_by,
+        decision_commit=source.decision_commit,
+        decision_note=source.decision_note,
+        renamed_from=item.renamed_from,
+        summary=summary,
+        translation_of=source.version,
+    )
+    return action, note
 
 
 def _refuse_untrusted(item: Pending) -> None:
@@ -207,7 +319,7 @@ def _refuse_earlier_date(item: Pending, date: dt.date) -> None:
 def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str, summary: str) -> Action:
     policy = item.policy
     if item.verdict == "initial":
-        version = policy.version or FIRST_VERSION
+        version = planned_version(item)
         previous = item.last.version if item.last else None
         effective = policy.effective or date
         updated = policy.updated or date
@@ -220,9 +332,7 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str, sum
         reasons = list(item.reasons)
     else:
         previous = item.last.version
-        version = bump(previous, item.verdict, item.path)
-        if policy.version and version_key(policy.version) > version_key(version):
-            version = policy.version
+        version = planned_version(item)
         updated = date
         if item.verdict == "material":
             effective = _notice_end(item, date, notice_days)
@@ -248,10 +358,7 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str, sum
         old_text=policy.text,
         new_text=new.text,
         reasons=reasons,
-        changes=[
-            ChangeSummary(c.section, c.kind, c.classification, list(c.reasons), c.old_text, c.new_text)
-            for c in item.changes
-        ],
+        changes=_change_summaries(item),
         decided_by=item.decided_by,
         decision_commit=decision.commit if decision else None,
         decision_note=decision.note if decision else None,
@@ -259,6 +366,24 @@ def _action(item: Pending, date: dt.date, notice_days: int, tag_format: str, sum
         summary=summary,
         register=list(item.register),
     )
+
+
+def planned_version(item: Pending) -> str:
+    """The version a release of ``item`` gets: its own for a first release, else the bump (or higher, set by hand)."""
+    policy = item.policy
+    if item.verdict == "initial":
+        return policy.version or FIRST_VERSION
+    version = bump(item.last.version, item.verdict, item.path)
+    if policy.version and version_key(policy.version) > version_key(version):
+        version = policy.version
+    return version
+
+
+def _change_summaries(item: Pending) -> list[ChangeSummary]:
+    return [
+        ChangeSummary(c.section, c.kind, c.classification, list(c.reasons), c.old_text, c.new_text)
+        for c in item.changes
+    ]
 
 
 def _notice_end(item: Pending, date: dt.date, notice_days: int) -> dt.date:
@@ -292,21 +417,26 @@ def publish(
     confirm: Callable[[Plan], bool] | None = None,
     lock_wait: float = 30.0,
     summary: Given | None = None,
+    translations_later: list[str] | None = None,
 ) -> PublishResult:
-    """Release every policy that changed since its last release (or only ``slugs``).
+    """Release every policy that changed since its last release (or only ``slugs``), translations with their sources.
 
     ``summary`` (the ``--summary`` options) wins over the ``Policy-Summary:`` trailers.
+    ``translations_later`` names the languages whose translations may stay behind a material release.
     """
     git = Git(project.root)
     date = date or dt.date.today()
     summary = summary or Given()
+    later = later_languages(translations_later or [])
+    if slugs:
+        slugs = with_translations(project, slugs)
     if dry_run:
-        plan = _prepare(project, git, slugs, date, override, summary)
+        plan = _prepare(project, git, slugs, date, override, summary, later)
         notes = ["an interrupted publish will be completed or rolled back first"] if Journal.load(project.root) else []
         return PublishResult(plan, plan.releases(""), None, notes, True)
     with publish_lock(project.root, lock_wait):
         repaired = recover(project.root, git)
-        plan = _prepare(project, git, slugs, date, override, summary)
+        plan = _prepare(project, git, slugs, date, override, summary, later)
         if not plan.actions or (confirm is not None and not confirm(plan)):
             return PublishResult(plan, [], None, repaired, False)
         commit = apply_plan(project, git, plan)
@@ -320,6 +450,7 @@ def _prepare(
     date: dt.date,
     override: str | None,
     summary: Given = Given(),  # frozen: one shared default is safe
+    translations_later: tuple[str, ...] = (),
 ) -> Plan:
     if what := git.operation_in_progress():
         raise OperationInProgress(f"{project.root}: the repository is in the middle of {what}; finish it first")
@@ -340,7 +471,33 @@ def _prepare(
         tag_format=project.config.tag_format,
         existing_tags=existing,
         summaries=_summaries(project, git, items, summary),
+        translations_later=translations_later,
     )
+
+
+def later_languages(given: list[str]) -> tuple[str, ...]:
+    """``--translations-later de,fr --translations-later pt-BR`` as language tags, each checked."""
+    out: list[str] = []
+    for part in (p.strip() for value in given for p in value.split(",")):
+        tag = language_tag(part) if part else None
+        if tag is None:
+            raise TranslationOutOfStep(
+                f"--translations-later {shown(part)}: not a language tag such as de, fr or pt-BR"
+            )
+        if tag not in out:
+            out.append(tag)
+    return tuple(out)
+
+
+def with_translations(project: Project, slugs: list[str]) -> list[str]:
+    """``slugs`` with each source's translations and each translation's source: they are released together."""
+    present = project.slugs()
+    wanted = list(slugs)
+    for slug in slugs:
+        source, language = split_translation(slug)
+        related = translations_of(present, source) + ([source] if language and source in present else [])
+        wanted += [s for s in related if s not in wanted]
+    return wanted
 
 
 def _summaries(project: Project, git: Git, items: list[Pending], given: Given) -> dict[str, str]:
@@ -433,4 +590,8 @@ def describe(action: Action) -> str:
         head += f" (decided by {action.decided_by})"
     if action.renamed_from:
         head += f" (renamed from {action.renamed_from})"
+    if action.translation_of:
+        head += f" (translation of {split_translation(action.slug)[0]} {action.translation_of})"
+    if action.translations_later:
+        head += f" (translations later: {', '.join(action.translations_later)})"
     return head

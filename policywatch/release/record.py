@@ -73,6 +73,10 @@ class Release:
     summary: str = ""  # written by a person (--summary or Policy-Summary: trailers); paragraphs split by a blank line
     # A register's entries added, changed and removed: status, name, fields, old_fields, changed, classification.
     register: list[dict[str, Any]] = field(default_factory=list)
+    # A translation's release: the version of its source it translates (front matter ``translation_of``).
+    translation_of: str | None = None
+    # A source's release: the languages of the translations that follow later (``--translations-later``).
+    translations_later: list[str] = field(default_factory=list)
 
     @property
     def material(self) -> bool:
@@ -86,8 +90,10 @@ class Release:
         data = asdict(self)
         for key in ("effective", "updated", "published"):
             data[key] = getattr(self, key).isoformat()
-        if not self.register:
-            del data["register"]
+        # Fields added later are written only when they say something: older readers see the records they know.
+        for key in ("register", "translation_of", "translations_later"):
+            if not data[key]:
+                del data[key]
         return data
 
     @classmethod
@@ -134,7 +140,7 @@ _REQUIRED = {
     "tag",
 }
 _CLASSIFICATIONS = {"material", "minor", "initial"}
-_OPTIONAL_TEXT = {"previous_version", "decision_commit", "decision_note", "renamed_from"}
+_OPTIONAL_TEXT = {"previous_version", "decision_commit", "decision_note", "renamed_from", "translation_of"}
 
 
 def _field(name: str, value: Any) -> Any:
@@ -146,7 +152,7 @@ def _field(name: str, value: Any) -> Any:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise UntrustedRecord(f"its release record's '{name}' is not a date: {_short(value)}") from None
-    if name in ("reasons",):
+    if name in ("reasons", "translations_later"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise UntrustedRecord(f"its release record's '{name}' is not a list of texts")
         return value
@@ -286,6 +292,10 @@ def tag_message(release: Release) -> str:
         lines += [line for paragraph in release.summary_paragraphs for line in (one_line(paragraph), "")]
     if release.renamed_from:
         lines += [one_line(f"renamed from {release.renamed_from}"), ""]
+    if release.translation_of:
+        lines += [one_line(f"translation of version {release.translation_of} of its source"), ""]
+    if release.translations_later:
+        lines += [one_line(f"translations that follow later: {', '.join(release.translations_later)}"), ""]
     if release.decided_by != "engine":
         who = f"decided by a person ({release.decided_by}"
         who += f" in {release.decision_commit[:12]})" if release.decision_commit else ")"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from policywatch.project import Project
 from policywatch.release import history
 from policywatch.release.text import released_text
+from policywatch.release.translations import link_translations
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class PolicyStatus:
     ignored_tags: list[dict[str, str]] = field(default_factory=list)  # release tags that cannot be trusted
     notice_days: int = 30  # the policy's own notice period, else the project's
     kind: str = "policy"  # policy | register
+    source: str | None = None  # for a translation: the slug of the policy it translates
+    language: str | None = None  # for a translation: its language tag
+    translation: dict[str, object] | None = None  # for a translation: what it translates and how far behind it is
+    translations_later: list[str] = field(default_factory=list)  # languages still to follow, as releases recorded
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,10 @@ def policy_statuses(project: Project) -> list[PolicyStatus]:
     items = pending_changes(project, rev=None)
     pending = {p.slug: p.verdict for p in items}
     renamed = {p.slug: p.renamed_from for p in items if p.renamed_from}
+    links = {link.slug: link for link in link_translations(items)}
     out = []
     for policy in project.load_all():
+        link = links.get(policy.slug)
         last = known.last(policy.slug) or (known.last(renamed[policy.slug]) if policy.slug in renamed else None)
         changed, note = None, None
         if last:
@@ -88,8 +95,29 @@ def policy_statuses(project: Project) -> list[PolicyStatus]:
                 [r.to_json() for r in known.rejected_of(policy.slug)],
                 project.config.notice_days if policy.notice_days is None else policy.notice_days,
                 policy.kind,
+                link.source if link and link.language else None,
+                link.language if link and link.language else None,
+                link.to_json() if link and link.language else None,
+                following_later(policy.slug, links.values()),
             )
         )
+    return under_sources(out)
+
+
+def following_later(source: str, links) -> list[str]:
+    """The languages of ``source``'s translations still behind a release that recorded them as following later."""
+    return sorted(link.language for link in links if link.source == source and any(b.later for b in link.behind))
+
+
+def under_sources(statuses: list[PolicyStatus]) -> list[PolicyStatus]:
+    """Each translation right after its source (in slug order), so a listing shows locales under it."""
+    sources = {s.slug for s in statuses}
+    out = []
+    for status in statuses:
+        if status.source in sources:
+            continue
+        out.append(status)
+        out += [s for s in statuses if s.source == status.slug]
     return out
 
 

@@ -30,6 +30,7 @@ from policywatch.site.redlines import (
 )
 from policywatch.site.registers import RegisterRow, is_register, register_csv, register_json, register_rows
 from policywatch.site.settings import site_settings
+from policywatch.site.translations import Translations
 from policywatch.site_config import SiteSettings
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 TEMPLATE_DIR = "site"
 STYLESHEET = "site/style.css"
+# What a page of a policy without translations says about languages (``site.translations`` fills them in).
+NO_TRANSLATIONS = {"page_lang": None, "alternates": [], "x_default": None, "translation": None, "later": []}
 PAGE_TEMPLATES = ("index.html", "policy.html", "versions.html", "version.html", "changes.html", "compare_index.html")
 
 
@@ -152,6 +155,7 @@ class _Builder:
         self._texts: dict[str, RenderedText] = {}
         self._views: dict[tuple[str, str], RedlineView] = {}
         self.redline_stats = RedlineStats()
+        self.translations = Translations(archives, settings)
         env.filters.setdefault("long_date", long_date)
 
     def build(self) -> dict[str, bytes]:
@@ -188,6 +192,7 @@ class _Builder:
             text=self.text(shown),
             register=self.register(archive, shown),
             page_title=archive.title,
+            **self.translations.context(archive, shown, per_version=False),
         )
         self.files[urls.policy_feed_path(archive.slug)] = build_policy_feed(
             archive, self.settings, generated=self.generated
@@ -206,6 +211,8 @@ class _Builder:
                 version=version,
                 text=self.text(version),
                 page_title=f"{version.release.title}, version {version.version}",
+                later=self.translations.later(version),
+                **self.translations.context(archive, version, per_version=True),
             )
             self.files[urls.source_path(archive.slug, version.version)] = version.text.encode("utf-8")
             previous = archive.previous(version)
@@ -329,7 +336,7 @@ class _Builder:
             verdict=verdict_label,
             state=self.state,
             Markup=Markup,
-            **{"page_title": self.settings.title, **context},
+            **{"page_title": self.settings.title, **NO_TRANSLATIONS, **context},
         )
 
 

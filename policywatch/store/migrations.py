@@ -3,9 +3,7 @@
 Each migration is written once; ``{id}`` and ``{ref}`` stand for the two column
 types the databases spell differently. ``schema_version`` records what has been
 applied, so opening a store brings it up to date and a store written by a newer
-policywatch is refused rather than damaged. Each migration is looked up by its
-own number, so one numbered below a migration already applied (two features
-developed side by side) is still applied.
+policywatch is refused rather than damaged.
 """
 
 from __future__ import annotations
@@ -118,6 +116,37 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        5,
+        "objections to register releases, one per subscriber and release, and every step of each",
+        (
+            """CREATE TABLE objections (
+                id {id},
+                release_tag TEXT NOT NULL,
+                subscriber_id {ref} REFERENCES subscribers(id) ON DELETE SET NULL,
+                email TEXT NOT NULL,
+                reason TEXT NOT NULL DEFAULT '',
+                deadline TEXT NOT NULL,
+                late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1)),
+                status TEXT NOT NULL DEFAULT 'open'
+                    CHECK (status IN ('open', 'resolved', 'withdrawn', 'terminated')),
+                objected_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                request_address TEXT NOT NULL DEFAULT '',
+                request_agent TEXT NOT NULL DEFAULT '',
+                UNIQUE (release_tag, email)
+            )""",
+            "CREATE INDEX objections_subscriber ON objections (subscriber_id)",
+            """CREATE TABLE objection_events (
+                id {id},
+                objection_id {ref} NOT NULL REFERENCES objections(id) ON DELETE CASCADE,
+                status TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                at TEXT NOT NULL
+            )""",
+            "CREATE INDEX objection_events_objection ON objection_events (objection_id, id)",
+        ),
+    ),
+    Migration(
         6,
         "acceptances of policy versions by an application's users, and the API's idempotency keys",
         (
@@ -146,17 +175,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
         ),
     ),
+    Migration(
+        7,
+        "the reader's language: subscribers.language and subscribe_requests.language ('' for the source's),"
+        " and deliveries.language, the language each notice was sent in",
+        (
+            "ALTER TABLE subscribers ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE subscribe_requests ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE deliveries ADD COLUMN language TEXT",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version
-
-
-_ALL = frozenset(m.version for m in MIGRATIONS)
-
-
-def _applied(store: Store) -> set[int]:
-    """Versions applied, each checked on its own: one numbered below another applied earlier still runs."""
-    return {row[0] for row in store.query("SELECT version FROM schema_version")}
 
 
 def current_version(store: Store) -> int:
@@ -164,10 +195,15 @@ def current_version(store: Store) -> int:
     return rows[0][0] or 0
 
 
+def applied_versions(store: Store) -> set[int]:
+    return {row[0] for row in store.query("SELECT version FROM schema_version")}
+
+
 def migrate(store: Store) -> int:
     """Apply what is missing, under the write lock, in one transaction; returns the schema version."""
+    wanted = {migration.version for migration in MIGRATIONS}
     try:
-        if _applied(store) == _ALL:
+        if applied_versions(store) == wanted:
             return LATEST
     except Exception:  # no schema_version table yet: a new database
         pass
@@ -178,13 +214,16 @@ def migrate(store: Store) -> int:
         store.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
         )
-        have = current_version(store)  # again, now that this writer holds the lock
-        if have > LATEST:
+        applied = applied_versions(store)  # again, now that this writer holds the lock
+        unknown = applied - wanted
+        if unknown:
             raise DatabaseError(
-                f"{store.url}: schema version {have} is newer than this policywatch knows ({LATEST}): upgrade it"
+                f"{store.url}: schema version {max(unknown)} is newer than this policywatch knows ({LATEST}): "
+                "upgrade it"
             )
-        applied = _applied(store)
         for migration in MIGRATIONS:
+            # Each one not yet applied, not only those above the highest: numbers are taken in
+            # parallel lines of work, so a lower one may arrive after a higher one was applied.
             if migration.version in applied:
                 continue
             for statement in migration.statements:

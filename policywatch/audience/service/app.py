@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from policywatch.audience.service.acceptances import AcceptancesApi
+    from policywatch.audience.service.objections import Objecting
     from policywatch.audience.service.subscribe import Signups
     from policywatch.project import Project
 
@@ -182,19 +183,19 @@ def normalise_prefix(prefix: str) -> str:
 def link_path(project: Project) -> str | None:
     """The path of the unsubscribe links this repository's notices carry; None if they carry none.
 
-    From ``[email] unsubscribe_url`` when set, else ``[site] base_url`` + ``/unsubscribe``, as
-    the notices build them. Used to tell whoever runs the endpoint where it must answer.
+    From ``[email] unsubscribe_url`` when set, else ``[service] url`` (or ``[site] base_url``) +
+    ``/unsubscribe``, as the notices build them. Used to tell whoever runs the endpoint where it must answer.
     """
     from urllib.parse import urlsplit
 
+    from policywatch.audience.service.settings import public_settings
     from policywatch.audience.smtp_settings import email_section
-    from policywatch.site_config import read_site_settings
 
     email = email_section(project.config.section("email"), project.config.source)
     custom = email.text("unsubscribe_url", "", one_line=True, strip=True)
     if custom:
         return urlsplit(custom).path or "/"
-    base = read_site_settings(project.config).base_url
+    base = public_settings(project).url
     if base:
         return urlsplit(base).path.rstrip("/") + UNSUBSCRIBE_PATH
     return None
@@ -212,10 +213,12 @@ class ServiceApp:
         max_body: int = MAX_BODY,
         signups: Signups | None = None,
         acceptances: AcceptancesApi | None = None,
+        objecting: Objecting | None = None,
     ):
         self.stores = stores
         self.prefix = normalise_prefix(prefix)
         self.signups = signups
+        self.objecting = objecting
         routes = dict(ROUTES)
         if signups is not None:
             from policywatch.audience.service.subscribe import ROUTES as SUBSCRIBE_ROUTES
@@ -226,6 +229,10 @@ class ServiceApp:
             from policywatch.audience.service.acceptances import ROUTES as ACCEPTANCE_ROUTES
 
             routes.update(ACCEPTANCE_ROUTES)
+        if objecting is not None:
+            from policywatch.audience.service.objections import ROUTES as OBJECTION_ROUTES
+
+            routes.update(OBJECTION_ROUTES)
         self.routes = {(method, self.prefix + path): endpoint for (method, path), endpoint in routes.items()}
         self.methods = tuple(dict.fromkeys(method for method, _ in self.routes))
         self.max_body = max_body
@@ -425,20 +432,29 @@ def make_app(
     every request opens its own connection. Templates come from the repository's
     ``templates/`` folder first, when the source is a repository. A repository's
     service also takes subscriptions when ``[service] subscribe = true``, and then
-    refuses to start without the secret and the mail settings they need.
+    refuses to start without the secret and the mail settings they need; and it
+    takes objections to register releases when ``[service] objections = true``.
     """
     stores, root = _store_factory(source)
-    signups = acceptances = None
+    signups = acceptances = objecting = None
     if root is not None:
         from policywatch.audience.service.acceptances import make_acceptances
+        from policywatch.audience.service.objections import make_objecting
         from policywatch.audience.service.subscribe import make_signups
         from policywatch.project import Project, open_project
 
         project = source if isinstance(source, Project) else open_project(root)
         signups = make_signups(project)
         acceptances = make_acceptances(project, stores)
+        objecting = make_objecting(project, signups.mailer if signups else None)
     return ServiceApp(
-        stores, prefix=prefix, templates_root=root, max_body=max_body, signups=signups, acceptances=acceptances
+        stores,
+        prefix=prefix,
+        templates_root=root,
+        max_body=max_body,
+        signups=signups,
+        acceptances=acceptances,
+        objecting=objecting,
     )
 
 

@@ -1,4 +1,4 @@
-"""The service's own emails: the confirmation link, and the welcome that follows a confirmation.
+"""The service's own emails: the confirmation link, the welcome that follows it, an objection's receipt.
 
 One message at a time, so the standard library builds it (a notice to a million
 people is ``message``'s job). Messages are sent from a small pool of background
@@ -28,8 +28,11 @@ from policywatch.termsafe import printable
 if TYPE_CHECKING:
     import jinja2
 
+    from policywatch.project import Project
+
 CONFIRM_EMAIL = "subscribe/confirm_email.txt"
 WELCOME_EMAIL = "subscribe/welcome_email.txt"
+OBJECTION_EMAIL = "objection/receipt_email.txt"
 MAIL_THREADS = 2
 
 
@@ -43,6 +46,20 @@ class Mail:
     @property
     def message_id(self) -> str:
         return str(self.message["Message-ID"])
+
+
+def project_mailer(project: Project) -> Mailer:
+    """The service's mailer for a repository: ``[email]`` and the environment; raises on a setting it lacks."""
+    import os
+
+    from policywatch.audience.smtp_settings import email_section, sender_settings, smtp_settings
+    from policywatch.templates import template_environment
+
+    source = project.config.source
+    section = email_section(project.config.section("email"), source)
+    sender = sender_settings(section, source=source, environ=os.environ)
+    smtp = smtp_settings(section, source=source, environ=os.environ)
+    return Mailer(smtp, sender, template_environment(project.root))
 
 
 class Mailer:

@@ -31,6 +31,7 @@ _KEYS = {
     "per_address_per_day",
     "max_pending",
     "allowed_origins",
+    "objections",
 }
 
 
@@ -46,9 +47,15 @@ class ServiceSettings:
     per_address_per_day: int = 3  # confirmation emails to one address
     max_pending: int = 10_000  # unconfirmed, unexpired requests held at once
     origins: tuple[str, ...] = ()  # scheme://host[:port] a browser's POST may come from
+    objections: bool = False  # GET/POST /object answer, and register notices carry a link to them
 
     def link(self, path: str) -> str:
-        return self.url + path.lstrip("/")
+        return service_link(self.url, path)
+
+
+def service_link(url: str, path: str) -> str:
+    """A link to one of the service's endpoints: every email (confirm, unsubscribe, object) builds its links here."""
+    return url + path.lstrip("/") if url else ""
 
 
 def origin_of(url: str) -> str:
@@ -63,9 +70,29 @@ def origin_of(url: str) -> str:
 
 def service_settings(project: Project, environ: Mapping[str, str] | None = None) -> ServiceSettings:
     """``[service]`` with ``[site] base_url`` and ``[site] subscribe_url``; the secret from the environment."""
-    from policywatch.site_config import read_site_settings
+    from dataclasses import replace
 
     env = os.environ if environ is None else environ
+    settings = public_settings(project)
+    where = f"{project.config.source} [service]"
+    secret = env.get(SECRET_VAR, "").strip()
+    if settings.subscribe:
+        if not settings.url:
+            raise ServiceSettingsError(
+                f"{where}: subscribe = true needs [service] url or [site] base_url: confirmation links are built on it"
+            )
+        if len(secret) < MIN_SECRET:
+            raise ServiceSettingsError(
+                f"{SECRET_VAR}: must be set to at least {MIN_SECRET} random characters when [service] subscribe = true"
+                " (for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+    return replace(settings, secret=secret.encode("utf-8") if settings.subscribe else b"")
+
+
+def public_settings(project: Project) -> ServiceSettings:
+    """``[service]`` without the secret: what ``notify`` needs to build the service's links into notices."""
+    from policywatch.site_config import read_site_settings
+
     where = f"{project.config.source} [service]"
     table = Table(project.config.section("service"), where, ServiceSettingsError, _KEYS)
     site = read_site_settings(project.config)
@@ -86,21 +113,10 @@ def service_settings(project: Project, environ: Mapping[str, str] | None = None)
             )
         origins.append(origin)
     origins += [origin_of(known) for known in (url, site.base_url, site.subscribe_url) if origin_of(known)]
-    secret = env.get(SECRET_VAR, "").strip()
-    if subscribe:
-        if not url:
-            raise ServiceSettingsError(
-                f"{where}: subscribe = true needs [service] url or [site] base_url: confirmation links are built on it"
-            )
-        if len(secret) < MIN_SECRET:
-            raise ServiceSettingsError(
-                f"{SECRET_VAR}: must be set to at least {MIN_SECRET} random characters when [service] subscribe = true"
-                " (for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
-            )
     return ServiceSettings(
         url=url,
         subscribe=subscribe,
-        secret=secret.encode("utf-8") if subscribe else b"",
         origins=tuple(dict.fromkeys(origins)),
+        objections=table.flag("objections", False),
         **numbers,
     )

@@ -3,8 +3,10 @@
 ``POST /subscribe`` answers the same "check your inbox" page whatever happens
 to the request (accepted, refused by a limit, caught by the honeypot), so the
 form cannot be used to learn who subscribes. Only an address that is not an
-address, or a policy that does not exist, gets a different (400) page: the
-sender typed those.
+address, a policy that does not exist, or a language that is not a language
+tag, gets a different (400) page: the sender typed those. The form's optional
+``language`` field chooses the notices' language; without it, the confirming
+browser's ``Accept-Language`` does (``languages``).
 
 ``GET /confirm`` shows a button and changes nothing (mail scanners follow links);
 its ``POST`` subscribes, once, and records when and from where as proof of
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from policywatch import urls
 from policywatch.audience.addresses import check_address
+from policywatch.audience.languages import accepted_language, check_language
 from policywatch.audience.service.mail import CONFIRM_EMAIL, WELCOME_EMAIL, Mailer
 from policywatch.audience.service.settings import ServiceSettings, origin_of
 from policywatch.audience.service.tokens import mask_email
@@ -32,6 +35,7 @@ from policywatch.audience.signups import (
     read_token,
     request_subscription,
 )
+from policywatch.errors import InvalidSubscriber
 
 if TYPE_CHECKING:
     from policywatch.audience.service.app import Reply, Request, ServiceApp
@@ -68,22 +72,14 @@ class Signups:
 
 def make_signups(project: Project) -> Signups | None:
     """The subscribe endpoints' parts when ``[service] subscribe = true``; raises on any setting they lack."""
-    import os
-
+    from policywatch.audience.service.mail import project_mailer
     from policywatch.audience.service.settings import service_settings
-    from policywatch.audience.smtp_settings import email_section, sender_settings, smtp_settings
     from policywatch.site_config import read_site_settings
-    from policywatch.templates import template_environment
 
     settings = service_settings(project)
     if not settings.subscribe:
         return None
-    source = project.config.source
-    section = email_section(project.config.section("email"), source)
-    sender = sender_settings(section, source=source, environ=os.environ)
-    smtp = smtp_settings(section, source=source, environ=os.environ)
-    mailer = Mailer(smtp, sender, template_environment(project.root))
-    return Signups(project, settings, mailer, read_site_settings(project.config).base_url)
+    return Signups(project, settings, project_mailer(project), read_site_settings(project.config).base_url)
 
 
 # -- the endpoints ------------------------------------------------------------------------
@@ -102,12 +98,21 @@ def subscribe(service: ServiceApp, request: Request) -> Reply:
     known = set(signups.known_slugs())
     if any(slug not in known for slug in asked):
         return service.page(PROBLEM_TEMPLATE, status=400, problem="policy")
+    languages = request.form.get("language", [])
+    try:
+        language = check_language(languages[0]) if len(languages) == 1 else ""
+    except InvalidSubscriber:
+        language = None
+    if language is None or len(languages) > 1:
+        return service.page(PROBLEM_TEMPLATE, status=400, problem="language")
     page = service.page(INBOX_TEMPLATE, masked=mask_email(address))
     if any(value.strip() for value in request.form.get(HONEYPOT, [])):
         _log(request, "request dropped: the hidden field was filled in")
         return page
     with service.store() as store:
-        outcome = request_subscription(store, signups.settings.secret, address, asked, _origin(request), signups.limits)
+        outcome = request_subscription(
+            store, signups.settings.secret, address, asked, _origin(request), signups.limits, language=language
+        )
     if not isinstance(outcome, Requested):
         why = {"client": "client address", "address": "email address", "pending": "pending confirmations"}[outcome]
         _log(request, f"request refused: over the limit of {why}")
@@ -231,7 +236,8 @@ def _one(request: Request, name: str) -> str:
 def _origin(request: Request) -> Origin:
     environ = request.environ
     agent = environ.get("HTTP_USER_AGENT", "")
-    return Origin(environ.get("REMOTE_ADDR", "") or "", agent[:MAX_AGENT])
+    language = accepted_language(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+    return Origin(environ.get("REMOTE_ADDR", "") or "", agent[:MAX_AGENT], language)
 
 
 def _origin_allowed(environ: dict[str, Any], allowed: tuple[str, ...], *, allow_null: bool) -> bool:
