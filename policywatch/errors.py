@@ -203,6 +203,14 @@ class NothingToAnnounce(PolicywatchError):
     """The release named is not a material change, so it is not announced."""
 
 
+class InvalidAcceptance(PolicywatchError):
+    """An acceptance that cannot be recorded: a bad field, or a policy version that was never released."""
+
+
+class AcceptanceFileError(PolicywatchError):
+    """An acceptances CSV file cannot be imported; the message names the file and the line."""
+
+
 class ObjectionNotFound(PolicywatchError):
     """No objection has the id given."""
 

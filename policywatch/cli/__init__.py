@@ -126,6 +126,7 @@ def _root(
 
 # Importing a command module registers its commands; the modules import the library lazily.
 from policywatch.cli import (  # noqa: E402,F401
+    acceptances,
     diff,
     evidence,
     inforce,

@@ -48,6 +48,14 @@ def serve(
         base = normalise_prefix(prefix)
         confirm = application.signups.settings.link("confirm")
         typer.echo(f"taking subscriptions: POST {base}/subscribe; confirmation links go to {confirm}", err=True)
+    api = application.acceptances
+    if api is not None:
+        base = normalise_prefix(prefix)
+        if api.enabled:
+            routes = f"POST {base}/api/acceptances, GET {base}/api/acceptances/<subject>"
+            typer.echo(f"acceptances API on: {routes}", err=True)
+        else:
+            typer.echo("acceptances API off: set POLICYWATCH_API_KEY to turn it on", err=True)
     if application.objecting is not None:
         base = normalise_prefix(prefix)
         typer.echo(f"taking objections to register releases: GET and POST {base}/object", err=True)

@@ -149,6 +149,35 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        6,
+        "acceptances of policy versions by an application's users, and the API's idempotency keys",
+        (
+            # One row per subject, policy and version: a repeat (a retry, a re-run import) adds nothing;
+            # the earliest acceptance is kept. The unique index also answers the lookup by subject.
+            """CREATE TABLE acceptances (
+                id {id},
+                subject TEXT NOT NULL,
+                policy TEXT NOT NULL,
+                version TEXT NOT NULL,
+                accepted_at TEXT NOT NULL,
+                source TEXT NOT NULL CHECK (source IN ('web', 'app', 'api')),
+                recorded_at TEXT NOT NULL,
+                UNIQUE (subject, policy, version)
+            )""",
+            "CREATE INDEX acceptances_policy ON acceptances (policy, subject, version)",
+            """CREATE TABLE idempotency_keys (
+                scope TEXT NOT NULL,
+                key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                response TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (scope, key)
+            )""",
+            "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
+        ),
+    ),
+    Migration(
         7,
         "the reader's language: subscribers.language and subscribe_requests.language ('' for the source's),"
         " and deliveries.language, the language each notice was sent in",

@@ -8,7 +8,7 @@ never wait for each other.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -53,6 +53,16 @@ class PostgresStore:
         with self._guard(), self.conn.cursor() as cur:
             cur.executemany(_paramstyle(sql), rows)
             return cur.rowcount
+
+    def copy_into(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """``COPY`` rows into a table: the fastest way in, for a bulk import (names are ours, never input)."""
+        with (
+            self._guard(),
+            self.conn.cursor() as cur,
+            cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp,
+        ):
+            for row in rows:
+                cp.write_row(row)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self._guard():

@@ -38,6 +38,7 @@ from policywatch.termsafe import printable
 if TYPE_CHECKING:
     import jinja2
 
+    from policywatch.audience.service.acceptances import AcceptancesApi
     from policywatch.audience.service.objections import Objecting
     from policywatch.audience.service.subscribe import Signups
     from policywatch.project import Project
@@ -56,13 +57,18 @@ ERROR_TEMPLATE = "unsubscribe/error.html"
 
 _REASONS = {
     200: "200 OK",
+    201: "201 Created",
     400: "400 Bad Request",
+    401: "401 Unauthorized",
     403: "403 Forbidden",
     404: "404 Not Found",
     405: "405 Method Not Allowed",
+    409: "409 Conflict",
     413: "413 Content Too Large",
     414: "414 URI Too Long",
+    422: "422 Unprocessable Content",
     500: "500 Internal Server Error",
+    503: "503 Service Unavailable",
 }
 _ERRORS = {
     400: ("Bad request", "The request could not be understood."),
@@ -83,6 +89,7 @@ class Request:
     query: dict[str, list[str]]
     form: dict[str, list[str]]  # the fields of a form POST's body; empty otherwise
     environ: dict[str, Any]
+    body: bytes = b""  # a POST's body as it came (a JSON endpoint reads it)
 
     def values(self, name: str) -> list[str]:
         """A parameter's values: from the query, else from the form."""
@@ -205,6 +212,7 @@ class ServiceApp:
         templates_root: str | Path | None = None,
         max_body: int = MAX_BODY,
         signups: Signups | None = None,
+        acceptances: AcceptancesApi | None = None,
         objecting: Objecting | None = None,
     ):
         self.stores = stores
@@ -216,6 +224,11 @@ class ServiceApp:
             from policywatch.audience.service.subscribe import ROUTES as SUBSCRIBE_ROUTES
 
             routes.update(SUBSCRIBE_ROUTES)
+        self.acceptances = acceptances
+        if acceptances is not None:
+            from policywatch.audience.service.acceptances import ROUTES as ACCEPTANCE_ROUTES
+
+            routes.update(ACCEPTANCE_ROUTES)
         if objecting is not None:
             from policywatch.audience.service.objections import ROUTES as OBJECTION_ROUTES
 
@@ -266,12 +279,14 @@ class ServiceApp:
                 return self.error(refused.status)
         path = environ.get("PATH_INFO", "")
         endpoint = self.routes.get((method, path))
+        if endpoint is None and path.rpartition("/")[2]:  # a route ending in /* takes any last segment
+            endpoint = self.routes.get((method, path.rpartition("/")[0] + "/*"))
         if endpoint is None:
             allowed = tuple(m for m, p in self.routes if p == path)
             return self._not_allowed(allowed) if allowed else self.error(404)
         form = parse_qs(body.decode("latin-1"), keep_blank_values=True) if body and _is_form(environ) else {}
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        return endpoint(self, Request(method, query, form, environ))
+        return endpoint(self, Request(method, query, form, environ, body))
 
     @contextmanager
     def store(self) -> Iterator[Store]:
@@ -421,17 +436,25 @@ def make_app(
     takes objections to register releases when ``[service] objections = true``.
     """
     stores, root = _store_factory(source)
-    signups = objecting = None
+    signups = acceptances = objecting = None
     if root is not None:
+        from policywatch.audience.service.acceptances import make_acceptances
         from policywatch.audience.service.objections import make_objecting
         from policywatch.audience.service.subscribe import make_signups
         from policywatch.project import Project, open_project
 
         project = source if isinstance(source, Project) else open_project(root)
         signups = make_signups(project)
+        acceptances = make_acceptances(project, stores)
         objecting = make_objecting(project, signups.mailer if signups else None)
     return ServiceApp(
-        stores, prefix=prefix, templates_root=root, max_body=max_body, signups=signups, objecting=objecting
+        stores,
+        prefix=prefix,
+        templates_root=root,
+        max_body=max_body,
+        signups=signups,
+        acceptances=acceptances,
+        objecting=objecting,
     )
 
 
