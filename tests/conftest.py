@@ -133,7 +133,8 @@ def _pg_shared_url() -> Iterator[str]:
 def pg_store(_pg_shared_url: str) -> Iterator[Store]:
     """A migrated PostgreSQL store with empty tables (one schema per test session, emptied per test)."""
     opened = open_store(_pg_shared_url)
-    opened.execute("TRUNCATE deliveries, releases, subscribers, ledger_chain RESTART IDENTITY CASCADE")
+    tables = "deliveries, releases, subscribers, acceptances, idempotency_keys, ledger_chain"
+    opened.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     opened.execute("UPDATE chain_head SET seq = 0, hash = ?", (GENESIS,))
     try:
         yield opened

@@ -208,3 +208,27 @@ def test_an_objection_changed_with_raw_sql_is_found(store):
     record_objection(store, "vendors/v2.0", row_id, subscriber.email, "No.", dt.date(2030, 1, 1))
     store.execute("UPDATE objections SET reason = 'Yes.'")
     assert "objections row 1 differs" in chain.check_store(store)
+
+
+def _accepted(subject: str, version: str, at: str):
+    from policywatch.audience.acceptances import Acceptance
+
+    return Acceptance(subject, "privacy", version, f"2026-0{at}T09:00:00.000000Z", "web")
+
+
+def test_each_acceptance_stored_or_moved_earlier_is_chained_and_a_repeat_is_not(store):
+    from policywatch.audience.acceptances import record_acceptances
+
+    assert record_acceptances(store, [_accepted("u-1", "2.0", "3-02"), _accepted("u-2", "2.0", "3-02")]) == 2
+    record_acceptances(store, [_accepted("u-1", "2.0", "3-05")])  # later than the one kept: nothing stored
+    record_acceptances(store, [_accepted("u-1", "2.0", "3-01")])  # earlier: the row moves, and is chained again
+    assert _ops(store, "acceptances") == ["accepted", "accepted", "accepted"]
+    assert chain.check_store(store) is None
+
+
+def test_an_acceptance_changed_with_raw_sql_is_found(store):
+    from policywatch.audience.acceptances import record_acceptances
+
+    record_acceptances(store, [_accepted("u-1", "2.0", "3-02")])
+    store.execute("UPDATE acceptances SET version = '3.0'")
+    assert "acceptances row 1 differs" in chain.check_store(store)

@@ -160,9 +160,24 @@ def test_a_release_nobody_objected_to_has_an_empty_list_of_objections(bundle):
     }
 
 
-def test_acceptances_say_when_the_database_keeps_none(bundle):
-    found = json.loads(_files(bundle)["responses/acceptances.json"])
-    assert found["recorded"] is False and "no 'acceptances' table" in found["why"]
+def test_acceptances_are_counted_per_source_for_the_release(sqlite_company, tmp_path):
+    from policywatch.audience.acceptances import Acceptance, record_acceptances
+
+    store = open_store(sqlite_company[1])
+    try:
+        at = "2026-03-02T09:00:00.000000Z"
+        record_acceptances(
+            store,
+            [Acceptance(f"u-{n}", "privacy", "2.0", at, "web" if n < 2 else "app") for n in range(3)]
+            + [Acceptance("u-9", "privacy", "1.0", at, "web")],
+        )
+    finally:
+        store.close()
+    out = tmp_path / "evidence.zip"
+    assert run("evidence", "privacy@2.0", str(out)).exit_code == 0
+    found = json.loads(_files(out)["responses/acceptances.json"])
+    assert (found["accepted"], found["by_source"]["web"]["count"], found["by_source"]["app"]["count"]) == (3, 2, 1)
+    assert run("verify", str(out)).exit_code == 0
 
 
 def test_the_first_release_has_no_redline_and_says_why(sqlite_company, tmp_path):

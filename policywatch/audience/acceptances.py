@@ -25,7 +25,7 @@ from pathlib import Path
 from policywatch.audience.catalog import Catalog, PolicyVersions, Version
 from policywatch.errors import AcceptanceFileError, InvalidAcceptance, ReleaseNotFound
 from policywatch.release.history import version_key
-from policywatch.store import Store, utcnow
+from policywatch.store import Store, chain, utcnow
 
 SOURCES = ("web", "app", "api")
 CSV_HEADER = ("subject", "policy", "version", "accepted_at", "source")
@@ -144,6 +144,14 @@ def record_acceptances(store: Store, batch: list[Acceptance]) -> int:
         return 0
     now = utcnow()
     rows = [(a.subject, a.policy, a.version, a.accepted_at, a.source, now) for a in earliest.values()]
+    with store.transaction():
+        changed = _upsert(store, rows)
+        # Every row this write stored or moved earlier carries its time: the chain takes exactly those.
+        chain.record_where(store, "acceptances", "accepted", "recorded_at = ?", (now,))
+    return changed
+
+
+def _upsert(store: Store, rows: list[tuple[str, ...]]) -> int:
     if len(rows) == 1:
         return store.execute(_UPSERT, rows[0])
     if store.dialect != "postgresql":

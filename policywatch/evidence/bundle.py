@@ -169,36 +169,29 @@ def _redline(project, repo, release, previous) -> dict[str, bytes]:
 
 
 def _responses(store: Store, record) -> dict[str, bytes]:
-    """Objections and acceptance counts: the place for them, saying plainly when this ledger keeps none."""
-    if chain.table_exists(store, "objections"):
-        rows = store.query(
-            "SELECT id, email, reason, deadline, late, status, objected_at FROM objections"
-            " WHERE release_tag = ? ORDER BY id",
-            (record.tag,),
-        )
-        names = ("id", "email", "reason", "deadline", "late", "status", "objected_at")
-        objections = {
-            "recorded": True,
-            "release": record.tag,
-            "objections": [dict(zip(names, r, strict=True)) for r in rows],
-        }
-    else:
-        objections = {"recorded": False, "why": "this database keeps no objections (no 'objections' table)"}
-    if chain.table_exists(store, "acceptances"):
-        by_source = store.query(
-            "SELECT source, COUNT(*), MIN(accepted_at), MAX(accepted_at) FROM acceptances"
-            " WHERE policy = ? AND version = ? GROUP BY source ORDER BY source",
-            (record.policy, record.version),
-        )
-        acceptances = {
-            "recorded": True,
-            "policy": record.policy,
-            "version": record.version,
-            "accepted": sum(row[1] for row in by_source),
-            "by_source": {row[0]: {"count": row[1], "first": row[2], "last": row[3]} for row in by_source},
-        }
-    else:
-        acceptances = {"recorded": False, "why": "this database keeps no acceptances (no 'acceptances' table)"}
+    """The release's objections, and how many accepted its version, by source (none is a count too)."""
+    names = ("id", "email", "reason", "deadline", "late", "status", "objected_at")
+    rows = store.query(
+        f"SELECT {', '.join(names)} FROM objections WHERE release_tag = ? ORDER BY id",
+        (record.tag,),
+    )
+    objections = {
+        "recorded": True,
+        "release": record.tag,
+        "objections": [dict(zip(names, r, strict=True)) for r in rows],
+    }
+    by_source = store.query(
+        "SELECT source, COUNT(*), MIN(accepted_at), MAX(accepted_at) FROM acceptances"
+        " WHERE policy = ? AND version = ? GROUP BY source ORDER BY source",
+        (record.policy, record.version),
+    )
+    acceptances = {
+        "recorded": True,
+        "policy": record.policy,
+        "version": record.version,
+        "accepted": sum(row[1] for row in by_source),
+        "by_source": {row[0]: {"count": row[1], "first": row[2], "last": row[3]} for row in by_source},
+    }
     return {
         "responses/objections.json": dumps(objections).encode(),
         "responses/acceptances.json": dumps(acceptances).encode(),

@@ -128,6 +128,7 @@ OBJECTIONS = ledger(
     ),
 )
 OBJECTION_STEPS = ledger("objection_events", ("id", "objection_id", "status", "note", "at"))
+ACCEPTANCES = ledger("acceptances", ("id", "subject", "policy", "version", "accepted_at", "source", "recorded_at"))
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 UNIQUE (subject, policy, version)
             )""",
             "CREATE INDEX acceptances_policy ON acceptances (policy, subject, version)",
+            "CREATE INDEX acceptances_recorded ON acceptances (recorded_at)",  # a write's rows, to chain them
             """CREATE TABLE idempotency_keys (
                 scope TEXT NOT NULL,
                 key TEXT NOT NULL,
@@ -193,7 +194,8 @@ MIGRATIONS: tuple[Migration, ...] = (
 def _chain_existing(store: Store) -> object:
     from policywatch.store.chain import chain_existing
 
-    return chain_existing(store, ("subscribers", "subscribe_requests", "deliveries", "objections", "objection_events"))
+    tables = ("subscribers", "subscribe_requests", "deliveries", "objections", "objection_events", "acceptances")
+    return chain_existing(store, tables)
 
 
 MIGRATIONS += (
