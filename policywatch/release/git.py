@@ -181,20 +181,38 @@ class Git:
 
     def read_blobs(self, specs: list[str]) -> dict[str, bytes | None]:
         """``{"REV:path": bytes}`` for many files, through one ``git cat-file --batch`` session; None where missing."""
-        found: dict[str, bytes | None] = {}
-        for spec in specs:
-            obj = self._object(spec)
-            found[spec] = obj[1] if obj is not None and obj[0] == b"blob" else None
-        return found
+        return {
+            spec: obj[1] if obj is not None and obj[0] == b"blob" else None
+            for spec, obj in zip(specs, self._objects(specs), strict=True)
+        }
 
     def _object(self, spec: str) -> tuple[bytes, bytes, int] | None:
-        """(type, content, hash width in bytes) of the object ``spec`` names; None when there is none.
+        """(type, content, hash width in bytes) of the object ``spec`` names; None when there is none."""
+        return self._objects([spec])[0]
+
+    def _objects(self, specs: list[str]) -> list[tuple[bytes, bytes, int] | None]:
+        """``_object`` of each spec, the requests written a pipe's worth at a time and the answers read after.
 
         One ``cat-file --batch`` process serves every read of a command: a check
-        reads the policy folder, the policies and their released texts through it.
+        reads the policy folder, the policies and their released texts through it,
+        in three exchanges instead of one per file. A request stays under 16 KB, so
+        it fits in the pipe and git never waits on an answer nobody is reading yet.
         """
-        if "\n" in spec:
-            return None
+        found: list[tuple[bytes, bytes, int] | None] = [None] * len(specs)
+        wanted = [
+            (i, spec.encode("utf-8", errors="surrogateescape")) for i, spec in enumerate(specs) if "\n" not in spec
+        ]
+        while wanted:
+            size, count = 0, 0
+            while count < len(wanted) and (count == 0 or size + len(wanted[count][1]) < 16_384):
+                size += len(wanted[count][1]) + 1
+                count += 1
+            chunk, wanted = wanted[:count], wanted[count:]
+            for (i, _), obj in zip(chunk, self._exchange([name for _, name in chunk]), strict=True):
+                found[i] = obj
+        return found
+
+    def _exchange(self, names: list[bytes]) -> list[tuple[bytes, bytes, int] | None]:
         if self._batch is None:
             self._batch = subprocess.Popen(
                 ["git", "cat-file", "--batch"],
@@ -204,21 +222,25 @@ class Git:
                 stderr=subprocess.PIPE,
             )
         batch = self._batch
+        out: list[tuple[bytes, bytes, int] | None] = []
         try:
-            batch.stdin.write(spec.encode("utf-8", errors="surrogateescape") + b"\n")  # type: ignore[union-attr]
+            batch.stdin.write(b"".join(name + b"\n" for name in names))  # type: ignore[union-attr]
             batch.stdin.flush()  # type: ignore[union-attr]
-            header = batch.stdout.readline().split()  # type: ignore[union-attr]
-            if len(header) != 3 or not header[2].isdigit():  # "<spec> missing" / "ambiguous"
-                if not header:
-                    raise OSError("no answer")
-                return None
-            size = int(header[2])
-            data = batch.stdout.read(size + 1)[:size]  # type: ignore[union-attr]
+            for _ in names:
+                header = batch.stdout.readline().split()  # type: ignore[union-attr]
+                if len(header) != 3 or not header[2].isdigit():  # "<spec> missing" / "ambiguous"
+                    if not header:
+                        raise OSError("no answer")
+                    out.append(None)
+                    continue
+                size = int(header[2])
+                data = batch.stdout.read(size + 1)[:size]  # type: ignore[union-attr]
+                out.append((header[1], data, len(header[0]) // 2))
         except OSError:
             error = batch.stderr.read().decode(errors="replace").strip() if batch.poll() is not None else ""  # type: ignore[union-attr]
             self.close()
             raise HistoryError(f"git cat-file failed: {error or 'it stopped answering'}") from None
-        return header[1], data, len(header[0]) // 2
+        return out
 
     def messages(self, since: str | None, until: str, path: str) -> list[tuple[str, str]]:
         """(commit, message) of commits touching ``path`` after ``since`` up to ``until``, newest first."""
