@@ -13,7 +13,8 @@ through the hook's entry point (`python -m policywatch.check`) and the
 `policywatch check` command; `policywatch --version` gives the command-line
 framework's own start-up for comparison, and a bare `python -c pass` the floor
 that the target is stated against: `policywatch check` on the usual push within
-8 times the interpreter's own start-up.
+8 times the interpreter's own start-up. The two are run turn about, so that a
+shared machine's drift weighs on both sides of the ratio alike.
 """
 
 from __future__ import annotations
@@ -120,6 +121,20 @@ def time_check(root: Path, runs: int, cmd: list[str]) -> tuple[list[float], list
     return walls, cpus, code
 
 
+def time_alternately(root: Path, runs: int, first: list[str], second: list[str]) -> tuple[tuple, tuple]:
+    """``time_check`` of two commands run turn about, so that a shared machine's drift weighs on both alike."""
+    for _ in range(2):
+        run_once(root, first)
+        run_once(root, second)
+    results: tuple[tuple[list, list, list], ...] = (([], [], [0]), ([], [], [0]))
+    for _ in range(runs):
+        for cmd, (walls, cpus, code) in zip((first, second), results, strict=True):
+            wall, cpu, code[0] = run_once(root, cmd)
+            walls.append(wall)
+            cpus.append(cpu)
+    return tuple((walls, cpus, code[0]) for walls, cpus, code in results)  # type: ignore[return-value]
+
+
 def report(name: str, walls: list[float], cpus: list[float], code: int) -> None:
     median = statistics.median(walls)
     verdict = "ok" if median <= TARGET_MS else "OVER TARGET"
@@ -155,9 +170,8 @@ def main() -> None:
             f"(built in {time.perf_counter() - start:.1f} s)"
         )
         report("python -m policywatch.check (the hook)", *time_check(root, args.runs, HOOK))
-        command = time_check(root, args.runs, COMMAND)
+        command, bare = time_alternately(root, args.runs, COMMAND, BARE)
         report("policywatch check", *command)
-        bare = time_check(root, args.runs, BARE)
         report("python -c pass (the interpreter)", *bare)
         report_ratio(command, bare)
         report("policywatch --version (CLI start-up)", *time_check(root, args.runs, FLOOR))
