@@ -8,16 +8,17 @@
    imported with the real ``policywatch acceptances import`` in a child process:
    time, rows per second, and the child's peak RSS.
 3. ``policywatch acceptances report privacy@3.0``: time.
-4. ``policywatch.audience.service:application`` under waitress (the production
-   WSGI server) in a child process; ``--clients`` clients, each on its own
-   keep-alive connection, send ``--requests`` ``GET /api/acceptances/<subject>``
+4. ``policywatch.audience.service:application`` under a production WSGI server in
+   a child process (``--server waitress``, threads in one process, or ``gunicorn``:
+   ``--workers`` processes of ``--threads`` threads, which uses both cores);
+   ``--clients`` clients, each on its own keep-alive connection, send ``--requests`` ``GET /api/acceptances/<subject>``
    one after another for random subjects: at most ``--clients`` requests are in
    flight. Reports lookups per second, client-observed p50/p99, the in-app time
    (the ``Server-Timing`` header) p50/p99, and the server's RSS.
 
 The machine's load average is printed with the figures: on a shared machine they
 move with it. The database is a fresh schema of the test PostgreSQL database
-(``POLICYWATCH_TEST_POSTGRES``), dropped after. Loopback only; needs waitress.
+(``POLICYWATCH_TEST_POSTGRES``), dropped after. Loopback only; needs waitress or gunicorn.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_subscribe import state  # noqa: E402
 from tests._acceptance_support import API_KEY, days, released_repo  # noqa: E402
-from tests._burst_support import waitress_serving  # noqa: E402
+from tests._burst_support import gunicorn_serving, waitress_serving  # noqa: E402
 
 HISTORY = (
     ("privacy", "1.0", "initial", days(-400), days(-400)),
@@ -147,17 +148,18 @@ def rss_of(pid: int) -> dict[str, int]:
     return fields
 
 
-def waitress_pid(port: str) -> int | None:
-    """The waitress child listening on ``port`` (for its memory)."""
+def server_pids(port: str) -> list[int]:
+    """The server's processes on ``port``: waitress's one, or gunicorn's master and its workers."""
+    found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 cmd = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"waitress" in b" ".join(cmd) and f"--listen=127.0.0.1:{port}".encode() in cmd:
-                return int(entry.name)
-    return None
+            if any(arg.endswith(f"127.0.0.1:{port}".encode()) for arg in cmd) and int(entry.name) != os.getpid():
+                found.append(int(entry.name))
+    return found
 
 
 def cpu_seconds(pid: int) -> float:
@@ -187,7 +189,9 @@ def main() -> int:
     parser.add_argument("--subjects", type=int, default=200_000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=500, help="per client")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress")
+    parser.add_argument("--threads", type=int, default=8, help="threads (per worker, for gunicorn)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here too")
     args = parser.parse_args()
     figures: dict[str, object] = {"cpus": os.cpu_count()}
@@ -209,16 +213,22 @@ def main() -> int:
         figures["report"] = json.loads(out)
         print(f"report privacy@3.0 in {seconds:.2f} s: {json.dumps(figures['report'])}")
         os.environ["POLICYWATCH_API_KEY"] = API_KEY
-        with waitress_serving(root, threads=args.threads) as base:
+        serving = (
+            waitress_serving(root, threads=args.threads)
+            if args.server == "waitress"
+            else gunicorn_serving(root, workers=args.workers, threads=args.threads)
+        )
+        with serving as base:
             asyncio.run(load(base, args.subjects, 4, 50))  # warm up: connections opened, code paths loaded
-            pid = waitress_pid(base.rsplit(":", 1)[1])
-            assert pid is not None, "the waitress process was not found"
+            pids = server_pids(base.rsplit(":", 1)[1])
+            assert pids, "the server's processes were not found"
             figures["load_before_lookups"] = load_average()
-            app_cpu, pg_cpu = cpu_seconds(pid), postgres_cpu_seconds()
+            app_cpu, pg_cpu = sum(map(cpu_seconds, pids)), postgres_cpu_seconds()
             result = asyncio.run(load(base, args.subjects, args.clients, args.requests))
-            app_cpu, pg_cpu = cpu_seconds(pid) - app_cpu, postgres_cpu_seconds() - pg_cpu
+            app_cpu, pg_cpu = sum(map(cpu_seconds, pids)) - app_cpu, postgres_cpu_seconds() - pg_cpu
             figures["load_after_lookups"] = load_average()
-            memory = rss_of(pid)
+            sizes = [rss_of(pid) for pid in pids]
+            memory = {key: sum(size.get(key, 0) for size in sizes) for key in ("VmRSS", "VmHWM")}
         total = len(result["latencies"])
         figures.update(
             lookups=total,
@@ -234,6 +244,8 @@ def main() -> int:
             server_cpu_ms_per_lookup=round(1000 * app_cpu / total, 3),
             postgres_cpu_ms_per_lookup=round(1000 * pg_cpu / total, 3),
             clients=args.clients,
+            server=args.server,
+            workers=args.workers if args.server == "gunicorn" else 1,
             threads=args.threads,
         )
     print(
@@ -242,9 +254,10 @@ def main() -> int:
     print(f"  client p50 {figures['client_p50_ms']} ms, p99 {figures['client_p99_ms']} ms")
     print(f"  in-app p50 {figures['app_p50_ms']} ms, p99 {figures['app_p99_ms']} ms (Server-Timing)")
     app_ms, pg_ms = figures["server_cpu_ms_per_lookup"], figures["postgres_cpu_ms_per_lookup"]
-    print(f"  CPU per lookup: waitress {app_ms} ms, PostgreSQL {pg_ms} ms (all its processes: an upper bound)")
+    print(f"  CPU per lookup: {args.server} {app_ms} ms, PostgreSQL {pg_ms} ms (all its processes: an upper bound)")
     print(f"  so two idle cores would answer about {2000 / (app_ms + pg_ms):.0f} lookups/s")
-    print(f"  waitress RSS {memory.get('VmRSS', 0) / 1024:.0f} MiB, peak {memory.get('VmHWM', 0) / 1024:.0f} MiB")
+    rss, peak = memory["VmRSS"] / 1024, memory["VmHWM"] / 1024
+    print(f"  {args.server} RSS {rss:.0f} MiB, peaks {peak:.0f} MiB (all its processes)")
     print(f"  load average {figures['load_before_lookups']} before, {figures['load_after_lookups']} after")
     if args.out:
         args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

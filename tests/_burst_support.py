@@ -111,15 +111,27 @@ def waitress_serving(repo: Path, *, threads: int = 8, extra: Sequence[str] = ())
     """``policywatch.audience.service:application`` under waitress, in a child process on a loopback port."""
     port = free_port()
     command = [
-        sys.executable,
-        "-m",
-        "waitress",
-        f"--listen=127.0.0.1:{port}",
-        f"--threads={threads}",
-        "--max-request-body-size=4096",
-        *extra,
-        "policywatch.audience.service:application",
+        *(sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}"),
+        *("--max-request-body-size=4096", *extra, "policywatch.audience.service:application"),
     ]
+    with _serving(command, repo, port) as base:
+        yield base
+
+
+@contextmanager
+def gunicorn_serving(repo: Path, *, workers: int = 2, threads: int = 2) -> Iterator[str]:
+    """The same application under gunicorn: ``workers`` processes of ``threads`` threads (gthread)."""
+    port = free_port()
+    command = [
+        *(sys.executable, "-m", "gunicorn", "--worker-class=gthread", f"--workers={workers}"),
+        *(f"--threads={threads}", f"--bind=127.0.0.1:{port}", "policywatch.audience.service:application"),
+    ]
+    with _serving(command, repo, port) as base:
+        yield base
+
+
+@contextmanager
+def _serving(command: list[str], repo: Path, port: int) -> Iterator[str]:
     env = {**os.environ, "POLICYWATCH_REPO": str(repo)}
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: a full pipe would stall the server's log writes
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
@@ -140,5 +152,5 @@ def _wait_for_port(port: int, process: subprocess.Popen, log) -> None:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
-                raise RuntimeError(f"waitress did not start: {log.read().decode()[-500:]}") from None
+                raise RuntimeError(f"the server did not start: {log.read().decode()[-500:]}") from None
             time.sleep(0.05)

@@ -340,3 +340,19 @@ def test_the_api_answers_under_a_prefix(repo, database, monkeypatch):
     with serving(make_app(open_project(repo.root), prefix="/legal")) as url:
         assert post(f"{url}/legal", ALICE).status_code == 201
         assert lookup(f"{url}/legal", "alice").json()["policies"]["privacy"]["accepted_version"] == "2.1"
+
+
+def test_under_gunicorn_the_api_records_and_looks_up_an_acceptance(repo, database, monkeypatch):
+    import httpx
+
+    from tests._burst_support import gunicorn_serving
+
+    monkeypatch.setenv("POLICYWATCH_API_KEY", API_KEY)
+    with gunicorn_serving(repo.root, workers=2, threads=2) as base:
+        created = httpx.post(f"{base}/api/acceptances", json=ALICE, headers=bearer(), timeout=10)
+        found = httpx.get(f"{base}/api/acceptances/alice", headers=bearer(), timeout=10)
+    assert created.status_code == 201, created.text
+    assert found.json()["policies"][ALICE["policy"]]["accepted_version"] == ALICE["version"]
+    assert [(policy, version, source) for policy, version, _, source in rows(database)] == [
+        (ALICE["policy"], ALICE["version"], ALICE["source"])
+    ]
