@@ -175,6 +175,26 @@ def test_a_register_notice_states_the_deadline_and_carries_a_personal_objection_
     assert f'<a href="{link.replace("&", "&amp;")}">object to this change</a>' in html
 
 
+@pytest.mark.parametrize(
+    ("language", "sentence", "link"),
+    [
+        ("de", "Sie können dieser Änderung bis zum 25. Dezember 2026 widersprechen", "dieser Änderung widersprechen"),
+        ("fr", "vous opposer à cette modification jusqu’au 25 décembre 2026", "s’opposer à cette modification"),
+        ("es", "Puede oponerse a este cambio hasta el 25 de diciembre de 2026", "oponerse a este cambio"),
+    ],
+)
+def test_a_register_notice_in_the_readers_language_states_the_deadline_and_links_the_objection(
+    language, sentence, link
+):
+    from dataclasses import replace
+
+    notice = Notice(register_release(), base_url="https://policies.example.com/", objections=True)
+    _, text, html = notice_text(replace(notice, language=language), ANA)
+    url = OBJECT_LINK.search(text).group(0)
+    assert sentence in text and sentence in html.replace("<strong>", "").replace("</strong>", "")
+    assert f'<a href="{url.replace("&", "&amp;")}">{link}</a>' in html
+
+
 def test_two_recipients_get_two_different_objection_links():
     notice = Notice(register_release(), base_url="https://policies.example.com/", objections=True)
     other = Recipient(f"{TAG}:email:bo@example.com", "bo@example.com", "", "u" * 32, 8)

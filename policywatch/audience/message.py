@@ -192,7 +192,7 @@ def notice_context(notice: Notice, language: str | None = None) -> dict[str, Any
         "covers": list(notice.covers),
         "register_rows": register_rows(release.register),
         "objection_deadline": objection_deadline(release),
-        "objection_deadline_text": format_date(deadline) if (deadline := objection_deadline(release)) else "",
+        "objection_deadline_text": local_date(deadline, language) if (deadline := objection_deadline(release)) else "",
     }
 
 
