@@ -259,8 +259,8 @@ def migrate(store: Store) -> int:
                 "upgrade it"
             )
         for migration in MIGRATIONS:
-            # Each one not yet applied, not only those above the highest: numbers are taken in
-            # parallel lines of work, so a lower one may arrive after a higher one was applied.
+            # Each one not yet applied, not only those above the highest: a database that ran a
+            # development build may hold a higher number without a lower one added beside it.
             if migration.version in applied:
                 continue
             for statement in migration.statements:
