@@ -634,3 +634,111 @@ def test_a_link_cell_that_lost_its_text_is_a_value_lost_in_the_capture():
     result = compare(policy(BODY + old), policy(BODY + new))
     assert result.classification == "minor"
     assert any(r.startswith("value lost in the page's capture") for r in reasons(result))
+
+
+# --- Parties ---------------------------------------------------------------------------------
+
+PARTY = """\
+# Privacy notice
+
+**Nimbus Technology Ltd** (hereinafter "Nimbus") is the controller of your personal data.
+
+Nimbus collects your name and trip history to provide rides. Nimbus keeps trip history for 90 days.
+"""
+
+
+def test_another_registered_company_as_the_controller_is_material():
+    result = compare(PARTY, PARTY.replace("Nimbus Technology Ltd", "Nimbus Operations Ltd"))
+    assert result.classification == "material"
+    assert "party changed: 'Nimbus Technology Ltd' → 'Nimbus Operations Ltd' (a different registered company)" in (
+        reasons(result)
+    )
+    assert result.changes[0].summary.startswith("Changes the company you deal with: 'Nimbus Technology Ltd'")
+
+
+def test_a_company_that_only_changed_its_legal_form_is_a_name_change():
+    result = compare(PARTY, PARTY.replace("Nimbus Technology Ltd", "Nimbus Technology LLC"))
+    assert result.classification == "minor"
+
+
+def test_the_company_that_writes_the_policy_is_no_recipient_of_its_data():
+    text = "\n\n".join(
+        [
+            "# Amazing terms",
+            "Amazing runs the Amazing store. Amazing ships orders. Amazing keeps your account safe.",
+            "Amazing collects your name and address to ship orders.",
+        ]
+    )
+    new = text.replace("to ship orders.", "to ship orders that Amazing sells.")
+    assert not any(r.startswith("new recipient") for r in reasons(compare(text, new)))
+
+
+# --- Transfer safeguards ------------------------------------------------------------------------
+
+TRANSFERS = BODY.replace(
+    "We keep account data for 90 days",
+    "We transfer personal information to the United States under standard contractual clauses.\n\n"
+    "We keep account data for 90 days",
+)
+
+
+def test_a_transfer_safeguard_stated_is_in_the_users_favour():
+    new = TRANSFERS.replace("under standard contractual clauses", "under standard contractual clauses and the Data Privacy Framework")
+    result = compare(policy(TRANSFERS), policy(new))
+    assert result.classification == "minor"
+    assert any(r.startswith("new transfer safeguard: data privacy framework") for r in reasons(result))
+
+
+def test_a_transfer_safeguard_dropped_is_material():
+    new = TRANSFERS.replace(" under standard contractual clauses", "")
+    result = compare(policy(TRANSFERS), policy(new))
+    assert result.classification == "material"
+    assert "transfer safeguard removed: standard contractual clauses" in reasons(result)
+
+
+def test_one_safeguard_put_for_its_successor_changes_nothing():
+    old = TRANSFERS.replace("standard contractual clauses", "the Privacy Shield")
+    new = TRANSFERS.replace("standard contractual clauses", "the Data Privacy Framework")
+    assert compare(policy(old), policy(new)).classification == "minor"
+
+
+def test_a_new_destination_for_data_is_still_a_transfer():
+    new = TRANSFERS.replace("to the United States", "to the United States and China")
+    result = compare(policy(TRANSFERS), policy(new))
+    assert result.classification == "material"
+    assert any(r.startswith("new international transfer: china") for r in reasons(result))
+
+
+# --- Statements that bind nobody ----------------------------------------------------------------
+
+
+def test_a_paragraph_added_that_speaks_to_no_party_and_states_no_practice_is_minor():
+    new = BODY.replace("## Your rights", "One or more patents apply to the service and its features.\n\n## Your rights")
+    result = compare(policy(BODY), policy(new))
+    assert result.classification == "minor"
+    assert any(r.startswith("text added that states no practice") for r in reasons(result))
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        "Personal information is shared with advertising partners for marketing.",
+        "You may not resell the service or any part of it.",
+        "Accounts are closed after 12 months without a sign-in.",
+        "No refunds are given for partial months of the subscription plan.",
+    ],
+)
+def test_a_paragraph_added_that_states_a_practice_or_binds_someone_is_material(added):
+    new = BODY.replace("## Your rights", f"{added}\n\n## Your rights")
+    assert compare(policy(BODY), policy(new)).classification == "material"
+
+
+def test_a_line_naming_a_company_the_text_never_named_is_judged_as_a_new_party():
+    old = "# Sub-processors\n\nWe use these vendors.\n\n- Mailwell. Email service.\n"
+    new = old + "- Nimbusly. Product analytics software.\n"
+    assert compare(old, new).classification == "material"
+
+
+def test_one_or_more_is_no_count_to_compare():
+    result = verdict(("You may ask us for a copy", "You may ask us for one or more copies"))
+    assert not any(r.startswith(("age threshold", "number", "amount")) for r in reasons(result))

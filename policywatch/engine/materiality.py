@@ -145,8 +145,8 @@ def _numbers(
     old = _NAMED_NUMBER.sub(r"\1", without_pointers(old, st))
     new = _NAMED_NUMBER.sub(r"\1", without_pointers(new, st))
     rx = _number_pattern(rules)
-    before = Counter(_in_figures(m.group()) for m in rx.finditer(old))
-    after = Counter(_in_figures(m.group()) for m in rx.finditer(new))
+    before = Counter(_in_figures(m.group()) for m in rx.finditer(old) if not _DETERMINER.fullmatch(m.group()))
+    after = Counter(_in_figures(m.group()) for m in rx.finditer(new) if not _DETERMINER.fullmatch(m.group()))
     removed = list((before - after).elements())
     added = list((after - before).elements())
     if not removed and not added:
@@ -184,6 +184,8 @@ def _numbers(
     return [f"{what} removed: {wording.listing(removed)}"], []
 
 
+# "One" and "single" without a unit count nothing ("one or more patents", "one of our partners").
+_DETERMINER = re.compile(r"(?:one|single)", re.I)
 _UNIT_DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve"
 _TEENS = "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
@@ -306,7 +308,7 @@ def forget() -> None:
 
 
 def _categories(
-    old: str, new: str, rules: Rules, old_sentence: str = "", new_sentence: str = ""
+    old: str, new: str, rules: Rules, old_sentence: str = "", new_sentence: str = "", own: frozenset[str] = frozenset()
 ) -> tuple[list[str], list[str]]:
     """Reasons for concepts a sentence asserts that appear or disappear: (material, in the user's favour).
 
@@ -314,6 +316,7 @@ def _categories(
     there ("subsidiaries" → "subsidiary companies", "behavioral" → "behavioural")
     is no new concept. One reason per category and direction names the new
     concepts, each once, with the other words of its group found beside it.
+    ``own`` are the document's own names: the company that writes it is no recipient of its data.
     """
     material: list[str] = []
     favour: list[str] = []
@@ -335,6 +338,8 @@ def _categories(
             if cat.concept(t) not in has and wording.squash(t) not in new_squashed and not any(t in a for a in added)
         ]
         added = [t for t in added if not any(t in r and t != r for r in removed)]
+        if cat.name == "recipients" and own:
+            added, removed = [t for t in added if t not in own], [t for t in removed if t not in own]
         for terms, label in ((added, f"new {cat.label}"), (removed, f"{cat.label} removed")):
             if not terms:
                 continue
@@ -824,7 +829,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     window_words = {*rem_words, *add_words}
     number_reasons, number_notes = _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     material += number_reasons
-    term_reasons, favour = _categories(old_window, new_window, rules, old_plain, new_plain)
+    own = document.own_names(1) if document else frozenset()
+    term_reasons, favour = _categories(old_window, new_window, rules, old_plain, new_plain, own)
     material += term_reasons
     favour += [n for n in number_notes if n.startswith("retention")]
     favour += _contacts_added(old_window, new_window, rules)
@@ -865,7 +871,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
         if edit.kind == "delete" and (_count(words, commitments, True)):
             material.append(f"commitment removed: '{wording.quote(text)}'")
-        if len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
+        if edit.kind == "insert" and not material and len(content) >= 4 and _states_nothing(text, words, rules, document):
+            minor.append(f"{unit} added that states no practice, duty or right: '{wording.quote(text)}'")
+        elif len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
             material.append(f"{unit} {verb}: '{wording.quote(text)}'")
         elif favour and not material:
             minor += favour
@@ -886,6 +894,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
         if left_rem and left_add and document:
             left_rem, left_add, notes = _renamed(edit, left_rem, left_add, notes, document)
+        if left_rem and left_add and (party := _entity_changed(edit.old_text, edit.new_text, left_rem, left_add)):
+            material.append(party)
+            left_rem, left_add = [], []
         if left_rem or left_add:
             left_rem, left_add, notes = _names_swapped(edit, left_rem, left_add, notes, term_reasons, rules)
         unexplained = len(left_rem) + len(left_add)
@@ -1132,6 +1143,35 @@ def _names_swapped(
     )
 
 
+# A company by its registered name: capitalised words and a legal form ("Acme Operations Ltd", "Acme OÜ").
+_LEGAL_ENTITY = re.compile(
+    r"\b((?:[A-Z][\w'’&-]*\.? ){1,4})"
+    r"(Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|OÜ|OU|SAS|SARL|S\.A|SA|S\.à r\.l|S\.r\.l|Srl|B\.V|BV"
+    r"|N\.V|NV|AB|AS|A/S|ApS|Oy|Oyj|plc|PLC|Corp|Corporation|Pty|Pte|K\.K|S\.L|SL|S\.p\.A|SpA|SE|LLP|LP|DAC|ULC)"
+    r"(?![\w-])"
+)
+
+
+def _entities(text: str) -> dict[str, str]:
+    """Registered company names in ``text``, keyed by their distinctive words (the legal form aside)."""
+    return {m[1].strip().lower(): f"{m[1].strip()} {m[2]}" for m in _LEGAL_ENTITY.finditer(text)}
+
+
+def _entity_changed(old: str, new: str, removed: list[str], added: list[str]) -> str | None:
+    """Another company put in the place of a registered one ("Acme Technology OÜ" → "Acme Operations OÜ").
+
+    The company that holds the data or is party to the terms is who the reader deals with: a new one
+    is a new party, whatever the words it shares with the old. A legal form changed alone ("Acme Inc."
+    → "Acme LLC", the same company converted) leaves the distinctive words and is a name change.
+    """
+    before, after = _entities(old), _entities(new)
+    gone = [name for key, name in before.items() if key not in after and set(wording.words(key)) & set(removed)]
+    came = [name for key, name in after.items() if key not in before and set(wording.words(key)) & set(added)]
+    if not gone or not came:
+        return None
+    return f"party changed: '{gone[0]}' → '{came[0]}' (a different registered company)"
+
+
 # Capitalised words joined by spaces or the connectives of a product's name ("Nova by Acme and/or Acme Labs").
 _NAME_PHRASE = re.compile(r"[A-Z][\w'-]*(?:(?: | by | and/or | and | or | of | & |/)[A-Z][\w'-]*)*")
 
@@ -1190,6 +1230,43 @@ def _duty_extended(
     if not _BINDS.search(sentence) and not (document and _BINDS.search(document.lead_in(edit.new_text))):
         return None
     return f"list extended in a clause that binds: '{wording.quote(', '.join(added), 60)}'"
+
+
+_CAPITAL_WORD = re.compile(r"\b[A-Z][\w'’-]*(?P<domain>\.[a-z]{2,6}\b)?")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n)[\W\d]*$")
+
+
+def _new_name(match: re.Match[str], text: str, document: Layout, rules: Rules) -> bool:
+    """A capitalised word the old text never wrote, unless it only opens a sentence as a common word does."""
+    word = match.group().removesuffix(match["domain"] or "")
+    if document.wrote_before(word):
+        return False
+    if match["domain"] or not _SENTENCE_START.search(text[: match.start()]):
+        return True
+    from policywatch.engine.languages import known
+
+    return not known(word.lower(), rules.language)
+# Who a clause can bind or give to: the reader, the company, anyone ("no one may").
+_PARTIES = frozenset(
+    "you your yours user users we us our ours customer customers member members anyone everyone person persons".split()
+)
+
+
+def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout | None) -> bool:
+    """Added text that speaks to no party, names no one new and holds no term of the policy's concepts
+    (the company's own name aside), no negation, limit or modal verb ("One or more patents apply to the
+    services; parts of them operate under licence."): a statement of fact about the service, which binds
+    nobody and changes no practice. A name the old text never wrote ("Acme. Email service.", a line
+    added to a list of vendors) may be a new party: that is judged as added text."""
+    if document is None or any(_new_name(m, text, document, rules) for m in _CAPITAL_WORD.finditer(text)):
+        return False
+    own = document.own_names(1)
+    modal = rules.negations | rules.limits | rules.permissions | rules.obligations
+    if any(w in _PARTIES or w in modal for w in words):
+        return False
+    if wording.DIGIT.search(text) or any(set(found) - own for found in _terms(text, rules)):
+        return False
+    return not (rules.structure.contact.search(text) or _BINDS.search(text))
 
 
 def _only_gives(text: str) -> bool:
@@ -1298,6 +1375,7 @@ _KIND_PREFIXES = [
     ("cross-reference", "crossref"),
     ("contact channel", "channel"),
     ("name changed", "name"),
+    ("party changed", "party"),
     ("list extended", "duty"),
     ("retention period shortened", "favour"),
     ("contact added", "favour"),
@@ -1322,6 +1400,8 @@ _KIND_PREFIXES = [
     ("activity ", "activity"),
     ("new activity", "activity"),
     ("commitment removed", "content"),
+    ("text added that states no", "statement"),
+    ("paragraph added that states no", "statement"),
     ("text ", "content"),
     ("paragraph ", "content"),
     ("section rewritten", "rewrite"),

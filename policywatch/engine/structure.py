@@ -446,8 +446,9 @@ class Layout:
     _text: str = ""
     _starts: list[int] | None = None
     _old_names: frozenset[str] | None = None
+    _old_words: frozenset[str] | None = None
     _joined: tuple[str, str, str] | None = None
-    _leading: frozenset[str] | None = None
+    _leading: dict[int, frozenset[str]] = field(default_factory=dict)
     _old_sentences: list[tuple[frozenset[str], str]] | None = None
     _old_index: dict[str, list[int]] | None = None
 
@@ -488,14 +489,26 @@ class Layout:
             return False
         if new_text.count(new_name) * 2 < count:
             return False
-        if self._leading is None:
+        return old_name in self.own_names(top)
+
+    def own_names(self, top: int = 3) -> frozenset[str]:
+        """The old text's ``top`` most written names, lower case: the company and the products it speaks for."""
+        if top not in self._leading:
             names = Counter(
-                w.lower().removesuffix("'s").removesuffix("’s") for w in _CAPITALISED.findall(self._joined[0])
+                w.lower().removesuffix("'s").removesuffix("’s")
+                for w in _CAPITALISED.findall(SEP.join(self.old_blocks))
             )
-            self._leading = frozenset(
+            self._leading[top] = frozenset(
                 w for w, _ in [(w, n) for w, n in names.most_common(top + len(_COMMON)) if w not in _COMMON][:top]
             )
-        return old_name in self._leading
+        return self._leading[top]
+
+    def wrote_before(self, word: str) -> bool:
+        """The old text holds ``word`` (any case, singular or plural): it is nothing the reader meets anew."""
+        if self._old_words is None:
+            self._old_words = frozenset(w.lower() for w in _TOKEN.findall(SEP.join(self.old_blocks)))
+        word = word.lower()
+        return word in self._old_words or word.removesuffix("s") in self._old_words or f"{word}s" in self._old_words
 
     def named_before(self, name: str) -> bool:
         """The old document already wrote ``name``, capitalised, somewhere: it is no newcomer."""
