@@ -742,3 +742,21 @@ def test_a_line_naming_a_company_the_text_never_named_is_judged_as_a_new_party()
 def test_one_or_more_is_no_count_to_compare():
     result = verdict(("You may ask us for a copy", "You may ask us for one or more copies"))
     assert not any(r.startswith(("age threshold", "number", "amount")) for r in reasons(result))
+
+
+# --- Contacts -----------------------------------------------------------------------------------
+
+
+def test_a_persons_mail_address_swapped_for_a_support_list_is_a_contact_change():
+    again = compare(
+        policy(BODY.replace("by writing to our office", "by writing to Ann Lee ann@example.com today")),
+        policy(BODY.replace("by writing to our office", "by writing to privacy-support today")),
+    )
+    assert again.classification == "minor"
+    assert "contact address changed: 'Ann Lee ann@example.com' → 'privacy-support'" in reasons(again)
+
+
+def test_a_mail_address_swapped_together_with_a_new_duty_is_still_judged():
+    old = BODY.replace("by writing to our office", "by writing to ann@example.com")
+    new = BODY.replace("by writing to our office", "by paying a fee to billing@example.com")
+    assert compare(policy(old), policy(new)).classification == "material"

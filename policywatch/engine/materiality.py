@@ -770,7 +770,10 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         return _override(edit, rules, MINOR, [page])
     old_plain = wording.strip_enumerators(wording.strip_links(edit.old_text))
     new_plain = wording.strip_enumerators(wording.strip_links(edit.new_text))
-    if edit.kind == "replace" and (moved_address := wording.address_change(old_plain, new_plain)):
+    if edit.kind == "replace" and (
+        moved_address := wording.address_change(old_plain, new_plain)
+        or wording.mail_contact_change(edit.old_text, edit.new_text)
+    ):
         return _override(edit, rules, MINOR, [moved_address])
     if (
         edit.kind == "replace"
@@ -1421,6 +1424,7 @@ _KIND_PREFIXES = [
     ("moved", "move"),
     ("link ", "link"),
     ("postal address", "address"),
+    ("contact address changed", "address"),
     ("rewording", "rewording"),
     ("short ", "short"),
 ]

@@ -163,6 +163,29 @@ def address_change(old: str, new: str) -> str | None:
     return f"postal address changed: '{quote(old_addresses[0], 60)}' → '{quote(new_addresses[0], 60)}'"
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def mail_contact_change(old: str, new: str) -> str | None:
+    """A reason when the only difference is who to write to: a mail address (with the name beside it)
+    put for another address or a short handle ("Ann Lee ann@example.com" → "support@example.com")."""
+    if "@" not in old:
+        return None
+    before, after = old.split(), new.split()
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    gone, came = before[start : len(before) - end], after[start : len(after) - end]
+    if not came or len(came) > 3 or len(gone) > 5 or not any(_EMAIL.fullmatch(w.strip(".,;:()<>")) for w in gone):
+        return None
+    if any(w[:1].islower() and not _EMAIL.search(w) and "-" not in w and "." not in w for w in gone + came):
+        return None  # a plain word joined or left: more than an address changed
+    return f"contact address changed: '{quote(' '.join(gone), 60)}' → '{quote(' '.join(came), 60)}'"
+
+
 def strip_links(text: str) -> str:
     """``text`` without web and mail addresses (a changed link is not a changed promise)."""
     if "://" in text or "www." in text or "protected]" in text or _TLD_HINT.search(text):
