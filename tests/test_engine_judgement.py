@@ -760,3 +760,33 @@ def test_a_mail_address_swapped_together_with_a_new_duty_is_still_judged():
     old = BODY.replace("by writing to our office", "by writing to ann@example.com")
     new = BODY.replace("by writing to our office", "by paying a fee to billing@example.com")
     assert compare(policy(old), policy(new)).classification == "material"
+
+
+def test_a_clause_number_relabelled_inside_running_text_is_no_age_or_amount():
+    body = BODY.replace("You agree not to upload:", "You agree to these rules. 2.5 Do not upload:")
+    result = compare(policy(body), policy(body.replace("2.5 Do not upload", "(e) Do not upload")))
+    assert result.classification == "minor"
+    assert not any(r.startswith(("age threshold", "amount", "number")) for r in reasons(result))
+
+
+def test_a_decimal_amount_inside_a_sentence_is_still_an_amount():
+    body = BODY.replace("You agree not to upload:", "Storage costs 2.5 dollars a month. You agree not to upload:")
+    result = compare(policy(body), policy(body.replace("2.5 dollars", "3.5 dollars")))
+    assert result.classification == "material"
+
+
+@pytest.mark.parametrize("written", ["USD 100", "US$100", "100 USD"])
+def test_an_amount_written_with_its_currency_code_is_the_same_amount(written):
+    body = BODY.replace("You agree not to upload:", "Our liability is limited to $100. You agree not to upload:")
+    result = compare(policy(body), policy(body.replace("$100", written)))
+    assert result.classification == "minor"
+
+
+def test_an_amount_changed_in_another_currency_code_is_still_material():
+    body = BODY.replace("You agree not to upload:", "Our liability is limited to $100. You agree not to upload:")
+    assert compare(policy(body), policy(body.replace("$100", "USD 50"))).classification == "material"
+
+
+def test_an_american_word_put_into_british_english_changes_nothing():
+    body = BODY.replace("You agree not to upload:", "Files you move to the trash are deleted after 30 days. You agree not to upload:")
+    assert compare(policy(body), policy(body.replace("the trash", "the bin"))).classification == "minor"

@@ -768,8 +768,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         return _override(edit, rules, MINOR, [f"{what}: {wording.snippet(hunks)}"])
     if page := _page_structure(edit, rules, document):
         return _override(edit, rules, MINOR, [page])
-    old_plain = wording.strip_enumerators(wording.strip_links(edit.old_text))
-    new_plain = wording.strip_enumerators(wording.strip_links(edit.new_text))
+    old_plain = wording.currency_signs(wording.strip_enumerators(wording.strip_links(edit.old_text)))
+    new_plain = wording.currency_signs(wording.strip_enumerators(wording.strip_links(edit.new_text)))
     if edit.kind == "replace" and (
         moved_address := wording.address_change(old_plain, new_plain)
         or wording.mail_contact_change(edit.old_text, edit.new_text)
@@ -827,8 +827,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         else:
             material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
     old_window, new_window = wording.windows(edit.segments)
-    old_window = wording.strip_enumerators(wording.strip_links(old_window))
-    new_window = wording.strip_enumerators(wording.strip_links(new_window))
+    old_window = wording.currency_signs(wording.strip_enumerators(wording.strip_links(old_window)))
+    new_window = wording.currency_signs(wording.strip_enumerators(wording.strip_links(new_window)))
     window_words = {*rem_words, *add_words}
     number_reasons, number_notes = _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     material += number_reasons

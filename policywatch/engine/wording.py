@@ -259,9 +259,31 @@ def near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int
     ]
 
 
+# A currency written by its code ("USD 100", "100 EUR") or its sign ("$100"): one amount either way.
+_CURRENCY_CODE = re.compile(r"\b(?:(USD|US\$|EUR|GBP)\s?(?=\d)|(?<=\d)\s?(USD|EUR|GBP)\b)")
+_SIGN = {"USD": "$", "US$": "$", "EUR": "€", "GBP": "£"}
+
+
+def currency_signs(text: str) -> str:
+    """``text`` with currency codes written as their signs, before the amount; the same object if it has none."""
+    if not _CURRENCY_CODE.search(text):
+        return text
+    text = re.sub(r"(\d[\d,.]*)\s?(USD|EUR|GBP)\b", lambda m: f"{_SIGN[m[2]]}{m[1]}", text)
+    return re.sub(r"\b(USD|US\$|EUR|GBP)\s?(?=\d)", lambda m: _SIGN[m[1]], text)
+
+
+# A clause's number opening it inside running text ("… the service. 2.5 Do not …"): a label, no quantity.
+_CLAUSE_NUMBER = re.compile(r"(?:^|(?<=[.;:!?]\s)|(?<=\n))\d{1,2}\.\d{1,2}\.?(?=\s+[A-Z\"“(])")
+
+
 def strip_enumerators(text: str) -> str:
-    """``text`` without the labels of an inline list ("(ii)", "(b)", "(3)"); the same object if it has none."""
-    return _ENUMERATOR.sub(" ", text) if "(" in text and _ENUMERATOR.search(text) else text
+    """``text`` without the labels of an inline list ("(ii)", "(b)", "(3)") or of clauses ("2.5 Do not …");
+    the same object if it has none."""
+    if "(" in text and _ENUMERATOR.search(text):
+        text = _ENUMERATOR.sub(" ", text)
+    if "." in text and _CLAUSE_NUMBER.search(text):
+        text = _CLAUSE_NUMBER.sub(" ", text)
+    return text
 
 
 def enumerators(text: str) -> list[str]:
