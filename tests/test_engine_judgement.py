@@ -790,3 +790,29 @@ def test_an_amount_changed_in_another_currency_code_is_still_material():
 def test_an_american_word_put_into_british_english_changes_nothing():
     body = BODY.replace("You agree not to upload:", "Files you move to the trash are deleted after 30 days. You agree not to upload:")
     assert compare(policy(body), policy(body.replace("the trash", "the bin"))).classification == "minor"
+
+
+# --- Site menus ---------------------------------------------------------------------------------
+
+MENU = "\n\n".join(
+    ["Log in", "Search", "Get help with", "Solutions", "By Function", "Audit & Risk", "Finance", "Human Resources",
+     "Marketing", "Sales", "Supply Chain", "By Industry", "Education", "Retail", "Manufacturing", "About Us", "[](#)"]
+)
+
+
+def test_a_site_menu_removed_with_the_cookie_banner_above_it_is_page_furniture():
+    banner = "We use cookies to give you the best experience on our website. By closing this box, you consent to our use of cookies."
+    old = f"{banner}\n\n{MENU}\n\n{BODY}"
+    result = compare(policy(old), policy(BODY))
+    assert result.classification == "minor"
+    assert reasons(result) and all("page furniture" in r and "no policy text" in r for r in reasons(result))
+
+
+def test_a_list_of_data_categories_in_title_case_is_no_menu():
+    categories = "\n\n".join(
+        ["Identifiers", "Commercial Information", "Biometric Information", "Internet Activity", "Geolocation Data",
+         "Sensory Data", "Professional Information", "Education Information", "Health Data", "Precise Location",
+         "Financial Information", "Inferences"]
+    )
+    new = BODY.replace("## How we share information", f"{categories}\n\n## How we share information")
+    assert compare(policy(BODY), policy(new)).classification == "material"

@@ -1320,9 +1320,18 @@ def _vocabulary(rules: Rules):
     return lambda text: any(_terms(text, rules))
 
 
+_THIS_PAGE = re.compile(r"\b(?:this|our) (?:site|website|box|banner|pop-?up)\b", re.I)
+
+
 def _asks_consent(text: str, st) -> bool:
-    """A consent banner with its buttons: it asks leave for what the policy itself must say, it grants none."""
-    return any(is_control(block, st) for block in text.split(SEP))
+    """A consent banner, with its buttons or speaking of the page it sits on ("by closing this box"): it asks
+    leave for what the policy itself must say, it grants none."""
+    blocks = text.split(SEP)
+    if any(is_control(block, st) for block in blocks):
+        return True
+    return st.consent_text is not None and any(
+        st.consent_text.search(b) and _THIS_PAGE.search(b) for b in blocks if len(b.split()) <= st.section_words
+    )
 
 
 def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | None:

@@ -99,6 +99,7 @@ class Structure:
     debris_length: int = 30
     question_words: int = 12
     menu_words: int = 6
+    menu_labels: int = 12
     pointer: re.Pattern[str] | None = None
     documents: re.Pattern[str] | None = None
     error_words: int = 150
@@ -158,6 +159,7 @@ def build(data: dict[str, Any]) -> Structure:
         debris_length=int(data["furniture"]["debris_length"]),
         question_words=int(data["furniture"]["question_words"]),
         menu_words=int(data["furniture"]["menu_words"]),
+        menu_labels=int(data["furniture"]["menu_labels"]),
         pointer=re.compile(data["navigation"]["pointer"], re.I),
         documents=re.compile(data["navigation"]["documents"]),
         error_words=int(sub["error_words"]),
@@ -381,8 +383,21 @@ def structural(
             kinds.add("page furniture")
         else:
             pending.append(block)
+    titles = [b for b in blocks if is_title(b, st)]
+    if vocabulary is not None and len(titles) >= 3 and "page furniture" not in kinds and not contents:
+        if 2 * sum(vocabulary(t) for t in titles) >= len(titles):
+            return None  # a list of the policy's own things ("Biometric Information", "Health Data"): judge it
+    if len(titles) >= st.menu_labels and (
+        "page furniture" in kinds or (vocabulary is not None and not vocabulary(SEP.join(titles)))
+    ):
+        # The site's menus: titles by the dozen beside other page furniture ("Log in", "Search"), or holding
+        # no term of the policy's vocabulary, with the short labels and link debris between them. A list of
+        # data categories or of vendors in title case speaks the policy's vocabulary and is judged.
+        kinds.add("page furniture")
+        pending = [b for b in pending if not _is_label(b)]
+        controls = True
     for block in pending:
-        # What a banner or a widget says beside its buttons, questions or pointers.
+        # What a banner or a widget says beside its buttons, questions, pointers or menus.
         if controls and st.consent_text and len(block.split()) <= st.section_words and st.consent_text.search(block):
             kinds.add("page furniture")
         elif widgets and _is_label(block):
