@@ -12,7 +12,8 @@ as most recorded changes are; a few pairs per repository are drawn from changes
 that shrank the text to under a third, where scraping failures (error pages)
 hide, and a few held-out pairs from larger changes (41 to 200 changed lines).
 ``--fresh`` draws one more held-out batch, from documents that no labels file in
-scripts/ota_labels/ holds (used with a seed of its own: 2 for heldout2.tsv, 3 for heldout3.tsv).
+scripts/ota_labels/ holds (used with a seed of its own: 2 for heldout2.tsv, 3 for heldout3.tsv, 4 with --scale 3 for
+heldout4.tsv, when few documents were left unlabelled).
 """
 
 from __future__ import annotations
@@ -172,13 +173,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--out", type=Path, default=Path("/tmp/ota-draw"))
     parser.add_argument("--fresh", action="store_true", help="one held-out batch of documents never labelled before")
+    parser.add_argument("--scale", type=int, default=1, help="with --fresh: draw this many times the usual pairs")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.fresh:
         exclude = labelled()
         rows = []
         for repo, small, shrunk, large in FRESH:
-            drawn = draw(repo, (0, 0, small, shrunk, large), random.Random(f"{args.seed}:{repo}"), exclude)
+            plan = (0, 0, small * args.scale, shrunk * args.scale, large * args.scale)
+            drawn = draw(repo, plan, random.Random(f"{args.seed}:{repo}"), exclude)
             rows += sorted(drawn["heldout"])
         name = args.out / "heldout_fresh.tsv"
         name.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")

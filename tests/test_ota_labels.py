@@ -49,13 +49,14 @@ def test_tuning_batches_cover_the_three_histories_with_over_a_hundred_pairs(ota)
 
 
 def test_every_pair_names_two_commits_a_kind_and_why(ota):
-    for pair in batch(ota, "tuning") + batch(ota, "heldout") + batch(ota, "heldout2") + batch(ota, "heldout3"):
+    for pair in batch(ota, "tuning") + batch(ota, "heldout") + batch(ota, "heldout2") + batch(ota, "heldout3") + batch(ota, "heldout4"):
         assert re.fullmatch(r"[0-9a-f]{40}", pair.old) and re.fullmatch(r"[0-9a-f]{40}", pair.new), pair
         assert pair.old != pair.new and pair.path.endswith(".md") and pair.kind and pair.note.strip(), pair
 
 
 def test_no_pair_is_labelled_twice(ota):
-    pairs = batch(ota, "tuning") + batch(ota, "heldout") + batch(ota, "heldout2") + batch(ota, "heldout3")
+    pairs = [p for name in ota.LABELS_OF if name != "languages" for p in batch(ota, name) if name != "tuning"]
+    pairs += batch(ota, "tuning")
     assert len({(p.repo, p.path, p.new) for p in pairs}) == len(pairs)
 
 
@@ -80,11 +81,18 @@ def test_the_third_heldout_batch_shares_no_document_with_any_earlier_batch(ota):
     assert not earlier & {(p.repo, p.path) for p in fresh}
 
 
+def test_the_fourth_heldout_batch_shares_no_document_with_any_earlier_batch(ota):
+    earlier = {(p.repo, p.path) for name in ("tuning", "heldout", "heldout2", "heldout3") for p in batch(ota, name)}
+    fresh = batch(ota, "heldout4")
+    assert len(fresh) >= 60
+    assert not earlier & {(p.repo, p.path) for p in fresh}
+
+
 def test_the_spent_heldout_batches_are_named_as_tuning_material(ota):
-    assert ota.SPENT == ("heldout.tsv", "heldout2.tsv")
+    assert ota.SPENT == ("heldout.tsv", "heldout2.tsv", "heldout3.tsv")
     for name in ota.SPENT:
         assert "SPENT" in (LABELS / name).read_text(encoding="utf-8")
-    assert "SPENT" not in (LABELS / "heldout3.tsv").read_text(encoding="utf-8")
+    assert "SPENT" not in (LABELS / "heldout4.tsv").read_text(encoding="utf-8")
 
 
 def outcome(ota, label, verdict):
@@ -124,7 +132,7 @@ def test_a_missing_mirror_is_one_line_and_exit_2(tmp_path):
 
 def test_the_unseen_heldout_batch_warns_that_it_is_scored_once(tmp_path):
     run = subprocess.run(
-        [sys.executable, str(SCRIPTS / "evaluate_ota.py"), "--batch", "heldout3"],
+        [sys.executable, str(SCRIPTS / "evaluate_ota.py"), "--batch", "heldout4"],
         capture_output=True,
         text=True,
         env={**os.environ, "OTA_MIRROR": str(tmp_path / "none")},
