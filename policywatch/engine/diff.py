@@ -29,7 +29,7 @@ This module knows nothing of materiality: it yields ``Edit`` records that
 from __future__ import annotations
 
 import functools
-import re
+from policywatch.engine import lazyre as re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field

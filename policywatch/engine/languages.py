@@ -10,7 +10,7 @@ another language than English is judged: the push check never loads it.
 
 from __future__ import annotations
 
-import re
+from policywatch.engine import lazyre as re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache

@@ -11,7 +11,7 @@ refused rather than judged.
 from __future__ import annotations
 
 import bisect
-import re
+from policywatch.engine import lazyre as re
 import tomllib
 from collections import Counter
 from collections.abc import Callable
