@@ -242,10 +242,11 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
     Headings are what CommonMark takes for headings: a setext underline makes a
     heading only of a paragraph in the same block quote, not of indented code.
     """
-    first = chunk.lstrip()[:1]
-    if "\n" not in chunk.strip() and first and first not in _MARKERS and not _ITEM.match(chunk):
+    stripped = chunk.strip()
+    first = stripped[:1]
+    if "\n" not in stripped and first and first not in _MARKERS and not _ITEM.match(chunk):
         # Most paragraphs of a policy are one plain line.
-        body = _inline(chunk.strip())
+        body = _inline(stripped)
         return [("paragraph", body, 0)] if body else []
     raw: list[tuple[str, str, int]] = []
     lines: list[str] = []
@@ -314,18 +315,19 @@ def _with_sections(raw: list[tuple[str, str, int]]) -> list[Block]:
     # A lone top-level heading first in the document is its title, not a section.
     skip_title = bool(levels) and levels[0] == 1 and levels.count(1) == 1
     stack: list[tuple[int, str]] = []
-    blocks = []
+    path = ""  # the heading path, joined again only when a heading changes it
+    blocks: list[Block] = []
+    append, make, dateline = blocks.append, tuple.__new__, _DATE_LINE.match  # a Block without NamedTuple's own __new__
     for kind, body, level in raw:
         if kind == "heading":
             if not (skip_title and level == 1):
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 stack.append((level, body))
-            path = " > ".join(t for _, t in stack)
-            blocks.append(Block(body, kind, path))
+                path = " > ".join(t for _, t in stack)
+            append(make(Block, (body, kind, path, False)))
         else:
-            path = " > ".join(t for _, t in stack)
-            blocks.append(Block(body, kind, path, len(body) < 80 and bool(_DATE_LINE.match(body))))
+            append(make(Block, (body, kind, path, len(body) < 80 and bool(dateline(body)))))
     return blocks
 
 
