@@ -33,6 +33,7 @@ from policywatch.engine import lazyre as re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import NamedTuple
 
 # Largest input ``compare`` accepts (characters, each side); policy files are capped at 10 MB too.
@@ -865,7 +866,8 @@ def _edits_from_ops(
             last = _last_boundary(ot, i, i + n)
             if first is not None and last is not None and first < last:
                 skip_from, skip_to = first - i, last - i
-        for step in range(n):
+        # The skipped stretch is stepped over at once, not token by token.
+        for step in range(n) if skip_from < 0 else chain(range(skip_from + 1), range(skip_to, n)):
             if step == skip_from:
                 if unit:
                     units.append(unit)
@@ -875,7 +877,6 @@ def _edits_from_ops(
                 j += skip_to - skip_from
                 old_end = new_end = True
                 pending_space = [True, True]
-            if skip_from <= step < skip_to:
                 continue
             if op == 0:
                 tok, atom = ot[i], (0, ot[i], oo[i], no[j])

@@ -272,7 +272,8 @@ def is_debris(block: str, st: Structure) -> bool:
     tokens = block.split()
     if len(tokens) < 5:
         return False
-    glued = sum(1 for t in tokens if "/" not in t and (_GLUE.search(t) or len(t) > st.debris_length))
+    glue = _GLUE.search(block) is not None  # the pattern spans no space: without a match in the block, none in a token
+    glued = sum(1 for t in tokens if "/" not in t and ((glue and _GLUE.search(t)) or len(t) > st.debris_length))
     return glued >= st.debris_share * len(tokens)
 
 
