@@ -183,6 +183,18 @@ def test_detection_falls_back_to_english_on_thin_evidence():
     assert detect("We collect your email address and share it with the service providers we use.") == "en"
 
 
+def test_detection_reads_only_the_first_5000_words():
+    sentence = "We keep your data safe and we tell you what we do with it. "  # 14 words
+    assert detect(sentence * 360 + OPENING["fr"] * 200) == "en"  # the French starts past word 5,000
+    assert detect(sentence * 10 + OPENING["fr"] * 200) == "fr"
+
+
+def test_detection_counts_the_words_behind_an_elided_article():
+    text = "l'utilisateur d'accord qu'il " * 3 + OPENING["fr"]
+    assert detect(text) == "fr"
+    assert detect(text.replace("'", " ")) == "fr"
+
+
 def test_a_language_without_rules_is_refused_with_its_code():
     from policywatch.errors import RulesError
 

@@ -29,10 +29,11 @@ This module knows nothing of materiality: it yields ``Edit`` records that
 from __future__ import annotations
 
 import functools
-import re
+from policywatch.engine import lazyre as re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import NamedTuple
 
 # Largest input ``compare`` accepts (characters, each side); policy files are capped at 10 MB too.
@@ -242,10 +243,11 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
     Headings are what CommonMark takes for headings: a setext underline makes a
     heading only of a paragraph in the same block quote, not of indented code.
     """
-    first = chunk.lstrip()[:1]
-    if "\n" not in chunk.strip() and first and first not in _MARKERS and not _ITEM.match(chunk):
+    stripped = chunk.strip()
+    first = stripped[:1]
+    if "\n" not in stripped and first and first not in _MARKERS and not _ITEM.match(chunk):
         # Most paragraphs of a policy are one plain line.
-        body = _inline(chunk.strip())
+        body = _inline(stripped)
         return [("paragraph", body, 0)] if body else []
     raw: list[tuple[str, str, int]] = []
     lines: list[str] = []
@@ -314,18 +316,19 @@ def _with_sections(raw: list[tuple[str, str, int]]) -> list[Block]:
     # A lone top-level heading first in the document is its title, not a section.
     skip_title = bool(levels) and levels[0] == 1 and levels.count(1) == 1
     stack: list[tuple[int, str]] = []
-    blocks = []
+    path = ""  # the heading path, joined again only when a heading changes it
+    blocks: list[Block] = []
+    append, make, dateline = blocks.append, tuple.__new__, _DATE_LINE.match  # a Block without NamedTuple's own __new__
     for kind, body, level in raw:
         if kind == "heading":
             if not (skip_title and level == 1):
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 stack.append((level, body))
-            path = " > ".join(t for _, t in stack)
-            blocks.append(Block(body, kind, path))
+                path = " > ".join(t for _, t in stack)
+            append(make(Block, (body, kind, path, False)))
         else:
-            path = " > ".join(t for _, t in stack)
-            blocks.append(Block(body, kind, path, len(body) < 80 and bool(_DATE_LINE.match(body))))
+            append(make(Block, (body, kind, path, len(body) < 80 and bool(dateline(body)))))
     return blocks
 
 
@@ -863,7 +866,8 @@ def _edits_from_ops(
             last = _last_boundary(ot, i, i + n)
             if first is not None and last is not None and first < last:
                 skip_from, skip_to = first - i, last - i
-        for step in range(n):
+        # The skipped stretch is stepped over at once, not token by token.
+        for step in range(n) if skip_from < 0 else chain(range(skip_from + 1), range(skip_to, n)):
             if step == skip_from:
                 if unit:
                     units.append(unit)
@@ -873,7 +877,6 @@ def _edits_from_ops(
                 j += skip_to - skip_from
                 old_end = new_end = True
                 pending_space = [True, True]
-            if skip_from <= step < skip_to:
                 continue
             if op == 0:
                 tok, atom = ot[i], (0, ot[i], oo[i], no[j])

@@ -10,8 +10,9 @@ another language than English is judged: the push check never loads it.
 
 from __future__ import annotations
 
-import re
+from policywatch.engine import lazyre as re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -56,14 +57,30 @@ def detect(text: str) -> str:
     Counts each profile's marker words among the first 5,000 words; ties and thin
     evidence fall back to English, the language the rules were first written for.
     """
-    words = [w.lower() for w in _WORD.findall(_ELISION.sub(r"\g<head> ", text[:60_000]))][:5000]
-    hits = {code: sum(1 for w in words if w in markers) for code, markers in _profiles().items()}
+    words = Counter(map(str.lower, _first_words(text[:60_000], 5000)))
+    hits = {code: sum(n for w, n in words.items() if w in markers) for code, markers in _profiles().items()}
     ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
     best, count = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     if best == ENGLISH or count < MIN_HITS or count < MIN_LEAD * runner_up:
         return ENGLISH
     return best
+
+
+def _first_words(text: str, count: int) -> list[str]:
+    """The first ``count`` words of ``text``, elided articles split off ("l'utilisateur": "l", "utilisateur").
+
+    Reads only as far as it must: a stretch ending at a space holds whole words, the same ones the
+    whole text starts with. An elision lies inside a word, so only words holding an apostrophe are split.
+    """
+    cut = max(text.rfind(" ", 0, 8 * count), text.rfind("\n", 0, 8 * count)) + 1
+    for part in (text[:cut], text) if 0 < cut < len(text) else (text,):
+        words = _WORD.findall(part)
+        if "'" in part:
+            words = [p for w in words for p in (_WORD.findall(_ELISION.sub(r"\g<head> ", w)) if "'" in w else (w,))]
+        if len(words) >= count:
+            break
+    return words[:count]
 
 
 def resolve(text: str, given: str | None = None) -> Language:

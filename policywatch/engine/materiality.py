@@ -23,7 +23,7 @@ in ``policywatch.toml``::
 from __future__ import annotations
 
 import fnmatch
-import re
+from policywatch.engine import lazyre as re
 from collections import Counter
 from functools import lru_cache
 

@@ -10,7 +10,7 @@ only repeat another (the added text that carries the new data category).
 
 from __future__ import annotations
 
-import re
+from policywatch.engine import lazyre as re
 
 # Practice phrases, in the order a sentence tells them: (reason label, what the company now does).
 # "{}" is the reason's terms. The label is matched at the start of the reason, before ": ".

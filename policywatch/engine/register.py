@@ -14,7 +14,7 @@ prose around the entries is compared as any policy text is.
 
 from __future__ import annotations
 
-import re
+from policywatch.engine import lazyre as re
 from dataclasses import dataclass, field
 
 from policywatch.errors import PolicyFormatError

@@ -11,7 +11,7 @@ refused rather than judged.
 from __future__ import annotations
 
 import bisect
-import re
+from policywatch.engine import lazyre as re
 import tomllib
 from collections import Counter
 from collections.abc import Callable
@@ -274,7 +274,8 @@ def is_debris(block: str, st: Structure) -> bool:
     tokens = block.split()
     if len(tokens) < 5:
         return False
-    glued = sum(1 for t in tokens if "/" not in t and (_GLUE.search(t) or len(t) > st.debris_length))
+    glue = _GLUE.search(block) is not None  # the pattern spans no space: without a match in the block, none in a token
+    glued = sum(1 for t in tokens if "/" not in t and ((glue and _GLUE.search(t)) or len(t) > st.debris_length))
     return glued >= st.debris_share * len(tokens)
 
 

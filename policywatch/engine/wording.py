@@ -9,7 +9,7 @@ names) so that a changed URL or a new office is not read as a changed promise.
 from __future__ import annotations
 
 import difflib
-import re
+from policywatch.engine import lazyre as re
 from functools import lru_cache
 
 from policywatch.dates import DATE_PATTERN
