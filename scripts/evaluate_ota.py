@@ -1,6 +1,7 @@
 """Score compare() on labelled revision pairs from Open Terms Archive's public policy histories.
 
-    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|heldout3|heldout4] [--reasons N] [-v] [LABELS.tsv ...]
+    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|heldout3|heldout4] [--reasons N] [-v]
+                                   [LABELS.tsv ...]
 
 The histories (github.com/OpenTermsArchive/contrib-versions, vlopses-us-versions,
 genai-eu-versions) are read where they lie, as bare git repositories under

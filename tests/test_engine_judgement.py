@@ -683,7 +683,9 @@ TRANSFERS = BODY.replace(
 
 
 def test_a_transfer_safeguard_stated_is_in_the_users_favour():
-    new = TRANSFERS.replace("under standard contractual clauses", "under standard contractual clauses and the Data Privacy Framework")
+    new = TRANSFERS.replace(
+        "under standard contractual clauses", "under standard contractual clauses and the Data Privacy Framework"
+    )
     result = compare(policy(TRANSFERS), policy(new))
     assert result.classification == "minor"
     assert any(r.startswith("new transfer safeguard: data privacy framework") for r in reasons(result))
@@ -788,20 +790,42 @@ def test_an_amount_changed_in_another_currency_code_is_still_material():
 
 
 def test_an_american_word_put_into_british_english_changes_nothing():
-    body = BODY.replace("You agree not to upload:", "Files you move to the trash are deleted after 30 days. You agree not to upload:")
+    body = BODY.replace(
+        "You agree not to upload:", "Files you move to the trash are deleted after 30 days. You agree not to upload:"
+    )
     assert compare(policy(body), policy(body.replace("the trash", "the bin"))).classification == "minor"
 
 
 # --- Site menus ---------------------------------------------------------------------------------
 
 MENU = "\n\n".join(
-    ["Log in", "Search", "Get help with", "Solutions", "By Function", "Audit & Risk", "Finance", "Human Resources",
-     "Marketing", "Sales", "Supply Chain", "By Industry", "Education", "Retail", "Manufacturing", "About Us", "[](#)"]
+    [
+        "Log in",
+        "Search",
+        "Get help with",
+        "Solutions",
+        "By Function",
+        "Audit & Risk",
+        "Finance",
+        "Human Resources",
+        "Marketing",
+        "Sales",
+        "Supply Chain",
+        "By Industry",
+        "Education",
+        "Retail",
+        "Manufacturing",
+        "About Us",
+        "[](#)",
+    ]
 )
 
 
 def test_a_site_menu_removed_with_the_cookie_banner_above_it_is_page_furniture():
-    banner = "We use cookies to give you the best experience on our website. By closing this box, you consent to our use of cookies."
+    banner = (
+        "We use cookies to give you the best experience on our website. "
+        "By closing this box, you consent to our use of cookies."
+    )
     old = f"{banner}\n\n{MENU}\n\n{BODY}"
     result = compare(policy(old), policy(BODY))
     assert result.classification == "minor"
@@ -810,9 +834,20 @@ def test_a_site_menu_removed_with_the_cookie_banner_above_it_is_page_furniture()
 
 def test_a_list_of_data_categories_in_title_case_is_no_menu():
     categories = "\n\n".join(
-        ["Identifiers", "Commercial Information", "Biometric Information", "Internet Activity", "Geolocation Data",
-         "Sensory Data", "Professional Information", "Education Information", "Health Data", "Precise Location",
-         "Financial Information", "Inferences"]
+        [
+            "Identifiers",
+            "Commercial Information",
+            "Biometric Information",
+            "Internet Activity",
+            "Geolocation Data",
+            "Sensory Data",
+            "Professional Information",
+            "Education Information",
+            "Health Data",
+            "Precise Location",
+            "Financial Information",
+            "Inferences",
+        ]
     )
     new = BODY.replace("## How we share information", f"{categories}\n\n## How we share information")
     assert compare(policy(BODY), policy(new)).classification == "material"

@@ -49,7 +49,13 @@ def test_tuning_batches_cover_the_three_histories_with_over_a_hundred_pairs(ota)
 
 
 def test_every_pair_names_two_commits_a_kind_and_why(ota):
-    for pair in batch(ota, "tuning") + batch(ota, "heldout") + batch(ota, "heldout2") + batch(ota, "heldout3") + batch(ota, "heldout4"):
+    for pair in (
+        batch(ota, "tuning")
+        + batch(ota, "heldout")
+        + batch(ota, "heldout2")
+        + batch(ota, "heldout3")
+        + batch(ota, "heldout4")
+    ):
         assert re.fullmatch(r"[0-9a-f]{40}", pair.old) and re.fullmatch(r"[0-9a-f]{40}", pair.new), pair
         assert pair.old != pair.new and pair.path.endswith(".md") and pair.kind and pair.note.strip(), pair
 

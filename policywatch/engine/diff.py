@@ -29,12 +29,13 @@ This module knows nothing of materiality: it yields ``Edit`` records that
 from __future__ import annotations
 
 import functools
-from policywatch.engine import lazyre as re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import NamedTuple
+
+from policywatch.engine import lazyre as re
 
 # Largest input ``compare`` accepts (characters, each side); policy files are capped at 10 MB too.
 MAX_CHARS = 10 * 1024 * 1024

@@ -10,12 +10,13 @@ another language than English is judged: the push check never loads it.
 
 from __future__ import annotations
 
-from policywatch.engine import lazyre as re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from policywatch.engine import lazyre as re
 
 ENGLISH = "en"
 # A language needs this many of its marker words, and this lead over the next one, to be named.

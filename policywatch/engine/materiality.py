@@ -23,10 +23,10 @@ in ``policywatch.toml``::
 from __future__ import annotations
 
 import fnmatch
-from policywatch.engine import lazyre as re
 from collections import Counter
 from functools import lru_cache
 
+from policywatch.engine import lazyre as re
 from policywatch.engine import wording
 from policywatch.engine.diff import SEP, Edit
 from policywatch.engine.rulebook import Category, Rules, default_rules, load_rules
@@ -874,7 +874,12 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
         if edit.kind == "delete" and (_count(words, commitments, True)):
             material.append(f"commitment removed: '{wording.quote(text)}'")
-        if edit.kind == "insert" and not material and len(content) >= 4 and _states_nothing(text, words, rules, document):
+        if (
+            edit.kind == "insert"
+            and not material
+            and len(content) >= 4
+            and _states_nothing(text, words, rules, document)
+        ):
             minor.append(f"{unit} added that states no practice, duty or right: '{wording.quote(text)}'")
         elif len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
             material.append(f"{unit} {verb}: '{wording.quote(text)}'")
@@ -1249,6 +1254,8 @@ def _new_name(match: re.Match[str], text: str, document: Layout, rules: Rules) -
     from policywatch.engine.languages import known
 
     return not known(word.lower(), rules.language)
+
+
 # Who a clause can bind or give to: the reader, the company, anyone ("no one may").
 _PARTIES = frozenset(
     "you your yours user users we us our ours customer customers member members anyone everyone person persons".split()

@@ -14,9 +14,9 @@ prose around the entries is compared as any policy text is.
 
 from __future__ import annotations
 
-from policywatch.engine import lazyre as re
 from dataclasses import dataclass, field
 
+from policywatch.engine import lazyre as re
 from policywatch.errors import PolicyFormatError
 
 DEFAULT_KEY = "Name"

@@ -11,7 +11,6 @@ refused rather than judged.
 from __future__ import annotations
 
 import bisect
-from policywatch.engine import lazyre as re
 import tomllib
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from policywatch.engine import lazyre as re
 from policywatch.errors import NotAPolicy
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
@@ -385,9 +385,9 @@ def structural(
         else:
             pending.append(block)
     titles = [b for b in blocks if is_title(b, st)]
-    if vocabulary is not None and len(titles) >= 3 and "page furniture" not in kinds and not contents:
-        if 2 * sum(vocabulary(t) for t in titles) >= len(titles):
-            return None  # a list of the policy's own things ("Biometric Information", "Health Data"): judge it
+    own_things = vocabulary is not None and 2 * sum(vocabulary(t) for t in titles) >= len(titles)
+    if len(titles) >= 3 and "page furniture" not in kinds and not contents and own_things:
+        return None  # a list of the policy's own things ("Biometric Information", "Health Data"): judge it
     if len(titles) >= st.menu_labels and (
         "page furniture" in kinds or (vocabulary is not None and not vocabulary(SEP.join(titles)))
     ):
@@ -511,8 +511,7 @@ class Layout:
         """The old text's ``top`` most written names, lower case: the company and the products it speaks for."""
         if top not in self._leading:
             names = Counter(
-                w.lower().removesuffix("'s").removesuffix("’s")
-                for w in _CAPITALISED.findall(SEP.join(self.old_blocks))
+                w.lower().removesuffix("'s").removesuffix("’s") for w in _CAPITALISED.findall(SEP.join(self.old_blocks))
             )
             self._leading[top] = frozenset(
                 w for w, _ in [(w, n) for w, n in names.most_common(top + len(_COMMON)) if w not in _COMMON][:top]

@@ -9,10 +9,10 @@ names) so that a changed URL or a new office is not read as a changed promise.
 from __future__ import annotations
 
 import difflib
-from policywatch.engine import lazyre as re
 from functools import lru_cache
 
 from policywatch.dates import DATE_PATTERN
+from policywatch.engine import lazyre as re
 from policywatch.engine.diff import SEP
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
