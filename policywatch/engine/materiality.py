@@ -1258,7 +1258,25 @@ def _new_name(match: re.Match[str], text: str, document: Layout, rules: Rules) -
 
 # Who a clause can bind or give to: the reader, the company, anyone ("no one may").
 _PARTIES = frozenset(
-    "you your yours user users we us our ours customer customers member members anyone everyone person persons".split()
+    [
+        "you",
+        "your",
+        "yours",
+        "user",
+        "users",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "customer",
+        "customers",
+        "member",
+        "members",
+        "anyone",
+        "everyone",
+        "person",
+        "persons",
+    ]
 )
 
 
