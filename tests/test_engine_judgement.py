@@ -541,12 +541,18 @@ def test_words_of_furniture_do_not_count_towards_a_rewritten_section():
         "Oops! The page you are looking for could not be found.",
         "Please enable JavaScript to view this page.",
         "Access denied. You don't have permission to view this page.",
+        "Redirecting to legal.example.com",
     ],
 )
 def test_an_error_page_is_refused_against_a_short_page_too(page):
     short = "Legal Home · Terms · Privacy · Cookies · Developer Terms · Community Standards · Help"
     with pytest.raises(NotAPolicy, match="^new text is an error page"):
         compare(short, page)
+
+
+def test_a_redirect_stub_on_the_old_side_is_refused_against_the_whole_policy():
+    with pytest.raises(NotAPolicy, match="^old text is an error page"):
+        compare("Redirecting to legal.example.com", policy(BODY))
 
 
 def test_a_short_policy_that_mentions_a_forbidden_practice_is_no_error_page():
@@ -851,3 +857,57 @@ def test_a_list_of_data_categories_in_title_case_is_no_menu():
     )
     new = BODY.replace("## How we share information", f"{categories}\n\n## How we share information")
     assert compare(policy(BODY), policy(new)).classification == "material"
+
+
+# --- Date stamps, menu links, promises ----------------------------------------------------------
+
+
+def test_an_effective_date_stamp_added_before_a_pointer_is_a_date_line():
+    old = BODY + "\n[Click here](https://example.com/v2) to see the latest version.\n"
+    new = BODY + "\n**Effective January 15, 2025.** [Click here](https://example.com/v2) to see the latest version.\n"
+    result = compare(policy(old), policy(new))
+    assert result.classification == "minor"
+    assert "date line added: 'Effective January 15, 2025.'" in reasons(result)
+
+
+def test_a_menu_link_whose_bracket_the_scraper_put_on_its_own_line_is_navigation():
+    new = BODY + "\n[\n\nStill thinking? Go Private](https://example.com/blog/launches)\n"
+    result = compare(policy(BODY), policy(new))
+    assert result.classification == "minor"
+    assert any(r.startswith("navigation added") for r in reasons(result))
+
+
+def test_a_sentence_added_that_only_promises_not_to_share_is_in_the_users_favour():
+    new = BODY.replace(
+        "## Your rights", "We will not share your phone number with third parties for marketing.\n\n## Your rights"
+    )
+    result = compare(policy(BODY), policy(new))
+    assert result.classification == "minor"
+    assert any(r.startswith("more the company promises not to do") for r in reasons(result))
+
+
+def test_a_sentence_added_that_promises_one_thing_and_shares_another_is_material():
+    added = "We will not sell your data, but we share your phone number with advertisers."
+    new = BODY.replace("## Your rights", f"{added}\n\n## Your rights")
+    assert compare(policy(BODY), policy(new)).classification == "material"
+
+
+def test_another_company_given_the_data_in_one_clause_is_a_recipient_change():
+    body = BODY.replace(
+        "## Your rights", "We share ID photos with Verifya, who acts as our processor.\n\n## Your rights"
+    )
+    result = compare(policy(body), policy(body.replace("Verifya", "Checkly")))
+    assert result.classification == "material"
+    assert "recipient changed: 'Verifya' → 'Checkly'" in reasons(result)
+
+
+def test_including_but_not_limited_to_is_no_negation():
+    result = verdict(("help us run the service", "help us run the service, including but not limited to hosting"))
+    assert not any(r.startswith(("negation", "limitation")) for r in reasons(result))
+
+
+def test_a_sentence_that_reports_what_never_happened_is_no_promise():
+    added = "We have never received a national security letter asking us to share data with authorities."
+    new = BODY.replace("## Your rights", f"{added}\n\n## Your rights")
+    result = compare(policy(BODY), policy(new))
+    assert not any(r.startswith("more the company promises not to do") for r in reasons(result))

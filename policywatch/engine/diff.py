@@ -96,6 +96,12 @@ _DATE_LINE = re.compile(
 TOKEN = re.compile(r"\w+(?:'\w+)*|\n\n|\s+|[^\w\s]")
 
 
+def is_date_line(text: str) -> bool:
+    """A page's date stamp on its own ("Last updated: May 3, 2024", "**Effective January 15, 2025.**")."""
+    text = text.strip().strip("*_ ")
+    return len(text) < 80 and bool(_DATE_LINE.match(text))
+
+
 class Block(NamedTuple):
     """One paragraph, heading, list item or table row, normalised."""
 
@@ -319,7 +325,7 @@ def _with_sections(raw: list[tuple[str, str, int]]) -> list[Block]:
     stack: list[tuple[int, str]] = []
     path = ""  # the heading path, joined again only when a heading changes it
     blocks: list[Block] = []
-    append, make, dateline = blocks.append, tuple.__new__, _DATE_LINE.match  # a Block without NamedTuple's own __new__
+    append, make = blocks.append, tuple.__new__  # a Block without NamedTuple's own __new__
     for kind, body, level in raw:
         if kind == "heading":
             if not (skip_title and level == 1):
@@ -329,7 +335,7 @@ def _with_sections(raw: list[tuple[str, str, int]]) -> list[Block]:
                 path = " > ".join(t for _, t in stack)
             append(make(Block, (body, kind, path, False)))
         else:
-            append(make(Block, (body, kind, path, len(body) < 80 and bool(dateline(body)))))
+            append(make(Block, (body, kind, path, len(body) < 84 and is_date_line(body))))
     return blocks
 
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from policywatch.engine import lazyre as re
 from policywatch.engine import wording
-from policywatch.engine.diff import SEP, Edit
+from policywatch.engine.diff import SEP, Edit, is_date_line
 from policywatch.engine.rulebook import Category, Rules, default_rules, load_rules
 from policywatch.engine.structure import (
     Layout,
@@ -761,6 +761,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     if edit.dateline:
         line = f"'{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'"
         return _override(edit, rules, MINOR, [f"date line updated: {line}"])
+    if edit.kind in ("insert", "delete") and is_date_line(edit.new_text or edit.old_text):
+        verb = "added" if edit.kind == "insert" else "removed"
+        return _override(edit, rules, MINOR, [f"date line {verb}: '{wording.quote(edit.new_text or edit.old_text)}'"])
     if edit.heading:
         what = {"insert": "heading added", "delete": "heading removed"}.get(edit.kind, "heading reworded")
         if edit.old_text.lower() == edit.new_text.lower():
@@ -770,6 +773,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         return _override(edit, rules, MINOR, [page])
     old_plain = wording.currency_signs(wording.strip_enumerators(wording.strip_links(edit.old_text)))
     new_plain = wording.currency_signs(wording.strip_enumerators(wording.strip_links(edit.new_text)))
+    old_plain, new_plain = wording.without_not_limited(old_plain), wording.without_not_limited(new_plain)
     if edit.kind == "replace" and (
         moved_address := wording.address_change(old_plain, new_plain)
         or wording.mail_contact_change(edit.old_text, edit.new_text)
@@ -829,6 +833,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     old_window, new_window = wording.windows(edit.segments)
     old_window = wording.currency_signs(wording.strip_enumerators(wording.strip_links(old_window)))
     new_window = wording.currency_signs(wording.strip_enumerators(wording.strip_links(new_window)))
+    old_window, new_window = wording.without_not_limited(old_window), wording.without_not_limited(new_window)
     window_words = {*rem_words, *add_words}
     number_reasons, number_notes = _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     material += number_reasons
@@ -865,6 +870,10 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         and (runs := _name_runs(old_plain, new_plain, gained, rules, document))
     ):
         material[:] = [_including(r, runs) if r.startswith("new recipient") else r for r in material]
+    if edit.kind == "insert" and material and _PROMISE.search(new_plain):
+        # A sentence added that only promises not to do things ("We will not share your phone number").
+        material, promised = _promised_not(material, new_plain, Counter(), Counter(), rules)
+        favour += promised
     if edit.kind in ("insert", "delete"):
         text = edit.new_text if edit.kind == "insert" else edit.old_text
         words = wording.words(text)
@@ -902,7 +911,14 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
         if left_rem and left_add and document:
             left_rem, left_add, notes = _renamed(edit, left_rem, left_add, notes, document)
-        if left_rem and left_add and (party := _entity_changed(edit.old_text, edit.new_text, left_rem, left_add)):
+        if (
+            left_rem
+            and left_add
+            and (
+                party := _entity_changed(edit.old_text, edit.new_text, left_rem, left_add)
+                or _recipient_swapped(old_plain, new_plain, left_rem, left_add)
+            )
+        ):
             material.append(party)
             left_rem, left_add = [], []
         if left_rem or left_add:
@@ -1149,6 +1165,39 @@ def _names_swapped(
         [],
         [*notes, f"name changed: '{wording.quote(old_run, 40) or '-'}' → '{wording.quote(new_run, 40) or '-'}'"],
     )
+
+
+# The company promising, for now and later, not to do something ("we will not", "we never"); "we have never
+# received" reports the past and promises nothing.
+_PROMISE = re.compile(
+    r"\bwe\s+(?:will\s+not|will\s+never|won't|won’t|do\s+not|don't|don’t|shall\s+not|never|are\s+not\s+going\s+to)"
+    r"\s+(?!been\b|had\b|received\b)\w+",
+    re.I,
+)
+
+# Who gets or handles the data, by the sentence's own verbs: "shares the data with Acme", "Acme processes".
+_GIVEN_TO = r"\b(?:shares?|shared|disclose[sd]?|transfer(?:s|red)?|sells?|sold|sends?|sent|provides?|provided)\b[^.;]{0,60}\b(?:with|to)\s+"
+_HANDLES = r"\s*,?\s*(?:who|which|that)?\s*(?:also\s+)?(?:process(?:es)?|stores?|receives?|hosts?|collects?|analy[sz]es|acts as)\b"
+
+
+def _recipient_swapped(old: str, new: str, removed: list[str], added: list[str]) -> str | None:
+    """One company put for another where the sentence gives it the data or has it handle the data
+    ("we share the data with Acme ID" → "with Nova ID"; "Acme ID processes it" → "Nova ID processes it")."""
+
+    def handler(text: str, words: list[str]) -> str | None:
+        for word in words:
+            name = next((n for n in re.findall(r"[A-Z][\w'’&.-]*", text) if n.lower().strip(".,") == word), None)
+            if name is None:
+                continue
+            quoted = re.escape(name)
+            if re.search(_GIVEN_TO + quoted, text, re.I) or re.search(quoted + _HANDLES, text, re.I):
+                return name.strip(".,")
+        return None
+
+    before, after = handler(old, removed), handler(new, added)
+    if before and after:
+        return f"recipient changed: '{before}' → '{after}'"
+    return None
 
 
 # A company by its registered name: capitalised words and a legal form ("Acme Operations Ltd", "Acme OÜ").
@@ -1413,6 +1462,7 @@ _KIND_PREFIXES = [
     ("contact channel", "channel"),
     ("name changed", "name"),
     ("party changed", "party"),
+    ("recipient changed", "recipients"),
     ("list extended", "duty"),
     ("retention period shortened", "favour"),
     ("contact added", "favour"),

@@ -266,6 +266,9 @@ _GLUE = re.compile(r"[a-z][A-Z]|\d[A-Za-z]|[A-Za-z]\d")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _QUESTIONS = re.compile(r"(?<=\?)\s+")
 _LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.I)
+# Markdown links and nothing else, their text short ("[Still thinking? Go Private](https://…)"), even when
+# the scraper put the opening bracket on a line of its own: a menu's or a list's link, no sentence of the policy.
+_LINKS_ONLY = re.compile(r"(?:\[\s*[^\]\[]{0,80}\]\(\S+\)\s*)+")
 _BINDING = re.compile(r"\b(?:agree|must|shall|bound|consent|required)\b", re.I)
 
 
@@ -354,6 +357,8 @@ def structural(
     blocks = [b for b in text.split(SEP) if b.strip()]
     if not blocks:
         return None
+    if _LINKS_ONLY.fullmatch(" ".join(b.strip() for b in blocks)):
+        return "navigation"
     kinds = set()
     pending = []
     controls = any(is_control(b, st) for b in blocks)

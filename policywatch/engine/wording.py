@@ -259,6 +259,17 @@ def near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int
     ]
 
 
+# "Including but not limited to" widens a list; its "not" and "limited" are no negation and no limit.
+_NOT_LIMITED = re.compile(
+    r",?\s*\b(?:but|and)\s+(?:is\s+|are\s+)?not\s+limited\s+to\b|,?\s*\bwithout\s+limitation\b", re.I
+)
+
+
+def without_not_limited(text: str) -> str:
+    """``text`` without "but not limited to" and "without limitation"; the same object if it has none."""
+    return _NOT_LIMITED.sub("", text) if "limit" in text and _NOT_LIMITED.search(text) else text
+
+
 # A currency written by its code ("USD 100", "100 EUR") or its sign ("$100"): one amount either way.
 _CURRENCY_CODE = re.compile(r"\b(?:(USD|US\$|EUR|GBP)\s?(?=\d)|(?<=\d)\s?(USD|EUR|GBP)\b)")
 _SIGN = {"USD": "$", "US$": "$", "EUR": "€", "GBP": "£"}
