@@ -911,3 +911,28 @@ def test_a_sentence_that_reports_what_never_happened_is_no_promise():
     new = BODY.replace("## Your rights", f"{added}\n\n## Your rights")
     result = compare(policy(BODY), policy(new))
     assert not any(r.startswith("more the company promises not to do") for r in reasons(result))
+
+
+def test_a_shops_delivery_banner_swapped_for_another_is_page_furniture():
+    old = "Club members: Free standard delivery when you spend €50 or more\n\n" + BODY
+    new = "Click today and collect in-store the same day. Or collect from a pick-up point from €2.95\n\n" + BODY
+    result = compare(policy(old), policy(new))
+    assert result.classification == "minor"
+    assert any(r.startswith("page furniture changed") for r in reasons(result))
+
+
+def test_entries_of_a_table_of_contents_that_link_within_the_page_are_navigation():
+    toc = "- [Information we collect](#collect)\n- [Location services and recording](#location)\n- [Your rights](#rights)\n\n"
+    new_toc = "- [Information we collect](#collect)\n- [Location services](#location)\n- [Sharing](#sharing)\n\n"
+    result = compare(policy(toc + BODY), policy(new_toc + BODY))
+    assert result.classification == "minor"
+    assert reasons(result) and all(r.startswith("table of contents") for r in reasons(result))
+
+
+def test_a_list_item_that_links_to_another_page_is_still_judged():
+    old = BODY + "\n- [Our partners](https://example.com/partners)\n"
+    new = (
+        BODY
+        + "\n- [Our partners](https://example.com/partners)\n- [Advertising partners receive your location data](https://example.com/ads)\n"
+    )
+    assert compare(policy(old), policy(new)).classification == "material"

@@ -102,11 +102,15 @@ def is_date_line(text: str) -> bool:
     return len(text) < 80 and bool(_DATE_LINE.match(text))
 
 
+# A line that is only a link within the page ("[Your rights](#your-rights)"): an entry of a table of contents.
+_ANCHOR_LINK = re.compile(r"\[[^\]]+\]\(#[^)\s]*\)")
+
+
 class Block(NamedTuple):
     """One paragraph, heading, list item or table row, normalised."""
 
     text: str
-    kind: str  # heading | paragraph | item | row
+    kind: str  # heading | paragraph | item | row | anchor (a line that only links within the page)
     section: str  # heading path, " > " between levels; a heading's own path includes itself
     dateline: bool = False
 
@@ -128,6 +132,7 @@ class Edit:
     dateline: bool = False
     new_section: str = ""
     table: bool = False  # every block touched is a table row
+    anchors: bool = False  # every block touched only links within the page: a table of contents
     moved: bool = False  # the text also moved, from ``section`` to ``new_section``
     # Words this edit deletes, by the section of the old text they come from (headings not counted).
     deleted_words: dict[str, int] = field(default_factory=dict)
@@ -255,7 +260,8 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
     if "\n" not in stripped and first and first not in _MARKERS and not _ITEM.match(chunk):
         # Most paragraphs of a policy are one plain line.
         body = _inline(stripped)
-        return [("paragraph", body, 0)] if body else []
+        kind = "anchor" if first == "[" and _ANCHOR_LINK.fullmatch(stripped) else "paragraph"
+        return [(kind, body, 0)] if body else []
     raw: list[tuple[str, str, int]] = []
     lines: list[str] = []
     kind = "paragraph"
@@ -265,7 +271,10 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
     def flush() -> None:
         nonlocal lines, kind
         if lines:
-            body = _inline(" ".join(lines))
+            joined = " ".join(lines)
+            body = _inline(joined)
+            if kind in ("item", "paragraph") and joined[:1] == "[" and _ANCHOR_LINK.fullmatch(joined.strip()):
+                kind = "anchor"
             if body:
                 raw.append((kind, body, 0))
         lines, kind = [], "paragraph"
@@ -738,6 +747,7 @@ def _whole_blocks(old: list[Block], new: list[Block], oi: list[int], ni: list[in
                         [[kind, text]],
                         heading=all(x.kind == "heading" for x in run),
                         dateline=all(x.dateline for x in run),
+                        anchors=all(x.kind == "anchor" for x in run),
                         new_section=section,
                         deleted_words=gone,
                     )
@@ -988,6 +998,7 @@ def _edit(old: list[Block], new: list[Block], unit: list[tuple[int, str, int, in
         dateline=bool(blocks) and all(b.dateline for b in blocks),
         new_section=nb.section if nb else section,
         table=bool(blocks) and all(b.kind == "row" for b in blocks),
+        anchors=bool(blocks) and all(b.kind == "anchor" for b in blocks),
         deleted_words=gone,
     )
 

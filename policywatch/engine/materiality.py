@@ -761,6 +761,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     if edit.dateline:
         line = f"'{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'"
         return _override(edit, rules, MINOR, [f"date line updated: {line}"])
+    if edit.anchors:
+        verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
+        return _override(edit, rules, MINOR, [f"table of contents {verb}: {wording.snippet(hunks)}"])
     if edit.kind in ("insert", "delete") and is_date_line(edit.new_text or edit.old_text):
         verb = "added" if edit.kind == "insert" else "removed"
         return _override(edit, rules, MINOR, [f"date line {verb}: '{wording.quote(edit.new_text or edit.old_text)}'"])
@@ -1457,6 +1460,7 @@ def _override(edit: Edit, rules: Rules, classification: str, reasons: list[str])
 _KIND_PREFIXES = [
     ("page furniture", "furniture"),
     ("navigation", "navigation"),
+    ("table of contents", "navigation"),
     ("statistics", "statistic"),
     ("cross-reference", "crossref"),
     ("contact channel", "channel"),

@@ -266,9 +266,9 @@ _GLUE = re.compile(r"[a-z][A-Z]|\d[A-Za-z]|[A-Za-z]\d")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _QUESTIONS = re.compile(r"(?<=\?)\s+")
 _LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.I)
-# Markdown links and nothing else, their text short ("[Still thinking? Go Private](https://…)"), even when
-# the scraper put the opening bracket on a line of its own: a menu's or a list's link, no sentence of the policy.
-_LINKS_ONLY = re.compile(r"(?:\[\s*[^\]\[]{0,80}\]\(\S+\)\s*)+")
+# Markdown links and nothing else ("[Still thinking? Go Private](https://…)"), even when the scraper put the
+# opening bracket on a line of its own: a menu's or a list's link, or a shop's banner, no sentence of the policy.
+_LINKS_ONLY = re.compile(r"(?:\[\s*(?P<text>[^\]\[]{0,200})\]\(\S+\)\s*)+")
 _BINDING = re.compile(r"\b(?:agree|must|shall|bound|consent|required)\b", re.I)
 
 
@@ -357,8 +357,10 @@ def structural(
     blocks = [b for b in text.split(SEP) if b.strip()]
     if not blocks:
         return None
-    if _LINKS_ONLY.fullmatch(" ".join(b.strip() for b in blocks)):
-        return "navigation"
+    if (links := _LINKS_ONLY.fullmatch(" ".join(b.strip() for b in blocks))) and (
+        len(links["text"]) <= 80 or (vocabulary is not None and not vocabulary(links["text"]))
+    ):
+        return "navigation"  # a link's text up to a line long, or a banner's longer one that says nothing of data
     kinds = set()
     pending = []
     controls = any(is_control(b, st) for b in blocks)
