@@ -936,3 +936,40 @@ def test_a_list_item_that_links_to_another_page_is_still_judged():
         + "\n- [Our partners](https://example.com/partners)\n- [Advertising partners receive your location data](https://example.com/ads)\n"
     )
     assert compare(policy(old), policy(new)).classification == "material"
+
+
+TITLED = "Privacy policy\n==============\n\n" + BODY + "\n## Records\n\n" + "We keep records as the law requires. " * 20
+
+
+def test_a_banner_above_the_documents_title_is_page_furniture_whatever_it_says():
+    old = "Members: free delivery when you spend €65 or more\n\n" + TITLED
+    new = "Book a bedroom appointment by 17 December, online or in store\n\n" + TITLED
+    result = compare(old, new)
+    assert result.classification == "minor"
+    assert any(r.startswith("page furniture above the document's title") for r in reasons(result))
+
+
+def test_a_banner_above_the_title_that_announces_sharing_is_still_judged():
+    old = "Members: free delivery when you spend €65 or more\n\n" + TITLED
+    new = "From today we share your purchase history with advertising partners\n\n" + TITLED
+    assert compare(old, new).classification == "material"
+
+
+def test_a_long_text_above_a_lone_title_is_no_page_furniture():
+    intro = "We collect your name and address to deliver orders. " * 30
+    old = intro + "\n\n" + TITLED
+    new = intro.replace("name and address", "name, address and precise location", 1) + "\n\n" + TITLED
+    assert compare(old, new).classification == "material"
+
+
+def test_a_period_written_with_a_hyphen_is_a_time_period():
+    body = BODY.replace("You may ask us", "We may close accounts not used within a 90-day period. You may ask us")
+    result = compare(policy(body), policy(body.replace("90-day", "28-day")))
+    assert result.classification == "material"
+    assert any(r.startswith("time period changed: 90-day → 28-day") for r in reasons(result))
+
+
+def test_a_retention_period_written_with_a_hyphen_made_shorter_is_in_the_users_favour():
+    body = BODY.replace("for 90 days after", "for a 90-day period after")
+    result = compare(policy(body), policy(body.replace("90-day", "30-day")))
+    assert result.classification == "minor"

@@ -110,7 +110,7 @@ class Block(NamedTuple):
     """One paragraph, heading, list item or table row, normalised."""
 
     text: str
-    kind: str  # heading | paragraph | item | row | anchor (a line that only links within the page)
+    kind: str  # heading | paragraph | item | row | anchor (only links within the page) | chrome (above the title)
     section: str  # heading path, " > " between levels; a heading's own path includes itself
     dateline: bool = False
 
@@ -133,6 +133,7 @@ class Edit:
     new_section: str = ""
     table: bool = False  # every block touched is a table row
     anchors: bool = False  # every block touched only links within the page: a table of contents
+    chrome: bool = False  # every block touched sits above the document's title: the site's, not the policy's
     moved: bool = False  # the text also moved, from ``section`` to ``new_section``
     # Words this edit deletes, by the section of the old text they come from (headings not counted).
     deleted_words: dict[str, int] = field(default_factory=dict)
@@ -206,6 +207,17 @@ def normalise(text: str, memo: dict[str, list] | None = None) -> list[Block]:
                 parsed = memo[chunk] = _parse_chunk(fold_unicode(chunk))
             raw.extend(parsed)
     return _with_sections(raw)
+
+
+def _chrome_above_title(raw: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """The few short blocks a scraped page holds above the document's title (a shop's banner, a breadcrumb)
+    marked as ``chrome``: they are the site's, not the policy's. A long text above a title is left as it is."""
+    top = next(n for n, (kind, _, _) in enumerate(raw) if kind == "heading")
+    above = sum(len(body.split()) for _, body, _ in raw[:top])
+    total = sum(len(body.split()) for _, body, _ in raw)
+    if top > CHROME_BLOCKS or above > CHROME_SHARE * total:
+        return raw
+    return [("chrome", body, level) for _, body, level in raw[:top]] + raw[top:]
 
 
 def _quote_depth(line: str) -> tuple[int, str]:
@@ -327,10 +339,17 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
     return raw
 
 
+# Page chrome above a document's title: at most this many blocks, holding at most this share of its words.
+CHROME_BLOCKS = 4
+CHROME_SHARE = 0.05
+
+
 def _with_sections(raw: list[tuple[str, str, int]]) -> list[Block]:
     levels = [lvl for kind, _, lvl in raw if kind == "heading"]
     # A lone top-level heading first in the document is its title, not a section.
     skip_title = bool(levels) and levels[0] == 1 and levels.count(1) == 1
+    if skip_title and raw[0][0] != "heading":
+        raw = _chrome_above_title(raw)
     stack: list[tuple[int, str]] = []
     path = ""  # the heading path, joined again only when a heading changes it
     blocks: list[Block] = []
@@ -748,6 +767,7 @@ def _whole_blocks(old: list[Block], new: list[Block], oi: list[int], ni: list[in
                         heading=all(x.kind == "heading" for x in run),
                         dateline=all(x.dateline for x in run),
                         anchors=all(x.kind == "anchor" for x in run),
+                        chrome=all(x.kind == "chrome" for x in run),
                         new_section=section,
                         deleted_words=gone,
                     )
@@ -999,6 +1019,7 @@ def _edit(old: list[Block], new: list[Block], unit: list[tuple[int, str, int, in
         new_section=nb.section if nb else section,
         table=bool(blocks) and all(b.kind == "row" for b in blocks),
         anchors=bool(blocks) and all(b.kind == "anchor" for b in blocks),
+        chrome=bool(blocks) and all(b.kind == "chrome" for b in blocks),
         deleted_words=gone,
     )
 

@@ -114,7 +114,7 @@ def _number_pattern(rules: Rules) -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u in sorted(rules.durations, key=len, reverse=True))
     return re.compile(
         rf"(?:[$€£]\s?)?(?<![\w.-])(?:\d+(?:[.,]\d+)*|(?:{words})(?:[ -](?:{words}))*)(?![\w])"
-        rf"(?:\s?%| percent)?(?:\s*\(\s*\d+\s*\))?(?:\s+(?:{units})\b)?",
+        rf"(?:\s?%| percent)?(?:\s*\(\s*\d+\s*\))?(?:(?:\s+|-)(?:{units})\b)?",
         re.I,
     )
 
@@ -761,6 +761,11 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     if edit.dateline:
         line = f"'{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'"
         return _override(edit, rules, MINOR, [f"date line updated: {line}"])
+    if edit.chrome and all(_only_gives(t) for t in (edit.old_text, edit.new_text)):
+        verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
+        return _override(
+            edit, rules, MINOR, [f"page furniture above the document's title {verb}: {wording.snippet(hunks)}"]
+        )
     if edit.anchors:
         verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
         return _override(edit, rules, MINOR, [f"table of contents {verb}: {wording.snippet(hunks)}"])
