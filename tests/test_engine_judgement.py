@@ -922,7 +922,10 @@ def test_a_shops_delivery_banner_swapped_for_another_is_page_furniture():
 
 
 def test_entries_of_a_table_of_contents_that_link_within_the_page_are_navigation():
-    toc = "- [Information we collect](#collect)\n- [Location services and recording](#location)\n- [Your rights](#rights)\n\n"
+    toc = (
+        "- [Information we collect](#collect)\n- [Location services and recording](#location)\n"
+        "- [Your rights](#rights)\n\n"
+    )
     new_toc = "- [Information we collect](#collect)\n- [Location services](#location)\n- [Sharing](#sharing)\n\n"
     result = compare(policy(toc + BODY), policy(new_toc + BODY))
     assert result.classification == "minor"

@@ -308,7 +308,7 @@ def forget() -> None:
 
 
 def _categories(
-    old: str, new: str, rules: Rules, old_sentence: str = "", new_sentence: str = "", own: frozenset[str] = frozenset()
+    old: str, new: str, rules: Rules, old_sentence: str = "", new_sentence: str = "", document: Layout | None = None
 ) -> tuple[list[str], list[str]]:
     """Reasons for concepts a sentence asserts that appear or disappear: (material, in the user's favour).
 
@@ -316,7 +316,7 @@ def _categories(
     there ("subsidiaries" → "subsidiary companies", "behavioral" → "behavioural")
     is no new concept. One reason per category and direction names the new
     concepts, each once, with the other words of its group found beside it.
-    ``own`` are the document's own names: the company that writes it is no recipient of its data.
+    The ``document``'s own name (the company that writes it) is no recipient of its data.
     """
     material: list[str] = []
     favour: list[str] = []
@@ -338,7 +338,8 @@ def _categories(
             if cat.concept(t) not in has and wording.squash(t) not in new_squashed and not any(t in a for a in added)
         ]
         added = [t for t in added if not any(t in r and t != r for r in removed)]
-        if cat.name == "recipients" and own:
+        if cat.name == "recipients" and document and (added or removed):
+            own = document.own_names(1)
             added, removed = [t for t in added if t not in own], [t for t in removed if t not in own]
         for terms, label in ((added, f"new {cat.label}"), (removed, f"{cat.label} removed")):
             if not terms:
@@ -845,8 +846,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     window_words = {*rem_words, *add_words}
     number_reasons, number_notes = _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     material += number_reasons
-    own = document.own_names(1) if document else frozenset()
-    term_reasons, favour = _categories(old_window, new_window, rules, old_plain, new_plain, own)
+    term_reasons, favour = _categories(old_window, new_window, rules, old_plain, new_plain, document)
     material += term_reasons
     favour += [n for n in number_notes if n.startswith("retention")]
     favour += _contacts_added(old_window, new_window, rules)
@@ -1184,8 +1184,14 @@ _PROMISE = re.compile(
 )
 
 # Who gets or handles the data, by the sentence's own verbs: "shares the data with Acme", "Acme processes".
-_GIVEN_TO = r"\b(?:shares?|shared|disclose[sd]?|transfer(?:s|red)?|sells?|sold|sends?|sent|provides?|provided)\b[^.;]{0,60}\b(?:with|to)\s+"
-_HANDLES = r"\s*,?\s*(?:who|which|that)?\s*(?:also\s+)?(?:process(?:es)?|stores?|receives?|hosts?|collects?|analy[sz]es|acts as)\b"
+_GIVEN_TO = (
+    r"\b(?:shares?|shared|disclose[sd]?|transfer(?:s|red)?|sells?|sold|sends?|sent|provides?|provided)\b"
+    r"[^.;]{0,60}\b(?:with|to)\s+"
+)
+_HANDLES = (
+    r"\s*,?\s*(?:who|which|that)?\s*(?:also\s+)?"
+    r"(?:process(?:es)?|stores?|receives?|hosts?|collects?|analy[sz]es|acts as)\b"
+)
 
 
 def _recipient_swapped(old: str, new: str, removed: list[str], added: list[str]) -> str | None:

@@ -357,8 +357,10 @@ def structural(
     blocks = [b for b in text.split(SEP) if b.strip()]
     if not blocks:
         return None
-    if (links := _LINKS_ONLY.fullmatch(" ".join(b.strip() for b in blocks))) and (
-        len(links["text"]) <= 80 or (vocabulary is not None and not vocabulary(links["text"]))
+    if (
+        "](" in text
+        and (links := _LINKS_ONLY.fullmatch(" ".join(b.strip() for b in blocks)))
+        and (len(links["text"]) <= 80 or (vocabulary is not None and not vocabulary(links["text"])))
     ):
         return "navigation"  # a link's text up to a line long, or a banner's longer one that says nothing of data
     kinds = set()
@@ -391,9 +393,9 @@ def structural(
             kinds.add("page furniture")
         else:
             pending.append(block)
-    titles = [b for b in blocks if is_title(b, st)]
-    own_things = vocabulary is not None and 2 * sum(vocabulary(t) for t in titles) >= len(titles)
-    if len(titles) >= 3 and "page furniture" not in kinds and not contents and own_things:
+    titles = [b for b in blocks if is_title(b, st)] if len(blocks) >= 3 else []
+    listed = len(titles) >= 3 and "page furniture" not in kinds and not contents and vocabulary is not None
+    if listed and 2 * sum(vocabulary(t) for t in titles) >= len(titles):
         return None  # a list of the policy's own things ("Biometric Information", "Health Data"): judge it
     if len(titles) >= st.menu_labels and (
         "page furniture" in kinds or (vocabulary is not None and not vocabulary(SEP.join(titles)))
