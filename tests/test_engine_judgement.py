@@ -976,3 +976,53 @@ def test_a_retention_period_written_with_a_hyphen_made_shorter_is_in_the_users_f
     body = BODY.replace("for 90 days after", "for a 90-day period after")
     result = compare(policy(body), policy(body.replace("90-day", "30-day")))
     assert result.classification == "minor"
+
+
+# --- Typography, banners, amounts, date stamps ----------------------------------------------------
+
+
+def test_can_not_written_as_one_word_changes_nothing():
+    body = BODY.replace("You may ask us", "Deleted files can not be restored. You may ask us")
+    assert compare(policy(body), policy(body.replace("can not", "cannot"))).classification == "minor"
+
+
+def test_an_update_banner_in_capitals_removed_is_page_furniture():
+    banner = "PLEASE NOTE: WE'VE UPDATED THESE TERMS, EFFECTIVE SEPTEMBER 16, 2024. PLEASE READ THEM CAREFULLY.\n\n"
+    result = compare(policy(banner + BODY), policy(BODY))
+    assert result.classification == "minor"
+
+
+def test_an_amount_of_money_is_no_age_threshold():
+    body = BODY.replace("You may ask us", "Orders under $30 pay for delivery. You may ask us")
+    result = compare(policy(body), policy(body.replace("$30", "$50")))
+    assert any(r.startswith("amount changed: $30 → $50") for r in reasons(result))
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        (
+            "Effective July 1, 2025 | Archived versions | Download PDF",
+            "Effective December 11, 2025 | Archived versions",
+        ),
+        (
+            "This page was last edited on 9 March 2024, at 10:12.",
+            "This page was last edited on 9 December 2024, at 14:56.",
+        ),
+    ],
+)
+def test_a_date_stamp_among_page_links_or_in_a_wiki_footer_is_a_date_line(old, new):
+    result = compare(policy(BODY + "\n" + old + "\n"), policy(BODY + "\n" + new + "\n"))
+    assert result.classification == "minor"
+
+
+def test_a_company_name_put_before_a_product_name_already_written_is_no_recipient():
+    body = BODY.replace("You may ask us", "Permissions must match your Play listing. You may ask us")
+    result = compare(policy(body), policy(body.replace("your Play listing", "your Google Play listing")))
+    assert not any(r.startswith("new recipient") for r in reasons(result))
+
+
+def test_sharing_with_a_company_named_before_a_product_is_still_a_new_recipient():
+    body = BODY.replace("You may ask us", "We send crash reports to our Play team. You may ask us")
+    result = compare(policy(body), policy(body.replace("to our Play team", "to Google Play and our Play team")))
+    assert result.classification == "material"

@@ -89,8 +89,10 @@ _CODE = re.compile(r"`+([^`]*)`+")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _SPACES = re.compile(r"\s+")
 _DATE_LINE = re.compile(
-    r"^(?:effective(?: date)?|date of effect|in effect from|last (?:updated|modified|revised|changed)"
-    r"|updated|revised)(?: on| as of)?\s*:?\s*[\w ,./-]{4,40}$",
+    r"^(?=[^|]*\d)(?:(?:this (?:page|document|policy|article|notice) was )?"
+    r"(?:effective(?: date)?|date of effect|in effect from"
+    r"|last (?:updated|modified|revised|changed|edited)|updated|revised|edited))(?: on| as of)?\s*:?\s*[\w ,./:-]{4,40}"
+    r"(?:\s*\|\s*[\w ]{1,30})*$",
     re.I,
 )
 TOKEN = re.compile(r"\w+(?:'\w+)*|\n\n|\s+|[^\w\s]")

@@ -160,6 +160,7 @@ def _numbers(
         what = "retention period"
     elif (
         not has_unit
+        and not any(q[:1] in "$€£" for q in removed + added)
         and all(_plausible_age(q) for q in removed + added)
         and any(re.search(rf"(?<!\w){re.escape(w)}\b", context) for w in rules.ages)
     ):
@@ -338,6 +339,8 @@ def _categories(
             if cat.concept(t) not in has and wording.squash(t) not in new_squashed and not any(t in a for a in added)
         ]
         added = [t for t in added if not any(t in r and t != r for r in removed)]
+        if cat.name == "recipients" and added:
+            added = [t for t in added if not _names_a_product(t, new_sentence or new, old_sentence or old)]
         if cat.name == "recipients" and document and (added or removed):
             own = document.own_names(1)
             added, removed = [t for t in added if t not in own], [t for t in removed if t not in own]
@@ -352,6 +355,15 @@ def _categories(
             else:
                 material.append(text)
     return material, favour
+
+
+def _names_a_product(term: str, new: str, old: str) -> bool:
+    """A company's name put before a product's name the old sentence already wrote ("your Play listing" →
+    "your Google Play listing"): the product named more fully, no one new given the data."""
+    kept = wording.names(old)
+    return any(
+        m[1].lower() in kept for m in re.finditer(rf"\b{re.escape(term)}\s+([A-Z][\w'-]*)", new, re.I)
+    ) and not re.search(rf"\b(?:with|to)\s+{re.escape(term)}\b", new, re.I)
 
 
 def _one_slip(a: str, b: str) -> bool:

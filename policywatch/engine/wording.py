@@ -47,10 +47,16 @@ def names(text: str) -> set[str]:
 _DOTTED = re.compile(r"\b([A-Za-z])\.([A-Za-z])\.(?:([A-Za-z])\.)?")
 
 
+_CAN_NOT = re.compile(r"\b(c)an not\b", re.I)
+
+
 def words(text: str) -> list[str]:
-    """The lower-cased words of ``text`` (contractions kept whole: "don't"; "U.S." is "us", as "US" is)."""
+    """The lower-cased words of ``text`` (contractions kept whole: "don't"; "U.S." is "us", as "US" is;
+    "can not" is "cannot")."""
     if "." in text:
         text = _DOTTED.sub(r"\1\2\3", text)
+    if "an not" in text:
+        text = _CAN_NOT.sub(r"\1annot", text)
     return [w.lower() for w in _WORD.findall(text)]
 
 
