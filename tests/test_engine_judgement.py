@@ -1026,3 +1026,9 @@ def test_sharing_with_a_company_named_before_a_product_is_still_a_new_recipient(
     body = BODY.replace("You may ask us", "We send crash reports to our Play team. You may ask us")
     result = compare(policy(body), policy(body.replace("to our Play team", "to Google Play and our Play team")))
     assert result.classification == "material"
+
+
+def test_a_note_that_the_policy_below_goes_into_effect_later_is_a_banner():
+    banner = "The policy below goes into effect on January 1, 2023. Read our current policy.\n\n"
+    result = compare(policy(banner + BODY), policy(BODY))
+    assert result.classification == "minor"
