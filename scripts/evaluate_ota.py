@@ -1,6 +1,6 @@
 """Score compare() on labelled revision pairs from Open Terms Archive's public policy histories.
 
-    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|heldout3|heldout4] [--reasons N] [-v]
+    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout5] [--reasons N] [-v]
                                    [LABELS.tsv ...]
 
 The histories (github.com/OpenTermsArchive/contrib-versions, vlopses-us-versions,
@@ -14,10 +14,10 @@ by reading the diff before the engine saw the pair.
 Prints per repository: recall of material changes, specificity (minor changes
 kept minor), refusals handled, the mistakes grouped by kind of change, and
 compare()'s timing. A refusal is compare() raising a PolicywatchError: right for
-pairs labelled refuse, a mistake for any other. ``--batch heldout``, ``heldout2`` and
-``heldout3`` score the first three held-out batches alone; they are spent (each scored once,
-then tuned on) and ``--batch tuning`` scores them with the tuning batches. ``--batch heldout4``
-scores the fourth held-out batch, which is to be run once, at the end, never for tuning.
+pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout4`` score the
+first four held-out batches alone; they are spent (each scored once, then tuned on) and
+``--batch tuning`` scores them with the tuning batches. ``--batch heldout5`` scores the fifth
+held-out batch, which is to be run once, at the end, never for tuning.
 """
 
 from __future__ import annotations
@@ -39,16 +39,17 @@ from evaluate_basecamp import Tally, median_ms  # noqa: E402
 MIRROR = Path(os.environ.get("OTA_MIRROR") or "/work/.mirror")
 REPOS = ("contrib-versions", "vlopses-us-versions", "genai-eu-versions")
 LABELS = Path(__file__).resolve().parent / "ota_labels"
-# The first three held-out batches are spent (scored once, then used for tuning); heldout4 is the unseen one.
+# The first four held-out batches are spent (scored once, then used for tuning); heldout5 is the unseen one.
 LABELS_OF = {
     "tuning": "tuning_*.tsv",
     "heldout": "heldout.tsv",
     "heldout2": "heldout2.tsv",
     "heldout3": "heldout3.tsv",
     "heldout4": "heldout4.tsv",
+    "heldout5": "heldout5.tsv",
     "languages": "lang_*.tsv",
 }
-SPENT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv")
+SPENT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv")
 REFUSED = "refused"
 
 
@@ -177,7 +178,7 @@ def main(argv: list[str]) -> int:
     if not files:
         print(f"evaluate_ota: no labels for the {args.batch} batch in {LABELS}", file=sys.stderr)
         return 2
-    if args.batch == "heldout4" and not args.labels:
+    if args.batch == "heldout5" and not args.labels:
         print(
             "evaluate_ota: WARNING: the held-out batch is scored once, at the end; "
             "do not tune on what it shows, and report its figures as they are.",

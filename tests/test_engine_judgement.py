@@ -1032,3 +1032,42 @@ def test_a_note_that_the_policy_below_goes_into_effect_later_is_a_banner():
     banner = "The policy below goes into effect on January 1, 2023. Read our current policy.\n\n"
     result = compare(policy(banner + BODY), policy(BODY))
     assert result.classification == "minor"
+
+
+def test_a_registered_company_written_with_a_comma_before_its_legal_form_is_a_party():
+    old = PARTY.replace("Nimbus Technology Ltd", "Nimbus Tech, Inc.")
+    result = compare(old, old.replace("Nimbus Tech, Inc.", "Nimbus Media Group, LLC."))
+    assert result.classification == "material"
+    assert any(r.startswith("party changed: 'Nimbus Tech, Inc'") for r in reasons(result))
+
+
+def test_a_cookie_row_that_names_a_provider_the_page_never_named_is_no_restatement():
+    table = "| Cookie | Lifetime | Purpose |\n|---|---|---|\n| _ga | 2 years | Analytics used to distinguish users |\n"
+    new = table + "| li_fat_id | 12 months | Analytics used to distinguish users for Linkora |\n"
+    assert compare(policy(BODY + table), policy(BODY + new)).classification == "material"
+
+
+def test_a_mail_address_the_page_hid_from_the_scraper_and_restored_changes_nothing():
+    hidden = (
+        "| Contact | Address |\n|---|---|\n"
+        "| Privacy team | email: [[email protected]](https://example.com/cdn-cgi/l/email-protection) |\n"
+    )
+    shown = "| Contact | Address |\n|---|---|\n| Privacy team | email: privacy@example.com |\n"
+    result = compare(policy(BODY + hidden), policy(BODY + shown))
+    assert result.classification == "minor"
+    assert "mail address hidden or restored in the page's capture" in reasons(result)
+
+
+def test_a_company_announcing_that_it_has_updated_its_terms_is_a_banner():
+    banner = "Nimbus has updated its General Terms of Use as of [date of publication].\n\n"
+    assert compare(policy(BODY), policy(banner + BODY)).classification == "minor"
+
+
+def test_a_line_announcing_the_next_version_beside_the_date_stamp_is_page_furniture():
+    stamp = "_This Privacy Policy is effective June 15, 2021. To review the previous policy, please click_ [_here_](https://example.com/2020)_._"
+    new = (
+        stamp
+        + " _A new Privacy Policy becomes effective January 1, 2023. To review it, please click [here](https://example.com/new)._"
+    )
+    result = compare(policy(BODY + "\n" + stamp + "\n"), policy(BODY + "\n" + new + "\n"))
+    assert result.classification == "minor"

@@ -78,6 +78,10 @@ _QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _LEADING_TABS = re.compile(r"^[ \t]*\t", re.M)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+# A mail address a page hid from scrapers, written as a link around "[email protected]": the placeholder alone.
+# Emphasis marks left around punctuation when a link cut an emphasised span in two ("click_ [_here_](…)_._").
+_STRAY_MARK = re.compile(r"(?<=[\w.,;:!?])_(?=[.,;:!?](?:_|\s|$))|(?<=[.,;:!?])_(?=\s|$)")
+_PROTECTED_MAIL = re.compile(r"\[\\?\[email(?:\s|&#160;)?protected\\?\]\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^()]*\))*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$")
@@ -161,6 +165,8 @@ def fold_unicode(text: str) -> str:
 def _inline(text: str) -> str:
     """Markdown inline markup folded to its text; each pass runs only when its marker is present."""
     if "[" in text:
+        if "protected" in text:
+            text = _PROTECTED_MAIL.sub("[email protected]", text)
         text = _IMAGE.sub(r"\1", text)
         text = _LINK.sub(r"\1", text)
         text = _REF_LINK.sub(r"\1", text)
@@ -173,6 +179,8 @@ def _inline(text: str) -> str:
         for _ in range(2):
             text = _STRONG.sub(r"\2", text)
             text = _EMPH.sub(r"\2", text)
+        if "_" in text:
+            text = _STRAY_MARK.sub("", text)
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     if "  " in text:

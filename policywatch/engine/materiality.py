@@ -798,6 +798,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     if edit.kind == "replace" and (
         moved_address := wording.address_change(old_plain, new_plain)
         or wording.mail_contact_change(edit.old_text, edit.new_text)
+        or wording.hidden_mail_restored(edit.old_text, edit.new_text)
     ):
         return _override(edit, rules, MINOR, [moved_address])
     if (
@@ -1026,6 +1027,8 @@ def _restated(edit: Edit, hunks, lost: Counter[str], document: Layout, rules: Ru
         return None
     fresh = {t.lower() for t in _TOKEN.findall(added)} - {t.lower() for t in _TOKEN.findall(said)}
     fresh -= rules.stopwords
+    if " | " in added and any(not document.wrote_before(w) for w in fresh):
+        return None  # a table row that names a provider or a cookie the page never named is a new entry
     acts = _activity_stems(rules)
     if any(w in _fixed_words(rules) or _verb_key(w, rules) in acts for w in fresh):
         return None
@@ -1228,7 +1231,7 @@ def _recipient_swapped(old: str, new: str, removed: list[str], added: list[str])
 
 # A company by its registered name: capitalised words and a legal form ("Acme Operations Ltd", "Acme OÜ").
 _LEGAL_ENTITY = re.compile(
-    r"\b((?:[A-Z][\w'’&-]*\.? ){1,4})"
+    r"\b((?:[A-Z][\w'’&-]*\.? ){0,3}[A-Z][\w'’&-]*\.?,? )"
     r"(Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|OÜ|OU|SAS|SARL|S\.A|SA|S\.à r\.l|S\.r\.l|Srl|B\.V|BV"
     r"|N\.V|NV|AB|AS|A/S|ApS|Oy|Oyj|plc|PLC|Corp|Corporation|Pty|Pte|K\.K|S\.L|SL|S\.p\.A|SpA|SE|LLP|LP|DAC|ULC)"
     r"(?![\w-])"
@@ -1237,7 +1240,7 @@ _LEGAL_ENTITY = re.compile(
 
 def _entities(text: str) -> dict[str, str]:
     """Registered company names in ``text``, keyed by their distinctive words (the legal form aside)."""
-    return {m[1].strip().lower(): f"{m[1].strip()} {m[2]}" for m in _LEGAL_ENTITY.finditer(text)}
+    return {m[1].strip(" ,").lower(): f"{m[1].strip()} {m[2]}" for m in _LEGAL_ENTITY.finditer(text)}
 
 
 def _entity_changed(old: str, new: str, removed: list[str], added: list[str]) -> str | None:
@@ -1536,6 +1539,7 @@ _KIND_PREFIXES = [
     ("link ", "link"),
     ("postal address", "address"),
     ("contact address changed", "address"),
+    ("mail address hidden", "artefact"),
     ("rewording", "rewording"),
     ("short ", "short"),
 ]

@@ -172,6 +172,19 @@ def address_change(old: str, new: str) -> str | None:
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+_HIDDEN_MAIL = re.compile(r"\[email\s?protected\]", re.I)
+
+
+def hidden_mail_restored(old: str, new: str) -> str | None:
+    """A reason when the only difference is a mail address the page hid from the scraper ("[email protected]")
+    on one side and written out on the other: the capture changed, not the policy."""
+    if "protected]" not in old + new:
+        return None
+    if _HIDDEN_MAIL.sub("@", _EMAIL.sub("@", old)) != _HIDDEN_MAIL.sub("@", _EMAIL.sub("@", new)):
+        return None
+    return "mail address hidden or restored in the page's capture"
+
+
 def mail_contact_change(old: str, new: str) -> str | None:
     """A reason when the only difference is who to write to: a mail address (with the name beside it)
     put for another address or a short handle ("Ann Lee ann@example.com" → "support@example.com")."""
