@@ -1071,3 +1071,27 @@ def test_a_line_announcing_the_next_version_beside_the_date_stamp_is_page_furnit
     )
     result = compare(policy(BODY + "\n" + stamp + "\n"), policy(BODY + "\n" + new + "\n"))
     assert result.classification == "minor"
+
+
+def test_a_widgets_markup_left_as_dots_around_a_button_label_is_page_furniture():
+    debris = ". . . . Continue . . . . . . . . Continue . . . . . . . . Continue . . . .\n\n"
+    result = compare(policy(debris + BODY), policy(BODY))
+    assert result.classification == "minor"
+
+
+def test_another_document_renamed_wherever_the_text_names_it_is_a_name_change():
+    body = BODY.replace("You may ask us", "You must follow the Content Policy. You may ask us").replace(
+        "You agree not to upload:",
+        "Moderators enforce the Content Policy. Read the Content Policy. You agree not to upload:",
+    )
+    result = compare(policy(body), policy(body.replace("Content Policy", "Community Rules")))
+    assert result.classification == "minor"
+    assert any(
+        "name changed throughout the document: 'Content Policy' → 'Community Rules'" in r for r in reasons(result)
+    )
+
+
+def test_another_document_put_for_one_named_once_is_still_judged():
+    body = BODY.replace("You may ask us", "You must follow the Content Policy. You may ask us")
+    new = body.replace("the Content Policy", "the Advertising Data Terms")
+    assert compare(policy(body), policy(new)).classification == "material"

@@ -1154,11 +1154,37 @@ def _renamed(
     pairs = [(old_names[r], new_names[a]) for r in removed for a in added if r in old_names and a in new_names]
     found = [(o, n) for o, n in pairs if document.renamed(o.removesuffix("'s"), n.removesuffix("'s"))]
     if not found:
-        return removed, added, notes
+        return _document_renamed(edit, removed, added, notes, document)
     gone = {o.lower() for o, _ in found}
     came = {n.lower() for _, n in found}
     note = f"name changed throughout the document: '{found[0][0]}' → '{found[0][1]}'"
     return [w for w in removed if w not in gone], [w for w in added if w not in came], [*notes, note]
+
+
+def _document_renamed(
+    edit: Edit, removed: list[str], added: list[str], notes: list[str], document: Layout
+) -> tuple[list[str], list[str], list[str]]:
+    """Words explained by another document the text refers to, renamed throughout ("our Content Policy" →
+    "our Community Rules" wherever it is named): the reference is the same, the words are not."""
+    documents = _RULES_DOCUMENT
+    olds = [m for m in _NAME_PHRASE.findall(edit.old_text) if documents.search(m) and " " in m]
+    news = [m for m in _NAME_PHRASE.findall(edit.new_text) if documents.search(m) and " " in m]
+    for old_name in olds:
+        for new_name in news:
+            gone, came = set(wording.words(old_name)), set(wording.words(new_name))
+            if not (gone - came) & set(removed) or not (came - gone) & set(added):
+                continue
+            if document.renamed(old_name, new_name, top=0):
+                removed = [w for w in removed if w not in gone - came]
+                added = [w for w in added if w not in came - gone]
+                return removed, added, [*notes, f"name changed throughout the document: '{old_name}' → '{new_name}'"]
+    return removed, added, notes
+
+
+# The name of a document a text refers to: "Content Policy", "Community Guidelines", "Reddit Rules".
+_RULES_DOCUMENT = re.compile(
+    r"\b(?:Policy|Policies|Terms|Rules|Guidelines|Standards|Agreement|Notice|Statement|Conditions)$"
+)
 
 
 def _names_swapped(

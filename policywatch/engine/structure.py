@@ -273,10 +273,13 @@ _BINDING = re.compile(r"\b(?:agree|must|shall|bound|consent|required)\b", re.I)
 
 
 def is_debris(block: str, st: Structure) -> bool:
-    """Icon or image names run together by the scraper ("Asset 5arrow-downchevron-upAsset 31"): no text at all."""
+    """Icon or image names run together by the scraper ("Asset 5arrow-downchevron-upAsset 31"), or a widget's
+    markup left as dots and dashes around a button's label (". . . . Continue . . . ."): no text at all."""
     tokens = block.split()
     if len(tokens) < 5:
         return False
+    if 3 * sum(1 for t in tokens if any(c.isalnum() for c in t)) < len(tokens):
+        return True  # mostly punctuation: fewer than a third of its tokens hold a letter or a digit
     glue = _GLUE.search(block) is not None  # the pattern spans no space: without a match in the block, none in a token
     glued = sum(1 for t in tokens if "/" not in t and ((glue and _GLUE.search(t)) or len(t) > st.debris_length))
     return glued >= st.debris_share * len(tokens)
@@ -498,7 +501,8 @@ class Layout:
         return self.new_blocks[n] if self.new_kinds[n] != "item" else ""
 
     def renamed(self, old_name: str, new_name: str, top: int = 3) -> bool:
-        """The document's own name (one of its ``top`` most written) replaced by ``new_name`` throughout.
+        """The document's own name (one of its ``top`` most written; any name with ``top`` 0) replaced by
+        ``new_name`` throughout.
 
         The old name (nearly) gone from the new text, the new name nowhere in the old one and written about
         as often: a company or product renamed, not a vendor swapped in a clause. Counted only for a pair
@@ -514,7 +518,7 @@ class Layout:
             return False
         if new_text.count(new_name) * 2 < count:
             return False
-        return old_name in self.own_names(top)
+        return top == 0 or old_name in self.own_names(top)
 
     def own_names(self, top: int = 3) -> frozenset[str]:
         """The old text's ``top`` most written names, lower case: the company and the products it speaks for."""
