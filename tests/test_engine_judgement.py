@@ -1095,3 +1095,14 @@ def test_another_document_put_for_one_named_once_is_still_judged():
     body = BODY.replace("You may ask us", "You must follow the Content Policy. You may ask us")
     new = body.replace("the Content Policy", "the Advertising Data Terms")
     assert compare(policy(body), policy(new)).classification == "material"
+
+
+def test_a_footer_of_short_links_taken_off_the_page_is_navigation():
+    footer = "\n\nSite map\n\nTerms of use\n\nCopyright and trademark information\n\nCookie preferences\n"
+    result = compare(policy(BODY + footer), policy(BODY))
+    assert result.classification == "minor"
+
+
+def test_a_list_of_vendor_names_added_is_still_judged():
+    vendors = "\n\nMailwell\n\nTrackfast\n\nAdnimbus\n\nCloudora\n"
+    assert compare(policy(BODY), policy(BODY + vendors)).classification == "material"

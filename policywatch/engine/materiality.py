@@ -37,6 +37,7 @@ from policywatch.engine.structure import (
     in_contents,
     in_furniture,
     is_control,
+    is_label_list,
     is_statistic,
     pointers,
     structural,
@@ -1384,6 +1385,16 @@ _PARTIES = frozenset(
 )
 
 
+def _names_newcomers(text: str, document: Layout, rules: Rules) -> bool:
+    """``text`` names someone the old text never wrote: a word no dictionary knows, capitalised, new to the page."""
+    from policywatch.engine.languages import known
+
+    return any(
+        not document.wrote_before(m.group()) and not known(m.group().lower(), rules.language)
+        for m in _CAPITAL_WORD.finditer(text)
+    )
+
+
 def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout | None) -> bool:
     """Added text that speaks to no party, names no one new and holds no term of the policy's concepts
     (the company's own name aside), no negation, limit or modal verb ("One or more patents apply to the
@@ -1471,10 +1482,19 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
     kinds = []
     for t, s in sides:
         kinds.append(structural(t, headings, st, in_contents(s, st), in_furniture(s, st), _vocabulary(rules)))
+        if not kinds[-1] and edit.kind == "delete" and is_label_list(t, _vocabulary(rules)):
+            kinds[-1] = "navigation"  # a menu or footer of links taken off the page; one added is judged
         if not kinds[-1]:
             return None
     if not sides or not all(_only_gives(t) or _asks_consent(t, st) for t, _ in sides):
         return None  # a banner that says "we may now share ..." announces a practice: judge it
+    if (
+        edit.kind != "delete"
+        and document
+        and "navigation" in kinds[-1]
+        and _names_newcomers(edit.new_text, document, rules)
+    ):
+        return None  # lines that name companies the page never named ("Mailwell", "Adnimbus"): judge them
     kind = " and ".join(sorted({k for k in kinds if k}))
     verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
     text = edit.new_text if edit.kind == "insert" else edit.old_text

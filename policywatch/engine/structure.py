@@ -335,6 +335,15 @@ def outside_menus(text: str) -> str:
     return " ".join(kept[:-1])
 
 
+def is_label_list(text: str, vocabulary: Callable[[str], bool] | None = None) -> bool:
+    """Three short labels or more and no sentence ("Site map", "Terms of use", "Cookie preferences"): a menu or
+    a footer of links, unless most of them name the policy's own things."""
+    blocks = [b for b in text.split(SEP) if b.strip()]
+    if len(blocks) < 3 or not all(_is_label(b) and len(b.split()) <= 6 for b in blocks):
+        return False
+    return vocabulary is None or 2 * sum(map(vocabulary, blocks)) < len(blocks)
+
+
 def _is_label(block: str) -> bool:
     """A short line that is no sentence: the label of a widget or of the link beside it."""
     return len(block.split()) <= 10 and block.rstrip()[-1:] not in ".!?;:,"
