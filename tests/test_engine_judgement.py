@@ -1106,3 +1106,11 @@ def test_a_footer_of_short_links_taken_off_the_page_is_navigation():
 def test_a_list_of_vendor_names_added_is_still_judged():
     vendors = "\n\nMailwell\n\nTrackfast\n\nAdnimbus\n\nCloudora\n"
     assert compare(policy(BODY), policy(BODY + vendors)).classification == "material"
+
+
+def test_a_name_given_with_what_it_was_called_before_is_a_name_change():
+    body = BODY.replace("You may ask us", "Events are run by Evanta and our partners. You may ask us")
+    new = body.replace("by Evanta and", "by Acme Executive Communities (formerly Evanta) and")
+    result = compare(policy(body), policy(new))
+    assert result.classification == "minor"
+    assert any(r.startswith("name changed, the old one given") for r in reasons(result))

@@ -933,6 +933,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
         if left_rem and left_add and document:
             left_rem, left_add, notes = _renamed(edit, left_rem, left_add, notes, document)
+        if left_add and (former := _formerly(edit.new_text, left_rem, left_add)):
+            left_rem, left_add, notes = former[0], former[1], [*notes, former[2]]
         if (
             left_rem
             and left_add
@@ -1160,6 +1162,24 @@ def _renamed(
     came = {n.lower() for _, n in found}
     note = f"name changed throughout the document: '{found[0][0]}' → '{found[0][1]}'"
     return [w for w in removed if w not in gone], [w for w in added if w not in came], [*notes, note]
+
+
+_FORMERLY = re.compile(
+    r"(?P<new>(?:[A-Z][\w'’&.,-]*\s+){0,6}?[A-Z][\w'’&.-]*)\s*\(?\s*(?:formerly|formely|previously)"
+    r"(?:\s+known\s+as|\s+called)?\s+(?:the\s+)?(?P<old>[A-Z][^)]{0,80}?)\s*\)",
+    re.I,
+)
+
+
+def _formerly(new: str, removed: list[str], added: list[str]) -> tuple[list[str], list[str], str] | None:
+    """Words explained by a name that says what it was called before ("Acme Communities (formerly Evanta)")."""
+    for m in _FORMERLY.finditer(new):
+        came, was = set(wording.words(m["new"])), set(wording.words(m["old"]))
+        if came & set(added) and set(removed) <= was | came:
+            said = came | was | {"formerly", "formely", "previously", "known", "as", "called", "the"}
+            left = [w for w in added if w not in said]
+            return [], left, f"name changed, the old one given: '{wording.quote(m.group(), 70)}'"
+    return None
 
 
 def _document_renamed(
