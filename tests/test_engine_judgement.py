@@ -1114,3 +1114,9 @@ def test_a_name_given_with_what_it_was_called_before_is_a_name_change():
     result = compare(policy(body), policy(new))
     assert result.classification == "minor"
     assert any(r.startswith("name changed, the old one given") for r in reasons(result))
+
+
+def test_no_written_for_number_is_no_negation():
+    body = BODY.replace("You may ask us", "Accounts need a registration number. You may ask us")
+    result = compare(policy(body), policy(body.replace("a registration number.", "a registration no.")))
+    assert not any(r.startswith("negation") for r in reasons(result))

@@ -796,6 +796,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     old_plain = wording.currency_signs(wording.strip_enumerators(wording.strip_links(edit.old_text)))
     new_plain = wording.currency_signs(wording.strip_enumerators(wording.strip_links(edit.new_text)))
     old_plain, new_plain = wording.without_not_limited(old_plain), wording.without_not_limited(new_plain)
+    old_plain, new_plain = wording.number_spelled(old_plain), wording.number_spelled(new_plain)
     if edit.kind == "replace" and (
         moved_address := wording.address_change(old_plain, new_plain)
         or wording.mail_contact_change(edit.old_text, edit.new_text)
@@ -857,6 +858,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     old_window = wording.currency_signs(wording.strip_enumerators(wording.strip_links(old_window)))
     new_window = wording.currency_signs(wording.strip_enumerators(wording.strip_links(new_window)))
     old_window, new_window = wording.without_not_limited(old_window), wording.without_not_limited(new_window)
+    old_window, new_window = wording.number_spelled(old_window), wording.number_spelled(new_window)
     window_words = {*rem_words, *add_words}
     number_reasons, number_notes = _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     material += number_reasons

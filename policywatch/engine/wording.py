@@ -48,6 +48,8 @@ _DOTTED = re.compile(r"\b([A-Za-z])\.([A-Za-z])\.(?:([A-Za-z])\.)?")
 
 
 _CAN_NOT = re.compile(r"\b(c)an not\b", re.I)
+# "No." for "number" ("registration no. 123", "a coordination no."): no negation.
+_NUMBER_ABBREVIATION = re.compile(r"\b[Nn]o\.(?=\s*(?:\d|$)|\s+[a-z(])")
 
 
 def words(text: str) -> list[str]:
@@ -58,6 +60,11 @@ def words(text: str) -> list[str]:
     if "an not" in text:
         text = _CAN_NOT.sub(r"\1annot", text)
     return [w.lower() for w in _WORD.findall(text)]
+
+
+def number_spelled(text: str) -> str:
+    """``text`` with "no." for "number" written out ("coordination no." is no negation); the same object if none."""
+    return _NUMBER_ABBREVIATION.sub("number", text) if "o." in text and _NUMBER_ABBREVIATION.search(text) else text
 
 
 def quote(text: str, limit: int = 80) -> str:
