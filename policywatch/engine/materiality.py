@@ -1167,14 +1167,15 @@ def _renamed(
 
 
 _FORMERLY = re.compile(
-    r"(?P<new>(?:[A-Z][\w'’&.,-]*\s+){0,6}?[A-Z][\w'’&.-]*)\s*\(?\s*(?:formerly|formely|previously)"
-    r"(?:\s+known\s+as|\s+called)?\s+(?:the\s+)?(?P<old>[A-Z][^)]{0,80}?)\s*\)",
-    re.I,
+    r"(?P<new>(?:[A-Z][\w'’&.,-]*\s+){0,6}?[A-Z][\w'’&.-]*)\s*\(?\s*(?i:formerly|formely|previously)"
+    r"(?i:\s+known\s+as|\s+called)?\s+(?:the\s+)?(?P<old>[A-Z][^)]{0,80}?)\s*\)"
 )
 
 
 def _formerly(new: str, removed: list[str], added: list[str]) -> tuple[list[str], list[str], str] | None:
     """Words explained by a name that says what it was called before ("Acme Communities (formerly Evanta)")."""
+    if not any(w in new.lower() for w in ("formerly", "formely", "previously")):
+        return None
     for m in _FORMERLY.finditer(new):
         came, was = set(wording.words(m["new"])), set(wording.words(m["old"]))
         if came & set(added) and set(removed) <= was | came:
