@@ -1120,3 +1120,22 @@ def test_no_written_for_number_is_no_negation():
     body = BODY.replace("You may ask us", "Accounts need a registration number. You may ask us")
     result = compare(policy(body), policy(body.replace("a registration number.", "a registration no.")))
     assert not any(r.startswith("negation") for r in reasons(result))
+
+
+def test_a_product_renamed_throughout_in_words_the_page_already_wrote_is_a_name_change():
+    body = BODY.replace("You may ask us", "The Acme Drive and Prime Photos apps sync files. You may ask us").replace(
+        "You agree not to upload:",
+        "Acme Drive and Prime Photos keep copies. Acme Drive and Prime Photos stop syncing on request. "
+        "You agree not to upload:",
+    )
+    result = compare(policy(body), policy(body.replace("Acme Drive and Prime Photos", "Acme Photos")))
+    assert result.classification == "minor"
+
+
+def test_a_vendor_swapped_throughout_for_one_the_page_never_named_is_still_judged():
+    products = "Acme makes Nova and Orbit. " * 5 + "\n\n"
+    body = products + BODY.replace("with service providers", "with Tracko Analytics").replace(
+        "You may ask us", "Tracko Analytics measures visits. Tracko Analytics keeps logs. You may ask us"
+    )
+    result = compare(policy(body), policy(body.replace("Tracko Analytics", "Nimbus Analytics")))
+    assert result.classification == "material"

@@ -935,6 +935,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
         if left_rem and left_add and document:
             left_rem, left_add, notes = _renamed(edit, left_rem, left_add, notes, document)
+        elif left_rem and document:
+            left_rem, left_add, notes = _document_renamed(edit, left_rem, left_add, notes, document)
         if left_add and (former := _formerly(edit.new_text, left_rem, left_add)):
             left_rem, left_add, notes = former[0], former[1], [*notes, former[2]]
         if (
@@ -1188,15 +1190,22 @@ def _formerly(new: str, removed: list[str], added: list[str]) -> tuple[list[str]
 def _document_renamed(
     edit: Edit, removed: list[str], added: list[str], notes: list[str], document: Layout
 ) -> tuple[list[str], list[str], list[str]]:
-    """Words explained by another document the text refers to, renamed throughout ("our Content Policy" →
-    "our Community Rules" wherever it is named): the reference is the same, the words are not."""
-    documents = _RULES_DOCUMENT
-    olds = [m for m in _NAME_PHRASE.findall(edit.old_text) if documents.search(m) and " " in m]
-    news = [m for m in _NAME_PHRASE.findall(edit.new_text) if documents.search(m) and " " in m]
+    """Words explained by a name of several words renamed throughout ("our Content Policy" → "our Reddit Rules",
+    "Acme Drive and Prime Photos" → "Acme Photos" wherever it is named): the reference is the same, the words
+    are not. Unless it names a document, the new name is made of words the page already wrote: a vendor swapped
+    for one the page never named ("Tracko Analytics" → "Nimbus Analytics" throughout) is a new party."""
+    olds = [m for m in _NAME_PHRASE.findall(edit.old_text) if " " in m]
+    news = [
+        m
+        for m in _NAME_PHRASE.findall(edit.new_text)
+        if " " in m and (_RULES_DOCUMENT.search(m) or all(map(document.wrote_before, m.split())))
+    ]
     for old_name in olds:
         for new_name in news:
             gone, came = set(wording.words(old_name)), set(wording.words(new_name))
-            if not (gone - came) & set(removed) or not (came - gone) & set(added):
+            if not ((gone - came) & set(removed) or (came - gone) & set(added)):
+                continue
+            if (gone - came) and not (gone - came) & set(removed) or (came - gone) and not (came - gone) & set(added):
                 continue
             if document.renamed(old_name, new_name, top=0):
                 removed = [w for w in removed if w not in gone - came]
@@ -1205,7 +1214,7 @@ def _document_renamed(
     return removed, added, notes
 
 
-# The name of a document a text refers to: "Content Policy", "Community Guidelines", "Reddit Rules".
+# The name of a document a text refers to ("Content Policy", "Community Guidelines"): a document, not a party.
 _RULES_DOCUMENT = re.compile(
     r"\b(?:Policy|Policies|Terms|Rules|Guidelines|Standards|Agreement|Notice|Statement|Conditions)$"
 )

@@ -28,6 +28,9 @@ _ADDRESS = re.compile(
     r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z][\w.'-]*\s+){0,5}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct|Parkway|Pkwy)\b\.?"
     r"(?:[^.;]{0,80}\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}))?"
+    # The continental order: the street, its number, then the postcode and town ("Hauptstrasse 27, CH-8050 Zurich").
+    r"|\b[A-Z][\w'-]*(?:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej|gade|katu)\s+\d{1,5}[a-z]?"
+    r"(?:,?\s+(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-Z][\w-]*)?"
 )
 _TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev|ai|tv|ca|au|nl|es|ch|se|jp|ie)\b", re.I)
 _NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*")
