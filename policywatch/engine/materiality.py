@@ -1195,11 +1195,7 @@ def _document_renamed(
     are not. Unless it names a document, the new name is made of words the page already wrote: a vendor swapped
     for one the page never named ("Tracko Analytics" → "Nimbus Analytics" throughout) is a new party."""
     olds = [m for m in _NAME_PHRASE.findall(edit.old_text) if " " in m]
-    news = [
-        m
-        for m in _NAME_PHRASE.findall(edit.new_text)
-        if " " in m and (_RULES_DOCUMENT.search(m) or all(map(document.wrote_before, m.split())))
-    ]
+    news = [m for m in _NAME_PHRASE.findall(edit.new_text) if " " in m] if olds else []
     for old_name in olds:
         for new_name in news:
             gone, came = set(wording.words(old_name)), set(wording.words(new_name))
@@ -1207,7 +1203,9 @@ def _document_renamed(
                 continue
             if (gone - came) and not (gone - came) & set(removed) or (came - gone) and not (came - gone) & set(added):
                 continue
-            if document.renamed(old_name, new_name, top=0):
+            if not document.renamed(old_name, new_name, top=0):
+                continue
+            if _RULES_DOCUMENT.search(new_name) or all(map(document.wrote_before, new_name.split())):
                 removed = [w for w in removed if w not in gone - came]
                 added = [w for w in added if w not in came - gone]
                 return removed, added, [*notes, f"name changed throughout the document: '{old_name}' → '{new_name}'"]
