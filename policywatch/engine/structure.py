@@ -262,6 +262,7 @@ def is_title(block: str, st: Structure) -> bool:
     return words[0][:1].isupper() and all(_TITLE_WORD.match(w.strip("()[]:,")) or not w.strip("()[]:,") for w in words)
 
 
+_MARKS_ONLY = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")  # a token of punctuation alone (". . . Continue")
 _GLUE = re.compile(r"[a-z][A-Z]|\d[A-Za-z]|[A-Za-z]\d")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _QUESTIONS = re.compile(r"(?<=\?)\s+")
@@ -278,7 +279,7 @@ def is_debris(block: str, st: Structure) -> bool:
     tokens = block.split()
     if len(tokens) < 5:
         return False
-    if 3 * sum(1 for t in tokens if any(c.isalnum() for c in t)) < len(tokens):
+    if 3 * (len(tokens) - len(_MARKS_ONLY.findall(block))) < len(tokens):
         return True  # mostly punctuation: fewer than a third of its tokens hold a letter or a digit
     glue = _GLUE.search(block) is not None  # the pattern spans no space: without a match in the block, none in a token
     glued = sum(1 for t in tokens if "/" not in t and ((glue and _GLUE.search(t)) or len(t) > st.debris_length))
