@@ -1139,3 +1139,12 @@ def test_a_vendor_swapped_throughout_for_one_the_page_never_named_is_still_judge
     )
     result = compare(policy(body), policy(body.replace("Tracko Analytics", "Nimbus Analytics")))
     assert result.classification == "material"
+
+
+def test_a_company_the_page_already_named_put_for_its_former_name_is_no_new_party():
+    old = (
+        PARTY
+        + "\nThese terms are between you and Nimbus Media, LLC.\n\nWrite to Nimbus Technology Ltd with questions.\n"
+    )
+    new = old.replace("Write to Nimbus Technology Ltd", "Write to Nimbus Media, LLC")
+    assert not any(r.startswith("party changed") for r in reasons(compare(old, new)))

@@ -943,7 +943,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_rem
             and left_add
             and (
-                party := _entity_changed(edit.old_text, edit.new_text, left_rem, left_add)
+                party := _entity_changed(edit.old_text, edit.new_text, left_rem, left_add, document)
                 or _recipient_swapped(old_plain, new_plain, left_rem, left_add)
             )
         ):
@@ -1300,16 +1300,24 @@ def _entities(text: str) -> dict[str, str]:
     return {m[1].strip(" ,").lower(): f"{m[1].strip()} {m[2]}" for m in _LEGAL_ENTITY.finditer(text)}
 
 
-def _entity_changed(old: str, new: str, removed: list[str], added: list[str]) -> str | None:
+def _entity_changed(
+    old: str, new: str, removed: list[str], added: list[str], document: Layout | None = None
+) -> str | None:
     """Another company put in the place of a registered one ("Acme Technology OÜ" → "Acme Operations OÜ").
 
     The company that holds the data or is party to the terms is who the reader deals with: a new one
     is a new party, whatever the words it shares with the old. A legal form changed alone ("Acme Inc."
-    → "Acme LLC", the same company converted) leaves the distinctive words and is a name change.
+    → "Acme LLC", the same company converted) leaves the distinctive words and is a name change, and a
+    company the old page already named as such (its current name put for a former one left in a clause)
+    is no newcomer.
     """
     before, after = _entities(old), _entities(new)
     gone = [name for key, name in before.items() if key not in after and set(wording.words(key)) & set(removed)]
     came = [name for key, name in after.items() if key not in before and set(wording.words(key)) & set(added)]
+    if document is not None:
+        came = [
+            name for name in came if not document.said_before(name.replace(",", "")) and not document.said_before(name)
+        ]
     if not gone or not came:
         return None
     return f"party changed: '{gone[0]}' → '{came[0]}' (a different registered company)"

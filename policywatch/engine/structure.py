@@ -541,6 +541,13 @@ class Layout:
             )
         return self._leading[top]
 
+    def said_before(self, phrase: str) -> bool:
+        """The old text holds ``phrase`` as written, any case: a name the reader has met already."""
+        if not self._joined:
+            old = SEP.join(self.old_blocks)
+            self._joined = (old, old.lower(), SEP.join(self.new_blocks).lower())
+        return phrase.lower() in self._joined[1]
+
     def wrote_before(self, word: str) -> bool:
         """The old text holds ``word`` (any case, singular or plural): it is nothing the reader meets anew."""
         if self._old_words is None:
