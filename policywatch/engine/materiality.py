@@ -755,6 +755,18 @@ def judge_quickly(edit: Edit, rules: Rules | None = None, document: Layout | Non
     return _override(edit, rules, MATERIAL, [f"{verb} ({words} words; {why})"])
 
 
+def _plain(text: str) -> str:
+    """What the rules read of a sentence: no links or list labels, amounts by their sign, "including but not
+    limited to" and "no." for "number" out of the way; the same object when none of that is there."""
+    text = wording.currency_signs(wording.strip_enumerators(wording.strip_links(text)))
+    return wording.number_spelled(wording.without_not_limited(text))
+
+
+def _done(edit: Edit) -> str:
+    """What an edit did to its text, as a reason says it."""
+    return {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
+
+
 def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None) -> tuple[str, list[str]]:
     """Classify one edit as material or minor, with the reasons.
 
@@ -776,16 +788,14 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         line = f"'{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'"
         return _override(edit, rules, MINOR, [f"date line updated: {line}"])
     if edit.chrome and all(_only_gives(t) for t in (edit.old_text, edit.new_text)):
-        verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
         return _override(
-            edit, rules, MINOR, [f"page furniture above the document's title {verb}: {wording.snippet(hunks)}"]
+            edit, rules, MINOR, [f"page furniture above the document's title {_done(edit)}: {wording.snippet(hunks)}"]
         )
     if edit.anchors:
-        verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
-        return _override(edit, rules, MINOR, [f"table of contents {verb}: {wording.snippet(hunks)}"])
+        return _override(edit, rules, MINOR, [f"table of contents {_done(edit)}: {wording.snippet(hunks)}"])
     if edit.kind in ("insert", "delete") and is_date_line(edit.new_text or edit.old_text):
-        verb = "added" if edit.kind == "insert" else "removed"
-        return _override(edit, rules, MINOR, [f"date line {verb}: '{wording.quote(edit.new_text or edit.old_text)}'"])
+        line = wording.quote(edit.new_text or edit.old_text)
+        return _override(edit, rules, MINOR, [f"date line {_done(edit)}: '{line}'"])
     if edit.heading:
         what = {"insert": "heading added", "delete": "heading removed"}.get(edit.kind, "heading reworded")
         if edit.old_text.lower() == edit.new_text.lower():
@@ -793,10 +803,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         return _override(edit, rules, MINOR, [f"{what}: {wording.snippet(hunks)}"])
     if page := _page_structure(edit, rules, document):
         return _override(edit, rules, MINOR, [page])
-    old_plain = wording.currency_signs(wording.strip_enumerators(wording.strip_links(edit.old_text)))
-    new_plain = wording.currency_signs(wording.strip_enumerators(wording.strip_links(edit.new_text)))
-    old_plain, new_plain = wording.without_not_limited(old_plain), wording.without_not_limited(new_plain)
-    old_plain, new_plain = wording.number_spelled(old_plain), wording.number_spelled(new_plain)
+    old_plain, new_plain = _plain(edit.old_text), _plain(edit.new_text)
     if edit.kind == "replace" and (
         moved_address := wording.address_change(old_plain, new_plain)
         or wording.mail_contact_change(edit.old_text, edit.new_text)
@@ -854,11 +861,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             return _override(edit, rules, MINOR, said)
         else:
             material.append(f"table entry changed: '{wording.quote(edit.old_text)}' → '{wording.quote(edit.new_text)}'")
-    old_window, new_window = wording.windows(edit.segments)
-    old_window = wording.currency_signs(wording.strip_enumerators(wording.strip_links(old_window)))
-    new_window = wording.currency_signs(wording.strip_enumerators(wording.strip_links(new_window)))
-    old_window, new_window = wording.without_not_limited(old_window), wording.without_not_limited(new_window)
-    old_window, new_window = wording.number_spelled(old_window), wording.number_spelled(new_window)
+    old_window, new_window = (_plain(w) for w in wording.windows(edit.segments))
     window_words = {*rem_words, *add_words}
     number_reasons, number_notes = _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     material += number_reasons
@@ -1168,20 +1171,21 @@ def _renamed(
     return [w for w in removed if w not in gone], [w for w in added if w not in came], [*notes, note]
 
 
+_FORMER_WORDS = ("formerly", "formely", "previously")
 _FORMERLY = re.compile(
-    r"(?P<new>(?:[A-Z][\w'’&.,-]*\s+){0,6}?[A-Z][\w'’&.-]*)\s*\(?\s*(?i:formerly|formely|previously)"
+    rf"(?P<new>(?:[A-Z][\w'’&.,-]*\s+){{0,6}}?[A-Z][\w'’&.-]*)\s*\(?\s*(?i:{'|'.join(_FORMER_WORDS)})"
     r"(?i:\s+known\s+as|\s+called)?\s+(?:the\s+)?(?P<old>[A-Z][^)]{0,80}?)\s*\)"
 )
 
 
 def _formerly(new: str, removed: list[str], added: list[str]) -> tuple[list[str], list[str], str] | None:
     """Words explained by a name that says what it was called before ("Acme Communities (formerly Evanta)")."""
-    if not any(w in new.lower() for w in ("formerly", "formely", "previously")):
+    if not any(w in new.lower() for w in _FORMER_WORDS):
         return None
     for m in _FORMERLY.finditer(new):
         came, was = set(wording.words(m["new"])), set(wording.words(m["old"]))
         if came & set(added) and set(removed) <= was | came:
-            said = came | was | {"formerly", "formely", "previously", "known", "as", "called", "the"}
+            said = came | was | {*_FORMER_WORDS, "known", "as", "called", "the"}
             left = [w for w in added if w not in said]
             return [], left, f"name changed, the old one given: '{wording.quote(m.group(), 70)}'"
     return None
@@ -1534,7 +1538,7 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
     ):
         return None  # lines that name companies the page never named ("Mailwell", "Adnimbus"): judge them
     kind = " and ".join(sorted({k for k in kinds if k}))
-    verb = {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
+    verb = _done(edit)
     text = edit.new_text if edit.kind == "insert" else edit.old_text
     if edit.kind == "replace":
         change = f"'{wording.quote(edit.old_text, 50)}' → '{wording.quote(edit.new_text, 50)}'"

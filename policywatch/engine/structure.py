@@ -487,6 +487,7 @@ class Layout:
     _old_words: frozenset[str] | None = None
     _joined: tuple[str, str, str] | None = None
     _leading: dict[int, frozenset[str]] = field(default_factory=dict)
+    _name_counts: Counter[str] | None = None
     _old_sentences: list[tuple[frozenset[str], str]] | None = None
     _old_index: dict[str, list[int]] | None = None
 
@@ -518,10 +519,7 @@ class Layout:
         as often: a company or product renamed, not a vendor swapped in a clause. Counted only for a pair
         that passes the quick counts first, so an ordinary edit costs no scan of the whole document.
         """
-        if not self._joined:
-            old = SEP.join(self.old_blocks)
-            self._joined = (old, old.lower(), SEP.join(self.new_blocks).lower())
-        old_text, new_text = self._joined[1], self._joined[2]
+        _, old_text, new_text = self._texts()
         old_name, new_name = (n.lower().removesuffix("'s").removesuffix("’s") for n in (old_name, new_name))
         count = old_text.count(old_name)
         if count < top or new_text.count(old_name) * 5 > count or old_text.count(new_name):
@@ -530,35 +528,39 @@ class Layout:
             return False
         return top == 0 or old_name in self.own_names(top)
 
+    def _texts(self) -> tuple[str, str, str]:
+        """The old text as written and lower-cased, and the new one lower-cased, each joined once."""
+        if not self._joined:
+            old = SEP.join(self.old_blocks)
+            self._joined = (old, old.lower(), SEP.join(self.new_blocks).lower())
+        return self._joined
+
     def own_names(self, top: int = 3) -> frozenset[str]:
         """The old text's ``top`` most written names, lower case: the company and the products it speaks for."""
         if top not in self._leading:
-            names = Counter(
-                w.lower().removesuffix("'s").removesuffix("’s") for w in _CAPITALISED.findall(SEP.join(self.old_blocks))
-            )
-            self._leading[top] = frozenset(
-                w for w, _ in [(w, n) for w, n in names.most_common(top + len(_COMMON)) if w not in _COMMON][:top]
-            )
+            if self._name_counts is None:
+                self._name_counts = Counter(
+                    w.lower().removesuffix("'s").removesuffix("’s") for w in _CAPITALISED.findall(self._texts()[0])
+                )
+            ranked = [w for w, _ in self._name_counts.most_common(top + len(_COMMON)) if w not in _COMMON]
+            self._leading[top] = frozenset(ranked[:top])
         return self._leading[top]
 
     def said_before(self, phrase: str) -> bool:
         """The old text holds ``phrase`` as written, any case: a name the reader has met already."""
-        if not self._joined:
-            old = SEP.join(self.old_blocks)
-            self._joined = (old, old.lower(), SEP.join(self.new_blocks).lower())
-        return phrase.lower() in self._joined[1]
+        return phrase.lower() in self._texts()[1]
 
     def wrote_before(self, word: str) -> bool:
         """The old text holds ``word`` (any case, singular or plural): it is nothing the reader meets anew."""
         if self._old_words is None:
-            self._old_words = frozenset(w.lower() for w in _TOKEN.findall(SEP.join(self.old_blocks)))
+            self._old_words = frozenset(w.lower() for w in _TOKEN.findall(self._texts()[0]))
         word = word.lower()
         return word in self._old_words or word.removesuffix("s") in self._old_words or f"{word}s" in self._old_words
 
     def named_before(self, name: str) -> bool:
         """The old document already wrote ``name``, capitalised, somewhere: it is no newcomer."""
         if self._old_names is None:
-            self._old_names = frozenset(_CAPITALISED.findall(SEP.join(self.old_blocks)))
+            self._old_names = frozenset(_CAPITALISED.findall(self._texts()[0]))
         return name in self._old_names
 
     def restated(self, text: str, st: Structure, fixed: frozenset[str] = frozenset()) -> str | None:
