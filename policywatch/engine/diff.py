@@ -113,6 +113,14 @@ def is_date_line(text: str) -> bool:
 _ANCHOR_LINK = re.compile(r"\[[^\]]+\]\(#[^)\s]*\)")
 
 
+def _anchored(kind: str, markdown: str) -> str:
+    """``anchor`` for a paragraph or list item that is only a link within the page, else ``kind``."""
+    markdown = markdown.strip()
+    if kind in ("item", "paragraph") and markdown[:1] == "[" and _ANCHOR_LINK.fullmatch(markdown):
+        return "anchor"
+    return kind
+
+
 class Block(NamedTuple):
     """One paragraph, heading, list item or table row, normalised."""
 
@@ -283,8 +291,7 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
     if "\n" not in stripped and first and first not in _MARKERS and not _ITEM.match(chunk):
         # Most paragraphs of a policy are one plain line.
         body = _inline(stripped)
-        kind = "anchor" if first == "[" and _ANCHOR_LINK.fullmatch(stripped) else "paragraph"
-        return [(kind, body, 0)] if body else []
+        return [(_anchored("paragraph", stripped), body, 0)] if body else []
     raw: list[tuple[str, str, int]] = []
     lines: list[str] = []
     kind = "paragraph"
@@ -296,10 +303,8 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
         if lines:
             joined = " ".join(lines)
             body = _inline(joined)
-            if kind in ("item", "paragraph") and joined[:1] == "[" and _ANCHOR_LINK.fullmatch(joined.strip()):
-                kind = "anchor"
             if body:
-                raw.append((kind, body, 0))
+                raw.append((_anchored(kind, joined), body, 0))
         lines, kind = [], "paragraph"
 
     for line in chunk.split("\n"):
@@ -775,16 +780,24 @@ def _whole_blocks(old: list[Block], new: list[Block], oi: list[int], ni: list[in
                         text if kind == "delete" else "",
                         text if kind == "insert" else "",
                         [[kind, text]],
-                        heading=all(x.kind == "heading" for x in run),
-                        dateline=all(x.dateline for x in run),
-                        anchors=all(x.kind == "anchor" for x in run),
-                        chrome=all(x.kind == "chrome" for x in run),
+                        **_what_blocks_are(run),
                         new_section=section,
                         deleted_words=gone,
                     )
                 )
                 run = []
     return edits
+
+
+def _what_blocks_are(blocks: list[Block]) -> dict[str, bool]:
+    """What every block an edit touches is, as the Edit's flags: headings, date lines, a table of contents,
+    the page's chrome above the title."""
+    return {
+        "heading": bool(blocks) and all(b.kind == "heading" for b in blocks),
+        "dateline": bool(blocks) and all(b.dateline for b in blocks),
+        "anchors": bool(blocks) and all(b.kind == "anchor" for b in blocks),
+        "chrome": bool(blocks) and all(b.kind == "chrome" for b in blocks),
+    }
 
 
 _SIG_WORD = re.compile(r"[a-z0-9]{4,}")
@@ -1025,12 +1038,9 @@ def _edit(old: list[Block], new: list[Block], unit: list[tuple[int, str, int, in
         old_text,
         new_text,
         segments,
-        heading=bool(blocks) and all(b.kind == "heading" for b in blocks),
-        dateline=bool(blocks) and all(b.dateline for b in blocks),
+        **_what_blocks_are(blocks),
         new_section=nb.section if nb else section,
         table=bool(blocks) and all(b.kind == "row" for b in blocks),
-        anchors=bool(blocks) and all(b.kind == "anchor" for b in blocks),
-        chrome=bool(blocks) and all(b.kind == "chrome" for b in blocks),
         deleted_words=gone,
     )
 
