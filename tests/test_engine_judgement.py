@@ -58,6 +58,16 @@ def verdict(*edits: tuple[str, str], body: str = BODY):
     return compare(policy(body), policy(new))
 
 
+def with_sentence(sentence: str) -> str:
+    """BODY with ``sentence`` put before the first right it states."""
+    return BODY.replace("You may ask us", f"{sentence} You may ask us")
+
+
+def with_paragraph(paragraph: str) -> str:
+    """BODY with ``paragraph`` added at the end of its sharing section."""
+    return BODY.replace("## Your rights", f"{paragraph}\n\n## Your rights")
+
+
 def reasons(result) -> list[str]:
     return [r for change in result.changes for r in change.reasons]
 
@@ -568,7 +578,7 @@ def test_a_page_titled_with_an_error_above_other_text_is_refused():
 
 
 def test_a_policy_that_says_a_feature_is_not_available_is_judged():
-    new = BODY.replace("You may ask us", "Export is not available in every country. You may ask us")
+    new = with_sentence("Export is not available in every country.")
     assert compare(policy(BODY), policy(new)).classification in ("minor", "material")
 
 
@@ -721,7 +731,7 @@ def test_a_new_destination_for_data_is_still_a_transfer():
 
 
 def test_a_paragraph_added_that_speaks_to_no_party_and_states_no_practice_is_minor():
-    new = BODY.replace("## Your rights", "One or more patents apply to the service and its features.\n\n## Your rights")
+    new = with_paragraph("One or more patents apply to the service and its features.")
     result = compare(policy(BODY), policy(new))
     assert result.classification == "minor"
     assert any(r.startswith("text added that states no practice") for r in reasons(result))
@@ -737,7 +747,7 @@ def test_a_paragraph_added_that_speaks_to_no_party_and_states_no_practice_is_min
     ],
 )
 def test_a_paragraph_added_that_states_a_practice_or_binds_someone_is_material(added):
-    new = BODY.replace("## Your rights", f"{added}\n\n## Your rights")
+    new = with_paragraph(added)
     assert compare(policy(BODY), policy(new)).classification == "material"
 
 
@@ -888,7 +898,7 @@ def test_a_sentence_added_that_only_promises_not_to_share_is_in_the_users_favour
 
 def test_a_sentence_added_that_promises_one_thing_and_shares_another_is_material():
     added = "We will not sell your data, but we share your phone number with advertisers."
-    new = BODY.replace("## Your rights", f"{added}\n\n## Your rights")
+    new = with_paragraph(added)
     assert compare(policy(BODY), policy(new)).classification == "material"
 
 
@@ -908,7 +918,7 @@ def test_including_but_not_limited_to_is_no_negation():
 
 def test_a_sentence_that_reports_what_never_happened_is_no_promise():
     added = "We have never received a national security letter asking us to share data with authorities."
-    new = BODY.replace("## Your rights", f"{added}\n\n## Your rights")
+    new = with_paragraph(added)
     result = compare(policy(BODY), policy(new))
     assert not any(r.startswith("more the company promises not to do") for r in reasons(result))
 
@@ -966,7 +976,7 @@ def test_a_long_text_above_a_lone_title_is_no_page_furniture():
 
 
 def test_a_period_written_with_a_hyphen_is_a_time_period():
-    body = BODY.replace("You may ask us", "We may close accounts not used within a 90-day period. You may ask us")
+    body = with_sentence("We may close accounts not used within a 90-day period.")
     result = compare(policy(body), policy(body.replace("90-day", "28-day")))
     assert result.classification == "material"
     assert any(r.startswith("time period changed: 90-day → 28-day") for r in reasons(result))
@@ -982,7 +992,7 @@ def test_a_retention_period_written_with_a_hyphen_made_shorter_is_in_the_users_f
 
 
 def test_can_not_written_as_one_word_changes_nothing():
-    body = BODY.replace("You may ask us", "Deleted files can not be restored. You may ask us")
+    body = with_sentence("Deleted files can not be restored.")
     assert compare(policy(body), policy(body.replace("can not", "cannot"))).classification == "minor"
 
 
@@ -993,7 +1003,7 @@ def test_an_update_banner_in_capitals_removed_is_page_furniture():
 
 
 def test_an_amount_of_money_is_no_age_threshold():
-    body = BODY.replace("You may ask us", "Orders under $30 pay for delivery. You may ask us")
+    body = with_sentence("Orders under $30 pay for delivery.")
     result = compare(policy(body), policy(body.replace("$30", "$50")))
     assert any(r.startswith("amount changed: $30 → $50") for r in reasons(result))
 
@@ -1017,13 +1027,13 @@ def test_a_date_stamp_among_page_links_or_in_a_wiki_footer_is_a_date_line(old, n
 
 
 def test_a_company_name_put_before_a_product_name_already_written_is_no_recipient():
-    body = BODY.replace("You may ask us", "Permissions must match your Play listing. You may ask us")
+    body = with_sentence("Permissions must match your Play listing.")
     result = compare(policy(body), policy(body.replace("your Play listing", "your Google Play listing")))
     assert not any(r.startswith("new recipient") for r in reasons(result))
 
 
 def test_sharing_with_a_company_named_before_a_product_is_still_a_new_recipient():
-    body = BODY.replace("You may ask us", "We send crash reports to our Play team. You may ask us")
+    body = with_sentence("We send crash reports to our Play team.")
     result = compare(policy(body), policy(body.replace("to our Play team", "to Google Play and our Play team")))
     assert result.classification == "material"
 
@@ -1080,7 +1090,7 @@ def test_a_widgets_markup_left_as_dots_around_a_button_label_is_page_furniture()
 
 
 def test_another_document_renamed_wherever_the_text_names_it_is_a_name_change():
-    body = BODY.replace("You may ask us", "You must follow the Content Policy. You may ask us").replace(
+    body = with_sentence("You must follow the Content Policy.").replace(
         "You agree not to upload:",
         "Moderators enforce the Content Policy. Read the Content Policy. You agree not to upload:",
     )
@@ -1092,7 +1102,7 @@ def test_another_document_renamed_wherever_the_text_names_it_is_a_name_change():
 
 
 def test_another_document_put_for_one_named_once_is_still_judged():
-    body = BODY.replace("You may ask us", "You must follow the Content Policy. You may ask us")
+    body = with_sentence("You must follow the Content Policy.")
     new = body.replace("the Content Policy", "the Advertising Data Terms")
     assert compare(policy(body), policy(new)).classification == "material"
 
@@ -1109,7 +1119,7 @@ def test_a_list_of_vendor_names_added_is_still_judged():
 
 
 def test_a_name_given_with_what_it_was_called_before_is_a_name_change():
-    body = BODY.replace("You may ask us", "Events are run by Evanta and our partners. You may ask us")
+    body = with_sentence("Events are run by Evanta and our partners.")
     new = body.replace("by Evanta and", "by Acme Executive Communities (formerly Evanta) and")
     result = compare(policy(body), policy(new))
     assert result.classification == "minor"
@@ -1117,13 +1127,13 @@ def test_a_name_given_with_what_it_was_called_before_is_a_name_change():
 
 
 def test_no_written_for_number_is_no_negation():
-    body = BODY.replace("You may ask us", "Accounts need a registration number. You may ask us")
+    body = with_sentence("Accounts need a registration number.")
     result = compare(policy(body), policy(body.replace("a registration number.", "a registration no.")))
     assert not any(r.startswith("negation") for r in reasons(result))
 
 
 def test_a_product_renamed_throughout_in_words_the_page_already_wrote_is_a_name_change():
-    body = BODY.replace("You may ask us", "The Acme Drive and Prime Photos apps sync files. You may ask us").replace(
+    body = with_sentence("The Acme Drive and Prime Photos apps sync files.").replace(
         "You agree not to upload:",
         "Acme Drive and Prime Photos keep copies. Acme Drive and Prime Photos stop syncing on request. "
         "You agree not to upload:",
