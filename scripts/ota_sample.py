@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evaluate_ota import LABELS, MIRROR  # noqa: E402
+from evaluate_ota import LABELS, repository  # noqa: E402
 
 DOCUMENTS = {
     "Privacy Policy",
@@ -61,7 +61,7 @@ FRESH = (
 
 def git(repo: str, *args: str) -> str:
     return subprocess.run(
-        ["git", "-C", str(MIRROR / f"OpenTermsArchive+{repo}" / "repo"), *args],
+        ["git", "-C", str(repository(repo)), *args],
         check=True,
         capture_output=True,
         text=True,
@@ -176,6 +176,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--fresh", action="store_true", help="one held-out batch of documents never labelled before")
     parser.add_argument("--scale", type=int, default=1, help="with --fresh: draw this many times the usual pairs")
     args = parser.parse_args(argv)
+    for repo, *_ in PLAN:
+        if not repository(repo).is_dir():
+            print(f"ota_sample: {repository(repo)}: no such repository (set $OTA_MIRROR)", file=sys.stderr)
+            return 2
     args.out.mkdir(parents=True, exist_ok=True)
     if args.fresh:
         exclude = labelled()
@@ -184,6 +188,12 @@ def main(argv: list[str]) -> int:
             plan = (0, 0, small * args.scale, shrunk * args.scale, large * args.scale)
             drawn = draw(repo, plan, random.Random(f"{args.seed}:{repo}"), exclude)
             rows += sorted(drawn["heldout"])
+        if not rows:
+            print(
+                f"ota_sample: no pair left to draw: every document is among the {len(exclude)} labelled before",
+                file=sys.stderr,
+            )
+            return 1
         name = args.out / "heldout_fresh.tsv"
         name.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
         print(f"{name}: {len(rows)} pairs, none from the {len(exclude)} documents labelled before")

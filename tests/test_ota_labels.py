@@ -132,6 +132,19 @@ def test_a_missing_mirror_is_one_line_and_exit_2(tmp_path):
     assert run.stderr.strip().count("\n") == 0 and "no such repository (set $OTA_MIRROR)" in run.stderr
 
 
+def test_the_sampler_without_a_mirror_says_so_in_one_line_and_exits_2(tmp_path):
+    run = subprocess.run(
+        [sys.executable, str(SCRIPTS / "ota_sample.py"), "--fresh", "--out", str(tmp_path / "draw")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OTA_MIRROR": str(tmp_path / "none")},
+        check=False,
+    )
+    assert run.returncode == 2
+    assert run.stderr.strip().count("\n") == 0 and "no such repository (set $OTA_MIRROR)" in run.stderr
+    assert not (tmp_path / "draw").exists()
+
+
 def test_the_unseen_heldout_batch_warns_that_it_is_scored_once(tmp_path):
     run = subprocess.run(
         [sys.executable, str(SCRIPTS / "evaluate_ota.py"), "--batch", "heldout6"],
