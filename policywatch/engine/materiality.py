@@ -1443,15 +1443,16 @@ def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout 
     services; parts of them operate under licence."): a statement of fact about the service, which binds
     nobody and changes no practice. A name the old text never wrote ("Acme. Email service.", a line
     added to a list of vendors) may be a new party: that is judged as added text."""
-    if document is None or any(_new_name(m, text, document, rules) for m in _CAPITAL_WORD.finditer(text)):
+    # The cheap tests first: a name's test may load a language's dictionary, and most added text fails sooner.
+    modal = rules.negations | rules.limits | rules.permissions | rules.obligations
+    if document is None or any(w in _PARTIES or w in modal for w in words) or wording.DIGIT.search(text):
         return False
     own = document.own_names(1)
-    modal = rules.negations | rules.limits | rules.permissions | rules.obligations
-    if any(w in _PARTIES or w in modal for w in words):
+    if any(set(found) - own for found in _terms(text, rules)):
         return False
-    if wording.DIGIT.search(text) or any(set(found) - own for found in _terms(text, rules)):
+    if rules.structure.contact.search(text) or _BINDS.search(text):
         return False
-    return not (rules.structure.contact.search(text) or _BINDS.search(text))
+    return not any(_new_name(m, text, document, rules) for m in _CAPITAL_WORD.finditer(text))
 
 
 def _only_gives(text: str) -> bool:
