@@ -91,7 +91,7 @@ def test_a_fresh_heldout_batch_shares_no_document_with_any_earlier_batch(ota, na
 
 
 def test_the_spent_heldout_batches_are_named_as_tuning_material(ota):
-    assert ota.SPENT == tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6))
+    assert tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6)) == ota.SPENT
     for name in ota.SPENT:
         assert "SPENT" in (LABELS / name).read_text(encoding="utf-8")
     assert "SPENT" not in (LABELS / "heldout7.tsv").read_text(encoding="utf-8")
