@@ -284,6 +284,7 @@ def near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int
         if m not in used
         and len(other) >= 3
         and max(len(other), len(word)) >= 4
+        and 5 * min(len(other), len(word)) >= 2 * (len(other) + len(word))  # the ratio's bound from lengths alone
         and difflib.SequenceMatcher(None, word, other).ratio() >= 0.8
     ]
 
