@@ -1158,3 +1158,53 @@ def test_a_company_the_page_already_named_put_for_its_former_name_is_no_new_part
     )
     new = old.replace("Write to Nimbus Technology Ltd", "Write to Nimbus Media, LLC")
     assert not any(r.startswith("party changed") for r in reasons(compare(old, new)))
+
+
+def test_an_update_banner_after_a_sentence_that_says_nothing_of_data_is_page_furniture():
+    banner = "Your privacy matters. As of 3 March, we've updated our privacy notice to make it easier to read.\n\n"
+    result = compare(policy(banner + BODY), policy(BODY))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("page furniture removed")
+
+
+def test_an_update_banner_beside_a_sentence_that_states_a_practice_is_judged():
+    banner = "We now share your location with partners. As of 3 March, we've updated our privacy notice.\n\n"
+    assert compare(policy(banner + BODY), policy(BODY)).classification == "material"
+
+
+def test_a_date_stamp_with_a_link_to_the_previous_version_is_a_date_line():
+    stamp = "_Effective:_ May 2, 2024 (View previous version: [3/1/22](https://example.com/v1))\n\n"
+    result = compare(policy(stamp + BODY), policy(stamp.replace("May 2", "June 5") + BODY))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("date line updated")
+
+
+def test_a_table_of_contents_flattened_under_its_label_is_navigation():
+    contents = "Table of contents\n\n* Introduction* Sharing with third parties* Your rights* Contact us\n\n"
+    result = compare(policy(contents + BODY), policy(BODY))
+    assert result.classification == "minor"
+    assert not any(r.startswith("recipient") for r in reasons(result))
+
+
+def test_a_sentence_under_a_contents_label_is_still_judged():
+    contents = "Table of contents\n\nWe share your location with advertising partners every day of the year.\n\n"
+    assert compare(policy(contents + BODY), policy(BODY)).classification == "material"
+
+
+def test_an_old_name_put_right_throughout_by_the_companys_own_name_is_a_name_change():
+    acme = "Acme runs the service. Acme hosts your files. Acme answers support requests. Acme sends receipts. "
+    old = policy(
+        acme
+        + "\n\n"
+        + BODY.replace("You may ask us", "Zenlo may assign these terms. Zenlo may change them. You may ask us")
+        + "\nWrite to Zenlo, LLC at help@zenlo.com.\n"
+    )
+    result = compare(old, old.replace("Zenlo may", "Acme may").replace("to Zenlo, LLC", "to Acme, LLC"))
+    assert result.classification == "minor"
+    assert any(r.startswith("name changed throughout the document: 'Zenlo'") for r in reasons(result))
+
+
+def test_a_calendar_line_in_a_possessive_is_no_new_name():
+    days = "Teachers' Day (Oct 5, 2024)\n\nMothers' Day (May 12, 2024)\n\n"
+    result = compare(policy(BODY + days), policy(BODY + days + "Dentists' Day (Mar 6, 2025)\n"))
+    assert result.classification == "minor"

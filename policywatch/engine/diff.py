@@ -103,10 +103,22 @@ _DATE_LINE = re.compile(
 TOKEN = re.compile(r"\w+(?:'\w+)*|\n\n|\s+|[^\w\s]")
 
 
+# A pointer to the version before, after a date stamp ("Effective: June 12, 2020 (View previous version: 5/25/18)").
+_PRIOR_VERSION = re.compile(
+    r"\s*[(\[]\s*(?:[\w_]+\s+)?(?:the\s+)?(?:previous|prior|earlier|archived|older)\s+versions?\b[^()\[\]]{0,40}[)\]]$",
+    re.I,
+)
+
+
 def is_date_line(text: str) -> bool:
-    """A page's date stamp on its own ("Last updated: May 3, 2024", "**Effective January 15, 2025.**")."""
+    """A page's date stamp on its own ("Last updated: May 3, 2024", "**Effective January 15, 2025.**"), or with a
+    pointer to the version before it."""
     text = text.strip().strip("*_ ")
-    return len(text) < 80 and bool(_DATE_LINE.match(text))
+    if len(text) >= 80:
+        return False
+    if "version" in text.lower():
+        text = _PRIOR_VERSION.sub("", text).strip("*_ ")
+    return bool(_DATE_LINE.match(text))
 
 
 # A line that is only a link within the page ("[Your rights](#your-rights)"): an entry of a table of contents.

@@ -1431,10 +1431,8 @@ def _names_newcomers(text: str, document: Layout, rules: Rules) -> bool:
     """``text`` names someone the old text never wrote: a word no dictionary knows, capitalised, new to the page."""
     from policywatch.engine.languages import known
 
-    return any(
-        not document.wrote_before(m.group()) and not known(m.group().lower(), rules.language)
-        for m in _CAPITAL_WORD.finditer(text)
-    )
+    words = (m.group().removesuffix("'s").removesuffix("’s").rstrip("'’") for m in _CAPITAL_WORD.finditer(text))
+    return any(not document.wrote_before(w) and not known(w.lower(), rules.language) for w in words)
 
 
 def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout | None) -> bool:

@@ -195,6 +195,21 @@ def is_furniture(block: str, st: Structure) -> bool:
     return all(len(t.split()) <= st.furniture_words and (st.furniture.match(t) or st.boxes.match(t)) for t in sentences)
 
 
+# When a banner's news happened ("As of 29 June, we've updated ..."): said before it, it changes nothing of it.
+_WHEN = re.compile(r"^(?:as of|as from|since|from|on|effective)\s+[^,.;]{3,30},\s*", re.I)
+
+
+def is_banner(block: str, st: Structure, vocabulary: Callable[[str], bool]) -> bool:
+    """A short block that announces the document's own update, beside at most short sentences that speak none of
+    the policy's ``vocabulary`` ("Your privacy is important. As of 29 June, we've updated our Privacy Policy.")."""
+    if len(block.split()) > st.section_words:
+        return False
+    sentences = [_WHEN.sub("", s) for s in _SENTENCE_END.split(block.strip())]
+    news = [s for s in sentences if st.boxes.match(s)]
+    rest = [s for s in sentences if s not in news]
+    return bool(news) and all(len(s.split()) <= 8 and not vocabulary(s) for s in rest)
+
+
 def heading_key(text: str, st: Structure) -> str:
     """A heading or a table-of-contents entry reduced to its words: no numbering, case or punctuation."""
     text = st.heading_number.sub("", text.strip())
@@ -270,6 +285,7 @@ _LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.I)
 # Markdown links and nothing else ("[Still thinking? Go Private](https://…)"), even when the scraper put the
 # opening bracket on a line of its own: a menu's or a list's link, or a shop's banner, no sentence of the policy.
 _LINKS_ONLY = re.compile(r"(?:\[\s*(?P<text>[^\]\[]{0,200})\]\(\S+\)\s*)+")
+_BULLETS = re.compile(r"\s*[*•·|]\s*")  # between the entries of a list flattened to one line
 _BINDING = re.compile(r"\b(?:agree|must|shall|bound|consent|required)\b", re.I)
 
 
@@ -381,6 +397,8 @@ def structural(
     controls = any(is_control(b, st) for b in blocks)
     widgets = False
     for block in blocks:
+        if not contents and heading_key(block, st) in st.contents_sections:
+            contents = True  # a contents label ("Table of contents"): the lines after it are its entries
         if (
             is_furniture(block, st)
             or (furniture and len(block.split()) <= st.section_words)
@@ -392,7 +410,7 @@ def structural(
             kinds.add("page furniture")
             widgets = True
         elif (
-            (contents and len(block.split()) <= st.entry_words)
+            (contents and all(len(e.split()) <= st.entry_words for e in _BULLETS.split(block)))
             or (headings and is_navigation(block, headings, st))
             or is_title(block, st)
             or (len(block) <= 120 and st.part_title.match(block))
@@ -402,7 +420,9 @@ def structural(
         elif is_pointer(block, st):
             kinds.add("navigation")
             widgets = True
-        elif vocabulary is not None and menu_run(block, st) and not vocabulary(outside_menus(block)):
+        elif vocabulary is not None and (
+            (menu_run(block, st) and not vocabulary(outside_menus(block))) or is_banner(block, st, vocabulary)
+        ):
             kinds.add("page furniture")
         else:
             pending.append(block)
@@ -515,18 +535,29 @@ class Layout:
         """The document's own name (one of its ``top`` most written; any name with ``top`` 0) replaced by
         ``new_name`` throughout.
 
-        The old name (nearly) gone from the new text, the new name nowhere in the old one and written about
-        as often: a company or product renamed, not a vendor swapped in a clause. Counted only for a pair
-        that passes the quick counts first, so an ordinary edit costs no scan of the whole document.
+        The old name (nearly) gone from the new text, the new name nowhere in the old one (or one of the
+        document's own names: its old name's leftovers put right) and written about as often: a company or
+        product renamed, not a vendor swapped in a clause. Counted only for a pair that passes the quick
+        counts first, so an ordinary edit costs no scan of the whole document.
         """
         _, old_text, new_text = self._texts()
         old_name, new_name = (n.lower().removesuffix("'s").removesuffix("’s") for n in (old_name, new_name))
         count = old_text.count(old_name)
-        if count < top or new_text.count(old_name) * 5 > count or old_text.count(new_name):
+        if count < top:
             return False
-        if new_text.count(new_name) * 2 < count:
+        if old_text.count(new_name):
+            return bool(top) and new_name in self.own_names(top) and self._gone_as_name(old_name, top)
+        if new_text.count(old_name) * 5 > count or new_text.count(new_name) * 2 < count:
             return False
         return top == 0 or old_name in self.own_names(top)
+
+    def _gone_as_name(self, name: str, least: int) -> bool:
+        """``name`` written at least ``least`` times in the old text and (nearly) never in the new one, mail
+        addresses and links aside (a company's old domain outlives its old name)."""
+        _, old_text, new_text = self._texts()
+        as_name = re.compile(rf"(?<![\w@./-]){re.escape(name)}(?![\w-]|\.\w)")
+        count = len(as_name.findall(old_text))
+        return count >= least and len(as_name.findall(new_text)) * 5 <= count
 
     def _texts(self) -> tuple[str, str, str]:
         """The old text as written and lower-cased, and the new one lower-cased, each joined once."""
