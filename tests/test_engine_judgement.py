@@ -1208,3 +1208,49 @@ def test_a_calendar_line_in_a_possessive_is_no_new_name():
     days = "Teachers' Day (Oct 5, 2024)\n\nMothers' Day (May 12, 2024)\n\n"
     result = compare(policy(BODY + days), policy(BODY + days + "Dentists' Day (Mar 6, 2025)\n"))
     assert result.classification == "minor"
+
+
+def test_a_sales_call_to_action_with_its_buttons_is_page_furniture():
+    cta = "## Get started for free, or request a demo to discuss larger projects\n\nContact salesGet started\n"
+    result = compare(policy(BODY + cta), policy(BODY))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("page furniture removed")
+
+
+def test_a_link_removed_from_a_list_of_useful_resources_is_page_furniture():
+    resources = "## Other useful resources\n\nHow Acme uses pattern recognition to recognise faces in photos\n\n"
+    result = compare(
+        policy(BODY + resources + "Ad settings\n"), policy(BODY + "## Other useful resources\n\nAd settings\n")
+    )
+    assert result.classification == "minor"
+
+
+def test_a_pointer_that_sends_the_reader_here_is_navigation():
+    pointer = (
+        "To learn more about the choices you have over the cookies and similar technologies that our apps and "
+        "websites use in each of the countries where we operate, visit here."
+    )
+    result = compare(policy(BODY), policy(with_paragraph(pointer)))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("navigation added")
+
+
+def test_a_paragraph_removed_that_the_document_still_holds_word_for_word_is_no_change():
+    repeated = "We keep payment records for seven years to meet our duties under tax law."
+    old = with_paragraph(f"{repeated}\n\n{repeated}")
+    result = compare(policy(old), policy(with_paragraph(repeated)))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("repeated text removed, still in the document")
+
+
+def test_a_paragraph_removed_for_good_is_still_judged():
+    kept = "We keep payment records for seven years to meet our duties under tax law."
+    result = compare(policy(with_paragraph(kept)), policy(BODY))
+    assert result.classification == "material"
+
+
+def test_a_link_without_text_removed_is_a_link_change():
+    icon = '[](https://example.com/LangSelection.aspx?KeepThis=true&height=150&width=300 "Languages")\n\n'
+    result = compare(policy(BODY + icon), policy(BODY))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("link removed")

@@ -741,6 +741,7 @@ def _including(reason: str, runs: list[str]) -> str:
     return f"{reason}, including {wording.listing(named, 3)}" if named else reason
 
 
+_ICON_LINK = re.compile(r"!?\[\]\([^)]*\)")
 _NAME_RUN = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*(?: (?:[A-Z][\w'-]*|&))*")
 
 
@@ -803,6 +804,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         return _override(edit, rules, MINOR, [f"{what}: {wording.snippet(hunks)}"])
     if page := _page_structure(edit, rules, document):
         return _override(edit, rules, MINOR, [page])
+    if edit.kind == "delete" and document and document.still_written(edit.old_text):
+        said = f"'{wording.quote(edit.old_text)}'"
+        return _override(edit, rules, MINOR, [f"repeated text removed, still in the document: {said}"])
     old_plain, new_plain = _plain(edit.old_text), _plain(edit.new_text)
     if edit.kind == "replace" and (
         moved_address := wording.address_change(old_plain, new_plain)
@@ -903,7 +907,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         favour += promised
     if edit.kind in ("insert", "delete"):
         text = edit.new_text if edit.kind == "insert" else edit.old_text
-        words = wording.words(text)
+        read = _ICON_LINK.sub(" ", text) if "[](" in text else text  # a link without text shows no words
+        words = wording.words(read)
         content = [w for w in words if w not in rules.stopwords]
         unit = "paragraph" if SEP in text else "text"
         verb = "added" if edit.kind == "insert" else "removed"
@@ -922,7 +927,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         elif favour and not material:
             minor += favour
         elif not material:
-            if all(wording.URLISH.match(w) for w in text.split()) and text.strip():
+            if all(wording.URLISH.match(w) for w in read.split()) and text.strip():
                 minor.append(f"link {'filled in' if verb == 'added' else 'removed'}: '{wording.quote(text)}'")
             else:
                 minor.append(f"short {unit} {verb}: '{wording.quote(text)}'")

@@ -286,6 +286,8 @@ _LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.I)
 # opening bracket on a line of its own: a menu's or a list's link, or a shop's banner, no sentence of the policy.
 _LINKS_ONLY = re.compile(r"(?:\[\s*(?P<text>[^\]\[]{0,200})\]\(\S+\)\s*)+")
 _BULLETS = re.compile(r"\s*[*•·|]\s*")  # between the entries of a list flattened to one line
+# A pointer whose link is its last word ("To learn more about the program, visit here.").
+_SENT_HERE = re.compile(r"\b(?:visit|see|click|go|read|found|available)\s+here[.!]?$", re.I)
 _BINDING = re.compile(r"\b(?:agree|must|shall|bound|consent|required)\b", re.I)
 
 
@@ -320,7 +322,7 @@ def is_pointer(block: str, st: Structure) -> bool:
     if st.pointer is None or st.documents is None or _BINDING.search(block):
         return False
     sentences = _SENTENCE_END.split(block.strip())
-    return all(st.pointer.match(t) and st.documents.search(t) for t in sentences)
+    return all(st.pointer.match(t) and (st.documents.search(t) or _SENT_HERE.search(t)) for t in sentences)
 
 
 def menu_run(block: str, st: Structure) -> int:
@@ -510,6 +512,7 @@ class Layout:
     _name_counts: Counter[str] | None = None
     _old_sentences: list[tuple[frozenset[str], str]] | None = None
     _old_index: dict[str, list[int]] | None = None
+    _new_set: frozenset[str] | None = None
 
     def lead_in(self, text: str) -> str:
         """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
@@ -530,6 +533,12 @@ class Layout:
         while n > 0 and self.new_kinds[n] == "item":
             n -= 1
         return self.new_blocks[n] if self.new_kinds[n] != "item" else ""
+
+    def still_written(self, text: str) -> bool:
+        """Every paragraph of ``text`` is a paragraph of the new side: a copy of it went, the words stay."""
+        if self._new_set is None:
+            self._new_set = frozenset(self.new_blocks)
+        return all(part in self._new_set for part in text.split(SEP))
 
     def renamed(self, old_name: str, new_name: str, top: int = 3) -> bool:
         """The document's own name (one of its ``top`` most written; any name with ``top`` 0) replaced by
