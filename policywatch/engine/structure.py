@@ -513,6 +513,7 @@ class Layout:
     _old_sentences: list[tuple[frozenset[str], str]] | None = None
     _old_index: dict[str, list[int]] | None = None
     _new_set: frozenset[str] | None = None
+    _as_names: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def lead_in(self, text: str) -> str:
         """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
@@ -563,10 +564,12 @@ class Layout:
     def _gone_as_name(self, name: str, least: int) -> bool:
         """``name`` written at least ``least`` times in the old text and (nearly) never in the new one, mail
         addresses and links aside (a company's old domain outlives its old name)."""
-        _, old_text, new_text = self._texts()
-        as_name = re.compile(rf"(?<![\w@./-]){re.escape(name)}(?![\w-]|\.\w)")
-        count = len(as_name.findall(old_text))
-        return count >= least and len(as_name.findall(new_text)) * 5 <= count
+        if name not in self._as_names:
+            _, old_text, new_text = self._texts()
+            as_name = re.compile(rf"(?<![\w@./-]){re.escape(name)}(?![\w-]|\.\w)")
+            self._as_names[name] = (len(as_name.findall(old_text)), len(as_name.findall(new_text)))
+        count, left = self._as_names[name]
+        return count >= least and left * 5 <= count
 
     def _texts(self) -> tuple[str, str, str]:
         """The old text as written and lower-cased, and the new one lower-cased, each joined once."""
