@@ -195,6 +195,7 @@ def is_furniture(block: str, st: Structure) -> bool:
     return all(len(t.split()) <= st.furniture_words and (st.furniture.match(t) or st.boxes.match(t)) for t in sentences)
 
 
+_NEWS = ("updat", "chang", "revis", "refresh")  # what a banner announces, as the box patterns write it
 # When a banner's news happened ("As of 29 June, we've updated ..."): said before it, it changes nothing of it.
 _WHEN = re.compile(r"^(?:as of|as from|since|from|on|effective)\s+[^,.;]{3,30},\s*", re.I)
 
@@ -202,7 +203,8 @@ _WHEN = re.compile(r"^(?:as of|as from|since|from|on|effective)\s+[^,.;]{3,30},\
 def is_banner(block: str, st: Structure, vocabulary: Callable[[str], bool]) -> bool:
     """A short block that announces the document's own update, beside at most short sentences that speak none of
     the policy's ``vocabulary`` ("Your privacy is important. As of 29 June, we've updated our Privacy Policy.")."""
-    if len(block.split()) > st.section_words:
+    low = block.lower()
+    if len(block.split()) > st.section_words or not any(news in low for news in _NEWS):
         return False
     sentences = [_WHEN.sub("", s) for s in _SENTENCE_END.split(block.strip())]
     news = [s for s in sentences if st.boxes.match(s)]
