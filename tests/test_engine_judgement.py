@@ -1254,3 +1254,15 @@ def test_a_link_without_text_removed_is_a_link_change():
     result = compare(policy(BODY + icon), policy(BODY))
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("link removed")
+
+
+def test_a_term_inside_the_name_of_a_body_or_a_law_asserts_nothing():
+    body = with_sentence("We follow the codes of the Network Advertising Initiative.")
+    new = body.replace("Network Advertising Initiative", "Online Monitoring Act")
+    found = reasons(compare(policy(body), policy(new)))
+    assert not any(r.startswith(("new purpose", "purpose removed")) for r in found)
+
+
+def test_a_right_named_by_the_body_that_hears_it_is_still_a_right():
+    result = compare(policy(BODY), policy(with_sentence("You may write to the Irish Supervisory Authority.")))
+    assert "new user right: supervisory authority (in the user's favour)" in reasons(result)

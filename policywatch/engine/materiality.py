@@ -304,6 +304,17 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
 _NO_TERMS: Counter[str] = Counter()
 
 
+def _asserted(text: str, rules: Rules) -> list[Counter[str]]:
+    """The terms ``text`` asserts: a term inside the name of a body or a law ("Network Advertising Initiative",
+    "Online Monitoring Act") names it and asserts nothing, unless adding it is in the user's favour (a right, a
+    safeguard: "Irish Supervisory Authority")."""
+    found = _terms(text, rules)
+    if rules.language != "en" or (plain := wording.without_institutions(text)) is text:
+        return found
+    named = _terms(plain, rules)
+    return [terms if cat.in_favour else bare for cat, terms, bare in zip(rules.categories, found, named, strict=True)]
+
+
 def forget() -> None:
     """Drop the terms remembered of sentences judged before: memory only ever serves one comparison."""
     _terms.cache_clear()
@@ -323,7 +334,7 @@ def _categories(
     material: list[str] = []
     favour: list[str] = []
     old_squashed, new_squashed = wording.squash(old), wording.squash(new)
-    for cat, before, after in zip(rules.categories, _terms(old, rules), _terms(new, rules), strict=True):
+    for cat, before, after in zip(rules.categories, _asserted(old, rules), _asserted(new, rules), strict=True):
         if not before and not after:
             continue
         if cat.places:

@@ -42,6 +42,22 @@ _ENUMERATOR = re.compile(r"(?<![\w(])\((?:x{0,3}(?:ix|iv|v?i{1,3}|v)|x{1,3}|[a-z
 _POINTER = re.compile(r"\b(?:visit|see|refer to|go to|found at|available at)\s*:?\s*$", re.I)
 
 
+# The name of a body or a law ("Network Advertising Initiative", "California Consumer Privacy Act", "Connecticut
+# Act Concerning Personal Data Privacy and Online Monitoring"): capitalised words ending in what it is.
+_INSTITUTION = re.compile(
+    r"(?:\b[A-Z][\w'’&.-]*\s+(?:(?:of|and|for|on|the|&)\s+)?){1,8}"
+    r"(?:Act|Law|Regulation|Directive|Initiative|Alliance|Bureau|Association|Authority|Board|Commission|Council"
+    r"|Institute|Federation)\b"
+    r"(?:\s+(?:Concerning|Relating to|on|of|for)(?:\s+(?:and\s+)?[A-Z][\w'’-]*)+)?"
+)
+
+
+def without_institutions(text: str) -> str:
+    """``text`` without the names of bodies and laws, whose words name them and state nothing; the same object
+    when it names none."""
+    return _INSTITUTION.sub(" ", text) if _INSTITUTION.search(text) else text
+
+
 def names(text: str) -> set[str]:
     """Lower-cased words written capitalised inside a sentence (names of products, laws, companies)."""
     return {w.lower() for w in _NAME.findall(text)} - {w for w in _WORD.findall(text) if w.islower()}
