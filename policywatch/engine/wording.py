@@ -323,7 +323,7 @@ _SIGN = {"USD": "$", "US$": "$", "EUR": "€", "GBP": "£"}
 
 def currency_signs(text: str) -> str:
     """``text`` with currency codes written as their signs, before the amount; the same object if it has none."""
-    if not _CURRENCY_CODE.search(text):
+    if not ("USD" in text or "EUR" in text or "GBP" in text or "US$" in text) or not _CURRENCY_CODE.search(text):
         return text
     text = re.sub(r"(\d[\d,.]*)\s?(USD|EUR|GBP)\b", lambda m: f"{_SIGN[m[2]]}{m[1]}", text)
     return re.sub(r"\b(USD|US\$|EUR|GBP)\s?(?=\d)", lambda m: _SIGN[m[1]], text)
@@ -338,7 +338,7 @@ def strip_enumerators(text: str) -> str:
     the same object if it has none."""
     if "(" in text and _ENUMERATOR.search(text):
         text = _ENUMERATOR.sub(" ", text)
-    if "." in text and _CLAUSE_NUMBER.search(text):
+    if "." in text and DIGIT.search(text) and _CLAUSE_NUMBER.search(text):
         text = _CLAUSE_NUMBER.sub(" ", text)
     return text
 
