@@ -1266,3 +1266,55 @@ def test_a_term_inside_the_name_of_a_body_or_a_law_asserts_nothing():
 def test_a_right_named_by_the_body_that_hears_it_is_still_a_right():
     result = compare(policy(BODY), policy(with_sentence("You may write to the Irish Supervisory Authority.")))
     assert "new user right: supervisory authority (in the user's favour)" in reasons(result)
+
+
+def test_a_note_that_the_policy_applies_from_a_date_and_the_old_one_until_then_is_a_banner():
+    note = (
+        "This Privacy Policy applies from January 17, 2022. The previous version of this Privacy Policy, "
+        "available here, will apply until then.\n\n"
+    )
+    result = compare(policy(note + BODY), policy(BODY))
+    assert result.classification == "minor"
+
+
+def test_a_greeting_removed_states_no_practice():
+    greeting = "Welcome to the Acme Corporate Webpage!\n\n"
+    result = compare(policy(greeting + BODY), policy(BODY))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("text removed that states no practice")
+
+
+def test_a_paragraph_removed_that_the_document_still_holds_in_other_capitals_and_marks_is_no_change():
+    repeated = "Payment records are kept under tax law for as long as the law asks."
+    variant = repeated.replace("Payment", "PAYMENT").replace("law for", "law, for").replace(".", "!")
+    old = with_paragraph(f"{variant}\n\n{repeated}")
+    result = compare(policy(old), policy(with_paragraph(repeated)))
+    assert reasons(result)[0].startswith("repeated text removed, still in the document")
+
+
+def test_lines_added_under_further_reading_are_page_furniture():
+    reading = "## Further reading\n\nCommunity\n\n"
+    result = compare(policy(BODY + reading), policy(BODY + reading + "Robotics\n\nWhat is ROS\n"))
+    assert result.classification == "minor"
+
+
+def test_a_bracketed_note_on_when_a_page_changed_removed_is_a_date_note():
+    links = (
+        "Czech (contains changes effective 30 November 2023)\n\nGerman (contains changes effective 30 November 2023)\n"
+    )
+    result = compare(policy(BODY + links), policy(BODY + "Czech\n\nGerman\n"))
+    assert result.classification == "minor"
+    assert reasons(result)[0] == "date note removed: '(contains changes effective 30 November 2023)'"
+
+
+def test_a_date_in_brackets_that_bounds_a_practice_is_still_judged():
+    body = with_sentence("We keep chat logs (until 31 December 2025).")
+    result = compare(policy(body), policy(body.replace(" (until 31 December 2025)", "")))
+    assert result.classification == "material"
+
+
+def test_an_image_swapped_in_a_table_cell_is_no_change_of_the_row():
+    table = "| Appendix | Figure |\n|---|---|\n| 3 | [](https://cdn.example.com/a1.png) |\n"
+    result = compare(policy(BODY + table), policy(BODY + table.replace("a1.png", "b7.png")))
+    assert result.classification == "minor"
+    assert reasons(result) == ["image or link without text changed"]

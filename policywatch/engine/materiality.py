@@ -774,6 +774,24 @@ def _plain(text: str) -> str:
     return wording.number_spelled(wording.without_not_limited(text))
 
 
+# A note in brackets on when a page's text changed ("(contains changes effective 30 November 2023)"): no promise.
+_DATE_NOTE = re.compile(
+    r"\s*\((?=[^()]*\d{4})(?:(?:contains|with|includes?|new|changes?|effective|updated|revised|amended|version|last"
+    r"|as|of|from|since|on|in|force|\d{1,2}(?:st|nd|rd|th)?|\d{4}|[A-Z][a-z]+\.?),?\s*){1,9}\)",
+)
+
+
+def _date_note(old: str, new: str) -> str | None:
+    """'date note removed: …' when two texts differ only by a note in brackets on when the page changed."""
+    if "(" not in old + new or _DATE_NOTE.sub("", old) != _DATE_NOTE.sub("", new):
+        return None
+    notes = _DATE_NOTE.findall(old) or _DATE_NOTE.findall(new)
+    if not notes:
+        return None  # the two texts are the same once set alike: no note to speak of
+    verb = "removed" if not _DATE_NOTE.search(new) else "added" if not _DATE_NOTE.search(old) else "changed"
+    return f"date note {verb}: '{wording.quote(notes[0].strip())}'"
+
+
 def _done(edit: Edit) -> str:
     """What an edit did to its text, as a reason says it."""
     return {"insert": "added", "delete": "removed"}.get(edit.kind, "changed")
@@ -815,6 +833,14 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         return _override(edit, rules, MINOR, [f"{what}: {wording.snippet(hunks)}"])
     if page := _page_structure(edit, rules, document):
         return _override(edit, rules, MINOR, [page])
+    if edit.kind == "replace" and (note := _date_note(edit.old_text, edit.new_text)):
+        return _override(edit, rules, MINOR, [note])
+    if (
+        edit.kind == "replace"
+        and "[](" in edit.old_text + edit.new_text
+        and _ICON_LINK.sub("", edit.old_text) == _ICON_LINK.sub("", edit.new_text)
+    ):
+        return _override(edit, rules, MINOR, ["image or link without text changed"])
     if edit.kind == "delete" and document and document.still_written(edit.old_text):
         said = f"'{wording.quote(edit.old_text)}'"
         return _override(edit, rules, MINOR, [f"repeated text removed, still in the document: {said}"])
@@ -926,13 +952,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
         if edit.kind == "delete" and (_count(words, commitments, True)):
             material.append(f"commitment removed: '{wording.quote(text)}'")
-        if (
-            edit.kind == "insert"
-            and not material
-            and len(content) >= 4
-            and _states_nothing(text, words, rules, document)
-        ):
-            minor.append(f"{unit} added that states no practice, duty or right: '{wording.quote(text)}'")
+        if not material and len(content) >= 4 and _states_nothing(text, words, rules, document):
+            minor.append(f"{unit} {verb} that states no practice, duty or right: '{wording.quote(text)}'")
         elif len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
             material.append(f"{unit} {verb}: '{wording.quote(text)}'")
         elif favour and not material:

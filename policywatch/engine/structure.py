@@ -496,6 +496,11 @@ def defined_term(text: str, st: Structure, section: str = "") -> str | None:
     return None
 
 
+def _words_key(text: str) -> str:
+    """A paragraph's words in lower case, without punctuation: the same text however it is set."""
+    return " ".join(_PUNCT.sub(" ", text.lower()).split())
+
+
 @dataclass
 class Layout:
     """What the engine knows about the two documents as wholes: their headings and the new text's blocks."""
@@ -538,10 +543,11 @@ class Layout:
         return self.new_blocks[n] if self.new_kinds[n] != "item" else ""
 
     def still_written(self, text: str) -> bool:
-        """Every paragraph of ``text`` is a paragraph of the new side: a copy of it went, the words stay."""
+        """Every paragraph of ``text`` is a paragraph of the new side, case and punctuation aside: a copy of it
+        went (or its heading's capitals), the words stay."""
         if self._new_set is None:
-            self._new_set = frozenset(self.new_blocks)
-        return all(part in self._new_set for part in text.split(SEP))
+            self._new_set = frozenset(_words_key(b) for b in self.new_blocks)
+        return all(_words_key(part) in self._new_set for part in text.split(SEP))
 
     def renamed(self, old_name: str, new_name: str, top: int = 3) -> bool:
         """The document's own name (one of its ``top`` most written; any name with ``top`` 0) replaced by
