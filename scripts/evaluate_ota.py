@@ -1,6 +1,6 @@
 """Score compare() on labelled revision pairs from Open Terms Archive's public policy histories.
 
-    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout7] [--reasons N] [-v]
+    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout8] [--reasons N] [-v]
                                    [LABELS.tsv ...]
 
 The histories (github.com/OpenTermsArchive/contrib-versions, vlopses-us-versions,
@@ -14,9 +14,9 @@ by reading the diff before the engine saw the pair.
 Prints per repository: recall of material changes, specificity (minor changes
 kept minor), refusals handled, the mistakes grouped by kind of change, and
 compare()'s timing. A refusal is compare() raising a PolicywatchError: right for
-pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout6`` score the
-first six held-out batches alone; they are spent (each scored once, then tuned on) and
-``--batch tuning`` scores them with the tuning batches. ``--batch heldout7`` scores the seventh
+pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout7`` score the
+first seven held-out batches alone; they are spent (each scored once, then tuned on) and
+``--batch tuning`` scores them with the tuning batches. ``--batch heldout8`` scores the eighth
 held-out batch, which is to be run once, at the end, never for tuning.
 """
 
@@ -39,7 +39,7 @@ from evaluate_basecamp import Tally, median_ms  # noqa: E402
 MIRROR = Path(os.environ.get("OTA_MIRROR") or "/work/.mirror")
 REPOS = ("contrib-versions", "vlopses-us-versions", "genai-eu-versions")
 LABELS = Path(__file__).resolve().parent / "ota_labels"
-# The first six held-out batches are spent (scored once, then used for tuning); heldout7 is the unseen one.
+# The first seven held-out batches are spent (scored once, then used for tuning); heldout8 is the unseen one.
 LABELS_OF = {
     "tuning": "tuning_*.tsv",
     "heldout": "heldout.tsv",
@@ -49,9 +49,10 @@ LABELS_OF = {
     "heldout5": "heldout5.tsv",
     "heldout6": "heldout6.tsv",
     "heldout7": "heldout7.tsv",
+    "heldout8": "heldout8.tsv",
     "languages": "lang_*.tsv",
 }
-SPENT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv")
+SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7))
 REFUSED = "refused"
 
 
@@ -180,7 +181,7 @@ def main(argv: list[str]) -> int:
     if not files:
         print(f"evaluate_ota: no labels for the {args.batch} batch in {LABELS}", file=sys.stderr)
         return 2
-    if args.batch == "heldout7" and not args.labels:
+    if args.batch == "heldout8" and not args.labels:
         print(
             "evaluate_ota: WARNING: the held-out batch is scored once, at the end; "
             "do not tune on what it shows, and report its figures as they are.",
