@@ -1318,3 +1318,14 @@ def test_an_image_swapped_in_a_table_cell_is_no_change_of_the_row():
     result = compare(policy(BODY + table), policy(BODY + table.replace("a1.png", "b7.png")))
     assert result.classification == "minor"
     assert reasons(result) == ["image or link without text changed"]
+
+
+def test_an_address_in_someones_care_without_a_street_kind_is_a_postal_address():
+    body = with_sentence("Write to Acme Ltd, c/o Skadden 40 Bank Street, Canary Wharf, London, E14 5DS.")
+    new = body.replace(
+        "c/o Skadden 40 Bank Street, Canary Wharf, London, E14 5DS",
+        "c/o Meagher & Flom (UK) LLP 22 Bishopsgate London, EC2N 4BQ",
+    )
+    result = compare(policy(body), policy(new))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("postal address changed")

@@ -25,9 +25,13 @@ URL = re.compile(
 DATE = re.compile(DATE_PATTERN, re.I)
 # A street address, to its postcode when there is one: "30 North Racine Avenue, Suite 200, Chicago, IL 60607".
 _ADDRESS = re.compile(
-    r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z][\w.'-]*\s+){0,5}"
+    # In someone's care first ("c/o Acme Law LLP"), then the number and the street, with or without its kind, to
+    # the postcode ("40 Bank Street, London, E14 5DS", "22 Bishopsgate London, EC2N 4BQ").
+    r"(?:\b[Cc]/[Oo]\s+[^\d;]{1,80}?\s+)?\b\d{1,6}[A-Za-z]?\s+(?:"
+    r"(?:[A-Z][\w.'-]*\s+){0,5}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct|Parkway|Pkwy)\b\.?"
     r"(?:[^.;]{0,80}\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}))?"
+    r"|(?:[A-Z][\w.'-]*,?\s+){1,5}(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)\b)"
     # The continental order: the street, its number, then the postcode and town ("Hauptstrasse 27, CH-8050 Zurich").
     r"|\b[A-Z][\w'-]*(?:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej|gade|katu)\s+\d{1,5}[a-z]?"
     r"(?:,?\s+(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-Z][\w-]*)?"
