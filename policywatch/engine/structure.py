@@ -321,7 +321,7 @@ def is_questions(block: str, st: Structure) -> bool:
 
 def is_pointer(block: str, st: Structure) -> bool:
     """Sentences that only send the reader to another document ("Read the Regional Notice for more details")."""
-    if st.pointer is None or st.documents is None or _BINDING.search(block):
+    if st.pointer is None or st.documents is None or not st.pointer.match(block.strip()) or _BINDING.search(block):
         return False
     sentences = _SENTENCE_END.split(block.strip())
     return all(st.pointer.match(t) and (st.documents.search(t) or _SENT_HERE.search(t)) for t in sentences)

@@ -191,6 +191,8 @@ def _edge_words(text: str, count: int, *, first: bool) -> str:
 
 def address_change(old: str, new: str) -> str | None:
     """A reason when the only difference between two sentences is a postal address."""
+    if not DIGIT.search(old):
+        return None  # every address has a number
     old_addresses, new_addresses = _ADDRESS.findall(old), _ADDRESS.findall(new)
     if not old_addresses or old_addresses == new_addresses:
         return None
