@@ -68,6 +68,16 @@ def with_paragraph(paragraph: str) -> str:
     return BODY.replace("## Your rights", f"{paragraph}\n\n## Your rights")
 
 
+def with_opening_removed(opening: str):
+    """The verdict on BODY once ``opening`` (a banner, a note, a list above the policy) is taken off its top."""
+    return compare(policy(opening + BODY), policy(BODY))
+
+
+def with_ending_removed(ending: str):
+    """The verdict on BODY once ``ending`` (a footer, a call to action, an icon) is taken off its end."""
+    return compare(policy(BODY + ending), policy(BODY))
+
+
 def reasons(result) -> list[str]:
     return [r for change in result.changes for r in change.reasons]
 
@@ -998,7 +1008,7 @@ def test_can_not_written_as_one_word_changes_nothing():
 
 def test_an_update_banner_in_capitals_removed_is_page_furniture():
     banner = "PLEASE NOTE: WE'VE UPDATED THESE TERMS, EFFECTIVE SEPTEMBER 16, 2024. PLEASE READ THEM CAREFULLY.\n\n"
-    result = compare(policy(banner + BODY), policy(BODY))
+    result = with_opening_removed(banner)
     assert result.classification == "minor"
 
 
@@ -1040,7 +1050,7 @@ def test_sharing_with_a_company_named_before_a_product_is_still_a_new_recipient(
 
 def test_a_note_that_the_policy_below_goes_into_effect_later_is_a_banner():
     banner = "The policy below goes into effect on January 1, 2023. Read our current policy.\n\n"
-    result = compare(policy(banner + BODY), policy(BODY))
+    result = with_opening_removed(banner)
     assert result.classification == "minor"
 
 
@@ -1085,7 +1095,7 @@ def test_a_line_announcing_the_next_version_beside_the_date_stamp_is_page_furnit
 
 def test_a_widgets_markup_left_as_dots_around_a_button_label_is_page_furniture():
     debris = ". . . . Continue . . . . . . . . Continue . . . . . . . . Continue . . . .\n\n"
-    result = compare(policy(debris + BODY), policy(BODY))
+    result = with_opening_removed(debris)
     assert result.classification == "minor"
 
 
@@ -1109,7 +1119,7 @@ def test_another_document_put_for_one_named_once_is_still_judged():
 
 def test_a_footer_of_short_links_taken_off_the_page_is_navigation():
     footer = "\n\nSite map\n\nTerms of use\n\nCopyright and trademark information\n\nCookie preferences\n"
-    result = compare(policy(BODY + footer), policy(BODY))
+    result = with_ending_removed(footer)
     assert result.classification == "minor"
 
 
@@ -1162,14 +1172,14 @@ def test_a_company_the_page_already_named_put_for_its_former_name_is_no_new_part
 
 def test_an_update_banner_after_a_sentence_that_says_nothing_of_data_is_page_furniture():
     banner = "Your privacy matters. As of 3 March, we've updated our privacy notice to make it easier to read.\n\n"
-    result = compare(policy(banner + BODY), policy(BODY))
+    result = with_opening_removed(banner)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("page furniture removed")
 
 
 def test_an_update_banner_beside_a_sentence_that_states_a_practice_is_judged():
     banner = "We now share your location with partners. As of 3 March, we've updated our privacy notice.\n\n"
-    assert compare(policy(banner + BODY), policy(BODY)).classification == "material"
+    assert with_opening_removed(banner).classification == "material"
 
 
 def test_a_date_stamp_with_a_link_to_the_previous_version_is_a_date_line():
@@ -1181,14 +1191,14 @@ def test_a_date_stamp_with_a_link_to_the_previous_version_is_a_date_line():
 
 def test_a_table_of_contents_flattened_under_its_label_is_navigation():
     contents = "Table of contents\n\n* Introduction* Sharing with third parties* Your rights* Contact us\n\n"
-    result = compare(policy(contents + BODY), policy(BODY))
+    result = with_opening_removed(contents)
     assert result.classification == "minor"
     assert not any(r.startswith("recipient") for r in reasons(result))
 
 
 def test_a_sentence_under_a_contents_label_is_still_judged():
     contents = "Table of contents\n\nWe share your location with advertising partners every day of the year.\n\n"
-    assert compare(policy(contents + BODY), policy(BODY)).classification == "material"
+    assert with_opening_removed(contents).classification == "material"
 
 
 def test_an_old_name_put_right_throughout_by_the_companys_own_name_is_a_name_change():
@@ -1212,7 +1222,7 @@ def test_a_calendar_line_in_a_possessive_is_no_new_name():
 
 def test_a_sales_call_to_action_with_its_buttons_is_page_furniture():
     cta = "## Get started for free, or request a demo to discuss larger projects\n\nContact salesGet started\n"
-    result = compare(policy(BODY + cta), policy(BODY))
+    result = with_ending_removed(cta)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("page furniture removed")
 
@@ -1251,7 +1261,7 @@ def test_a_paragraph_removed_for_good_is_still_judged():
 
 def test_a_link_without_text_removed_is_a_link_change():
     icon = '[](https://example.com/LangSelection.aspx?KeepThis=true&height=150&width=300 "Languages")\n\n'
-    result = compare(policy(BODY + icon), policy(BODY))
+    result = with_ending_removed(icon)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("link removed")
 
@@ -1273,13 +1283,13 @@ def test_a_note_that_the_policy_applies_from_a_date_and_the_old_one_until_then_i
         "This Privacy Policy applies from January 17, 2022. The previous version of this Privacy Policy, "
         "available here, will apply until then.\n\n"
     )
-    result = compare(policy(note + BODY), policy(BODY))
+    result = with_opening_removed(note)
     assert result.classification == "minor"
 
 
 def test_a_greeting_removed_states_no_practice():
     greeting = "Welcome to the Acme Corporate Webpage!\n\n"
-    result = compare(policy(greeting + BODY), policy(BODY))
+    result = with_opening_removed(greeting)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("text removed that states no practice")
 
