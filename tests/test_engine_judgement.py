@@ -1339,3 +1339,28 @@ def test_an_address_in_someones_care_without_a_street_kind_is_a_postal_address()
     result = compare(policy(body), policy(new))
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("postal address changed")
+
+
+def test_a_footer_of_phone_numbers_and_an_address_removed_is_contact_details():
+    footer = (
+        "## Call us\n\nSupport: (800) 675-7430\n\n[](tel:18006757430)\n\n"
+        "400 Northridge Rd. | Suite 1200 Atlanta, GA 30350\n"
+    )
+    result = with_ending_removed(footer)
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("contact details and navigation removed, no policy text")
+
+
+def test_a_company_named_beside_a_mail_address_is_no_line_of_contact_details():
+    result = compare(policy(BODY), policy(with_paragraph("Nimbus Analytics Ltd: privacy@nimbus.example")))
+    assert not reasons(result)[0].startswith("contact details")
+
+
+def test_the_title_is_the_one_highest_heading_even_below_level_one():
+    menu = "".join(
+        f"* [{item}](https://example.com/{n})\n" for n, item in enumerate(("Who We Serve", "About", "Login"))
+    )
+    body = BODY.replace("## ", "### ")
+    old = policy(menu + "\n## Example Policy\n\n" + body).replace("# Privacy Policy\n", "")
+    new = policy("## Example Policy\n\n" + body).replace("# Privacy Policy\n", "")
+    assert reasons(compare(old, new))[0].startswith("page furniture above the document's title removed")

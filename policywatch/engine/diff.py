@@ -244,9 +244,9 @@ def _chrome_above_title(raw: list[tuple[str, str, int]]) -> list[tuple[str, str,
     """The few short blocks a scraped page holds above the document's title (a shop's banner, a breadcrumb)
     marked as ``chrome``: they are the site's, not the policy's. A long text above a title is left as it is."""
     top = next(n for n, (kind, _, _) in enumerate(raw) if kind == "heading")
-    above = sum(len(body.split()) for _, body, _ in raw[:top])
+    sizes = [len(body.split()) for _, body, _ in raw[:top]]
     total = sum(len(body.split()) for _, body, _ in raw)
-    if top > CHROME_BLOCKS or above > CHROME_SHARE * total:
+    if (top > CHROME_BLOCKS and max(sizes) > CHROME_LINE_WORDS) or sum(sizes) > CHROME_SHARE * total:
         return raw
     return [("chrome", body, level) for _, body, level in raw[:top]] + raw[top:]
 
@@ -370,13 +370,16 @@ def _parse_chunk(chunk: str) -> list[tuple[str, str, int]]:
 # Page chrome above a document's title: at most this many blocks, holding at most this share of its words.
 CHROME_BLOCKS = 4
 CHROME_SHARE = 0.05
+# More blocks than that are chrome too when each is a menu's line, up to this many words.
+CHROME_LINE_WORDS = 12
 
 
 def _with_sections(raw: list[tuple[str, str, int]]) -> list[Block]:
     levels = [lvl for kind, _, lvl in raw if kind == "heading"]
-    # A lone top-level heading first in the document is its title, not a section.
-    skip_title = bool(levels) and levels[0] == 1 and levels.count(1) == 1
-    if skip_title and raw[0][0] != "heading":
+    # The first heading is the document's title when no other is as high; a lone level-one title is no section.
+    titled = bool(levels) and levels[0] == min(levels) and levels.count(levels[0]) == 1
+    skip_title = titled and levels[0] == 1
+    if titled and raw[0][0] != "heading":
         raw = _chrome_above_title(raw)
     stack: list[tuple[int, str]] = []
     path = ""  # the heading path, joined again only when a heading changes it

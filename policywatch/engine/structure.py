@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 from policywatch.engine import lazyre as re
+from policywatch.engine.wording import contact_details_only
 from policywatch.errors import NotAPolicy
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
@@ -378,7 +379,8 @@ def structural(
     furniture: bool = False,
     vocabulary: Callable[[str], bool] | None = None,
 ) -> str | None:
-    """'page furniture' or 'navigation' when every block of ``text`` is one of those, else None.
+    """'page furniture', 'navigation' or 'contact details' (or two, three of them) when every block of
+    ``text`` is one of those, else None.
 
     ``contents``: the text sits in a table of contents, so its short entries are navigation;
     ``furniture``: it sits in a section of page furniture ("Related articles"). A lone title
@@ -424,6 +426,8 @@ def structural(
         elif is_pointer(block, st):
             kinds.add("navigation")
             widgets = True
+        elif contact_details_only(block):
+            kinds.add("contact details")
         elif vocabulary is not None and (
             (menu_run(block, st) and not vocabulary(outside_menus(block))) or is_banner(block, st, vocabulary)
         ):
