@@ -752,7 +752,6 @@ def _including(reason: str, runs: list[str]) -> str:
     return f"{reason}, including {wording.listing(named, 3)}" if named else reason
 
 
-_ICON_LINK = re.compile(r"!?\[\]\([^)]*\)")
 _NAME_RUN = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*(?: (?:[A-Z][\w'-]*|&))*")
 
 
@@ -838,7 +837,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     if (
         edit.kind == "replace"
         and "[](" in edit.old_text + edit.new_text
-        and _ICON_LINK.sub("", edit.old_text) == _ICON_LINK.sub("", edit.new_text)
+        and wording.TEXTLESS_LINK.sub("", edit.old_text) == wording.TEXTLESS_LINK.sub("", edit.new_text)
     ):
         return _override(edit, rules, MINOR, ["image or link without text changed"])
     if edit.kind == "delete" and document and document.still_written(edit.old_text):
@@ -944,7 +943,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         favour += promised
     if edit.kind in ("insert", "delete"):
         text = edit.new_text if edit.kind == "insert" else edit.old_text
-        read = _ICON_LINK.sub(" ", text) if "[](" in text else text  # a link without text shows no words
+        read = wording.TEXTLESS_LINK.sub(" ", text) if "[](" in text else text  # a link without text shows no words
         words = wording.words(read)
         content = [w for w in words if w not in rules.stopwords]
         unit = "paragraph" if SEP in text else "text"

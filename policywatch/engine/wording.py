@@ -203,39 +203,13 @@ def address_change(old: str, new: str) -> str | None:
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w.])\+?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s().-]{5,}\d(?![\w.])")
-_TEXTLESS_LINK = re.compile(r"!?\[\]\([^)]*\)")
+# A link without text: an icon or an image, nothing to read.
+TEXTLESS_LINK = re.compile(r"!?\[\]\([^)]*\)")
 _CALL_LINK = re.compile(r"\[[^\]]*\]\((?:tel|mailto):[^)]*\)")  # a button that dials or writes
 # What labels a line of contact details ("Support: (800) 675-7430", "CALL US"), and nothing else.
 _CONTACT_LABELS = frozenset(
-    [
-        "support",
-        "sales",
-        "phone",
-        "telephone",
-        "tel",
-        "fax",
-        "email",
-        "e-mail",
-        "mail",
-        "address",
-        "call",
-        "us",
-        "contact",
-        "office",
-        "headquarters",
-        "customer",
-        "service",
-        "toll",
-        "free",
-        "hotline",
-        "helpline",
-        "write",
-        "on",
-        "at",
-        "or",
-        "and",
-        "to",
-    ]
+    "support sales phone telephone tel fax email e-mail mail address call us contact office headquarters "  # noqa: SIM905
+    "customer service toll free hotline helpline write on at or and to".split()
 )
 
 
@@ -245,7 +219,7 @@ def contact_details_only(block: str) -> bool:
     company, no name and no promise."""
     if not (DIGIT.search(block) or "@" in block):
         return False
-    links = _TEXTLESS_LINK.sub(" ", block) if "[](" in block and "[](tel:" not in block else block
+    links = TEXTLESS_LINK.sub(" ", block) if "[](" in block and "[](tel:" not in block else block
     rest = _PHONE.sub(" ", URL.sub(" ", _EMAIL.sub(" ", _ADDRESS.sub(" ", _CALL_LINK.sub(" ", links)))))
     if rest == links:
         return False  # a link alone is no contact detail
