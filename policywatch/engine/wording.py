@@ -48,10 +48,13 @@ _POINTER = re.compile(r"\b(?:visit|see|refer to|go to|found at|available at)\s*:
 
 # The name of a body or a law ("Network Advertising Initiative", "California Consumer Privacy Act", "Connecticut
 # Act Concerning Personal Data Privacy and Online Monitoring"): capitalised words ending in what it is.
+_BODIES = (
+    "Act", "Law", "Regulation", "Directive", "Initiative", "Alliance", "Bureau", "Association", "Authority", "Board",
+    "Commission", "Council", "Institute", "Federation",
+)  # fmt: skip
 _INSTITUTION = re.compile(
     r"(?:\b[A-Z][\w'’&.-]*\s+(?:(?:of|and|for|on|the|&)\s+)?){1,8}"
-    r"(?:Act|Law|Regulation|Directive|Initiative|Alliance|Bureau|Association|Authority|Board|Commission|Council"
-    r"|Institute|Federation)\b"
+    rf"(?:{'|'.join(_BODIES)})\b"
     r"(?:\s+(?:Concerning|Relating to|on|of|for)(?:\s+(?:and\s+)?[A-Z][\w'’-]*)+)?"
 )
 
@@ -59,6 +62,8 @@ _INSTITUTION = re.compile(
 def without_institutions(text: str) -> str:
     """``text`` without the names of bodies and laws, whose words name them and state nothing; the same object
     when it names none."""
+    if not any(body in text for body in _BODIES):
+        return text  # no name of a body or a law ends here: the pattern need not even be compiled
     return _INSTITUTION.sub(" ", text) if _INSTITUTION.search(text) else text
 
 
