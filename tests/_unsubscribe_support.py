@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,3 +30,15 @@ def serving(app, access_log: io.StringIO | None = None, port: int = 0, **options
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def start_serve(root, *args: str) -> subprocess.Popen:
+    """``policywatch serve --port 0`` in a subprocess, as a terminal starts it: Ctrl-C (SIGINT) stops it even when
+    this test run inherited SIGINT ignored, as a shell's background job does (and passes on to its children)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "policywatch", "serve", "--port", "0", *args],
+        cwd=root,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )

@@ -10,8 +10,6 @@ import datetime as dt
 import io
 import re
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +36,7 @@ from policywatch.store import project_store
 from tests._burst_support import waitress_serving
 from tests._publish_support import run
 from tests._subscribe_support import FORM, SECRET, SITE_URL, company_repo, mailbox, token_of, write_config
-from tests._unsubscribe_support import serving
+from tests._unsubscribe_support import serving, start_serve
 
 
 @pytest.fixture
@@ -351,8 +349,7 @@ def test_simultaneous_confirmations_subscribe_once_and_welcome_once(service, com
 
 
 def test_serve_says_it_takes_subscriptions_and_does(company, inbox):
-    command = [sys.executable, "-m", "policywatch", "serve", "--port", "0"]
-    process = subprocess.Popen(command, cwd=company.root, stderr=subprocess.PIPE, text=True)
+    process = start_serve(company.root)
     try:
         base = re.search(r"http://127\.0\.0\.1:\d+", process.stderr.readline()).group(0)
         response = subscribe(base, "ana@example.com")

@@ -6,8 +6,6 @@ import io
 import re
 import signal
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin
@@ -25,7 +23,7 @@ from policywatch.project import Project, open_project
 from policywatch.store import open_store, project_store
 from tests._git_support import new_git_project
 from tests._publish_support import run
-from tests._unsubscribe_support import ONE_CLICK, serving
+from tests._unsubscribe_support import ONE_CLICK, serving, start_serve
 
 NONCE = re.compile(r"nonce(?:-|=\")[A-Za-z0-9_-]+")
 
@@ -238,8 +236,7 @@ def test_serve_refuses_a_bad_prefix_in_one_line(repo_with_subscriber):
 
 def test_serve_answers_on_the_port_it_reports_and_stops_on_ctrl_c(repo_with_subscriber):
     repo, sub = repo_with_subscriber
-    command = [sys.executable, "-m", "policywatch", "serve", "--port", "0"]
-    process = subprocess.Popen(command, cwd=repo.root, stderr=subprocess.PIPE, text=True)
+    process = start_serve(repo.root)
     try:
         announced = process.stderr.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/unsubscribe", announced).group(0)
@@ -311,12 +308,7 @@ def test_link_path_is_where_the_notices_point(tmp_path, settings, path):
 def test_serve_says_when_notices_link_somewhere_else(repo_with_subscriber):
     repo, _ = repo_with_subscriber
     repo.write("policywatch.toml", '[site]\nbase_url = "https://example.com/legal/"\n')
-    process = subprocess.Popen(
-        [sys.executable, "-m", "policywatch", "serve", "--port", "0"],
-        cwd=repo.root,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(repo.root)
     try:
         process.stderr.readline()
         note = process.stderr.readline()

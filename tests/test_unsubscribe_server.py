@@ -7,8 +7,6 @@ import re
 import shutil
 import signal
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 
@@ -22,7 +20,7 @@ from policywatch.project import open_project
 from policywatch.store import open_store, project_store
 from tests._burst_support import one_click_burst, waitress_serving
 from tests._git_support import new_git_project
-from tests._unsubscribe_support import ONE_CLICK, serving
+from tests._unsubscribe_support import ONE_CLICK, serving, start_serve
 
 BURST = 100
 
@@ -284,8 +282,7 @@ def test_under_waitress_an_over_long_url_gets_a_414(repo_tokens):
 
 def test_serve_with_a_pool_of_two_answers_a_burst_without_a_version_in_server(repo_tokens):
     repo, tokens = repo_tokens
-    command = [sys.executable, "-m", "policywatch", "serve", "--port", "0", "--workers", "2"]
-    process = subprocess.Popen(command, cwd=repo.root, stderr=subprocess.PIPE, text=True)
+    process = start_serve(repo.root, "--workers", "2")
     try:
         base = re.search(r"http://127\.0\.0\.1:\d+", process.stderr.readline()).group(0)
         # read the access log as it comes: a full pipe would stall the server
