@@ -1288,10 +1288,16 @@ def test_a_note_that_the_policy_applies_from_a_date_and_the_old_one_until_then_i
 
 
 def test_a_greeting_removed_states_no_practice():
-    greeting = "Welcome to the Acme Corporate Webpage!\n\n"
+    greeting = "Welcome to the Acme website and thanks for visiting!\n\n"
     result = with_opening_removed(greeting)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("text removed that states no practice")
+
+
+def test_a_line_removed_that_names_a_company_the_new_text_no_longer_names_is_judged():
+    vendors = "Twilio. Text messaging service.\n\nPostmark. Email delivery service.\n\n"
+    result = compare(policy(BODY + vendors), policy(BODY + vendors.replace("Twilio. Text messaging service.\n\n", "")))
+    assert result.classification == "material"
 
 
 def test_a_paragraph_removed_that_the_document_still_holds_in_other_capitals_and_marks_is_no_change():
@@ -1364,3 +1370,29 @@ def test_the_title_is_the_one_highest_heading_even_below_level_one():
     old = policy(menu + "\n## Example Policy\n\n" + body).replace("# Privacy Policy\n", "")
     new = policy("## Example Policy\n\n" + body).replace("# Privacy Policy\n", "")
     assert reasons(compare(old, new))[0].startswith("page furniture above the document's title removed")
+
+
+def test_a_note_to_screen_readers_beside_a_link_changes_nothing():
+    body = with_sentence("Testers, please see [here](https://example.com/beta) for how beta data is used.")
+    new = body.replace("(https://example.com/beta)", "(https://example.com/beta) (opens in new window)")
+    assert compare(policy(body), policy(new)).classification == "none"
+
+
+def test_a_banner_announcing_a_later_policy_for_some_users_is_page_furniture():
+    banner = (
+        "We are changing how we show ads to UK users. Our new Privacy Policy for UK users comes into effect on "
+        "11 November 2026.\n\n"
+    )
+    assert compare(policy(BODY), policy(banner + BODY)).classification == "minor"
+
+
+def test_a_postcode_is_a_code_not_a_new_name():
+    body = BODY.replace("Our registered office is at 9 Example Street, 75003 Paris.", "Acme Ltd\n\nDublin 2, D02 R593")
+    result = compare(policy(body), policy(body.replace("Dublin 2, D02 R593", "Dublin 2\n\nDublin\n\nD02 PY28")))
+    assert result.classification == "minor"
+
+
+def test_a_line_that_encourages_the_reader_to_read_another_policy_is_navigation():
+    pointer = "We strongly encourage you to read our updated Cookie Policy.\n\n"
+    result = with_opening_removed(pointer)
+    assert result.classification == "minor"

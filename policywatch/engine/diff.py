@@ -81,6 +81,8 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 # A mail address a page hid from scrapers, written as a link around "[email protected]": the placeholder alone.
 # Emphasis marks left around punctuation when a link cut an emphasised span in two ("click_ [_here_](…)_._").
 _STRAY_MARK = re.compile(r"(?<=[\w.,;:!?])_(?=[.,;:!?](?:_|\s|$))|(?<=[.,;:!?])_(?=\s|$)")
+# What a page tells screen readers about a link ("(opens in new window)", "(external link)"): no text of the policy.
+_LINK_NOTE = re.compile(r"\s*\((?:opens? in (?:a )?new (?:window|tab)|external link|link is external)\)", re.I)
 _PROTECTED_MAIL = re.compile(r"\[\\?\[email(?:\s|&#160;)?protected\\?\]\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^()]*\))*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
@@ -185,6 +187,8 @@ def fold_unicode(text: str) -> str:
 
 def _inline(text: str) -> str:
     """Markdown inline markup folded to its text; each pass runs only when its marker is present."""
+    if "(" in text and "new " in text or "external" in text:
+        text = _LINK_NOTE.sub("", text)
     if "[" in text:
         if "protected" in text:
             text = _PROTECTED_MAIL.sub("[email protected]", text)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 
 from policywatch.engine import lazyre as re
@@ -951,7 +952,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
         if edit.kind == "delete" and (_count(words, commitments, True)):
             material.append(f"commitment removed: '{wording.quote(text)}'")
-        if not material and len(content) >= 4 and _states_nothing(text, words, rules, document):
+        if not material and len(content) >= 4 and _states_nothing(text, words, rules, document, edit.kind == "delete"):
             minor.append(f"{unit} {verb} that states no practice, duty or right: '{wording.quote(text)}'")
         elif len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
             material.append(f"{unit} {verb}: '{wording.quote(text)}'")
@@ -1427,10 +1428,11 @@ _CAPITAL_WORD = re.compile(r"\b[A-Z][\w'’-]*(?P<domain>\.[a-z]{2,6}\b)?")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n)[\W\d]*$")
 
 
-def _new_name(match: re.Match[str], text: str, document: Layout, rules: Rules) -> bool:
-    """A capitalised word the old text never wrote, unless it only opens a sentence as a common word does."""
+def _new_name(match: re.Match[str], text: str, seen: Callable[[str], bool], rules: Rules) -> bool:
+    """A capitalised word the other text (as ``seen`` tells) never wrote, unless it only opens a sentence as a
+    common word does."""
     word = match.group().removesuffix(match["domain"] or "")
-    if document.wrote_before(word):
+    if seen(word):
         return False
     if match["domain"] or not _SENTENCE_START.search(text[: match.start()]):
         return True
@@ -1468,15 +1470,18 @@ def _names_newcomers(text: str, document: Layout, rules: Rules) -> bool:
     from policywatch.engine.languages import known
 
     words = (m.group().removesuffix("'s").removesuffix("’s").rstrip("'’") for m in _CAPITAL_WORD.finditer(text))
-    return any(not document.wrote_before(w) and not known(w.lower(), rules.language) for w in words)
+    # A word with a digit in it is a code (a postcode, a model number), not a name.
+    names = (w for w in words if not wording.DIGIT.search(w))
+    return any(not document.wrote_before(w) and not known(w.lower(), rules.language) for w in names)
 
 
-def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout | None) -> bool:
-    """Added text that speaks to no party, names no one new and holds no term of the policy's concepts
-    (the company's own name aside), no negation, limit or modal verb ("One or more patents apply to the
-    services; parts of them operate under licence."): a statement of fact about the service, which binds
-    nobody and changes no practice. A name the old text never wrote ("Acme. Email service.", a line
-    added to a list of vendors) may be a new party: that is judged as added text."""
+def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout | None, removed: bool = False) -> bool:
+    """Text added (or ``removed``) that speaks to no party, names no one new (or no one the new text drops)
+    and holds no term of the policy's concepts (the company's own name aside), no negation, limit or modal
+    verb ("One or more patents apply to the services; parts of them operate under licence."): a statement
+    of fact about the service, which binds nobody and changes no practice. A name the old text never wrote
+    ("Acme. Email service.", a line added to a list of vendors), or one the new text no longer writes (a
+    vendor's line taken off), may be a party come or gone: that is judged as text added or removed."""
     # The cheap tests first: a name's test may load a language's dictionary, and most added text fails sooner.
     modal = rules.negations | rules.limits | rules.permissions | rules.obligations
     if document is None or any(w in _PARTIES or w in modal for w in words) or wording.DIGIT.search(text):
@@ -1486,7 +1491,8 @@ def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout 
         return False
     if rules.structure.contact.search(text) or _BINDS.search(text):
         return False
-    return not any(_new_name(m, text, document, rules) for m in _CAPITAL_WORD.finditer(text))
+    seen = document.writes_now if removed else document.wrote_before
+    return not any(_new_name(m, text, seen, rules) for m in _CAPITAL_WORD.finditer(text))
 
 
 def _only_gives(text: str) -> bool:

@@ -500,6 +500,12 @@ def defined_term(text: str, st: Structure, section: str = "") -> str | None:
     return None
 
 
+def _holds(words: frozenset[str], word: str) -> bool:
+    """``word`` is among ``words``, any case, singular or plural."""
+    word = word.lower()
+    return word in words or word.removesuffix("s") in words or f"{word}s" in words
+
+
 def _words_key(text: str) -> str:
     """A paragraph's words in lower case, without punctuation: the same text however it is set."""
     return " ".join(_PUNCT.sub(" ", text.lower()).split())
@@ -518,6 +524,7 @@ class Layout:
     _starts: list[int] | None = None
     _old_names: frozenset[str] | None = None
     _old_words: frozenset[str] | None = None
+    _new_words: frozenset[str] | None = None
     _joined: tuple[str, str, str] | None = None
     _leading: dict[int, frozenset[str]] = field(default_factory=dict)
     _name_counts: Counter[str] | None = None
@@ -609,8 +616,13 @@ class Layout:
         """The old text holds ``word`` (any case, singular or plural): it is nothing the reader meets anew."""
         if self._old_words is None:
             self._old_words = frozenset(w.lower() for w in _TOKEN.findall(self._texts()[0]))
-        word = word.lower()
-        return word in self._old_words or word.removesuffix("s") in self._old_words or f"{word}s" in self._old_words
+        return _holds(self._old_words, word)
+
+    def writes_now(self, word: str) -> bool:
+        """The new text holds ``word`` (any case, singular or plural): a name it still writes has not gone."""
+        if self._new_words is None:
+            self._new_words = frozenset(w.lower() for w in _TOKEN.findall(SEP.join(self.new_blocks)))
+        return _holds(self._new_words, word)
 
     def named_before(self, name: str) -> bool:
         """The old document already wrote ``name``, capitalised, somewhere: it is no newcomer."""
