@@ -1396,3 +1396,15 @@ def test_a_line_that_encourages_the_reader_to_read_another_policy_is_navigation(
     pointer = "We strongly encourage you to read our updated Cookie Policy.\n\n"
     result = with_opening_removed(pointer)
     assert result.classification == "minor"
+
+
+def test_a_possessive_of_a_recipient_is_the_recipient():
+    body = with_sentence("We may show you an ad after you visit our partners site.")
+    result = compare(policy(body), policy(body.replace("partners site", "partner's site")))
+    assert not any("recipient" in r for r in reasons(result))
+
+
+def test_a_last_update_line_added_is_a_date_line():
+    result = compare(policy(BODY), policy("Last update: August 3, 2021\n\n" + BODY))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("date line")

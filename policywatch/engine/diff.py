@@ -97,7 +97,7 @@ _SPACES = re.compile(r"\s+")
 _DATE_LINE = re.compile(
     r"^(?=[^|]*\d)(?:(?:this (?:page|document|policy|article|notice) was )?"
     r"(?:effective(?: date)?|date of effect|in effect from"
-    r"|last (?:updated|modified|revised|changed|edited)|updated|revised|edited))"
+    r"|last (?:updated|update|modified|revised|changed|edited)|updated|revised|edited))"
     r"(?: on| as of)?\s*:?\s*[\w ,./:&-]{4,50}"
     r"(?:\s*\|\s*[\w ]{1,30})*$",
     re.I,

@@ -279,6 +279,8 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
         entries = index.get(word)
         if entries is None and word.endswith("s"):
             entries = index.get(word[:-1]) or index.get(word[:-2])
+        elif entries is None and words[i + 1 : i + 3] == ["'", "s"] and (plural := index.get(word + "s")):
+            entries, word = plural, word + "s"  # a partner's site: the term is written "partners"
         hit = None
         for term_words, term, cats in entries or ():
             k = len(term_words)
