@@ -78,11 +78,11 @@ _QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _LEADING_TABS = re.compile(r"^[ \t]*\t", re.M)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-# A mail address a page hid from scrapers, written as a link around "[email protected]": the placeholder alone.
 # Emphasis marks left around punctuation when a link cut an emphasised span in two ("click_ [_here_](…)_._").
 _STRAY_MARK = re.compile(r"(?<=[\w.,;:!?])_(?=[.,;:!?](?:_|\s|$))|(?<=[.,;:!?])_(?=\s|$)")
 # What a page tells screen readers about a link ("(opens in new window)", "(external link)"): no text of the policy.
 _LINK_NOTE = re.compile(r"\s*\((?:opens? in (?:a )?new (?:window|tab)|external link|link is external)\)", re.I)
+# A mail address a page hid from scrapers, written as a link around "[email protected]": the placeholder alone.
 _PROTECTED_MAIL = re.compile(r"\[\\?\[email(?:\s|&#160;)?protected\\?\]\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^()]*\))*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
@@ -107,7 +107,7 @@ TOKEN = re.compile(r"\w+(?:'\w+)*|\n\n|\s+|[^\w\s]")
 
 # A pointer to the version before, after a date stamp ("Effective: June 12, 2020 (View previous version: 5/25/18)").
 _PRIOR_VERSION = re.compile(
-    r"\s*[(\[]\s*(?:[\w_]+\s+)?(?:the\s+)?(?:previous|prior|earlier|archived|older)\s+versions?\b[^()\[\]]{0,40}[)\]]$",
+    r"\s*[(\[]\s*(?:\w+\s+)?(?:the\s+)?(?:previous|prior|earlier|archived|older)\s+versions?\b[^()\[\]]{0,40}[)\]]$",
     re.I,
 )
 
@@ -187,7 +187,7 @@ def fold_unicode(text: str) -> str:
 
 def _inline(text: str) -> str:
     """Markdown inline markup folded to its text; each pass runs only when its marker is present."""
-    if "(" in text and "new " in text or "external" in text:
+    if "(" in text and ("new " in text or "external" in text):
         text = _LINK_NOTE.sub("", text)
     if "[" in text:
         if "protected" in text:
