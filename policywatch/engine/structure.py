@@ -536,12 +536,11 @@ class Layout:
     def lead_in(self, text: str) -> str:
         """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
         if self._starts is None:
-            self._text = self._text or SEP.join(self.new_blocks)
             self._starts, at = [], 0
             for block in self.new_blocks:
                 self._starts.append(at)
                 at += len(block) + len(SEP)
-        if len(self._text) > LOOKUP_CHARS:
+        if len(self._new_text()) > LOOKUP_CHARS:
             return ""  # past this size, a list's lead-in is not looked for (the same answer every time)
         found = self._text.find(text.split(SEP, 1)[0].strip()[:200])
         if found < 0:
@@ -590,11 +589,17 @@ class Layout:
         count, left = self._as_names[name]
         return count >= least and left * 5 <= count
 
+    def _new_text(self) -> str:
+        """The new text as written, joined once."""
+        if not self._text:
+            self._text = SEP.join(self.new_blocks)
+        return self._text
+
     def _texts(self) -> tuple[str, str, str]:
         """The old text as written and lower-cased, and the new one lower-cased, each joined once."""
         if not self._joined:
             old = SEP.join(self.old_blocks)
-            self._joined = (old, old.lower(), SEP.join(self.new_blocks).lower())
+            self._joined = (old, old.lower(), self._new_text().lower())
         return self._joined
 
     def own_names(self, top: int = 3) -> frozenset[str]:
@@ -621,7 +626,7 @@ class Layout:
     def writes_now(self, word: str) -> bool:
         """The new text holds ``word`` (any case, singular or plural): a name it still writes has not gone."""
         if self._new_words is None:
-            self._new_words = frozenset(w.lower() for w in _TOKEN.findall(SEP.join(self.new_blocks)))
+            self._new_words = frozenset(w.lower() for w in _TOKEN.findall(self._new_text()))
         return _holds(self._new_words, word)
 
     def named_before(self, name: str) -> bool:
