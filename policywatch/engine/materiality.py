@@ -950,7 +950,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         words = wording.words(read)
         content = [w for w in words if w not in rules.stopwords]
         unit = "paragraph" if SEP in text else "text"
-        verb = "added" if edit.kind == "insert" else "removed"
+        verb = _done(edit)
         commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
         if edit.kind == "delete" and (_count(words, commitments, True)):
             material.append(f"commitment removed: '{wording.quote(text)}'")
