@@ -1408,3 +1408,19 @@ def test_a_last_update_line_added_is_a_date_line():
     result = compare(policy(BODY), policy("Last update: August 3, 2021\n\n" + BODY))
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("date line")
+
+
+@pytest.mark.parametrize(
+    "reason, kind",
+    [
+        ("text removed that states no practice, duty or right: 'Welcome!'", "statement"),
+        ("repeated text removed, still in the document: 'We keep logs.'", "repeat"),
+        ("contact details removed, no policy text: 'Support: (800) 675-7430'", "address"),
+        ("date note removed: '(contains changes effective 30 November 2023)'", "dateline"),
+        ("image or link without text changed", "link"),
+    ],
+)
+def test_the_reasons_of_page_text_have_a_kind_of_their_own(reason, kind):
+    from policywatch.engine.materiality import reason_kind
+
+    assert reason_kind(reason) == kind
