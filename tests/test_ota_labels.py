@@ -123,37 +123,30 @@ def test_a_labels_line_without_seven_columns_is_named_with_its_line(ota, tmp_pat
         ota.read_labels([bad])
 
 
-def test_a_missing_mirror_is_one_line_and_exit_2(tmp_path):
-    run = subprocess.run(
-        [sys.executable, str(SCRIPTS / "evaluate_ota.py")],
+def without_mirror(tmp_path, script: str, *args: str) -> subprocess.CompletedProcess:
+    """A script of scripts/ run where $OTA_MIRROR names no folder."""
+    return subprocess.run(
+        [sys.executable, str(SCRIPTS / script), *args],
         capture_output=True,
         text=True,
         env={**os.environ, "OTA_MIRROR": str(tmp_path / "none")},
         check=False,
     )
+
+
+def test_a_missing_mirror_is_one_line_and_exit_2(tmp_path):
+    run = without_mirror(tmp_path, "evaluate_ota.py")
     assert run.returncode == 2
     assert run.stderr.strip().count("\n") == 0 and "no such repository (set $OTA_MIRROR)" in run.stderr
 
 
 def test_the_sampler_without_a_mirror_says_so_in_one_line_and_exits_2(tmp_path):
-    run = subprocess.run(
-        [sys.executable, str(SCRIPTS / "ota_sample.py"), "--fresh", "--out", str(tmp_path / "draw")],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "OTA_MIRROR": str(tmp_path / "none")},
-        check=False,
-    )
+    run = without_mirror(tmp_path, "ota_sample.py", "--fresh", "--out", str(tmp_path / "draw"))
     assert run.returncode == 2
     assert run.stderr.strip().count("\n") == 0 and "no such repository (set $OTA_MIRROR)" in run.stderr
     assert not (tmp_path / "draw").exists()
 
 
 def test_the_unseen_heldout_batch_warns_that_it_is_scored_once(tmp_path):
-    run = subprocess.run(
-        [sys.executable, str(SCRIPTS / "evaluate_ota.py"), "--batch", "heldout9"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "OTA_MIRROR": str(tmp_path / "none")},
-        check=False,
-    )
+    run = without_mirror(tmp_path, "evaluate_ota.py", "--batch", "heldout9")
     assert "scored once" in run.stderr and run.returncode == 2
