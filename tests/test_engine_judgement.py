@@ -1410,6 +1410,34 @@ def test_a_last_update_line_added_is_a_date_line():
     assert reasons(result)[0].startswith("date line")
 
 
+def test_a_table_flattened_into_a_paragraph_and_set_out_again_is_layout_only():
+    flat = "Payment Due Date First Payment 30 Days from the Shipment Date Second Payment 60 Days from the Shipment Date"
+    rows = "Payment | Due Date\n\nFirst Payment | 30 Days from the Shipment Date\n\n"
+    rows += "Second Payment | 60 Days from the Shipment Date"
+    result = compare(policy(with_paragraph(flat)), policy(with_paragraph(rows)))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("layout only")
+
+
+def test_the_same_words_in_another_order_are_still_judged():
+    result = verdict(("You may ask us for a copy of your data.", "Ask us for a copy of your data? You may not."))
+    assert result.classification == "material"
+
+
+def test_a_line_giving_the_date_the_document_takes_effect_is_a_date_line():
+    line = "This user agreement will be effective for all users as of October 31, 2022."
+    later = line.replace("October 31, 2022", "January 1, 2023")
+    result = compare(policy(f"{line}\n\n{BODY}"), policy(f"{later}\n\n{BODY}"))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("date line")
+
+
+def test_a_date_a_change_takes_effect_in_a_sentence_is_still_judged():
+    body = with_sentence("Changes to how we share data will take effect on October 31, 2022.")
+    result = compare(policy(body), policy(body.replace("October 31, 2022", "October 1, 2022")))
+    assert result.classification == "material"
+
+
 @pytest.mark.parametrize(
     "reason, kind",
     [
@@ -1418,6 +1446,7 @@ def test_a_last_update_line_added_is_a_date_line():
         ("contact details removed, no policy text: 'Support: (800) 675-7430'", "address"),
         ("date note removed: '(contains changes effective 30 November 2023)'", "dateline"),
         ("image or link without text changed", "link"),
+        ("layout only, the same words: 'Payment | Due Date'", "layout"),
     ],
 )
 def test_the_reasons_of_page_text_have_a_kind_of_their_own(reason, kind):

@@ -83,7 +83,7 @@ def test_the_third_heldout_batch_shares_no_document_with_any_earlier_batch(ota):
 
 @pytest.mark.parametrize(
     "name, earlier",
-    [("heldout4", 4), ("heldout5", 5), ("heldout6", 6), ("heldout7", 7), ("heldout8", 8), ("heldout9", 9), ("heldout10", 10)],
+    [(f"heldout{n}", n) for n in range(4, 11)],
 )
 def test_a_fresh_heldout_batch_shares_no_document_with_any_earlier_batch(ota, name, earlier):
     before = ("tuning", "heldout", *(f"heldout{n}" for n in range(2, 10)))[:earlier]

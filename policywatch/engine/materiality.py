@@ -1048,6 +1048,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         minor.insert(0, f"moved{where} and edited")
         if material:
             material.append(minor[0])
+    if material and edit.kind == "replace" and _laid_out(edit.old_text) == _laid_out(edit.new_text):
+        # The same words and marks in the same order, set out anew (a table flattened by a capture, then rows).
+        return _override(edit, rules, MINOR, [f"layout only, the same words: '{wording.quote(edit.new_text)}'"])
     if material and document and (said := _restated(edit, hunks, lost, document, rules)):
         return _override(edit, rules, MINOR, [f"restates what the document already says: '{wording.quote(said)}'"])
     if material:
@@ -1056,6 +1059,11 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
 
 
 _TOKEN = re.compile(r"\w+(?:['-]\w+)*")
+
+
+def _laid_out(text: str) -> list[str]:
+    """What ``text`` writes, its table's cell walls and line breaks aside."""
+    return text.replace("|", " ").split()
 
 
 def _restated(edit: Edit, hunks, lost: Counter[str], document: Layout, rules: Rules) -> str | None:
@@ -1666,6 +1674,7 @@ _KIND_PREFIXES = [
     ("word form", "form"),
     ("synonym", "synonym"),
     ("punctuation", "punctuation"),
+    ("layout only", "layout"),
     ("capitalisation", "case"),
     ("date line", "dateline"),
     ("date note", "dateline"),
