@@ -1438,6 +1438,24 @@ def test_a_date_a_change_takes_effect_in_a_sentence_is_still_judged():
     assert result.classification == "material"
 
 
+def test_a_recipient_cut_from_a_plain_statement_of_sharing_is_in_the_users_favour():
+    result = verdict(("with our subsidiaries and with service providers", "with service providers"))
+    assert result.classification == "minor"
+    assert "(in the user's favour)" in reasons(result)[0]
+
+
+def test_a_recipient_cut_from_a_promise_not_to_share_is_still_material():
+    body = with_sentence("We do not share your data with advertisers or data brokers.")
+    result = compare(policy(body), policy(body.replace("advertisers or data brokers", "data brokers")))
+    assert result.classification == "material"
+
+
+def test_a_recipient_put_in_the_place_of_another_is_still_material():
+    swapped = "with advertisers and with service providers"
+    result = verdict(("with our subsidiaries and with service providers", swapped))
+    assert result.classification == "material"
+
+
 @pytest.mark.parametrize(
     "reason, kind",
     [

@@ -324,7 +324,13 @@ def forget() -> None:
 
 
 def _categories(
-    old: str, new: str, rules: Rules, old_sentence: str = "", new_sentence: str = "", document: Layout | None = None
+    old: str,
+    new: str,
+    rules: Rules,
+    old_sentence: str = "",
+    new_sentence: str = "",
+    document: Layout | None = None,
+    cuts: str = "",
 ) -> tuple[list[str], list[str]]:
     """Reasons for concepts a sentence asserts that appear or disappear: (material, in the user's favour).
 
@@ -332,7 +338,9 @@ def _categories(
     there ("subsidiaries" → "subsidiary companies", "behavioral" → "behavioural")
     is no new concept. One reason per category and direction names the new
     concepts, each once, with the other words of its group found beside it.
-    The ``document``'s own name (the company that writes it) is no recipient of its data.
+    The ``document``'s own name (the company that writes it) is no recipient of its data. Data, recipients,
+    purposes or transfers only cut (``cuts``: the text cut with nothing put in its place) from a plain statement
+    of the practice are the company taking less: in the user's favour.
     """
     material: list[str] = []
     favour: list[str] = []
@@ -365,11 +373,25 @@ def _categories(
             named = _by_concept(cat, terms)
             shown = named[:TERMS_PER_REASON]
             text = f"{label}: {shown[0]}" if len(named) == 1 else f"{label}: {wording.listing(named, TERMS_PER_REASON)}"
-            if cat.in_favour and terms is added:
+            if (cat.in_favour and terms is added) or (
+                terms is removed and cat.name in _TAKING and _cut_plainly(terms, cuts, old_sentence or old, rules)
+            ):
                 favour.append(f"{text} (in the user's favour)")
             else:
                 material.append(text)
     return material, favour
+
+
+_TAKING = frozenset(("data_categories", "recipients", "purposes", "transfers"))
+
+
+def _cut_plainly(terms: list[str], cuts: str, sentence: str, rules: Rules) -> bool:
+    """Every term was cut with nothing put in its place, from a sentence that states a practice plainly (no
+    negation, no limit): the company says it takes less ("such as Facebook or Google" → "such as Google").
+    From a promise ("we do not share with advertisers") or a limit, a cut may widen what it allows."""
+    if not cuts or not all(t in cuts for t in terms):
+        return False
+    return not any(w in rules.negations or w in rules.limits or w.endswith("n't") for w in wording.words(sentence))
 
 
 def _names_a_product(term: str, new: str, old: str) -> bool:
@@ -908,7 +930,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     window_words = {*rem_words, *add_words}
     number_reasons, number_notes = _numbers(old_window, new_window, rules, window_words, old_plain, new_plain)
     material += number_reasons
-    term_reasons, favour = _categories(old_window, new_window, rules, old_plain, new_plain, document)
+    # Text cut from a sentence that stays, with nothing put in its place.
+    cuts = " ".join(h[2] for h in hunks if not h[3].strip()).lower() if edit.kind == "replace" else ""
+    term_reasons, favour = _categories(old_window, new_window, rules, old_plain, new_plain, document, cuts)
     material += term_reasons
     favour += [n for n in number_notes if n.startswith("retention")]
     favour += _contacts_added(old_window, new_window, rules)
