@@ -1456,6 +1456,28 @@ def test_a_recipient_put_in_the_place_of_another_is_still_material():
     assert result.classification == "material"
 
 
+def test_words_a_capture_glued_together_or_pulled_apart_are_spacing_only():
+    result = verdict(("You may ask us for a copy of your data.", "You may askus for a copy of yourdata."))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("spacing only")
+
+
+def test_words_glued_beside_a_real_change_leave_the_change_to_be_judged():
+    glued = "You may askus for a copy of your data. You can opt out of marketing by writing to our advertisers."
+    result = verdict(
+        ("You may ask us for a copy of your data. You can opt out of marketing by writing to our office.", glued)
+    )
+    assert result.classification == "material"
+
+
+def test_a_word_glued_to_an_activity_is_no_new_activity():
+    body = with_sentence("Cookies are usedin this way to remember your settings.")
+    result = compare(
+        policy(body), policy(body.replace("usedin this way to remember your", "used in this way to remember your own"))
+    )
+    assert not any("activity" in r for r in reasons(result))
+
+
 @pytest.mark.parametrize(
     "reason, kind",
     [
@@ -1465,6 +1487,7 @@ def test_a_recipient_put_in_the_place_of_another_is_still_material():
         ("date note removed: '(contains changes effective 30 November 2023)'", "dateline"),
         ("image or link without text changed", "link"),
         ("layout only, the same words: 'Payment | Due Date'", "layout"),
+        ("spacing only: 'usedin' → 'used in'", "layout"),
     ],
 )
 def test_the_reasons_of_page_text_have_a_kind_of_their_own(reason, kind):

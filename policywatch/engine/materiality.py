@@ -890,6 +890,11 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         before = Counter(wording.words(wording.strip_dates(old_plain)))
         after = Counter(wording.words(wording.strip_dates(new_plain)))
         lost, gained = before - after, after - before
+    if edit.kind == "replace" and (spaced := _spaced_anew(hunks)):
+        if len(spaced) == len(hunks):
+            return _override(edit, rules, MINOR, [f"spacing only: {wording.snippet(spaced)}"])
+        lost -= Counter(w for h in spaced for w in wording.words(h[2]))
+        gained -= Counter(w for h in spaced for w in wording.words(h[3]))
     names: set[str] | None = None
 
     def unnamed(counts: Counter[str]) -> Counter[str]:
@@ -1083,6 +1088,12 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
 
 
 _TOKEN = re.compile(r"\w+(?:['-]\w+)*")
+
+
+def _spaced_anew(hunks: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """The runs of changes that only move spaces: words a capture glued together or pulled apart
+    ("usedin this" → "used in this", "Youalso agree" → "You alsoagree"), the same letters in the same order."""
+    return [h for h in hunks if h[2].strip() and h[3].strip() and "".join(h[2].split()) == "".join(h[3].split())]
 
 
 def _laid_out(text: str) -> list[str]:
@@ -1699,6 +1710,7 @@ _KIND_PREFIXES = [
     ("synonym", "synonym"),
     ("punctuation", "punctuation"),
     ("layout only", "layout"),
+    ("spacing only", "layout"),
     ("capitalisation", "case"),
     ("date line", "dateline"),
     ("date note", "dateline"),
