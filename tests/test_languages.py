@@ -115,6 +115,18 @@ MINOR_CASES = {
         ("fr", "Nous transmettons les données à notre partenaire.", "Nous transmettons les données à nos partenaires."),
         ("es", "Compartimos los datos con nuestro socio.", "Compartimos los datos con nuestros socios."),
     ],
+    "postal address moved": [
+        (
+            "fr",
+            "Pour exercer vos droits, écrivez à Exemple SA - 12 avenue du Parc - 93585 - Saint-Ouen Cedex ou par email.",
+            "Pour exercer vos droits, écrivez à Exemple SA - 118 rue de Javel - 75015 Paris ou par email.",
+        ),
+        (
+            "es",
+            "Para ejercer sus derechos, escriba a Ejemplo SL, 14 calle Mayor, 28013 Madrid, o por correo electrónico.",
+            "Para ejercer sus derechos, escriba a Ejemplo SL, 3 calle de Alcalá, 28014 Madrid, o por correo electrónico.",
+        ),
+    ],
     "retention shortened": [
         ("de", "Wir speichern Ihre Daten für 90 Tage.", "Wir speichern Ihre Daten für 30 Tage."),
         ("fr", "Nous conservons vos données pendant 2 ans.", "Nous conservons vos données pendant 30 jours."),

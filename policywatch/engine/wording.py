@@ -35,6 +35,11 @@ _ADDRESS = re.compile(
     # The continental order: the street, its number, then the postcode and town ("Hauptstrasse 27, CH-8050 Zurich").
     r"|\b[A-Z][\w'-]*(?:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej|gade|katu)\s+\d{1,5}[a-z]?"
     r"(?:,?\s+(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-Z][\w-]*)?"
+    # The Latin order: the number, the street's kind and name, the postcode and the town ("44/50 avenue du
+    # Capitaine Glarner - 93585 - St-Ouen Cedex", "118 rue de Javel, 75015 Paris").
+    r"|\b\d{1,4}(?:/\d{1,4})?(?:\s?(?:bis|ter))?,?\s+"
+    r"(?i:rue|avenue|boulevard|bd|place|all[ée]e|chemin|quai|impasse|cours|route|calle|via|viale|piazza|rua)\s+"
+    r"[^\d.;:]{1,60}?,?\s*-?\s*\d{5}\s*-?\s+[A-Z][\w'-]*(?:\s+(?i:cedex))?"
 )
 _TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev|ai|tv|ca|au|nl|es|ch|se|jp|ie)\b", re.I)
 _NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*")
