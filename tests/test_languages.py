@@ -118,13 +118,13 @@ MINOR_CASES = {
     "postal address moved": [
         (
             "fr",
-            "Pour exercer vos droits, écrivez à Exemple SA - 12 avenue du Parc - 93585 - Saint-Ouen Cedex ou par email.",
-            "Pour exercer vos droits, écrivez à Exemple SA - 118 rue de Javel - 75015 Paris ou par email.",
+            "Pour exercer vos droits, écrivez à Exemple SA - 12 avenue du Parc - 93585 - Saint-Ouen Cedex ou par mail.",
+            "Pour exercer vos droits, écrivez à Exemple SA - 118 rue de Javel - 75015 Paris ou par mail.",
         ),
         (
             "es",
-            "Para ejercer sus derechos, escriba a Ejemplo SL, 14 calle Mayor, 28013 Madrid, o por correo electrónico.",
-            "Para ejercer sus derechos, escriba a Ejemplo SL, 3 calle de Alcalá, 28014 Madrid, o por correo electrónico.",
+            "Para ejercer sus derechos, escriba a Ejemplo SL, 14 calle Mayor, 28013 Madrid, o por email.",
+            "Para ejercer sus derechos, escriba a Ejemplo SL, 3 calle de Alcalá, 28014 Madrid, o por email.",
         ),
     ],
     "retention shortened": [
