@@ -1457,7 +1457,7 @@ def test_a_recipient_put_in_the_place_of_another_is_still_material():
 
 
 def test_words_a_capture_glued_together_or_pulled_apart_are_spacing_only():
-    result = verdict(("You may ask us for a copy of your data.", "You may askus for a copy of yourdata."))
+    result = verdict(("You may ask us for a copy of your data.", "You mayask usfor a copy of your data."))
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("spacing only")
 
@@ -1476,6 +1476,21 @@ def test_a_word_glued_to_an_activity_is_no_new_activity():
         policy(body), policy(body.replace("usedin this way to remember your", "used in this way to remember your own"))
     )
     assert not any("activity" in r for r in reasons(result))
+
+
+def test_a_phone_number_dropped_beside_a_moved_address_is_contact_details():
+    old = "Attn: Legal Department, Acme Media, 233 Broadway 13th Floor New York, NY 10279 Telephone: 415.580.6400"
+    new = "Attn: Legal Department, Acme Media, 125 Park Ave 25th Floor New York, NY 10017"
+    result = compare(policy(with_paragraph(old)), policy(with_paragraph(new)))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("contact details changed")
+
+
+def test_a_recipient_swapped_beside_its_address_is_still_material():
+    old = "We share order data with Parcelo Ltd, 9 Example Street, London, E14 5DS."
+    new = "We share order data with Adnimbus Ltd, 40 Bank Street, London, E14 5DS."
+    result = compare(policy(with_paragraph(old)), policy(with_paragraph(new)))
+    assert result.classification == "material"
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from policywatch.engine import lazyre as re
@@ -873,6 +873,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         moved_address := wording.address_change(old_plain, new_plain)
         or wording.mail_contact_change(edit.old_text, edit.new_text)
         or wording.hidden_mail_restored(edit.old_text, edit.new_text)
+        or wording.contact_details_change(old_plain, new_plain)
     ):
         return _override(edit, rules, MINOR, [moved_address])
     if (
@@ -892,7 +893,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         lost, gained = before - after, after - before
     if edit.kind == "replace" and (spaced := _spaced_anew(hunks)):
         if len(spaced) == len(hunks):
-            return _override(edit, rules, MINOR, [f"spacing only: {wording.snippet(spaced)}"])
+            return _override(edit, rules, MINOR, _dedupe(_spacing(h[2], h[3]) for h in spaced))
         lost -= Counter(w for h in spaced for w in wording.words(h[2]))
         gained -= Counter(w for h in spaced for w in wording.words(h[3]))
     names: set[str] | None = None
@@ -1094,6 +1095,14 @@ def _spaced_anew(hunks: list[tuple[str, str, str, str]]) -> list[tuple[str, str,
     """The runs of changes that only move spaces: words a capture glued together or pulled apart
     ("usedin this" → "used in this", "Youalso agree" → "You alsoagree"), the same letters in the same order."""
     return [h for h in hunks if h[2].strip() and h[3].strip() and "".join(h[2].split()) == "".join(h[3].split())]
+
+
+def _spacing(old: str, new: str) -> str:
+    """Words spaced anew, said as a compound when two words were written as one or one as two."""
+    old, new = old.strip(), new.strip()
+    if sorted((len(old.split()), len(new.split()))) == [1, 2]:
+        return f"compound word: '{old.lower()}' → '{new.lower()}'"
+    return f"spacing only: '{wording.quote(old)}' → '{wording.quote(new)}'"
 
 
 def _laid_out(text: str) -> list[str]:
@@ -1632,7 +1641,7 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
     return f"{kind} {verb}, no policy text: '{wording.quote(text)}'"
 
 
-def _dedupe(items: list[str]) -> list[str]:
+def _dedupe(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 

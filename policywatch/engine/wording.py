@@ -31,7 +31,8 @@ _ADDRESS = re.compile(
     r"(?:[A-Z][\w.'-]*\s+){0,5}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct|Parkway|Pkwy)\b\.?"
     r"(?:[^.;]{0,80}\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}))?"
-    r"|(?:[A-Z][\w.'-]*,?\s+){1,5}(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)\b)"
+    r"|(?:(?:[A-Z][\w.'-]*|\d{1,3}(?:st|nd|rd|th)),?\s+){1,6}"
+    r"(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)\b)"
     # The continental order: the street, its number, then the postcode and town ("Hauptstrasse 27, CH-8050 Zurich").
     r"|\b[A-Z][\w'-]*(?:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej|gade|katu)\s+\d{1,5}[a-z]?"
     r"(?:,?\s+(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-Z][\w-]*)?"
@@ -247,6 +248,31 @@ def hidden_mail_restored(old: str, new: str) -> str | None:
     if _HIDDEN_MAIL.sub("@", _EMAIL.sub("@", old)) != _HIDDEN_MAIL.sub("@", _EMAIL.sub("@", new)):
         return None
     return "mail address hidden or restored in the page's capture"
+
+
+def contact_details_change(old: str, new: str) -> str | None:
+    """A reason when two sentences differ only in contact details: a phone number, a mail or postal address or a
+    link added, dropped or changed, with the labels beside them ("Telephone: 415.580.6400" dropped)."""
+    if not (DIGIT.search(old) or DIGIT.search(new) or "@" in old or "@" in new):
+        return None  # every contact detail has a digit or an @
+    before, after = _without_contact_details(old), _without_contact_details(new)
+    if before == old and after == new:
+        return None
+    if _unlabelled(before) != _unlabelled(after):
+        return None
+    return f"contact details changed: '{quote(old, 50)}' → '{quote(new, 50)}'"
+
+
+def _without_contact_details(text: str) -> str:
+    text = URL.sub(" ", _EMAIL.sub(" ", _ADDRESS.sub(" ", text)))
+    # A phone number has seven digits or more; fewer are a cross-reference or a range ("Sections 4.2-4.5").
+    return _PHONE.sub(lambda m: " " if sum(c.isdigit() for c in m.group()) >= 7 else m.group(), text)
+
+
+def _unlabelled(text: str) -> list[str]:
+    """The words of ``text`` less the labels of contact details ("Email:", "Telephone") and their marks."""
+    words = (w.strip(":|,.()-") for w in text.split())
+    return [w for w in words if w and w.lower() not in _CONTACT_LABELS]
 
 
 def mail_contact_change(old: str, new: str) -> str | None:
