@@ -873,7 +873,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         moved_address := wording.address_change(old_plain, new_plain)
         or wording.mail_contact_change(edit.old_text, edit.new_text)
         or wording.hidden_mail_restored(edit.old_text, edit.new_text)
-        or wording.contact_details_change(old_plain, new_plain)
+        or (_touches_contact(deleted + inserted) and wording.contact_details_change(old_plain, new_plain))
     ):
         return _override(edit, rules, MINOR, [moved_address])
     if (
@@ -1095,6 +1095,11 @@ def _spaced_anew(hunks: list[tuple[str, str, str, str]]) -> list[tuple[str, str,
     """The runs of changes that only move spaces: words a capture glued together or pulled apart
     ("usedin this" → "used in this", "Youalso agree" → "You alsoagree"), the same letters in the same order."""
     return [h for h in hunks if h[2].strip() and h[3].strip() and "".join(h[2].split()) == "".join(h[3].split())]
+
+
+def _touches_contact(changed: str) -> bool:
+    """The changed words may hold a contact detail: a phone number or an address has a digit, a mail an @."""
+    return "@" in changed or wording.DIGIT.search(changed) is not None
 
 
 def _spacing(old: str, new: str) -> str:
