@@ -1463,11 +1463,10 @@ def test_words_a_capture_glued_together_or_pulled_apart_are_spacing_only():
 
 
 def test_words_glued_beside_a_real_change_leave_the_change_to_be_judged():
-    glued = "You may askus for a copy of your data. You can opt out of marketing by writing to our advertisers."
-    result = verdict(
-        ("You may ask us for a copy of your data. You can opt out of marketing by writing to our office.", glued)
-    )
+    glued = "We collect yourname, e-mail address, location and the files you upload."
+    result = verdict(("We collect your name, e-mail address and the files you upload.", glued))
     assert result.classification == "material"
+    assert reasons(result)[0].startswith("new data category")
 
 
 def test_a_word_glued_to_an_activity_is_no_new_activity():
@@ -1490,6 +1489,25 @@ def test_a_recipient_swapped_beside_its_address_is_still_material():
     old = "We share order data with Parcelo Ltd, 9 Example Street, London, E14 5DS."
     new = "We share order data with Adnimbus Ltd, 40 Bank Street, London, E14 5DS."
     result = compare(policy(with_paragraph(old)), policy(with_paragraph(new)))
+    assert result.classification == "material"
+
+
+def test_a_right_added_over_named_data_is_in_the_users_favour():
+    added = "You have the right to request deletion of your phone number."
+    result = compare(policy(BODY), policy(with_paragraph(added)))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("new user right")
+
+
+def test_a_right_added_beside_data_newly_sent_elsewhere_is_still_material():
+    added = "You have the right to request a copy of your data. Location data is sent to advertising partners."
+    result = compare(policy(BODY), policy(with_paragraph(added)))
+    assert result.classification == "material"
+
+
+def test_a_right_added_in_a_sentence_that_also_shares_data_is_still_material():
+    added = "You may request a copy of the phone numbers we share with advertising partners."
+    result = compare(policy(BODY), policy(with_paragraph(added)))
     assert result.classification == "material"
 
 

@@ -345,9 +345,14 @@ def _categories(
     material: list[str] = []
     favour: list[str] = []
     old_squashed, new_squashed = wording.squash(old), wording.squash(new)
+    granted = (_grants(old_sentence or old, rules), _grants(new_sentence or new, rules))
     for cat, before, after in zip(rules.categories, _asserted(old, rules), _asserted(new, rules), strict=True):
         if not before and not after:
             continue
+        if cat.name in _RIGHTS_OBJECTS:
+            before, after = (_NO_TERMS if granted[0] else before), (_NO_TERMS if granted[1] else after)
+            if not before and not after:
+                continue
         if cat.places:
             before = _in_context(cat, before, old_sentence or old)
             after = _in_context(cat, after, new_sentence or new)
@@ -383,6 +388,33 @@ def _categories(
 
 
 _TAKING = frozenset(("data_categories", "recipients", "purposes", "transfers"))
+# What a right the user is given reaches: the data, who holds it, what for, how long ("the right to request
+# deletion of your email address", "the right to know which third parties received it").
+_RIGHTS_OBJECTS = frozenset(("data_categories", "recipients", "purposes", "transfers", "retention", "children"))
+# A sentence that gives the user a right ("You have the right to ...", "California residents may request ...").
+_GRANT = re.compile(
+    r"^[^.;:]*?\b(?:you|residents?|users?|consumers?|individuals?|minors?|parents?|data subjects?)\b[^.;:]{0,40}?"
+    r"\b(?:(?:have|has|may have) (?:the |a |certain )?(?:rights?|choices?)\b"
+    r"|(?:may|can) (?:request|ask|opt|object|withdraw|access|obtain|lodge|complain|appeal|exercise|correct|limit"
+    r"|restrict|delete|know|review|update|download|export)\b)",
+    re.I,
+)
+
+
+def _grants(text: str, rules: Rules) -> bool:
+    """Sentences that give the user a right and say of no practice of the company's (each gives a right or names
+    none of the data and parties a right reaches): those they name are what the right reaches, not what the
+    company takes."""
+    if rules.language != "en" or not _GRANT.search(text) or _TAKES.search(text):
+        return False
+    reached = [n for n, cat in enumerate(rules.categories) if cat.name in _RIGHTS_OBJECTS]
+    for sentence in _SENTENCE_GAP.split(text):
+        if not _GRANT.search(sentence) and any(_terms(sentence, rules)[n] for n in reached):
+            return False
+    return True
+
+
+_SENTENCE_GAP = re.compile(r"(?<=[.!?;])\s+")
 
 
 def _cut_plainly(terms: list[str], cuts: str, sentence: str, rules: Rules) -> bool:
