@@ -86,3 +86,37 @@ def test_any_two_texts_compare_without_error_and_serialise(a, b):
     result = compare(a, b)
     assert result.classification in ("material", "minor", "none")
     json.dumps(result.to_json())
+
+
+sentence_edit = st.tuples(
+    st.integers(min_value=0, max_value=len(PARAS) - 1),
+    st.integers(min_value=0, max_value=50),
+    st.sampled_from(["We may share it.", "", "x.", "data;", "Again!", "  ", ".", "<repeat>"]),
+)
+
+
+@SETTINGS
+@given(st.lists(sentence_edit, min_size=1, max_size=6))
+def test_leaving_shared_sentences_out_of_the_word_diff_changes_no_edit(edits):
+    from unittest import mock
+
+    from policywatch.engine import diff
+
+    paras = list(PARAS)
+    for i, at, text in edits:
+        sentences = paras[i].split(". ")
+        at %= len(sentences) + 1
+        if text == "<repeat>":  # the words the next sentence starts with, then others
+            text = " ".join(sentences[at % len(sentences)].split()[:2] + ["said", "again"])
+        sentences.insert(at, text)
+        paras[i] = ". ".join(sentences)
+    new = "\n\n".join(paras) + "\n"
+
+    def edits_of(old: str, new: str) -> list[tuple]:
+        memo: dict = {}
+        found = diff.diff_blocks(diff.normalise(old, memo), diff.normalise(new, memo))
+        return [(e.section, e.kind, e.old_text, e.new_text, e.segments, e.deleted_words) for e in found]
+
+    trimmed = edits_of(BASE, new)
+    with mock.patch.object(diff, "_shared_sentences", lambda a, b: None):
+        assert edits_of(BASE, new) == trimmed

@@ -129,3 +129,24 @@ documents = st.one_of(
 @given(documents)
 def test_engine_and_site_agree_on_headings_in_generated_markdown(text):
     assert engine_headings(text) == site_headings(text)
+
+
+def test_whole_sentences_both_versions_of_a_paragraph_share_are_left_out_of_the_word_diff():
+    from policywatch.engine.diff import _shared_sentences
+
+    assert _shared_sentences("A one. B two. C three.", "A one. B too. C three.") == (
+        ("B two. ", "B too. "),
+        "A one. C three.",
+    )
+
+
+def test_the_shared_end_left_out_stops_where_the_shared_start_stops():
+    from policywatch.engine.diff import _shared_sentences
+
+    # After "Intro here." both go on "If you ", and the diff aligns them there: the last sentence stays in.
+    assert _shared_sentences(
+        "Intro here. If you reside here. If you would like it.", "Intro here. If you would like it."
+    ) == (
+        ("If you reside here. If you would like it.", "If you would like it."),
+        "Intro here. ",
+    )

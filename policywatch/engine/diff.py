@@ -735,8 +735,17 @@ def _diff_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int
     several = len(oi) + len(ni) > 2
     if chars > REGION_CHARS and several:
         return _split_region(old, new, oi, ni, budget)
-    ot, oo = _block_tokens(old, oi)
-    nt, no = _block_tokens(new, ni)
+    shared = _shared_sentences(old[oi[0]].text, new[ni[0]].text) if len(oi) == len(ni) == 1 else None
+    if shared:
+        # One paragraph edited: the whole sentences both sides share at its ends take no part in any edit, and
+        # are not diffed; they count towards the budget as if they were.
+        (a, b), kept = shared
+        ot, nt = tokenise(a), tokenise(b)
+        oo, no = [oi[0]] * len(ot), [ni[0]] * len(nt)
+        budget.tokens -= 2 * len(tokenise(kept))
+    else:
+        ot, oo = _block_tokens(old, oi)
+        nt, no = _block_tokens(new, ni)
     size = len(ot) + len(nt)
     budget.tokens -= size
     if size > SMALL_REGION:
@@ -748,6 +757,61 @@ def _diff_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int
     ops, spent = _align(ot, nt, allowance, semantic=True)
     budget.steps -= spent
     return _edits_from_ops(old, new, ot, oo, nt, no, ops)
+
+
+# The spaces after a sentence's end, up to the next sentence: where the diff ends a sentence too.
+_SENTENCE_START = re.compile(r"(?<=[.!?;])\s+(?=\S)")
+
+
+def _shared_sentences(a: str, b: str) -> tuple[tuple[str, str], str] | None:
+    """The middles of two versions of a paragraph, less the whole sentences they share at the start and at the end,
+    and the text left out; None when nothing is left out, or when the middles are long enough for their size to
+    decide how they are diffed (see ``_diff_region``).
+
+    A cut falls after a sentence's end and its spaces, where the diff would end a sentence too, so the middles
+    break into the same words and the same sentences as the whole paragraphs do.
+    """
+    same = _common_prefix(a, b)
+    start = 0
+    for m in _SENTENCE_START.finditer(a, 0, same + 1):
+        if m.end() <= same and _ends_sentence(b, m.end()):
+            start = m.end()
+    # The shared end stops where the shared start stops, as the diff's own common head and tail do.
+    tail = min(_common_prefix(a[::-1], b[::-1]), min(len(a), len(b)) - same)
+    end = 0  # characters cut from the end
+    for m in _SENTENCE_START.finditer(a, max(start, len(a) - tail - 200)):
+        cut = len(a) - m.end()
+        if cut <= tail and _ends_sentence(b, len(b) - cut):
+            end = cut
+            break
+    if not start and not end:
+        return None
+    mid_a, mid_b = a[start : len(a) - end], b[start : len(b) - end]
+    if len(mid_a) + len(mid_b) > SMALL_REGION:
+        return None
+    return (mid_a, mid_b), a[:start] + a[len(a) - end :]
+
+
+def _ends_sentence(text: str, at: int) -> bool:
+    """``at`` starts a sentence of ``text``: a sentence's end and spaces stand just before it."""
+    if at <= 0 or at >= len(text) or text[at].isspace() or not text[at - 1].isspace():
+        return False
+    k = at - 1
+    while k >= 0 and text[k].isspace():
+        k -= 1
+    return k >= 0 and text[k] in ".!?;"
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common start of two strings (halving, each test a comparison in C)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _split_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int], budget: _Budget) -> list[Edit]:

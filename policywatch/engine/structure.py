@@ -598,8 +598,11 @@ class Layout:
     def _texts(self) -> tuple[str, str, str]:
         """The old text as written and lower-cased, and the new one lower-cased, each joined once."""
         if not self._joined:
-            old = SEP.join(self.old_blocks)
-            self._joined = (old, old.lower(), self._new_text().lower())
+            # Most blocks are on both sides: each is lower-cased once (lower case does not reach across blocks).
+            lowered: dict[str, str] = {}
+            old_low = SEP.join([lowered.setdefault(b, b.lower()) for b in self.old_blocks])
+            new_low = SEP.join([lowered.get(b) or lowered.setdefault(b, b.lower()) for b in self.new_blocks])
+            self._joined = (SEP.join(self.old_blocks), old_low, new_low)
         return self._joined
 
     def own_names(self, top: int = 3) -> frozenset[str]:
