@@ -736,13 +736,12 @@ def _diff_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int
     if chars > REGION_CHARS and several:
         return _split_region(old, new, oi, ni, budget)
     shared = _shared_sentences(old[oi[0]].text, new[ni[0]].text) if len(oi) == len(ni) == 1 else None
-    if shared:
+    if shared and len(ot := tokenise(shared[0][0])) + len(nt := tokenise(shared[0][1])) <= SMALL_REGION:
         # One paragraph edited: the whole sentences both sides share at its ends take no part in any edit, and
-        # are not diffed; they count towards the budget as if they were.
-        (a, b), kept = shared
-        ot, nt = tokenise(a), tokenise(b)
+        # are not diffed; they count towards the budget as if they were. (A larger middle is diffed whole, for
+        # its size decides how.)
         oo, no = [oi[0]] * len(ot), [ni[0]] * len(nt)
-        budget.tokens -= 2 * len(tokenise(kept))
+        budget.tokens -= 2 * len(tokenise(shared[1]))
     else:
         ot, oo = _block_tokens(old, oi)
         nt, no = _block_tokens(new, ni)
@@ -765,8 +764,7 @@ _SENTENCE_START = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 
 def _shared_sentences(a: str, b: str) -> tuple[tuple[str, str], str] | None:
     """The middles of two versions of a paragraph, less the whole sentences they share at the start and at the end,
-    and the text left out; None when nothing is left out, or when the middles are long enough for their size to
-    decide how they are diffed (see ``_diff_region``).
+    and the text left out; None when nothing is left out.
 
     A cut falls after a sentence's end and its spaces, where the diff would end a sentence too, so the middles
     break into the same words and the same sentences as the whole paragraphs do.
@@ -786,10 +784,7 @@ def _shared_sentences(a: str, b: str) -> tuple[tuple[str, str], str] | None:
             break
     if not start and not end:
         return None
-    mid_a, mid_b = a[start : len(a) - end], b[start : len(b) - end]
-    if len(mid_a) + len(mid_b) > SMALL_REGION:
-        return None
-    return (mid_a, mid_b), a[:start] + a[len(a) - end :]
+    return (a[start : len(a) - end], b[start : len(b) - end]), a[:start] + a[len(a) - end :]
 
 
 def _ends_sentence(text: str, at: int) -> bool:
