@@ -274,12 +274,15 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
     if rules.language != "en":
         words = [rules.stem(w) for w in words]
     i, n = 0, len(words)
+    possessives = "'" in text
     while i < n:
         word = words[i]
         entries = index.get(word)
         if entries is None and word.endswith("s"):
             entries = index.get(word[:-1]) or index.get(word[:-2])
-        elif entries is None and words[i + 1 : i + 3] == ["'", "s"] and (plural := index.get(word + "s")):
+        elif (
+            entries is None and possessives and words[i + 1 : i + 3] == ["'", "s"] and (plural := index.get(word + "s"))
+        ):
             entries, word = plural, word + "s"  # a partner's site: the term is written "partners"
         hit = None
         for term_words, term, cats in entries or ():
@@ -1188,7 +1191,8 @@ def _channels_swapped(
     old: str, new: str, removed: list[str], added: list[str], notes: list[str], rules: Rules
 ) -> tuple[list[str], list[str], list[str]]:
     """Words explained by one way to reach the company swapped for another ("write to our office" → "help centre")."""
-    before, after = channels(old, rules.structure), channels(new, rules.structure)
+    before = channels(old, rules.structure)
+    after = channels(new, rules.structure) if before else []
     if not before or not after or before == after:
         return removed, added, notes
     old_words = {w for c in before for w in wording.words(c)}
