@@ -207,6 +207,15 @@ def test_detection_counts_the_words_behind_an_elided_article():
     assert detect(text.replace("'", " ")) == "fr"
 
 
+def test_an_elided_article_is_a_word_of_its_own_and_an_english_contraction_is_one_word():
+    from policywatch.engine.languages import _first_words
+
+    assert _first_words("Nous informons l'utilisateur qu'il peut.", 10) == [
+        "Nous", "informons", "l", "utilisateur", "qu", "il", "peut",
+    ]  # fmt: skip
+    assert _first_words("We don't sell the company's data.", 10) == ["We", "don't", "sell", "the", "company's", "data"]
+
+
 def test_a_language_without_rules_is_refused_with_its_code():
     from policywatch.errors import RulesError
 

@@ -77,11 +77,19 @@ def _first_words(text: str, count: int) -> list[str]:
     cut = max(text.rfind(" ", 0, 8 * count), text.rfind("\n", 0, 8 * count)) + 1
     for part in (text[:cut], text) if 0 < cut < len(text) else (text,):
         words = _WORD.findall(part)
-        if "'" in part:
+        if "'" in part and _elides(part):
             words = [p for w in words for p in (_WORD.findall(_ELISION.sub(r"\g<head> ", w)) if "'" in w else (w,))]
         if len(words) >= count:
             break
     return words[:count]
+
+
+_APOSTROPHE = re.compile(r"'(?=\w)")
+
+
+def _elides(text: str) -> bool:
+    """``text`` holds an elided article: looked for only beside its apostrophes, which English text has few of."""
+    return any(_ELISION.search(text, max(0, m.start() - 7), m.end() + 1) for m in _APOSTROPHE.finditer(text))
 
 
 def resolve(text: str, given: str | None = None) -> Language:
