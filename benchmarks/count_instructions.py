@@ -5,11 +5,13 @@
 CPU time on a shared machine varies by up to 2x from one minute to the next; the number of instructions a
 run executes does not (valgrind's callgrind counts them, whatever else the machine is doing). Each side is
 counted twice in a child process, once with no run and once with two runs after the same warm-up, and the
-difference halved: start-up, imports and warm-up cancel out. Needs valgrind (Debian package ``valgrind``).
+difference halved: start-up, imports and warm-up cancel out. String hashing is seeded the same each time.
+Needs valgrind (Debian package ``valgrind``).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -40,6 +42,7 @@ def instructions(what: str, runs: int) -> int:
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},  # the same hashes, so the same dict and set layouts, every time
     )
     return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
 

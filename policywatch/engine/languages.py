@@ -58,7 +58,9 @@ def detect(text: str) -> str:
     Counts each profile's marker words among the first 5,000 words; ties and thin
     evidence fall back to English, the language the rules were first written for.
     """
-    words = Counter(map(str.lower, _first_words(text[:60_000], 5000)))
+    words: Counter[str] = Counter()
+    for word, n in Counter(_first_words(text[:60_000], 5000)).items():
+        words[word.lower()] += n  # each word written once lower-cased, not each time it is written
     hits = {code: sum(n for w, n in words.items() if w in markers) for code, markers in _profiles().items()}
     ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
     best, count = ranked[0]
@@ -74,8 +76,12 @@ def _first_words(text: str, count: int) -> list[str]:
     Reads only as far as it must: a stretch ending at a space holds whole words, the same ones the
     whole text starts with. An elision lies inside a word, so only words holding an apostrophe are split.
     """
-    cut = max(text.rfind(" ", 0, 8 * count), text.rfind("\n", 0, 8 * count)) + 1
-    for part in (text[:cut], text) if 0 < cut < len(text) else (text,):
+    parts = []
+    for reach in (7 * count, 10 * count):  # English words take about six characters with their space
+        cut = max(text.rfind(" ", 0, reach), text.rfind("\n", 0, reach)) + 1
+        if 0 < cut < len(text):
+            parts.append(text[:cut])
+    for part in (*parts, text):
         words = _WORD.findall(part)
         if "'" in part and _elides(part):
             words = [p for w in words for p in (_WORD.findall(_ELISION.sub(r"\g<head> ", w)) if "'" in w else (w,))]
