@@ -110,7 +110,8 @@ def compare(
         return _summarised(compare_register(old, new, settings, rules, labels=labels))
     from policywatch.engine.languages import ENGLISH, prepare, resolve
 
-    said = resolve(f"{new}\n\n{old}" if new.strip() else old, language)  # front matter first; both sides' words
+    # Front matter first; both sides' words. (A text of only spaces is no text: tested without copying it.)
+    said = resolve(f"{new}\n\n{old}" if new and not new.isspace() else old, language)
     rules = rules or default_rules()
     if said.code != ENGLISH:
         from policywatch.engine.rulebook import rules_for

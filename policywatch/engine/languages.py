@@ -47,6 +47,16 @@ def _profiles() -> dict[str, frozenset[str]]:
     return {code: frozenset(words) for code, words in tomllib.loads(text)["markers"].items()}
 
 
+@lru_cache(maxsize=1)
+def _marking() -> dict[str, tuple[str, ...]]:
+    """Each marker word and the languages it marks."""
+    marking: dict[str, tuple[str, ...]] = {}
+    for code, words in _profiles().items():
+        for word in words:
+            marking[word] = (*marking.get(word, ()), code)
+    return marking
+
+
 def supported() -> tuple[str, ...]:
     """Languages with materiality rules of their own (English first)."""
     return tuple(_profiles())
@@ -61,7 +71,10 @@ def detect(text: str) -> str:
     words: Counter[str] = Counter()
     for word, n in Counter(_first_words(text[:60_000], 5000)).items():
         words[word.lower()] += n  # each word written once lower-cased, not each time it is written
-    hits = {code: sum(n for w, n in words.items() if w in markers) for code, markers in _profiles().items()}
+    hits = dict.fromkeys(_profiles(), 0)
+    for word, n in words.items():
+        for code in _marking().get(word, ()):
+            hits[code] += n
     ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
     best, count = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0

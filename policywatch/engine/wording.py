@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from functools import lru_cache
+from itertools import islice
 
 from policywatch.dates import DATE_PATTERN
 from policywatch.engine import lazyre as re
@@ -170,9 +171,8 @@ def windows(segments: list[list[str]], context: int = 4) -> tuple[str, str]:
         elif op == "insert":
             new_cur.append(text)
         else:
-            plain = text.split()
             inside = bool(old_cur or new_cur) and n < last
-            if inside and len(plain) <= 2 * context:
+            if inside and len(text.split(None, 2 * context)) <= 2 * context:  # split no further than the count needs
                 old_cur.append(text)
                 new_cur.append(text)
                 continue
@@ -193,10 +193,11 @@ _SPACE_RUN = re.compile(r"\s+")
 
 def _edge_words(text: str, count: int, *, first: bool) -> str:
     """The first (or last) ``count`` words of ``text`` exactly as written, spacing included."""
-    gaps = [m.start() if first else m.end() for m in _SPACE_RUN.finditer(text.strip())]
     offset = len(text) - len(text.lstrip())
     if first:
-        return text[: offset + gaps[count - 1]] if len(gaps) >= count else text
+        gap = next(islice(_SPACE_RUN.finditer(text.strip()), count - 1, None), None)  # read no further than needed
+        return text[: offset + gap.start()] if gap else text
+    gaps = [m.end() for m in _SPACE_RUN.finditer(text.strip())]
     return text[offset + gaps[-count] :] if len(gaps) >= count else text
 
 
