@@ -760,7 +760,7 @@ def _diff_region(old: list[Block], new: list[Block], oi: list[int], ni: list[int
 
 
 # The spaces after a sentence's end, up to the next sentence: where the diff ends a sentence too.
-_SENTENCE_START = re.compile(r"(?<=[.!?;])\s+(?=\S)")
+SENTENCE_START = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 
 
 def _shared_sentences(a: str, b: str) -> tuple[tuple[str, str], str] | None:
@@ -772,13 +772,13 @@ def _shared_sentences(a: str, b: str) -> tuple[tuple[str, str], str] | None:
     """
     same = _common_prefix(a, b)
     start = 0
-    for m in _SENTENCE_START.finditer(a, 0, same + 1):
+    for m in SENTENCE_START.finditer(a, 0, same + 1):
         if m.end() <= same and _ends_sentence(b, m.end()):
             start = m.end()
     # The shared end stops where the shared start stops, as the diff's own common head and tail do.
     tail = min(_common_prefix(a[::-1], b[::-1]), min(len(a), len(b)) - same)
     end = 0  # characters cut from the end
-    for m in _SENTENCE_START.finditer(a, max(start, len(a) - tail - 200)):
+    for m in SENTENCE_START.finditer(a, max(start, len(a) - tail - 200)):
         cut = len(a) - m.end()
         if cut <= tail and _ends_sentence(b, len(b) - cut):
             end = cut

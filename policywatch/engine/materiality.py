@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from policywatch.engine import lazyre as re
 from policywatch.engine import wording
-from policywatch.engine.diff import SEP, Edit, is_date_line
+from policywatch.engine.diff import SENTENCE_START, SEP, Edit, is_date_line
 from policywatch.engine.rulebook import Category, Rules, default_rules, load_rules
 from policywatch.engine.structure import (
     Layout,
@@ -390,6 +390,7 @@ def _categories(
     return material, favour
 
 
+# What the company takes: cut from a plain statement of its practice, it takes less.
 _TAKING = frozenset(("data_categories", "recipients", "purposes", "transfers"))
 # What a right the user is given reaches: the data, who holds it, what for, how long ("the right to request
 # deletion of your email address", "the right to know which third parties received it").
@@ -411,13 +412,10 @@ def _grants(text: str, rules: Rules) -> bool:
     if rules.language != "en" or not _GRANT.search(text) or _TAKES.search(text):
         return False
     reached = [n for n, cat in enumerate(rules.categories) if cat.name in _RIGHTS_OBJECTS]
-    for sentence in _SENTENCE_GAP.split(text):
+    for sentence in SENTENCE_START.split(text):
         if not _GRANT.search(sentence) and any(_terms(sentence, rules)[n] for n in reached):
             return False
     return True
-
-
-_SENTENCE_GAP = re.compile(r"(?<=[.!?;])\s+")
 
 
 def _cut_plainly(terms: list[str], cuts: str, sentence: str, rules: Rules) -> bool:
