@@ -13,7 +13,7 @@ that shrank the text to under a third, where scraping failures (error pages)
 hide, and a few held-out pairs from larger changes (41 to 200 changed lines).
 ``--fresh`` draws one more held-out batch, from documents that no labels file in
 scripts/ota_labels/ holds (used with a seed of its own: 2 for heldout2.tsv, 3 for
-heldout3.tsv, and 4 to 10 with --scale 3 for heldout4.tsv to heldout10.tsv, when few
+heldout3.tsv, and 4 to 11 with --scale 3 for heldout4.tsv to heldout11.tsv, when few
 documents were left unlabelled).
 """
 
