@@ -1511,6 +1511,37 @@ def test_a_right_added_in_a_sentence_that_also_shares_data_is_still_material():
     assert result.classification == "material"
 
 
+def test_a_site_that_lets_the_user_request_removal_gives_a_right():
+    added = "Acme.com allows you to request removal of your account information, including deletion of the account."
+    result = compare(policy(BODY), policy(with_paragraph(added)))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("new user right")
+
+
+def test_a_mail_address_spelled_out_beside_its_hidden_form_is_contact_details():
+    old = "To appeal, contact us at privacy [at] acme.com."
+    new = "To appeal, contact us at privacy [at] acme.com (privacy[at]acme[dot]com)."
+    result = compare(policy(with_paragraph(old)), policy(with_paragraph(new)))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("contact details changed")
+
+
+def test_a_line_saying_where_information_about_a_topic_is_available_is_no_policy_text():
+    added = (
+        'Information about how we treat "Consumer Health Data" and the requests defined under Oregon\'s '
+        "Wellness Records Privacy Act and other similar state laws is available here."
+    )
+    result = compare(policy(BODY), policy(with_paragraph(added)))
+    assert result.classification == "minor"
+    assert "added, no policy text" in reasons(result)[0]
+
+
+def test_information_about_a_practice_given_in_the_sentence_is_still_judged():
+    added = "Information about your location is shared with advertising partners."
+    result = compare(policy(BODY), policy(with_paragraph(added)))
+    assert result.classification == "material"
+
+
 @pytest.mark.parametrize(
     "reason, kind",
     [

@@ -395,12 +395,18 @@ _TAKING = frozenset(("data_categories", "recipients", "purposes", "transfers"))
 # What a right the user is given reaches: the data, who holds it, what for, how long ("the right to request
 # deletion of your email address", "the right to know which third parties received it").
 _RIGHTS_OBJECTS = frozenset(("data_categories", "recipients", "purposes", "transfers", "retention", "children"))
-# A sentence that gives the user a right ("You have the right to ...", "California residents may request ...").
+# What a user may ask of the company.
+_RIGHT_ACTS = (
+    "request|ask|opt|object|withdraw|access|obtain|lodge|complain|appeal|exercise|correct|limit|restrict|delete|know"
+    "|review|update|download|export"
+)
+# A sentence that gives the user a right ("You have the right to ...", "California residents may request ...",
+# "Acme.com allows you to request ...").
 _GRANT = re.compile(
-    r"^[^.;:]*?\b(?:you|residents?|users?|consumers?|individuals?|minors?|parents?|data subjects?)\b[^.;:]{0,40}?"
-    r"\b(?:(?:have|has|may have) (?:the |a |certain )?(?:rights?|choices?)\b"
-    r"|(?:may|can) (?:request|ask|opt|object|withdraw|access|obtain|lodge|complain|appeal|exercise|correct|limit"
-    r"|restrict|delete|know|review|update|download|export)\b)",
+    r"^(?:[^.;:]|\.(?=\w))*?"  # within the first sentence (a domain's dot ends none)
+    r"\b(?:(?:you|residents?|users?|consumers?|individuals?|minors?|parents?|data subjects?)\b[^.;:]{0,40}?"
+    rf"\b(?:(?:have|has|may have) (?:the |a |certain )?(?:rights?|choices?)\b|(?:may|can) (?:{_RIGHT_ACTS})\b)"
+    rf"|(?:allows?|lets?|enables?|entitles?|permits?) (?:you|users?|customers?) (?:to )?(?:{_RIGHT_ACTS})\b)",
     re.I,
 )
 
@@ -1131,8 +1137,9 @@ def _spaced_anew(hunks: list[tuple[str, str, str, str]]) -> list[tuple[str, str,
 
 
 def _touches_contact(changed: str) -> bool:
-    """The changed words may hold a contact detail: a phone number or an address has a digit, a mail an @."""
-    return "@" in changed or wording.DIGIT.search(changed) is not None
+    """The changed words may hold a contact detail: a phone number or an address has a digit, a mail an @
+    (or an "[at]")."""
+    return "@" in changed or "at]" in changed or wording.DIGIT.search(changed) is not None
 
 
 def _spacing(old: str, new: str) -> str:

@@ -214,6 +214,8 @@ def address_change(old: str, new: str) -> str | None:
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A mail address written so that scrapers miss it: "privacy-support [at] example [dot] com".
+_SPELLED_MAIL = re.compile(r"[\w.+-]+\s?[\[(]at[\])]\s?[\w-]+(?:\s?(?:[\[(]dot[\])]|\.)\s?[\w-]+)+", re.I)
 _PHONE = re.compile(r"(?<![\w.])\+?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s().-]{5,}\d(?![\w.])")
 # A link without text: an icon or an image, nothing to read.
 TEXTLESS_LINK = re.compile(r"!?\[\]\([^)]*\)")
@@ -254,8 +256,8 @@ def hidden_mail_restored(old: str, new: str) -> str | None:
 def contact_details_change(old: str, new: str) -> str | None:
     """A reason when two sentences differ only in contact details: a phone number, a mail or postal address or a
     link added, dropped or changed, with the labels beside them ("Telephone: 415.580.6400" dropped)."""
-    if not (DIGIT.search(old) or DIGIT.search(new) or "@" in old or "@" in new):
-        return None  # every contact detail has a digit or an @
+    if not (DIGIT.search(old) or DIGIT.search(new) or "@" in old or "@" in new or "at]" in old + new):
+        return None  # every contact detail has a digit or an @ (or an "[at]")
     before, after = _without_contact_details(old), _without_contact_details(new)
     if before == old and after == new:
         return None
@@ -266,6 +268,8 @@ def contact_details_change(old: str, new: str) -> str | None:
 
 def _without_contact_details(text: str) -> str:
     text = URL.sub(" ", _EMAIL.sub(" ", _ADDRESS.sub(" ", text)))
+    if "at]" in text or "at)" in text:
+        text = _SPELLED_MAIL.sub(" ", text)
     # A phone number has seven digits or more; fewer are a cross-reference or a range ("Sections 4.2-4.5").
     return _PHONE.sub(lambda m: " " if sum(c.isdigit() for c in m.group()) >= 7 else m.group(), text)
 
