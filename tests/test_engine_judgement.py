@@ -1542,6 +1542,19 @@ def test_information_about_a_practice_given_in_the_sentence_is_still_judged():
     assert result.classification == "material"
 
 
+def test_a_recipient_word_that_says_which_kind_of_an_existing_recipient_names_no_new_party():
+    body = with_sentence("Another example is our link vendors, which we use in our guides.")
+    result = compare(policy(body), policy(body.replace("our link vendors", "our affiliate link vendors")))
+    assert not any(r.startswith("new recipient") for r in reasons(result))
+
+
+def test_a_recipient_joined_to_an_existing_one_is_still_a_new_recipient():
+    body = with_sentence("Another example is our link vendors, which we use in our guides.")
+    result = compare(policy(body), policy(body.replace("our link vendors", "our affiliates and link vendors")))
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("new recipient: affiliates")
+
+
 @pytest.mark.parametrize(
     "reason, kind",
     [

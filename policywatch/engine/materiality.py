@@ -371,7 +371,13 @@ def _categories(
         ]
         added = [t for t in added if not any(t in r and t != r for r in removed)]
         if cat.name == "recipients" and added:
-            added = [t for t in added if not _names_a_product(t, new_sentence or new, old_sentence or old)]
+            was = (old_sentence or old).lower()
+            added = [
+                t
+                for t in added
+                if not _names_a_product(t, new_sentence or new, old_sentence or old)
+                and not _qualifies(t, (new_sentence or new).lower(), was, before)
+            ]
         if cat.name == "recipients" and document and (added or removed):
             own = document.own_names(1)
             added, removed = [t for t in added if t not in own], [t for t in removed if t not in own]
@@ -431,6 +437,15 @@ def _cut_plainly(terms: list[str], cuts: str, sentence: str, rules: Rules) -> bo
     if not cuts or not all(t in cuts for t in terms):
         return False
     return not any(w in rules.negations or w in rules.limits or w.endswith("n't") for w in wording.words(sentence))
+
+
+def _qualifies(term: str, new: str, old: str, kept: Counter[str]) -> bool:
+    """``term`` put before a recipient the old sentence already named, as a word that says which kind
+    ("our link vendors" → "our affiliate link vendors"): the same party, described more closely. Lower case."""
+    for m in re.finditer(rf"\b{re.escape(term)}\s+((?:(?!and\b|or\b|nor\b)[a-z]+\s+)?([a-z]+))\b", new):
+        if m[1] in old and any(m[2] == k or m[2] == k + "s" or m[2].rstrip("s") == k for k in kept):
+            return True
+    return False
 
 
 def _names_a_product(term: str, new: str, old: str) -> bool:
