@@ -1555,6 +1555,14 @@ def test_a_recipient_joined_to_an_existing_one_is_still_a_new_recipient():
     assert reasons(result)[0].startswith("new recipient: affiliates")
 
 
+def test_a_term_defined_by_what_it_is_is_a_definition_too():
+    definition = '"Minor" or "Minors" are users under the age set by applicable data protection laws.'
+    body = with_paragraph(f"{definition}\n\nWe do not show ads to a Minor.")
+    result = compare(policy(body), policy(body.replace("applicable data protection laws", "applicable laws")))
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("definition of 'Minor'")
+
+
 @pytest.mark.parametrize(
     "reason, kind",
     [
