@@ -1511,6 +1511,13 @@ def test_a_right_added_in_a_sentence_that_also_shares_data_is_still_material():
     assert result.classification == "material"
 
 
+def test_a_right_offered_after_a_practice_stated_in_the_passive_is_still_material():
+    added = "Your phone number is sent to advertising partners, and you can request a copy of it at any time."
+    result = compare(policy(BODY), policy(with_paragraph(added)))
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("new data category: phone number")
+
+
 def test_a_site_that_lets_the_user_request_removal_gives_a_right():
     added = "Acme.com allows you to request removal of your account information, including deletion of the account."
     result = compare(policy(BODY), policy(with_paragraph(added)))

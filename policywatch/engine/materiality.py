@@ -406,13 +406,15 @@ _RIGHT_ACTS = (
     "request|ask|opt|object|withdraw|access|obtain|lodge|complain|appeal|exercise|correct|limit|restrict|delete|know"
     "|review|update|download|export"
 )
-# A sentence that gives the user a right ("You have the right to ...", "California residents may request ...",
-# "Acme.com allows you to request ...").
+# A sentence that opens by giving the user a right ("You have the right to ...", "California residents may
+# request ...", "Acme.com allows you to request ..."), perhaps after a condition ("If you live in the EU, you may ...").
 _GRANT = re.compile(
-    r"^(?:[^.;:]|\.(?=\w))*?"  # within the first sentence (a domain's dot ends none)
-    r"\b(?:(?:you|residents?|users?|consumers?|individuals?|minors?|parents?|data subjects?)\b[^.;:]{0,40}?"
+    r"^\s*(?:(?:if|where|when|to|in addition|additionally|also|depending on)\b[^,]{0,80},\s*)?"
+    r"(?:(?:you|(?:[\w-]+ ){0,2}(?:residents?|users?|consumers?|individuals?|minors?|parents?|data subjects?))\b"
+    r"[^.;:,]{0,40}?"
     rf"\b(?:(?:have|has|may have) (?:the |a |certain )?(?:rights?|choices?)\b|(?:may|can) (?:{_RIGHT_ACTS})\b)"
-    rf"|(?:allows?|lets?|enables?|entitles?|permits?) (?:you|users?|customers?) (?:to )?(?:{_RIGHT_ACTS})\b)",
+    r"|(?:[\w.'’-]+\s+)?(?:allows?|lets?|enables?|entitles?|permits?) (?:you|users?|customers?) "
+    rf"(?:to )?(?:{_RIGHT_ACTS})\b)",
     re.I,
 )
 
