@@ -438,7 +438,7 @@ def _cut_plainly(terms: list[str], cuts: str, sentence: str, rules: Rules) -> bo
     From a promise ("we do not share with advertisers") or a limit, a cut may widen what it allows."""
     if not cuts or not all(t in cuts for t in terms):
         return False
-    return not any(w in rules.negations or w in rules.limits or w.endswith("n't") for w in wording.words(sentence))
+    return not _count(wording.words(sentence), rules.negations | rules.limits, True)
 
 
 def _qualifies(term: str, new: str, old: str, kept: Counter[str]) -> bool:
@@ -929,7 +929,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         moved_address := wording.address_change(old_plain, new_plain)
         or wording.mail_contact_change(edit.old_text, edit.new_text)
         or wording.hidden_mail_restored(edit.old_text, edit.new_text)
-        or (_touches_contact(deleted + inserted) and wording.contact_details_change(old_plain, new_plain))
+        or (wording.may_hold_contact(deleted + inserted) and wording.contact_details_change(old_plain, new_plain))
     ):
         return _override(edit, rules, MINOR, [moved_address])
     if (
@@ -1151,12 +1151,6 @@ def _spaced_anew(hunks: list[tuple[str, str, str, str]]) -> list[tuple[str, str,
     """The runs of changes that only move spaces: words a capture glued together or pulled apart
     ("usedin this" → "used in this", "Youalso agree" → "You alsoagree"), the same letters in the same order."""
     return [h for h in hunks if h[2].strip() and h[3].strip() and "".join(h[2].split()) == "".join(h[3].split())]
-
-
-def _touches_contact(changed: str) -> bool:
-    """The changed words may hold a contact detail: a phone number or an address has a digit, a mail an @
-    (or an "[at]")."""
-    return "@" in changed or "at]" in changed or wording.DIGIT.search(changed) is not None
 
 
 def _spacing(old: str, new: str) -> str:

@@ -253,11 +253,16 @@ def hidden_mail_restored(old: str, new: str) -> str | None:
     return "mail address hidden or restored in the page's capture"
 
 
+def may_hold_contact(text: str) -> bool:
+    """``text`` may hold a contact detail: a phone number or an address has a digit, a mail an @ (or an "[at]")."""
+    return "@" in text or "at]" in text or DIGIT.search(text) is not None
+
+
 def contact_details_change(old: str, new: str) -> str | None:
     """A reason when two sentences differ only in contact details: a phone number, a mail or postal address or a
     link added, dropped or changed, with the labels beside them ("Telephone: 415.580.6400" dropped)."""
-    if not (DIGIT.search(old) or DIGIT.search(new) or "@" in old or "@" in new or "at]" in old + new):
-        return None  # every contact detail has a digit or an @ (or an "[at]")
+    if not (may_hold_contact(old) or may_hold_contact(new)):
+        return None
     before, after = _without_contact_details(old), _without_contact_details(new)
     if before == old and after == new:
         return None
