@@ -68,6 +68,16 @@ def with_paragraph(paragraph: str) -> str:
     return BODY.replace("## Your rights", f"{paragraph}\n\n## Your rights")
 
 
+def with_paragraph_added(paragraph: str):
+    """The verdict on BODY once ``paragraph`` is added at the end of its sharing section."""
+    return compare(policy(BODY), policy(with_paragraph(paragraph)))
+
+
+def with_paragraph_changed(old: str, new: str):
+    """The verdict on ``old`` put for ``new`` at the end of BODY's sharing section."""
+    return compare(policy(with_paragraph(old)), policy(with_paragraph(new)))
+
+
 def with_opening_removed(opening: str):
     """The verdict on BODY once ``opening`` (a banner, a note, a list above the policy) is taken off its top."""
     return compare(policy(opening + BODY), policy(BODY))
@@ -1240,7 +1250,7 @@ def test_a_pointer_that_sends_the_reader_here_is_navigation():
         "To learn more about the choices you have over the cookies and similar technologies that our apps and "
         "websites use in each of the countries where we operate, visit here."
     )
-    result = compare(policy(BODY), policy(with_paragraph(pointer)))
+    result = with_paragraph_added(pointer)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("navigation added")
 
@@ -1358,7 +1368,7 @@ def test_a_footer_of_phone_numbers_and_an_address_removed_is_contact_details():
 
 
 def test_a_company_named_beside_a_mail_address_is_no_line_of_contact_details():
-    result = compare(policy(BODY), policy(with_paragraph("Nimbus Analytics Ltd: privacy@nimbus.example")))
+    result = with_paragraph_added("Nimbus Analytics Ltd: privacy@nimbus.example")
     assert not reasons(result)[0].startswith("contact details")
 
 
@@ -1414,7 +1424,7 @@ def test_a_table_flattened_into_a_paragraph_and_set_out_again_is_layout_only():
     flat = "Payment Due Date First Payment 30 Days from the Shipment Date Second Payment 60 Days from the Shipment Date"
     rows = "Payment | Due Date\n\nFirst Payment | 30 Days from the Shipment Date\n\n"
     rows += "Second Payment | 60 Days from the Shipment Date"
-    result = compare(policy(with_paragraph(flat)), policy(with_paragraph(rows)))
+    result = with_paragraph_changed(flat, rows)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("layout only")
 
@@ -1480,7 +1490,7 @@ def test_a_word_glued_to_an_activity_is_no_new_activity():
 def test_a_phone_number_dropped_beside_a_moved_address_is_contact_details():
     old = "Attn: Legal Department, Acme Media, 233 Broadway 13th Floor New York, NY 10279 Telephone: 415.580.6400"
     new = "Attn: Legal Department, Acme Media, 125 Park Ave 25th Floor New York, NY 10017"
-    result = compare(policy(with_paragraph(old)), policy(with_paragraph(new)))
+    result = with_paragraph_changed(old, new)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("contact details changed")
 
@@ -1488,39 +1498,39 @@ def test_a_phone_number_dropped_beside_a_moved_address_is_contact_details():
 def test_a_recipient_swapped_beside_its_address_is_still_material():
     old = "We share order data with Parcelo Ltd, 9 Example Street, London, E14 5DS."
     new = "We share order data with Adnimbus Ltd, 40 Bank Street, London, E14 5DS."
-    result = compare(policy(with_paragraph(old)), policy(with_paragraph(new)))
+    result = with_paragraph_changed(old, new)
     assert result.classification == "material"
 
 
 def test_a_right_added_over_named_data_is_in_the_users_favour():
     added = "You have the right to request deletion of your phone number."
-    result = compare(policy(BODY), policy(with_paragraph(added)))
+    result = with_paragraph_added(added)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("new user right")
 
 
 def test_a_right_added_beside_data_newly_sent_elsewhere_is_still_material():
     added = "You have the right to request a copy of your data. Location data is sent to advertising partners."
-    result = compare(policy(BODY), policy(with_paragraph(added)))
+    result = with_paragraph_added(added)
     assert result.classification == "material"
 
 
 def test_a_right_added_in_a_sentence_that_also_shares_data_is_still_material():
     added = "You may request a copy of the phone numbers we share with advertising partners."
-    result = compare(policy(BODY), policy(with_paragraph(added)))
+    result = with_paragraph_added(added)
     assert result.classification == "material"
 
 
 def test_a_right_offered_after_a_practice_stated_in_the_passive_is_still_material():
     added = "Your phone number is sent to advertising partners, and you can request a copy of it at any time."
-    result = compare(policy(BODY), policy(with_paragraph(added)))
+    result = with_paragraph_added(added)
     assert result.classification == "material"
     assert reasons(result)[0].startswith("new data category: phone number")
 
 
 def test_a_site_that_lets_the_user_request_removal_gives_a_right():
     added = "Acme.com allows you to request removal of your account information, including deletion of the account."
-    result = compare(policy(BODY), policy(with_paragraph(added)))
+    result = with_paragraph_added(added)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("new user right")
 
@@ -1528,7 +1538,7 @@ def test_a_site_that_lets_the_user_request_removal_gives_a_right():
 def test_a_mail_address_spelled_out_beside_its_hidden_form_is_contact_details():
     old = "To appeal, contact us at privacy [at] acme.com."
     new = "To appeal, contact us at privacy [at] acme.com (privacy[at]acme[dot]com)."
-    result = compare(policy(with_paragraph(old)), policy(with_paragraph(new)))
+    result = with_paragraph_changed(old, new)
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("contact details changed")
 
@@ -1538,14 +1548,14 @@ def test_a_line_saying_where_information_about_a_topic_is_available_is_no_policy
         'Information about how we treat "Consumer Health Data" and the requests defined under Oregon\'s '
         "Wellness Records Privacy Act and other similar state laws is available here."
     )
-    result = compare(policy(BODY), policy(with_paragraph(added)))
+    result = with_paragraph_added(added)
     assert result.classification == "minor"
     assert "added, no policy text" in reasons(result)[0]
 
 
 def test_information_about_a_practice_given_in_the_sentence_is_still_judged():
     added = "Information about your location is shared with advertising partners."
-    result = compare(policy(BODY), policy(with_paragraph(added)))
+    result = with_paragraph_added(added)
     assert result.classification == "material"
 
 
