@@ -41,10 +41,15 @@ def instructions(what: str, runs: int) -> int:
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         env={**os.environ, "PYTHONHASHSEED": "0"},  # the same hashes, so the same dict and set layouts, every time
     )
-    return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
+    counted = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode or not counted:
+        last = [line for line in done.stderr.splitlines() if line.strip() and not line.startswith("==")][-1:]
+        last = last or ["no output"]  # the run's own last word, not valgrind's summary
+        raise SystemExit(f"count_instructions: the {what} run failed (exit {done.returncode}): {last[0]}")
+    return int(counted.group(1))
 
 
 def per_run(what: str) -> int:
