@@ -14,7 +14,10 @@ hide, and a few held-out pairs from larger changes (41 to 200 changed lines).
 ``--fresh`` draws one more held-out batch, from documents that no labels file in
 scripts/ota_labels/ holds (used with a seed of its own: 2 for heldout2.tsv, 3 for
 heldout3.tsv, and 4 to 11 with --scale 3 for heldout4.tsv to heldout11.tsv, when few
-documents were left unlabelled).
+documents were left unlabelled). ``--wider`` lets a fresh batch draw the other documents
+that bind users or govern their data too (acceptable use, sales conditions, controller
+agreements …): seed 12 with --scale 2 --wider for heldout12.tsv, when every privacy policy
+and terms document had been labelled.
 """
 
 from __future__ import annotations
@@ -40,6 +43,24 @@ DOCUMENTS = {
     "Developer Terms",
     "Data Processor Agreement",
     "Trackers Policy",
+}
+# With --wider, a fresh batch also draws the other documents that bind users or govern their data, once the
+# privacy policies and terms above had all been labelled: rules of use, sales conditions, agreements.
+WIDER = DOCUMENTS | {
+    "Acceptable Use Policy",
+    "Restricted Use Policy",
+    "User Consent Policy",
+    "Data Controller Agreement",
+    "Parent Organization Privacy Policy",
+    "Parent Organization Terms",
+    "Marketplace Sellers Conditions",
+    "General Conditions of Sale",
+    "In-App Purchases Policy",
+    "Seller Warranty",
+    "Premium Partner Conditions",
+    "Service Level Agreement",
+    "Affiliate Agreement",
+    "Single Sign-On Policy",
 }
 RECORDED = ("Record new changes", "Update ")
 MAX_LINES = 40
@@ -68,15 +89,15 @@ def git(repo: str, *args: str) -> str:
     ).stdout
 
 
-def pairs(repo: str) -> list[tuple[str, str, str]]:
+def pairs(repo: str, documents: set[str] = DOCUMENTS) -> list[tuple[str, str, str]]:
     """Every (path, old, new) where new is a recorded change of path and old the version before it."""
-    log = git(repo, "log", "--format=C %H|%s", "--name-only", "--no-renames", "--", *[f"*/{d}.md" for d in DOCUMENTS])
+    log = git(repo, "log", "--format=C %H|%s", "--name-only", "--no-renames", "--", *[f"*/{d}.md" for d in documents])
     history: dict[str, list[tuple[str, str]]] = defaultdict(list)
     commit = subject = ""
     for line in log.splitlines():
         if line.startswith("C "):
             commit, subject = line[2:].split("|", 1)
-        elif line.strip() and line.count("/") == 1 and line.split("/")[1][:-3] in DOCUMENTS:
+        elif line.strip() and line.count("/") == 1 and line.split("/")[1][:-3] in documents:
             history[line].append((commit, subject))
     out = []
     for path, versions in history.items():
@@ -106,12 +127,16 @@ def labelled() -> set[tuple[str, str]]:
 
 
 def draw(
-    repo: str, plan: tuple[int, ...], rng: random.Random, exclude: set[tuple[str, str]] | None = None
+    repo: str,
+    plan: tuple[int, ...],
+    rng: random.Random,
+    exclude: set[tuple[str, str]] | None = None,
+    documents: set[str] = DOCUMENTS,
 ) -> dict[str, list[tuple[str, ...]]]:
     """Pairs of one repository per batch. With ``exclude`` (a fresh batch), every document not labelled
     before is held out, and the pairs all go to the held-out batch."""
     tuning, tuning_shrunk, held, held_shrunk, _ = plan
-    candidates = [p for p in pairs(repo) if exclude is None or (repo, p[0]) not in exclude]
+    candidates = [p for p in pairs(repo, documents) if exclude is None or (repo, p[0]) not in exclude]
     by_path: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for pair in candidates:
         by_path[pair[0]].append(pair)
@@ -175,6 +200,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=Path("/tmp/ota-draw"))
     parser.add_argument("--fresh", action="store_true", help="one held-out batch of documents never labelled before")
     parser.add_argument("--scale", type=int, default=1, help="with --fresh: draw this many times the usual pairs")
+    parser.add_argument("--wider", action="store_true", help="with --fresh: draw from rules of use and agreements too")
     args = parser.parse_args(argv)
     for repo, *_ in PLAN:
         if not repository(repo).is_dir():
@@ -186,7 +212,8 @@ def main(argv: list[str]) -> int:
         rows = []
         for repo, small, shrunk, large in FRESH:
             plan = (0, 0, small * args.scale, shrunk * args.scale, large * args.scale)
-            drawn = draw(repo, plan, random.Random(f"{args.seed}:{repo}"), exclude)
+            documents = WIDER if args.wider else DOCUMENTS
+            drawn = draw(repo, plan, random.Random(f"{args.seed}:{repo}"), exclude, documents)
             rows += sorted(drawn["heldout"])
         if not rows:
             print(
