@@ -1580,6 +1580,12 @@ def test_a_term_defined_by_what_it_is_is_a_definition_too():
     assert reasons(result)[0].startswith("definition of 'Minor'")
 
 
+def test_an_age_written_as_or_older_is_an_age_threshold():
+    result = with_paragraph_changed("Users must be 13 or older.", "Users must be 18 or older.")
+    assert result.classification == "material"
+    assert reasons(result)[0] == "age threshold changed: 13 → 18"
+
+
 @pytest.mark.parametrize(
     "reason, kind",
     [
