@@ -1038,9 +1038,13 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         unit = "paragraph" if SEP in text else "text"
         verb = _done(edit)
         commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
-        if edit.kind == "delete" and (_count(words, commitments, True)):
+        lifted = edit.kind == "delete" and not material and _binds_only_user(text, rules)
+        removed = edit.kind == "delete"
+        if removed and not lifted and _count(words, commitments, True):
             material.append(f"commitment removed: '{wording.quote(text)}'")
-        if not material and len(content) >= 4 and _states_nothing(text, words, rules, document, edit.kind == "delete"):
+        if lifted:
+            minor.append(f"duty on the user removed: '{wording.quote(text)}' (in the user's favour)")
+        elif not material and len(content) >= 4 and _states_nothing(text, words, rules, document, removed):
             minor.append(f"{unit} {verb} that states no practice, duty or right: '{wording.quote(text)}'")
         elif len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
             material.append(f"{unit} {verb}: '{wording.quote(text)}'")
@@ -1497,6 +1501,29 @@ _BINDS = re.compile(
 )
 
 
+# A sentence that opens by binding the user alone: a ban or a duty on "you" (or on users, sellers, advertisers …),
+# an order ("Do not …"), or a ban in general ("Political ads are not allowed"). Not a passive ("you must be told").
+_USER_RULE = re.compile(
+    r"^[\W\d]*(?:(?:(?:you|users?|customers?|members?|developers?|advertisers?|publishers?|sellers?|merchants?"
+    r"|creators?|streamers?|participants?|subscribers?|licensees?|account holders?)\b[^.;:]{0,50}?"
+    r"\b(?:must|shall|may not|cannot|can't|agree (?:not )?to|(?:are|is) (?:not )?(?:allowed|permitted|required) to)\b"
+    r"(?!\s+(?:not\s+)?be\b))"
+    r"|(?:please )?(?:do not|don't|never)\b"
+    r"|[^.;:]{0,120}\b(?:is|are) (?:strictly )?(?:prohibited|forbidden|banned|not (?:allowed|permitted))\b)",
+    re.I,
+)
+_COMPANY = re.compile(r"\b(?:we|us)\b", re.I)
+
+
+def _binds_only_user(text: str, rules: Rules) -> bool:
+    """Every sentence of ``text`` is a rule on the user and none speaks of the company: struck out, the user is
+    bound by less ("You must not resell access.")."""
+    if rules.language != "en" or _COMPANY.search(text):
+        return False
+    sentences = [s for part in text.split(SEP) for s in SENTENCE_START.split(part) if s.strip()]
+    return bool(sentences) and all(_USER_RULE.search(s) for s in sentences)
+
+
 def _duty_dropped(edit: Edit, hunks, sentence: str, document: Layout | None) -> str | None:
     """One of several duties on the user struck out ("must comply with X and follow Y" → "must comply with X").
 
@@ -1740,6 +1767,7 @@ _KIND_PREFIXES = [
     ("commitment added", "favour"),
     ("more the company promises not", "favour"),
     ("duty on the user dropped", "favour"),
+    ("duty on the user removed", "favour"),
     ("the user may now", "favour"),
     ("definition ", "definition"),
     ("negation ", "negation"),
