@@ -1586,6 +1586,34 @@ def test_an_age_written_as_or_older_is_an_age_threshold():
     assert reasons(result)[0] == "age threshold changed: 13 → 18"
 
 
+def test_a_ban_on_the_user_struck_out_is_in_the_users_favour():
+    rules = "You must not send spam. You must not resell access to the service."
+    result = with_paragraph_changed(rules, "You must not send spam.")
+    assert result.classification == "minor"
+    said = "duty on the user removed: 'You must not resell access to the service.' (in the user's favour)"
+    assert reasons(result)[0] == said
+
+
+def test_a_ban_struck_out_beside_a_promise_of_the_company_is_still_material():
+    rules = "You must not send spam. You must not harass other members, and we will never tolerate it."
+    result = with_paragraph_changed(rules, "You must not send spam.")
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("commitment removed")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Acme GmbH, Example Str. 76/77, 10115 Berlin", "Acme GmbH, Karl-Marx-Strasse 101, 12043 Berlin"),
+        ("Acme, 4-23-5 Sendagaya, Shibuya-ku, Tokyo Example Building 6F", "Acme, 4-23-5 Sendagaya, Shibuya-ku, Tokyo"),
+    ],
+)
+def test_a_street_written_the_continental_or_the_japanese_way_is_a_postal_address(old, new):
+    result = with_paragraph_changed(f"Write to us at {old}.", f"Write to us at {new}.")
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith(("postal address changed", "contact details changed"))
+
+
 @pytest.mark.parametrize(
     "reason, kind",
     [

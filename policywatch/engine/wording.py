@@ -34,9 +34,16 @@ _ADDRESS = re.compile(
     r"(?:[^.;]{0,80}\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}))?"
     r"|(?:(?:[A-Z][\w.'-]*|\d{1,3}(?:st|nd|rd|th)),?\s+){1,6}"
     r"(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)\b)"
-    # The continental order: the street, its number, then the postcode and town ("Hauptstrasse 27, CH-8050 Zurich").
-    r"|\b[A-Z][\w'-]*(?:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej|gade|katu)\s+\d{1,5}[a-z]?"
-    r"(?:,?\s+(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-Z][\w-]*)?"
+    # The continental order: the street, its number, then the postcode and town ("Hauptstrasse 27, CH-8050 Zurich",
+    # "Example Str. 76/77, 10115 Berlin", "Karl-Marx-Strasse 101").
+    r"|\b[A-Z][\w'-]*?[\s-]?(?i:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej|gade|katu)"
+    r"\s+\d{1,5}[a-z]?(?:/\d{1,5}[a-z]?)?(?:,?\s+(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-Z][\w-]*)?"
+    # The Japanese order: block numbers, the district, the ward or city ("4-23-5 Sendagaya, Shibuya-ku, Tokyo").
+    r"|\b\d{1,4}-\d{1,4}(?:-\d{1,4})?,?\s+(?:[A-Z][\w-]*,?\s+){0,3}[A-Z]\w*-(?:ku|shi|cho|gun|machi)\b"
+    r"(?:,?\s+[A-Z][\w-]*)?"
+    # A building with its floor ("Sendagaya Example Building 6F", "Example Tower, 12th Floor").
+    r"|\b(?:[A-Z][\w-]*\s+){1,4}(?:Building|Bldg\.?|Tower|House|Plaza|Centre|Center),?\s+"
+    r"(?:\d{1,3}F|\d{1,3}(?:st|nd|rd|th)\s+[Ff]loor)\b"
     # The Latin order: the number, the street's kind and name, the postcode and the town ("44/50 avenue du
     # Capitaine Glarner - 93585 - St-Ouen Cedex", "118 rue de Javel, 75015 Paris").
     r"|\b\d{1,4}(?:/\d{1,4})?(?:\s?(?:bis|ter))?,?\s+"
@@ -210,7 +217,9 @@ def address_change(old: str, new: str) -> str | None:
         return None
     if " ".join(_ADDRESS.sub(" ", old).split()) != " ".join(_ADDRESS.sub(" ", new).split()):
         return None
-    return f"postal address changed: '{quote(old_addresses[0], 60)}' → '{quote(new_addresses[0], 60)}'"
+    gone = [a for a in old_addresses if a not in new_addresses] or ["-"]
+    came = [a for a in new_addresses if a not in old_addresses] or ["-"]
+    return f"postal address changed: '{quote(gone[0], 60)}' → '{quote(came[0], 60)}'"
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
