@@ -1594,6 +1594,25 @@ def test_a_ban_on_the_user_struck_out_is_in_the_users_favour():
     assert reasons(result)[0] == said
 
 
+def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
+    result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("ban on the user lifted: 'are not allowed'")
+
+
+def test_a_promise_of_the_company_lifted_is_still_material():
+    result = with_paragraph_changed("We will not show political ads.", "We will show political ads.")
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("negation removed")
+
+
+def test_a_duty_on_the_user_under_a_condition_struck_out_is_in_the_users_favour():
+    rules = "Plans are sold per country. If you travel abroad, you must upgrade your plan."
+    result = with_paragraph_changed(rules, "Plans are sold per country.")
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("duty on the user removed: 'If you travel abroad")
+
+
 def test_a_ban_struck_out_beside_a_promise_of_the_company_is_still_material():
     rules = "You must not send spam. You must not harass other members, and we will never tolerate it."
     result = with_paragraph_changed(rules, "You must not send spam.")

@@ -970,6 +970,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             old_plain, new_plain, kept_lost, kept_gained, rules
         ):
             leave += [f"commitment added: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
+        elif modal and all(m.startswith("negation removed") for m in modal) and _lifts_a_ban(edit.segments, rules):
+            leave += [f"ban on the user lifted: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
         else:
             material += modal
     if (
@@ -1504,7 +1506,7 @@ _BINDS = re.compile(
 # A sentence that opens by binding the user alone: a ban or a duty on "you" (or on users, sellers, advertisers …),
 # an order ("Do not …"), or a ban in general ("Political ads are not allowed"). Not a passive ("you must be told").
 _USER_RULE = re.compile(
-    r"^[\W\d]*(?:(?:(?:you|users?|customers?|members?|developers?|advertisers?|publishers?|sellers?|merchants?"
+    r"^[\W\d]*(?:(?:if|where|when|unless)\b[^,]{0,80},\s*)?(?:(?:(?:you|users?|customers?|members?|developers?|advertisers?|publishers?|sellers?|merchants?"
     r"|creators?|streamers?|participants?|subscribers?|licensees?|account holders?)\b[^.;:]{0,50}?"
     r"\b(?:must|shall|may not|cannot|can't|agree (?:not )?to|(?:are|is) (?:not )?(?:allowed|permitted|required) to)\b"
     r"(?!\s+(?:not\s+)?be\b))"
@@ -1522,6 +1524,27 @@ def _binds_only_user(text: str, rules: Rules) -> bool:
         return False
     sentences = [s for part in text.split(SEP) for s in SENTENCE_START.split(part) if s.strip()]
     return bool(sentences) and all(_USER_RULE.search(s) for s in sentences)
+
+
+def _touched_sentences(segments: list[list[str]], side: str) -> list[str]:
+    """The sentences of one side ("delete": the old text, "insert": the new) that the changes touch."""
+    text, spans = "", []
+    for op, part in segments:
+        if op in ("equal", side):
+            if op == side:
+                spans.append((len(text), len(text) + len(part)))
+            text += part
+        else:
+            spans.append((len(text), len(text)))
+    starts = [0, *(m.start() for m in SENTENCE_START.finditer(text)), len(text)]
+    return [text[a:b].strip() for a, b in zip(starts, starts[1:], strict=False) if any(a <= s <= b for s, _ in spans)]
+
+
+def _lifts_a_ban(segments: list[list[str]], rules: Rules) -> bool:
+    """Every sentence a negation left is a rule on the user alone ("Political ads are not allowed" → "are
+    allowed"): the user may now do what was banned."""
+    touched = _touched_sentences(segments, "delete")
+    return bool(touched) and all(_binds_only_user(s, rules) for s in touched)
 
 
 def _duty_dropped(edit: Edit, hunks, sentence: str, document: Layout | None) -> str | None:
@@ -1768,6 +1791,7 @@ _KIND_PREFIXES = [
     ("more the company promises not", "favour"),
     ("duty on the user dropped", "favour"),
     ("duty on the user removed", "favour"),
+    ("ban on the user lifted", "favour"),
     ("the user may now", "favour"),
     ("definition ", "definition"),
     ("negation ", "negation"),
