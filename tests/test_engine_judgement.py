@@ -1528,6 +1528,24 @@ def test_a_right_offered_after_a_practice_stated_in_the_passive_is_still_materia
     assert reasons(result)[0].startswith("new data category: phone number")
 
 
+def test_a_right_explained_with_how_to_use_it_is_in_the_users_favour():
+    added = (
+        "How can you request deletion of your data? You can request that we delete your phone number. "
+        "By exercising your right to deletion you may lose access to your purchases. If you wish to request "
+        "that we no longer use your data, write to privacy@example.com."
+    )
+    result = with_paragraph_added(added)
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("new user right")
+
+
+def test_a_right_given_after_a_sentence_on_the_law_followed_is_in_the_users_favour():
+    added = "Acme processes personal data under the GDPR. You have the right to access and erase your phone number."
+    result = with_paragraph_added(added)
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("new user right")
+
+
 def test_a_site_that_lets_the_user_request_removal_gives_a_right():
     added = "Acme.com allows you to request removal of your account information, including deletion of the account."
     result = with_paragraph_added(added)

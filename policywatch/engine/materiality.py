@@ -419,15 +419,31 @@ _GRANT = re.compile(
 )
 
 
+# A sentence that tells how to use a right given beside it ("By exercising your right to deletion you may lose
+# access ...", "If you wish to delete your profile, submit the form ...", "We honour all valid deletion requests").
+_USES_RIGHT = re.compile(
+    r"\b(?:exercis\w* (?:your|this|these|the|any|such) (?:\w+ )?rights?|your rights? to"
+    rf"|if you (?:wish|want|would like|choose) to (?:\w+ ){{0,3}}?(?:{_RIGHT_ACTS}|cancel)"
+    rf"|how (?:can|do|to) (?:you |i )?(?:{_RIGHT_ACTS})"
+    r"|(?:deletion|access|correction|opt-out|valid|your) requests?)\b",
+    re.I,
+)
+
+
 def _grants(text: str, rules: Rules) -> bool:
-    """Sentences that give the user a right and say of no practice of the company's (each gives a right or names
-    none of the data and parties a right reaches): those they name are what the right reaches, not what the
-    company takes."""
-    if rules.language != "en" or not _GRANT.search(text) or _TAKES.search(text):
+    """Sentences that give the user a right and say of no practice of the company's (each gives a right, tells
+    how to use it, or names none of the data and parties a right reaches): those they name are what the right
+    reaches, not what the company takes."""
+    if rules.language != "en" or _TAKES.search(text):
+        return False
+    sentences = SENTENCE_START.split(text)
+    if not any(_GRANT.search(s) for s in sentences):
         return False
     reached = [n for n, cat in enumerate(rules.categories) if cat.name in _RIGHTS_OBJECTS]
-    for sentence in SENTENCE_START.split(text):
-        if not _GRANT.search(sentence) and any(_terms(sentence, rules)[n] for n in reached):
+    for sentence in sentences:
+        if _GRANT.search(sentence) or _USES_RIGHT.search(sentence):
+            continue
+        if any(_terms(sentence, rules)[n] for n in reached):
             return False
     return True
 
@@ -1202,7 +1218,7 @@ def _restated(edit: Edit, hunks, lost: Counter[str], document: Layout, rules: Ru
 
 # A sentence in which the company gives itself leave or does something with data: it takes, not only gives.
 _TAKES = re.compile(
-    r"\bwe(?: (?!not\b|never\b|don't\b|won't\b)[\w']+){0,3} (?:share|shares|sell|sells|disclose|transfer"
+    r"\bwe(?: (?!not\b|never\b|don't\b|won't\b|no\b)[\w']+){0,3} (?:share|shares|sell|sells|disclose|transfer"
     r"|collect|combine|track|monitor|train|use|process"
     r"|retain|keep|store|access|analy[sz]e|change|modify|suspend|terminate|charge)\b",
     re.I,
