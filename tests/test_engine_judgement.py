@@ -1612,6 +1612,26 @@ def test_a_ban_on_the_user_struck_out_is_in_the_users_favour():
     assert reasons(result)[0] == said
 
 
+def test_a_short_item_added_to_a_list_of_bans_is_a_new_ban():
+    bans = "You may not use the service to:\n\n- send spam\n- harass others"
+    result = with_paragraph_changed(bans, bans + "\n- impersonate any person")
+    assert result.classification == "material"
+    assert reasons(result)[0] == "list extended in a clause that binds: 'impersonate any person'"
+
+
+def test_an_item_added_to_a_list_of_bans_split_by_semicolons_is_a_new_ban():
+    bans = "You may not use the service to: send spam; harass others."
+    result = with_paragraph_changed(bans, bans.replace("others.", "others; impersonate others."))
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("list extended in a clause that binds: 'impersonate")
+
+
+def test_a_short_item_added_to_a_list_that_binds_nobody_is_minor():
+    features = "The service lets you:\n\n- share albums\n- print photos"
+    result = with_paragraph_changed(features, features + "\n- order prints online")
+    assert result.classification == "minor"
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

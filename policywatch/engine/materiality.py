@@ -1068,6 +1068,14 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             material.append(f"{unit} {verb}: '{wording.quote(text)}'")
         elif favour and not material:
             minor += favour
+        elif (
+            edit.kind == "insert"
+            and not material
+            and sum(w.isalpha() for w in content) >= 2
+            and document
+            and _BINDS.search(document.lead_in(edit.new_text))
+        ):
+            material.append(f"list extended in a clause that binds: '{wording.quote(text)}'")
         elif not material:
             if all(wording.URLISH.match(w) for w in read.split()) and text.strip():
                 minor.append(f"link {'filled in' if verb == 'added' else 'removed'}: '{wording.quote(text)}'")
@@ -1585,7 +1593,7 @@ def _duty_extended(
 
     ``added`` are the words the change added that nothing explains; each must stand in a list of the new
     sentence ("violent, hateful or obscene"). A list item binds when its list's lead-in does ("You agree
-    not to: ... - upload material that ...").
+    not to: ... - upload material that ..."), a part of a sentence cut at a semicolon when its sentence's head does.
     """
     if removed or not added or len(added) > 6:
         return None
@@ -1593,10 +1601,12 @@ def _duty_extended(
     for word in added:
         w = re.escape(word)
         if not re.search(
-            rf"(?:,|\bor\b|\band\b|/)\s*(?:\w+\s+){{0,2}}{w}(?:\s+\w+){{0,2}}\s*(?:[,;:.)/]|\bor\b|\band\b|$)", low
+            rf"(?:[,;/]|\bor\b|\band\b)\s*(?:\w+\s+){{0,2}}{w}(?:\s+\w+){{0,2}}\s*(?:[,;:.)/]|\bor\b|\band\b|$)", low
         ):
             return None  # the word is no item of its own between a list's separators
-    if not _BINDS.search(sentence) and not (document and _BINDS.search(document.lead_in(edit.new_text))):
+    if not _BINDS.search(sentence) and not (
+        document and (_BINDS.search(document.lead_in(edit.new_text)) or _BINDS.search(document.clause_head(sentence)))
+    ):
         return None
     return f"list extended in a clause that binds: '{wording.quote(', '.join(added), 60)}'"
 

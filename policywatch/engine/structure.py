@@ -533,24 +533,36 @@ class Layout:
     _new_set: frozenset[str] | None = None
     _as_names: dict[str, tuple[int, int]] = field(default_factory=dict)
 
-    def lead_in(self, text: str) -> str:
-        """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
+    def _found(self, text: str) -> tuple[int, int] | None:
+        """Where ``text`` starts in the new text, and the number of the block that holds it."""
         if self._starts is None:
             self._starts, at = [], 0
             for block in self.new_blocks:
                 self._starts.append(at)
                 at += len(block) + len(SEP)
         if len(self._new_text()) > LOOKUP_CHARS:
-            return ""  # past this size, a list's lead-in is not looked for (the same answer every time)
+            return None  # past this size, nothing is looked for (the same answer every time)
         found = self._text.find(text.split(SEP, 1)[0].strip()[:200])
-        if found < 0:
+        return None if found < 0 else (found, bisect.bisect_right(self._starts, found) - 1)
+
+    def lead_in(self, text: str) -> str:
+        """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
+        if not (at := self._found(text)):
             return ""
-        n = bisect.bisect_right(self._starts, found) - 1
+        n = at[1]
         if self.new_kinds[n] != "item":
             return ""
         while n > 0 and self.new_kinds[n] == "item":
             n -= 1
         return self.new_blocks[n] if self.new_kinds[n] != "item" else ""
+
+    def clause_head(self, text: str) -> str:
+        """For a part of a new sentence cut at a semicolon ("harass others; impersonate anyone"), the words of
+        its sentence before it ("You may not use the service to: send spam; "), else ''."""
+        if not (at := self._found(text)):
+            return ""
+        head = self._text[self._starts[at[1]] : at[0]]
+        return head[max(head.rfind(". "), head.rfind("! "), head.rfind("? ")) + 1 :]
 
     def still_written(self, text: str) -> bool:
         """Every paragraph of ``text`` is a paragraph of the new side, case and punctuation aside: a copy of it
