@@ -1632,6 +1632,19 @@ def test_a_short_item_added_to_a_list_that_binds_nobody_is_minor():
     assert result.classification == "minor"
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("a revocable licence", "an irrevocable licence", "'revocable' → 'irrevocable'"),
+        ("a refundable fee", "a non-refundable fee", "'refundable' → 'non-refundable'"),
+    ],
+)
+def test_a_word_turned_into_its_opposite_by_a_prefix_is_no_spelling_correction(old, new, said):
+    result = with_paragraph_changed(f"You pay {old} to use the service.", f"You pay {new} to use the service.")
+    assert result.classification == "material"
+    assert reasons(result)[0] == f"meaning reversed: {said}"
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

@@ -60,6 +60,18 @@ def test_a_change_in_the_users_favour_says_so():
     assert said == "Adds a contact: data protection officer, in your favour."
 
 
+def test_a_rule_on_the_user_struck_out_or_lifted_says_so_in_the_users_favour():
+    struck = sentence("minor", ["duty on the user removed: 'You must not resell access.' (in the user's favour)"])
+    lifted = sentence("minor", ["ban on the user lifted: 'not allowed' → 'allowed' (in the user's favour)"])
+    assert struck == "Drops a rule you had to follow: You must not resell access, in your favour."
+    assert lifted == "Lifts a ban on you ('not allowed' → 'allowed'), in your favour."
+
+
+def test_a_word_turned_into_its_opposite_is_said_as_the_words_now_and_before():
+    said = sentence("material", ["meaning reversed: 'revocable' → 'irrevocable'"])
+    assert said == "Now says 'irrevocable' where it said 'revocable'."
+
+
 def test_an_editorial_change_is_said_as_the_kinds_of_edit_it_makes():
     said = sentence("minor", ["spelling variant: 'colour' → 'color'", "synonym: 'help' → 'assist'"])
     assert said == "Editorial: spelling variant, synonym."

@@ -1126,6 +1126,10 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
                 material.append(f"date something takes effect changed: {dates}")
             else:
                 material.append(f"date changed: {dates}")
+        reversed_ = [f"'{r}' → '{a}'" for r in left_rem for a in left_add if wording.negated(r, a)]
+        reversed_ += wording.reversed_by_non(old_plain, new_plain)
+        if reversed_:
+            material.append(f"meaning reversed: {', '.join(reversed_)}")
         if left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document)):
             material.append(duty)
         if left_rem and not left_add and not material and (lighter := _duty_dropped(edit, hunks, old_plain, document)):
@@ -1821,6 +1825,7 @@ _KIND_PREFIXES = [
     ("the user may now", "favour"),
     ("definition ", "definition"),
     ("negation ", "negation"),
+    ("meaning reversed", "negation"),
     ("limitation ", "limitation"),
     ("obligation turned", "modality"),
     ("permission turned", "modality"),

@@ -53,6 +53,7 @@ _PRACTICES: tuple[tuple[str, str], ...] = (
     ("date changed", "changes a date: {}"),
     ("negation removed", "drops a negation: {}"),
     ("negation added", "adds a negation: {}"),
+    ("meaning reversed", "turns a word into its opposite: {}"),
     ("limitation removed", "drops a limitation: {}"),
     ("limitation added", "adds a limitation: {}"),
     ("obligation turned into permission", "turns a duty into an option: {}"),
@@ -75,6 +76,7 @@ _SAYS = frozenset(
     [
         "negation removed",
         "negation added",
+        "meaning reversed",
         "limitation removed",
         "limitation added",
         "obligation turned into permission",
@@ -96,6 +98,8 @@ _MINOR_HEADS = {
     "commitment added": "commits to more: {}",
     "more the company promises not to do": "promises not to {} as well",
     "duty on the user dropped": "drops a duty on you: {}",
+    "duty on the user removed": "drops a rule you had to follow: {}",
+    "ban on the user lifted": "lifts a ban on you ({})",
     "the user may now": "gives you leave: {}",
 }
 
@@ -113,7 +117,8 @@ def sentence(classification: str, reasons: list[str]) -> str:
         elif m := _REWRITTEN.match(reason):
             said.append((f"rewrites the section {m['name']} ({m['share']}% of its words)", False))
         elif label in _MINOR_HEADS and reason.endswith(_FAVOUR):
-            said.append((_MINOR_HEADS[label].format(_unquote(rest)) + ", in your favour", False))
+            words = rest if _SWAP.match(rest) else _unquote(rest).rstrip(".")
+            said.append((_MINOR_HEADS[label].format(words) + ", in your favour", False))
         elif label in _SAYS and (m := _SWAP.match(rest)):
             said.append((f"now says '{m['new']}' where it said '{m['old']}'", False))
         elif phrase := _PRACTICE_OF.get(label):

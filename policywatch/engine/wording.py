@@ -9,6 +9,7 @@ names) so that a changed URL or a new office is not read as a changed promise.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from functools import lru_cache
 from itertools import islice
 
@@ -375,8 +376,33 @@ def term_key(term: str) -> str:
     return "".join(variant_key(p) for p in parts)
 
 
+_NEGATING = ("un", "in", "im", "ir", "il", "non", "non-", "dis")
+_NON = re.compile(r"\bnon-\s?(\w+)", re.I)
+
+
+def negated(word: str, other: str) -> bool:
+    """One word is the other with a prefix that negates it ("revocable" → "irrevocable", "exclusive" →
+    "non-exclusive"): the opposite meaning, however close the spelling."""
+    short, long = sorted((word.lower(), other.lower()), key=len)
+    return len(short) >= 5 and long.endswith(short) and long[: len(long) - len(short)] in _NEGATING
+
+
+def reversed_by_non(old: str, new: str) -> list[str]:
+    """Words that gained or lost a "non-" between two sentences that both write them ("refundable" →
+    "non-refundable"), as "'old' → 'new'"."""
+    if "non" not in old.lower() and "non" not in new.lower():
+        return []
+    before = Counter(w.lower() for w in _NON.findall(old))
+    after = Counter(w.lower() for w in _NON.findall(new))
+    low_old, low_new = old.lower(), new.lower()
+    out = [f"'{w}' → 'non-{w}'" for w in after - before if re.search(rf"\b{re.escape(w)}\b", low_old)]
+    out += [f"'non-{w}' → '{w}'" for w in before - after if re.search(rf"\b{re.escape(w)}\b", low_new)]
+    return out
+
+
 def near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int]:
-    """Indexes of candidates one slip of the keyboard away from ``word`` (one of them 4+ letters)."""
+    """Indexes of candidates one slip of the keyboard away from ``word`` (one of them 4+ letters), unless it
+    negates ``word``."""
     return [
         m
         for m, other in enumerate(candidates)
@@ -385,6 +411,7 @@ def near_spellings(word: str, candidates: list[str], used: set[int]) -> list[int
         and max(len(other), len(word)) >= 4
         and 5 * min(len(other), len(word)) >= 2 * (len(other) + len(word))  # the ratio's bound from lengths alone
         and difflib.SequenceMatcher(None, word, other).ratio() >= 0.8
+        and not negated(word, other)
     ]
 
 
