@@ -1645,6 +1645,20 @@ def test_a_word_turned_into_its_opposite_by_a_prefix_is_no_spelling_correction(o
     assert reasons(result)[0] == f"meaning reversed: {said}"
 
 
+def test_another_governing_law_is_material_though_only_a_name_changed():
+    result = with_paragraph_changed(
+        "These terms are governed by the laws of England.", "These terms are governed by the laws of Ireland."
+    )
+    assert result.classification == "material"
+    assert reasons(result)[0] == "governing law or courts changed: 'England.' → 'Ireland.'"
+
+
+def test_a_new_legal_form_of_the_company_in_the_arbitration_clause_is_no_new_forum():
+    clause = "Disputes with Acme {} are settled by arbitration in Delaware."
+    result = with_paragraph_changed(clause.format("Inc."), clause.format("LLC"))
+    assert not any(r.startswith("governing law") for r in reasons(result))
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

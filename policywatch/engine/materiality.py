@@ -1107,6 +1107,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         ):
             material.append(party)
             left_rem, left_add = [], []
+        if left_rem and left_add and (forum := _forum_changed(edit, left_rem, left_add, rules)):
+            material.append(forum)
+            left_rem, left_add = [], []
         if left_rem or left_add:
             left_rem, left_add, notes = _names_swapped(edit, left_rem, left_add, notes, term_reasons, rules)
         unexplained = len(left_rem) + len(left_add)
@@ -1404,6 +1407,28 @@ _RULES_DOCUMENT = re.compile(
 )
 
 
+# A sentence that says which law governs, or where disputes are heard.
+_FORUM = re.compile(
+    r"\b(?:govern(?:ed|s|ing)? by|(?:laws?|courts?|tribunals?) of|jurisdiction|venue|arbitration|seat of)\b", re.I
+)
+
+
+def _forum_changed(edit: Edit, removed: list[str], added: list[str], rules: Rules) -> str | None:
+    """A name put for another in a sentence that says which law governs or which courts hear disputes ("the
+    laws of England" → "the laws of Ireland"): the user's forum moved, however plain the swap of names."""
+    if rules.language != "en" or not (_FORUM.search(edit.old_text) and _FORUM.search(edit.new_text)):
+        return None
+    if any(_LEGAL_FORM.fullmatch(w) for w in removed + added):
+        return None  # the same company under another legal form
+    if not all(_written_capitalised(w, edit.old_text) for w in removed) or not all(
+        _written_capitalised(w, edit.new_text) for w in added
+    ):
+        return None
+    old_run = " ".join(w for w in edit.old_text.split() if w.strip(".,;:()").lower() in removed)
+    new_run = " ".join(w for w in edit.new_text.split() if w.strip(".,;:()").lower() in added)
+    return f"governing law or courts changed: '{wording.quote(old_run, 40)}' → '{wording.quote(new_run, 40)}'"
+
+
 def _names_swapped(
     edit: Edit, removed: list[str], added: list[str], notes: list[str], term_reasons: list[str], rules: Rules
 ) -> tuple[list[str], list[str], list[str]]:
@@ -1472,13 +1497,14 @@ def _recipient_swapped(old: str, new: str, removed: list[str], added: list[str])
     return None
 
 
-# A company by its registered name: capitalised words and a legal form ("Acme Operations Ltd", "Acme OÜ").
-_LEGAL_ENTITY = re.compile(
-    r"\b((?:[A-Z][\w'’&-]*\.? ){0,3}[A-Z][\w'’&-]*\.?,? )"
-    r"(Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|OÜ|OU|SAS|SARL|S\.A|SA|S\.à r\.l|S\.r\.l|Srl|B\.V|BV"
-    r"|N\.V|NV|AB|AS|A/S|ApS|Oy|Oyj|plc|PLC|Corp|Corporation|Pty|Pte|K\.K|S\.L|SL|S\.p\.A|SpA|SE|LLP|LP|DAC|ULC)"
-    r"(?![\w-])"
+# The legal form of a company ("Ltd", "OÜ").
+_LEGAL_FORMS = (
+    r"Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|OÜ|OU|SAS|SARL|S\.A|SA|S\.à r\.l|S\.r\.l|Srl|B\.V|BV"
+    r"|N\.V|NV|AB|AS|A/S|ApS|Oy|Oyj|plc|PLC|Corp|Corporation|Pty|Pte|K\.K|S\.L|SL|S\.p\.A|SpA|SE|LLP|LP|DAC|ULC"
 )
+_LEGAL_FORM = re.compile(rf"(?:{_LEGAL_FORMS})\.?", re.I)
+# A company by its registered name: capitalised words and a legal form ("Acme Operations Ltd", "Acme OÜ").
+_LEGAL_ENTITY = re.compile(rf"\b((?:[A-Z][\w'’&-]*\.? ){{0,3}}[A-Z][\w'’&-]*\.?,? )({_LEGAL_FORMS})(?![\w-])")
 
 
 def _entities(text: str) -> dict[str, str]:
@@ -1812,6 +1838,7 @@ _KIND_PREFIXES = [
     ("cross-reference", "crossref"),
     ("contact channel", "channel"),
     ("name changed", "name"),
+    ("governing law or courts changed", "law"),
     ("party changed", "party"),
     ("recipient changed", "recipients"),
     ("list extended", "duty"),

@@ -25,6 +25,7 @@ _PRACTICES: tuple[tuple[str, str], ...] = (
     ("new notice of changes", "changes how it gives notice of changes ({})"),
     ("new activity", "now says it will {}"),
     ("party changed", "changes the company you deal with: {}"),
+    ("governing law or courts changed", "changes the law or the courts for disputes: {}"),
     ("recipient changed", "shares it with another company: {}"),
     ("data category removed", "no longer mentions collecting {}"),
     ("recipient removed", "no longer mentions sharing with {}"),
