@@ -1659,6 +1659,18 @@ def test_a_new_legal_form_of_the_company_in_the_arbitration_clause_is_no_new_for
     assert not any(r.startswith("governing law") for r in reasons(result))
 
 
+def test_a_percentage_promised_is_a_rate():
+    result = with_paragraph_changed("We pay partners a 5% commission.", "We pay partners a 3% commission.")
+    assert result.classification == "material"
+    assert reasons(result)[0] == "rate changed: 5% → 3%"
+
+
+def test_a_percentage_in_a_report_of_figures_is_a_statistic():
+    report = "In 2023 we received 1,234 requests and complied with {} of them."
+    result = with_paragraph_changed(report.format("80%"), report.format("85%"))
+    assert result.classification == "minor"
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

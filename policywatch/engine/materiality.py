@@ -171,6 +171,8 @@ def _numbers(
         what = "amount"
     elif has_unit:
         what = "time period"
+    elif all("%" in q or "percent" in q for q in removed + added):
+        what = "rate"  # a share promised: a commission, a credit, an uptime
     else:
         what = "number"
     if what == "number":
@@ -1860,6 +1862,7 @@ _KIND_PREFIXES = [
     ("retention period", "retention"),
     ("age threshold", "age"),
     ("amount ", "amount"),
+    ("rate ", "amount"),
     ("time period", "time"),
     ("date something takes effect", "time"),
     ("date changed", "time"),
