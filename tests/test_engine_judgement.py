@@ -1671,6 +1671,16 @@ def test_a_percentage_in_a_report_of_figures_is_a_statistic():
     assert result.classification == "minor"
 
 
+def test_a_newsletter_form_removed_from_the_foot_of_the_page_is_furniture():
+    form = (
+        "\n\n## Stay in touch\n\nFacebook\n\nInstagram\n\nJoin our email list\n\nZip code\n\nGet Started\n\n"
+        'By clicking "Get Started" I agree to receive news and offers from Acme.\n'
+    )
+    result = with_ending_removed(form)
+    assert result.classification == "minor"
+    assert all("furniture" in r or "navigation" in r for r in reasons(result))
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"
