@@ -410,15 +410,16 @@ _RIGHT_ACTS = (
 )
 # A sentence that opens by giving the user a right ("You have the right to ...", "California residents may
 # request ...", "Acme.com allows you to request ..."), perhaps after a condition ("If you live in the EU, you may ...").
-_GRANT = re.compile(
-    r"^\s*(?:(?:if|where|when|to|in addition|additionally|also|depending on)\b[^,]{0,80},\s*)?"
+_GRANTING = (
+    r"\s*(?:(?:if|where|when|to|in addition|additionally|also|depending on)\b[^,]{0,80},\s*)?"
     r"(?:(?:you|(?:[\w-]+ ){0,2}(?:residents?|users?|consumers?|individuals?|minors?|parents?|data subjects?))\b"
     r"[^.;:,]{0,40}?"
     rf"\b(?:(?:have|has|may have) (?:the |a |certain )?(?:rights?|choices?)\b|(?:may|can) (?:{_RIGHT_ACTS})\b)"
     r"|(?:[\w.'’-]+\s+)?(?:allows?|lets?|enables?|entitles?|permits?) (?:you|users?|customers?) "
-    rf"(?:to )?(?:{_RIGHT_ACTS})\b)",
-    re.I,
+    rf"(?:to )?(?:{_RIGHT_ACTS})\b)"
 )
+_GRANT = re.compile(rf"^{_GRANTING}", re.I)
+_GRANT_LATER = re.compile(rf"[.!?;]\s+(?:{_GRANTING})", re.I)  # a later sentence of the text may open with one
 
 
 # A sentence that tells how to use a right given beside it ("By exercising your right to deletion you may lose
@@ -436,18 +437,16 @@ def _grants(text: str, rules: Rules) -> bool:
     """Sentences that give the user a right and say of no practice of the company's (each gives a right, tells
     how to use it, or names none of the data and parties a right reaches): those they name are what the right
     reaches, not what the company takes."""
-    if rules.language != "en" or _TAKES.search(text):
-        return False
-    sentences = SENTENCE_START.split(text)
-    if not any(_GRANT.search(s) for s in sentences):
+    if rules.language != "en" or not (_GRANT.search(text) or _GRANT_LATER.search(text)) or _TAKES.search(text):
         return False
     reached = [n for n, cat in enumerate(rules.categories) if cat.name in _RIGHTS_OBJECTS]
-    for sentence in sentences:
-        if _GRANT.search(sentence) or _USES_RIGHT.search(sentence):
-            continue
-        if any(_terms(sentence, rules)[n] for n in reached):
+    granted = False
+    for sentence in SENTENCE_START.split(text):
+        if _GRANT.search(sentence):
+            granted = True
+        elif not _USES_RIGHT.search(sentence) and any(_terms(sentence, rules)[n] for n in reached):
             return False
-    return True
+    return granted
 
 
 def _cut_plainly(terms: list[str], cuts: str, sentence: str, rules: Rules) -> bool:
@@ -1418,13 +1417,13 @@ _FORUM = re.compile(
 def _forum_changed(edit: Edit, removed: list[str], added: list[str], rules: Rules) -> str | None:
     """A name put for another in a sentence that says which law governs or which courts hear disputes ("the
     laws of England" → "the laws of Ireland"): the user's forum moved, however plain the swap of names."""
-    if rules.language != "en" or not (_FORUM.search(edit.old_text) and _FORUM.search(edit.new_text)):
-        return None
-    if any(_LEGAL_FORM.fullmatch(w) for w in removed + added):
+    if rules.language != "en" or any(_LEGAL_FORM.fullmatch(w) for w in removed + added):
         return None  # the same company under another legal form
     if not all(_written_capitalised(w, edit.old_text) for w in removed) or not all(
         _written_capitalised(w, edit.new_text) for w in added
     ):
+        return None
+    if not (_FORUM.search(edit.old_text) and _FORUM.search(edit.new_text)):
         return None
     old_run = " ".join(w for w in edit.old_text.split() if w.strip(".,;:()").lower() in removed)
     new_run = " ".join(w for w in edit.new_text.split() if w.strip(".,;:()").lower() in added)

@@ -390,7 +390,7 @@ def negated(word: str, other: str) -> bool:
 def reversed_by_non(old: str, new: str) -> list[str]:
     """Words that gained or lost a "non-" between two sentences that both write them ("refundable" →
     "non-refundable"), as "'old' → 'new'"."""
-    if "non" not in old.lower() and "non" not in new.lower():
+    if not any(n in text for text in (old, new) for n in ("non-", "Non-", "NON-")):
         return []
     before = Counter(w.lower() for w in _NON.findall(old))
     after = Counter(w.lower() for w in _NON.findall(new))
