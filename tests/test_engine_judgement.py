@@ -1590,6 +1590,16 @@ def test_a_recipient_joined_to_an_existing_one_is_still_a_new_recipient():
     assert reasons(result)[0].startswith("new recipient: affiliates")
 
 
+def test_a_sentence_opening_this_means_defines_nothing():
+    body = with_paragraph(
+        "This means that your devices get updates for five years.\n\n"
+        "This is why we keep account data. This covers every device you register."
+    )
+    result = compare(policy(body), policy(body.replace("for five years", "for five years where available")))
+    assert result.classification == "minor"
+    assert not any(r.startswith("definition of") for r in reasons(result))
+
+
 def test_a_term_defined_by_what_it_is_is_a_definition_too():
     definition = '"Minor" or "Minors" are users under the age set by applicable data protection laws.'
     body = with_paragraph(f"{definition}\n\nWe do not show ads to a Minor.")
