@@ -333,6 +333,29 @@ def test_a_new_side_that_is_no_policy_is_refused_naming_the_side(new, said):
     assert refused.value.exit_code == EXIT_NOT_A_POLICY
 
 
+HOMEPAGE = (
+    "Welcome to Acme, the home of handmade furniture since 1952. Browse our new spring collection of "
+    "oak tables, walnut chairs and linen sofas, each made to order in our workshop by the river. Visit our "
+    "showroom on weekdays between nine and five, meet the makers, and see how every piece is finished by hand. "
+    "Read the stories of the families who have furnished their homes with us for three generations.\n"
+)
+
+
+def test_another_page_captured_in_place_of_the_policy_is_refused():
+    with pytest.raises(NotAPolicy, match=r"^new text is not the document \(another page, or a capture cut short\)"):
+        compare(POLICY_TEXT, HOMEPAGE)
+
+
+def test_a_policy_rewritten_short_in_its_own_terms_is_judged_not_refused():
+    rewritten = (
+        "# Privacy\n\nAcme keeps your e-mail address and phone number to run your account, shares them with "
+        "service providers and subsidiaries, and deletes them when you leave. You may ask for a copy, ask us to "
+        "correct them or object to their use for behavioral advertising. We sell nothing to third parties, and "
+        "we keep logs of your visits for thirty days so that we can find faults and keep the service safe.\n"
+    )
+    assert compare(POLICY_TEXT, rewritten).classification == "material"
+
+
 def test_an_old_side_that_was_an_error_page_is_refused_naming_the_old_side():
     with pytest.raises(NotAPolicy, match="^old text is an error page"):
         compare("Page not found", POLICY_TEXT)

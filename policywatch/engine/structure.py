@@ -106,6 +106,10 @@ class Structure:
     error_words: int = 150
     error_terms: int = 1
     error_shared: float = 0.5
+    other_shared: float = 0.2
+    other_terms: float = 0.2
+    min_terms: int = 10
+    other_prose: float = 0.25
 
 
 def _either(patterns: list[str]) -> str:
@@ -166,6 +170,10 @@ def build(data: dict[str, Any]) -> Structure:
         error_words=int(sub["error_words"]),
         error_terms=int(sub["error_terms"]),
         error_shared=float(sub["error_shared"]),
+        other_shared=float(sub["other_shared"]),
+        other_terms=float(sub["other_terms"]),
+        min_terms=int(sub["min_terms"]),
+        other_prose=float(sub["other_prose"]),
     )
 
 
@@ -801,6 +809,28 @@ def refuse_non_policy(
         if prose < st.min_words and which == "new":
             # A short old side is a policy that grew (a first, brief version), not a scraping accident.
             raise NotAPolicy(f"{side} is no policy: {prose} words of prose {against}")
+    if changed is not None and changed >= (1 - st.other_shared) * size and vocabulary and new_blocks:
+        _refuse_other_page(old, new, old_prose, new_prose, st, labels[1], vocabulary)
+
+
+def _refuse_other_page(
+    old: str, new: str, old_prose: int, new_prose: int, st: Structure, label: str, vocabulary: Callable[[str], int]
+) -> None:
+    """Refuse a new side that shares almost nothing with the old one and speaks next to none of its language:
+    another page captured in place of the document (a homepage, a booking form), not a rewrite of it."""
+    if new_prose >= st.other_prose * old_prose:
+        return
+    old_terms = vocabulary(old)
+    if old_terms < st.min_terms:
+        return
+    new_terms = vocabulary(new)
+    if new_terms <= st.other_terms * old_terms:
+        raise NotAPolicy(
+            f"{_side(label, 'new')} is not the document (another page, or a capture cut short): it shares almost"
+            f" no text with the old side and holds"
+            f" {new_terms} of the policy's terms against {old_terms}, {_words(new_prose)} words of prose against"
+            f" {_words(old_prose)}; not compared"
+        )
 
 
 def _refuse_error_page(
