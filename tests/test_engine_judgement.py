@@ -1714,6 +1714,13 @@ def test_a_newsletter_form_removed_from_the_foot_of_the_page_is_furniture():
     assert all("furniture" in r or "navigation" in r for r in reasons(result))
 
 
+@pytest.mark.parametrize(("old", "new"), [("will", "shall"), ("must", "shall"), ("shall", "will")])
+def test_one_word_of_obligation_for_another_binds_as_before(old, new):
+    notice = "We {} notify you of changes by email."
+    result = with_paragraph_changed(notice.format(old), notice.format(new))
+    assert result.classification == "minor"
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

@@ -100,7 +100,8 @@ def _modality(edit: Edit, rules: Rules, old_w: Counter[str], new_w: Counter[str]
         reasons.append(f"obligation turned into permission: {wording.snippet(hunks, modal)}")
     elif perm < 0 and obl_all > 0:
         reasons.append(f"permission turned into obligation: {wording.snippet(hunks, modal)}")
-    elif (perm or obl_strong) and not neg:
+    elif (perm or (obl_strong and obl_all)) and not neg:
+        # "will" put for "shall" or "must" (or back) binds as before: the tense's "will" is an obligation too.
         reasons.append(f"modality changed: {wording.snippet(hunks, modal)}")
     return reasons
 
