@@ -1721,6 +1721,13 @@ def test_one_word_of_obligation_for_another_binds_as_before(old, new):
     assert result.classification == "minor"
 
 
+def test_improving_the_service_added_to_what_data_is_shared_for_is_a_new_purpose():
+    clause = "We share usage data with partners to provide{} the service."
+    result = with_paragraph_changed(clause.format(""), clause.format(" and improve"))
+    assert result.classification == "material"
+    assert reasons(result)[0] == "new purpose: improve"
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"
