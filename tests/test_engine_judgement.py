@@ -1728,6 +1728,17 @@ def test_improving_the_service_added_to_what_data_is_shared_for_is_a_new_purpose
     assert reasons(result)[0] == "new purpose: improve"
 
 
+def test_a_row_of_share_icons_removed_is_navigation():
+    result = with_ending_removed('\n\n[](javascript:; "Share")\n\nTwitter\n\nFacebook\n\nGoogle+\n')
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("navigation removed, no policy text")
+
+
+def test_social_networks_listed_as_recipients_are_judged():
+    result = with_paragraph_added("We share your listening history with:\n\nFacebook\n\nTwitter")
+    assert result.classification == "material"
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 
 from policywatch.engine import lazyre as re
-from policywatch.engine.wording import contact_details_only
+from policywatch.engine.wording import TEXTLESS_LINK, contact_details_only
 from policywatch.errors import NotAPolicy
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
@@ -106,6 +106,7 @@ class Structure:
     error_words: int = 150
     error_terms: int = 1
     error_shared: float = 0.5
+    social: frozenset[str] = frozenset()
     other_shared: float = 0.2
     other_terms: float = 0.2
     min_terms: int = 10
@@ -170,6 +171,7 @@ def build(data: dict[str, Any]) -> Structure:
         error_words=int(sub["error_words"]),
         error_terms=int(sub["error_terms"]),
         error_shared=float(sub["error_shared"]),
+        social=frozenset(n.lower() for n in data["furniture"]["social"]),
         other_shared=float(sub["other_shared"]),
         other_terms=float(sub["other_terms"]),
         min_terms=int(sub["min_terms"]),
@@ -365,6 +367,11 @@ def outside_menus(text: str) -> str:
     return " ".join(kept[:-1])
 
 
+def _social(block: str, st: Structure) -> bool:
+    """A line that is only a social network's name (a share or follow icon's label)."""
+    return len(block) <= 20 and block.strip(" *[]").lower() in st.social
+
+
 def is_label_list(text: str, vocabulary: Callable[[str], bool] | None = None) -> bool:
     """Three short labels or more and no sentence ("Site map", "Terms of use", "Cookie preferences"): a menu or
     a footer of links, unless most of them name the policy's own things."""
@@ -409,6 +416,11 @@ def structural(
     kinds = set()
     pending = []
     controls = any(is_control(b, st) for b in blocks)
+    if sum(_social(b, st) for b in blocks) >= 2:
+        kinds.add("navigation")  # a row of share or follow icons, with the icons' links
+        blocks = [b for b in blocks if not _social(b, st) and not TEXTLESS_LINK.fullmatch(b.strip())]
+        if not blocks:
+            return "navigation"
     widgets = False
     for block in blocks:
         if not contents and heading_key(block, st) in st.contents_sections:
