@@ -1739,6 +1739,23 @@ def test_social_networks_listed_as_recipients_are_judged():
     assert result.classification == "material"
 
 
+def test_a_negation_written_short_says_the_same_as_in_full():
+    result = with_paragraph_changed("We do not sell your data.", "We don't sell your data.")
+    assert result.classification == "minor"
+    assert reasons(result) == ["negation written short or in full"]
+
+
+def test_the_united_states_abbreviated_is_the_same_place():
+    result = with_paragraph_changed("We store data in the United States.", "We store data in the U.S.")
+    assert result.classification == "minor"
+
+
+def test_data_moved_to_the_united_states_abbreviated_is_still_a_transfer():
+    result = with_paragraph_changed("We store data in the EEA.", "We store data in the USA.")
+    assert result.classification == "material"
+    assert reasons(result)[0] == "new international transfer: usa"
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"
@@ -1788,6 +1805,12 @@ def test_a_street_written_the_continental_or_the_japanese_way_is_a_postal_addres
         ("image or link without text changed", "link"),
         ("layout only, the same words: 'Payment | Due Date'", "layout"),
         ("spacing only: 'usedin' → 'used in'", "layout"),
+        ("negation written short or in full", "typo"),
+        ("duty on the user removed: 'You must not spam.' (in the user's favour)", "favour"),
+        ("ban on the user lifted: 'not allowed' → 'allowed' (in the user's favour)", "favour"),
+        ("meaning reversed: 'revocable' → 'irrevocable'", "negation"),
+        ("governing law or courts changed: 'England' → 'Ireland'", "law"),
+        ("rate changed: 5% → 3%", "amount"),
     ],
 )
 def test_the_reasons_of_page_text_have_a_kind_of_their_own(reason, kind):

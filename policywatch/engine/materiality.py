@@ -241,6 +241,13 @@ def _shorter(removed: list[str], added: list[str], rules: Rules) -> bool:
 
 
 _TERM_TOKEN = re.compile(r"\w+|[^\w\s]")
+# A negation written short ("don't sell", "won't share"): terms are written in full ("do not sell").
+_SHORT_NOT = re.compile(r"\b(\w+?)n[’']t\b")
+_NOT_IN_FULL = {"wo": "will not", "ca": "cannot", "sha": "shall not"}
+
+
+def _in_full(match: re.Match[str]) -> str:
+    return _NOT_IN_FULL.get(match[1]) or f"{match[1]} not"
 
 
 @lru_cache(maxsize=64)
@@ -271,7 +278,10 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
     """Per category, how often each of its terms occurs in ``text``: whole words, longest match, plurals folded."""
     index = _term_index(rules)
     hits: dict[int, Counter[str]] = {}
-    words = _TERM_TOKEN.findall(text.lower())
+    low = text.lower()
+    if "n't" in low or "n’t" in low:
+        low = _SHORT_NOT.sub(_in_full, low)
+    words = _TERM_TOKEN.findall(low)
     if "-" in text:
         words = [w for w in words if w != "-"]
     if rules.language != "en":
@@ -537,6 +547,36 @@ def _synonyms(word: str, rules: Rules) -> frozenset[int]:
     return rules.synonyms.get(word) or rules.synonyms.get(rules.stem(word)) or frozenset()
 
 
+def _short_forms_out(removed: list[str], added: list[str], notes: list[str]) -> tuple[list[str], list[str]]:
+    """The words with a negation written short taken out where the other side writes it in full ("don't" for
+    "do not", "won't" for "will not")."""
+
+    def in_full(words: list[str]) -> list[str]:
+        return [
+            part
+            for w in words
+            for part in (_SHORT_NOT.sub(_in_full, w.lower()).split() if "n't" in w or "n’t" in w else [w])
+        ]
+
+    full_removed, full_added = in_full(removed), in_full(added)
+    common = Counter(full_removed) & Counter(full_added)
+    if not common:
+        return removed, added
+    notes.append("negation written short or in full")
+    left = Counter(common)
+
+    def without_common(words: list[str]) -> list[str]:
+        kept, seen = [], Counter(left)
+        for w in words:
+            if seen[w] > 0:
+                seen[w] -= 1
+            else:
+                kept.append(w)
+        return kept
+
+    return without_common(full_removed), without_common(full_added)
+
+
 def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[str], list[str], list[str]]:
     """Pair removed and added words that are editorial variants of each other; return what is left.
 
@@ -545,6 +585,8 @@ def _explain(removed: list[str], added: list[str], rules: Rules) -> tuple[list[s
     """
     notes: list[str] = []
     removed, added = list(removed), list(added)
+    if any("n't" in w or "n’t" in w for w in removed + added):
+        removed, added = _short_forms_out(removed, added, notes)
     removed = _compounds(removed, added, notes)
     added = [w for w in _compounds(added, removed, notes, reverse=True) if w]
     removed = [w for w in removed if w]
@@ -1853,6 +1895,7 @@ _KIND_PREFIXES = [
     ("ban on the user lifted", "favour"),
     ("the user may now", "favour"),
     ("definition ", "definition"),
+    ("negation written short", "typo"),
     ("negation ", "negation"),
     ("meaning reversed", "negation"),
     ("limitation ", "limitation"),
