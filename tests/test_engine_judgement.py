@@ -1652,6 +1652,19 @@ def test_a_short_item_added_to_a_list_of_bans_is_a_new_ban():
     assert reasons(result)[0] == "list extended in a clause that binds: 'impersonate any person'"
 
 
+def test_an_example_added_to_what_a_ban_already_names_does_not_widen_it():
+    ban = "You must not post illegal content, such as threats or fraud."
+    result = with_paragraph_changed(ban, ban.replace("threats or fraud", "threats, fraud or scams"))
+    assert result.classification == "minor"
+
+
+def test_an_item_added_to_the_things_a_ban_names_widens_it():
+    ban = "You must not post threats or fraud."
+    result = with_paragraph_changed(ban, ban.replace("threats or fraud", "threats, fraud or scams"))
+    assert result.classification == "material"
+    assert reasons(result)[0] == "list extended in a clause that binds: 'scams'"
+
+
 def test_an_item_added_to_a_list_of_bans_split_by_semicolons_is_a_new_ban():
     bans = "You may not use the service to: send spam; harass others."
     result = with_paragraph_changed(bans, bans.replace("others.", "others; impersonate others."))

@@ -1660,6 +1660,10 @@ def _duty_dropped(edit: Edit, hunks, sentence: str, document: Layout | None) -> 
     return f"duty on the user dropped: '{wording.quote(' '.join(dropped), 60)}' (in the user's favour)"
 
 
+# What opens a list of examples of a thing the sentence already names.
+_EXAMPLES = re.compile(r"\b(?:such as|e\.g\.|eg\.|for example|for instance|like)\b")
+
+
 def _duty_extended(
     edit: Edit, sentence: str, removed: list[str], added: list[str], rules: Rules, document: Layout | None
 ) -> str | None:
@@ -1672,12 +1676,17 @@ def _duty_extended(
     if removed or not added or len(added) > 6:
         return None
     low = sentence.lower()
+    examples = 0
     for word in added:
         w = re.escape(word)
-        if not re.search(
+        item = re.search(
             rf"(?:[,;/]|\bor\b|\band\b)\s*(?:\w+\s+){{0,2}}{w}(?:\s+\w+){{0,2}}\s*(?:[,;:.)/]|\bor\b|\band\b|$)", low
-        ):
+        )
+        if not item:
             return None  # the word is no item of its own between a list's separators
+        examples += bool(_EXAMPLES.search(re.split(r"[.;:]", low[: item.start()])[-1]))
+    if examples == len(added):
+        return None  # examples of what the clause already names ("such as threats, fraud or scams"): no wider
     if not _BINDS.search(sentence) and not (
         document and (_BINDS.search(document.lead_in(edit.new_text)) or _BINDS.search(document.clause_head(sentence)))
     ):
