@@ -1,6 +1,6 @@
 """Score compare() on labelled revision pairs from Open Terms Archive's public policy histories.
 
-    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout12] [--reasons N] [-v]
+    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout13] [--reasons N] [-v]
                                    [LABELS.tsv ...]
 
 The histories (github.com/OpenTermsArchive/contrib-versions, vlopses-us-versions,
@@ -14,9 +14,9 @@ by reading the diff before the engine saw the pair.
 Prints per repository: recall of material changes, specificity (minor changes
 kept minor), refusals handled, the mistakes grouped by kind of change, and
 compare()'s timing. A refusal is compare() raising a PolicywatchError: right for
-pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout11`` score the
-first eleven held-out batches alone; they are spent (each scored once, then tuned on) and
-``--batch tuning`` scores them with the tuning batches. ``--batch heldout12`` scores the twelfth
+pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout12`` score the
+first twelve held-out batches alone; they are spent (each scored once, then tuned on) and
+``--batch tuning`` scores them with the tuning batches. ``--batch heldout13`` scores the thirteenth
 held-out batch, which is to be run once, at the end, never for tuning.
 """
 
@@ -39,7 +39,7 @@ from evaluate_basecamp import Tally, median_ms  # noqa: E402
 MIRROR = Path(os.environ.get("OTA_MIRROR") or "/work/.mirror")
 REPOS = ("contrib-versions", "vlopses-us-versions", "genai-eu-versions")
 LABELS = Path(__file__).resolve().parent / "ota_labels"
-# The first eleven held-out batches are spent (scored once, then used for tuning); heldout12 is the unseen one.
+# The first twelve held-out batches are spent (scored once, then used for tuning); heldout13 is the unseen one.
 LABELS_OF = {
     "tuning": "tuning_*.tsv",
     "heldout": "heldout.tsv",
@@ -54,9 +54,10 @@ LABELS_OF = {
     "heldout10": "heldout10.tsv",
     "heldout11": "heldout11.tsv",
     "heldout12": "heldout12.tsv",
+    "heldout13": "heldout13.tsv",
     "languages": "lang_*.tsv",
 }
-SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))
+SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12))
 REFUSED = "refused"
 
 
@@ -185,7 +186,7 @@ def main(argv: list[str]) -> int:
     if not files:
         print(f"evaluate_ota: no labels for the {args.batch} batch in {LABELS}", file=sys.stderr)
         return 2
-    if args.batch == "heldout12" and not args.labels:
+    if args.batch == "heldout13" and not args.labels:
         print(
             "evaluate_ota: WARNING: the held-out batch is scored once, at the end; "
             "do not tune on what it shows, and report its figures as they are.",

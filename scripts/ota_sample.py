@@ -17,7 +17,7 @@ heldout3.tsv, and 4 to 11 with --scale 3 for heldout4.tsv to heldout11.tsv, when
 documents were left unlabelled). ``--wider`` lets a fresh batch draw the other documents
 that bind users or govern their data too (acceptable use, sales conditions, controller
 agreements …): seed 12 with --scale 2 --wider for heldout12.tsv, when every privacy policy
-and terms document had been labelled.
+and terms document had been labelled, and seed 13 with --scale 3 --wider for heldout13.tsv.
 """
 
 from __future__ import annotations
