@@ -1769,6 +1769,21 @@ def test_data_moved_to_the_united_states_abbreviated_is_still_a_transfer():
     assert reasons(result)[0] == "new international transfer: usa"
 
 
+def test_an_advertising_banner_with_its_button_is_furniture():
+    result = with_opening_removed("You're invited to try Acme Office for free\n\nUnlock now\n\n")
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("page furniture removed")
+
+
+def test_a_line_of_the_dates_a_page_took_effect_and_was_posted_is_a_date_line():
+    stamp = "Effective as of {} | Posted: {}"
+    old = with_paragraph(stamp.format("March 14, 2025", "March 17, 2025"))
+    new = with_paragraph(stamp.format("July 30, 2025", "July 30, 2025"))
+    result = compare(policy(old), policy(new))
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("date line updated")
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

@@ -98,12 +98,12 @@ _SPACES = re.compile(r"\s+")
 _DATE_LINE = re.compile(
     r"^(?=[^|]*\d)(?:(?:this (?:page|document|policy|article|notice) was )?"
     r"(?:effective(?: date)?|date of effect|in effect from"
-    r"|last (?:updated|update|modified|revised|changed|edited)|updated|revised|edited)"
+    r"|last (?:updated|update|modified|revised|changed|edited)|updated|revised|edited|posted|published)"
     # The document saying from when it applies: "This user agreement will be effective for all users as of ...".
     r"|(?:this (?:user )?(?:agreement|policy|privacy policy|notice|statement)|these (?:terms|conditions)(?: of \w+)?)"
     r" (?:is|are|will be|shall be|becomes?) effective(?: for all users)?)"
     r"(?: on| as of| from)?\s*:?\s*[\w ,./:&-]{4,50}"
-    r"(?:\s*\|\s*[\w ]{1,30})*$",
+    r"(?:\s*\|\s*[\w ,./:&-]{1,40})*$",
     re.I,
 )
 TOKEN = re.compile(r"\w+(?:'\w+)*|\n\n|\s+|[^\w\s]")
