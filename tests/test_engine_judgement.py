@@ -1784,6 +1784,18 @@ def test_a_line_of_the_dates_a_page_took_effect_and_was_posted_is_a_date_line():
     assert reasons(result)[0].startswith("date line updated")
 
 
+def test_a_contents_list_run_together_by_the_capture_is_navigation():
+    glued = "OverviewBest PracticesSteps to Take if Your Account is SuspendedPolicy on Government and Political Use"
+    result = with_opening_removed(f"Table of Contents\n\n{glued}\n\n")
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith(("navigation removed", "navigation and page furniture removed"))
+
+
+def test_names_written_in_camel_case_are_no_run_together_menu():
+    result = with_paragraph_added("Share with WhatsApp, YouTube, LinkedIn and PayPal")
+    assert not any(r.startswith("navigation") for r in reasons(result))
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

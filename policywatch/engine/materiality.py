@@ -1735,14 +1735,21 @@ _PARTIES = frozenset(
 )
 
 
+_GLUED = re.compile(r"(?<=[a-z)])(?=[A-Z])")
+
+
 def _names_newcomers(text: str, document: Layout, rules: Rules) -> bool:
     """``text`` names someone the old text never wrote: a word no dictionary knows, capitalised, new to the page."""
     from policywatch.engine.languages import known
 
+    def new(word: str) -> bool:
+        return not document.wrote_before(word) and not known(word.lower(), rules.language)
+
     words = (m.group().removesuffix("'s").removesuffix("’s").rstrip("'’") for m in _CAPITAL_WORD.finditer(text))
-    # A word with a digit in it is a code (a postcode, a model number), not a name.
+    # A word with a digit in it is a code (a postcode, a model number), not a name; words a capture ran together
+    # ("E-commerceA Content") are the words they hold.
     names = (w for w in words if not wording.DIGIT.search(w))
-    return any(not document.wrote_before(w) and not known(w.lower(), rules.language) for w in names)
+    return any(new(w) and any(new(part) for part in _GLUED.split(w)) for w in names)
 
 
 def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout | None, removed: bool = False) -> bool:

@@ -367,6 +367,33 @@ def outside_menus(text: str) -> str:
     return " ".join(kept[:-1])
 
 
+_GLUE_POINT = re.compile(r"(?<=[a-z)])(?=[A-Z])")
+# Where two entries meet with no space: a word's end against the next word's capital, each four letters or more
+# ("OverviewBest", "ServicesProhibited"; not "WhatsApp", "YouTube", "LinkedIn", which are names).
+_ENTRIES_MEET = re.compile(r"(?:[a-z]{4}|\))(?=[A-Z][a-z]{3})")
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _glued_titles(block: str, st: Structure) -> bool:
+    """Four titles or more run together with no space between them ("OverviewBest PracticesSteps to Take ..."):
+    the links of a menu or a contents list, flattened by the capture."""
+    if "." in block or len(block) > 600 or len(_ENTRIES_MEET.findall(block)) < 3:
+        return False
+    pieces = _GLUE_POINT.split(block.strip())
+    return len(pieces) >= 4 and all(_title_like(p) for p in pieces)
+
+
+def _title_like(text: str) -> bool:
+    """A menu entry: capitalised, most of its words capitalised (a remark in brackets aside), no sentence's end."""
+    words = _BRACKETED.sub(" ", text).split()
+    return (
+        1 <= len(words) <= 14
+        and words[0][:1].isupper()
+        and 2 * sum(w[:1].isupper() for w in words) >= len(words)
+        and words[-1][-1:] not in ".!?;,"
+    )
+
+
 def _social(block: str, st: Structure) -> bool:
     """A line that is only a social network's name (a share or follow icon's label)."""
     return len(block) <= 20 and block.strip(" *[]").lower() in st.social
@@ -446,6 +473,8 @@ def structural(
         elif is_pointer(block, st):
             kinds.add("navigation")
             widgets = True
+        elif _glued_titles(block, st):
+            kinds.add("navigation")  # a menu's or a contents list's links run together by the capture
         elif contact_details_only(block):
             kinds.add("contact details")
         elif vocabulary is not None and (
