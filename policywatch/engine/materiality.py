@@ -32,6 +32,7 @@ from policywatch.engine import wording
 from policywatch.engine.diff import SENTENCE_START, SEP, Edit, is_date_line
 from policywatch.engine.rulebook import Category, Rules, default_rules, load_rules
 from policywatch.engine.structure import (
+    GLUE_POINT,
     Layout,
     channels,
     defined_term,
@@ -1735,9 +1736,6 @@ _PARTIES = frozenset(
 )
 
 
-_GLUED = re.compile(r"(?<=[a-z)])(?=[A-Z])")
-
-
 def _names_newcomers(text: str, document: Layout, rules: Rules) -> bool:
     """``text`` names someone the old text never wrote: a word no dictionary knows, capitalised, new to the page."""
     from policywatch.engine.languages import known
@@ -1749,7 +1747,7 @@ def _names_newcomers(text: str, document: Layout, rules: Rules) -> bool:
     # A word with a digit in it is a code (a postcode, a model number), not a name; words a capture ran together
     # ("E-commerceA Content") are the words they hold.
     names = (w for w in words if not wording.DIGIT.search(w))
-    return any(new(w) and any(new(part) for part in _GLUED.split(w)) for w in names)
+    return any(new(w) and any(new(part) for part in GLUE_POINT.split(w)) for w in names)
 
 
 def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout | None, removed: bool = False) -> bool:

@@ -367,7 +367,8 @@ def outside_menus(text: str) -> str:
     return " ".join(kept[:-1])
 
 
-_GLUE_POINT = re.compile(r"(?<=[a-z)])(?=[A-Z])")
+# Where a capture ran two words together: a small letter (or a bracket) against a capital.
+GLUE_POINT = re.compile(r"(?<=[a-z)])(?=[A-Z])")
 # Where two entries meet with no space: a word's end against the next word's capital, each four letters or more
 # ("OverviewBest", "ServicesProhibited"; not "WhatsApp", "YouTube", "LinkedIn", which are names).
 _ENTRIES_MEET = re.compile(r"(?:[a-z]{4}|\))(?=[A-Z][a-z]{3})")
@@ -379,7 +380,7 @@ def _glued_titles(block: str, st: Structure) -> bool:
     the links of a menu or a contents list, flattened by the capture."""
     if "." in block or len(block) > 600 or len(_ENTRIES_MEET.findall(block)) < 3:
         return False
-    pieces = _GLUE_POINT.split(block.strip())
+    pieces = GLUE_POINT.split(block.strip())
     return len(pieces) >= 4 and all(_title_like(p) for p in pieces)
 
 
