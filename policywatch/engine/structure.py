@@ -291,8 +291,9 @@ def is_title(block: str, st: Structure) -> bool:
 
 
 _MARKS_ONLY = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")  # a token of punctuation alone (". . . Continue")
+# Where a capture ran two words together: a small letter (or a bracket) against a capital.
+GLUE_POINT = re.compile(r"(?<=[a-z)])(?=[A-Z])")
 _GLUE = re.compile(r"[a-z][A-Z]|\d[A-Za-z]|[A-Za-z]\d")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _QUESTIONS = re.compile(r"(?<=\?)\s+")
 _LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.I)
 # Markdown links and nothing else ("[Still thinking? Go Private](https://…)"), even when the scraper put the
@@ -321,7 +322,7 @@ def is_control(block: str, st: Structure) -> bool:
     """A row of buttons ("Accept all cookies", "Reject all", "Manage preferences"), glued or not."""
     if st.controls is None or len(block.split()) > st.control_words:
         return False
-    return bool(st.controls.fullmatch(_CAMEL.sub(" ", block.strip())))
+    return bool(st.controls.fullmatch(GLUE_POINT.sub(" ", block.strip())))
 
 
 def is_questions(block: str, st: Structure) -> bool:
@@ -367,8 +368,6 @@ def outside_menus(text: str) -> str:
     return " ".join(kept[:-1])
 
 
-# Where a capture ran two words together: a small letter (or a bracket) against a capital.
-GLUE_POINT = re.compile(r"(?<=[a-z)])(?=[A-Z])")
 # Where two entries meet with no space: a word's end against the next word's capital, each four letters or more
 # ("OverviewBest", "ServicesProhibited"; not "WhatsApp", "YouTube", "LinkedIn", which are names).
 _ENTRIES_MEET = re.compile(r"(?:[a-z]{4}|\))(?=[A-Z][a-z]{3})")
