@@ -1796,6 +1796,23 @@ def test_names_written_in_camel_case_are_no_run_together_menu():
     assert not any(r.startswith("navigation") for r in reasons(result))
 
 
+def test_a_link_written_without_its_scheme_moved_to_another_host_is_a_link():
+    body = with_paragraph(
+        '"Covered Services" means the services listed at privacy.example.com/business/services.\n\n'
+        "We share Covered Services data with service providers."
+    )
+    new = body.replace("privacy.example.com/business/services", "business.safety.example/services")
+    result = compare(policy(body), policy(new))
+    assert result.classification == "minor"
+
+
+def test_an_image_caption_reworded_is_furniture():
+    old = with_paragraph("An illustration representing Acme")
+    new = with_paragraph("An illustration representing Acme's policy of limiting ads that involve alcohol.")
+    result = compare(policy(old), policy(new))
+    assert result.classification == "minor"
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

@@ -21,9 +21,12 @@ _WORD = re.compile(r"\w+(?:'\w+)*")
 # Web and mail addresses, and the "[email protected]" a scraper leaves where a page hid a mail address.
 URL = re.compile(
     r"(?:https?://|mailto:|www\.)\S+|\b[\w.-]+\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev|ai|tv|ca|au|nl|es|ch|se|jp|ie)(?:/\S*)?\b"
+    # A host of any other name with its path, written without a scheme ("business.example.google/adsservices").
+    r"|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/[\w./%#?=&~+-]*"
     r"|\[email\s?protected\]",
     re.I,
 )
+_PATHED = re.compile(r"\.[a-z]{2,}/", re.I)
 DATE = re.compile(DATE_PATTERN, re.I)
 # A street address, to its postcode when there is one: "30 North Racine Avenue, Suite 200, Chicago, IL 60607".
 _ADDRESS = re.compile(
@@ -317,7 +320,7 @@ def mail_contact_change(old: str, new: str) -> str | None:
 
 def strip_links(text: str) -> str:
     """``text`` without web and mail addresses (a changed link is not a changed promise)."""
-    if "://" in text or "www." in text or "protected]" in text or _TLD_HINT.search(text):
+    if "://" in text or "www." in text or "protected]" in text or _TLD_HINT.search(text) or _PATHED.search(text):
         return URL.sub(" ", text)
     return text
 
