@@ -1813,6 +1813,17 @@ def test_an_image_caption_reworded_is_furniture():
     assert result.classification == "minor"
 
 
+def test_an_offer_to_learn_more_about_a_topic_is_a_pointer():
+    result = with_paragraph_added("Learn more about our efforts to fight child sexual abuse.")
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("navigation added")
+
+
+def test_an_offer_to_learn_more_followed_by_a_practice_is_judged():
+    result = with_paragraph_added("Learn more about our partners. We share your location with advertisers.")
+    assert result.classification == "material"
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

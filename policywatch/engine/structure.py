@@ -302,6 +302,9 @@ _LINKS_ONLY = re.compile(r"(?:\[\s*(?P<text>[^\]\[]{0,200})\]\(\S+\)\s*)+")
 _BULLETS = re.compile(r"\s*[*•·|]\s*")  # between the entries of a list flattened to one line
 # A pointer whose link is its last word ("To learn more about the program, visit here.").
 _SENT_HERE = re.compile(r"\b(?:visit|see|click|go|read|found|available)\s+here[.!]?$", re.I)
+# A sentence that only offers to tell more about a topic, its link the page that does ("Learn more about our
+# efforts to fight spam."): it names the topic, it asserts nothing of it.
+_MORE_ABOUT = re.compile(r"(?:to )?(?:learn|read|find out) more about\b(?:\W*\w+){1,15}\W*$", re.I)
 _BINDING = re.compile(r"\b(?:agree|must|shall|bound|consent|required)\b", re.I)
 
 
@@ -336,7 +339,10 @@ def is_pointer(block: str, st: Structure) -> bool:
     if st.pointer is None or st.documents is None or not st.pointer.match(block.strip()) or _BINDING.search(block):
         return False
     sentences = _SENTENCE_END.split(block.strip())
-    return all(st.pointer.match(t) and (st.documents.search(t) or _SENT_HERE.search(t)) for t in sentences)
+    return all(
+        st.pointer.match(t) and (st.documents.search(t) or _SENT_HERE.search(t) or _MORE_ABOUT.match(t))
+        for t in sentences
+    )
 
 
 def menu_run(block: str, st: Structure) -> int:
