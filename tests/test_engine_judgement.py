@@ -1824,6 +1824,18 @@ def test_an_offer_to_learn_more_followed_by_a_practice_is_judged():
     assert result.classification == "material"
 
 
+def test_a_way_to_report_content_given_to_the_user_is_leave_given():
+    added = "You can report abusive content from the app's menu. Alternatively, you can email support@example.com."
+    result = with_paragraph_added(added)
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("the user may now: 'You can report abusive content")
+
+
+def test_leave_to_share_more_data_is_still_judged():
+    result = with_paragraph_added("You can choose to share your location with advertising partners.")
+    assert result.classification == "material"
+
+
 def test_a_ban_on_the_user_lifted_is_in_the_users_favour():
     result = with_paragraph_changed("Political ads are not allowed.", "Political ads are allowed with a label.")
     assert result.classification == "minor"

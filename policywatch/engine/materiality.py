@@ -1101,6 +1101,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         unit = "paragraph" if SEP in text else "text"
         verb = _done(edit)
         commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
+        if edit.kind == "insert" and not material and not favour and _gives_leave(text, rules):
+            favour.append(f"the user may now: '{wording.quote(text, 70)}' (in the user's favour)")
         lifted = edit.kind == "delete" and not material and _binds_only_user(text, rules)
         removed = edit.kind == "delete"
         if removed and not lifted and _count(words, commitments, True):
@@ -1307,6 +1309,23 @@ _USER_MODAL = re.compile(
     re.I,
 )
 _USER_DUTY = re.compile(r"\b(?:you|users?|customers?)(?: \w+)? (?:must|shall|are required|agree)\b", re.I)
+
+
+# A sentence that opens by letting the user do something ("You can report content from the app ...").
+_LEAVE_GIVEN = re.compile(
+    r"^\W*(?:(?:alternatively|also|additionally|in addition|otherwise),?\s*)?(?:(?:if|where|when)\b[^,]{0,80},\s*)?"
+    r"(?:you|users?|customers?|members?)(?: \w+)? (?:may|can)\b"
+    r"(?! be\b| not\b| no longer\b| lose\b| have to\b| only\b)",
+    re.I,
+)
+
+
+def _gives_leave(text: str, rules: Rules) -> bool:
+    """Every sentence of ``text`` lets the user do something and none says what the company does: leave given."""
+    if rules.language != "en" or not _only_gives(text):
+        return False
+    sentences = [s for s in SENTENCE_START.split(text.replace(SEP, " ")) if s.strip()]
+    return bool(sentences) and all(_LEAVE_GIVEN.search(s) for s in sentences)
 
 
 def _users_leave(old: str, new: str, gained: Counter[str]) -> tuple[Counter[str], list[str]]:
