@@ -1680,6 +1680,15 @@ def _duty_dropped(edit: Edit, hunks, sentence: str, document: Layout | None) -> 
     return f"duty on the user dropped: '{wording.quote(' '.join(dropped), 60)}' (in the user's favour)"
 
 
+@lru_cache(maxsize=1024)
+def _list_item(word: str) -> re.Pattern[str]:
+    """``word`` as an item of its own between a list's separators ("violent, hateful or obscene")."""
+    w = re.escape(word)
+    return re.compile(
+        rf"(?:[,;/]|\bor\b|\band\b)\s*(?:\w+\s+){{0,2}}{w}(?:\s+\w+){{0,2}}\s*(?:[,;:.)/]|\bor\b|\band\b|$)"
+    )
+
+
 # What opens a list of examples of a thing the sentence already names.
 _EXAMPLES = re.compile(r"\b(?:such as|e\.g\.|eg\.|for example|for instance|like)\b")
 
@@ -1698,10 +1707,7 @@ def _duty_extended(
     low = sentence.lower()
     examples = 0
     for word in added:
-        w = re.escape(word)
-        item = re.search(
-            rf"(?:[,;/]|\bor\b|\band\b)\s*(?:\w+\s+){{0,2}}{w}(?:\s+\w+){{0,2}}\s*(?:[,;:.)/]|\bor\b|\band\b|$)", low
-        )
+        item = _list_item(word).search(low) if word in low else None
         if not item:
             return None  # the word is no item of its own between a list's separators
         examples += bool(_EXAMPLES.search(re.split(r"[.;:]", low[: item.start()])[-1]))
