@@ -1652,6 +1652,13 @@ def test_a_short_item_added_to_a_list_of_bans_is_a_new_ban():
     assert reasons(result)[0] == "list extended in a clause that binds: 'impersonate any person'"
 
 
+def test_a_kind_of_content_added_under_an_order_not_to_post_it_is_a_new_ban():
+    bans = "Do not post the following content:\n\n- Spam: unwanted messages sent to many people.\n- Harassment: threats."
+    added = "\n- Election misinformation: content that deceives voters about how to vote."
+    result = with_paragraph_changed(bans, bans + added)
+    assert result.classification == "material"
+
+
 def test_an_example_added_to_what_a_ban_already_names_does_not_widen_it():
     ban = "You must not post illegal content, such as threats or fraud."
     result = with_paragraph_changed(ban, ban.replace("threats or fraud", "threats, fraud or scams"))

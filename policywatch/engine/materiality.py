@@ -1120,7 +1120,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             and not material
             and sum(w.isalpha() for w in content) >= 2
             and document
-            and _BINDS.search(document.lead_in(edit.new_text))
+            and _binding_lead_in(document.lead_in(edit.new_text))
         ):
             material.append(f"list extended in a clause that binds: '{wording.quote(text)}'")
         elif not material:
@@ -1644,6 +1644,11 @@ def _binds_only_user(text: str, rules: Rules) -> bool:
     return bool(sentences) and all(_USER_RULE.search(s) for s in sentences)
 
 
+def _binding_lead_in(lead_in: str) -> bool:
+    """A list's lead-in that binds the user: a ban or a duty ("You agree not to:") or an order ("Do not post:")."""
+    return bool(lead_in) and bool(_BINDS.search(lead_in) or _USER_RULE.search(lead_in))
+
+
 def _touched_sentences(segments: list[list[str]], side: str) -> list[str]:
     """The sentences of one side ("delete": the old text, "insert": the new) that the changes touch."""
     text, spans = "", []
@@ -1714,7 +1719,7 @@ def _duty_extended(
     if examples == len(added):
         return None  # examples of what the clause already names ("such as threats, fraud or scams"): no wider
     if not _BINDS.search(sentence) and not (
-        document and (_BINDS.search(document.lead_in(edit.new_text)) or _BINDS.search(document.clause_head(sentence)))
+        document and (_binding_lead_in(document.lead_in(edit.new_text)) or _BINDS.search(document.clause_head(sentence)))
     ):
         return None
     return f"list extended in a clause that binds: '{wording.quote(', '.join(added), 60)}'"
@@ -1791,6 +1796,8 @@ def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout 
         return False
     if rules.structure.contact.search(text) or _BINDS.search(text):
         return False
+    if not removed and _binding_lead_in(document.lead_in(text)):
+        return False  # an item of a list whose lead-in binds ("Do not post the following content:") binds too
     seen = document.writes_now if removed else document.wrote_before
     return not any(_new_name(m, text, seen, rules) for m in _CAPITAL_WORD.finditer(text))
 
