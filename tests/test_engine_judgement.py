@@ -1653,7 +1653,7 @@ def test_a_short_item_added_to_a_list_of_bans_is_a_new_ban():
 
 
 def test_a_kind_of_content_added_under_an_order_not_to_post_it_is_a_new_ban():
-    bans = "Do not post the following content:\n\n- Spam: unwanted messages sent to many people.\n- Harassment: threats."
+    bans = "Do not post the following content:\n\n- Spam: unwanted messages sent to many.\n- Harassment: threats."
     added = "\n- Election misinformation: content that deceives voters about how to vote."
     result = with_paragraph_changed(bans, bans + added)
     assert result.classification == "material"

@@ -1719,7 +1719,8 @@ def _duty_extended(
     if examples == len(added):
         return None  # examples of what the clause already names ("such as threats, fraud or scams"): no wider
     if not _BINDS.search(sentence) and not (
-        document and (_binding_lead_in(document.lead_in(edit.new_text)) or _BINDS.search(document.clause_head(sentence)))
+        document
+        and (_binding_lead_in(document.lead_in(edit.new_text)) or _BINDS.search(document.clause_head(sentence)))
     ):
         return None
     return f"list extended in a clause that binds: '{wording.quote(', '.join(added), 60)}'"
