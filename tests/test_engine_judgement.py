@@ -1826,6 +1826,12 @@ def test_an_offer_to_learn_more_about_a_topic_is_a_pointer():
     assert reasons(result)[0].startswith("navigation added")
 
 
+def test_a_long_sentence_that_opens_by_offering_to_learn_more_is_judged_as_text():
+    sentence = "Learn more about " + " ".join(["advertising partners and measurement vendors"] * 12) + "."
+    result = with_paragraph_added(sentence)
+    assert not any(r.startswith("navigation") for r in reasons(result))
+
+
 def test_an_offer_to_learn_more_followed_by_a_practice_is_judged():
     result = with_paragraph_added("Learn more about our partners. We share your location with advertisers.")
     assert result.classification == "material"

@@ -304,7 +304,7 @@ _BULLETS = re.compile(r"\s*[*•·|]\s*")  # between the entries of a list flatt
 _SENT_HERE = re.compile(r"\b(?:visit|see|click|go|read|found|available)\s+here[.!]?$", re.I)
 # A sentence that only offers to tell more about a topic, its link the page that does ("Learn more about our
 # efforts to fight spam."): it names the topic, it asserts nothing of it.
-_MORE_ABOUT = re.compile(r"(?:to )?(?:learn|read|find out) more about\b(?:\W*\w+){1,15}\W*$", re.I)
+_MORE_ABOUT = re.compile(r"(?:to )?(?:learn|read|find out) more about(?:\s+\S+){1,15}\s*$", re.I)
 _BINDING = re.compile(r"\b(?:agree|must|shall|bound|consent|required)\b", re.I)
 
 
