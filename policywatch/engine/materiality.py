@@ -1797,10 +1797,11 @@ def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout 
         return False
     if rules.structure.contact.search(text) or _BINDS.search(text):
         return False
-    if not removed and _binding_lead_in(document.lead_in(text)):
-        return False  # an item of a list whose lead-in binds ("Do not post the following content:") binds too
     seen = document.writes_now if removed else document.wrote_before
-    return not any(_new_name(m, text, seen, rules) for m in _CAPITAL_WORD.finditer(text))
+    if any(_new_name(m, text, seen, rules) for m in _CAPITAL_WORD.finditer(text)):
+        return False
+    # An item of a list whose lead-in binds ("Do not post the following content:") binds too.
+    return removed or not _binding_lead_in(document.lead_in(text))
 
 
 def _only_gives(text: str) -> bool:

@@ -566,6 +566,11 @@ def _words_key(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text.lower()).split())
 
 
+def _lookup_key(text: str) -> str:
+    """What of ``text`` is looked for in the new text: its first block, up to 200 characters."""
+    return text.split(SEP, 1)[0].strip()[:200]
+
+
 @dataclass
 class Layout:
     """What the engine knows about the two documents as wholes: their headings and the new text's blocks."""
@@ -587,6 +592,8 @@ class Layout:
     _old_index: dict[str, list[int]] | None = None
     _new_set: frozenset[str] | None = None
     _as_names: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _items: str | None = None
+    _semicolons: str | None = None
 
     def _found(self, text: str) -> tuple[int, int] | None:
         """Where ``text`` starts in the new text, and the number of the block that holds it."""
@@ -597,11 +604,16 @@ class Layout:
                 at += len(block) + len(SEP)
         if len(self._new_text()) > LOOKUP_CHARS:
             return None  # past this size, nothing is looked for (the same answer every time)
-        found = self._text.find(text.split(SEP, 1)[0].strip()[:200])
+        found = self._text.find(_lookup_key(text))
         return None if found < 0 else (found, bisect.bisect_right(self._starts, found) - 1)
 
     def lead_in(self, text: str) -> str:
         """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
+        if self._items is None:
+            items = zip(self.new_blocks, self.new_kinds, strict=False)
+            self._items = SEP.join(block for block, kind in items if kind == "item")
+        if _lookup_key(text) not in self._items:
+            return ""  # no list item holds it: the whole text need not be searched
         if not (at := self._found(text)):
             return ""
         n = at[1]
@@ -614,8 +626,10 @@ class Layout:
     def clause_head(self, text: str) -> str:
         """For a part of a new sentence cut at a semicolon ("harass others; impersonate anyone"), the words of
         its sentence before it ("You may not use the service to: send spam; "), else ''."""
-        if not (at := self._found(text)):
-            return ""
+        if self._semicolons is None:
+            self._semicolons = SEP.join(b for b in self.new_blocks if ";" in b)
+        if _lookup_key(text) not in self._semicolons or not (at := self._found(text)):
+            return ""  # no paragraph with a semicolon holds it: it is no part of a sentence cut there
         head = self._text[self._starts[at[1]] : at[0]]
         return head[max(head.rfind(". "), head.rfind("! "), head.rfind("? ")) + 1 :]
 
