@@ -1624,7 +1624,8 @@ _BINDS = re.compile(
 # A sentence that opens by binding the user alone: a ban or a duty on "you" (or on users, sellers, advertisers …),
 # an order ("Do not …"), or a ban in general ("Political ads are not allowed"). Not a passive ("you must be told").
 _USER_RULE = re.compile(
-    r"^[\W\d]*(?:(?:if|where|when|unless)\b[^,]{0,80},\s*)?(?:(?:(?:you|users?|customers?|members?|developers?|advertisers?|publishers?|sellers?|merchants?"
+    r"^[\W\d]*(?:(?:if|where|when|unless)\b[^,]{0,80},\s*)?"
+    r"(?:(?:(?:you|users?|customers?|members?|developers?|advertisers?|publishers?|sellers?|merchants?"
     r"|creators?|streamers?|participants?|subscribers?|licensees?|account holders?)\b[^.;:]{0,50}?"
     r"\b(?:must|shall|may not|cannot|can't|agree (?:not )?to|(?:are|is) (?:not )?(?:allowed|permitted|required) to)\b"
     r"(?!\s+(?:not\s+)?be\b))"
