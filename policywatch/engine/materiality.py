@@ -251,6 +251,11 @@ def _in_full(match: re.Match[str]) -> str:
     return _NOT_IN_FULL.get(match[1]) or f"{match[1]} not"
 
 
+def _negations_in_full(text: str) -> str:
+    """``text`` with its negations written short written in full ("don't" → "do not")."""
+    return _SHORT_NOT.sub(_in_full, text) if "n't" in text or "n’t" in text else text
+
+
 @lru_cache(maxsize=64)
 def _term_index(rules: Rules) -> dict[str, list[tuple[tuple[str, ...], str, tuple[int, ...]]]]:
     """Every term of every category by its first word: (words, term, owning categories), longest first."""
@@ -279,10 +284,7 @@ def _terms(text: str, rules: Rules) -> list[Counter[str]]:
     """Per category, how often each of its terms occurs in ``text``: whole words, longest match, plurals folded."""
     index = _term_index(rules)
     hits: dict[int, Counter[str]] = {}
-    low = text.lower()
-    if "n't" in low or "n’t" in low:
-        low = _SHORT_NOT.sub(_in_full, low)
-    words = _TERM_TOKEN.findall(low)
+    words = _TERM_TOKEN.findall(_negations_in_full(text.lower()))
     if "-" in text:
         words = [w for w in words if w != "-"]
     if rules.language != "en":
@@ -553,21 +555,16 @@ def _short_forms_out(removed: list[str], added: list[str], notes: list[str]) -> 
     "do not", "won't" for "will not")."""
 
     def in_full(words: list[str]) -> list[str]:
-        return [
-            part
-            for w in words
-            for part in (_SHORT_NOT.sub(_in_full, w.lower()).split() if "n't" in w or "n’t" in w else [w])
-        ]
+        return [part for w in words for part in _negations_in_full(w).split()]
 
     full_removed, full_added = in_full(removed), in_full(added)
     common = Counter(full_removed) & Counter(full_added)
     if not common:
         return removed, added
     notes.append("negation written short or in full")
-    left = Counter(common)
 
     def without_common(words: list[str]) -> list[str]:
-        kept, seen = [], Counter(left)
+        kept, seen = [], Counter(common)
         for w in words:
             if seen[w] > 0:
                 seen[w] -= 1
@@ -1103,8 +1100,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
         if edit.kind == "insert" and not material and not favour and _gives_leave(text, rules):
             favour.append(f"the user may now: '{wording.quote(text, 70)}' (in the user's favour)")
-        lifted = edit.kind == "delete" and not material and _binds_only_user(text, rules)
         removed = edit.kind == "delete"
+        lifted = removed and not material and _binds_only_user(text, rules)
         if removed and not lifted and _count(words, commitments, True):
             material.append(f"commitment removed: '{wording.quote(text)}'")
         if lifted:
@@ -1471,6 +1468,11 @@ _RULES_DOCUMENT = re.compile(
 )
 
 
+def _run_of(text: str, words: list[str]) -> str:
+    """The words of ``text`` that are among ``words`` (lower case), as written: the name a swap put in or took out."""
+    return " ".join(w for w in text.split() if w.strip(".,;:()").lower() in words)
+
+
 # A sentence that says which law governs, or where disputes are heard.
 _FORUM = re.compile(
     r"\b(?:govern(?:ed|s|ing)? by|(?:laws?|courts?|tribunals?) of|jurisdiction|venue|arbitration|seat of)\b", re.I
@@ -1488,8 +1490,7 @@ def _forum_changed(edit: Edit, removed: list[str], added: list[str], rules: Rule
         return None
     if not (_FORUM.search(edit.old_text) and _FORUM.search(edit.new_text)):
         return None
-    old_run = " ".join(w for w in edit.old_text.split() if w.strip(".,;:()").lower() in removed)
-    new_run = " ".join(w for w in edit.new_text.split() if w.strip(".,;:()").lower() in added)
+    old_run, new_run = _run_of(edit.old_text, removed), _run_of(edit.new_text, added)
     return f"governing law or courts changed: '{wording.quote(old_run, 40)}' → '{wording.quote(new_run, 40)}'"
 
 
@@ -1513,8 +1514,7 @@ def _names_swapped(
     recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
     if term_reasons or (recipients is not None and _terms(edit.new_text, rules)[recipients]):
         return removed, added, notes
-    old_run = " ".join(w for w in edit.old_text.split() if w.strip(".,;:()").lower() in removed)
-    new_run = " ".join(w for w in edit.new_text.split() if w.strip(".,;:()").lower() in added)
+    old_run, new_run = _run_of(edit.old_text, removed), _run_of(edit.new_text, added)
     return (
         [],
         [],
