@@ -379,7 +379,7 @@ def term_key(term: str) -> str:
     return "".join(variant_key(p) for p in parts)
 
 
-_NEGATING = ("un", "in", "im", "ir", "il", "non", "non-", "dis")
+_NEGATING = ("un", "in", "im", "ir", "il", "non", "dis")  # fused to the word; "non-" is found by _NON
 _NON = re.compile(r"\bnon-\s?(\w+)", re.I)
 
 
