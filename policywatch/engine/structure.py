@@ -380,7 +380,7 @@ _ENTRIES_MEET = re.compile(r"(?:[a-z]{4}|\))(?=[A-Z][a-z]{3})")
 _BRACKETED = re.compile(r"\([^()]*\)")
 
 
-def _glued_titles(block: str, st: Structure) -> bool:
+def _glued_titles(block: str) -> bool:
     """Four titles or more run together with no space between them ("OverviewBest PracticesSteps to Take ..."):
     the links of a menu or a contents list, flattened by the capture."""
     if "." in block or len(block) > 600 or len(_ENTRIES_MEET.findall(block)) < 3:
@@ -449,9 +449,9 @@ def structural(
     kinds = set()
     pending = []
     controls = any(is_control(b, st) for b in blocks)
-    if sum(_social(b, st) for b in blocks) >= 2:
+    if len(icons := [b for b in blocks if _social(b, st)]) >= 2:
         kinds.add("navigation")  # a row of share or follow icons, with the icons' links
-        blocks = [b for b in blocks if not _social(b, st) and not TEXTLESS_LINK.fullmatch(b.strip())]
+        blocks = [b for b in blocks if b not in icons and not TEXTLESS_LINK.fullmatch(b.strip())]
         if not blocks:
             return "navigation"
     widgets = False
@@ -479,7 +479,7 @@ def structural(
         elif is_pointer(block, st):
             kinds.add("navigation")
             widgets = True
-        elif _glued_titles(block, st):
+        elif _glued_titles(block):
             kinds.add("navigation")  # a menu's or a contents list's links run together by the capture
         elif contact_details_only(block):
             kinds.add("contact details")
@@ -840,7 +840,8 @@ def refuse_non_policy(
         return  # most of both texts is shared: neither lost its policy
     size = sum(len(b.text) for b in old_blocks) + sum(len(b.text) for b in new_blocks)
     _refuse_error_page(old, new, old_blocks, new_blocks, st, labels, changed, size, vocabulary)
-    if changed is not None and changed >= 0.8 * size and (titles := _other_document(old_blocks, new_blocks)):
+    shares_little = changed is not None and changed >= (1 - st.other_shared) * size
+    if shares_little and (titles := _other_document(old_blocks, new_blocks)):
         raise NotAPolicy(
             f"{_side(labels[0], 'old')} and {_side(labels[1], 'new')} are different documents"
             f" ('{titles[0]}' and '{titles[1]}'), sharing almost no text; not compared"
@@ -870,7 +871,7 @@ def refuse_non_policy(
         if prose < st.min_words and which == "new":
             # A short old side is a policy that grew (a first, brief version), not a scraping accident.
             raise NotAPolicy(f"{side} is no policy: {prose} words of prose {against}")
-    if changed is not None and changed >= (1 - st.other_shared) * size and vocabulary and new_blocks:
+    if shares_little and vocabulary and new_blocks:
         _refuse_other_page(old, new, old_prose, new_prose, st, labels[1], vocabulary)
 
 
