@@ -1614,11 +1614,11 @@ def test_a_recipient_joined_to_an_existing_one_is_still_a_new_recipient():
 
 
 def test_a_sentence_opening_this_means_defines_nothing():
-    body = with_paragraph(
+    clauses = (
         "This means that your devices get updates for five years.\n\n"
         "This is why we keep account data. This covers every device you register."
     )
-    result = compare(policy(body), policy(body.replace("for five years", "for five years where available")))
+    result = with_paragraph_changed(clauses, clauses.replace("for five years", "for five years where available"))
     assert result.classification == "minor"
     assert not any(r.startswith("definition of") for r in reasons(result))
 
@@ -1784,9 +1784,9 @@ def test_an_advertising_banner_with_its_button_is_furniture():
 
 def test_a_line_of_the_dates_a_page_took_effect_and_was_posted_is_a_date_line():
     stamp = "Effective as of {} | Posted: {}"
-    old = with_paragraph(stamp.format("March 14, 2025", "March 17, 2025"))
-    new = with_paragraph(stamp.format("July 30, 2025", "July 30, 2025"))
-    result = compare(policy(old), policy(new))
+    result = with_paragraph_changed(
+        stamp.format("March 14, 2025", "March 17, 2025"), stamp.format("July 30, 2025", "July 30, 2025")
+    )
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("date line updated")
 
@@ -1814,9 +1814,8 @@ def test_a_link_written_without_its_scheme_moved_to_another_host_is_a_link():
 
 
 def test_an_image_caption_reworded_is_furniture():
-    old = with_paragraph("An illustration representing Acme")
-    new = with_paragraph("An illustration representing Acme's policy of limiting ads that involve alcohol.")
-    result = compare(policy(old), policy(new))
+    caption = "An illustration representing Acme"
+    result = with_paragraph_changed(caption, caption + "'s policy of limiting ads that involve alcohol.")
     assert result.classification == "minor"
 
 
