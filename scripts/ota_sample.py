@@ -202,6 +202,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--scale", type=int, default=1, help="with --fresh: draw this many times the usual pairs")
     parser.add_argument("--wider", action="store_true", help="with --fresh: draw from rules of use and agreements too")
     args = parser.parse_args(argv)
+    if (args.wider or args.scale != 1) and not args.fresh:
+        parser.error("--wider and --scale shape a fresh batch: use them with --fresh")
     for repo, *_ in PLAN:
         if not repository(repo).is_dir():
             print(f"ota_sample: {repository(repo)}: no such repository (set $OTA_MIRROR)", file=sys.stderr)
