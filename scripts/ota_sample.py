@@ -18,6 +18,9 @@ documents were left unlabelled). ``--wider`` lets a fresh batch draw the other d
 that bind users or govern their data too (acceptable use, sales conditions, controller
 agreements …): seed 12 with --scale 2 --wider for heldout12.tsv, when every privacy policy
 and terms document had been labelled, and seed 13 with --scale 3 --wider for heldout13.tsv.
+``--guidelines`` adds community guidelines, copyright claims, complaints and law enforcement
+guidelines: seed 14 with --scale 3 --guidelines for heldout14.tsv, when every document --wider
+draws had been labelled.
 """
 
 from __future__ import annotations
@@ -61,6 +64,16 @@ WIDER = DOCUMENTS | {
     "Service Level Agreement",
     "Affiliate Agreement",
     "Single Sign-On Policy",
+}
+# With --guidelines, once every document above had been labelled too: the rules a platform sets for what users
+# post, its process for copyright claims and complaints, and what it discloses to the authorities.
+GUIDELINES = WIDER | {
+    "Community Guidelines",
+    "Copyright Claims Policy",
+    "Law Enforcement Guidelines",
+    "Complaints Policy",
+    "Content Monetisation Policy",
+    "Ad Publishing Policy",
 }
 RECORDED = ("Record new changes", "Update ")
 MAX_LINES = 40
@@ -201,9 +214,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--fresh", action="store_true", help="one held-out batch of documents never labelled before")
     parser.add_argument("--scale", type=int, default=1, help="with --fresh: draw this many times the usual pairs")
     parser.add_argument("--wider", action="store_true", help="with --fresh: draw from rules of use and agreements too")
+    parser.add_argument(
+        "--guidelines", action="store_true", help="with --fresh: draw from community and law enforcement guidelines too"
+    )
     args = parser.parse_args(argv)
-    if (args.wider or args.scale != 1) and not args.fresh:
-        parser.error("--wider and --scale shape a fresh batch: use them with --fresh")
+    if (args.wider or args.guidelines or args.scale != 1) and not args.fresh:
+        parser.error("--wider, --guidelines and --scale shape a fresh batch: use them with --fresh")
     for repo, *_ in PLAN:
         if not repository(repo).is_dir():
             print(f"ota_sample: {repository(repo)}: no such repository (set $OTA_MIRROR)", file=sys.stderr)
@@ -214,7 +230,7 @@ def main(argv: list[str]) -> int:
         rows = []
         for repo, small, shrunk, large in FRESH:
             plan = (0, 0, small * args.scale, shrunk * args.scale, large * args.scale)
-            documents = WIDER if args.wider else DOCUMENTS
+            documents = GUIDELINES if args.guidelines else WIDER if args.wider else DOCUMENTS
             drawn = draw(repo, plan, random.Random(f"{args.seed}:{repo}"), exclude, documents)
             rows += sorted(drawn["heldout"])
         if not rows:
