@@ -1,6 +1,6 @@
 """Score compare() on labelled revision pairs from Open Terms Archive's public policy histories.
 
-    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout13] [--reasons N] [-v]
+    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout14] [--reasons N] [-v]
                                    [LABELS.tsv ...]
 
 The histories (github.com/OpenTermsArchive/contrib-versions, vlopses-us-versions,
@@ -14,9 +14,9 @@ by reading the diff before the engine saw the pair.
 Prints per repository: recall of material changes, specificity (minor changes
 kept minor), refusals handled, the mistakes grouped by kind of change, and
 compare()'s timing. A refusal is compare() raising a PolicywatchError: right for
-pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout12`` score the
-first twelve held-out batches alone; they are spent (each scored once, then tuned on) and
-``--batch tuning`` scores them with the tuning batches. ``--batch heldout13`` scores the thirteenth
+pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout13`` score the
+first thirteen held-out batches alone; they are spent (each scored once, then tuned on) and
+``--batch tuning`` scores them with the tuning batches. ``--batch heldout14`` scores the fourteenth
 held-out batch, which is to be run once, at the end, never for tuning.
 """
 
@@ -39,7 +39,7 @@ from evaluate_basecamp import Tally, median_ms  # noqa: E402
 MIRROR = Path(os.environ.get("OTA_MIRROR") or "/work/.mirror")
 REPOS = ("contrib-versions", "vlopses-us-versions", "genai-eu-versions")
 LABELS = Path(__file__).resolve().parent / "ota_labels"
-# The first twelve held-out batches are spent (scored once, then used for tuning); heldout13 is the unseen one.
+# The first thirteen held-out batches are spent (scored once, then used for tuning); heldout14 is the unseen one.
 LABELS_OF = {
     "tuning": "tuning_*.tsv",
     "heldout": "heldout.tsv",
@@ -55,9 +55,10 @@ LABELS_OF = {
     "heldout11": "heldout11.tsv",
     "heldout12": "heldout12.tsv",
     "heldout13": "heldout13.tsv",
+    "heldout14": "heldout14.tsv",
     "languages": "lang_*.tsv",
 }
-SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12))
+SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13))
 REFUSED = "refused"
 
 
@@ -186,7 +187,7 @@ def main(argv: list[str]) -> int:
     if not files:
         print(f"evaluate_ota: no labels for the {args.batch} batch in {LABELS}", file=sys.stderr)
         return 2
-    if args.batch == "heldout13" and not args.labels:
+    if args.batch == "heldout14" and not args.labels:
         print(
             "evaluate_ota: WARNING: the held-out batch is scored once, at the end; "
             "do not tune on what it shows, and report its figures as they are.",

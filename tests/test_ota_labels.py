@@ -83,10 +83,10 @@ def test_the_third_heldout_batch_shares_no_document_with_any_earlier_batch(ota):
 
 @pytest.mark.parametrize(
     "name, earlier",
-    [(f"heldout{n}", n) for n in range(4, 14)],
+    [(f"heldout{n}", n) for n in range(4, 15)],
 )
 def test_a_fresh_heldout_batch_shares_no_document_with_any_earlier_batch(ota, name, earlier):
-    before = ("tuning", "heldout", *(f"heldout{n}" for n in range(2, 13)))[:earlier]
+    before = ("tuning", "heldout", *(f"heldout{n}" for n in range(2, 14)))[:earlier]
     seen = {(p.repo, p.path) for b in before for p in batch(ota, b)}
     fresh = batch(ota, name)
     assert len(fresh) >= 60
@@ -94,10 +94,10 @@ def test_a_fresh_heldout_batch_shares_no_document_with_any_earlier_batch(ota, na
 
 
 def test_the_spent_heldout_batches_are_named_as_tuning_material(ota):
-    assert tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)) == ota.SPENT
+    assert tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)) == ota.SPENT
     for name in ota.SPENT:
         assert "SPENT" in (LABELS / name).read_text(encoding="utf-8")
-    assert "SPENT" not in (LABELS / "heldout13.tsv").read_text(encoding="utf-8")
+    assert "SPENT" not in (LABELS / "heldout14.tsv").read_text(encoding="utf-8")
 
 
 def outcome(ota, label, verdict):
@@ -162,5 +162,5 @@ def test_the_sampler_refuses_a_draw_of_guidelines_that_is_not_fresh(tmp_path):
 
 
 def test_the_unseen_heldout_batch_warns_that_it_is_scored_once(tmp_path):
-    run = without_mirror(tmp_path, "evaluate_ota.py", "--batch", "heldout13")
+    run = without_mirror(tmp_path, "evaluate_ota.py", "--batch", "heldout14")
     assert "scored once" in run.stderr and run.returncode == 2
