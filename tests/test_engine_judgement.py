@@ -106,6 +106,28 @@ def test_a_hyphen_dropped_from_e_mail_changes_nothing():
     assert result.classification == "minor"
 
 
+def test_a_data_category_written_in_the_singular_or_the_plural_is_one_concept():
+    result = with_paragraph_changed(
+        "Profile photo cannot show offensive content.", "Profile photos cannot show offensive content."
+    )
+    assert result.classification == "minor"
+    assert not any(r.startswith("new data category") for r in reasons(result))
+
+
+def test_free_said_as_at_no_cost_adds_no_negation():
+    result = with_paragraph_changed("We provide storage for free.", "We provide storage at no cost.")
+    assert result.classification == "minor"
+
+
+def test_a_rule_that_applied_in_part_of_its_reach_and_now_applies_to_all_of_it_is_material():
+    result = with_paragraph_changed(
+        "We apply a monthly data cap to accounts in most of our service areas.",
+        "We apply a monthly data cap to accounts.",
+    )
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("limitation removed")
+
+
 def test_a_synonym_of_a_recipient_is_no_new_recipient():
     result = verdict(("our subsidiaries", "our subsidiary companies"))
     assert result.classification == "minor"
@@ -154,6 +176,52 @@ def test_an_update_banner_is_page_furniture():
 def test_a_banner_that_announces_a_practice_is_judged_as_text():
     banner = "We have updated our policy: we may now share your location with advertisers.\n\n## Contents"
     result = verdict(("## Contents", banner))
+    assert result.classification == "material"
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "The Acme Data Protection Terms will be updated on January 1, 2027 to include the U.S. State Privacy Laws "
+        "Addendum below. For more information on this update see [acme.example/update](https://acme.example/u). "
+        "You can find the terms which apply prior to January 1, 2027 [here](https://acme.example/old).",
+        "We are making changes to the Acme Data Protection Terms. These updates will apply from September 1 2027. "
+        "You can find the terms that apply prior to September 1, 2027 [here](https://acme.example/old).",
+        "From July 31, 2027 Acme is expanding the scope of our User Consent Policy to apply to users in Norway. "
+        "You can preview the updated policy [here](https://acme.example/new). Publishers and advertisers can find "
+        "more information in the [Help with the user consent policy](https://acme.example/help) page.",
+    ],
+)
+def test_a_notice_that_the_document_is_about_to_change_is_page_furniture(banner):
+    result = with_opening_removed(banner + "\n\n")
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("page furniture removed")
+
+
+def test_a_notice_of_a_coming_change_that_states_a_practice_is_judged_as_text():
+    banner = "We are making changes to our Privacy Policy. These updates will apply from September 1 2027. "
+    result = with_opening_removed(banner + "We will share your location with advertisers.\n\n")
+    assert result.classification == "material"
+
+
+def test_a_changes_clause_in_the_future_tense_is_no_banner():
+    clause = "This policy will be updated from time to time and we will notify you by email of material changes."
+    result = with_paragraph_added(clause)
+    assert result.classification == "material"
+
+
+def test_an_invitation_to_a_help_tool_is_navigation():
+    widget = (
+        "Use our guided support experience to understand, identify and fix your Merchant Center issues:\n\n"
+        "[Diagnose your policy issues](https://acme.example/diagnose)"
+    )
+    result = with_paragraph_added(widget)
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("navigation added")
+
+
+def test_a_help_tool_that_sends_data_somewhere_is_judged_as_text():
+    result = with_paragraph_added("Use our support tools to upload your data to our partners at the Merchant Center.")
     assert result.classification == "material"
 
 

@@ -1056,6 +1056,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     cuts = " ".join(h[2] for h in hunks if not h[3].strip()).lower() if edit.kind == "replace" else ""
     term_reasons, favour = _categories(old_window, new_window, rules, old_plain, new_plain, document, cuts)
     material += term_reasons
+    if cuts and (scope := _PARTIAL_SCOPE.search(cuts)) and not _grants(new_plain, rules):
+        material.append(f"limitation removed: {wording.snippet(hunks, frozenset(scope[0].split()))}")
     favour += [n for n in number_notes if n.startswith("retention")]
     favour += _contacts_added(old_window, new_window, rules)
     favour += leave
@@ -1314,6 +1316,14 @@ _LEAVE_GIVEN = re.compile(
     r"(?:you|users?|customers?|members?)(?: \w+)? (?:may|can)\b"
     r"(?! be\b| not\b| no longer\b| lose\b| have to\b| only\b)",
     re.I,
+)
+
+
+# A rule said to apply in part of where it could ("in most of our service areas", "in certain countries"): cut
+# from a sentence that stays, the rule reaches all of it. (A right's sentence that loses it reaches further too.)
+_PARTIAL_SCOPE = re.compile(
+    r"\b(?:in|for|across|within) (?:most|some|certain|many|several|select|selected|parts) (?:of )?(?:our |the |its )?"
+    r"(?:[\w-]+ )?(?:areas|regions|countries|markets|locations|states|jurisdictions|territories|cities)\b"
 )
 
 

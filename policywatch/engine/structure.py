@@ -68,6 +68,8 @@ class Structure:
 
     furniture: re.Pattern[str]
     boxes: re.Pattern[str]
+    coming: re.Pattern[str]
+    followups: re.Pattern[str]
     furniture_words: int
     furniture_sections: frozenset[str]
     section_words: int
@@ -131,6 +133,8 @@ def build(data: dict[str, Any]) -> Structure:
     return Structure(
         furniture=re.compile(rf"^(?:{_either(data['furniture']['patterns'])})", re.I),
         boxes=re.compile(rf"^(?:{_either(data['furniture']['boxes'])})", re.I),
+        coming=re.compile(rf"^(?:{_either(data['furniture']['coming'])})", re.I),
+        followups=re.compile(rf"^(?:{_either(data['furniture']['followups'])})", re.I),
         furniture_words=int(data["furniture"]["max_words"]),
         furniture_sections=frozenset(
             " ".join(_PUNCT.sub(" ", s.lower()).split()) for s in data["furniture"]["sections"]
@@ -206,21 +210,34 @@ def is_furniture(block: str, st: Structure) -> bool:
     return all(len(t.split()) <= st.furniture_words and (st.furniture.match(t) or st.boxes.match(t)) for t in sentences)
 
 
-_NEWS = ("updat", "chang", "revis", "refresh")  # what a banner announces, as the box patterns write it
-# When a banner's news happened ("As of 29 June, we've updated ..."): said before it, it changes nothing of it.
-_WHEN = re.compile(r"^(?:as of|as from|since|from|on|effective)\s+[^,.;]{3,30},\s*", re.I)
+_NEWS = ("updat", "chang", "revis", "refresh", "expand")  # what a banner announces, as its patterns write it
+# When a banner's news happened ("As of 29 June, we've updated ...", "From July 31, 2024 Google is expanding ..."):
+# said before it, it changes nothing of it.
+_WHEN = re.compile(
+    r"^(?:as of|as from|since|from|on|effective)\s+"
+    r"(?:[a-z]+\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b|\d{1,2} [a-z]+ \d{4}\b|[^,.;]{3,30},)\s*",
+    re.I,
+)
+# A sentence's end, but not an initialism's ("U.S. State Privacy Laws"): a banner is read sentence by sentence.
+_BANNER_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.[A-Z]\.)\s+(?=[A-Z0-9])")
+# A word that binds: a sentence after a banner's news that holds one is no follow-up of it. ("consent" binds in a
+# pointer's sentence, but a follow-up names the policy that rules it: "the EU user consent policy page".)
+_BINDS = re.compile(r"\b(?:agree|must|shall|bound|required)\b", re.I)
 
 
 def is_banner(block: str, st: Structure, vocabulary: Callable[[str], bool]) -> bool:
-    """A short block that announces the document's own update, beside at most short sentences that speak none of
-    the policy's ``vocabulary`` ("Your privacy is important. As of 29 June, we've updated our Privacy Policy.")."""
+    """A short block that announces the document's update, past or coming, beside at most short sentences that
+    speak none of the policy's ``vocabulary`` ("Your privacy is important. As of 29 June, we've updated our Privacy
+    Policy.") or that follow the news (when it applies, where the other version is)."""
     low = block.lower()
     if len(block.split()) > st.section_words or not any(news in low for news in _NEWS):
         return False
-    sentences = [_WHEN.sub("", s) for s in _SENTENCE_END.split(block.strip())]
-    news = [s for s in sentences if st.boxes.match(s)]
+    sentences = [_WHEN.sub("", s) for s in _BANNER_SENTENCE_END.split(block.strip())]
+    news = [s for s in sentences if st.boxes.match(s) or st.coming.match(s)]
     rest = [s for s in sentences if s not in news]
-    return bool(news) and all(len(s.split()) <= 8 and not vocabulary(s) for s in rest)
+    return bool(news) and all(
+        (len(s.split()) <= 8 and not vocabulary(s)) or (st.followups.match(s) and not _BINDS.search(s)) for s in rest
+    )
 
 
 def heading_key(text: str, st: Structure) -> str:
