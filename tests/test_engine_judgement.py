@@ -128,6 +128,43 @@ def test_a_rule_that_applied_in_part_of_its_reach_and_now_applies_to_all_of_it_i
     assert reasons(result)[0].startswith("limitation removed")
 
 
+def test_a_name_written_short_by_the_abbreviation_it_introduced_changes_nothing():
+    result = with_paragraph_changed(
+        "In some places (the European Economic Area (EEA) and the United Kingdom (UK)) we need a lawful basis.",
+        "In some places (the EEA and the UK) we need a lawful basis.",
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("abbreviation written in full or short")
+
+
+def test_an_abbreviation_spelled_out_is_no_new_place_data_goes_to():
+    result = with_paragraph_changed(
+        "If you are a consumer located in the EEA or the UK, you may ask for more information.",
+        "If you are a consumer located in the European Economic Area (EEA) or the United Kingdom (UK), you may ask for"
+        " more information.",
+    )
+    assert result.classification == "minor"
+
+
+def test_the_uk_is_the_united_kingdom():
+    result = with_paragraph_changed(
+        "We store your data on servers located in the UK.",
+        "We store your data on servers located in the United Kingdom.",
+    )
+    assert result.classification == "minor"
+
+
+def test_a_place_said_of_where_the_user_is_is_no_transfer():
+    result = with_paragraph_added("If you're outside the United Kingdom, please write to our Data Protection Officer.")
+    assert not any("international transfer" in r for r in reasons(result))
+
+
+def test_a_place_said_of_where_data_is_stored_is_still_a_transfer():
+    result = with_paragraph_added("The data of users in Canada is stored on servers located in the United Kingdom.")
+    assert result.classification == "material"
+    assert any(r.startswith("new international transfer") and "united kingdom" in r for r in reasons(result))
+
+
 def test_a_synonym_of_a_recipient_is_no_new_recipient():
     result = verdict(("our subsidiaries", "our subsidiary companies"))
     assert result.classification == "minor"

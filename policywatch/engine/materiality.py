@@ -514,11 +514,23 @@ def _misspelt_in(term: str, text: str) -> bool:
     return False
 
 
+# Where the user is ("if you are a consumer located in the EEA", "if you're outside the UK", "residents of"):
+# a place said of the reader, not of where data goes, so the words of place in it speak of no transfer.
+_WHEREABOUTS = re.compile(
+    r"\b(?:you(?:'re|’re| are| live| reside| travel)|users|customers|consumers|residents|individuals|visitors)"
+    r"(?: (?:a|an|the|who|that|are|is|currently|consumer|user|customer|resident|person|individual|visitor)){0,3}"
+    r" (?:located |based |living |residing |resident )?(?:in|outside|within)\b",
+    re.I,
+)
+
+
 def _in_context(cat: Category, found: Counter[str], text: str) -> Counter[str]:
-    """The terms found, less the places, unless the text speaks of where data goes."""
+    """The terms found, less the places, unless the text speaks of where data goes (not of where the user is)."""
     if not any(t in cat.places for t in found):
         return found
     low = text.lower()
+    if ("you" in low or "s " in low) and _WHEREABOUTS.search(low):
+        low = _WHEREABOUTS.sub(" ", low)
     if any(re.search(rf"\b{re.escape(w)}\b", low) for w in cat.context):
         return found
     return Counter({t: n for t, n in found.items() if t not in cat.places})
@@ -1135,6 +1147,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         left_add = [w for w in left_add if not w.isdigit() and w not in _MONTHS]
         if left_add:
             left_add, notes = _spelled_out(left_add, gone, old_plain, notes, rules)
+        if (left_rem or left_add) and ("(" in old_plain or "(" in new_plain):
+            left_rem, left_add, notes = _abbreviations(old_plain, new_plain, left_rem, left_add, notes)
         if left_rem or left_add:
             left_rem, left_add, notes = _channels_swapped(old_window, new_window, left_rem, left_add, notes, rules)
         if left_rem and left_add and document:
@@ -1402,6 +1416,34 @@ def _spelled_out(
         else:
             left.append(word)
     return left, notes
+
+
+# A name spelled out with the abbreviation it introduces: "European Economic Area (EEA)", "Data Protection
+# Officer ("DPO")". The capitalised words before the brackets, less small joining words, give its letters.
+_INTRODUCED = re.compile(
+    r"((?:[A-Z][\w'’-]*[ ,]+(?:(?:of|and|for|the|on|in|de|du|des|la|le|&) )?){2,8})"
+    r"\([\"“]?([A-Z][A-Z.]{1,9})[\"”]?\)"
+)
+
+
+def _abbreviations(
+    old: str, new: str, removed: list[str], added: list[str], notes: list[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """Words that spell out an abbreviation the other side writes, taken out or put in ("European Economic Area
+    (EEA)" → "EEA"): the same place, body or office, written short or in full."""
+    removed, added = list(removed), list(added)
+    for text, other, words in ((old, new, removed), (new, old, added)):
+        for found in _INTRODUCED.finditer(text):
+            short = found[2].replace(".", "")
+            capitals = [w.strip(", ") for w in found[1].split() if w[:1].isupper()][-len(short) :]
+            if "".join(w[0] for w in capitals) != short or not re.search(rf"\b{re.escape(found[2])}", other):
+                continue
+            spelled = [w.lower() for w in capitals if w.lower() in words]
+            for word in spelled:
+                words.remove(word)
+            if spelled:
+                notes = [*notes, f"abbreviation written in full or short: '{found[2]}'"]
+    return removed, added, notes
 
 
 def _renamed_to(name: str, old: str, document: Layout) -> bool:
