@@ -313,6 +313,31 @@ def test_one_way_to_reach_the_company_swapped_for_another_is_minor():
     assert "contact channel changed: 'by writing to our office' → 'through the help centre'" in reasons(result)
 
 
+def test_one_of_two_ways_to_use_a_right_dropped_while_the_other_stays_is_a_channel_change():
+    result = with_paragraph_changed(
+        "You may withdraw consent by contacting us at privacy@acme.example or by visiting https://acme.example/p.",
+        "You may withdraw consent by visiting https://acme.example/p.",
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("contact channel changed")
+
+
+def test_a_help_centre_and_a_mail_address_swapped_for_a_web_form_is_a_channel_change():
+    result = with_paragraph_changed(
+        "Report a violation through our Help Center or at legal@acme.example.",
+        "Report a violation via the form available at https://acme.example/report.",
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("contact channel changed")
+
+
+def test_the_users_leave_to_contact_put_as_an_invitation_is_the_same():
+    result = with_paragraph_changed(
+        "You can contact our privacy team with any questions.", "Please contact our privacy team with any questions."
+    )
+    assert result.classification == "minor"
+
+
 # --- Direction ------------------------------------------------------------------------------------
 
 

@@ -1035,6 +1035,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
     if edit.kind == "replace" and _modality(edit, rules, lost, gained, hunks):
         kept_lost, kept_gained = _without_synonyms(lost, gained, rules)
         kept_gained, leave = _users_leave(old_plain, new_plain, kept_gained)
+        kept_lost = _invited(old_plain, new_plain, kept_lost)
         modal = _modality(edit, rules, unnamed(kept_lost), unnamed(kept_gained), hunks)
         if modal == [m for m in modal if m.startswith("modality changed")] and _company_commits(
             old_plain, new_plain, kept_lost, kept_gained, rules
@@ -1361,6 +1362,20 @@ def _users_leave(old: str, new: str, gained: Counter[str]) -> tuple[Counter[str]
     return gained - added, [
         f"the user may now: '{wording.quote(new[m.start() : m.end() + 60], 70)}' (in the user's favour)"
     ]
+
+
+_USER_MAY = re.compile(r"\b(?:you|users?|customers?) (may|can) (\w+)", re.I)
+
+
+def _invited(old: str, new: str, lost: Counter[str]) -> Counter[str]:
+    """The user's leave to do something put as an invitation to do it ("You can contact us" → "Please contact
+    us"): the same door, opened as before."""
+    kept = Counter(lost)
+    for m in _USER_MAY.finditer(old):
+        modal = m.group(1).lower()
+        if kept[modal] and re.search(rf"\bplease {re.escape(m.group(2))}\b", new, re.I):
+            kept[modal] -= 1
+    return +kept
 
 
 def _company_commits(old: str, new: str, lost: Counter[str], gained: Counter[str], rules: Rules) -> bool:
