@@ -845,6 +845,15 @@ def test_another_registered_company_as_the_controller_is_material():
     assert result.changes[0].summary.startswith("Changes the company you deal with: 'Nimbus Technology Ltd'")
 
 
+def test_a_registered_company_whose_name_gained_a_word_is_another_party():
+    result = with_paragraph_changed(
+        "These terms are an agreement between you and Acme, L.L.C.",
+        "These terms are an agreement between you and Acme OpCo, LLC.",
+    )
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("party changed: 'Acme, L.L.C' → 'Acme OpCo, LLC'")
+
+
 def test_a_company_that_only_changed_its_legal_form_is_a_name_change():
     result = compare(PARTY, PARTY.replace("Nimbus Technology Ltd", "Nimbus Technology LLC"))
     assert result.classification == "minor"

@@ -1158,13 +1158,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_rem, left_add, notes = _document_renamed(edit, left_rem, left_add, notes, document)
         if left_add and (former := _formerly(edit.new_text, left_rem, left_add)):
             left_rem, left_add, notes = former[0], former[1], [*notes, former[2]]
-        if (
-            left_rem
-            and left_add
-            and (
-                party := _entity_changed(edit.old_text, edit.new_text, left_rem, left_add, document)
-                or _recipient_swapped(old_plain, new_plain, left_rem, left_add)
-            )
+        if left_add and (
+            party := _entity_changed(edit.old_text, edit.new_text, left_rem, left_add, document)
+            or (left_rem and _recipient_swapped(old_plain, new_plain, left_rem, left_add))
         ):
             material.append(party)
             left_rem, left_add = [], []
@@ -1649,14 +1645,23 @@ def _entity_changed(
     """Another company put in the place of a registered one ("Acme Technology OÜ" → "Acme Operations OÜ").
 
     The company that holds the data or is party to the terms is who the reader deals with: a new one
-    is a new party, whatever the words it shares with the old. A legal form changed alone ("Acme Inc."
-    → "Acme LLC", the same company converted) leaves the distinctive words and is a name change, and a
-    company the old page already named as such (its current name put for a former one left in a clause)
-    is no newcomer.
+    is a new party, whatever the words it shares with the old, and so is one whose registered name gained a
+    word after its first ("Acme Inc." → "Acme Holdings Inc.", another company of the group; a brand set before
+    the name, "Oath Acme LLC", names the group it joined). A legal form changed alone ("Acme Inc." → "Acme LLC", the
+    same company converted) leaves the distinctive words and is a name change, and a company the old page
+    already named as such (its current name put for a former one left in a clause) is no newcomer.
     """
     before, after = _entities(old), _entities(new)
-    gone = [name for key, name in before.items() if key not in after and set(wording.words(key)) & set(removed)]
-    came = [name for key, name in after.items() if key not in before and set(wording.words(key)) & set(added)]
+    new_keys = [key for key in after if key not in before and set(wording.words(key)) & set(added)]
+    if not new_keys:
+        return None
+    came = [after[key] for key in new_keys]
+    gone = [
+        name
+        for key, name in before.items()
+        if key not in after
+        and (set(wording.words(key)) & set(removed) or any(_grown(key, k) for k in new_keys))
+    ]
     if document is not None:
         came = [
             name for name in came if not document.said_before(name.replace(",", "")) and not document.said_before(name)
@@ -1664,6 +1669,12 @@ def _entity_changed(
     if not gone or not came:
         return None
     return f"party changed: '{gone[0]}' → '{came[0]}' (a different registered company)"
+
+
+def _grown(old_key: str, new_key: str) -> bool:
+    """``new_key`` is ``old_key`` with words put after its first word."""
+    before, after = wording.words(old_key), wording.words(new_key)
+    return bool(before) and after[:1] == before[:1] and set(before) < set(after)
 
 
 # Capitalised words joined by spaces or the connectives of a product's name ("Nova by Acme and/or Acme Labs").
