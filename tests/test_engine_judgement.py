@@ -411,6 +411,22 @@ def test_a_practice_added_after_a_promise_not_to_is_material():
     assert "new recipient: advertisers" in reasons(result)
 
 
+def test_a_verb_added_to_what_the_company_may_do_widens_its_power():
+    result = with_paragraph_changed(
+        "Acme may terminate your participation with immediate effect.",
+        "Acme may terminate or deny your participation with immediate effect.",
+    )
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("power widened: may now also deny")
+
+
+def test_a_verb_added_to_what_the_user_may_do_is_no_power_of_the_company():
+    result = with_paragraph_changed(
+        "You may cancel your subscription at any time.", "You may cancel or pause your subscription at any time."
+    )
+    assert result.classification == "minor"
+
+
 def test_one_of_the_users_duties_struck_out_is_in_the_users_favour():
     old = "Your app must comply with our Content Rules and follow our Review Guidelines."
     result = compare(policy(old), policy("Your app must comply with our Content Rules."))

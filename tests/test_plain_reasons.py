@@ -91,3 +91,8 @@ def test_text_markdown_and_html_views_show_the_sentence_before_the_reasons():
     for view in (render_text(report, color=False, width=400), render_markdown(report), html_fragment(comparison)):
         assert said in view.replace("&#x27;", "'")
         assert view.replace("&#x27;", "'").index(said) < view.index("new data category")
+
+
+def test_a_power_widened_is_said_as_what_the_company_may_now_do():
+    said = sentence("material", ["power widened: may now also deny ('terminate or deny')"])
+    assert said == "Widens what it may do: may now also deny ('terminate or deny')."

@@ -1192,6 +1192,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             material.append(f"meaning reversed: {', '.join(reversed_)}")
         if left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document)):
             material.append(duty)
+        if left_add and not material and (power := _power_widened(old_plain, new_plain, left_add)):
+            material.append(power)
         if left_rem and not left_add and not material and (lighter := _duty_dropped(edit, hunks, old_plain, document)):
             favour.append(lighter)
         if not rem_words and not add_words:
@@ -1361,6 +1363,30 @@ def _users_leave(old: str, new: str, gained: Counter[str]) -> tuple[Counter[str]
 
 
 _USER_MAY = re.compile(r"\b(?:you|users?|customers?) (may|can) (\w+)", re.I)
+
+
+# What a party other than the user may do, and the verbs it may do ("Acme may suspend or terminate your
+# account", "we reserve the right to remove, edit or refuse"). The user's own leave is another matter.
+_POWER = re.compile(
+    r"\b(?!you\b|users?\b|customers?\b|members?\b|visitors?\b)(\w+) (?:may|can|reserves? the right to|is entitled to"
+    r"|has the right to) ((?:\w+(?:, | or | and | and/or )){0,6}\w+)",
+    re.I,
+)
+
+
+def _power_widened(old: str, new: str, added: list[str]) -> str | None:
+    """A verb added to what the company may do ("may terminate" → "may terminate or deny"): it may do more."""
+    before = {w for m in _POWER.finditer(old) for w in wording.words(m[2])}
+    verbs = [
+        (m[2], w)
+        for m in _POWER.finditer(new)
+        if " or " in m[2] or "," in m[2] or " and " in m[2]
+        for w in wording.words(m[2])
+        if w in added and w not in before
+    ]
+    if not verbs:
+        return None
+    return f"power widened: may now also {verbs[0][1]} ('{wording.quote(verbs[0][0], 50)}')"
 
 
 def _invited(old: str, new: str, lost: Counter[str]) -> Counter[str]:
@@ -1659,8 +1685,7 @@ def _entity_changed(
     gone = [
         name
         for key, name in before.items()
-        if key not in after
-        and (set(wording.words(key)) & set(removed) or any(_grown(key, k) for k in new_keys))
+        if key not in after and (set(wording.words(key)) & set(removed) or any(_grown(key, k) for k in new_keys))
     ]
     if document is not None:
         came = [
@@ -2029,6 +2054,7 @@ _KIND_PREFIXES = [
     ("obligation turned", "modality"),
     ("permission turned", "modality"),
     ("modality changed", "modality"),
+    ("power widened", "modality"),
     ("retention period", "retention"),
     ("age threshold", "age"),
     ("amount ", "amount"),

@@ -63,6 +63,7 @@ _PRACTICES: tuple[tuple[str, str], ...] = (
     ("obligation turned into permission", "turns a duty into an option: {}"),
     ("permission turned into obligation", "turns an option into a duty: {}"),
     ("modality changed", "changes what must or may be done: {}"),
+    ("power widened", "widens what it may do: {}"),
     ("list extended in a clause that binds", "extends a rule you must follow to {}"),
     ("commitment removed", "drops the commitment {}"),
     ("table entry changed", "changes a table entry: {}"),
