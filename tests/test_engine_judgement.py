@@ -1834,6 +1834,38 @@ def test_an_item_added_to_a_list_of_bans_split_by_semicolons_is_a_new_ban():
     assert reasons(result)[0].startswith("list extended in a clause that binds: 'impersonate")
 
 
+RULES_AS_PARAGRAPHS = """\
+## Content rules
+
+Misleading content: Do not distribute content that deceives or misleads users. This includes:
+
+Misleading content about elections: content that is false and could undermine trust in elections.
+
+Manipulated media: media that has been edited in a way that misleads users.
+
+## Contact
+
+Write to us.
+"""
+NEW_KIND = "Misleading content about health: content that urges others to take part in practices that cause harm.\n\n"
+
+
+def test_a_labelled_paragraph_added_under_a_lead_in_that_bans_is_a_new_ban():
+    new = RULES_AS_PARAGRAPHS.replace("Manipulated media:", NEW_KIND + "Manipulated media:")
+    result = compare(policy(RULES_AS_PARAGRAPHS), policy(new))
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("list extended in a clause that binds")
+
+
+def test_a_labelled_paragraph_added_under_a_lead_in_that_binds_nobody_is_minor():
+    old = RULES_AS_PARAGRAPHS.replace(
+        "Misleading content: Do not distribute content that deceives or misleads users. This includes:",
+        "Some examples of what we mean:",
+    )
+    new = old.replace("Manipulated media:", NEW_KIND + "Manipulated media:")
+    assert compare(policy(old), policy(new)).classification == "minor"
+
+
 def test_a_short_item_added_to_a_list_that_binds_nobody_is_minor():
     features = "The service lets you:\n\n- share albums\n- print photos"
     result = with_paragraph_changed(features, features + "\n- order prints online")

@@ -1121,20 +1121,21 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             material.append(f"commitment removed: '{wording.quote(text)}'")
         if lifted:
             minor.append(f"duty on the user removed: '{wording.quote(text)}' (in the user's favour)")
+        elif (
+            edit.kind == "insert"
+            and not material
+            and not favour
+            and sum(w.isalpha() for w in content) >= 2
+            and document
+            and _binding_lead_in(document.lead_in(edit.new_text))
+        ):
+            material.append(f"list extended in a clause that binds: '{wording.quote(text)}'")
         elif not material and len(content) >= 4 and _states_nothing(text, words, rules, document, removed):
             minor.append(f"{unit} {verb} that states no practice, duty or right: '{wording.quote(text)}'")
         elif len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
             material.append(f"{unit} {verb}: '{wording.quote(text)}'")
         elif favour and not material:
             minor += favour
-        elif (
-            edit.kind == "insert"
-            and not material
-            and sum(w.isalpha() for w in content) >= 2
-            and document
-            and _binding_lead_in(document.lead_in(edit.new_text))
-        ):
-            material.append(f"list extended in a clause that binds: '{wording.quote(text)}'")
         elif not material:
             if all(wording.URLISH.match(w) for w in read.split()) and text.strip():
                 minor.append(f"link {'filled in' if verb == 'added' else 'removed'}: '{wording.quote(text)}'")
@@ -1749,8 +1750,11 @@ def _binds_only_user(text: str, rules: Rules) -> bool:
 
 
 def _binding_lead_in(lead_in: str) -> bool:
-    """A list's lead-in that binds the user: a ban or a duty ("You agree not to:") or an order ("Do not post:")."""
-    return bool(lead_in) and bool(_BINDS.search(lead_in) or _USER_RULE.search(lead_in))
+    """A list's lead-in that binds the user: a ban or a duty ("You agree not to:") or an order ("Do not post:"),
+    perhaps after a label of its own ("Misleading content: Do not distribute content that misleads.")."""
+    if not lead_in:
+        return False
+    return bool(_BINDS.search(lead_in) or _USER_RULE.search(lead_in) or _USER_RULE.search(lead_in.split(": ", 1)[-1]))
 
 
 def _touched_sentences(segments: list[list[str]], side: str) -> list[str]:

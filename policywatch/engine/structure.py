@@ -588,6 +588,10 @@ def _lookup_key(text: str) -> str:
     return text.split(SEP, 1)[0].strip()[:200]
 
 
+# A paragraph that opens with its own label, a few words and a colon ("Manipulated media: media that ...").
+_LABELLED = re.compile(r"[A-Z][^:.;!?\n]{1,80}: \S")
+
+
 @dataclass
 class Layout:
     """What the engine knows about the two documents as wholes: their headings and the new text's blocks."""
@@ -625,7 +629,17 @@ class Layout:
         return None if found < 0 else (found, bisect.bisect_right(self._starts, found) - 1)
 
     def lead_in(self, text: str) -> str:
-        """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''."""
+        """For a list item of the new text, the paragraph that opens its list ("You agree not to:"), else ''.
+
+        A list may be set out as paragraphs that each open with their own label ("Manipulated media: media
+        that ..."), under a lead-in that ends with a colon ("Do not distribute content that misleads. This
+        includes:"): such a paragraph is an item of it too.
+        """
+        if _LABELLED.match(text):
+            return self._labelled_lead_in(text) or self._item_lead_in(text)
+        return self._item_lead_in(text)
+
+    def _item_lead_in(self, text: str) -> str:
         if self._items is None:
             items = zip(self.new_blocks, self.new_kinds, strict=False)
             self._items = SEP.join(block for block, kind in items if kind == "item")
@@ -639,6 +653,20 @@ class Layout:
         while n > 0 and self.new_kinds[n] == "item":
             n -= 1
         return self.new_blocks[n] if self.new_kinds[n] != "item" else ""
+
+    def _labelled_lead_in(self, text: str) -> str:
+        if not (at := self._found(text)) or self.new_kinds[at[1]] != "paragraph":
+            return ""
+        n = at[1]
+        while (
+            n > 0
+            and self.new_kinds[n - 1] == "paragraph"
+            and _LABELLED.match(self.new_blocks[n - 1])
+            and not self.new_blocks[n - 1].rstrip().endswith(":")
+        ):
+            n -= 1
+        head = self.new_blocks[n - 1] if n > 0 and self.new_kinds[n - 1] == "paragraph" else ""
+        return head if head.rstrip().endswith(":") else ""
 
     def clause_head(self, text: str) -> str:
         """For a part of a new sentence cut at a semicolon ("harass others; impersonate anyone"), the words of
