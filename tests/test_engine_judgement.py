@@ -290,6 +290,19 @@ def test_a_cross_reference_renumbered_is_no_retention_change():
     assert reasons(result) == ["cross-reference or version updated: Sections 4.2-4.5 → Sections 4.2-4.8"]
 
 
+def test_a_clause_number_that_opens_a_list_item_relettered_is_no_age_or_quantity():
+    old = "You grant us:\n\n- 2.2 all rights under licences, consents or statutes in relation to the rights above;"
+    result = with_paragraph_changed(old, old.replace("2.2", "(b)"))
+    assert result.classification == "minor"
+
+
+def test_a_decimal_quantity_that_opens_a_sentence_is_still_a_quantity():
+    result = with_paragraph_changed(
+        "2.5 days after a request we delete the data.", "9.5 days after a request we delete the data."
+    )
+    assert result.classification == "material"
+
+
 def test_refreshed_statistics_are_no_retention_change():
     result = verdict(("1,234", "1,502"), ("1,100", "1,311"))
     assert result.classification == "minor"
