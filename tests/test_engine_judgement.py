@@ -728,6 +728,19 @@ def test_a_pointer_to_another_notice_removed_is_navigation():
     assert reasons(result)[0].startswith("navigation removed")
 
 
+def test_a_sentence_saying_what_another_notice_describes_is_navigation():
+    result = with_paragraph_added(
+        "The Privacy Notice for Acme Accounts describes our practices when your child uses Kids with their account."
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("navigation added")
+
+
+def test_a_sentence_saying_what_this_policy_describes_is_no_pointer():
+    result = with_paragraph_added("This Privacy Policy describes how we sell your location to advertisers.")
+    assert result.classification == "material"
+
+
 def test_a_sentence_that_binds_the_user_is_no_mere_pointer():
     clause = "Read the Community Guidelines: you must follow them or we may close your account."
     body = BODY.replace("## Your rights\n", f"## Your rights\n\n{clause}\n")
