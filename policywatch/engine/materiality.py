@@ -671,9 +671,10 @@ def _compounds(parts: list[str], wholes: list[str], notes: list[str], reverse: b
 
 
 @lru_cache(maxsize=64)
-def _phrase_index(rules: Rules) -> tuple[tuple[str, Counter[str], frozenset[int]], ...]:
-    """Synonyms of more than one word ("from time to time"), longest first."""
-    phrases = [(k, Counter(k.split()), g) for k, g in rules.synonyms.items() if " " in k]
+def _phrase_index(rules: Rules) -> tuple[tuple[str, Counter[str], frozenset[int], str], ...]:
+    """Synonyms of more than one word ("from time to time"), longest first, each with its words and its last word
+    (a word few texts hold, so most phrases are ruled out by one lookup)."""
+    phrases = [(k, Counter(k.split()), g, k.split()[-1]) for k, g in rules.synonyms.items() if " " in k]
     return tuple(sorted(phrases, key=lambda p: -len(p[0])))
 
 
@@ -688,10 +689,10 @@ def _phrases(words: list[str], others: list[str], rules: Rules) -> list[str]:
     have = Counter(words)
     other = Counter(others)
     found = []
-    for phrase, need, group in index:
-        if not need <= have:
+    for phrase, need, group, last in index:
+        if last not in have or not need <= have:
             continue
-        if not (group & groups or any(need2 <= other for _, need2, g2 in index if g2 & group)):
+        if not (group & groups or any(need2 <= other for _, need2, g2, _ in index if g2 & group)):
             continue
         have -= need
         found.append(phrase)
@@ -1159,9 +1160,14 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_rem, left_add, notes = _document_renamed(edit, left_rem, left_add, notes, document)
         if left_add and (former := _formerly(edit.new_text, left_rem, left_add)):
             left_rem, left_add, notes = former[0], former[1], [*notes, former[2]]
-        if left_add and (
-            party := _entity_changed(edit.old_text, edit.new_text, left_rem, left_add, document)
-            or (left_rem and _recipient_swapped(old_plain, new_plain, left_rem, left_add))
+        if (
+            left_add
+            # Without words taken out, only a registered name that gained a capitalised word can be a new party.
+            and (left_rem or _capitalised(edit.new_text, left_add))
+            and (
+                party := _entity_changed(edit.old_text, edit.new_text, left_rem, left_add, document)
+                or (left_rem and _recipient_swapped(old_plain, new_plain, left_rem, left_add))
+            )
         ):
             material.append(party)
             left_rem, left_add = [], []
@@ -1377,6 +1383,11 @@ _POWER = re.compile(
 
 def _power_widened(old: str, new: str, added: list[str]) -> str | None:
     """A verb added to what the company may do ("may terminate" → "may terminate or deny"): it may do more."""
+    low = new.lower()
+    if not any(f" or {w}" in low or f", {w}" in low or f" and {w}" in low for w in added) or not any(
+        modal in low for modal in (" may ", " can ", " right to ", " entitled to ")
+    ):
+        return None  # no added word is an alternative in a list of what is allowed: the patterns need not be run
     before = {w for m in _POWER.finditer(old) for w in wording.words(m[2])}
     verbs = [
         (m[2], w)
@@ -1695,6 +1706,12 @@ def _entity_changed(
     if not gone or not came:
         return None
     return f"party changed: '{gone[0]}' → '{came[0]}' (a different registered company)"
+
+
+def _capitalised(text: str, words: list[str]) -> bool:
+    """One of ``words`` is written with a capital where ``text`` first holds it."""
+    low = text.lower()
+    return any((at := low.find(w)) >= 0 and text[at].isupper() for w in words)
 
 
 def _grown(old_key: str, new_key: str) -> bool:

@@ -145,7 +145,7 @@ def build(data: dict[str, Any]) -> Structure:
         contents_sections=frozenset(s.lower() for s in data["navigation"]["sections"]),
         part_title=re.compile(data["navigation"]["part"], re.I),
         entry_words=int(data["navigation"]["entry_words"]),
-        channels=re.compile(_either(data["channels"]["patterns"]), re.I),
+        channels=re.compile(rf"\b(?:{_either(data['channels']['patterns'])})", re.I),
         pointers=re.compile(roles, re.I),
         number_roles=re.compile(roles, re.I),
         statistics=tuple(s.lower() for s in nums["statistics"]),
