@@ -728,6 +728,13 @@ def test_a_pointer_to_another_notice_removed_is_navigation():
     assert reasons(result)[0].startswith("navigation removed")
 
 
+def test_an_image_link_a_capture_split_over_lines_is_navigation():
+    split = '[Privacy Seal\n\n](https://seal.example/validation?rid=f535d01d-afd3 "Privacy Certification")\n\n'
+    result = with_opening_removed(split)
+    assert result.classification == "minor"
+    assert all(r.startswith("navigation removed") for r in reasons(result))
+
+
 def test_a_sentence_saying_what_another_notice_describes_is_navigation():
     result = with_paragraph_added(
         "The Privacy Notice for Acme Accounts describes our practices when your child uses Kids with their account."

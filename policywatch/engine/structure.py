@@ -304,7 +304,7 @@ def is_title(block: str, st: Structure) -> bool:
     words = block.split()
     if not 1 <= len(words) <= st.title_words or block.rstrip()[-1:] in ".!?;," or "|" in block:
         return False
-    return words[0][:1].isupper() and all(_TITLE_WORD.match(w.strip("()[]:,")) or not w.strip("()[]:,") for w in words)
+    return words[0].lstrip("[(")[:1].isupper() and all(_TITLE_WORD.match(w.strip("()[]:,")) or not w.strip("()[]:,") for w in words)
 
 
 _MARKS_ONLY = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")  # a token of punctuation alone (". . . Continue")
@@ -312,7 +312,8 @@ _MARKS_ONLY = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")  # a token of punctuation alo
 GLUE_POINT = re.compile(r"(?<=[a-z)])(?=[A-Z])")
 _GLUE = re.compile(r"[a-z][A-Z]|\d[A-Za-z]|[A-Za-z]\d")
 _QUESTIONS = re.compile(r"(?<=\?)\s+")
-_LINK_ONLY = re.compile(r"^(?:(?:https?://|www\.)\S+\s*)+$", re.I)
+# Links alone, or the tail of a link whose text a capture left on the lines above ('](https://… "Title")').
+_LINK_ONLY = re.compile(r"^(?:\]\()?(?:(?:https?://|www\.)\S+?(?:\s+\"[^\"]*\")?\)?\s*)+$", re.I)
 # Markdown links and nothing else ("[Still thinking? Go Private](https://…)"), even when the scraper put the
 # opening bracket on a line of its own: a menu's or a list's link, or a shop's banner, no sentence of the policy.
 _LINKS_ONLY = re.compile(r"(?:\[\s*(?P<text>[^\]\[]{0,200})\]\(\S+\)\s*)+")
