@@ -424,6 +424,21 @@ def test_a_practice_added_after_a_promise_not_to_is_material():
     assert "new recipient: advertisers" in reasons(result)
 
 
+def test_a_limit_put_on_what_the_company_does_with_data_is_in_the_users_favour():
+    result = with_paragraph_changed(
+        "We share your data with our partners.", "We share your data with our partners only when you ask us to."
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("practice narrowed")
+
+
+def test_a_limit_put_on_the_users_own_right_is_material():
+    result = with_paragraph_changed(
+        "You may download your data at any time.", "You may only download your data once a year."
+    )
+    assert result.classification == "material"
+
+
 def test_a_verb_added_to_what_the_company_may_do_widens_its_power():
     result = with_paragraph_changed(
         "Acme may terminate your participation with immediate effect.",

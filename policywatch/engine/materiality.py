@@ -1044,6 +1044,12 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             leave += [f"commitment added: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
         elif modal and all(m.startswith("negation removed") for m in modal) and _lifts_a_ban(edit.segments, rules):
             leave += [f"ban on the user lifted: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
+        elif (
+            modal
+            and all(m.startswith("limitation added") for m in modal)
+            and _narrows_a_practice(new_plain, kept_gained, rules)
+        ):
+            leave += [f"practice narrowed: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
         else:
             material += modal
     if (
@@ -1410,6 +1416,12 @@ def _invited(old: str, new: str, lost: Counter[str]) -> Counter[str]:
         if kept[modal] and re.search(rf"\bplease {re.escape(m.group(2))}\b", new, re.I):
             kept[modal] -= 1
     return +kept
+
+
+def _narrows_a_practice(new: str, gained: Counter[str], rules: Rules) -> bool:
+    """A limit put on what the company takes ("We use your email address only to send receipts"): it takes less.
+    On the user's own leave ("You may only delete ..."), or beside a permission gained, a limit narrows a right."""
+    return bool(_TAKES.search(new)) and not _USER_MODAL.search(new) and not _count(gained, rules.permissions)
 
 
 def _company_commits(old: str, new: str, lost: Counter[str], gained: Counter[str], rules: Rules) -> bool:
@@ -2063,6 +2075,7 @@ _KIND_PREFIXES = [
     ("contact added", "favour"),
     ("commitment added", "favour"),
     ("more the company promises not", "favour"),
+    ("practice narrowed", "favour"),
     ("duty on the user dropped", "favour"),
     ("duty on the user removed", "favour"),
     ("ban on the user lifted", "favour"),

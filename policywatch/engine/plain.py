@@ -101,6 +101,7 @@ _MINOR_HEADS = {
     "contact added": "adds a contact: {}",
     "retention period shortened": "shortens how long it keeps data: {}",
     "commitment added": "commits to more: {}",
+    "practice narrowed": "does less with your data: {}",
     "more the company promises not to do": "promises not to {} as well",
     "duty on the user dropped": "drops a duty on you: {}",
     "duty on the user removed": "drops a rule you had to follow: {}",

@@ -304,7 +304,9 @@ def is_title(block: str, st: Structure) -> bool:
     words = block.split()
     if not 1 <= len(words) <= st.title_words or block.rstrip()[-1:] in ".!?;," or "|" in block:
         return False
-    return words[0].lstrip("[(")[:1].isupper() and all(_TITLE_WORD.match(w.strip("()[]:,")) or not w.strip("()[]:,") for w in words)
+    return words[0].lstrip("[(")[:1].isupper() and all(
+        _TITLE_WORD.match(w.strip("()[]:,")) or not w.strip("()[]:,") for w in words
+    )
 
 
 _MARKS_ONLY = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")  # a token of punctuation alone (". . . Continue")
