@@ -382,10 +382,14 @@ def test_longer_retention_is_material():
 
 
 def test_will_not_turned_into_may_is_material():
-    result = verdict(("We may use Customer Data", "We will not use Customer Data"))
-    assert result.classification == "material"
     result = compare(policy("We will not use your files."), policy("We may use your files."))
     assert result.classification == "material"
+
+
+def test_may_turned_into_will_not_is_tightening_said_in_the_notes():
+    result = verdict(("We may use Customer Data", "We will not use Customer Data"))
+    assert result.classification == "minor"
+    assert any(r.startswith("practice narrowed") and r.endswith("(in the user's favour)") for r in reasons(result))
 
 
 def test_a_right_added_together_with_a_new_recipient_is_material():
@@ -430,6 +434,27 @@ def test_a_limit_put_on_what_the_company_does_with_data_is_in_the_users_favour()
     )
     assert result.classification == "minor"
     assert reasons(result)[0].startswith("practice narrowed")
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("We may share your data with advertisers.", "We will never share your data with advertisers."),
+        (
+            "Your calendar data is stored on your device.",
+            "Your calendar data is stored on your device and never sent to us.",
+        ),
+    ],
+)
+def test_a_practice_turned_into_a_promise_not_to_is_in_the_users_favour(old, new):
+    result = with_paragraph_changed(old, new)
+    assert result.classification == "minor"
+    assert any(r.startswith("practice narrowed") for r in reasons(result))
+
+
+def test_a_promise_to_delete_turned_into_none_is_still_material():
+    result = with_paragraph_changed("We will delete your data on request.", "We will not delete your data on request.")
+    assert result.classification == "material"
 
 
 def test_a_limit_put_on_the_users_own_right_is_material():

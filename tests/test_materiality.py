@@ -75,7 +75,12 @@ def test_a_material_change_gives_its_reason(old, new, reason):
 @pytest.mark.parametrize(
     ("old", "new", "reason"),
     [
-        pytest.param("We share your data.", "We never share your data.", "negation added", id="added_negation"),
+        pytest.param(
+            "We delete your data on request.",
+            "We never delete your data on request.",
+            "negation added",
+            id="added_negation",
+        ),
         pytest.param(
             "You may close your account.",
             "You must close your account.",

@@ -1048,6 +1048,12 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             modal
             and all(m.startswith("limitation added") for m in modal)
             and _narrows_a_practice(new_plain, kept_gained, rules)
+        ) or (
+            modal
+            and all(
+                m.startswith(("negation added", "limitation added", "permission turned into obligation")) for m in modal
+            )
+            and _promises_not(old_plain, new_plain, kept_gained, rules)
         ):
             leave += [f"practice narrowed: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
         else:
@@ -1416,6 +1422,22 @@ def _invited(old: str, new: str, lost: Counter[str]) -> Counter[str]:
         if kept[modal] and re.search(rf"\bplease {re.escape(m.group(2))}\b", new, re.I):
             kept[modal] -= 1
     return +kept
+
+
+# A practice said in the passive ("your data is stored on your device"), and one said not to happen ("is never
+# sent to us"), as _TAKES and _PROMISE say them of "we".
+_DONE_TO_DATA = r"(?:stored|shared|sold|collected|transferred|disclosed|sent|used|processed|tracked|accessed|kept)"
+_PASSIVE_PRACTICE = re.compile(rf"\b(?:is|are|will be|may be)\s+(?:\w+\s+)?{_DONE_TO_DATA}\b", re.I)
+_PASSIVE_PROMISE = re.compile(rf"\b(?:never|not)\s+(?:be\s+)?{_DONE_TO_DATA}\b", re.I)
+
+
+def _promises_not(old: str, new: str, gained: Counter[str], rules: Rules) -> bool:
+    """A practice the old sentence stated that the new one says the company does not do ("We share your data
+    with partners" → "We do not share ...", "is stored on your device and never sent to us"): it takes less."""
+    if _USER_MODAL.search(new) or _count(gained, rules.permissions):
+        return False
+    said = _TAKES.search(old) or _PASSIVE_PRACTICE.search(old)
+    return bool(said) and bool(_PROMISE.search(new) or _PASSIVE_PROMISE.search(new))
 
 
 def _narrows_a_practice(new: str, gained: Counter[str], rules: Rules) -> bool:
