@@ -595,6 +595,17 @@ def test_a_policy_cut_to_a_third_is_judged_not_refused():
     assert compare(POLICY_TEXT, shorter).classification in ("material", "minor")
 
 
+def test_a_capture_that_stops_inside_a_paragraph_of_the_old_text_is_refused():
+    cut = POLICY_TEXT[: POLICY_TEXT.index("to train models") + len("to tra")]
+    with pytest.raises(NotAPolicy, match="^new text stops short"):
+        compare(POLICY_TEXT, cut)
+
+
+def test_a_policy_cut_at_a_paragraphs_end_is_judged_not_refused():
+    cut = POLICY_TEXT[: POLICY_TEXT.index("to train models that improve the service.") + 41]
+    assert compare(POLICY_TEXT, cut).classification == "material"
+
+
 # --- Determinism ------------------------------------------------------------------------------
 
 

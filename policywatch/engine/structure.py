@@ -113,6 +113,7 @@ class Structure:
     other_terms: float = 0.2
     min_terms: int = 10
     other_prose: float = 0.25
+    cut_share: float = 0.34
 
 
 def _either(patterns: list[str]) -> str:
@@ -180,6 +181,7 @@ def build(data: dict[str, Any]) -> Structure:
         other_terms=float(sub["other_terms"]),
         min_terms=int(sub["min_terms"]),
         other_prose=float(sub["other_prose"]),
+        cut_share=float(sub["cut_share"]),
     )
 
 
@@ -888,6 +890,8 @@ def refuse_non_policy(
         return  # most of both texts is shared: neither lost its policy
     size = sum(len(b.text) for b in old_blocks) + sum(len(b.text) for b in new_blocks)
     _refuse_error_page(old, new, old_blocks, new_blocks, st, labels, changed, size, vocabulary)
+    if len(new) < st.cut_share * len(old):
+        _refuse_cut_short(old_blocks, new_blocks, len(old), len(new), labels[1])
     shares_little = changed is not None and changed >= (1 - st.other_shared) * size
     if shares_little and (titles := _other_document(old_blocks, new_blocks)):
         raise NotAPolicy(
@@ -921,6 +925,23 @@ def refuse_non_policy(
             raise NotAPolicy(f"{side} is no policy: {prose} words of prose {against}")
     if shares_little and vocabulary and new_blocks:
         _refuse_other_page(old, new, old_prose, new_prose, st, labels[1], vocabulary)
+
+
+def _refuse_cut_short(old_blocks: list[Any], new_blocks: list[Any], old_size: int, new_size: int, label: str) -> None:
+    """Refuse a new side that is the old side's opening and stops inside one of its paragraphs ("... except as
+    described belo"): a capture cut short, not a policy cut down."""
+    n = len(new_blocks)
+    if n < 2 or n > len(old_blocks):
+        return
+    last, there = new_blocks[-1].text, old_blocks[n - 1].text
+    if len(last) >= len(there) or not there.startswith(last):
+        return
+    if any(a.text != b.text for a, b in zip(old_blocks[: n - 1], new_blocks[:-1], strict=True)):
+        return
+    raise NotAPolicy(
+        f"{_side(label, 'new')} stops short: it is the old side's opening, cut off inside a paragraph, with"
+        f" {new_size:,} of its {old_size:,} characters; not compared"
+    )
 
 
 def _refuse_other_page(
