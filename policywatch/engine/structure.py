@@ -928,13 +928,13 @@ def refuse_non_policy(
 
 
 def _refuse_cut_short(old_blocks: list[Any], new_blocks: list[Any], old_size: int, new_size: int, label: str) -> None:
-    """Refuse a new side that is the old side's opening and stops inside one of its paragraphs ("... except as
-    described belo"): a capture cut short, not a policy cut down."""
+    """Refuse a new side that is the old side's opening and stops inside one of its paragraphs, mid-sentence
+    ("... except as described belo"): a capture cut short, not a policy cut down."""
     n = len(new_blocks)
     if n < 2 or n > len(old_blocks):
         return
     last, there = new_blocks[-1].text, old_blocks[n - 1].text
-    if len(last) >= len(there) or not there.startswith(last):
+    if len(last) >= len(there) or not there.startswith(last) or last.rstrip()[-1:] in ".!?;:":
         return
     if any(a.text != b.text for a, b in zip(old_blocks[: n - 1], new_blocks[:-1], strict=True)):
         return
