@@ -14,10 +14,11 @@ by reading the diff before the engine saw the pair.
 Prints per repository: recall of material changes, specificity (minor changes
 kept minor), refusals handled, the mistakes grouped by kind of change, and
 compare()'s timing. A refusal is compare() raising a PolicywatchError: right for
-pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout13`` score the
-first thirteen held-out batches alone; they are spent (each scored once, then tuned on) and
-``--batch tuning`` scores them with the tuning batches. ``--batch heldout14`` scores the fourteenth
-held-out batch, which is to be run once, at the end, never for tuning.
+pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout14`` score the
+fourteen held-out batches alone; they are spent (each scored once, then tuned on) and
+``--batch tuning`` scores them with the tuning batches. A held-out batch not yet scored (``UNSEEN``)
+is run once, at the end, never for tuning; none is left, since every document ota_sample.py draws
+has been labelled.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from evaluate_basecamp import Tally, median_ms  # noqa: E402
 MIRROR = Path(os.environ.get("OTA_MIRROR") or "/work/.mirror")
 REPOS = ("contrib-versions", "vlopses-us-versions", "genai-eu-versions")
 LABELS = Path(__file__).resolve().parent / "ota_labels"
-# The first thirteen held-out batches are spent (scored once, then used for tuning); heldout14 is the unseen one.
+# The fourteen held-out batches are spent (scored once, then used for tuning).
 LABELS_OF = {
     "tuning": "tuning_*.tsv",
     "heldout": "heldout.tsv",
@@ -58,7 +59,9 @@ LABELS_OF = {
     "heldout14": "heldout14.tsv",
     "languages": "lang_*.tsv",
 }
-SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13))
+SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14))
+# The held-out batch drawn and labelled but not yet scored, warned about when run; None while every batch is spent.
+UNSEEN: str | None = None
 REFUSED = "refused"
 
 
@@ -187,7 +190,7 @@ def main(argv: list[str]) -> int:
     if not files:
         print(f"evaluate_ota: no labels for the {args.batch} batch in {LABELS}", file=sys.stderr)
         return 2
-    if args.batch == "heldout14" and not args.labels:
+    if args.batch == UNSEEN and not args.labels:
         print(
             "evaluate_ota: WARNING: the held-out batch is scored once, at the end; "
             "do not tune on what it shows, and report its figures as they are.",
