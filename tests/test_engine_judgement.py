@@ -1950,6 +1950,41 @@ def test_a_labelled_paragraph_added_under_a_lead_in_that_binds_nobody_is_minor()
     assert compare(policy(old), policy(new)).classification == "minor"
 
 
+TAKEN_DOWN = """\
+## Harmful products
+
+Acme isn't a place for products that may be harmful. We remove or limit such content and accounts, including offers
+of:
+
+- Counterfeit documents or currency.
+- Weapons.
+
+## Contact
+
+Write to us.
+"""
+
+
+def test_an_item_added_to_what_the_platform_takes_down_is_a_new_ban():
+    new = TAKEN_DOWN.replace("Counterfeit documents", "Counterfeit products, documents,")
+    result = compare(policy(TAKEN_DOWN), policy(new))
+    assert result.classification == "material"
+    assert reasons(result)[0] == "list extended in a clause that binds: 'products'"
+
+
+def test_a_word_opening_a_sentence_before_a_comma_is_no_first_item_of_a_list():
+    result = with_paragraph_changed("You may not resell the service.", "For example, you may not resell the service.")
+    assert not any(r.startswith("list extended") for r in reasons(result))
+
+
+def test_a_requirement_copied_with_another_age_is_no_restatement():
+    old = "## Gifts\n\n- Be at least 18 years old with a verified payment account.\n\n## Tips\n\n- Be kind.\n"
+    new = old.replace("- Be kind.", "- Be kind.\n- Be at least 19 years old with a verified payment account.")
+    result = compare(policy(old), policy(new))
+    assert result.classification == "material"
+    assert not any(r.startswith("restates") for r in reasons(result))
+
+
 def test_a_short_item_added_to_a_list_that_binds_nobody_is_minor():
     features = "The service lets you:\n\n- share albums\n- print photos"
     result = with_paragraph_changed(features, features + "\n- order prints online")

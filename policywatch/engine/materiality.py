@@ -1800,12 +1800,28 @@ def _binds_only_user(text: str, rules: Rules) -> bool:
     return bool(sentences) and all(_USER_RULE.search(s) for s in sentences)
 
 
+# A lead-in that says what the platform takes down from what users post ("Pinterest isn't a place for ... We
+# remove or limit the distribution of such content and accounts, including offers of:"): its items are bans.
+_ENFORCES = re.compile(
+    r"\b(?:we|[A-Z][\w-]*)\s+(?:will\s+|may\s+)?(?:remove|removes|limit|limits|restrict|restricts|take down|"
+    r"takes down|prohibit|prohibits|(?:do|does|will)\s+not\s+allow|don['’]t allow|doesn['’]t allow)\b"
+    r"|\b(?:isn['’]t|is not) a place for\b"
+)
+_POSTED = re.compile(r"\b(?:content|accounts?|posts?|pins?|listings?|ads|material|videos?|products|practices)\b", re.I)
+
+
 def _binding_lead_in(lead_in: str) -> bool:
     """A list's lead-in that binds the user: a ban or a duty ("You agree not to:") or an order ("Do not post:"),
-    perhaps after a label of its own ("Misleading content: Do not distribute content that misleads.")."""
+    perhaps after a label of its own ("Misleading content: Do not distribute content that misleads."), or what
+    the platform takes down from what users post ("We remove content that offers:")."""
     if not lead_in:
         return False
-    return bool(_BINDS.search(lead_in) or _USER_RULE.search(lead_in) or _USER_RULE.search(lead_in.split(": ", 1)[-1]))
+    return bool(
+        _BINDS.search(lead_in)
+        or _USER_RULE.search(lead_in)
+        or _USER_RULE.search(lead_in.split(": ", 1)[-1])
+        or (_ENFORCES.search(lead_in) and _POSTED.search(lead_in))
+    )
 
 
 def _touched_sentences(segments: list[list[str]], side: str) -> list[str]:
@@ -1846,10 +1862,12 @@ def _duty_dropped(edit: Edit, hunks, sentence: str, document: Layout | None) -> 
 
 @lru_cache(maxsize=1024)
 def _list_item(word: str) -> re.Pattern[str]:
-    """``word`` as an item of its own between a list's separators ("violent, hateful or obscene")."""
+    """``word`` as an item of its own between a list's separators ("violent, hateful or obscene"), or as the first
+    item of a list that opens its sentence ("Counterfeit products, documents or currency")."""
     w = re.escape(word)
     return re.compile(
         rf"(?:[,;/]|\bor\b|\band\b)\s*(?:\w+\s+){{0,2}}{w}(?:\s+\w+){{0,2}}\s*(?:[,;:.)/]|\bor\b|\band\b|$)"
+        rf"|^\W*(?:\w+\s+){{0,2}}{w},\s*\w+(?:\s+\w+){{0,2}},?\s+(?:or|and)\b"
     )
 
 

@@ -773,9 +773,10 @@ class Layout:
         """What the old document said that already says ``text``, when each sentence of it is said there.
 
         A sentence is said when one old sentence, or two in a row, hold at least ``st.restated_share`` of
-        its words, and the same negations, limits and modal verbs (``fixed``): "we do not sell" does not
-        say "we sell". Sentences shorter than ``st.restated_words`` (a clause's title) are not weighed,
-        but at least one sentence must be.
+        its words, the same negations, limits and modal verbs (``fixed``) and every count of it (an age, a
+        period; dates are for the date rules): "we do not sell" does not say "we sell", nor "at least 19 years
+        old" "at least 18". Sentences shorter than
+        ``st.restated_words`` (a clause's title) are not weighed, but at least one sentence must be.
         """
         sentences = (frozenset(t.lower() for t in _TOKEN.findall(s)) for s in _SENTENCES.split(text))
         weighed = [w for w in sentences if len(w) >= st.restated_words]
@@ -798,7 +799,11 @@ class Layout:
             twin = None
             for start, end in spans:
                 said = frozenset().union(*(olds[n][0] for n in range(start, min(end, len(olds)))))
-                if len(words & said) >= st.restated_share * len(words) and words & fixed == said & fixed:
+                if (
+                    len(words & said) >= st.restated_share * len(words)
+                    and words & fixed == said & fixed
+                    and all(w in said for w in words if w.isdigit() and len(w) <= 3)
+                ):
                     twin = " ".join(olds[n][1] for n in range(start, min(end, len(olds))))
                     break
             if twin is None:
