@@ -779,6 +779,26 @@ def test_a_pointer_to_another_notice_removed_is_navigation():
     assert reasons(result)[0].startswith("navigation removed")
 
 
+@pytest.mark.parametrize(
+    "pointer",
+    [
+        "If your request relates to Acme Shop data, please refer to: https://acme.example/legal/shop-guidelines",
+        "If your request relates to Acme Shop data, please refer to the Acme Shop Guidelines.",
+    ],
+)
+def test_a_pointer_for_a_case_said_first_is_navigation(pointer):
+    result = with_paragraph_added(pointer)
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("navigation added")
+
+
+def test_a_case_that_says_what_is_done_with_data_is_no_pointer():
+    result = with_paragraph_added(
+        "If you want us to share your data with advertisers, please refer to: https://acme.example/ads"
+    )
+    assert result.classification == "material"
+
+
 def test_an_image_link_a_capture_split_over_lines_is_navigation():
     split = '[Privacy Seal\n\n](https://seal.example/validation?rid=f535d01d-afd3 "Privacy Certification")\n\n'
     result = with_opening_removed(split)

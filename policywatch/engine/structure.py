@@ -356,13 +356,29 @@ def is_questions(block: str, st: Structure) -> bool:
     return all(p.endswith("?") and len(p.split()) <= st.question_words for p in parts)
 
 
+# The case a pointer is for, before it ("If your request relates to Shop data, please refer to: ..."), unless the
+# case itself says what is done with data ("If you want us to share your data ...").
+_FOR_CASE = re.compile(r"^(?:if|where|when|for)\b([^,]{0,80}),\s*", re.I)
+_PRACTICE_VERB = re.compile(r"\b(?:share|sell|collect|use|process|transfer|disclose|track|store|keep|retain)\w*", re.I)
+# A pointer whose object is a link ("please refer to: https://...").
+_TO_LINK = re.compile(r"\b(?:refer to|see|visit|go to)\s*:?\s*(?:https?://|www\.)\S+$", re.I)
+
+
+def _without_case(sentence: str) -> str:
+    """The pointer after its case; a sentence that also gives a mail address is a way to reach the company."""
+    case = _FOR_CASE.match(sentence) if "@" not in sentence else None
+    return sentence[case.end() :] if case and not _PRACTICE_VERB.search(case[1]) else sentence
+
+
 def is_pointer(block: str, st: Structure) -> bool:
-    """Sentences that only send the reader to another document ("Read the Regional Notice for more details")."""
-    if st.pointer is None or st.documents is None or not st.pointer.match(block.strip()) or _BINDING.search(block):
+    """Sentences that only send the reader to another document ("Read the Regional Notice for more details"),
+    perhaps for a case said first ("If your request relates to Shop data, please refer to: https://...")."""
+    if st.pointer is None or st.documents is None or _BINDING.search(block):
         return False
-    sentences = _SENTENCE_END.split(block.strip())
+    sentences = [_without_case(t) for t in _SENTENCE_END.split(block.strip())]
     return all(
-        st.pointer.match(t) and (st.documents.search(t) or _SENT_HERE.search(t) or _MORE_ABOUT.match(t))
+        st.pointer.match(t)
+        and (st.documents.search(t) or _SENT_HERE.search(t) or _MORE_ABOUT.match(t) or _TO_LINK.search(t))
         for t in sentences
     )
 
