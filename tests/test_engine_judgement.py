@@ -262,6 +262,16 @@ def test_a_help_tool_that_sends_data_somewhere_is_judged_as_text():
     assert result.classification == "material"
 
 
+def test_a_wiki_pages_translation_notice_is_page_furniture():
+    result = verdict(
+        (
+            "Theme by Acme Themes.",
+            "Translate this page; This page contains changes which are not marked for translation.",
+        )
+    )
+    assert result.classification == "minor"
+
+
 def test_a_feedback_widget_under_its_own_heading_is_page_furniture():
     widget = "## Was this article helpful?\n\nYes\n\nNo\n\nTell us more about what we could improve.\n\nSubmit\n"
     result = verdict(("Theme by Acme Themes.\n", "Theme by Acme Themes.\n\n" + widget))
