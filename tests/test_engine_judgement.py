@@ -1928,6 +1928,15 @@ def test_a_kind_of_content_added_under_an_order_not_to_post_it_is_a_new_ban():
     assert result.classification == "material"
 
 
+def test_examples_cut_from_what_a_ban_names_leave_the_ban_as_wide():
+    result = with_paragraph_changed(
+        "You must not sell contraband (such as material that exploits a child) on the service.",
+        "You must not sell contraband on the service.",
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("examples removed: child")
+
+
 def test_an_example_added_to_what_a_ban_already_names_does_not_widen_it():
     ban = "You must not post illegal content, such as threats or fraud."
     result = with_paragraph_changed(ban, ban.replace("threats or fraud", "threats, fraud or scams"))

@@ -407,6 +407,11 @@ def _categories(
                 terms is removed and cat.name in _TAKING and _cut_plainly(terms, cuts, old_sentence or old, rules)
             ):
                 favour.append(f"{text} (in the user's favour)")
+            elif terms is removed and _examples_cut(terms, cuts):
+                favour.append(
+                    f"examples removed: {wording.listing(named, TERMS_PER_REASON)} (the clause still names what"
+                    " they illustrate)"
+                )
             else:
                 material.append(text)
     return material, favour
@@ -470,6 +475,15 @@ def _cut_plainly(terms: list[str], cuts: str, sentence: str, rules: Rules) -> bo
     if not cuts or not all(t in cuts for t in terms):
         return False
     return not _count(wording.words(sentence), rules.negations | rules.limits, True)
+
+
+_EXAMPLE_RUN = re.compile(r"[\s(,;]*(?:such as|e\.g\.|for example|for instance)\b")
+
+
+def _examples_cut(terms: list[str], cuts: str) -> bool:
+    """Every term was cut, with nothing in its place, in a run of examples ("contraband (such as child sexual
+    exploitation material)" → "contraband"): the clause still names what they illustrated, and reaches as far."""
+    return bool(cuts) and bool(_EXAMPLE_RUN.match(cuts)) and all(t in cuts for t in terms)
 
 
 def _qualifies(term: str, new: str, old: str, kept: Counter[str]) -> bool:
@@ -2115,6 +2129,7 @@ _KIND_PREFIXES = [
     ("contact added", "favour"),
     ("commitment added", "favour"),
     ("more the company promises not", "favour"),
+    ("examples removed", "statement"),
     ("practice narrowed", "favour"),
     ("duty on the user dropped", "favour"),
     ("duty on the user removed", "favour"),

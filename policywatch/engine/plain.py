@@ -102,6 +102,7 @@ _MINOR_HEADS = {
     "retention period shortened": "shortens how long it keeps data: {}",
     "commitment added": "commits to more: {}",
     "practice narrowed": "does less with your data: {}",
+    "examples removed": "drops examples, the clause still reaching as far: {}",
     "more the company promises not to do": "promises not to {} as well",
     "duty on the user dropped": "drops a duty on you: {}",
     "duty on the user removed": "drops a rule you had to follow: {}",
