@@ -1876,13 +1876,17 @@ def _duty_dropped(edit: Edit, hunks, sentence: str, document: Layout | None) -> 
 
 @lru_cache(maxsize=1024)
 def _list_item(word: str) -> re.Pattern[str]:
-    """``word`` as an item of its own between a list's separators ("violent, hateful or obscene"), or as the first
-    item of a list that opens its sentence ("Counterfeit products, documents or currency")."""
+    """``word`` as an item of its own between a list's separators ("violent, hateful or obscene")."""
     w = re.escape(word)
     return re.compile(
         rf"(?:[,;/]|\bor\b|\band\b)\s*(?:\w+\s+){{0,2}}{w}(?:\s+\w+){{0,2}}\s*(?:[,;:.)/]|\bor\b|\band\b|$)"
-        rf"|^\W*(?:\w+\s+){{0,2}}{w},\s*\w+(?:\s+\w+){{0,2}},?\s+(?:or|and)\b"
     )
+
+
+@lru_cache(maxsize=1024)
+def _first_item(word: str) -> re.Pattern[str]:
+    """``word`` as the first item of a list that opens its sentence ("Counterfeit products, documents or currency")."""
+    return re.compile(rf"\W*(?:\w+\s+){{0,2}}{re.escape(word)},\s*\w+(?:\s+\w+){{0,2}},?\s+(?:or|and)\b")
 
 
 # What opens a list of examples of a thing the sentence already names.
@@ -1903,7 +1907,7 @@ def _duty_extended(
     low = sentence.lower()
     examples = 0
     for word in added:
-        item = _list_item(word).search(low) if word in low else None
+        item = (_list_item(word).search(low) or _first_item(word).match(low)) if word in low else None
         if not item:
             return None  # the word is no item of its own between a list's separators
         examples += bool(_EXAMPLES.search(re.split(r"[.;:]", low[: item.start()])[-1]))

@@ -373,9 +373,12 @@ def _without_case(sentence: str) -> str:
 def is_pointer(block: str, st: Structure) -> bool:
     """Sentences that only send the reader to another document ("Read the Regional Notice for more details"),
     perhaps for a case said first ("If your request relates to Shop data, please refer to: https://...")."""
-    if st.pointer is None or st.documents is None or _BINDING.search(block):
+    if st.pointer is None or st.documents is None:
         return False
-    sentences = [_without_case(t) for t in _SENTENCE_END.split(block.strip())]
+    block = block.strip()
+    if not (st.pointer.match(block) or _FOR_CASE.match(block)) or _BINDING.search(block):
+        return False  # it opens neither as a pointer nor with the case one is for
+    sentences = [_without_case(t) for t in _SENTENCE_END.split(block)]
     return all(
         st.pointer.match(t)
         and (st.documents.search(t) or _SENT_HERE.search(t) or _MORE_ABOUT.match(t) or _TO_LINK.search(t))

@@ -320,7 +320,13 @@ def mail_contact_change(old: str, new: str) -> str | None:
 
 def strip_links(text: str) -> str:
     """``text`` without web and mail addresses (a changed link is not a changed promise)."""
-    if "://" in text or "www." in text or "protected]" in text or _TLD_HINT.search(text) or _PATHED.search(text):
+    if (
+        "://" in text
+        or "www." in text
+        or "protected]" in text
+        or _TLD_HINT.search(text)
+        or ("/" in text and _PATHED.search(text))
+    ):
         return URL.sub(" ", text)
     return text
 
