@@ -2024,6 +2024,23 @@ def test_a_requirement_copied_with_another_age_is_no_restatement():
     assert not any(r.startswith("restates") for r in reasons(result))
 
 
+def test_places_added_to_where_something_is_allowed_are_leave_widened():
+    result = with_paragraph_changed(
+        "Vehicle catalogs are allowed in Canada, Germany, and the US only.",
+        "Vehicle catalogs are allowed in Canada, France, Germany, Spain, and the US only.",
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("the user may now: 'france, spain' too")
+
+
+def test_places_added_to_where_something_is_not_allowed_are_a_new_ban():
+    result = with_paragraph_changed(
+        "Vehicle catalogs are not allowed in Canada, Germany, or the US.",
+        "Vehicle catalogs are not allowed in Canada, France, Germany, or the US.",
+    )
+    assert result.classification == "material"
+
+
 def test_a_short_item_added_to_a_list_that_binds_nobody_is_minor():
     features = "The service lets you:\n\n- share albums\n- print photos"
     result = with_paragraph_changed(features, features + "\n- order prints online")

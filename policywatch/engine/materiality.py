@@ -1223,7 +1223,11 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         reversed_ += wording.reversed_by_non(old_plain, new_plain)
         if reversed_:
             material.append(f"meaning reversed: {', '.join(reversed_)}")
-        if left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document)):
+        if left_add and not material and _leave_widened(new_plain, left_rem, left_add, rules):
+            favour.append(f"the user may now: '{wording.quote(', '.join(left_add), 60)}' too (in the user's favour)")
+        elif (
+            left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document))
+        ):
             material.append(duty)
         if left_add and not material and (power := _power_widened(old_plain, new_plain, left_add)):
             material.append(power)
@@ -1891,6 +1895,21 @@ def _first_item(word: str) -> re.Pattern[str]:
 
 # What opens a list of examples of a thing the sentence already names.
 _EXAMPLES = re.compile(r"\b(?:such as|e\.g\.|eg\.|for example|for instance|like)\b")
+
+
+# What the user is allowed, or what is open to the user ("Vehicle catalogs are allowed in Canada and the US only").
+_PERMITS = re.compile(r"\b(?:is|are)\s+(?:only\s+)?(?:allowed|permitted|available)\b", re.I)
+
+
+def _leave_widened(sentence: str, removed: list[str], added: list[str], rules: Rules) -> bool:
+    """Items added to a list of where or to whom something is allowed or open ("allowed in Canada, Germany and
+    the US only" → "... France, Spain ..."): the user may do more, a note in the user's favour."""
+    if removed or not added or len(added) > 6 or not _PERMITS.search(sentence):
+        return False
+    if _count(wording.words(sentence), rules.negations, True):
+        return False  # "not allowed in ...": the list is of what is banned
+    low = sentence.lower()
+    return all(word in low and (_list_item(word).search(low) or _first_item(word).match(low)) for word in added)
 
 
 def _duty_extended(
