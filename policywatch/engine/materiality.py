@@ -1904,7 +1904,11 @@ _PERMITS = re.compile(r"\b(?:is|are)\s+(?:only\s+)?(?:allowed|permitted|availabl
 def _leave_widened(sentence: str, removed: list[str], added: list[str], rules: Rules) -> bool:
     """Items added to a list of where or to whom something is allowed or open ("allowed in Canada, Germany and
     the US only" → "... France, Spain ..."): the user may do more, a note in the user's favour."""
-    if removed or not added or len(added) > 6 or not _PERMITS.search(sentence):
+    if removed or not added or len(added) > 6:
+        return False
+    if not ("allowed" in sentence or "permitted" in sentence or "available" in sentence) or not _PERMITS.search(
+        sentence
+    ):
         return False
     if _count(wording.words(sentence), rules.negations, True):
         return False  # "not allowed in ...": the list is of what is banned
