@@ -20,7 +20,9 @@ agreements …): seed 12 with --scale 2 --wider for heldout12.tsv, when every pr
 and terms document had been labelled, and seed 13 with --scale 3 --wider for heldout13.tsv.
 ``--guidelines`` adds community guidelines, copyright claims, complaints and law enforcement
 guidelines: seed 14 with --scale 3 --guidelines for heldout14.tsv, when every document --wider
-draws had been labelled.
+draws had been labelled. ``--revisions`` draws revisions never labelled of documents labelled before (less
+independent of the tuning material: the same pages, their furniture already met): seed 15 with --scale 2
+--guidelines --revisions for heldout15.tsv, when every document --guidelines draws had been labelled.
 """
 
 from __future__ import annotations
@@ -128,14 +130,15 @@ def sizes(repo: str, path: str, old: str, new: str) -> tuple[int, int, int]:
     return changed, *lengths
 
 
-def labelled() -> set[tuple[str, str]]:
-    """Every (repo, document) in a labels file already written: a fresh batch draws none of them."""
-    found = set()
+def labelled(revisions: bool = False) -> set[tuple[str, ...]]:
+    """Every (repo, document) in a labels file already written: a fresh batch draws none of them. With
+    ``revisions``, every (repo, document, new commit) labelled: a batch of revisions never labelled draws none."""
+    found: set[tuple[str, ...]] = set()
     for file in LABELS.glob("*.tsv"):
         for line in file.read_text(encoding="utf-8").splitlines():
             cells = line.split("\t")
             if len(cells) == 7 and not line.startswith("#"):
-                found.add((cells[0], cells[1]))
+                found.add((cells[0], cells[1], cells[3]) if revisions else (cells[0], cells[1]))
     return found
 
 
@@ -149,7 +152,11 @@ def draw(
     """Pairs of one repository per batch. With ``exclude`` (a fresh batch), every document not labelled
     before is held out, and the pairs all go to the held-out batch."""
     tuning, tuning_shrunk, held, held_shrunk, _ = plan
-    candidates = [p for p in pairs(repo, documents) if exclude is None or (repo, p[0]) not in exclude]
+    candidates = [
+        p
+        for p in pairs(repo, documents)
+        if exclude is None or ((repo, p[0]) not in exclude and (repo, p[0], p[2]) not in exclude)
+    ]
     by_path: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for pair in candidates:
         by_path[pair[0]].append(pair)
@@ -217,16 +224,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--guidelines", action="store_true", help="with --fresh: draw from community and law enforcement guidelines too"
     )
+    parser.add_argument(
+        "--revisions", action="store_true", help="with --fresh: revisions never labelled, of documents labelled before"
+    )
     args = parser.parse_args(argv)
-    if (args.wider or args.guidelines or args.scale != 1) and not args.fresh:
-        parser.error("--wider, --guidelines and --scale shape a fresh batch: use them with --fresh")
+    if (args.wider or args.guidelines or args.revisions or args.scale != 1) and not args.fresh:
+        parser.error("--wider, --guidelines, --revisions and --scale shape a fresh batch: use them with --fresh")
     for repo, *_ in PLAN:
         if not repository(repo).is_dir():
             print(f"ota_sample: {repository(repo)}: no such repository (set $OTA_MIRROR)", file=sys.stderr)
             return 2
     args.out.mkdir(parents=True, exist_ok=True)
     if args.fresh:
-        exclude = labelled()
+        exclude = labelled(args.revisions)
         rows = []
         for repo, small, shrunk, large in FRESH:
             plan = (0, 0, small * args.scale, shrunk * args.scale, large * args.scale)
@@ -235,13 +245,14 @@ def main(argv: list[str]) -> int:
             rows += sorted(drawn["heldout"])
         if not rows:
             print(
-                f"ota_sample: no pair left to draw: every document is among the {len(exclude)} labelled before",
+                f"ota_sample: no pair left to draw: every one is among the {len(exclude)} labelled before",
                 file=sys.stderr,
             )
             return 1
         name = args.out / "heldout_fresh.tsv"
         name.write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
-        print(f"{name}: {len(rows)} pairs, none from the {len(exclude)} documents labelled before")
+        what = "revisions" if args.revisions else "documents"
+        print(f"{name}: {len(rows)} pairs, none of the {len(exclude)} {what} labelled before")
         return 0
     for repo, *plan in PLAN:
         drawn = draw(repo, tuple(plan), random.Random(f"{args.seed}:{repo}"))

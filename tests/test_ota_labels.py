@@ -161,6 +161,13 @@ def test_the_sampler_refuses_a_draw_of_guidelines_that_is_not_fresh(tmp_path):
     assert not (tmp_path / "draw").exists()
 
 
+def test_the_sampler_refuses_a_draw_of_revisions_that_is_not_fresh(tmp_path):
+    run = without_mirror(tmp_path, "ota_sample.py", "--revisions", "--out", str(tmp_path / "draw"))
+    assert run.returncode == 2
+    assert "use them with --fresh" in run.stderr
+    assert not (tmp_path / "draw").exists()
+
+
 def test_the_unseen_heldout_batch_warns_that_it_is_scored_once(ota, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(ota, "UNSEEN", "heldout14")
     monkeypatch.setattr(ota, "MIRROR", tmp_path / "none")
