@@ -1,6 +1,6 @@
 """Score compare() on labelled revision pairs from Open Terms Archive's public policy histories.
 
-    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout14] [--reasons N] [-v]
+    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout15] [--reasons N] [-v]
                                    [LABELS.tsv ...]
 
 The histories (github.com/OpenTermsArchive/contrib-versions, vlopses-us-versions,
@@ -16,9 +16,8 @@ kept minor), refusals handled, the mistakes grouped by kind of change, and
 compare()'s timing. A refusal is compare() raising a PolicywatchError: right for
 pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout14`` score the
 fourteen held-out batches alone; they are spent (each scored once, then tuned on) and
-``--batch tuning`` scores them with the tuning batches. A held-out batch not yet scored (``UNSEEN``)
-is run once, at the end, never for tuning; none is left, since every document ota_sample.py draws
-has been labelled.
+``--batch tuning`` scores them with the tuning batches. The held-out batch not yet scored (``UNSEEN``,
+heldout15: revisions never labelled, of documents labelled before) is run once, at the end, never for tuning.
 """
 
 from __future__ import annotations
@@ -57,11 +56,12 @@ LABELS_OF = {
     "heldout12": "heldout12.tsv",
     "heldout13": "heldout13.tsv",
     "heldout14": "heldout14.tsv",
+    "heldout15": "heldout15.tsv",
     "languages": "lang_*.tsv",
 }
 SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14))
 # The held-out batch drawn and labelled but not yet scored, warned about when run; None while every batch is spent.
-UNSEEN: str | None = None
+UNSEEN: str | None = "heldout15"
 REFUSED = "refused"
 
 

@@ -178,3 +178,15 @@ def test_the_unseen_heldout_batch_warns_that_it_is_scored_once(ota, tmp_path, mo
 def test_a_spent_heldout_batch_is_run_without_the_warning(tmp_path):
     run = without_mirror(tmp_path, "evaluate_ota.py", "--batch", "heldout14")
     assert "scored once" not in run.stderr and run.returncode == 2
+
+
+def test_the_revisions_batch_holds_no_revision_labelled_before(ota):
+    before = {
+        (p.repo, p.path, p.new)
+        for name in ota.LABELS_OF
+        if name not in ("heldout15", "languages")
+        for p in batch(ota, name)
+    }
+    fresh = batch(ota, "heldout15")
+    assert len(fresh) >= 60
+    assert not before & {(p.repo, p.path, p.new) for p in fresh}
