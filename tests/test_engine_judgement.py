@@ -2033,6 +2033,33 @@ def test_places_added_to_where_something_is_allowed_are_leave_widened():
     assert reasons(result)[0].startswith("the user may now: 'france, spain' too")
 
 
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        (
+            "You may use Gold to buy gifts for other users.",
+            "You may use Gold to buy gifts for other users of our apps.",
+        ),
+        (
+            "Plus is only available for users registered in Sweden.",
+            "Plus is only available for users registered in Sweden, and for citizens of other EU countries.",
+        ),
+    ],
+)
+def test_words_only_added_to_what_the_user_may_do_are_leave_widened(old, new):
+    result = with_paragraph_changed(old, new)
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("the user may now")
+
+
+def test_more_data_the_user_may_give_the_company_is_no_leave_widened():
+    result = with_paragraph_changed(
+        "Customer may provide prompts to the service.",
+        "Customer may provide prompts, or access to data and content, to the service.",
+    )
+    assert not any(r.startswith("the user may now") for r in reasons(result))
+
+
 def test_places_added_to_where_something_is_not_allowed_are_a_new_ban():
     result = with_paragraph_changed(
         "Vehicle catalogs are not allowed in Canada, Germany, or the US.",

@@ -1225,6 +1225,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             material.append(f"meaning reversed: {', '.join(reversed_)}")
         if left_add and not material and _leave_widened(new_plain, left_rem, left_add, rules):
             favour.append(f"the user may now: '{wording.quote(', '.join(left_add), 60)}' too (in the user's favour)")
+        elif left_add and not material and _leave_extended(new_plain, left_rem, left_add, hunks, rules):
+            favour.append(f"the user may now: {wording.snippet(hunks)} (in the user's favour)")
         elif (
             left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document))
         ):
@@ -1899,6 +1901,33 @@ _EXAMPLES = re.compile(r"\b(?:such as|e\.g\.|eg\.|for example|for instance|like)
 
 # What the user is allowed, or what is open to the user ("Vehicle catalogs are allowed in Canada and the US only").
 _PERMITS = re.compile(r"\b(?:is|are)\s+(?:only\s+)?(?:allowed|permitted|available)\b", re.I)
+
+
+_GIVES_DATA = frozenset(("data", "information", "content", "access", "files", "recordings", "messages"))
+
+
+def _names_data(text: str, rules: Rules) -> bool:
+    """``text`` names data, a recipient or a purpose."""
+    named = ("data_categories", "recipients", "purposes")
+    return any(found for cat, found in zip(rules.categories, _terms(text, rules), strict=True) if cat.name in named)
+
+
+def _leave_extended(sentence: str, removed: list[str], added: list[str], hunks, rules: Rules) -> bool:
+    """Words only added to a sentence that gives the user leave ("You may use Gold to buy gifts for other users"
+    → "... other users of our app or other apps"), or to whom something is open ("only available for users in
+    Sweden" → "..., and for citizens of EU countries"): the user may do more. Words that bind, limit or negate, a
+    practice of the company's, or more data the user may give it, are judged."""
+    if removed or not added:
+        return False
+    gives = _LEAVE_GIVEN.search(sentence) or (
+        ("available" in sentence or "allowed" in sentence)
+        and _PERMITS.search(sentence)
+        and all(re.match(r"\W*(?:and|or)\b", h[3]) for h in hunks if h[3].strip())
+    )
+    if not gives or _count(added, rules.negations | rules.limits | rules.obligations | rules.permissions):
+        return False
+    # A practice of the company's, or more the user may give it ("data or access to data"), is judged.
+    return not (_TAKES.search(sentence) or _GIVES_DATA.intersection(added) or _names_data(" ".join(added), rules))
 
 
 def _leave_widened(sentence: str, removed: list[str], added: list[str], rules: Rules) -> bool:
