@@ -477,7 +477,9 @@ def _cut_plainly(terms: list[str], cuts: str, sentence: str, rules: Rules) -> bo
     return not _count(wording.words(sentence), rules.negations | rules.limits, True)
 
 
-_EXAMPLE_RUN = re.compile(r"[\s(,;]*(?:such as|e\.g\.|for example|for instance)\b")
+# The words that open a run of examples ("such as threats, fraud or scams").
+_EXAMPLE_WORDS = r"such as|e\.g\.|for example|for instance"
+_EXAMPLE_RUN = re.compile(rf"[\s(,;]*(?:{_EXAMPLE_WORDS})\b")
 
 
 def _examples_cut(terms: list[str], cuts: str) -> bool:
@@ -1058,16 +1060,15 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             leave += [f"commitment added: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
         elif modal and all(m.startswith("negation removed") for m in modal) and _lifts_a_ban(edit.segments, rules):
             leave += [f"ban on the user lifted: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
-        elif (
-            modal
-            and all(m.startswith("limitation added") for m in modal)
-            and _narrows_a_practice(new_plain, kept_gained, rules)
-        ) or (
-            modal
-            and all(
-                m.startswith(("negation added", "limitation added", "permission turned into obligation")) for m in modal
+        elif modal and (
+            (
+                all(m.startswith("limitation added") for m in modal)
+                and _narrows_a_practice(new_plain, kept_gained, rules)
             )
-            and _promises_not(old_plain, new_plain, kept_gained, rules)
+            or (
+                all(m.startswith(_TIGHTENING) for m in modal)
+                and _promises_not(old_plain, new_plain, kept_gained, rules)
+            )
         ):
             leave += [f"practice narrowed: {m.split(': ', 1)[1]} (in the user's favour)" for m in modal]
         else:
@@ -1458,6 +1459,10 @@ def _promises_not(old: str, new: str, gained: Counter[str], rules: Rules) -> boo
         return False
     said = _TAKES.search(old) or _PASSIVE_PRACTICE.search(old)
     return bool(said) and bool(_PROMISE.search(new) or _PASSIVE_PROMISE.search(new))
+
+
+# What a practice turned into a promise not to do it shows as ("We may share" → "We will never share").
+_TIGHTENING = ("negation added", "limitation added", "permission turned into obligation")
 
 
 def _narrows_a_practice(new: str, gained: Counter[str], rules: Rules) -> bool:
@@ -1896,7 +1901,7 @@ def _first_item(word: str) -> re.Pattern[str]:
 
 
 # What opens a list of examples of a thing the sentence already names.
-_EXAMPLES = re.compile(r"\b(?:such as|e\.g\.|eg\.|for example|for instance|like)\b")
+_EXAMPLES = re.compile(rf"\b(?:{_EXAMPLE_WORDS}|eg\.|like)\b")
 
 
 # What the user is allowed, or what is open to the user ("Vehicle catalogs are allowed in Canada and the US only").
@@ -2045,10 +2050,7 @@ def _states_nothing(text: str, words: list[str], rules: Rules, document: Layout 
     if rules.structure.contact.search(text) or _BINDS.search(text):
         return False
     seen = document.writes_now if removed else document.wrote_before
-    if any(_new_name(m, text, seen, rules) for m in _CAPITAL_WORD.finditer(text)):
-        return False
-    # An item of a list whose lead-in binds ("Do not post the following content:") binds too.
-    return removed or not _binding_lead_in(document.lead_in(text))
+    return not any(_new_name(m, text, seen, rules) for m in _CAPITAL_WORD.finditer(text))
 
 
 def _only_gives(text: str) -> bool:

@@ -222,9 +222,10 @@ _WHEN = re.compile(
 )
 # A sentence's end, but not an initialism's ("U.S. State Privacy Laws"): a banner is read sentence by sentence.
 _BANNER_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.[A-Z]\.)\s+(?=[A-Z0-9])")
-# A word that binds: a sentence after a banner's news that holds one is no follow-up of it. ("consent" binds in a
-# pointer's sentence, but a follow-up names the policy that rules it: "the EU user consent policy page".)
-_BINDS = re.compile(r"\b(?:agree|must|shall|bound|required)\b", re.I)
+# Words that bind: a sentence that holds one is no mere pointer, nor a follow-up of a banner's news. ("consent"
+# binds in a pointer's sentence, but a follow-up names the policy that rules it: "the EU user consent policy page".)
+_BINDING_WORDS = "agree|must|shall|bound|required"
+_BINDS = re.compile(rf"\b(?:{_BINDING_WORDS})\b", re.I)
 
 
 def is_banner(block: str, st: Structure, vocabulary: Callable[[str], bool]) -> bool:
@@ -327,7 +328,7 @@ _SENT_HERE = re.compile(r"\b(?:visit|see|click|go|read|found|available)\s+here[.
 # A sentence that only offers to tell more about a topic, its link the page that does ("Learn more about our
 # efforts to fight spam."): it names the topic, it asserts nothing of it.
 _MORE_ABOUT = re.compile(r"(?:to )?(?:learn|read|find out) more about(?:\s+\S+){1,15}\s*$", re.I)
-_BINDING = re.compile(r"\b(?:agree|must|shall|bound|consent|required)\b", re.I)
+_BINDING = re.compile(rf"\b(?:{_BINDING_WORDS}|consent)\b", re.I)
 
 
 def is_debris(block: str, st: Structure) -> bool:
@@ -794,8 +795,8 @@ class Layout:
         A sentence is said when one old sentence, or two in a row, hold at least ``st.restated_share`` of
         its words, the same negations, limits and modal verbs (``fixed``) and every count of it (an age, a
         period; dates are for the date rules): "we do not sell" does not say "we sell", nor "at least 19 years
-        old" "at least 18". Sentences shorter than
-        ``st.restated_words`` (a clause's title) are not weighed, but at least one sentence must be.
+        old" "at least 18". Sentences shorter than ``st.restated_words`` (a clause's title) are not weighed, but
+        at least one sentence must be.
         """
         sentences = (frozenset(t.lower() for t in _TOKEN.findall(s)) for s in _SENTENCES.split(text))
         weighed = [w for w in sentences if len(w) >= st.restated_words]
