@@ -147,22 +147,9 @@ def test_the_sampler_without_a_mirror_says_so_in_one_line_and_exits_2(tmp_path):
     assert not (tmp_path / "draw").exists()
 
 
-def test_the_sampler_refuses_a_wider_draw_that_is_not_fresh(tmp_path):
-    run = without_mirror(tmp_path, "ota_sample.py", "--wider", "--out", str(tmp_path / "draw"))
-    assert run.returncode == 2
-    assert "use them with --fresh" in run.stderr
-    assert not (tmp_path / "draw").exists()
-
-
-def test_the_sampler_refuses_a_draw_of_guidelines_that_is_not_fresh(tmp_path):
-    run = without_mirror(tmp_path, "ota_sample.py", "--guidelines", "--out", str(tmp_path / "draw"))
-    assert run.returncode == 2
-    assert "use them with --fresh" in run.stderr
-    assert not (tmp_path / "draw").exists()
-
-
-def test_the_sampler_refuses_a_draw_of_revisions_that_is_not_fresh(tmp_path):
-    run = without_mirror(tmp_path, "ota_sample.py", "--revisions", "--out", str(tmp_path / "draw"))
+@pytest.mark.parametrize("shaping", ["--wider", "--guidelines", "--revisions"])
+def test_the_sampler_refuses_a_shaped_draw_that_is_not_fresh(tmp_path, shaping):
+    run = without_mirror(tmp_path, "ota_sample.py", shaping, "--out", str(tmp_path / "draw"))
     assert run.returncode == 2
     assert "use them with --fresh" in run.stderr
     assert not (tmp_path / "draw").exists()
