@@ -14,10 +14,10 @@ by reading the diff before the engine saw the pair.
 Prints per repository: recall of material changes, specificity (minor changes
 kept minor), refusals handled, the mistakes grouped by kind of change, and
 compare()'s timing. A refusal is compare() raising a PolicywatchError: right for
-pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout14`` score the
-fourteen held-out batches alone; they are spent (each scored once, then tuned on) and
-``--batch tuning`` scores them with the tuning batches. The held-out batch not yet scored (``UNSEEN``,
-heldout15: revisions never labelled, of documents labelled before) is run once, at the end, never for tuning.
+pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout15`` score the
+fifteen held-out batches alone; they are spent (each scored once, then tuned on) and
+``--batch tuning`` scores them with the tuning batches. A held-out batch not yet scored (``UNSEEN``) is run
+once, at the end, never for tuning.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from evaluate_basecamp import Tally, median_ms  # noqa: E402
 MIRROR = Path(os.environ.get("OTA_MIRROR") or "/work/.mirror")
 REPOS = ("contrib-versions", "vlopses-us-versions", "genai-eu-versions")
 LABELS = Path(__file__).resolve().parent / "ota_labels"
-# The fourteen held-out batches are spent (scored once, then used for tuning).
+# The fifteen held-out batches are spent (scored once, then used for tuning).
 LABELS_OF = {
     "tuning": "tuning_*.tsv",
     "heldout": "heldout.tsv",
@@ -59,9 +59,9 @@ LABELS_OF = {
     "heldout15": "heldout15.tsv",
     "languages": "lang_*.tsv",
 }
-SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14))
+SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
 # The held-out batch drawn and labelled but not yet scored, warned about when run; None while every batch is spent.
-UNSEEN: str | None = "heldout15"
+UNSEEN: str | None = None
 REFUSED = "refused"
 
 
