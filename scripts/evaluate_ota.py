@@ -1,6 +1,6 @@
 """Score compare() on labelled revision pairs from Open Terms Archive's public policy histories.
 
-    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout15] [--reasons N] [-v]
+    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout16] [--reasons N] [-v]
                                    [LABELS.tsv ...]
 
 The histories (github.com/OpenTermsArchive/contrib-versions, vlopses-us-versions,
@@ -16,8 +16,8 @@ kept minor), refusals handled, the mistakes grouped by kind of change, and
 compare()'s timing. A refusal is compare() raising a PolicywatchError: right for
 pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout15`` score the
 fifteen held-out batches alone; they are spent (each scored once, then tuned on) and
-``--batch tuning`` scores them with the tuning batches. A held-out batch not yet scored (``UNSEEN``) is run
-once, at the end, never for tuning.
+``--batch tuning`` scores them with the tuning batches. The held-out batch not yet scored (``UNSEEN``,
+heldout16: revisions never labelled, of documents labelled before) is run once, at the end, never for tuning.
 """
 
 from __future__ import annotations
@@ -57,11 +57,12 @@ LABELS_OF = {
     "heldout13": "heldout13.tsv",
     "heldout14": "heldout14.tsv",
     "heldout15": "heldout15.tsv",
+    "heldout16": "heldout16.tsv",
     "languages": "lang_*.tsv",
 }
 SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
 # The held-out batch drawn and labelled but not yet scored, warned about when run; None while every batch is spent.
-UNSEEN: str | None = None
+UNSEEN: str | None = "heldout16"
 REFUSED = "refused"
 
 
