@@ -170,11 +170,7 @@ def test_a_spent_heldout_batch_is_run_without_the_warning(tmp_path):
 @pytest.mark.parametrize("revisions", ["heldout15", "heldout16"])
 def test_a_revisions_batch_holds_no_revision_labelled_in_an_earlier_batch(ota, revisions):
     names = list(ota.LABELS_OF)
-    before = {
-        (p.repo, p.path, p.new)
-        for name in names[: names.index(revisions)]
-        for p in batch(ota, name)
-    }
+    before = {(p.repo, p.path, p.new) for name in names[: names.index(revisions)] for p in batch(ota, name)}
     fresh = batch(ota, revisions)
     assert len(fresh) >= 60
     assert not before & {(p.repo, p.path, p.new) for p in fresh}
