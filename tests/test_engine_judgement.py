@@ -2277,6 +2277,28 @@ def test_a_street_written_the_continental_or_the_japanese_way_is_a_postal_addres
 
 
 @pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        (
+            "Acme UK Ltd, Acme House, 1000 Hillside Drive, Chertsey, Surrey KT16 0PS",
+            "Acme UK Ltd, Acme House, 2000 Hillside Drive, Chertsey, Surrey KT16 0RS, UK",
+            "'1000 Hillside Drive, Chertsey, Surrey KT16 0PS' → '2000 Hillside Drive, Chertsey, Surrey KT16 0RS, UK'",
+        ),
+        (
+            "Acme Ltd WeWork Example House 2nd floor 125 Kingway London WC2b 6NH United Kingdom",
+            "Acme Ltd c/o Example LLP 22 Bishopsgate London, EC2N 4BQ United Kingdom",
+            "'WeWork Example House 2nd floor' → 'c/o Example LLP 22 Bishopsgate London",
+        ),
+    ],
+)
+def test_an_address_that_gains_its_country_or_follows_a_building_is_a_postal_address(old, new, shown):
+    result = with_paragraph_changed(f"Write to us at {old}.", f"Write to us at {new}.")
+    assert result.classification == "minor"
+    assert len(reasons(result)) == 1
+    assert reasons(result)[0].startswith(f"postal address changed: {shown}")
+
+
+@pytest.mark.parametrize(
     "reason, kind",
     [
         ("text removed that states no practice, duty or right: 'Welcome!'", "statement"),

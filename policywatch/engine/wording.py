@@ -31,13 +31,16 @@ DATE = re.compile(DATE_PATTERN, re.I)
 # A street address, to its postcode when there is one: "30 North Racine Avenue, Suite 200, Chicago, IL 60607".
 _ADDRESS = re.compile(
     # In someone's care first ("c/o Acme Law LLP"), then the number and the street, with or without its kind, to
-    # the postcode ("40 Bank Street, London, E14 5DS", "22 Bishopsgate London, EC2N 4BQ").
+    # the postcode ("40 Bank Street, London, E14 5DS", "22 Bishopsgate London, EC2N 4BQ"), a letter of its district
+    # perhaps written small ("WC2b 6NH").
     r"(?:\b[Cc]/[Oo]\s+[^\d;]{1,80}?\s+)?\b\d{1,6}[A-Za-z]?\s+(?:"
     r"(?:[A-Z][\w.'-]*\s+){0,5}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Place|Pl|Square|Sq|Court|Ct|Parkway|Pkwy)\b\.?"
-    r"(?:[^.;]{0,80}\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}))?"
+    r"(?:[^.;]{0,80}\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Za-z\d]?\s*\d[A-Z]{2}|\d{4,5}))?"
     r"|(?:(?:[A-Z][\w.'-]*|\d{1,3}(?:st|nd|rd|th)),?\s+){1,6}"
-    r"(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)\b)"
+    r"(?:[A-Z]{1,2}\d[A-Za-z\d]?\s*\d[A-Z]{2}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)\b)"
+    # An address may end with its country ("... Surrey KT16 0RS, UK").
+    r"(?:,?\s+(?:UK|U\.K\.|United Kingdom|USA|U\.S\.A\.|United States(?: of America)?|Ireland|Canada)\b)?"
     # The continental order: the street, its number, then the postcode and town ("Hauptstrasse 27, CH-8050 Zurich",
     # "Example Str. 76/77, 10115 Berlin", "Karl-Marx-Strasse 101").
     r"|\b[A-Z][\w'-]*?[\s-]?(?i:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej|gade|katu)"
@@ -219,11 +222,23 @@ def address_change(old: str, new: str) -> str | None:
     old_addresses, new_addresses = _ADDRESS.findall(old), _ADDRESS.findall(new)
     if not old_addresses or old_addresses == new_addresses:
         return None
-    if " ".join(_ADDRESS.sub(" ", old).split()) != " ".join(_ADDRESS.sub(" ", new).split()):
+    old_rest, new_rest = _ADDRESS.sub(" ", old).split(), _ADDRESS.sub(" ", new).split()
+    # A building's name may take in the words before it ("Acme Ltd WeWork House 2nd floor"): words read as part of
+    # an address on one side and left outside it on the other are the same words.
+    outside_old, outside_new = Counter(old_rest) - Counter(new_rest), Counter(new_rest) - Counter(old_rest)
+    if outside_old - Counter(" ".join(new_addresses).split()) or outside_new - Counter(" ".join(old_addresses).split()):
         return None
-    gone = [a for a in old_addresses if a not in new_addresses] or ["-"]
-    came = [a for a in new_addresses if a not in old_addresses] or ["-"]
+    gone = [_without_lead(a, outside_new) for a in old_addresses if a not in new_addresses] or ["-"]
+    came = [_without_lead(a, outside_old) for a in new_addresses if a not in old_addresses] or ["-"]
     return f"postal address changed: '{quote(gone[0], 60)}' → '{quote(came[0], 60)}'"
+
+
+def _without_lead(address: str, outside: Counter[str]) -> str:
+    """The address without the words in front of it that the other side leaves outside its address."""
+    words = address.split()
+    while len(words) > 1 and outside[words[0]]:
+        words.pop(0)
+    return " ".join(words)
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
