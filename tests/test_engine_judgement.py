@@ -2320,3 +2320,25 @@ def test_the_reasons_of_page_text_have_a_kind_of_their_own(reason, kind):
     from policywatch.engine.materiality import reason_kind
 
     assert reason_kind(reason) == kind
+
+
+def test_words_cut_from_a_sentence_that_stays_binding_no_one_are_minor():
+    old = (
+        "Please also read our Returns policy and our appliance collection terms "
+        "(collection of your old appliances on a like-for-like basis)."
+    )
+    result = with_paragraph_changed(old, "Please also read our Returns policy and our appliance collection terms.")
+    assert result.classification == "minor"
+    assert reasons(result) == [
+        "words cut, binding no one: '(collection of your old appliances on a like-for-like basis)'"
+    ]
+
+
+def test_a_promise_cut_from_a_sentence_that_stays_is_a_commitment_removed():
+    old = (
+        "Your renewal discount applies for 12 months and will begin on either your next bill "
+        "or the one after, depending on your billing cycle."
+    )
+    result = with_paragraph_changed(old, "Your renewal discount applies for 12 months.")
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("commitment removed: 'and will begin on either your next bill")
