@@ -794,6 +794,7 @@ def test_a_pointer_to_another_notice_removed_is_navigation():
     [
         "If your request relates to Acme Shop data, please refer to: https://acme.example/legal/shop-guidelines",
         "If your request relates to Acme Shop data, please refer to the Acme Shop Guidelines.",
+        "If you are a user under the age of 18, you can find additional resources in the Acme Teen Privacy Guide.",
     ],
 )
 def test_a_pointer_for_a_case_said_first_is_navigation(pointer):

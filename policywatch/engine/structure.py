@@ -358,9 +358,11 @@ def is_questions(block: str, st: Structure) -> bool:
 
 
 # The case a pointer is for, before it ("If your request relates to Shop data, please refer to: ..."), unless the
-# case itself says what is done with data ("If you want us to share your data ...").
+# case itself says what is done with data ("If you want us to share your data ..."; "If you are a user" says nothing).
 _FOR_CASE = re.compile(r"^(?:if|where|when|for)\b([^,]{0,80}),\s*", re.I)
-_PRACTICE_VERB = re.compile(r"\b(?:share|sell|collect|use|process|transfer|disclose|track|store|keep|retain)\w*", re.I)
+_PRACTICE_VERB = re.compile(
+    r"\b(?!users?\b)(?:share|sell|collect|use|process|transfer|disclose|track|store|keep|retain)\w*", re.I
+)
 # A pointer whose object is a link ("please refer to: https://...").
 _TO_LINK = re.compile(r"\b(?:refer to|see|visit|go to)\s*:?\s*(?:https?://|www\.)\S+$", re.I)
 
