@@ -1660,6 +1660,39 @@ def test_a_footer_of_phone_numbers_and_an_address_removed_is_contact_details():
     assert reasons(result)[0].startswith("contact details and navigation removed, no policy text")
 
 
+@pytest.mark.parametrize(
+    "way_in",
+    [
+        "Authorised officials may contact Acme about legal process and urgent inquiries at the following number:"
+        "\n\n555-0100.",
+        "Copyright Agent\n\nAcme LLC\n\n1 Example Road\n\nMenlo Park, CA 94025\n\nPhone: (650) 555-0100"
+        "\n\nEmail: ip@acme.example",
+    ],
+)
+def test_a_way_to_reach_the_company_added_is_minor(way_in):
+    result = with_paragraph_added(way_in)
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("way to reach the company added")
+
+
+def test_a_company_new_to_the_page_named_with_its_address_is_still_judged():
+    result = with_paragraph_added("Mailwell Inc\n\n5 Main Street, Boston, MA 02110\n\nEmail: privacy@mailwell.example")
+    assert result.classification == "material"
+
+
+def test_a_way_in_that_also_sets_a_time_limit_is_still_judged():
+    result = with_paragraph_added("To cancel, call us at (650) 555-0100 within 14 days of your order.")
+    assert not any(r.startswith("way to reach") for r in reasons(result))
+
+
+def test_a_date_written_the_iso_way_is_no_phone_number():
+    result = with_paragraph_changed(
+        "The discount applies to orders placed from 2025-09-12.",
+        "The discount applies to orders placed from 2026-02-20.",
+    )
+    assert reasons(result) == ["date changed: 2025-09-12 → 2026-02-20"]
+
+
 def test_a_company_named_beside_a_mail_address_is_no_line_of_contact_details():
     result = with_paragraph_added("Nimbus Analytics Ltd: privacy@nimbus.example")
     assert not reasons(result)[0].startswith("contact details")

@@ -1000,6 +1000,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         return _override(edit, rules, MINOR, [f"{what}: {wording.snippet(hunks)}"])
     if page := _page_structure(edit, rules, document):
         return _override(edit, rules, MINOR, [page])
+    if edit.kind in ("insert", "delete") and (way := _way_in(edit, rules, document)):
+        return _override(edit, rules, MINOR, [way])
     if edit.kind == "replace" and (note := _date_note(edit.old_text, edit.new_text)):
         return _override(edit, rules, MINOR, [note])
     if (
@@ -1746,6 +1748,19 @@ _LEGAL_ENTITY = re.compile(rf"\b((?:[A-Z][\w'’&-]*\.? ){{0,3}}[A-Z][\w'’&-]*
 def _entities(text: str) -> dict[str, str]:
     """Registered company names in ``text``, keyed by their distinctive words (the legal form aside)."""
     return {m[1].strip(" ,").lower(): f"{m[1].strip()} {m[2]}" for m in _LEGAL_ENTITY.finditer(text)}
+
+
+def _way_in(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
+    """A reason when the text added or removed only tells how to reach the company, and names no company the
+    page did not name before (a line of a processor with its address is a recipient, judged as such)."""
+    text = edit.new_text if edit.kind == "insert" else edit.old_text
+    if not wording.way_in(text) or rules.structure.contact.search(text):
+        return None  # an officer or a representative named for the user is a contact added, said as such
+    if edit.kind == "insert" and any(
+        document is None or not all(document.wrote_before(word) for word in name.split()) for name in _entities(text)
+    ):
+        return None
+    return f"way to reach the company {_done(edit)}: '{wording.quote(text)}'"
 
 
 def _entity_changed(

@@ -244,7 +244,8 @@ def _without_lead(address: str, outside: Counter[str]) -> str:
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A mail address written so that scrapers miss it: "privacy-support [at] example [dot] com".
 _SPELLED_MAIL = re.compile(r"[\w.+-]+\s?[\[(]at[\])]\s?[\w-]+(?:\s?(?:[\[(]dot[\])]|\.)\s?[\w-]+)+", re.I)
-_PHONE = re.compile(r"(?<![\w.])\+?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s().-]{5,}\d(?![\w.])")
+# A phone number, perhaps ending a sentence; a date written the ISO way ("2025-09-12") is none.
+_PHONE = re.compile(r"(?<![\w.])(?!\d{4}-\d\d-\d\d\b)\+?(?:\(\d{1,4}\)[\s.-]?)?\d[\d\s().-]{5,}\d(?!\w|\.\w)")
 # A link without text: an icon or an image, nothing to read.
 TEXTLESS_LINK = re.compile(r"!?\[\]\([^)]*\)")
 _CALL_LINK = re.compile(r"\[[^\]]*\]\((?:tel|mailto):[^)]*\)")  # a button that dials or writes
@@ -266,6 +267,36 @@ def contact_details_only(block: str) -> bool:
     if rest == links:
         return False  # a link alone is no contact detail
     return all(w.strip(":|,.()").lower() in _CONTACT_LABELS for w in rest.split() if w.strip(":|,.()"))
+
+
+# Words of reaching someone: beside a contact detail they tell the way in ("may contact Acme at the following
+# number", "Please address your requests to: <address>", "Hotline: ...", "Email: ...").
+_REACH = re.compile(
+    r"\b(?:contact\w*|call|phone|telephone|hotline|helpline|e-?mail|write|writing|send|submit|reach|respond"
+    r"|inquir\w+|enquir\w+|agent|address (?:your|all|any)\b)",
+    re.I,
+)
+# What a way in must not also say: a practice with data, a right of the reader's, a change to the terms, who
+# provides the service, a promise, a fee, a duty or a time limit.
+_NO_MERE_WAY_IN = re.compile(
+    r"\b(?!users?\b)(?:shar|sell|sold|collect|use|us(?:ed|es|ing)\b|(?<!legal )process|transfer|disclos|track"
+    r"|stor(?:e|ed|es|ing)\b|keep|kept|retain|licen[cs]|delet|eras|opt|withdraw|object|unsubscrib|correct|access|right|updat|chang"
+    r"|offered|provided|operated|controller|commit|promis|guarant"
+    r"|fee|charge|price|must|shall|agree|required|bound|days?\b|weeks?\b|months?\b|years?\b|hours?\b)\w*|[$€£]",
+    re.I,
+)
+WAY_IN_WORDS = 60  # a way in is a line or a few: a longer text says more than how to reach the company
+
+
+def way_in(block: str) -> bool:
+    """A block that only tells how to reach the company: a phone number, a mail or postal address, and words of
+    reaching it ("Authorized officials may contact Acme at the following number: 555-0100"; "Copyright Agent /
+    Acme LLC / 1 Main Street ... / Email: ip@acme.com"), with no practice, fee, duty or time limit beside them."""
+    if len(block.split()) > WAY_IN_WORDS or not _REACH.search(block):
+        return False
+    if not (_PHONE.search(block) or _EMAIL.search(block) or _SPELLED_MAIL.search(block) or _ADDRESS.search(block)):
+        return False
+    return not _NO_MERE_WAY_IN.search(block)
 
 
 _HIDDEN_MAIL = re.compile(r"\[email\s?protected\]", re.I)
