@@ -1754,8 +1754,8 @@ def _way_in(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
     """A reason when the text added or removed only tells how to reach the company, and names no company the
     page did not name before (a line of a processor with its address is a recipient, judged as such)."""
     text = edit.new_text if edit.kind == "insert" else edit.old_text
-    if not wording.way_in(text) or rules.structure.contact.search(text):
-        return None  # an officer or a representative named for the user is a contact added, said as such
+    if not wording.way_in(text) or rules.structure.contact.search(text) or _gives_leave(text, rules):
+        return None  # an officer named for the user is a contact added, a way given to the user leave: said as such
     if edit.kind == "insert" and any(
         document is None or not all(document.wrote_before(word) for word in name.split()) for name in _entities(text)
     ):
