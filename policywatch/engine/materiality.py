@@ -1135,7 +1135,6 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         # A sentence added that only promises not to do things ("We will not share your phone number").
         material, promised = _promised_not(material, new_plain, Counter(), Counter(), rules)
         favour += promised
-    commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
     if edit.kind in ("insert", "delete"):
         text = edit.new_text if edit.kind == "insert" else edit.old_text
         read = wording.TEXTLESS_LINK.sub(" ", text) if "[](" in text else text  # a link without text shows no words
@@ -1143,6 +1142,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         content = [w for w in words if w not in rules.stopwords]
         unit = "paragraph" if SEP in text else "text"
         verb = _done(edit)
+        commitments = (rules.negations | rules.limits | rules.obligations) - rules.weak
         if edit.kind == "insert" and not material and not favour and _gives_leave(text, rules):
             favour.append(f"the user may now: '{wording.quote(text, 70)}' (in the user's favour)")
         removed = edit.kind == "delete"
@@ -1258,20 +1258,20 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         # Words only cut from a sentence that stays take nothing from the user unless they bound the company:
         # "will" is a tense elsewhere, but "… and will begin on your next bill" cut is a promise dropped.
         cut_only = edit.kind == "replace" and not left_add and all(not h[3].strip() for h in hunks)
-        binding_cut = cut_only and _count(wording.words(cuts), commitments | rules.weak, True)
+        binding_cut = cut_only and _count(wording.words(cuts), rules.negations | rules.limits | rules.obligations, True)
+        cut = f"'{wording.quote(deleted.strip())}'" if cut_only else ""
         if (
             unexplained >= 3
             and not material
             and not (favour and _only_gives(edit.new_text))
             and (binding_cut or not cut_only)
         ):
-            cut = f"'{wording.quote(deleted.strip())}'"
             material.append(f"commitment removed: {cut}" if cut_only else f"wording changed: {wording.snippet(hunks)}")
         elif not material:
             minor.extend(favour)
             minor.extend(notes)
             if cut_only and unexplained >= 3:
-                minor.append(f"words cut, binding no one: '{wording.quote(deleted.strip())}'")
+                minor.append(f"words cut, binding no one: {cut}")
             elif unexplained:
                 minor.append(f"rewording: {wording.snippet(hunks)}")
             if not minor:

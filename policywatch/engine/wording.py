@@ -280,19 +280,20 @@ _REACH = re.compile(
 # provides the service, a promise, a fee, a duty or a time limit.
 _NO_MERE_WAY_IN = re.compile(
     r"\b(?!users?\b)(?:shar|sell|sold|collect|use|us(?:ed|es|ing)\b|(?<!legal )process|transfer|disclos|track"
-    r"|stor(?:e|ed|es|ing)\b|keep|kept|retain|licen[cs]|delet|eras|opt|withdraw|object|unsubscrib|correct|access|right|updat|chang"
+    r"|stor(?:e|ed|es|ing)\b|keep|kept|retain|licen[cs]"
+    r"|delet|eras|opt|withdraw|object|unsubscrib|correct|access|right|updat|chang"
     r"|offered|provided|operated|controller|commit|promis|guarant"
     r"|fee|charge|price|must|shall|agree|required|bound|days?\b|weeks?\b|months?\b|years?\b|hours?\b)\w*|[$€£]",
     re.I,
 )
-WAY_IN_WORDS = 60  # a way in is a line or a few: a longer text says more than how to reach the company
+_WAY_IN_WORDS = 60  # a way in is a line or a few: a longer text says more than how to reach the company
 
 
 def way_in(block: str) -> bool:
     """A block that only tells how to reach the company: a phone number, a mail or postal address, and words of
     reaching it ("Authorized officials may contact Acme at the following number: 555-0100"; "Copyright Agent /
     Acme LLC / 1 Main Street ... / Email: ip@acme.com"), with no practice, fee, duty or time limit beside them."""
-    if len(block.split()) > WAY_IN_WORDS or not _REACH.search(block):
+    if len(block.split()) > _WAY_IN_WORDS or not _REACH.search(block):
         return False
     if not (_PHONE.search(block) or _EMAIL.search(block) or _SPELLED_MAIL.search(block) or _ADDRESS.search(block)):
         return False
