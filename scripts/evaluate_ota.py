@@ -16,8 +16,8 @@ kept minor), refusals handled, the mistakes grouped by kind of change, and
 compare()'s timing. A refusal is compare() raising a PolicywatchError: right for
 pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout15`` score the
 fifteen held-out batches alone; they are spent (each scored once, then tuned on) and
-``--batch tuning`` scores them with the tuning batches. The held-out batch not yet scored (``UNSEEN``,
-heldout16: revisions never labelled, of documents labelled before) is run once, at the end, never for tuning.
+``--batch tuning`` scores them with the tuning batches. The newest held-out batch (``UNSEEN``, heldout16:
+revisions never labelled, of documents labelled before) is scored once, at the end of its round, never for tuning.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ LABELS_OF = {
     "languages": "lang_*.tsv",
 }
 SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
-# The held-out batch drawn and labelled but not yet scored, warned about when run; None while every batch is spent.
+# The newest held-out batch, scored once at the end of its round and never tuned on, warned about when run; None
+# while every batch is spent.
 UNSEEN: str | None = "heldout16"
 REFUSED = "refused"
 
