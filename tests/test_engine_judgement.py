@@ -490,6 +490,31 @@ def test_a_verb_added_to_what_the_user_may_do_is_no_power_of_the_company():
     assert result.classification == "minor"
 
 
+def test_a_word_stretching_where_the_company_may_act_widens_its_power():
+    result = with_paragraph_changed(
+        "We may review the content and take action, including removing the content and closing the account.",
+        "We may review the content and take action, including removing the content globally and closing the account.",
+    )
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("power widened: now 'globally'")
+
+
+def test_a_licence_the_user_grants_made_worldwide_reaches_further():
+    result = with_paragraph_changed(
+        "You grant us a non-exclusive licence to host and display your content.",
+        "You grant us a worldwide, non-exclusive licence to host and display your content.",
+    )
+    assert result.classification == "material"
+    assert any(r.startswith("power widened: now 'worldwide'") for r in reasons(result))
+
+
+def test_a_word_stretching_when_the_user_may_act_is_no_power_of_the_company():
+    result = with_paragraph_changed(
+        "You may withdraw your consent by writing to us.", "You may withdraw your consent at any time by writing to us."
+    )
+    assert result.classification == "minor"
+
+
 def test_one_of_the_users_duties_struck_out_is_in_the_users_favour():
     old = "Your app must comply with our Content Rules and follow our Review Guidelines."
     result = compare(policy(old), policy("Your app must comply with our Content Rules."))

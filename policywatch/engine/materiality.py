@@ -1234,7 +1234,14 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document))
         ):
             material.append(duty)
-        if left_add and not material and (power := _power_widened(old_plain, new_plain, left_add)):
+        if (
+            left_add
+            and not material
+            and (
+                power := _power_widened(old_plain, new_plain, left_add)
+                or _power_reaches_further(old_plain, new_plain, hunks)
+            )
+        ):
             material.append(power)
         if left_rem and not left_add and not material and (lighter := _duty_dropped(edit, hunks, old_plain, document)):
             favour.append(lighter)
@@ -1446,6 +1453,29 @@ def _power_widened(old: str, new: str, added: list[str]) -> str | None:
     if not verbs:
         return None
     return f"power widened: may now also {verbs[0][1]} ('{wording.quote(verbs[0][0], 50)}')"
+
+
+# Words that stretch how far a power or a licence reaches: where, for how long, when and on what grounds.
+_REACH = re.compile(
+    r"\b(?:globally|worldwide|world-wide|everywhere|permanently|indefinitely|perpetual(?:ly)?|in perpetuity"
+    r"|irrevocabl[ey]|at any time|without (?:any )?(?:prior |advance )?(?:notice|warning)|for any reason"
+    r"|(?:in|at) (?:our|its) (?:sole|absolute) discretion)\b",
+    re.I,
+)
+_LICENCE_GRANTED = re.compile(r"\bgrant(?:s|ing)?\b[^.;]{0,80}\blicen[cs]e", re.I)
+
+
+def _power_reaches_further(old: str, new: str, hunks: list[tuple[str, str, str, str]]) -> str | None:
+    """Words added that stretch what the company may do ("removing the content" → "removing the content
+    globally", "may suspend" → "may suspend at any time"): the same power, reaching further."""
+    inserted = " ".join(h[3] for h in hunks)
+    if not _REACH.search(inserted):
+        return None  # the usual edit: no reaching word added, no pattern over the sentence
+    reach = [m.group() for m in _REACH.finditer(inserted) if not re.search(rf"\b{re.escape(m.group())}\b", old, re.I)]
+    power = _POWER.search(new) or _LICENCE_GRANTED.search(new)
+    if not reach or not power or new.lower().find(reach[0].lower()) < power.start():
+        return None
+    return f"power widened: now '{reach[0]}' ('{wording.quote(power.group(), 50)}')"
 
 
 def _invited(old: str, new: str, lost: Counter[str]) -> Counter[str]:
