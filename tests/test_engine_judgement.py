@@ -929,6 +929,35 @@ def test_the_companys_own_name_changed_throughout_is_a_name_change():
     assert any(r.startswith("name changed throughout the document: 'Nimbus' → 'Cirrus'") for r in reasons(result))
 
 
+PAYMENTS = "\n\n".join(
+    [
+        "# {company} Payments Terms",
+        "These Payments Terms are between you and {company}. {company} runs the {company} Marketplace, where"
+        " {company} Sellers offer goods to {company} Buyers under the {company} Marketplace Rules.",
+        "{company} Buyers pay {company} Sellers through the {company} Marketplace; {company} Sellers ship to"
+        " {company} Buyers; {company} Buyers may rate {company} Sellers.",
+        'You appoint {entity} ("{short}") as your limited payment collection agent on the {company} Marketplace.',
+        "{short} is responsible for remitting to you the payments received on your behalf, less any amounts payable"
+        " to {short} or any of its affiliates.",
+        "If {short} does not remit the amounts due to you, you will only have recourse against it.",
+    ]
+)
+
+
+def test_the_short_form_of_the_companys_own_entity_renamed_throughout_is_a_name_change():
+    old = PAYMENTS.format(company="Nimbus", entity="Nimbus Payments Inc.", short="NPY")
+    result = compare(old, PAYMENTS.format(company="Cirrus", entity="Cirrus Payments Inc.", short="CPY"))
+    assert result.classification == "minor"
+    assert any(r.startswith("name changed throughout the document: 'NPY' → 'CPY'") for r in reasons(result))
+
+
+def test_the_short_form_of_another_company_swapped_throughout_is_a_new_recipient():
+    old = PAYMENTS.format(company="Nimbus", entity="Paylink Ltd.", short="PLK")
+    result = compare(old, PAYMENTS.format(company="Nimbus", entity="Moneta Ltd.", short="MNT"))
+    assert result.classification == "material"
+    assert any("new recipient: MNT" in r for r in reasons(result))
+
+
 def test_a_vendor_swapped_in_one_clause_is_still_a_new_recipient():
     text = "\n\n".join(
         [

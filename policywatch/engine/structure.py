@@ -619,6 +619,10 @@ def _lookup_key(text: str) -> str:
 _LABELLED = re.compile(r"[A-Z][^:.;!?\n]{1,80}: \S")
 
 
+# The name a short form is given for, written just before it: "Acme Payments Inc." in 'Acme Payments Inc. ("APY")'.
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w'’&.,-]*\s+){0,5}[A-Z][\w'’&.,-]*\s*$")
+
+
 @dataclass
 class Layout:
     """What the engine knows about the two documents as wholes: their headings and the new text's blocks."""
@@ -730,7 +734,17 @@ class Layout:
             return bool(top) and new_name in self.own_names(top) and self._gone_as_name(old_name, top)
         if new_text.count(old_name) * 5 > count or new_text.count(new_name) * 2 < count:
             return False
-        return top == 0 or old_name in self.own_names(top)
+        return top == 0 or old_name in self.own_names(top) or self._short_for_own(old_name, top)
+
+    def _short_for_own(self, name: str, top: int) -> bool:
+        """``name`` is the short form the old text gives a name that holds one of its own ("Acme Payments Inc.
+        ("APY")"): the company's own entity under a label, renamed with it."""
+        old_text = self._texts()[0]
+        for given in re.finditer(rf"\(\s*(?:the\s+)?[\"“'‘]{re.escape(name)}[\"”'’]\s*\)", old_text, re.I):
+            named = _NAME_BEFORE.search(old_text, max(0, given.start() - 120), given.start())
+            if named and {w.lower() for w in _TOKEN.findall(named[0])} & self.own_names(top):
+                return True
+        return False
 
     def _gone_as_name(self, name: str, least: int) -> bool:
         """``name`` written at least ``least`` times in the old text and (nearly) never in the new one, mail
