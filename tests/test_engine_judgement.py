@@ -914,6 +914,23 @@ def test_a_policy_that_says_a_feature_is_not_available_is_judged():
 # --- Renames, typography, spelling, links -------------------------------------------------------
 
 
+def test_an_empty_link_given_the_words_its_target_spelled_is_a_link_written_out():
+    result = with_paragraph_changed(
+        "If you use a work account, see the [](#mainnoticetoworkusersmodule) section of this policy.",
+        "If you use a work account, see the Notice to work users section of this policy.",
+    )
+    assert result.classification == "minor"
+    assert "link written out: 'notice work users'" in reasons(result)
+
+
+def test_words_a_removed_link_did_not_spell_are_still_judged():
+    result = with_paragraph_changed(
+        "We share data as described in the [](#service-providers) section.",
+        "We share data with advertising partners as described in the section.",
+    )
+    assert result.classification == "material"
+
+
 def test_the_companys_own_name_changed_throughout_is_a_name_change():
     text = "\n\n".join(
         [

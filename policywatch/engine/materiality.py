@@ -1179,6 +1179,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         left_add = [w for w in left_add if not w.isdigit() and w not in _MONTHS]
         if left_add:
             left_add, notes = _spelled_out(left_add, gone, old_plain, notes, rules)
+        if left_add and "](" in edit.old_text:
+            left_add, notes = _link_written_out(hunks, left_add, notes)
         if (left_rem or left_add) and ("(" in old_plain or "(" in new_plain):
             left_rem, left_add, notes = _abbreviations(old_plain, new_plain, left_rem, left_add, notes)
         if left_rem or left_add:
@@ -1551,6 +1553,20 @@ def _stamps(text: str) -> list[str]:
 
 _MONTH_NAMES = "january february march april june july august september october november december"
 _MONTHS = frozenset(f"{_MONTH_NAMES} jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+_LINK_TARGET = re.compile(r"\]\((\S+?)\)")
+
+
+def _link_written_out(
+    hunks: list[tuple[str, str, str, str]], added: list[str], notes: list[str]
+) -> tuple[list[str], list[str]]:
+    """Added words that the target of a link taken out already spelled ("see the [](#noticetoendusers) section" →
+    "see the Notice to end users section"): an empty link given its words, nothing said anew."""
+    targets = " ".join(re.sub(r"[^a-z0-9]", "", m.lower()) for h in hunks for m in _LINK_TARGET.findall(h[2]))
+    if not targets or not re.search(r"\w{0,3}".join(map(re.escape, added)), targets):
+        return added, notes  # the words, in their order, with at most a short word between them
+    return [], [*notes, f"link written out: '{wording.quote(' '.join(added), 50)}'"]
 
 
 def _spelled_out(
