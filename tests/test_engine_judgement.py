@@ -1326,6 +1326,23 @@ def test_entries_of_a_table_of_contents_that_link_within_the_page_are_navigation
     assert reasons(result) and all(r.startswith("table of contents") for r in reasons(result))
 
 
+def test_a_table_of_contents_taken_off_the_end_of_a_short_section_is_no_rewrite_of_it():
+    toc = "".join(
+        f"- [{title}](#{title.lower().replace(' ', '-')})\n"
+        for title in (
+            "Which information we collect and why",
+            "Who receives your information from us",
+            "Whether your information leaves the EU",
+            "How you can exercise your rights",
+            "How this policy may change over time",
+        )
+    )
+    body = BODY + "\n## Changes to this policy\n\nThis policy may change.\n\n"
+    result = compare(policy(body + toc), policy(body))
+    assert result.classification == "minor"
+    assert not any(r.startswith("section rewritten") for r in reasons(result))
+
+
 def test_a_list_item_that_links_to_another_page_is_still_judged():
     old = BODY + "\n- [Our partners](https://example.com/partners)\n"
     new = (
