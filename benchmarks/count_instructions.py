@@ -53,6 +53,10 @@ def instructions(what: str, runs: int) -> int:
 
 
 def per_run(what: str) -> int:
+    # One uncounted run first writes the bytecode of every module the runs import, so that neither count
+    # includes compiling them (on a fresh checkout that alone added some 200 M to compare()'s figure).
+    code = CHILD.format(root=str(ROOT), bench=str(ROOT / "benchmarks"), what=what, runs=0)
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
     return (instructions(what, 2) - instructions(what, 0)) // 2
 
 
