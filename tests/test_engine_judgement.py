@@ -828,10 +828,11 @@ def test_a_pointer_for_a_case_said_first_is_navigation(pointer):
     assert reasons(result)[0].startswith("navigation added")
 
 
-def test_a_case_that_says_what_is_done_with_data_is_no_pointer():
-    result = with_paragraph_added(
-        "If you want us to share your data with advertisers, please refer to: https://acme.example/ads"
-    )
+@pytest.mark.parametrize(
+    "case", ["want us to share your data", "want us to stop sharing your data", "ask whether your data was sold"]
+)
+def test_a_case_that_says_what_is_done_with_data_is_no_pointer(case):
+    result = with_paragraph_added(f"If you {case} with advertisers, please refer to: https://acme.example/ads")
     assert result.classification == "material"
 
 

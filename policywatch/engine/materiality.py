@@ -1492,7 +1492,8 @@ def _invited(old: str, new: str, lost: Counter[str]) -> Counter[str]:
 
 
 # A practice said in the passive ("your data is stored on your device"), and one said not to happen ("is never
-# sent to us"), as _TAKES and _PROMISE say them of "we".
+# sent to us"), as _TAKES and _PROMISE say them of "we". Participles only, where wording.PRACTICE is stems: "is
+# sharing" says no passive.
 _DONE_TO_DATA = r"(?:stored|shared|sold|collected|transferred|disclosed|sent|used|processed|tracked|accessed|kept)"
 _PASSIVE_PRACTICE = re.compile(rf"\b(?:is|are|will be|may be)\s+(?:\w+\s+)?{_DONE_TO_DATA}\b", re.I)
 _PASSIVE_PROMISE = re.compile(rf"\b(?:never|not)\s+(?:be\s+)?{_DONE_TO_DATA}\b", re.I)

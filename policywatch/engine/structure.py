@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 
 from policywatch.engine import lazyre as re
-from policywatch.engine.wording import TEXTLESS_LINK, contact_details_only
+from policywatch.engine.wording import PRACTICE, TEXTLESS_LINK, contact_details_only
 from policywatch.errors import NotAPolicy
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
@@ -360,9 +360,7 @@ def is_questions(block: str, st: Structure) -> bool:
 # The case a pointer is for, before it ("If your request relates to Shop data, please refer to: ..."), unless the
 # case itself says what is done with data ("If you want us to share your data ..."; "If you are a user" says nothing).
 _FOR_CASE = re.compile(r"^(?:if|where|when|for)\b([^,]{0,80}),\s*", re.I)
-_PRACTICE_VERB = re.compile(
-    r"\b(?!users?\b)(?:share|sell|collect|use|process|transfer|disclose|track|store|keep|retain)\w*", re.I
-)
+_PRACTICE_VERB = re.compile(rf"\b{PRACTICE}\w*", re.I)
 # A pointer whose object is a link ("please refer to: https://...").
 _TO_LINK = re.compile(r"\b(?:refer to|see|visit|go to)\s*:?\s*(?:https?://|www\.)\S+$", re.I)
 
