@@ -1769,6 +1769,34 @@ def test_a_company_new_to_the_page_named_with_its_address_is_still_judged():
     assert result.classification == "material"
 
 
+def test_the_way_to_reach_the_same_officer_changed_is_minor():
+    result = with_paragraph_changed(
+        "You can contact our Data Protection Officer: Acme Counsel Ltd, 2 Swan Lane, London EC4R 3TT,"
+        " dpo@acmecounsel.example",
+        "You can contact our Data Protection Officer at privacy@acme.example",
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("way to reach the company changed")
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        (
+            "You can contact our Data Protection Officer at dpo@acme.example",
+            "You can contact our EU representative at rep@acme.example",
+        ),
+        (
+            "You can write to us at 1 Main Street, London EC1A 1AA",
+            "You can write to Databridge Services Ltd at 9 High Street, Leeds LS1 1AA",
+        ),
+    ],
+)
+def test_a_way_in_to_another_officer_or_to_a_company_new_to_the_page_is_no_mere_way_in_changed(old, new):
+    result = with_paragraph_changed(old, new)
+    assert not any(r.startswith("way to reach the company changed") for r in reasons(result))
+
+
 def test_a_way_in_that_also_sets_a_time_limit_is_still_judged():
     result = with_paragraph_added("To cancel, call us at (650) 555-0100 within 14 days of your order.")
     assert not any(r.startswith("way to reach") for r in reasons(result))

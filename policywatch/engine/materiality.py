@@ -1298,6 +1298,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         return _override(edit, rules, MINOR, [f"layout only, the same words: '{wording.quote(edit.new_text)}'"])
     if material and document and (said := _restated(edit, hunks, lost, document, rules)):
         return _override(edit, rules, MINOR, [f"restates what the document already says: '{wording.quote(said)}'"])
+    if material and edit.kind == "replace" and (way := _way_in_changed(edit, rules, document)):
+        return _override(edit, rules, MINOR, [way])
     if material:
         return _override(edit, rules, MATERIAL, _dedupe(material))
     return _override(edit, rules, MINOR, _dedupe(minor) or ["editorial change"])
@@ -1803,11 +1805,32 @@ def _way_in(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
     text = edit.new_text if edit.kind == "insert" else edit.old_text
     if not wording.way_in(text) or rules.structure.contact.search(text) or _gives_leave(text, rules):
         return None  # an officer named for the user is a contact added, a way given to the user leave: said as such
-    if edit.kind == "insert" and any(
-        document is None or not all(document.wrote_before(word) for word in name.split()) for name in _entities(text)
-    ):
+    if edit.kind == "insert" and _names_newcomer(text, document):
         return None
     return f"way to reach the company {_done(edit)}: '{wording.quote(text)}'"
+
+
+def _way_in_changed(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
+    """A reason when both sides only tell how to reach the company, to the same officer ("contact our Data
+    Protection Officer: Acme Counsel Ltd, 2 Swan Lane, London" → "... at privacy@acme.com"), and the new one
+    names no company the page did not name before."""
+    old, new = edit.old_text, edit.new_text
+    if not wording.way_in(old) or not wording.way_in(new) or _names_newcomer(new, document):
+        return None
+    officers = [
+        {m.group().lower() for m in rules.structure.contact.finditer(wording.without_contact_details(t))}
+        for t in (old, new)
+    ]
+    if officers[0] != officers[1] or _gives_leave(old, rules) != _gives_leave(new, rules):
+        return None  # an officer named or dropped, leave given or taken: said as such
+    return f"way to reach the company changed: '{wording.quote(old, 50)}' → '{wording.quote(new, 50)}'"
+
+
+def _names_newcomer(text: str, document: Layout | None) -> bool:
+    """``text`` names a company whose words the page never wrote before: a party, judged as such."""
+    return any(
+        document is None or not all(document.wrote_before(word) for word in name.split()) for name in _entities(text)
+    )
 
 
 def _entity_changed(

@@ -328,7 +328,7 @@ def contact_details_change(old: str, new: str) -> str | None:
     link added, dropped or changed, with the labels beside them ("Telephone: 415.580.6400" dropped)."""
     if not (may_hold_contact(old) or may_hold_contact(new)):
         return None
-    before, after = _without_contact_details(old), _without_contact_details(new)
+    before, after = without_contact_details(old), without_contact_details(new)
     if before == old and after == new:
         return None
     if _unlabelled(before) != _unlabelled(after):
@@ -336,7 +336,8 @@ def contact_details_change(old: str, new: str) -> str | None:
     return f"contact details changed: '{quote(old, 50)}' → '{quote(new, 50)}'"
 
 
-def _without_contact_details(text: str) -> str:
+def without_contact_details(text: str) -> str:
+    """``text`` without its mail and postal addresses, links and phone numbers: what it says beside them."""
     text = URL.sub(" ", _EMAIL.sub(" ", _ADDRESS.sub(" ", text)))
     if "at]" in text or "at)" in text:
         text = _SPELLED_MAIL.sub(" ", text)
