@@ -1802,6 +1802,22 @@ def test_a_way_in_that_also_sets_a_time_limit_is_still_judged():
     assert not any(r.startswith("way to reach") for r in reasons(result))
 
 
+def test_announced_changes_put_off_to_a_later_day_give_more_notice():
+    result = with_paragraph_changed(
+        "These changes will go into effect on August 10, 2026.", "These changes will go into effect on August 21, 2026."
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("announced changes put off, giving more notice")
+
+
+def test_announced_changes_brought_forward_give_less_notice():
+    result = with_paragraph_changed(
+        "The updated Terms will apply from 1 May 2026.", "The updated Terms will apply from 1 April 2026."
+    )
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("announced changes brought forward, giving less notice")
+
+
 def test_a_date_written_the_iso_way_is_no_phone_number():
     result = with_paragraph_changed(
         "The discount applies to orders placed from 2025-09-12.",

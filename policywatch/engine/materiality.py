@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from policywatch.dates import InvalidDate, parse_human_date
 from policywatch.engine import lazyre as re
 from policywatch.engine import wording
 from policywatch.engine.diff import SENTENCE_START, SEP, Edit, is_date_line
@@ -1220,7 +1221,13 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             new_dates = [d for d in new_dates if d not in _stamps(edit.new_text)]
         if old_dates != new_dates and not _same_dates(old_dates, new_dates):
             dates = f"{wording.listing(old_dates) or '-'} → {wording.listing(new_dates) or '-'}"
-            if _EFFECT.search(old_plain) or _EFFECT.search(new_plain):
+            later = _announced_later(edit.old_text, edit.new_text, old_dates, new_dates)
+            if later is not None:
+                if later:
+                    minor.append(f"announced changes put off, giving more notice: {dates} (in the user's favour)")
+                else:
+                    material.append(f"announced changes brought forward, giving less notice: {dates}")
+            elif _EFFECT.search(old_plain) or _EFFECT.search(new_plain):
                 material.append(f"date something takes effect changed: {dates}")
             else:
                 material.append(f"date changed: {dates}")
@@ -1251,7 +1258,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             minor.append(f"link filled in: '{links[0]}'" if links else "punctuation only")
         elif not gone and not came and wording.enumerators(edit.old_text) != wording.enumerators(edit.new_text):
             minor.append(f"list relabelled: {wording.snippet(hunks)}")
-        elif not gone and not came and not notes:
+        elif not gone and not came and not notes and not minor:
             minor.append("capitalisation only" if rem_words == add_words else "word order only")
         elif not gone and not came and links:
             minor.append(f"link changed: '{wording.quote(links[0])}'")
@@ -1531,6 +1538,33 @@ def _company_commits(old: str, new: str, lost: Counter[str], gained: Counter[str
 _STAMP = re.compile(
     rf"\b(?:last )?(?:updated|modified|revised|reviewed)(?: on| as of)?\s*:?\s*({wording.DATE.pattern})", re.I
 )
+
+
+# A sentence that says when the changes announced to the document take effect ("These changes will go into
+# effect on August 10, 2026", "The updated Terms apply from 1 May 2024").
+_CHANGES_TAKE_EFFECT = re.compile(
+    r"\b(?:these|the|this|our)\s+(?:updates?|changes?|new\s+(?:terms|policy|version)"
+    r"|(?:updated|revised)\s+[\w ]{1,40}?)\s+(?:will\s+)?"
+    r"(?:apply|applies|takes?\s+effect|go(?:es)?\s+into\s+effect|come\s+into\s+effect|become\s+effective|be\s+effective)"
+    r"\s+(?:from|on|as\s+of)\b",
+    re.I,
+)
+
+
+def _announced_later(old: str, new: str, old_dates: list[str], new_dates: list[str]) -> bool | None:
+    """Whether the day announced changes take effect moved later (True) or sooner (False): more notice before
+    them, or less. None when the sentences announce no such day, one each side."""
+    if (
+        len(old_dates) != 1
+        or len(new_dates) != 1
+        or not (_CHANGES_TAKE_EFFECT.search(old) and _CHANGES_TAKE_EFFECT.search(new))
+    ):
+        return None
+    try:
+        before, after = parse_human_date(old_dates[0])[0], parse_human_date(new_dates[0])[0]
+    except InvalidDate:
+        return None  # a day written two ways at once: said as a date changed
+    return None if before == after else after > before
 
 
 def _dates(text: str) -> list[str]:
@@ -2305,6 +2339,8 @@ _KIND_PREFIXES = [
     ("rate ", "amount"),
     ("time period", "time"),
     ("date something takes effect", "time"),
+    ("announced changes put off", "favour"),
+    ("announced changes brought forward", "time"),
     ("date changed", "time"),
     ("number without a role", "number-noted"),
     ("number ", "number"),

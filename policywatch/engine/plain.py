@@ -55,6 +55,7 @@ _PRACTICES: tuple[tuple[str, str], ...] = (
     ("time period removed", "drops a time period: {}"),
     ("date something takes effect changed", "changes when something takes effect: {}"),
     ("date changed", "changes a date: {}"),
+    ("announced changes brought forward, giving less notice", "brings forward when announced changes take effect: {}"),
     ("negation removed", "drops a negation: {}"),
     ("negation added", "adds a negation: {}"),
     ("meaning reversed", "turns a word into its opposite: {}"),
@@ -108,6 +109,7 @@ _MINOR_HEADS = {
     "duty on the user removed": "drops a rule you had to follow: {}",
     "ban on the user lifted": "lifts a ban on you ({})",
     "the user may now": "gives you leave: {}",
+    "announced changes put off, giving more notice": "puts off when announced changes take effect: {}",
 }
 
 
