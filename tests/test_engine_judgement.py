@@ -1344,6 +1344,23 @@ def test_a_table_of_contents_taken_off_the_end_of_a_short_section_is_no_rewrite_
     assert not any(r.startswith("section rewritten") for r in reasons(result))
 
 
+def test_a_line_that_only_links_to_another_document_is_a_link_to_another_page():
+    result = with_paragraph_added("[our legitimate interest assessment](https://acme.example/lia)")
+    assert result.classification == "minor"
+    assert reasons(result) == ["link to another page added: 'our legitimate interest assessment'"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[How we use your data to train AI models](https://acme.example/ai)",
+        "[Datavault consent records](https://datavault.example/consent)",
+    ],
+)
+def test_a_link_line_that_says_a_practice_or_names_a_newcomer_is_still_judged(line):
+    assert with_paragraph_added(line).classification == "material"
+
+
 def test_a_list_item_that_links_to_another_page_is_still_judged():
     old = BODY + "\n- [Our partners](https://example.com/partners)\n"
     new = (

@@ -74,7 +74,7 @@ REWRITTEN_MIN_WORDS = 20
 # get the same verdict; judging runs at about 1 MB a second.
 JUDGE_CHARS = 1_500_000
 # Reasons of changes to the page around the policy (see ``materiality._page_structure``).
-STRUCTURAL = ("page furniture", "navigation", "contact details", "table of contents")
+STRUCTURAL = ("page furniture", "navigation", "contact details", "table of contents", "link to another page")
 
 
 def compare(

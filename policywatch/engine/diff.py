@@ -131,11 +131,19 @@ def is_date_line(text: str) -> bool:
 _ANCHOR_LINK = re.compile(r"\[[^\]]+\]\(#[^)\s]*\)")
 
 
+# A paragraph that is only a link to another page, its text a title ("[Legitimate Interest Assessment](https://...)").
+_PAGE_LINK = re.compile(r"\[[^\]\[]{1,80}\]\((?:https?://|/)[^)\s]*\)")
+
+
 def _anchored(kind: str, markdown: str) -> str:
-    """``anchor`` for a paragraph or list item that is only a link within the page, else ``kind``."""
+    """``anchor`` for a paragraph or list item that is only a link within the page, ``link`` for a paragraph that
+    is only a link to another page (a list item stays an item: its lead-in may make it a recipient), else ``kind``."""
     markdown = markdown.strip()
-    if kind in ("item", "paragraph") and markdown[:1] == "[" and _ANCHOR_LINK.fullmatch(markdown):
-        return "anchor"
+    if kind in ("item", "paragraph") and markdown[:1] == "[":
+        if _ANCHOR_LINK.fullmatch(markdown):
+            return "anchor"
+        if kind == "paragraph" and _PAGE_LINK.fullmatch(markdown):
+            return "link"
     return kind
 
 
@@ -143,7 +151,9 @@ class Block(NamedTuple):
     """One paragraph, heading, list item or table row, normalised."""
 
     text: str
-    kind: str  # heading | paragraph | item | row | anchor (only links within the page) | chrome (above the title)
+    # heading | paragraph | item | row | anchor (only links within the page) | link (a paragraph only linking to
+    # another page) | chrome (above the title)
+    kind: str
     section: str  # heading path, " > " between levels; a heading's own path includes itself
     dateline: bool = False
 
@@ -166,6 +176,7 @@ class Edit:
     new_section: str = ""
     table: bool = False  # every block touched is a table row
     anchors: bool = False  # every block touched only links within the page: a table of contents
+    links: bool = False  # every block touched is a paragraph that only links to another page
     chrome: bool = False  # every block touched sits above the document's title: the site's, not the policy's
     moved: bool = False  # the text also moved, from ``section`` to ``new_section``
     # Words this edit deletes, by the section of the old text they come from (headings not counted).
@@ -878,6 +889,7 @@ def _what_blocks_are(blocks: list[Block]) -> dict[str, bool]:
         "heading": bool(blocks) and all(b.kind == "heading" for b in blocks),
         "dateline": bool(blocks) and all(b.dateline for b in blocks),
         "anchors": bool(blocks) and all(b.kind == "anchor" for b in blocks),
+        "links": bool(blocks) and all(b.kind == "link" for b in blocks),
         "chrome": bool(blocks) and all(b.kind == "chrome" for b in blocks),
     }
 

@@ -1001,6 +1001,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         return _override(edit, rules, MINOR, [f"{what}: {wording.snippet(hunks)}"])
     if page := _page_structure(edit, rules, document):
         return _override(edit, rules, MINOR, [page])
+    if edit.links and (link := _link_elsewhere(edit, rules, document)):
+        return _override(edit, rules, MINOR, [link])
     if edit.kind in ("insert", "delete") and (way := _way_in(edit, rules, document)):
         return _override(edit, rules, MINOR, [way])
     if edit.kind == "replace" and (note := _date_note(edit.old_text, edit.new_text)):
@@ -2150,6 +2152,24 @@ _PARTIES = frozenset(
 )
 
 
+_STATES_PRACTICE = re.compile(rf"\b{wording.PRACTICE}\w*", re.I)
+
+
+def _link_elsewhere(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
+    """A reason for lines that only link to another document ("Legitimate Interest Assessment"): they name it,
+    and what it says is judged there. Not when the link's words say a practice ("How we use your data for AI")
+    or name a company new to the page (a vendor's policy): those are judged here."""
+    texts = [t for t in (edit.old_text, edit.new_text) if t]
+    if any(_STATES_PRACTICE.search(t) for t in texts):
+        return None
+    if edit.kind != "delete" and (document is None or _names_newcomers(edit.new_text, document, rules)):
+        return None
+    if edit.kind == "replace":
+        change = f"'{wording.quote(edit.old_text, 50)}' → '{wording.quote(edit.new_text, 50)}'"
+        return f"link to another page changed: {change}"
+    return f"link to another page {_done(edit)}: '{wording.quote(texts[0])}'"
+
+
 def _names_newcomers(text: str, document: Layout, rules: Rules) -> bool:
     """``text`` names someone the old text never wrote: a word no dictionary knows, capitalised, new to the page."""
     from policywatch.engine.languages import known
@@ -2306,6 +2326,7 @@ _KIND_PREFIXES = [
     ("navigation", "navigation"),
     ("contact details", "address"),
     ("table of contents", "navigation"),
+    ("link to another page", "navigation"),
     ("statistics", "statistic"),
     ("cross-reference", "crossref"),
     ("contact channel", "channel"),
