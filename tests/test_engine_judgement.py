@@ -701,6 +701,31 @@ def test_a_product_name_extended_around_the_name_the_sentence_kept_is_a_name_cha
     assert any(r.startswith("name changed") for r in reasons(result))
 
 
+def test_a_product_put_beside_the_products_a_list_kept_is_no_name_change():
+    result = with_paragraph_changed(
+        "Acme Premium products are paid services. They include Acme VPN and Acme Talk.",
+        "Acme Premium products are paid services. They include Acme Leo, Acme VPN and Acme Talk.",
+    )
+    assert not any(r.startswith("name changed") for r in reasons(result))
+
+
+def test_a_case_added_to_the_exceptions_to_a_promise_not_to_do_something_is_material():
+    result = with_paragraph_changed(
+        "We will not use Customer Data to train models except data from Acme Free or Acme Pro accounts.",
+        "We will not use Customer Data to train models except data from Acme Free, Acme Pro or Acme Teams accounts.",
+    )
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("exception to a promise widened: now also")
+
+
+def test_a_case_added_to_the_exceptions_to_a_rule_on_the_user_is_no_promise_widened():
+    result = with_paragraph_changed(
+        "Except as set out in these Terms, payments are non-refundable.",
+        "Except as set out in these Terms or in our local billing pages, payments are non-refundable.",
+    )
+    assert not any(r.startswith("exception to a promise widened") for r in reasons(result))
+
+
 def test_a_company_named_on_its_own_in_a_sentence_about_sharing_is_still_a_new_recipient():
     result = verdict(("with service providers who", "with service providers such as Datavault Partners who"))
     assert result.classification == "material"

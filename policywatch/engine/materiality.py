@@ -1245,6 +1245,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document))
         ):
             material.append(duty)
+        elif left_add and not left_rem and not material and (exception := _exception_widened(new_plain, left_add)):
+            material.append(exception)
         if (
             left_add
             and not material
@@ -1917,11 +1919,29 @@ _NAME_PHRASE = re.compile(r"[A-Z][\w'-]*(?:(?: | by | and/or | and | or | of | &
 
 
 def _extends_a_name(old: str, new: str, added: list[str]) -> bool:
-    """Every added word sits in a name phrase of ``new`` that also holds a name ``old`` wrote."""
+    """Every added word sits in a name phrase of ``new`` that also holds a name ``old`` wrote, and is no name put
+    beside the names a list already held."""
     kept = wording.names(old)
     phrases = [set(wording.words(p)) for p in _NAME_PHRASE.findall(new)]
     joined = [p for p in phrases if p & kept]
-    return bool(joined) and all(any(w in p for p in joined) for w in added)
+    return bool(joined) and all(any(w in p for p in joined) for w in added) and not _listed_anew(old, new, added)
+
+
+_ALTERNATIVES = re.compile(r",? (?:and/or|and|or) |, ")
+
+
+def _listed_anew(old: str, new: str, added: list[str]) -> bool:
+    """A name put beside one the list kept ("Acme Pro" → "Acme Pro or Acme Teams", "They include Acme VPN" →
+    "They include Acme Leo, Acme VPN"): a member added to the list, not a name written more fully."""
+
+    def names(text: str) -> set[str]:
+        return {part for phrase in _NAME_PHRASE.findall(text) for part in _ALTERNATIVES.split(phrase)}
+
+    before, after = names(old), names(new)
+    fresh = [n for n in after - before if set(wording.words(n)) & set(added)]
+    return bool(fresh) and all(
+        any(set(wording.words(n)) & set(wording.words(kept)) for kept in before & after) for n in fresh
+    )
 
 
 # A clause that binds the user: a duty or a ban on "you", or a ban in general.
@@ -2081,6 +2101,27 @@ def _leave_widened(sentence: str, removed: list[str], added: list[str], rules: R
         return False  # "not allowed in ...": the list is of what is banned
     low = sentence.lower()
     return all(word in low and (_list_item(word).search(low) or _first_item(word).match(low)) for word in added)
+
+
+# A promise not to do something, by the company, with its exceptions after it ("Acme will not use Customer Data
+# to train models except (a) for data of free accounts or Acme Pro ...").
+_PROMISE_EXCEPT = re.compile(
+    r"\b(?!you\b|users?\b|customers?\b|members?\b)\w+\s+(?:will\s+not|won't|shall\s+not|does\s+not|do\s+not"
+    r"|will\s+never|never)\b[^.;]{0,300}?\b(?:except|unless|other\s+than|save\s+for|excluding)\b",
+    re.I,
+)
+
+
+def _exception_widened(sentence: str, added: list[str]) -> str | None:
+    """Words added among the exceptions to the company's promise not to do something ("... except for free or Pro
+    accounts" → "... free, Pro or Teams accounts"): the promise holds in fewer cases."""
+    promise = _PROMISE_EXCEPT.search(sentence)
+    if not promise:
+        return None
+    after = sentence[promise.end() :].lower()
+    if not all(re.search(rf"\b{re.escape(w)}\b", after) for w in added):
+        return None
+    return f"exception to a promise widened: now also '{wording.quote(' '.join(added), 60)}'"
 
 
 def _duty_extended(
@@ -2335,6 +2376,7 @@ _KIND_PREFIXES = [
     ("party changed", "party"),
     ("recipient changed", "recipients"),
     ("list extended", "duty"),
+    ("exception to a promise widened", "commitment"),
     ("retention period shortened", "favour"),
     ("contact added", "favour"),
     ("commitment added", "favour"),

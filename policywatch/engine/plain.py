@@ -66,6 +66,7 @@ _PRACTICES: tuple[tuple[str, str], ...] = (
     ("modality changed", "changes what must or may be done: {}"),
     ("power widened", "widens what it may do: {}"),
     ("list extended in a clause that binds", "extends a rule you must follow to {}"),
+    ("exception to a promise widened", "makes an exception to a promise for {}"),
     ("commitment removed", "drops the commitment {}"),
     ("table entry changed", "changes a table entry: {}"),
     ("wording changed", "rewords a clause in substance: {}"),
