@@ -755,6 +755,16 @@ def test_a_clause_copied_into_a_second_agreement_of_the_page_restates_it():
     assert any(r.startswith("restates what the document already says") for r in reasons(result))
 
 
+def test_a_clause_copied_for_a_service_the_page_never_named_is_no_restatement():
+    vendors = (
+        "## Vendor Terms\n\nTo the extent you engage a vendor for creative quality services, you acknowledge that Acme"
+        " does not receive or process any data the vendor collects to perform the creative quality services.\n"
+    )
+    copied = vendors.replace("creative quality", "creative formats")
+    result = compare(policy(vendors), policy(vendors + "\n" + copied.split("\n\n", 1)[1]))
+    assert not any(r.startswith("restates what the document already says") for r in reasons(result))
+
+
 def test_a_copied_clause_whose_negation_was_dropped_is_no_restatement():
     body = AGREEMENTS.replace("then you must apply", "then you may not use it and must apply")
     copied = (

@@ -1358,6 +1358,9 @@ def _restated(edit: Edit, hunks, lost: Counter[str], document: Layout, rules: Ru
     fresh -= rules.stopwords
     if " | " in added and any(not document.wrote_before(w) for w in fresh):
         return None  # a table row that names a provider or a cookie the page never named is a new entry
+    told = Counter(t.lower() for t in _TOKEN.findall(added))
+    if any(told[w] >= 2 and not document.wrote_before(w) for w in fresh):
+        return None  # a clause copied for something the page never named, named throughout the copy: a new case
     acts = _activity_stems(rules)
     if any(w in _fixed_words(rules) or _verb_key(w, rules) in acts for w in fresh):
         return None
