@@ -1474,7 +1474,7 @@ def _power_widened(old: str, new: str, added: list[str]) -> str | None:
 
 
 # Words that stretch how far a power or a licence reaches: where, for how long, when and on what grounds.
-_REACH = re.compile(
+_STRETCH = re.compile(
     r"\b(?:globally|worldwide|world-wide|everywhere|permanently|indefinitely|perpetual(?:ly)?|in perpetuity"
     r"|irrevocabl[ey]|at any time|without (?:any )?(?:prior |advance )?(?:notice|warning)|for any reason"
     r"|(?:in|at) (?:our|its) (?:sole|absolute) discretion)\b",
@@ -1487,9 +1487,9 @@ def _power_reaches_further(old: str, new: str, hunks: list[tuple[str, str, str, 
     """Words added that stretch what the company may do ("removing the content" → "removing the content
     globally", "may suspend" → "may suspend at any time"): the same power, reaching further."""
     inserted = " ".join(h[3] for h in hunks)
-    if not _REACH.search(inserted):
+    if not _STRETCH.search(inserted):
         return None  # the usual edit: no reaching word added, no pattern over the sentence
-    reach = [m.group() for m in _REACH.finditer(inserted) if not re.search(rf"\b{re.escape(m.group())}\b", old, re.I)]
+    reach = [m.group() for m in _STRETCH.finditer(inserted) if not re.search(rf"\b{re.escape(m.group())}\b", old, re.I)]
     power = _POWER.search(new) or _LICENCE_GRANTED.search(new)
     if not reach or not power or new.lower().find(reach[0].lower()) < power.start():
         return None
