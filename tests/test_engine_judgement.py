@@ -474,6 +474,24 @@ def test_a_limit_put_on_the_users_own_right_is_material():
     assert result.classification == "material"
 
 
+def test_a_long_promise_not_to_use_data_reaches_the_purpose_at_its_end():
+    result = with_paragraph_added(
+        "We do not use personal information of users in the US who are identified as children under the law that"
+        " protects them for model training."
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0].startswith("more the company promises not to do: model training")
+
+
+def test_a_ban_on_the_user_extended_is_no_promise_of_the_company():
+    result = with_paragraph_changed(
+        "You may not decompile, reverse engineer or disassemble the software.",
+        "You may not decompile, reverse engineer, disassemble or apply any other process or procedure to derive"
+        " the source code of the software.",
+    )
+    assert not any(r.startswith("more the company promises not to do") for r in reasons(result))
+
+
 def test_a_verb_added_to_what_the_company_may_do_widens_its_power():
     result = with_paragraph_changed(
         "Acme may terminate your participation with immediate effect.",

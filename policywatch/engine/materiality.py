@@ -834,11 +834,18 @@ def _under_negation(sentence: str, term: str, rules: Rules) -> bool:
     found = False
     for m in re.finditer(rf"(?<![\w-]){re.escape(term)}", low):
         found = True
-        before = low[: m.start()].split()[-14:]
+        before = low[: m.start()].split()[-24:]
         at = max((n for n, w in enumerate(before) if w.strip(",") in rules.negations or w.endswith("n't")), default=-1)
         if at < 0 or _BREAKS.search(" ".join(before[at + 1 :])):
             return False
+        subjects = [w for w in before[:at] if w in _SUBJECTS]
+        if subjects and subjects[-1] != "we":
+            return False  # a ban on the user ("you may not ... or apply any other process"), no promise of ours
     return found
+
+
+# Who a negation binds, as the words that open its clause.
+_SUBJECTS = frozenset(("we", "you", "user", "users", "customer", "customers", "member", "members", "developers"))
 
 
 def _promised_not(
