@@ -744,6 +744,19 @@ def test_a_case_added_to_the_exceptions_to_a_rule_on_the_user_is_no_promise_wide
     assert not any(r.startswith("exception to a promise widened") for r in reasons(result))
 
 
+def test_the_company_one_contracts_with_is_no_recipient():
+    result = with_paragraph_added("These terms are an agreement between you and Acme (or one of its affiliates).")
+    assert not any(r.startswith("new recipient") for r in reasons(result))
+
+
+def test_affiliates_said_to_receive_data_beside_the_contracting_party_are_still_a_recipient():
+    result = with_paragraph_added(
+        "These terms are an agreement between you and Acme (or one of its affiliates). We send your usage data to"
+        " our affiliates."
+    )
+    assert any(r.startswith("new recipient: affiliates") for r in reasons(result))
+
+
 def test_a_company_named_on_its_own_in_a_sentence_about_sharing_is_still_a_new_recipient():
     result = verdict(("with service providers who", "with service providers such as Datavault Partners who"))
     assert result.classification == "material"

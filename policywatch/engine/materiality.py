@@ -394,6 +394,7 @@ def _categories(
                 for t in added
                 if not _names_a_product(t, new_sentence or new, old_sentence or old)
                 and not _qualifies(t, (new_sentence or new).lower(), was, before)
+                and not _party_to_terms(t, new_sentence or new)
             ]
         if cat.name == "recipients" and document and (added or removed):
             own = document.own_names(1)
@@ -496,6 +497,14 @@ def _qualifies(term: str, new: str, old: str, kept: Counter[str]) -> bool:
         if m[1] in old and any(m[2] == k or m[2] == k + "s" or m[2].rstrip("s") == k for k in kept):
             return True
     return False
+
+
+def _party_to_terms(term: str, sentence: str) -> bool:
+    """``term`` names who the reader contracts with ("an agreement between you and Acme (or one of its
+    affiliates)"): a party to the terms, to whom no data is said to go."""
+    said = len(re.findall(rf"\b{re.escape(term)}", sentence, re.I))
+    as_party = len(re.findall(rf"\bbetween you and\b[^.;:]{{0,60}}?\b{re.escape(term)}", sentence, re.I))
+    return bool(said) and as_party == said
 
 
 def _names_a_product(term: str, new: str, old: str) -> bool:
