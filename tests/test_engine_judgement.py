@@ -1924,6 +1924,43 @@ def test_the_title_is_the_one_highest_heading_even_below_level_one():
     assert reasons(compare(old, new))[0].startswith("page furniture above the document's title removed")
 
 
+def link_retargeted(sentence: str, old_target: str, new_target: str):
+    """The verdict on BODY with ``sentence`` (holding ``old_target``) after its link points to ``new_target``."""
+    body = with_sentence(sentence)
+    return compare(policy(body), policy(body.replace(old_target, new_target)))
+
+
+def test_a_link_pointing_elsewhere_under_the_same_words_is_a_minor_change():
+    result = link_retargeted(
+        "Read [our partner list](https://acme.example/partners) first.", "acme.example/partners", "acme.example/list"
+    )
+    assert result.classification == "minor"
+    assert reasons(result) == ["link target changed: 'https://acme.example/partners' → 'https://acme.example/list'"]
+
+
+def test_a_link_moved_to_https_is_no_change():
+    result = link_retargeted("Read [our partner list](http://acme.example/partners) first.", "http:", "https:")
+    assert result.classification == "none"
+
+
+def test_a_list_of_recipients_linked_in_a_newer_version_is_material():
+    result = link_retargeted(
+        "We share device identifiers with our advertising partners (listed"
+        " [here](https://acme.example/uploads/Advertising-Partners_October-2023.pdf)).",
+        "October-2023",
+        "February-2024",
+    )
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("linked list of recipients replaced by another version")
+
+
+def test_a_newer_version_linked_where_no_recipient_is_named_is_minor():
+    result = link_retargeted(
+        "Read [the archived terms](https://acme.example/terms-2023.pdf) here.", "terms-2023", "terms-2024"
+    )
+    assert result.classification == "minor"
+
+
 def test_a_note_to_screen_readers_beside_a_link_changes_nothing():
     body = with_sentence("Testers, please see [here](https://example.com/beta) for how beta data is used.")
     new = body.replace("(https://example.com/beta)", "(https://example.com/beta) (opens in new window)")

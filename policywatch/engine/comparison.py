@@ -96,7 +96,7 @@ def compare(
     A side that is no policy (empty, an error page, markup noise) raises ``NotAPolicy``
     naming it by its label from ``labels``: judging it would only mislead.
     """
-    from policywatch.engine.diff import MAX_CHARS, count_words, diff_blocks, normalise
+    from policywatch.engine.diff import MAX_CHARS, count_words, diff_blocks, link_edits, normalise
     from policywatch.engine.materiality import MATERIAL, default_rules, forget, judge, judge_quickly, vocabulary_size
     from policywatch.engine.structure import layout, refuse_non_policy
 
@@ -136,6 +136,11 @@ def compare(
             Change(edit.section, edit.kind, edit.old_text, edit.new_text, classification, reasons, edit.segments)
         )
     _name_rewritten_sections(old_blocks, edits, changes, count_words)
+    if old != new and not any(c.classification == MATERIAL for c in changes):
+        # Links are no words: a target changed under the same words is looked for only where it may decide.
+        for edit in link_edits(old, new, new_blocks):
+            classification, reasons = judge(edit, rules, document)
+            changes.append(Change(edit.section, edit.kind, edit.old_text, edit.new_text, classification, reasons))
     if not changes:
         return Comparison("none", language=said.code, language_detected=said.detected)
     verdict = MATERIAL if any(c.classification == MATERIAL for c in changes) else "minor"

@@ -177,6 +177,7 @@ class Edit:
     table: bool = False  # every block touched is a table row
     anchors: bool = False  # every block touched only links within the page: a table of contents
     links: bool = False  # every block touched is a paragraph that only links to another page
+    link_target: bool = False  # the words are the same, a link among them points elsewhere (see link_edits)
     chrome: bool = False  # every block touched sits above the document's title: the site's, not the policy's
     moved: bool = False  # the text also moved, from ``section`` to ``new_section``
     # Words this edit deletes, by the section of the old text they come from (headings not counted).
@@ -1137,6 +1138,44 @@ def _edit(old: list[Block], new: list[Block], unit: list[tuple[int, str, int, in
         table=bool(blocks) and all(b.kind == "row" for b in blocks),
         deleted_words=gone,
     )
+
+
+# A link with its words and its target: "[HERE](https://example.com/partners.pdf)".
+_LINKED = re.compile(r"\[(?P<words>[^\]\[]+)\]\((?P<target>[^()\s]+)(?:\s+\"[^\"]*\")?\)")
+_SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?|/+$", re.I)
+
+
+def link_edits(old: str, new: str, new_blocks: list[Block]) -> list[Edit]:
+    """The links whose target changed where their words did not ("listed [HERE](.../partners-2023.pdf)" →
+    ".../partners-2024.pdf"): the text compares the same, the document it points to is another.
+
+    Links added or dropped change the words, and the word diff says so; links that do not pair up one for one,
+    by their words, are left to it too. A scheme, a "www." or a trailing slash changed is the same target.
+    """
+    if "](" not in old or "](" not in new:
+        return []
+    before, after = list(_LINKED.finditer(old)), list(_LINKED.finditer(new))
+    if len(before) != len(after) or any(a["words"] != b["words"] for a, b in zip(before, after, strict=True)):
+        return []
+    edits = []
+    for was, now in zip(before, after, strict=True):
+        if _SCHEME.sub("", was["target"]).lower() == _SCHEME.sub("", now["target"]).lower():
+            continue
+        start = new.rfind("\n\n", 0, now.start()) + 1
+        end = new.find("\n\n", now.end())
+        text = " ".join(_inline(fold_unicode(new[start : end if end >= 0 else len(new)])).split())
+        section = next((b.section for b in new_blocks if b.text and b.text in text), "")
+        edits.append(
+            Edit(
+                section,
+                "replace",
+                f"{text} ({was['target']})",
+                f"{text} ({now['target']})",
+                [["equal", f"{text} ("], ["delete", was["target"]], ["insert", now["target"]], ["equal", ")"]],
+                link_target=True,
+            )
+        )
+    return edits
 
 
 def diff_texts(old: str, new: str) -> list[Edit]:

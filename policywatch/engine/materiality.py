@@ -502,6 +502,8 @@ def _qualifies(term: str, new: str, old: str, kept: Counter[str]) -> bool:
 def _party_to_terms(term: str, sentence: str) -> bool:
     """``term`` names who the reader contracts with ("an agreement between you and Acme (or one of its
     affiliates)"): a party to the terms, to whom no data is said to go."""
+    if "between you and" not in sentence.lower():
+        return False
     said = len(re.findall(rf"\b{re.escape(term)}", sentence, re.I))
     as_party = len(re.findall(rf"\bbetween you and\b[^.;:]{{0,60}}?\b{re.escape(term)}", sentence, re.I))
     return bool(said) and as_party == said
@@ -1007,6 +1009,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         )
     if edit.anchors:
         return _override(edit, rules, MINOR, [f"table of contents {_done(edit)}: {wording.snippet(hunks)}"])
+    if edit.link_target:
+        return _override(edit, rules, *_retargeted(edit, rules))
     if edit.kind in ("insert", "delete") and is_date_line(edit.new_text or edit.old_text):
         line = wording.quote(edit.new_text or edit.old_text)
         return _override(edit, rules, MINOR, [f"date line {_done(edit)}: '{line}'"])
@@ -2134,6 +2138,9 @@ _PROMISE_EXCEPT = re.compile(
 def _exception_widened(sentence: str, added: list[str]) -> str | None:
     """Words added among the exceptions to the company's promise not to do something ("... except for free or Pro
     accounts" → "... free, Pro or Teams accounts"): the promise holds in fewer cases."""
+    low = sentence.lower()
+    if not any(word in low for word in ("except", "unless", "other than", "save for", "excluding")):
+        return None  # no exception, no pattern to run
     promise = _PROMISE_EXCEPT.search(sentence)
     if not promise:
         return None
@@ -2210,6 +2217,36 @@ _PARTIES = frozenset(
         "persons",
     ]
 )
+
+
+# What dates or numbers a version of a document, as a whole word of a link's path: a year, a month, "v2".
+_VERSION_MARK = re.compile(
+    r"(?:19|20)\d\d|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|v\d+|version|\d{8}"
+)
+
+
+def _path_words(url: str) -> list[str]:
+    """The words of a link's path, lower case: no scheme, host, query or fragment (a capture's tokens live there)."""
+    path = re.sub(r"^[a-z]+://[^/]*", "", url.lower()).split("?", 1)[0].split("#", 1)[0]
+    return re.findall(r"[a-z]+|\d+", path)
+
+
+def _retargeted(edit: Edit, rules: Rules) -> tuple[str, list[str]]:
+    """A link that points elsewhere under the same words. Where the sentence names who receives data and the link
+    is the same document in another version, its path the same but for a date or a version number
+    ("Advertising-Partners_October-2023.pdf" → "..._February-2024.pdf"), the list the sentence takes in by
+    reference was replaced: material, as a new list of recipients is. Else minor."""
+    was, now = edit.segments[1][1], edit.segments[2][1]
+    change = f"'{wording.quote(was, 60)}' → '{wording.quote(now, 60)}'"
+    recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
+    if recipients is not None and _terms(edit.segments[0][1], rules)[recipients]:  # the words, not the links
+        before, after = _path_words(was), _path_words(now)
+        versions = [[w for w in words if _VERSION_MARK.fullmatch(w)] for words in (before, after)]
+        rest = [[w for w in words if not _VERSION_MARK.fullmatch(w)] for words in (before, after)]
+        if versions[1] and versions[0] != versions[1] and rest[0] == rest[1]:
+            return MATERIAL, [f"linked list of recipients replaced by another version: {change}"]
+    return MINOR, [f"link target changed: {change}"]
 
 
 _STATES_PRACTICE = re.compile(rf"\b{wording.PRACTICE}\w*", re.I)
@@ -2387,6 +2424,8 @@ _KIND_PREFIXES = [
     ("contact details", "address"),
     ("table of contents", "navigation"),
     ("link to another page", "navigation"),
+    ("link target changed", "link"),
+    ("linked list of recipients", "recipients"),
     ("statistics", "statistic"),
     ("cross-reference", "crossref"),
     ("contact channel", "channel"),

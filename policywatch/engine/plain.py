@@ -27,6 +27,7 @@ _PRACTICES: tuple[tuple[str, str], ...] = (
     ("party changed", "changes the company you deal with: {}"),
     ("governing law or courts changed", "changes the law or the courts for disputes: {}"),
     ("recipient changed", "shares it with another company: {}"),
+    ("linked list of recipients replaced by another version", "links to another version of its list of recipients: {}"),
     ("data category removed", "no longer mentions collecting {}"),
     ("recipient removed", "no longer mentions sharing with {}"),
     ("purpose removed", "no longer mentions using it for {}"),
