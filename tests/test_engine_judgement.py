@@ -1936,6 +1936,7 @@ def test_a_link_pointing_elsewhere_under_the_same_words_is_a_minor_change():
     )
     assert result.classification == "minor"
     assert reasons(result) == ["link target changed: 'https://acme.example/partners' → 'https://acme.example/list'"]
+    assert ["delete", "https://acme.example/partners"] in result.changes[0].segments  # the redline shows the target
 
 
 def test_a_link_moved_to_https_is_no_change():

@@ -140,7 +140,9 @@ def compare(
         # Links are no words: a target changed under the same words is looked for only where it may decide.
         for edit in link_edits(old, new, new_blocks):
             classification, reasons = judge(edit, rules, document)
-            changes.append(Change(edit.section, edit.kind, edit.old_text, edit.new_text, classification, reasons))
+            changes.append(
+                Change(edit.section, edit.kind, edit.old_text, edit.new_text, classification, reasons, edit.segments)
+            )
     if not changes:
         return Comparison("none", language=said.code, language_detected=said.detected)
     verdict = MATERIAL if any(c.classification == MATERIAL for c in changes) else "minor"
