@@ -1866,7 +1866,7 @@ def _way_in(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
     text = edit.new_text if edit.kind == "insert" else edit.old_text
     if not wording.way_in(text) or rules.structure.contact.search(text) or _gives_leave(text, rules):
         return None  # an officer named for the user is a contact added, a way given to the user leave: said as such
-    if edit.kind == "insert" and _names_newcomer(text, document):
+    if edit.kind == "insert" and _names_new_company(text, document):
         return None
     return f"way to reach the company {_done(edit)}: '{wording.quote(text)}'"
 
@@ -1876,7 +1876,7 @@ def _way_in_changed(edit: Edit, rules: Rules, document: Layout | None) -> str | 
     Protection Officer: Acme Counsel Ltd, 2 Swan Lane, London" → "... at privacy@acme.com"), and the new one
     names no company the page did not name before."""
     old, new = edit.old_text, edit.new_text
-    if not wording.way_in(old) or not wording.way_in(new) or _names_newcomer(new, document):
+    if not wording.way_in(old) or not wording.way_in(new) or _names_new_company(new, document):
         return None
     officers = [
         {m.group().lower() for m in rules.structure.contact.finditer(wording.without_contact_details(t))}
@@ -1887,7 +1887,7 @@ def _way_in_changed(edit: Edit, rules: Rules, document: Layout | None) -> str | 
     return f"way to reach the company changed: '{wording.quote(old, 50)}' → '{wording.quote(new, 50)}'"
 
 
-def _names_newcomer(text: str, document: Layout | None) -> bool:
+def _names_new_company(text: str, document: Layout | None) -> bool:
     """``text`` names a company whose words the page never wrote before: a party, judged as such."""
     return any(
         document is None or not all(document.wrote_before(word) for word in name.split()) for name in _entities(text)
