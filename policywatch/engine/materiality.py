@@ -1528,8 +1528,8 @@ def _invited(old: str, new: str, lost: Counter[str]) -> Counter[str]:
 
 
 # A practice said in the passive ("your data is stored on your device"), and one said not to happen ("is never
-# sent to us"), as _TAKES and _PROMISE say them of "we". Participles only, where wording.PRACTICE is stems: "is
-# sharing" says no passive.
+# sent to us"), as _TAKES and _PROMISE say them of "we". Participles only, where wording.STATES_PRACTICE reads
+# stems: "is sharing" says no passive.
 _DONE_TO_DATA = r"(?:stored|shared|sold|collected|transferred|disclosed|sent|used|processed|tracked|accessed|kept)"
 _PASSIVE_PRACTICE = re.compile(rf"\b(?:is|are|will be|may be)\s+(?:\w+\s+)?{_DONE_TO_DATA}\b", re.I)
 _PASSIVE_PROMISE = re.compile(rf"\b(?:never|not)\s+(?:be\s+)?{_DONE_TO_DATA}\b", re.I)
@@ -2249,15 +2249,12 @@ def _retargeted(edit: Edit, rules: Rules) -> tuple[str, list[str]]:
     return MINOR, [f"link target changed: {change}"]
 
 
-_STATES_PRACTICE = re.compile(rf"\b{wording.PRACTICE}\w*", re.I)
-
-
 def _link_elsewhere(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
     """A reason for lines that only link to another document ("Legitimate Interest Assessment"): they name it,
     and what it says is judged there. Not when the link's words say a practice ("How we use your data for AI")
     or name a company new to the page (a vendor's policy): those are judged here."""
     texts = [t for t in (edit.old_text, edit.new_text) if t]
-    if any(_STATES_PRACTICE.search(t) for t in texts):
+    if any(wording.STATES_PRACTICE.search(t) for t in texts):
         return None
     if edit.kind != "delete" and (document is None or _names_newcomers(edit.new_text, document, rules)):
         return None

@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 
 from policywatch.engine import lazyre as re
-from policywatch.engine.wording import PRACTICE, TEXTLESS_LINK, contact_details_only
+from policywatch.engine.wording import STATES_PRACTICE, TEXTLESS_LINK, contact_details_only
 from policywatch.errors import NotAPolicy
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
@@ -360,7 +360,6 @@ def is_questions(block: str, st: Structure) -> bool:
 # The case a pointer is for, before it ("If your request relates to Shop data, please refer to: ..."), unless the
 # case itself says what is done with data ("If you want us to share your data ..."; "If you are a user" says nothing).
 _FOR_CASE = re.compile(r"^(?:if|where|when|for)\b([^,]{0,80}),\s*", re.I)
-_PRACTICE_VERB = re.compile(rf"\b{PRACTICE}\w*", re.I)
 # A pointer whose object is a link ("please refer to: https://...").
 _TO_LINK = re.compile(r"\b(?:refer to|see|visit|go to)\s*:?\s*(?:https?://|www\.)\S+$", re.I)
 
@@ -368,7 +367,7 @@ _TO_LINK = re.compile(r"\b(?:refer to|see|visit|go to)\s*:?\s*(?:https?://|www\.
 def _without_case(sentence: str) -> str:
     """The pointer after its case; a sentence that also gives a mail address is a way to reach the company."""
     case = _FOR_CASE.match(sentence) if "@" not in sentence else None
-    return sentence[case.end() :] if case and not _PRACTICE_VERB.search(case[1]) else sentence
+    return sentence[case.end() :] if case and not STATES_PRACTICE.search(case[1]) else sentence
 
 
 def is_pointer(block: str, st: Structure) -> bool:

@@ -278,14 +278,16 @@ _REACH = re.compile(
 )
 # What is done with data, as the stems of its verbs ("shares", "sold", "using", "stored"; not "legal process", and
 # "user" is no "use"): put before ``\w*``, one list for each rule that asks whether a text states a practice.
-PRACTICE = (
+_PRACTICE = (
     r"(?!users?\b)(?:shar|sell|sold|collect|use|us(?:ed|es|ing)\b|(?<!legal )process|transfer|disclos|track"
     r"|stor(?:e|ed|es|ing)\b|keep|kept|retain)"
 )
+# A word that says what is done with data ("If you want us to share ...", "How we use your data for AI").
+STATES_PRACTICE = re.compile(rf"\b{_PRACTICE}\w*", re.I)
 # What a way in must not also say: a practice with data, a right of the reader's, a change to the terms, who
 # provides the service, a promise, a fee, a duty or a time limit.
 _NO_MERE_WAY_IN = re.compile(
-    rf"\b(?:{PRACTICE}|licen[cs]"
+    rf"\b(?:{_PRACTICE}|licen[cs]"
     r"|delet|eras|opt|withdraw|object|unsubscrib|correct|access|right|updat|chang"
     r"|offered|provided|operated|controller|commit|promis|guarant"
     r"|fee|charge|price|must|shall|agree|required|bound|days?\b|weeks?\b|months?\b|years?\b|hours?\b)\w*|[$€£]",
