@@ -819,6 +819,12 @@ def _name_runs(old: str, new: str, gained: Counter[str], rules: Rules, document:
     return list(dict.fromkeys(runs))
 
 
+def _recipients_named(text: str, rules: Rules) -> bool:
+    """``text`` names someone who may receive data: a term of the recipients' category."""
+    at = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
+    return at is not None and bool(_terms(text, rules)[at])
+
+
 def _new_names(
     edit: Edit, old: str, new: str, gained: Counter[str], rules: Rules, document: Layout | None = None
 ) -> list[str]:
@@ -828,8 +834,7 @@ def _new_names(
     much as one added to a list; a name kept and extended ("Basecamp" → "Basecamp 4")
     is not, nor is a name the old document already used (the company's own products).
     """
-    recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
-    if recipients is None or not _terms(old, rules)[recipients]:
+    if not _recipients_named(old, rules):
         return []
     runs = _name_runs(old, new, gained, rules, document)
     return [f"new recipient: {run} (named for the first time)" for run in runs]
@@ -1795,8 +1800,7 @@ def _names_swapped(
     old_names, new_names = _names(edit.old_text, rules), _names(edit.new_text, rules)
     if not all(w in old_names for w in removed) or not all(w in new_names for w in added):
         return removed, added, notes
-    recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
-    if term_reasons or (recipients is not None and _terms(edit.new_text, rules)[recipients]):
+    if term_reasons or _recipients_named(edit.new_text, rules):
         return removed, added, notes
     old_run, new_run = _run_of(edit.old_text, removed), _run_of(edit.new_text, added)
     return (
@@ -2239,8 +2243,7 @@ def _retargeted(edit: Edit, rules: Rules) -> tuple[str, list[str]]:
     reference was replaced: material, as a new list of recipients is. Else minor."""
     was, now = edit.segments[1][1], edit.segments[2][1]
     change = f"'{wording.quote(was, 60)}' → '{wording.quote(now, 60)}'"
-    recipients = next((n for n, c in enumerate(rules.categories) if c.name == "recipients"), None)
-    if recipients is not None and _terms(edit.segments[0][1], rules)[recipients]:  # the words, not the links
+    if _recipients_named(edit.segments[0][1], rules):  # the words, not the links
         before, after = _path_words(was), _path_words(now)
         versions = [[w for w in words if _VERSION_MARK.fullmatch(w)] for words in (before, after)]
         rest = [[w for w in words if not _VERSION_MARK.fullmatch(w)] for words in (before, after)]
