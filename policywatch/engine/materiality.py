@@ -2132,9 +2132,11 @@ def _leave_widened(sentence: str, removed: list[str], added: list[str], rules: R
 
 # A promise not to do something, by the company, with its exceptions after it ("Acme will not use Customer Data
 # to train models except (a) for data of free accounts or Acme Pro ...").
+_EXCEPTION_WORDS = ("except", "unless", "other than", "save for", "excluding")
+_EXCEPTION = "|".join(word.replace(" ", r"\s+") for word in _EXCEPTION_WORDS)
 _PROMISE_EXCEPT = re.compile(
     r"\b(?!you\b|users?\b|customers?\b|members?\b)\w+\s+(?:will\s+not|won't|shall\s+not|does\s+not|do\s+not"
-    r"|will\s+never|never)\b[^.;]{0,300}?\b(?:except|unless|other\s+than|save\s+for|excluding)\b",
+    rf"|will\s+never|never)\b[^.;]{{0,300}}?\b(?:{_EXCEPTION})\b",
     re.I,
 )
 
@@ -2143,7 +2145,7 @@ def _exception_widened(sentence: str, added: list[str]) -> str | None:
     """Words added among the exceptions to the company's promise not to do something ("... except for free or Pro
     accounts" → "... free, Pro or Teams accounts"): the promise holds in fewer cases."""
     low = sentence.lower()
-    if not any(word in low for word in ("except", "unless", "other than", "save for", "excluding")):
+    if not any(word in low for word in _EXCEPTION_WORDS):
         return None  # no exception, no pattern to run
     promise = _PROMISE_EXCEPT.search(sentence)
     if not promise:
@@ -2224,10 +2226,12 @@ _PARTIES = frozenset(
 
 
 # What dates or numbers a version of a document, as a whole word of a link's path: a year, a month, "v2".
-_VERSION_MARK = re.compile(
-    r"(?:19|20)\d\d|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|v\d+|version|\d{8}"
-)
+_VERSION_NUMBER = re.compile(r"(?:19|20)\d\d|v\d+|\d{8}")
+_VERSION_WORDS = _MONTHS | {"may", "version"}
+
+
+def _versions(word: str) -> bool:
+    return word in _VERSION_WORDS or bool(_VERSION_NUMBER.fullmatch(word))
 
 
 def _path_words(url: str) -> list[str]:
@@ -2245,8 +2249,8 @@ def _retargeted(edit: Edit, rules: Rules) -> tuple[str, list[str]]:
     change = f"'{wording.quote(was, 60)}' → '{wording.quote(now, 60)}'"
     if _recipients_named(edit.segments[0][1], rules):  # the words, not the links
         before, after = _path_words(was), _path_words(now)
-        versions = [[w for w in words if _VERSION_MARK.fullmatch(w)] for words in (before, after)]
-        rest = [[w for w in words if not _VERSION_MARK.fullmatch(w)] for words in (before, after)]
+        versions = [[w for w in words if _versions(w)] for words in (before, after)]
+        rest = [[w for w in words if not _versions(w)] for words in (before, after)]
         if versions[1] and versions[0] != versions[1] and rest[0] == rest[1]:
             return MATERIAL, [f"linked list of recipients replaced by another version: {change}"]
     return MINOR, [f"link target changed: {change}"]
