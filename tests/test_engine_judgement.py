@@ -2630,3 +2630,67 @@ def test_a_promise_cut_from_a_sentence_that_stays_is_a_commitment_removed():
     result = with_paragraph_changed(old, "Your renewal discount applies for 12 months.")
     assert result.classification == "material"
     assert reasons(result)[0].startswith("commitment removed: 'and will begin on either your next bill")
+
+
+# --- What the terms cover, what a rule bans, icons ------------------------------------------------------------
+
+COVERED = (
+    "The following products and services are covered by this Agreement:\n\n"
+    "- Acme Mail\n- Acme Talk (Consumer)\n- Acme VPN"
+)
+
+
+def test_a_service_added_to_the_list_the_terms_cover_is_material():
+    result = with_paragraph_changed(COVERED, COVERED.replace("- Acme Talk", "- Acme Maps\n- Acme Talk"))
+    assert result.classification == "material"
+    assert reasons(result) == ["service brought under the terms: 'Acme Maps'"]
+
+
+def test_a_service_taken_off_the_list_the_terms_cover_is_not_brought_under_them():
+    result = with_paragraph_changed(COVERED, COVERED.replace("- Acme VPN", ""))
+    assert not any(r.startswith("service brought under the terms") for r in reasons(result))
+
+
+def test_a_product_put_beside_the_paid_products_a_list_kept_is_brought_under_the_terms():
+    result = with_paragraph_changed(
+        "Acme Premium products are paid services. They include Acme VPN and Acme Talk.",
+        "Acme Premium products are paid services. They include Acme Leo, Acme VPN and Acme Talk.",
+    )
+    assert result.classification == "material"
+    assert reasons(result) == ["service brought under the terms: Acme Leo"]
+
+
+def test_a_name_put_beside_others_in_a_list_the_terms_do_not_cover_is_no_service_brought_under_them():
+    result = with_paragraph_changed(
+        "Our blog tells stories from Acme VPN and Acme Talk.",
+        "Our blog tells stories from Acme Leo, Acme VPN and Acme Talk.",
+    )
+    assert not any(r.startswith("service brought under the terms") for r in reasons(result))
+
+
+BANS = "If your ad is shown in Ruritania, we don't allow:\n\n- Alcohol\n- Brick-and-mortar pharmacies\n- Infant formula"
+
+
+def test_an_item_of_a_list_of_bans_swapped_for_another_is_material():
+    result = with_paragraph_changed(BANS, BANS.replace("pharmacies", "casinos"))
+    assert result.classification == "material"
+    assert reasons(result) == ["what a rule bans changed: 'pharmacies' → 'casinos'"]
+
+
+def test_an_item_added_to_what_the_company_does_not_allow_in_ads_extends_the_ban():
+    result = with_paragraph_changed(BANS, BANS + "\n- Tobacco products")
+    assert result.classification == "material"
+    assert reasons(result)[0].startswith("list extended in a clause that binds")
+
+
+def test_a_line_after_a_rule_that_ends_is_no_item_of_its_bans():
+    old = "You may not open more than one free account.\n\n- Email verification requirements"
+    result = with_paragraph_changed(old, old.replace("verification", "validation"))
+    assert not any(r.startswith("what a rule bans changed") for r in reasons(result))
+
+
+def test_a_link_that_loses_its_icon_glyph_is_no_change():
+    old = BODY.replace("## Your rights", "[\ue904](#your-rights)\n\n## Your rights")
+    new = BODY.replace("## Your rights", "[](#your-rights)\n\n## Your rights")
+    result = compare(policy(old), policy(new))
+    assert result.classification == "none"

@@ -1188,6 +1188,8 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             and _binding_lead_in(document.lead_in(edit.new_text))
         ):
             material.append(f"list extended in a clause that binds: '{wording.quote(text)}'")
+        elif edit.kind == "insert" and not material and document and _COVERS.search(document.lead_in(edit.new_text)):
+            material.append(f"service brought under the terms: '{wording.quote(text)}'")
         elif not material and len(content) >= 4 and _states_nothing(text, words, rules, document, removed):
             minor.append(f"{unit} {verb} that states no practice, duty or right: '{wording.quote(text)}'")
         elif len(content) >= 4 and not (edit.kind == "insert" and favour and not material and _only_gives(text)):
@@ -1270,8 +1272,24 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             left_add and not material and (duty := _duty_extended(edit, new_plain, left_rem, left_add, rules, document))
         ):
             material.append(duty)
+        elif (
+            left_rem
+            and left_add
+            and not material
+            and document
+            and (swap := _ban_swapped(edit, left_rem, left_add, document))
+        ):
+            material.append(swap)
         elif left_add and not left_rem and not material and (exception := _exception_widened(new_plain, left_add)):
             material.append(exception)
+        elif (
+            left_add
+            and not left_rem
+            and not material
+            and document
+            and (scope := _brought_under(edit, left_add, document))
+        ):
+            material.append(scope)
         if (
             left_add
             and not material
@@ -1957,18 +1975,36 @@ def _extends_a_name(old: str, new: str, added: list[str]) -> bool:
 _ALTERNATIVES = re.compile(r",? (?:and/or|and|or) |, ")
 
 
-def _listed_anew(old: str, new: str, added: list[str]) -> bool:
-    """A name put beside one the list kept ("Acme Pro" → "Acme Pro or Acme Teams", "They include Acme VPN" →
-    "They include Acme Leo, Acme VPN"): a member added to the list, not a name written more fully."""
+def _listed_anew(old: str, new: str, added: list[str]) -> list[str]:
+    """The names put beside one the list kept ("Acme Pro" → "Acme Pro or Acme Teams", "They include Acme VPN" →
+    "They include Acme Leo, Acme VPN"): members added to the list, not a name written more fully."""
 
     def names(text: str) -> set[str]:
         return {part for phrase in _NAME_PHRASE.findall(text) for part in _ALTERNATIVES.split(phrase)}
 
     before, after = names(old), names(new)
-    fresh = [n for n in after - before if set(wording.words(n)) & set(added)]
-    return bool(fresh) and all(
-        any(set(wording.words(n)) & set(wording.words(kept)) for kept in before & after) for n in fresh
-    )
+    fresh = sorted(n for n in after - before if set(wording.words(n)) & set(added))
+    kept = [set(wording.words(k)) for k in before & after]
+    return fresh if fresh and all(any(set(wording.words(n)) & k for k in kept) for n in fresh) else []
+
+
+# What says which services a text governs or charges for: "The following products are covered by the
+# Agreement:", "These Terms apply to:", "Premium products are paid services. They include ...".
+_COVERS = re.compile(
+    r"\bcovered by\b"
+    r"|\b(?:terms|agreement|conditions|policy|notice|contract)\b[^.:]{0,80}\b(?:appl(?:y|ies) to|covers?|governs?)\b"
+    r"|\b(?:products|services|apps|offerings|features)\b[^.:]{0,40}\b(?:are|is) (?:paid|covered|governed|subject to)\b",
+    re.I,
+)
+
+
+def _brought_under(edit: Edit, left_add: list[str], document: Layout) -> str | None:
+    """A name put in a list of the services the terms cover or charge for: the terms now reach it."""
+    if not (members := _listed_anew(edit.old_text, edit.new_text, left_add)):
+        return None
+    if not _COVERS.search(document.paragraph_head(edit.new_text) + " " + edit.new_text):
+        return None
+    return f"service brought under the terms: {wording.listing(members)}"
 
 
 # A clause that binds the user: a duty or a ban on "you", or a ban in general.
@@ -2184,6 +2220,17 @@ def _duty_extended(
     return f"list extended in a clause that binds: '{wording.quote(', '.join(added), 60)}'"
 
 
+def _ban_swapped(edit: Edit, removed: list[str], added: list[str], document: Layout) -> str | None:
+    """An item of a list that binds ("We don't allow: - Brick-and-mortar pharmacies") swapped for another: what
+    was banned is now allowed and something else is banned, so the rule reaches something new."""
+    if edit.heading or len(removed) > 3 or len(added) > 3 or len(edit.new_text.split()) > 12:
+        return None
+    lead_in = document.lead_in(edit.new_text)
+    if not lead_in.rstrip().endswith(":") or not _binding_lead_in(lead_in):
+        return None  # an item of the list the lead-in opens, not a line after a rule that ends
+    return f"what a rule bans changed: '{', '.join(removed)}' → '{', '.join(added)}'"
+
+
 _CAPITAL_WORD = re.compile(r"\b[A-Z][\w'’-]*(?P<domain>\.[a-z]{2,6}\b)?")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n)[\W\d]*$")
 
@@ -2385,9 +2432,9 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
         edit.kind != "delete"
         and document
         and "navigation" in kinds[-1]
-        and _names_newcomers(edit.new_text, document, rules)
+        and (_names_newcomers(edit.new_text, document, rules) or _COVERS.search(document.lead_in(edit.new_text)))
     ):
-        return None  # lines that name companies the page never named ("Mailwell", "Adnimbus"): judge them
+        return None  # lines that name companies the page never named, or services the terms now cover: judge them
     kind = " and ".join(sorted({k for k in kinds if k}))
     verb = _done(edit)
     text = edit.new_text if edit.kind == "insert" else edit.old_text

@@ -706,6 +706,13 @@ class Layout:
         head = self._text[self._starts[at[1]] : at[0]]
         return head[max(head.rfind(". "), head.rfind("! "), head.rfind("? ")) + 1 :]
 
+    def paragraph_head(self, text: str) -> str:
+        """For a sentence of the new text, the words of its paragraph before it ("Premium products are paid
+        services." before "They include Acme Leo, Acme VPN."), else ''."""
+        if not (at := self._found(text)):
+            return ""
+        return self._text[self._starts[at[1]] : at[0]]
+
     def still_written(self, text: str) -> bool:
         """Every paragraph of ``text`` is a paragraph of the new side, case and punctuation aside: a copy of it
         went (or its heading's capitals), the words stay."""
