@@ -2577,6 +2577,11 @@ def test_a_street_written_the_continental_or_the_japanese_way_is_a_postal_addres
             "Acme Ltd c/o Example LLP 22 Bishopsgate London, EC2N 4BQ United Kingdom",
             "'WeWork Example House 2nd floor' → 'c/o Example LLP 22 Bishopsgate London",
         ),
+        (
+            "Acme, Attn: Privacy Manager 140 Example St., 9th Floor Springfield, California 94105",
+            "Acme, Attn: Privacy Manager 350 Sample Street, 10th Floor Springfield, California 94105, U.S.A.",
+            "'140 Example St., 9th Floor Springfield, California 94105' → '350 Sample Street",
+        ),
     ],
 )
 def test_an_address_that_gains_its_country_or_follows_a_building_is_a_postal_address(old, new, shown):

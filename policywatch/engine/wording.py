@@ -40,7 +40,7 @@ _ADDRESS = re.compile(
     r"|(?:(?:[A-Z][\w.'-]*|\d{1,3}(?:st|nd|rd|th)),?\s+){1,6}"
     r"(?:[A-Z]{1,2}\d[A-Za-z\d]?\s*\d[A-Z]{2}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)\b)"
     # An address may end with its country ("... Surrey KT16 0RS, UK").
-    r"(?:,?\s+(?:UK|U\.K\.|United Kingdom|USA|U\.S\.A\.|United States(?: of America)?|Ireland|Canada)\b)?"
+    r"(?:,?\s+(?:UK|U\.K\.|United Kingdom|USA|U\.S\.A\.|United States(?: of America)?|Ireland|Canada)(?!\w))?"
     # The continental order: the street, its number, then the postcode and town ("Hauptstrasse 27, CH-8050 Zurich",
     # "Example Str. 76/77, 10115 Berlin", "Karl-Marx-Strasse 101").
     r"|\b[A-Z][\w'-]*?[\s-]?(?i:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej|gade|katu)"
