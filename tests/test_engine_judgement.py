@@ -2699,3 +2699,14 @@ def test_a_link_that_loses_its_icon_glyph_is_no_change():
     new = BODY.replace("## Your rights", "[](#your-rights)\n\n## Your rights")
     result = compare(policy(old), policy(new))
     assert result.classification == "none"
+
+
+def test_a_numbered_title_put_above_a_clause_the_policy_kept_is_navigation():
+    result = verdict(("We keep account data", "4.2 Keeping Your Data\n\nWe keep account data"))
+    assert result.classification == "minor"
+    assert reasons(result) == ["navigation added, no policy text: '4.2 Keeping Your Data'"]
+
+
+def test_an_address_that_opens_with_its_number_is_no_numbered_title():
+    result = with_paragraph_changed("42 Example Street Springfield", "1 Sample Street Upper Springfield")
+    assert not any(r.startswith("navigation") for r in reasons(result))

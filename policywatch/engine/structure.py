@@ -302,9 +302,16 @@ def in_furniture(section: str, st: Structure) -> bool:
 _TITLE_WORD = re.compile(r"^(?:[A-Z0-9][\w'’&/.-]*|[(&/|:–-]+|of|and|or|the|for|a|an|to|in|on|with|by|de|du|la|le)$")
 
 
+# A title's number ("17.", "4.2", "IV)"), before its words; a number alone ("42 Example Street") opens an address.
+_TITLE_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+|[IVX]{1,5}[.)])$")
+
+
 def is_title(block: str, st: Structure) -> bool:
-    """A line that is only a title: a few capitalised words, no sentence ("Schedule 5: Data Plans")."""
+    """A line that is only a title: a few capitalised words, perhaps numbered, no sentence ("Schedule 5: Data
+    Plans", "17. Applicable Law and Dispute Resolution")."""
     words = block.split()
+    if len(words) > 1 and _TITLE_NUMBER.match(words[0]):
+        words = words[1:]
     if not 1 <= len(words) <= st.title_words or block.rstrip()[-1:] in ".!?;," or "|" in block:
         return False
     return words[0].lstrip("[(")[:1].isupper() and all(
