@@ -1748,6 +1748,11 @@ def test_a_term_inside_the_name_of_a_body_or_a_law_asserts_nothing():
     assert not any(r.startswith(("new purpose", "purpose removed")) for r in found)
 
 
+def test_a_term_inside_the_name_of_a_scheme_asserts_nothing():
+    found = reasons(with_paragraph_added("Acme takes part in the Example Transparency & Consent Framework."))
+    assert not any(r.startswith("new consent standard") for r in found)
+
+
 def test_a_right_named_by_the_body_that_hears_it_is_still_a_right():
     result = compare(policy(BODY), policy(with_sentence("You may write to the Irish Supervisory Authority.")))
     assert "new user right: supervisory authority (in the user's favour)" in reasons(result)

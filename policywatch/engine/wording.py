@@ -67,11 +67,12 @@ _ENUMERATOR = re.compile(r"(?<![\w(])\((?:x{0,3}(?:ix|iv|v?i{1,3}|v)|x{1,3}|[a-z
 _POINTER = re.compile(r"\b(?:visit|see|refer to|go to|found at|available at)\s*:?\s*$", re.I)
 
 
-# The name of a body or a law ("Network Advertising Initiative", "California Consumer Privacy Act", "Connecticut
-# Act Concerning Personal Data Privacy and Online Monitoring"): capitalised words ending in what it is.
+# The name of a body, a law or a scheme ("Network Advertising Initiative", "California Consumer Privacy Act",
+# "Connecticut Act Concerning Personal Data Privacy and Online Monitoring", "Transparency & Consent Framework"):
+# capitalised words ending in what it is.
 _BODIES = (
     "Act", "Law", "Regulation", "Directive", "Initiative", "Alliance", "Bureau", "Association", "Authority", "Board",
-    "Commission", "Council", "Institute", "Federation",
+    "Commission", "Council", "Institute", "Federation", "Framework",
 )  # fmt: skip
 _INSTITUTION = re.compile(
     r"(?:\b[A-Z][\w'’&.-]*\s+(?:(?:of|and|for|on|the|&)\s+)?){1,8}"
