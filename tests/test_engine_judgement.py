@@ -624,6 +624,27 @@ def test_another_page_captured_in_place_of_the_policy_is_refused_as_a_different_
         compare(faq, POLICY_TEXT)
 
 
+FRENCH = (
+    "## Les informations que nous collectons\n\nNous collectons votre nom, votre adresse e-mail et les fichiers que "
+    "vous envoyez. Nous utilisons des cookies de publicité comportementale sur notre site.\n\n"
+    "## Comment nous partageons les informations\n\nNous partageons les données personnelles avec nos filiales et "
+    "avec les prestataires qui nous aident à faire fonctionner le service. Nous conservons les données du compte "
+    "pendant 90 jours après la fermeture de votre compte. Vous pouvez nous demander une copie de vos données, "
+    "les faire corriger ou vous opposer à leur utilisation pour la publicité.\n\n"
+)
+
+
+def test_a_new_side_written_in_another_language_is_refused_naming_both():
+    with pytest.raises(NotAPolicy, match=r"^new text is written in 'fr' and old text in 'en': a translation is"):
+        compare(POLICY_TEXT, policy(FRENCH * 3))
+
+
+def test_a_policy_rewritten_in_its_own_language_is_judged_not_refused_for_its_language():
+    rewritten = FRENCH.replace("Nous collectons", "Nous recueillons").replace("filiales", "partenaires publicitaires")
+    old = policy("Tout est différent ici, et nous ne vendons rien à personne. " * 30)
+    assert compare(old, policy(rewritten * 3)).classification == "material"
+
+
 def test_a_policy_rewritten_under_a_title_that_shares_a_word_is_judged():
     old = policy("Everything is different here. " * 80, title="Privacy Notice")
     assert compare(old, POLICY_TEXT).classification == "material"

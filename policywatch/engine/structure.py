@@ -975,8 +975,22 @@ def refuse_non_policy(
         if prose < st.min_words and which == "new":
             # A short old side is a policy that grew (a first, brief version), not a scraping accident.
             raise NotAPolicy(f"{side} is no policy: {prose} words of prose {against}")
+    if shares_little and min(old_prose, new_prose) >= st.min_words and (tongues := _other_language(old, new)):
+        raise NotAPolicy(
+            f"{_side(labels[1], 'new')} is written in '{tongues[1]}' and {_side(labels[0], 'old')} in"
+            f" '{tongues[0]}': a translation is compared with its own earlier versions; not compared"
+        )
     if shares_little and vocabulary and new_blocks:
         _refuse_other_page(old, new, old_prose, new_prose, st, labels[1], vocabulary)
+
+
+def _other_language(old: str, new: str) -> tuple[str, str] | None:
+    """The languages of two sides written in different ones (the page captured in French where it was in
+    English): their words cannot be set against each other."""
+    from policywatch.engine.languages import detect
+
+    before, after = detect(old), detect(new)
+    return (before, after) if before != after else None
 
 
 def _refuse_cut_short(old_blocks: list[Any], new_blocks: list[Any], old_size: int, new_size: int, label: str) -> None:
