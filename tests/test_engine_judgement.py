@@ -573,6 +573,8 @@ POLICY_TEXT = policy(BODY * 3)
     ("new", "said"),
     [
         ("Something went wrong. Refresh", "new text is an error page ('Something went wrong')"),
+        ("Diese Seite ist nicht verfügbar. Bitte lade sie neu.", "new text is an error page ('nicht verfügbar')"),
+        ("Une erreur est survenue. Réessayez plus tard.", "new text is an error page ('Une erreur est survenue')"),
         ("", "new text is empty"),
         ("<div class='x'>" * 2000 + "Loading", "new text lost its policy to markup"),
     ],
