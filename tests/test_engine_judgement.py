@@ -2738,3 +2738,24 @@ def test_a_numbered_title_put_above_a_clause_the_policy_kept_is_navigation():
 def test_an_address_that_opens_with_its_number_is_no_numbered_title():
     result = with_paragraph_changed("42 Example Street Springfield", "1 Sample Street Upper Springfield")
     assert not any(r.startswith("navigation") for r in reasons(result))
+
+
+def test_a_case_added_to_the_exceptions_of_a_rule_against_the_user_is_in_the_users_favour():
+    result = with_paragraph_changed(
+        "Except as set forth in these Terms, payments are non-refundable and there are no credits for partial months.",
+        "Except as set forth in these Terms or in our local billing pages, payments are non-refundable and there are "
+        "no credits for partial months.",
+    )
+    assert result.classification == "minor"
+    assert reasons(result)[0] == (
+        "exception to a rule against the user widened: 'local billing pages' (in the user's favour)"
+    )
+
+
+def test_a_case_added_to_the_exceptions_of_what_the_user_may_do_is_material():
+    result = with_paragraph_changed(
+        "You can cancel your plan at any time, except during a promotion.",
+        "You can cancel your plan at any time, except during a promotion or a yearly plan.",
+    )
+    assert result.classification == "material"
+    assert reasons(result) == ["exception to what the user may do widened: 'yearly plan'"]

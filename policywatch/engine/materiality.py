@@ -1264,7 +1264,9 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
         reversed_ += wording.reversed_by_non(old_plain, new_plain)
         if reversed_:
             material.append(f"meaning reversed: {', '.join(reversed_)}")
-        if left_add and not material and _leave_widened(new_plain, left_rem, left_add, rules):
+        if left_add and not left_rem and not material and (excepted := _exception_added(new_plain, left_add)):
+            (material if excepted[1] else favour).append(excepted[0])
+        elif left_add and not material and _leave_widened(new_plain, left_rem, left_add, rules):
             favour.append(f"the user may now: '{wording.quote(', '.join(left_add), 60)}' too (in the user's favour)")
         elif left_add and not material and _leave_extended(new_plain, left_rem, left_add, hunks, rules):
             favour.append(f"the user may now: {wording.snippet(hunks)} (in the user's favour)")
@@ -2190,6 +2192,34 @@ def _exception_widened(sentence: str, added: list[str]) -> str | None:
     if not all(re.search(rf"\b{re.escape(w)}\b", after) for w in added):
         return None
     return f"exception to a promise widened: now also '{wording.quote(' '.join(added), 60)}'"
+
+
+# An exception phrase, to the clause's next comma, semicolon or stop ("Except as set forth in these Terms,").
+_EXCEPTION_PHRASE = re.compile(rf"\b(?:{_EXCEPTION})\b[^,;.]*", re.I)
+# What takes from the user without naming them: no refund, no credit, no liability of the company.
+_AGAINST_USER = re.compile(
+    r"\bnon-?refundable\b|\bno (?:refunds?|credits?)\b|\bnot (?:be )?(?:liable|responsible)\b", re.I
+)
+
+
+def _exception_added(sentence: str, added: list[str]) -> tuple[str, bool] | None:
+    """Words added only to the exceptions of a clause ("Except as set forth in these Terms, payments are
+    non-refundable" → "... in these Terms or in any local billing pages, ..."), and whether that is material:
+    a rule against the user binds in fewer cases (in the user's favour), the user's leave in fewer (material).
+    The company's promise with its exceptions is ``_exception_widened``'s."""
+    low = sentence.lower()
+    if not any(word in low for word in _EXCEPTION_WORDS) or _PROMISE_EXCEPT.search(sentence):
+        return None
+    phrase = _EXCEPTION_PHRASE.search(sentence)
+    if not phrase or not all(re.search(rf"\b{re.escape(w)}\b", phrase.group().lower()) for w in added):
+        return None
+    rest = f"{sentence[: phrase.start()]} {sentence[phrase.end() :].lstrip(' ,')}".strip()
+    words = wording.quote(" ".join(added), 60)
+    if _LEAVE_GIVEN.search(rest):
+        return f"exception to what the user may do widened: '{words}'", True
+    if _AGAINST_USER.search(rest) or _USER_RULE.search(rest) or _BINDS.search(rest):
+        return f"exception to a rule against the user widened: '{words}' (in the user's favour)", False
+    return None
 
 
 def _duty_extended(
