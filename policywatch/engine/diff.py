@@ -64,8 +64,8 @@ _TRANSLATE = {
 }
 _FOLD = {chr(k): v or "" for k, v in _TRANSLATE.items()}
 _SPACES_NFKC = "\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\u3000"
-# Icon-font glyphs (the private use area): a page draws them, they are no words.
-_ICON = re.compile("[\ue000-\uf8ff]")
+# A link that shows only icon-font glyphs (the private use area): a page draws them, they are no words.
+_ICON_LINK = re.compile("\\[[\ue000-\uf8ff\\s]+\\]\\(")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -197,8 +197,6 @@ def fold_unicode(text: str) -> str:
             text = text.replace(char, " ")
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    if _ICON.search(text):
-        text = _ICON.sub(" ", text)
     for char, replacement in _FOLD.items():
         if char in text:
             text = text.replace(char, replacement)
@@ -213,8 +211,8 @@ def _inline(text: str) -> str:
         if "protected" in text:
             text = _PROTECTED_MAIL.sub("[email protected]", text)
         text = _IMAGE.sub(r"\1", text)
-        if "[ ](" in text:
-            text = text.replace("[ ](", "[](")  # a link that showed only an icon shows no words, as one without any
+        if "](" in text and _ICON_LINK.search(text):
+            text = _ICON_LINK.sub("[](", text)  # a link that shows only an icon shows no words, as one without any
         text = _LINK.sub(r"\1", text)
         text = _REF_LINK.sub(r"\1", text)
     if "<" in text:

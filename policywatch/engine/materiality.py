@@ -2002,7 +2002,9 @@ _COVERS = re.compile(
 
 def _brought_under(edit: Edit, left_add: list[str], document: Layout) -> str | None:
     """A name put in a list of the services the terms cover or charge for: the terms now reach it."""
-    if not (members := _listed_anew(edit.old_text, edit.new_text, left_add)):
+    if not _capitalised(edit.new_text, left_add) or not (
+        members := _listed_anew(edit.old_text, edit.new_text, left_add)
+    ):
         return None
     if not _COVERS.search(document.paragraph_head(edit.new_text) + " " + edit.new_text):
         return None
