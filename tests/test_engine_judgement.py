@@ -2759,3 +2759,10 @@ def test_a_case_added_to_the_exceptions_of_what_the_user_may_do_is_material():
     )
     assert result.classification == "material"
     assert reasons(result) == ["exception to what the user may do widened: 'yearly plan'"]
+
+
+def test_a_clause_added_to_the_list_the_terms_cover_is_judged_as_a_clause_not_named_as_a_service():
+    clause = "- Virtual goods. Your purchase of virtual goods is final and we may change their prices at any time."
+    result = with_paragraph_changed(COVERED, COVERED + "\n" + clause)
+    assert result.classification == "material"
+    assert not any(r.startswith("service brought under the terms") for r in reasons(result))

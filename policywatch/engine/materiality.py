@@ -1188,7 +1188,13 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             and _binding_lead_in(document.lead_in(edit.new_text))
         ):
             material.append(f"list extended in a clause that binds: '{wording.quote(text)}'")
-        elif edit.kind == "insert" and not material and document and _COVERS.search(document.lead_in(edit.new_text)):
+        elif (
+            edit.kind == "insert"
+            and not material
+            and len(words) <= _SERVICE_WORDS
+            and document
+            and _COVERS.search(document.lead_in(edit.new_text))
+        ):
             material.append(f"service brought under the terms: '{wording.quote(text)}'")
         elif not material and len(content) >= 4 and _states_nothing(text, words, rules, document, removed):
             minor.append(f"{unit} {verb} that states no practice, duty or right: '{wording.quote(text)}'")
@@ -1998,6 +2004,11 @@ _COVERS = re.compile(
     r"|\b(?:products|services|apps|offerings|features)\b[^.:]{0,40}\b(?:are|is) (?:paid|covered|governed|subject to)\b",
     re.I,
 )
+
+
+# Words a list item that names a service runs to ("Acme Maps", "Apps and services included with Acme Family");
+# a longer item is a clause, judged as one.
+_SERVICE_WORDS = 8
 
 
 def _brought_under(edit: Edit, left_add: list[str], document: Layout) -> str | None:
