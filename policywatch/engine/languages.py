@@ -22,6 +22,8 @@ ENGLISH = "en"
 # A language needs this many of its marker words, and this lead over the next one, to be named.
 MIN_HITS = 5
 MIN_LEAD = 1.5
+# Words of a text read to tell its language.
+DETECTION_WORDS = 2000
 _WORD = re.compile(r"\w+(?:'\w+)*")
 # French and Italian elide before a vowel: "n'utilisons", "l'utilisateur", "qu'il" are two words each.
 _ELISION = re.compile(r"\b(?P<head>[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)", re.I)
@@ -65,11 +67,12 @@ def supported() -> tuple[str, ...]:
 def detect(text: str) -> str:
     """The language ``text`` is most likely written in; English when no other language clearly leads.
 
-    Counts each profile's marker words among the first 5,000 words; ties and thin
-    evidence fall back to English, the language the rules were first written for.
+    Counts each profile's marker words among the first 2,000 words (the markers are a language's commonest words:
+    a policy's language shows in far fewer); ties and thin evidence fall back to English, the language the rules
+    were first written for.
     """
     words: Counter[str] = Counter()
-    for word, n in Counter(_first_words(text[:60_000], 5000)).items():
+    for word, n in Counter(_first_words(text[:24_000], DETECTION_WORDS)).items():
         words[word.lower()] += n  # each word written once lower-cased, not each time it is written
     hits = dict.fromkeys(_profiles(), 0)
     for word, n in words.items():
