@@ -1192,8 +1192,7 @@ def judge(edit: Edit, rules: Rules | None = None, document: Layout | None = None
             edit.kind == "insert"
             and not material
             and len(words) <= _SERVICE_WORDS
-            and document
-            and _COVERS.search(document.lead_in(edit.new_text))
+            and _in_covered_list(edit.new_text, document)
         ):
             material.append(f"service brought under the terms: '{wording.quote(text)}'")
         elif not material and len(content) >= 4 and _states_nothing(text, words, rules, document, removed):
@@ -2006,6 +2005,12 @@ _COVERS = re.compile(
 )
 
 
+def _in_covered_list(text: str, document: Layout | None) -> bool:
+    """``text`` is an item of a list whose lead-in says what the terms cover ("The following products are covered
+    by the Agreement:")."""
+    return document is not None and bool(_COVERS.search(document.lead_in(text)))
+
+
 # Words a list item that names a service runs to ("Acme Maps", "Apps and services included with Acme Family");
 # a longer item is a clause, judged as one.
 _SERVICE_WORDS = 8
@@ -2475,7 +2480,7 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
         edit.kind != "delete"
         and document
         and "navigation" in kinds[-1]
-        and (_names_newcomers(edit.new_text, document, rules) or _COVERS.search(document.lead_in(edit.new_text)))
+        and (_names_newcomers(edit.new_text, document, rules) or _in_covered_list(edit.new_text, document))
     ):
         return None  # lines that name companies the page never named, or services the terms now cover: judge them
     kind = " and ".join(sorted({k for k in kinds if k}))

@@ -708,9 +708,9 @@ class Layout:
         its sentence before it ("You may not use the service to: send spam; "), else ''."""
         if self._semicolons is None:
             self._semicolons = SEP.join(b for b in self.new_blocks if ";" in b)
-        if _lookup_key(text) not in self._semicolons or not (at := self._found(text)):
+        if _lookup_key(text) not in self._semicolons:
             return ""  # no paragraph with a semicolon holds it: it is no part of a sentence cut there
-        head = self._text[self._starts[at[1]] : at[0]]
+        head = self.paragraph_head(text)
         return head[max(head.rfind(". "), head.rfind("! "), head.rfind("? ")) + 1 :]
 
     def paragraph_head(self, text: str) -> str:
