@@ -2766,3 +2766,22 @@ def test_a_clause_added_to_the_list_the_terms_cover_is_judged_as_a_clause_not_na
     result = with_paragraph_changed(COVERED, COVERED + "\n" + clause)
     assert result.classification == "material"
     assert not any(r.startswith("service brought under the terms") for r in reasons(result))
+
+
+def test_a_table_of_contents_whose_entries_say_what_the_company_does_is_navigation():
+    body = (
+        "This policy applies to all users.\n\n## Information We Collect\n\nWe collect your name.\n\n"
+        "## How We Share Your Information\n\nWe share personal information with service providers who host the app."
+        "\n\n## Your Rights\n\nYou may ask us for a copy of your data.\n"
+    )
+    contents = "- Information We Collect\n- How We Share Your Information\n- Your Rights\n\n"
+    result = compare(policy(body), policy(contents + body))
+    assert result.classification == "minor"
+    assert reasons(result) == [
+        "navigation added, no policy text: 'Information We Collect How We Share Your Information Your Rights'"
+    ]
+
+
+def test_a_pointer_that_says_how_the_company_shares_data_is_still_judged():
+    result = with_paragraph_added("Our Data Policy explains how we share your data with advertisers.")
+    assert result.classification == "material"

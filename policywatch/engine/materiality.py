@@ -41,6 +41,7 @@ from policywatch.engine.structure import (
     in_furniture,
     is_control,
     is_label_list,
+    is_navigation,
     is_statistic,
     pointers,
     structural,
@@ -2462,6 +2463,12 @@ def _asks_consent(text: str, st) -> bool:
     )
 
 
+def _names_sections(text: str, headings: frozenset[str], st) -> bool:
+    """Every block of ``text`` names a section of the document ("How We Share Your Information"): a table of
+    contents, whose entries say what the sections do without doing it."""
+    return all(is_navigation(block, headings, st) for block in text.split(SEP))
+
+
 def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | None:
     """A reason when every block the edit touches is page furniture or navigation, on both sides."""
     headings = document.headings if document else frozenset()
@@ -2474,7 +2481,9 @@ def _page_structure(edit: Edit, rules: Rules, document: Layout | None) -> str | 
             kinds[-1] = "navigation"  # a menu or footer of links taken off the page; one added is judged
         if not kinds[-1]:
             return None
-    if not sides or not all(_only_gives(t) or _asks_consent(t, st) for t, _ in sides):
+    if not sides or not all(
+        _only_gives(t) or _asks_consent(t, st) or _names_sections(t, headings, st) for t, _ in sides
+    ):
         return None  # a banner that says "we may now share ..." announces a practice: judge it
     if (
         edit.kind != "delete"
