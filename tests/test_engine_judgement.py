@@ -2610,6 +2610,16 @@ def test_a_street_written_the_continental_or_the_japanese_way_is_a_postal_addres
             "Acme, Attn: Privacy Manager 350 Sample Street, 10th Floor Springfield, California 94105, U.S.A.",
             "'140 Example St., 9th Floor Springfield, California 94105' → '350 Sample Street",
         ),
+        (
+            "Acme SAS, 9 rue Exemple, Paris 75003",
+            "Acme SAS, 26, rue Modèle, Paris 75009",
+            "'9 rue Exemple, Paris 75003' → '26, rue Modèle, Paris 75009'",
+        ),
+        (
+            "Acme SAS - 44 rue de Exemple- 93585 Saint-Ouen",
+            "Acme SAS - 118 rue de Modèle- 75015 Paris",
+            "'44 rue de Exemple- 93585 Saint-Ouen' → '118 rue de Modèle- 75015 Paris'",
+        ),
     ],
 )
 def test_an_address_that_gains_its_country_or_follows_a_building_is_a_postal_address(old, new, shown):

@@ -52,10 +52,11 @@ _ADDRESS = re.compile(
     r"|\b(?:[A-Z][\w-]*\s+){1,4}(?:Building|Bldg\.?|Tower|House|Plaza|Centre|Center),?\s+"
     r"(?:\d{1,3}F|\d{1,3}(?:st|nd|rd|th)\s+[Ff]loor)\b"
     # The Latin order: the number, the street's kind and name, the postcode and the town ("44/50 avenue du
-    # Capitaine Glarner - 93585 - St-Ouen Cedex", "118 rue de Javel, 75015 Paris").
+    # Capitaine Glarner - 93585 - St-Ouen Cedex", "118 rue de Javel, 75015 Paris"), or the town and the postcode
+    # ("26, rue Vignon, Paris 75009").
     r"|\b\d{1,4}(?:/\d{1,4})?(?:\s?(?:bis|ter))?,?\s+"
     r"(?i:rue|avenue|boulevard|bd|place|all[ée]e|chemin|quai|impasse|cours|route|calle|via|viale|piazza|rua)\s+"
-    r"[^\d.;:]{1,60}?,?\s*-?\s*\d{5}\s*-?\s+[A-Z][\w'-]*(?:\s+(?i:cedex))?"
+    r"[^\d.;:]{1,60}?,?\s*-?\s*(?:\d{5}\s*-?\s+[A-Z][\w'-]*(?:\s+(?i:cedex))?|(?<=\s)[A-Z][\w'-]*\s+\d{5}\b(?!\s*-?\s*[A-Z]))"
 )
 _TLD_HINT = re.compile(r"\.(?:com|org|net|io|eu|co|de|fr|uk|info|app|dev|ai|tv|ca|au|nl|es|ch|se|jp|ie)\b", re.I)
 _NAME = re.compile(r"(?<=[\w,;:()] )[A-Z][\w'-]*")
