@@ -1996,6 +1996,12 @@ def test_a_note_to_screen_readers_beside_a_link_changes_nothing():
     assert compare(policy(body), policy(new)).classification == "none"
 
 
+def test_a_note_to_screen_readers_run_into_a_link_without_brackets_changes_nothing():
+    body = with_sentence("Testers, please see [here](https://example.com/beta) for how beta data is used.")
+    new = body.replace("(https://example.com/beta)", "(https://example.com/beta)Opens in new tab")
+    assert compare(policy(body), policy(new)).classification == "none"
+
+
 def test_a_banner_announcing_a_later_policy_for_some_users_is_page_furniture():
     banner = (
         "We are changing how we show ads to UK users. Our new Privacy Policy for UK users comes into effect on "

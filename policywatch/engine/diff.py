@@ -85,6 +85,8 @@ _STRAY_MARK = re.compile(r"(?<=[\w.,;:!?])_(?=[.,;:!?](?:_|\s|$))|(?<=[.,;:!?])_
 # What a page tells screen readers about a link ("(opens in new window)", "(external link)"): no text of the policy.
 _LINK_NOTE = re.compile(r"\s*\((?:opens? in (?:a )?new (?:window|tab)|external link|link is external)\)", re.I)
 _LINK_NOTE_ENDS = ("w)", "b)", "k)", "l)", "W)", "B)", "K)", "L)")  # the last letter of each note, and its bracket
+# The same note written straight after the link, without brackets ("[More](https://…)Opens in new tab").
+_LINK_NOTE_AFTER = re.compile(r"(?<=\))\s*opens? in (?:a )?new (?:window|tab)\b", re.I)
 # A mail address a page hid from scrapers, written as a link around "[email protected]": the placeholder alone.
 _PROTECTED_MAIL = re.compile(r"\[\\?\[email(?:\s|&#160;)?protected\\?\]\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^()]*\))*\)")
@@ -207,6 +209,8 @@ def _inline(text: str) -> str:
     """Markdown inline markup folded to its text; each pass runs only when its marker is present."""
     if "(" in text and ("new " in text or "external" in text) and any(end in text for end in _LINK_NOTE_ENDS):
         text = _LINK_NOTE.sub("", text)
+    if "pens in " in text and "](" in text:
+        text = _LINK_NOTE_AFTER.sub("", text)
     if "[" in text:
         if "protected" in text:
             text = _PROTECTED_MAIL.sub("[email protected]", text)
