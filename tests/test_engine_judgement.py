@@ -2801,3 +2801,14 @@ def test_a_table_of_contents_whose_entries_say_what_the_company_does_is_navigati
 def test_a_pointer_that_says_how_the_company_shares_data_is_still_judged():
     result = with_paragraph_added("Our Data Policy explains how we share your data with advertisers.")
     assert result.classification == "material"
+
+
+def test_the_companys_own_name_taken_out_of_a_definition_narrows_nothing():
+    body = (
+        "Acme runs the Acme Platform. Acme keeps it safe.\n\n"
+        '"Resources" means the files the Client hosts on the Acme Platform, including databases.\n\n'
+        "Acme may delete Resources 30 days after the Client leaves.\n"
+    )
+    result = compare(policy(body), policy(body.replace("hosts on the Acme Platform", "hosts on the Platform")))
+    assert result.classification == "minor"
+    assert not any(r.startswith("definition of") for r in reasons(result))

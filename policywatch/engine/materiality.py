@@ -2425,6 +2425,8 @@ def _definition(edit: Edit, document: Layout, rules: Rules, removed: list[str], 
     uses = document.uses(term, edit.new_text)
     if not uses:
         return []
+    if (removed or added) and all(w in document.own_names() for w in removed + added):
+        return []  # only the company's own name put in or taken out ("the ACME Platform" → "the Platform")
     practice = _fixed_words(rules)
     example = next((u for u in uses if set(wording.words(u)) & practice), uses[0])
     if added and not removed:
