@@ -171,6 +171,15 @@ def test_a_synonym_of_a_recipient_is_no_new_recipient():
     assert "synonym: 'subsidiaries' → 'subsidiary companies'" in reasons(result)
 
 
+def test_subcontractors_called_data_processors_are_no_new_recipient():
+    result = with_paragraph_changed(
+        "Acme ensures that its subcontractors have security measures that protect personal data.",
+        "Acme ensures that its data processors have security measures that protect personal data.",
+    )
+    assert result.classification == "minor"
+    assert not any(r.startswith("new recipient") for r in reasons(result))
+
+
 def test_a_new_concept_of_the_same_category_is_still_material():
     result = verdict(("our subsidiaries", "our subsidiaries and data brokers"))
     assert result.classification == "material"
