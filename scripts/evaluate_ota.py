@@ -1,6 +1,6 @@
 """Score compare() on labelled revision pairs from Open Terms Archive's public policy histories.
 
-    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout18] [--reasons N] [-v]
+    python scripts/evaluate_ota.py [--batch tuning|heldout|heldout2|...|heldout19] [--reasons N] [-v]
                                    [LABELS.tsv ...]
 
 The histories (github.com/OpenTermsArchive/contrib-versions, vlopses-us-versions,
@@ -14,9 +14,9 @@ by reading the diff before the engine saw the pair.
 Prints per repository: recall of material changes, specificity (minor changes
 kept minor), refusals handled, the mistakes grouped by kind of change, and
 compare()'s timing. A refusal is compare() raising a PolicywatchError: right for
-pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout17`` score the
-seventeen held-out batches alone; they are spent (each scored once, then tuned on) and
-``--batch tuning`` scores them with the tuning batches. The newest held-out batch (``UNSEEN``, heldout18:
+pairs labelled refuse, a mistake for any other. ``--batch heldout`` to ``heldout18`` score the
+eighteen held-out batches alone; they are spent (each scored once, then tuned on) and
+``--batch tuning`` scores them with the tuning batches. The newest held-out batch (``UNSEEN``, heldout19:
 revisions never labelled, of documents labelled before) is scored once, at the end of its round, never for tuning.
 """
 
@@ -39,7 +39,7 @@ from evaluate_basecamp import Tally, median_ms  # noqa: E402
 MIRROR = Path(os.environ.get("OTA_MIRROR") or "/work/.mirror")
 REPOS = ("contrib-versions", "vlopses-us-versions", "genai-eu-versions")
 LABELS = Path(__file__).resolve().parent / "ota_labels"
-# The seventeen held-out batches are spent (scored once, then used for tuning).
+# The eighteen held-out batches are spent (scored once, then used for tuning).
 LABELS_OF = {
     "tuning": "tuning_*.tsv",
     "heldout": "heldout.tsv",
@@ -60,12 +60,13 @@ LABELS_OF = {
     "heldout16": "heldout16.tsv",
     "heldout17": "heldout17.tsv",
     "heldout18": "heldout18.tsv",
+    "heldout19": "heldout19.tsv",
     "languages": "lang_*.tsv",
 }
-SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17))
+SPENT = tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18))
 # The newest held-out batch, scored once at the end of its round and never tuned on, warned about when run; None
 # while every batch is spent.
-UNSEEN: str | None = "heldout18"
+UNSEEN: str | None = "heldout19"
 REFUSED = "refused"
 
 
