@@ -94,7 +94,9 @@ def test_a_fresh_heldout_batch_shares_no_document_with_any_earlier_batch(ota, na
 
 
 def test_the_spent_heldout_batches_are_named_as_tuning_material(ota):
-    assert tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)) == ota.SPENT
+    assert (
+        tuple(f"heldout{n}.tsv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)) == ota.SPENT
+    )
     for name in ota.SPENT:
         assert "SPENT" in (LABELS / name).read_text(encoding="utf-8")
     assert ota.UNSEEN is None or "SPENT" not in (LABELS / ota.LABELS_OF[ota.UNSEEN]).read_text(encoding="utf-8")
