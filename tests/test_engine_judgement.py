@@ -2821,3 +2821,20 @@ def test_the_companys_own_name_taken_out_of_a_definition_narrows_nothing():
     result = compare(policy(body), policy(body.replace("hosts on the Acme Platform", "hosts on the Platform")))
     assert result.classification == "minor"
     assert not any(r.startswith("definition of") for r in reasons(result))
+
+
+def test_a_country_added_to_where_data_is_processed_is_a_new_transfer():
+    result = with_paragraph_changed(
+        "We may process information in several locations, including the United States, India and Japan.",
+        "We may process information in several locations, including the United States, India, Japan and Tunisia.",
+    )
+    assert result.classification == "material"
+    assert "new international transfer: tunisia" in reasons(result)
+
+
+def test_a_country_named_where_nothing_says_data_goes_there_is_no_transfer():
+    result = with_paragraph_changed(
+        "Residents of India and Japan may ask us for a copy of their data.",
+        "Residents of India, Japan and Tunisia may ask us for a copy of their data.",
+    )
+    assert not any("international transfer" in r for r in reasons(result))
